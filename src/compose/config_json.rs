@@ -1,0 +1,236 @@
+//! `drydock compose config`: the merged model as JSON, in the shape
+//! `docker compose config --format json` prints, so the two can be compared.
+//! Volumes and ports are written in their long syntax, `environment` and
+//! the other key/value lists as mappings, bind sources made absolute.
+
+use std::path::Path;
+
+use serde_json::{Map, Value as Json, json};
+
+use super::Project;
+use super::model::{MountKind, parse_mount, parse_port};
+use crate::yaml::{Node, Value};
+
+/// The project as Compose-shaped JSON.
+pub fn to_json(project: &Project) -> Json {
+    let mut out = Map::new();
+    out.insert("name".into(), Json::String(project.name.clone()));
+    let Some(entries) = project.model.as_map() else {
+        return Json::Object(out);
+    };
+    for (key, value) in entries {
+        match key.text.as_str() {
+            "name" | "version" => {}
+            "services" => {
+                let mut services = Map::new();
+                for (name, service) in project.services() {
+                    services.insert(name.text.clone(), service_json(service, &project.dir));
+                }
+                out.insert("services".into(), Json::Object(services));
+            }
+            k if k.starts_with("x-") => {}
+            k => {
+                out.insert(k.to_string(), plain(value));
+            }
+        }
+    }
+    Json::Object(out)
+}
+
+fn service_json(service: &Node, dir: &Path) -> Json {
+    let mut out = Map::new();
+    let Some(entries) = service.as_map() else {
+        return Json::Object(out);
+    };
+    for (key, value) in entries {
+        let json = match key.text.as_str() {
+            "volumes" => seq(value, |n| volume_json(n, dir)),
+            "ports" => seq(value, port_json),
+            "environment" | "labels" | "annotations" | "sysctls" => key_value_json(value),
+            "command" | "entrypoint" => match &value.value {
+                Value::Scalar(s) => Json::Array(shell_split(&s.text).into_iter().map(Json::String).collect()),
+                _ => plain(value),
+            },
+            k if k.starts_with("x-") => continue,
+            _ => plain(value),
+        };
+        out.insert(key.text.clone(), json);
+    }
+    Json::Object(out)
+}
+
+fn seq(node: &Node, f: impl Fn(&Node) -> Json) -> Json {
+    match node.as_seq() {
+        Some(items) => Json::Array(items.iter().map(f).collect()),
+        None => plain(node),
+    }
+}
+
+fn volume_json(node: &Node, dir: &Path) -> Json {
+    let Some(mount) = parse_mount(node) else {
+        return plain(node);
+    };
+    let mut out = Map::new();
+    out.insert("type".into(), json!(mount.kind.as_str()));
+    if let Some(source) = &mount.source {
+        let source = if mount.kind == MountKind::Bind {
+            absolute(source, dir)
+        } else {
+            source.clone()
+        };
+        out.insert("source".into(), json!(source));
+    }
+    out.insert("target".into(), json!(mount.target));
+    if mount.read_only {
+        out.insert("read_only".into(), json!(true));
+    }
+    if let Some(p) = &mount.propagation {
+        out.insert("bind".into(), json!({ "propagation": p }));
+    }
+    Json::Object(out)
+}
+
+/// A bind source as Compose resolves it: relative to the project
+/// directory, `~` to the home directory.
+pub fn absolute(source: &str, dir: &Path) -> String {
+    if let Some(rest) = source.strip_prefix('~') {
+        let home = std::env::var("HOME").unwrap_or_default();
+        return format!("{home}{rest}");
+    }
+    if source.starts_with('/') {
+        return source.to_string();
+    }
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let joined = dir.join(source);
+    let mut parts: Vec<String> = Vec::new();
+    for component in joined.components() {
+        use std::path::Component;
+        match component {
+            Component::ParentDir => {
+                parts.pop();
+            }
+            Component::CurDir => {}
+            Component::RootDir => parts.clear(),
+            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn port_json(node: &Node) -> Json {
+    let Some(port) = parse_port(node) else {
+        return plain(node);
+    };
+    let mut out = Map::new();
+    out.insert("mode".into(), json!("ingress"));
+    if let Some(ip) = &port.host_ip {
+        out.insert("host_ip".into(), json!(ip));
+    }
+    match port.target.parse::<u64>() {
+        Ok(n) => out.insert("target".into(), json!(n)),
+        Err(_) => out.insert("target".into(), json!(port.target)),
+    };
+    if let Some(p) = &port.published {
+        out.insert("published".into(), json!(p));
+    }
+    out.insert("protocol".into(), json!(port.protocol));
+    Json::Object(out)
+}
+
+fn key_value_json(node: &Node) -> Json {
+    let mut out = Map::new();
+    for kv in super::model::key_values(node) {
+        out.insert(kv.key, kv.value.map_or(Json::Null, Json::String));
+    }
+    Json::Object(out)
+}
+
+/// A node as JSON, typing plain scalars as YAML's core schema does.
+pub fn plain(node: &Node) -> Json {
+    match &node.value {
+        Value::Null => Json::Null,
+        Value::Scalar(s) if s.plain && !s.interpolated => typed_scalar(&s.text),
+        Value::Scalar(s) => Json::String(s.text.clone()),
+        Value::Seq(items) => Json::Array(items.iter().map(plain).collect()),
+        Value::Map(entries) => Json::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.text.clone(), plain(v)))
+                .collect(),
+        ),
+    }
+}
+
+fn typed_scalar(text: &str) -> Json {
+    match text {
+        "true" | "True" | "TRUE" => return Json::Bool(true),
+        "false" | "False" | "FALSE" => return Json::Bool(false),
+        _ => {}
+    }
+    if let Ok(n) = text.parse::<i64>() {
+        return json!(n);
+    }
+    if text.contains('.') {
+        if let Ok(f) = text.parse::<f64>() {
+            if f.is_finite() {
+                return json!(f);
+            }
+        }
+    }
+    Json::String(text.to_string())
+}
+
+/// Splits a command string like a POSIX shell does for words and quotes.
+pub fn shell_split(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    word.push(c);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => {
+                            if let Some(n) = chars.next() {
+                                word.push(n);
+                            }
+                        }
+                        c => word.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(n) = chars.next() {
+                    word.push(n);
+                }
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}

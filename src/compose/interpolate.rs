@@ -1,0 +1,294 @@
+//! Compose variable interpolation: `$VAR`, `${VAR}`, `${VAR:-d}`,
+//! `${VAR-d}`, `${VAR:?e}`, `${VAR?e}`, `${VAR:+a}`, `${VAR+a}`, nesting in
+//! the default/alternative/message, and `$$` for a literal `$`.
+//!
+//! Applied to every scalar value of a file (never to keys) before files are
+//! merged, as the Compose specification says.
+
+use std::collections::HashMap;
+
+use crate::yaml::{LocatedError, Node, Value};
+
+/// Variables visible to interpolation, already in Compose's precedence.
+pub type Env = HashMap<String, String>;
+
+/// Nesting of `${...}` inside defaults deeper than this is refused.
+const MAX_NESTING: usize = 32;
+
+/// Why a template could not be expanded.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TemplateError {
+    /// `${VAR:?message}` or `${VAR?message}` with the variable missing.
+    Required { name: String, message: String },
+    /// A malformed `${...}`.
+    Syntax(String),
+}
+
+/// The outcome of expanding one string.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    pub text: String,
+    /// A variable was substituted (or a default used).
+    pub substituted: bool,
+    /// Variables that were unset and had no default: Compose warns and uses "".
+    pub unset: Vec<String>,
+}
+
+/// Expands one template string.
+pub fn expand(template: &str, env: &Env) -> Result<Expanded, TemplateError> {
+    let mut out = Expanded::default();
+    expand_into(template, env, 0, &mut out)?;
+    Ok(out)
+}
+
+fn is_name_start(c: char) -> bool {
+    c == '_' || c.is_ascii_alphabetic()
+}
+
+fn is_name_char(c: char) -> bool {
+    c == '_' || c.is_ascii_alphanumeric()
+}
+
+fn expand_into(
+    template: &str,
+    env: &Env,
+    depth: usize,
+    out: &mut Expanded,
+) -> Result<(), TemplateError> {
+    if depth > MAX_NESTING {
+        return Err(TemplateError::Syntax(format!(
+            "interpolation nested deeper than {MAX_NESTING} levels"
+        )));
+    }
+    let mut rest = template;
+    while let Some(i) = rest.find('$') {
+        out.text.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let mut chars = after.chars();
+        match chars.next() {
+            Some('$') => {
+                out.text.push('$');
+                rest = &after[1..];
+            }
+            Some('{') => {
+                let body_end = matching_brace(&after[1..]).ok_or_else(|| {
+                    TemplateError::Syntax(format!("unterminated `${{` in \"{template}\""))
+                })?;
+                let body = &after[1..1 + body_end];
+                substitute(body, env, depth, out)?;
+                rest = &after[1 + body_end + 1..];
+            }
+            Some(c) if is_name_start(c) => {
+                let len = after
+                    .char_indices()
+                    .find(|(_, c)| !is_name_char(*c))
+                    .map_or(after.len(), |(j, _)| j);
+                let name = &after[..len];
+                lookup(name, env, out);
+                rest = &after[len..];
+            }
+            _ => {
+                // Not a variable: kept as written.
+                out.text.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.text.push_str(rest);
+    Ok(())
+}
+
+/// The index of the `}` closing a `${`, counting nested `${...}`.
+fn matching_brace(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                i += 2;
+                continue;
+            }
+            b'}' if depth == 0 => return Some(i),
+            b'}' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn lookup(name: &str, env: &Env, out: &mut Expanded) {
+    match env.get(name) {
+        Some(value) => {
+            out.text.push_str(value);
+            out.substituted = true;
+        }
+        None => {
+            out.substituted = true;
+            out.unset.push(name.to_string());
+        }
+    }
+}
+
+fn substitute(body: &str, env: &Env, depth: usize, out: &mut Expanded) -> Result<(), TemplateError> {
+    let name_len = body
+        .char_indices()
+        .find(|(_, c)| !is_name_char(*c))
+        .map_or(body.len(), |(j, _)| j);
+    let name = &body[..name_len];
+    if name.is_empty() || !name.starts_with(is_name_start) {
+        return Err(TemplateError::Syntax(format!(
+            "invalid interpolation `${{{body}}}`"
+        )));
+    }
+    let op = &body[name_len..];
+    let value = env.get(name);
+    let set = value.is_some();
+    let non_empty = value.is_some_and(|v| !v.is_empty());
+    out.substituted = true;
+    let (operator, arg) = split_operator(op).ok_or_else(|| {
+        TemplateError::Syntax(format!("invalid interpolation `${{{body}}}`"))
+    })?;
+    match operator {
+        "" => lookup(name, env, out),
+        ":-" | "-" => {
+            let use_default = if operator == ":-" { !non_empty } else { !set };
+            if use_default {
+                expand_into(arg, env, depth + 1, out)?;
+            } else {
+                out.text.push_str(value.map_or("", String::as_str));
+            }
+        }
+        ":+" | "+" => {
+            let use_alt = if operator == ":+" { non_empty } else { set };
+            if use_alt {
+                expand_into(arg, env, depth + 1, out)?;
+            }
+        }
+        ":?" | "?" => {
+            let ok = if operator == ":?" { non_empty } else { set };
+            if ok {
+                out.text.push_str(value.map_or("", String::as_str));
+            } else {
+                let mut message = Expanded::default();
+                expand_into(arg, env, depth + 1, &mut message)?;
+                return Err(TemplateError::Required {
+                    name: name.to_string(),
+                    message: message.text,
+                });
+            }
+        }
+        _ => unreachable!("split_operator returns only known operators"),
+    }
+    Ok(())
+}
+
+fn split_operator(op: &str) -> Option<(&'static str, &str)> {
+    if op.is_empty() {
+        return Some(("", ""));
+    }
+    for operator in [":-", ":+", ":?", "-", "+", "?"] {
+        if let Some(arg) = op.strip_prefix(operator) {
+            return Some((operator, arg));
+        }
+    }
+    None
+}
+
+/// Interpolates every scalar value in a tree (keys are left alone).
+/// Returns the names of unset variables (Compose warns about them).
+pub fn interpolate_tree(node: &mut Node, env: &Env) -> Result<Vec<String>, LocatedError> {
+    let mut unset = Vec::new();
+    walk(node, env, &mut unset)?;
+    unset.sort();
+    unset.dedup();
+    Ok(unset)
+}
+
+fn walk(node: &mut Node, env: &Env, unset: &mut Vec<String>) -> Result<(), LocatedError> {
+    match &mut node.value {
+        Value::Scalar(scalar) => {
+            if !scalar.text.contains('$') {
+                return Ok(());
+            }
+            let expanded = expand(&scalar.text, env).map_err(|e| match e {
+                TemplateError::Required { name, message } => {
+                    let detail = if message.is_empty() {
+                        format!("required variable {name} is missing a value")
+                    } else {
+                        format!("required variable {name} is missing a value: {message}")
+                    };
+                    LocatedError::at(&node.pos, detail)
+                }
+                TemplateError::Syntax(message) => LocatedError::at(&node.pos, message),
+            })?;
+            scalar.text = expanded.text;
+            scalar.interpolated |= expanded.substituted;
+            unset.extend(expanded.unset);
+        }
+        Value::Seq(items) => {
+            for item in items {
+                walk(item, env, unset)?;
+            }
+        }
+        Value::Map(entries) => {
+            for (_, value) in entries {
+                walk(value, env, unset)?;
+            }
+        }
+        Value::Null => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env() -> Env {
+        [("SET", "value"), ("EMPTY", "")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn x(t: &str) -> String {
+        expand(t, &env()).unwrap().text
+    }
+
+    #[test]
+    fn expands_every_operator_like_compose() {
+        assert_eq!(x("$SET ${SET}"), "value value");
+        assert_eq!(x("${UNSET:-d} ${EMPTY:-d} ${SET:-d}"), "d d value");
+        assert_eq!(x("${UNSET-d} ${EMPTY-d}"), "d ");
+        assert_eq!(x("${UNSET:+a} ${EMPTY:+a} ${SET:+a}"), "  a");
+        assert_eq!(x("${UNSET+a} ${EMPTY+a}"), " a");
+        assert_eq!(x("$$SET $$ $5 a$"), "$SET $ $5 a$");
+        assert_eq!(x("${UNSET:-${ALSO:-${SET}}}"), "value");
+    }
+
+    #[test]
+    fn required_variables_fail_with_their_message() {
+        let err = expand("${UNSET:?set it}", &env()).unwrap_err();
+        assert_eq!(
+            err,
+            TemplateError::Required {
+                name: "UNSET".into(),
+                message: "set it".into()
+            }
+        );
+        assert!(expand("${EMPTY:?x}", &env()).is_err());
+        assert!(expand("${EMPTY?x}", &env()).is_ok());
+    }
+
+    #[test]
+    fn reports_unset_variables_and_bad_syntax() {
+        let out = expand("a${NOPE}b", &env()).unwrap();
+        assert_eq!(out.text, "ab");
+        assert_eq!(out.unset, vec!["NOPE".to_string()]);
+        assert!(matches!(expand("${oops", &env()), Err(TemplateError::Syntax(_))));
+        assert!(matches!(expand("${A/b/c}", &env()), Err(TemplateError::Syntax(_))));
+    }
+}

@@ -1,0 +1,598 @@
+//! Loads a Compose project the way `docker compose config` does: file
+//! discovery (or `-f` / `COMPOSE_FILE`), `.env` and `--env-file`,
+//! per-file interpolation, `include`, overrides merged in order, `extends`
+//! (same file and `file:`), and profiles. Every value keeps the file, line
+//! and column that set it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::env::project_env;
+use super::interpolate::{Env, interpolate_tree};
+use super::merge::{merge_documents, merge_service, strip_tags};
+use super::model::is_host_path;
+use crate::yaml::{Key, Limits, LocatedError, Node, SourceFile, Value, parse_documents, read_source};
+
+/// The default file names, in Compose's order of preference.
+pub const DEFAULT_FILES: [&str; 4] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+
+/// Override files added to a discovered default file.
+pub const OVERRIDE_FILES: [&str; 4] = [
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yaml",
+    "docker-compose.override.yml",
+];
+
+/// Largest Compose file drydock reads.
+pub const MAX_FILE_BYTES: u64 = 8 << 20;
+
+/// Deepest chain of `include`s and `extends`.
+const MAX_CHAIN: usize = 32;
+
+/// What to load: the equivalent of `docker compose` flags.
+#[derive(Clone, Debug, Default)]
+pub struct ProjectSpec {
+    /// `--project-directory`; defaults to the first file's directory.
+    pub project_dir: Option<PathBuf>,
+    /// `-f` files in order; empty means discovery.
+    pub files: Vec<PathBuf>,
+    /// `--env-file` files; empty means the project's `.env`.
+    pub env_files: Vec<PathBuf>,
+    /// `--profile`; empty means every service is audited.
+    pub profiles: Vec<String>,
+}
+
+/// A loaded, merged Compose project.
+#[derive(Debug)]
+pub struct Project {
+    pub name: String,
+    pub dir: PathBuf,
+    /// Every file read: Compose files, included and extended ones.
+    pub files: Vec<Arc<SourceFile>>,
+    /// The merged model (a mapping with `services`, `volumes`…).
+    pub model: Node,
+    /// Non-fatal notes, e.g. unset variables.
+    pub warnings: Vec<String>,
+    /// Profiles selected with `--profile` (empty: all services).
+    pub profiles: Vec<String>,
+}
+
+impl Project {
+    /// The services to audit: all of them, or those enabled by the
+    /// selected profiles (`*` enables all).
+    pub fn services(&self) -> Vec<(&Key, &Node)> {
+        let Some(services) = self.model.get("services").and_then(Node::as_map) else {
+            return Vec::new();
+        };
+        services
+            .iter()
+            .filter(|(_, service)| self.is_active(service))
+            .map(|(k, v)| (k, v))
+            .collect()
+    }
+
+    fn is_active(&self, service: &Node) -> bool {
+        if self.profiles.is_empty() || self.profiles.iter().any(|p| p == "*") {
+            return true;
+        }
+        let Some(list) = service.get("profiles").and_then(Node::as_seq) else {
+            return true;
+        };
+        list.is_empty()
+            || list
+                .iter()
+                .filter_map(Node::as_str)
+                .any(|p| self.profiles.iter().any(|s| s == p))
+    }
+}
+
+/// Loads projects, naming files relative to a scan root.
+pub struct Loader {
+    pub root: PathBuf,
+    pub process_env: Env,
+    pub limits: Limits,
+}
+
+impl Loader {
+    pub fn new(root: PathBuf, process_env: Env) -> Loader {
+        Loader {
+            root,
+            process_env,
+            limits: Limits::default(),
+        }
+    }
+
+    /// How reports name a path: relative to the scan root when inside it.
+    pub fn display(&self, path: &Path) -> String {
+        let shown = path.strip_prefix(&self.root).unwrap_or(path);
+        let text = shown.to_string_lossy().replace('\\', "/");
+        if text.is_empty() { ".".into() } else { text }
+    }
+
+    /// Loads one project.
+    pub fn load(&self, spec: &ProjectSpec) -> Result<Project, LocatedError> {
+        let mut state = LoadState::default();
+        self.load_project(spec, &mut state, 0)
+    }
+
+    fn load_project(
+        &self,
+        spec: &ProjectSpec,
+        state: &mut LoadState,
+        depth: usize,
+    ) -> Result<Project, LocatedError> {
+        let dir = match (&spec.project_dir, spec.files.first()) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(first)) => first.parent().map(Path::to_path_buf).unwrap_or_default(),
+            (None, None) => PathBuf::from("."),
+        };
+        let env_files: Vec<(PathBuf, String)> = if spec.env_files.is_empty() {
+            let dotenv = dir.join(".env");
+            if dotenv.is_file() {
+                vec![(dotenv.clone(), self.display(&dotenv))]
+            } else {
+                Vec::new()
+            }
+        } else {
+            spec.env_files
+                .iter()
+                .map(|p| (p.clone(), self.display(p)))
+                .collect()
+        };
+        let env = project_env(&env_files, &self.process_env)?;
+        let files = self.config_files(spec, &dir, &env)?;
+        let mut model: Option<Node> = None;
+        let mut warnings = Vec::new();
+        for path in &files {
+            let mut doc = self.read_interpolated(path, &env, state, &mut warnings)?;
+            self.apply_includes(&mut doc, &dir, state, depth)?;
+            match &mut model {
+                None => {
+                    strip_tags(&mut doc);
+                    model = Some(doc);
+                }
+                Some(base) => merge_documents(base, doc),
+            }
+        }
+        let mut model = model.ok_or_else(|| {
+            LocatedError::in_file(self.display(&dir), "no Compose file found")
+        })?;
+        self.apply_extends(&mut model, files[0].as_path(), &dir, &env, state)?;
+        validate_shape(&model)?;
+        let name = model
+            .get("name")
+            .and_then(Node::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| project_name_from_dir(&dir));
+        warnings.sort();
+        warnings.dedup();
+        Ok(Project {
+            name,
+            dir,
+            files: state.files.clone(),
+            model,
+            warnings,
+            profiles: spec.profiles.clone(),
+        })
+    }
+
+    fn config_files(&self, spec: &ProjectSpec, dir: &Path, env: &Env) -> Result<Vec<PathBuf>, LocatedError> {
+        if !spec.files.is_empty() {
+            return Ok(spec.files.clone());
+        }
+        if let Some(list) = env.get("COMPOSE_FILE").filter(|v| !v.is_empty()) {
+            let separator = env
+                .get("COMPOSE_PATH_SEPARATOR")
+                .cloned()
+                .unwrap_or_else(|| ":".into());
+            return Ok(list
+                .split(separator.as_str())
+                .filter(|p| !p.is_empty())
+                .map(|p| dir.join(p))
+                .collect());
+        }
+        let Some(main) = DEFAULT_FILES.iter().map(|f| dir.join(f)).find(|p| p.is_file()) else {
+            return Err(LocatedError::in_file(
+                self.display(dir),
+                "no compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here",
+            ));
+        };
+        let mut files = vec![main];
+        if let Some(over) = OVERRIDE_FILES.iter().map(|f| dir.join(f)).find(|p| p.is_file()) {
+            files.push(over);
+        }
+        Ok(files)
+    }
+
+    /// Reads, parses (several documents merge in order) and interpolates.
+    fn read_interpolated(
+        &self,
+        path: &Path,
+        env: &Env,
+        state: &mut LoadState,
+        warnings: &mut Vec<String>,
+    ) -> Result<Node, LocatedError> {
+        let source = read_source(path.to_path_buf(), self.display(path), MAX_FILE_BYTES)?;
+        state.files.push(source.clone());
+        let mut docs = parse_documents(&source, self.limits)?.into_iter();
+        let Some(mut doc) = docs.next() else {
+            return Err(LocatedError::in_file(&source.display, "the file is empty"));
+        };
+        for more in docs {
+            merge_documents(&mut doc, more);
+        }
+        if doc.as_map().is_none() {
+            return Err(LocatedError::at(
+                &doc.pos,
+                format!("a Compose file must be a mapping, found {}", doc.kind_name()),
+            ));
+        }
+        for name in interpolate_tree(&mut doc, env)? {
+            warnings.push(format!(
+                "{}: variable {name} is not set; it defaults to an empty string",
+                source.display
+            ));
+        }
+        Ok(doc)
+    }
+
+    /// `include:`: each entry is loaded as its own project (own directory
+    /// and `.env`), and its services and other resources are copied in. A
+    /// resource defined both here and in an included project is an error.
+    fn apply_includes(
+        &self,
+        doc: &mut Node,
+        dir: &Path,
+        state: &mut LoadState,
+        depth: usize,
+    ) -> Result<(), LocatedError> {
+        let Value::Map(entries) = &mut doc.value else {
+            return Ok(());
+        };
+        let Some(index) = entries.iter().position(|(k, _)| k.text == "include") else {
+            return Ok(());
+        };
+        let (_, includes) = entries.remove(index);
+        if depth >= MAX_CHAIN {
+            return Err(LocatedError::at(&includes.pos, "include chain is too deep"));
+        }
+        let items = match &includes.value {
+            Value::Seq(items) => items.clone(),
+            Value::Null => Vec::new(),
+            _ => {
+                return Err(LocatedError::at(&includes.pos, "`include` must be a list"));
+            }
+        };
+        for item in items {
+            let (paths, project_dir, env_files) = match &item.value {
+                Value::Scalar(s) => (vec![s.text.clone()], None, Vec::new()),
+                Value::Map(_) => {
+                    let paths = match item.get("path") {
+                        Some(p) => super::model::strings(p)
+                            .into_iter()
+                            .map(|(s, _)| s.to_string())
+                            .collect(),
+                        None => {
+                            return Err(LocatedError::at(&item.pos, "include entry has no `path`"));
+                        }
+                    };
+                    let project_dir = item.get("project_directory").and_then(Node::as_str).map(|d| dir.join(d));
+                    let env_files = item
+                        .get("env_file")
+                        .map(|e| super::model::strings(e).into_iter().map(|(s, _)| dir.join(s)).collect())
+                        .unwrap_or_default();
+                    (paths, project_dir, env_files)
+                }
+                _ => return Err(LocatedError::at(&item.pos, "invalid include entry")),
+            };
+            if paths.iter().any(|p| p.contains("://") || p.starts_with("oci:") || p.starts_with("git@")) {
+                return Err(LocatedError::at(
+                    &item.pos,
+                    "remote include is not supported: drydock reads local files only",
+                ));
+            }
+            let files: Vec<PathBuf> = paths.iter().map(|p| dir.join(p)).collect();
+            for file in &files {
+                let canonical = file.canonicalize().map_err(|e| {
+                    LocatedError::at(&item.pos, format!("cannot include {}: {e}", self.display(file)))
+                })?;
+                if state.include_stack.contains(&canonical) {
+                    return Err(LocatedError::at(
+                        &item.pos,
+                        format!("include cycle: {} includes itself", self.display(file)),
+                    ));
+                }
+            }
+            let spec = ProjectSpec {
+                project_dir: project_dir.or_else(|| files[0].parent().map(Path::to_path_buf)),
+                files: files.clone(),
+                env_files,
+                profiles: Vec::new(),
+            };
+            let canonical: Vec<PathBuf> = files.iter().filter_map(|f| f.canonicalize().ok()).collect();
+            state.include_stack.extend(canonical.iter().cloned());
+            let included = self.load_project(&spec, state, depth + 1);
+            state.include_stack.retain(|p| !canonical.contains(p));
+            let mut included = included?;
+            rebase_relative_paths(&mut included.model, &included.dir);
+            import_resources(doc, included.model, &item)?;
+        }
+        Ok(())
+    }
+
+    /// Resolves `extends` for every service of the merged model.
+    fn apply_extends(
+        &self,
+        model: &mut Node,
+        main_file: &Path,
+        project_dir: &Path,
+        env: &Env,
+        state: &mut LoadState,
+    ) -> Result<(), LocatedError> {
+        let Some(services) = model.get("services").and_then(Node::as_map) else {
+            return Ok(());
+        };
+        let names: Vec<String> = services
+            .iter()
+            .filter(|(_, s)| s.get("extends").is_some())
+            .map(|(k, _)| k.text.clone())
+            .collect();
+        for name in names {
+            let snapshot = model.clone();
+            let resolved = self.resolve_extends(
+                &snapshot,
+                main_file,
+                project_dir,
+                &name,
+                env,
+                state,
+                &mut Vec::new(),
+            )?;
+            if let Some(Value::Map(entries)) = model.get_mut("services").map(|s| &mut s.value) {
+                if let Some((_, slot)) = entries.iter_mut().find(|(k, _)| k.text == name) {
+                    *slot = resolved;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The service `name` of `doc` (read from `file`) with its `extends`
+    /// chain applied.
+    #[allow(clippy::too_many_arguments)]
+    fn resolve_extends(
+        &self,
+        doc: &Node,
+        file: &Path,
+        project_dir: &Path,
+        name: &str,
+        env: &Env,
+        state: &mut LoadState,
+        chain: &mut Vec<(PathBuf, String)>,
+    ) -> Result<Node, LocatedError> {
+        let service = doc
+            .get("services")
+            .and_then(|s| s.get(name))
+            .ok_or_else(|| LocatedError::in_file(self.display(file), format!("no service `{name}` to extend")))?;
+        let Some(extends) = service.get("extends") else {
+            return Ok(service.clone());
+        };
+        let link = (file.to_path_buf(), name.to_string());
+        if chain.contains(&link) || chain.len() >= MAX_CHAIN {
+            return Err(LocatedError::at(
+                &extends.pos,
+                format!("extends cycle: service `{name}` extends itself"),
+            ));
+        }
+        chain.push(link);
+        let (base_name, base_file) = match &extends.value {
+            Value::Scalar(s) => (s.text.clone(), None),
+            Value::Map(_) => {
+                let base_name = extends
+                    .get("service")
+                    .and_then(Node::as_str)
+                    .ok_or_else(|| LocatedError::at(&extends.pos, "`extends` needs a `service`"))?;
+                (base_name.to_string(), extends.get("file").and_then(Node::as_str))
+            }
+            _ => return Err(LocatedError::at(&extends.pos, "invalid `extends`")),
+        };
+        let mut base = match base_file {
+            None => self.resolve_extends(doc, file, project_dir, &base_name, env, state, chain)?,
+            Some(other) => {
+                let base_dir = file.parent().unwrap_or(Path::new("."));
+                let other_path = base_dir.join(other);
+                let other_doc = match state.extended.get(&other_path) {
+                    Some(d) => d.clone(),
+                    None => {
+                        if !other_path.is_file() {
+                            return Err(LocatedError::at(
+                                &extends.pos,
+                                format!("cannot read extended file {}", self.display(&other_path)),
+                            ));
+                        }
+                        let mut warnings = Vec::new();
+                        let d = self.read_interpolated(&other_path, env, state, &mut warnings)?;
+                        state.extended.insert(other_path.clone(), d.clone());
+                        d
+                    }
+                };
+                let mut base = self.resolve_extends(&other_doc, &other_path, project_dir, &base_name, env, state, chain)?;
+                let other_dir = other_path.parent().unwrap_or(Path::new("."));
+                if other_dir != project_dir {
+                    rebase_service_paths(&mut base, other_dir);
+                }
+                base
+            }
+        };
+        chain.pop();
+        let mut over = service.clone();
+        if let Value::Map(entries) = &mut over.value {
+            entries.retain(|(k, _)| k.text != "extends");
+        }
+        strip_tags(&mut base);
+        merge_service(&mut base, over);
+        base.pos = service.pos.clone();
+        Ok(base)
+    }
+}
+
+#[derive(Default)]
+struct LoadState {
+    files: Vec<Arc<SourceFile>>,
+    include_stack: Vec<PathBuf>,
+    extended: HashMap<PathBuf, Node>,
+}
+
+
+/// Copies the services and other resources of an included project.
+fn import_resources(doc: &mut Node, included: Node, item: &Node) -> Result<(), LocatedError> {
+    let Value::Map(sections) = included.value else {
+        return Ok(());
+    };
+    for (section, content) in sections {
+        if !["services", "networks", "volumes", "secrets", "configs", "models"].contains(&section.text.as_str()) {
+            continue;
+        }
+        let Value::Map(resources) = content.value else {
+            continue;
+        };
+        let Value::Map(entries) = &mut doc.value else {
+            return Ok(());
+        };
+        let slot = match entries.iter().position(|(k, _)| k.text == section.text) {
+            Some(i) => &mut entries[i].1,
+            None => {
+                entries.push((section.clone(), Node::new(Value::Map(Vec::new()), section.pos.clone())));
+                &mut entries.last_mut().expect("just pushed").1
+            }
+        };
+        if slot.is_null() {
+            slot.value = Value::Map(Vec::new());
+        }
+        let Value::Map(existing) = &mut slot.value else {
+            return Err(LocatedError::at(&slot.pos, format!("`{}` must be a mapping", section.text)));
+        };
+        for (name, resource) in resources {
+            if existing.iter().any(|(k, _)| k.text == name.text) {
+                return Err(LocatedError::at(
+                    &item.pos,
+                    format!(
+                        "{}.{} is defined both here and in the included project",
+                        section.text, name.text
+                    ),
+                ));
+            }
+            existing.push((name, resource));
+        }
+    }
+    Ok(())
+}
+
+/// Makes relative host paths of every service absolute against `dir`
+/// (included projects resolve paths against their own directory).
+fn rebase_relative_paths(model: &mut Node, dir: &Path) {
+    if let Some(Value::Map(services)) = model.get_mut("services").map(|s| &mut s.value) {
+        for (_, service) in services {
+            rebase_service_paths(service, dir);
+        }
+    }
+}
+
+/// Rewrites relative bind sources, `env_file` and the build context of one
+/// service against `dir`.
+fn rebase_service_paths(service: &mut Node, dir: &Path) {
+    let absolute = |text: &str| -> Option<String> {
+        (text.starts_with('.')).then(|| dir.join(text).to_string_lossy().into_owned())
+    };
+    if let Some(Value::Seq(items)) = service.get_mut("volumes").map(|v| &mut v.value) {
+        for item in items {
+            match &mut item.value {
+                Value::Scalar(s) => {
+                    if let Some((source, rest)) = s.text.split_once(':') {
+                        if is_host_path(source) {
+                            if let Some(abs) = absolute(source) {
+                                s.text = format!("{abs}:{rest}");
+                            }
+                        }
+                    }
+                }
+                Value::Map(_) => {
+                    if let Some(Value::Scalar(s)) = item.get_mut("source").map(|n| &mut n.value) {
+                        if let Some(abs) = absolute(&s.text) {
+                            s.text = abs;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    match service.get_mut("build").map(|b| &mut b.value) {
+        Some(Value::Scalar(s)) => {
+            if let Some(abs) = absolute(&s.text) {
+                s.text = abs;
+            }
+        }
+        Some(Value::Map(_)) => {
+            if let Some(Value::Scalar(s)) = service
+                .get_mut("build")
+                .and_then(|b| b.get_mut("context"))
+                .map(|n| &mut n.value)
+            {
+                if let Some(abs) = absolute(&s.text) {
+                    s.text = abs;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Errors for a model Compose would refuse: `services` or a service that
+/// is not a mapping.
+fn validate_shape(model: &Node) -> Result<(), LocatedError> {
+    let Some(services) = model.get("services") else {
+        return Ok(());
+    };
+    let Some(entries) = services.as_map() else {
+        if services.is_null() {
+            return Ok(());
+        }
+        return Err(LocatedError::at(
+            &services.pos,
+            format!("`services` must be a mapping, found {}", services.kind_name()),
+        ));
+    };
+    for (name, service) in entries {
+        if service.as_map().is_none() && !service.is_null() {
+            return Err(LocatedError::at(
+                &service.pos,
+                format!("service `{}` must be a mapping, found {}", name.text, service.kind_name()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Compose's default project name: the directory name, lowercased, with
+/// only letters, digits, `-` and `_` kept.
+pub fn project_name_from_dir(dir: &Path) -> String {
+    let base = dir
+        .canonicalize()
+        .ok()
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "default".into());
+    let name: String = base
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    if name.is_empty() { "default".into() } else { name }
+}

@@ -1,0 +1,370 @@
+//! Merging Compose files, overrides and `extends`, with the Compose
+//! specification's rules: mappings merge key by key (the later file wins);
+//! sequences append, except `command`, `entrypoint` and `healthcheck.test`,
+//! which are replaced; `ports`, `volumes`, `secrets` and `configs` are unique
+//! by their key (target, or ip/published/target/protocol) and a later entry
+//! replaces an earlier one; `environment`, `labels` and the other key/value
+//! lists merge by key whichever syntax each file used; `cap_add`-style lists
+//! are unions. `!reset` removes a value, `!override` replaces it whole.
+
+use super::model::{parse_mount, parse_port};
+use crate::yaml::{Key, Node, Value};
+
+/// Attributes (relative to a service) whose value replaces the earlier one.
+const REPLACED: [&str; 3] = ["command", "entrypoint", "healthcheck.test"];
+
+/// Key/value attributes that may be written as a list of `K=V` or a mapping.
+const KEY_VALUE: [&str; 9] = [
+    "environment",
+    "labels",
+    "annotations",
+    "sysctls",
+    "build.args",
+    "build.labels",
+    "build.additional_contexts",
+    "deploy.labels",
+    "extra_hosts",
+];
+
+/// Lists whose items are unique by their text.
+const UNIQUE_TEXT: [&str; 13] = [
+    "cap_add",
+    "cap_drop",
+    "security_opt",
+    "dns",
+    "dns_opt",
+    "dns_search",
+    "profiles",
+    "tmpfs",
+    "expose",
+    "links",
+    "env_file",
+    "devices",
+    "device_cgroup_rules",
+];
+
+/// Lists that are really mappings keyed by name when written as a list.
+const NAME_LIST: [&str; 2] = ["networks", "depends_on"];
+
+/// Merges a whole file model (`over`) onto `base`.
+pub fn merge_documents(base: &mut Node, over: Node) {
+    let Value::Map(entries) = over.value else {
+        return;
+    };
+    for (key, value) in entries {
+        match key.text.as_str() {
+            "services" => {
+                let target = map_entry(base, &key);
+                merge_named(target, value, true);
+            }
+            "networks" | "volumes" | "secrets" | "configs" | "models" => {
+                let target = map_entry(base, &key);
+                merge_named(target, value, false);
+            }
+            _ => set_entry(base, key, value, ""),
+        }
+    }
+}
+
+/// Merges one service definition onto another (also used by `extends`).
+pub fn merge_service(base: &mut Node, over: Node) {
+    merge_into(base, over, "");
+}
+
+/// Removes `!reset` values and `!override` tags left in a model that had
+/// nothing to merge with.
+pub fn strip_tags(node: &mut Node) {
+    node.tag = node.tag.take().filter(|t| t != "reset" && t != "override");
+    match &mut node.value {
+        Value::Map(entries) => {
+            entries.retain(|(_, v)| v.tag.as_deref() != Some("reset"));
+            entries.iter_mut().for_each(|(_, v)| strip_tags(v));
+        }
+        Value::Seq(items) => {
+            items.retain(|v| v.tag.as_deref() != Some("reset"));
+            items.iter_mut().for_each(strip_tags);
+        }
+        _ => {}
+    }
+}
+
+fn map_entry<'a>(base: &'a mut Node, key: &Key) -> &'a mut Node {
+    if !matches!(base.value, Value::Map(_)) {
+        base.value = Value::Map(Vec::new());
+    }
+    let Value::Map(entries) = &mut base.value else {
+        unreachable!("just made a mapping")
+    };
+    let index = match entries.iter().position(|(k, _)| k.text == key.text) {
+        Some(i) => i,
+        None => {
+            entries.push((key.clone(), Node::new(Value::Null, key.pos.clone())));
+            entries.len() - 1
+        }
+    };
+    &mut entries[index].1
+}
+
+/// `services:` and the other top-level sections: entries merge by name.
+fn merge_named(target: &mut Node, over: Node, services: bool) {
+    if over.tag.as_deref() == Some("reset") {
+        *target = Node::new(Value::Map(Vec::new()), over.pos);
+        return;
+    }
+    let Value::Map(entries) = over.value else {
+        if target.is_null() {
+            *target = over;
+        }
+        return;
+    };
+    if target.is_null() {
+        target.value = Value::Map(Vec::new());
+        target.pos = over.pos;
+    }
+    for (name, definition) in entries {
+        if services {
+            let slot = map_entry(target, &name);
+            if slot.is_null() {
+                let mut definition = definition;
+                strip_tags(&mut definition);
+                *slot = definition;
+            } else if definition.tag.as_deref() == Some("reset") {
+                remove_entry(target, &name.text);
+            } else {
+                merge_service(slot, definition);
+            }
+        } else {
+            set_entry(target, name, definition, "");
+        }
+    }
+}
+
+fn remove_entry(node: &mut Node, key: &str) {
+    if let Value::Map(entries) = &mut node.value {
+        entries.retain(|(k, _)| k.text != key);
+    }
+}
+
+/// Sets `key` in mapping `base` to the merge of its value and `value`.
+fn set_entry(base: &mut Node, key: Key, value: Node, parent: &str) {
+    let path = if parent.is_empty() {
+        key.text.clone()
+    } else {
+        format!("{parent}.{}", key.text)
+    };
+    if value.tag.as_deref() == Some("reset") {
+        remove_entry(base, &key.text);
+        return;
+    }
+    let slot = map_entry(base, &key);
+    if slot.is_null() && !matches!(value.value, Value::Null) {
+        let mut value = value;
+        strip_tags(&mut value);
+        *slot = normalise(value, &path);
+        return;
+    }
+    merge_into(slot, value, &path);
+}
+
+/// Merges `over` into `base`, where both sit at attribute `path` of a
+/// service (or of the top level, for non-service paths).
+fn merge_into(base: &mut Node, over: Node, path: &str) {
+    match over.tag.as_deref() {
+        Some("reset") => {
+            *base = Node::new(Value::Null, over.pos);
+            return;
+        }
+        Some("override") => {
+            let mut over = over;
+            strip_tags(&mut over);
+            *base = normalise(over, path);
+            return;
+        }
+        _ => {}
+    }
+    if REPLACED.contains(&path) {
+        let mut over = over;
+        strip_tags(&mut over);
+        *base = over;
+        return;
+    }
+    let over = normalise(over, path);
+    if KEY_VALUE.contains(&path) || NAME_LIST.contains(&path) || path == "build" {
+        let normalised = normalise(std::mem::replace(base, Node::new(Value::Null, over.pos.clone())), path);
+        *base = normalised;
+    }
+    match (&mut base.value, over.value) {
+        (Value::Map(_), Value::Map(entries)) => {
+            for (key, value) in entries {
+                set_entry(base, key, value, path);
+            }
+        }
+        (Value::Seq(items), Value::Seq(new_items)) => {
+            merge_sequences(items, new_items, path);
+        }
+        (_, value) => {
+            let mut node = Node {
+                value,
+                pos: over.pos,
+                tag: None,
+                via: over.via,
+            };
+            strip_tags(&mut node);
+            *base = node;
+        }
+    }
+}
+
+fn merge_sequences(items: &mut Vec<Node>, new_items: Vec<Node>, path: &str) {
+    let key: Option<fn(&Node) -> Option<String>> = match path {
+        "volumes" => Some(|n| parse_mount(n).map(|m| m.target)),
+        "ports" => Some(|n| {
+            parse_port(n).map(|p| {
+                format!(
+                    "{}|{}|{}|{}",
+                    p.host_ip.unwrap_or_default(),
+                    p.published.unwrap_or_default(),
+                    p.target,
+                    p.protocol
+                )
+            })
+        }),
+        "secrets" | "configs" => Some(|n| match &n.value {
+            Value::Scalar(s) => Some(s.text.clone()),
+            Value::Map(_) => n
+                .get("target")
+                .or_else(|| n.get("source"))
+                .and_then(Node::as_str)
+                .map(str::to_string),
+            _ => None,
+        }),
+        p if UNIQUE_TEXT.contains(&p) => Some(|n| n.as_str().map(str::to_string)),
+        _ => None,
+    };
+    for mut item in new_items {
+        strip_tags(&mut item);
+        let existing = key.and_then(|key| {
+            let k = key(&item)?;
+            items.iter().position(|old| key(old).as_deref() == Some(&k))
+        });
+        match existing {
+            Some(i) => items[i] = item,
+            None => items.push(item),
+        }
+    }
+}
+
+/// Rewrites the list syntax of key/value and name attributes as a mapping,
+/// and a string `build:` as `{context: ...}`, so two files using different
+/// syntaxes merge by key.
+fn normalise(node: Node, path: &str) -> Node {
+    if path == "build" {
+        if let Value::Scalar(_) = &node.value {
+            let key = Key {
+                text: "context".into(),
+                pos: node.pos.clone(),
+            };
+            let pos = node.pos.clone();
+            return Node::new(Value::Map(vec![(key, node)]), pos);
+        }
+        return node;
+    }
+    let is_kv = KEY_VALUE.contains(&path);
+    if !(is_kv || NAME_LIST.contains(&path)) {
+        return node;
+    }
+    let Value::Seq(items) = node.value else {
+        return node;
+    };
+    let mut entries: Vec<(Key, Node)> = Vec::with_capacity(items.len());
+    for item in items {
+        let Value::Scalar(scalar) = &item.value else {
+            continue;
+        };
+        let (name, value) = match (is_kv, scalar.text.split_once('=')) {
+            (true, Some((k, v))) => (k.to_string(), Some(v.to_string())),
+            _ => (scalar.text.clone(), None),
+        };
+        let key = Key {
+            text: name,
+            pos: item.pos.clone(),
+        };
+        let value_node = match value {
+            Some(v) => {
+                let mut n = item.clone();
+                if let Value::Scalar(s) = &mut n.value {
+                    s.text = v;
+                }
+                n
+            }
+            None => Node {
+                value: Value::Null,
+                pos: item.pos.clone(),
+                tag: None,
+                via: item.via.clone(),
+            },
+        };
+        entries.retain(|(k, _)| k.text != key.text);
+        entries.push((key, value_node));
+    }
+    Node {
+        value: Value::Map(entries),
+        pos: node.pos,
+        tag: node.tag,
+        via: node.via,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{Limits, parse_documents, source_from_text};
+
+    fn doc(text: &str) -> Node {
+        parse_documents(&source_from_text("t.yaml", text), Limits::default())
+            .unwrap()
+            .remove(0)
+    }
+
+    fn merged(a: &str, b: &str) -> Node {
+        let mut base = doc(a);
+        merge_documents(&mut base, doc(b));
+        base.get("services").unwrap().get("s").unwrap().clone()
+    }
+
+    fn texts(node: &Node) -> Vec<String> {
+        node.as_seq()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn follows_the_specification_merge_rules() {
+        let s = merged(
+            "services:\n  s:\n    image: a\n    command: [x, y]\n    cap_add: [NET_ADMIN]\n    volumes: ['foo:/work', '/data']\n    environment: [A=1, B=2]\n    dns: [1.1.1.1]\n",
+            "services:\n  s:\n    image: b\n    command: [z]\n    cap_add: [NET_ADMIN, SYS_TIME]\n    volumes: ['bar:/work']\n    environment: {B: '3', C: '4'}\n    dns: [8.8.8.8]\n",
+        );
+        assert_eq!(s.get("image").unwrap().as_str(), Some("b"));
+        assert_eq!(texts(s.get("command").unwrap()), ["z"]);
+        assert_eq!(texts(s.get("cap_add").unwrap()), ["NET_ADMIN", "SYS_TIME"]);
+        assert_eq!(texts(s.get("volumes").unwrap()), ["bar:/work", "/data"]);
+        assert_eq!(texts(s.get("dns").unwrap()), ["1.1.1.1", "8.8.8.8"]);
+        let env = s.get("environment").unwrap();
+        assert_eq!(env.get("A").unwrap().as_str(), Some("1"));
+        assert_eq!(env.get("B").unwrap().as_str(), Some("3"));
+        assert_eq!(env.get("C").unwrap().as_str(), Some("4"));
+    }
+
+    #[test]
+    fn reset_removes_and_override_replaces() {
+        let s = merged(
+            "services:\n  s:\n    ports: ['8080:80']\n    environment: {FOO: BAR}\n    cap_add: [A]\n",
+            "services:\n  s:\n    ports: !reset []\n    environment:\n      FOO: !reset null\n    cap_add: !override [B]\n",
+        );
+        assert!(s.get("ports").is_none());
+        assert!(s.get("environment").unwrap().get("FOO").is_none());
+        assert_eq!(texts(s.get("cap_add").unwrap()), ["B"]);
+    }
+}

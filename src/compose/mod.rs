@@ -1,0 +1,14 @@
+//! Docker Compose: the project loader (discovery, `.env`, interpolation,
+//! overrides, `extends`, `include`, anchors and merge keys, profiles), the
+//! typed views the rules read, the `compose config` JSON, and the rules.
+
+pub mod config_json;
+pub mod env;
+pub mod interpolate;
+pub mod keys;
+pub mod load;
+pub mod merge;
+pub mod model;
+pub mod rules;
+
+pub use load::{Loader, Project, ProjectSpec};

@@ -1,0 +1,142 @@
+//! `added-capabilities`: `cap_add` grants Linux capabilities beyond
+//! Docker's default set, tiered by what they give.
+
+use super::{Rule, ServiceCtx};
+use crate::compose::model::strings;
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "added-capabilities",
+        title: "Dangerous Linux capabilities added",
+        severity: Severity::Critical,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+Each capability in `cap_add`, compared by name without case and without
+the `CAP_` prefix, and ranked by what it grants:
+- critical: `ALL`, `SYS_ADMIN`, `SYS_MODULE`, `SYS_RAWIO` (host code
+  execution or the whole kernel);
+- high: `SYS_PTRACE`, `DAC_READ_SEARCH`, `NET_ADMIN`, `BPF`, `PERFMON`,
+  `SYS_BOOT`, `SYS_TIME`, `SYSLOG`, `MAC_ADMIN`, `MAC_OVERRIDE` (escape
+  primitives, host-wide effects, or reading what other containers do);
+- medium: any other capability Docker does not grant by default;
+- info: capabilities Docker grants anyway (`CHOWN`, `NET_RAW`, …).
+
+## Why it matters
+Capabilities are slices of root. `SYS_ADMIN` alone allows mounts and most
+known container escapes; `SYS_MODULE` loads kernel code;
+`DAC_READ_SEARCH` enabled the "shocker" escape; `SYS_PTRACE` lets a process
+read and steer others.
+
+## Example
+```yaml
+services:
+  vpn:
+    image: example/vpn:1.0
+    cap_add: [SYS_MODULE, NET_ADMIN]   # NOT OK
+```
+
+## Use instead
+Drop everything and add back the one capability the process needs:
+```yaml
+    cap_drop: [ALL]
+    cap_add: [NET_BIND_SERVICE]
+```
+
+## References
+- CIS Docker Benchmark v1.6.0, 5.4
+- capabilities(7)
+"#;
+
+/// Capabilities that open the host or the kernel.
+const CRITICAL: [&str; 4] = ["ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO"];
+
+/// Escape primitives and host-wide powers.
+const HIGH: [&str; 10] = [
+    "SYS_PTRACE",
+    "DAC_READ_SEARCH",
+    "NET_ADMIN",
+    "BPF",
+    "PERFMON",
+    "SYS_BOOT",
+    "SYS_TIME",
+    "SYSLOG",
+    "MAC_ADMIN",
+    "MAC_OVERRIDE",
+];
+
+/// Docker's default capability set: adding these changes nothing.
+pub const DOCKER_DEFAULT: [&str; 14] = [
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "NET_RAW",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
+/// `cap_sys_admin` and `CAP_SYS_ADMIN` both become `SYS_ADMIN`.
+pub fn normalise(name: &str) -> String {
+    let upper = name.trim().to_ascii_uppercase();
+    upper
+        .strip_prefix("CAP_")
+        .map(str::to_string)
+        .unwrap_or(upper)
+}
+
+pub fn tier(capability: &str) -> Severity {
+    if CRITICAL.contains(&capability) {
+        Severity::Critical
+    } else if HIGH.contains(&capability) {
+        Severity::High
+    } else if DOCKER_DEFAULT.contains(&capability) {
+        Severity::Info
+    } else {
+        Severity::Medium
+    }
+}
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    let Some(list) = ctx.node.get("cap_add") else {
+        return;
+    };
+    for (index, (name, node)) in strings(list).into_iter().enumerate() {
+        let capability = normalise(name);
+        let severity = tier(&capability);
+        let what = if capability == "ALL" {
+            "every capability".to_string()
+        } else {
+            format!("CAP_{capability}")
+        };
+        let note = if severity == Severity::Info {
+            " (already in Docker's default set)"
+        } else {
+            ""
+        };
+        out.push(
+            ctx.finding(
+                &RULE.meta,
+                severity,
+                node,
+                ctx.route(&format!("cap_add[{index}]")),
+                format!("service `{}` adds {what}{note}", ctx.name.text),
+            )
+            .fix("drop ALL and add back only what the process needs"),
+        );
+    }
+}

@@ -1,0 +1,61 @@
+//! `apparmor-disabled`: `security_opt: apparmor:unconfined`.
+
+use super::security_opt::security_opts;
+use super::{Rule, ServiceCtx};
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "apparmor-disabled",
+        title: "AppArmor confinement is disabled",
+        severity: Severity::High,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+`apparmor:unconfined` or `apparmor=unconfined` in a service's
+`security_opt`.
+
+## Why it matters
+On hosts with AppArmor, Docker's default profile denies writes to `/proc`
+and `/sys` files and mounts that lead out of the container. Unconfined, a
+root process in the container loses that second line of defence.
+
+## Example
+```yaml
+services:
+  app:
+    image: example/app:2.0
+    security_opt: ["apparmor:unconfined"]   # NOT OK
+```
+
+## Use instead
+Keep the default (`docker-default`) or name a tailored profile:
+`apparmor:my-app-profile`.
+
+## References
+- CIS Docker Benchmark v1.6.0, 5.2
+- OWASP Docker Security Cheat Sheet, rule #6
+"#;
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    for opt in security_opts(ctx.node) {
+        if opt.option == "apparmor" && opt.value.as_deref() == Some("unconfined") {
+            out.push(
+                ctx.finding(
+                    &RULE.meta,
+                    Severity::High,
+                    opt.node,
+                    ctx.route(&format!("security_opt[{}]", opt.index)),
+                    format!("service `{}` runs without AppArmor", ctx.name.text),
+                )
+                .fix("remove `apparmor:unconfined`"),
+            );
+        }
+    }
+}

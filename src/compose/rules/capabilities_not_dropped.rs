@@ -1,0 +1,72 @@
+//! `capabilities-not-dropped`: a service keeps Docker's default
+//! capabilities (no `cap_drop: [ALL]`).
+
+use super::{Rule, ServiceCtx};
+use crate::compose::model::strings;
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "capabilities-not-dropped",
+        title: "Default capabilities are not dropped",
+        severity: Severity::Low,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+A service whose `cap_drop` does not contain `ALL` (any case, with or
+without the `CAP_` prefix).
+
+## Why it matters
+Docker grants 14 capabilities by default, among them `NET_RAW` (packet
+spoofing), `SETUID`/`SETGID` and `DAC_OVERRIDE` (root ignores file
+permissions). Most services need none of them; each one kept is a step an
+attacker does not have to take.
+
+## Example
+```yaml
+services:
+  api:
+    image: example/api:3.1   # NOT OK: no cap_drop
+```
+
+## Use instead
+```yaml
+    cap_drop: [ALL]
+    cap_add: [NET_BIND_SERVICE]   # only if needed
+```
+
+## References
+- CIS Docker Benchmark v1.6.0, 5.4
+- OWASP Docker Security Cheat Sheet, rule #3
+"#;
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    let drops_all = ctx.node.get("cap_drop").is_some_and(|list| {
+        strings(list)
+            .iter()
+            .any(|(name, _)| super::added_capabilities::normalise(name) == "ALL")
+    });
+    if drops_all {
+        return;
+    }
+    let (node, route) = match ctx.node.get("cap_drop") {
+        Some(node) => (node.clone(), ctx.route("cap_drop")),
+        None => (ctx.header(), format!("services.{}", ctx.name.text)),
+    };
+    out.push(
+        ctx.finding(
+            &RULE.meta,
+            Severity::Low,
+            &node,
+            route,
+            format!("service `{}` keeps Docker's default capabilities", ctx.name.text),
+        )
+        .fix("add `cap_drop: [ALL]`"),
+    );
+}

@@ -1,0 +1,76 @@
+//! `host-namespace`: a service shares a namespace with the host.
+
+use super::{Rule, ServiceCtx};
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "host-namespace",
+        title: "Container shares a host namespace",
+        severity: Severity::High,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+`network_mode: host`, `pid: host` and `ipc: host` (high), and
+`uts: host`, `userns_mode: host` and `cgroup: host` (medium).
+
+## Why it matters
+- host network: the container sees every host interface, binds host ports
+  directly and reaches services listening on localhost (the engine API on
+  tcp, cloud metadata, databases bound to 127.0.0.1);
+- host PID: it sees and can signal or `ptrace` host processes and read
+  their environment through `/proc`;
+- host IPC: shared memory of host processes;
+- host UTS, user or cgroup namespace: weaker isolation of hostname, user
+  ids (defeats userns-remap) and cgroup view.
+
+## Example
+```yaml
+services:
+  media:
+    image: example/media:1.0
+    network_mode: host   # NOT OK
+```
+
+## Use instead
+Publish the ports the service needs (`ports: ["127.0.0.1:32400:32400"]`)
+and leave the namespaces private.
+
+## References
+- CIS Docker Benchmark v1.6.0, 5.10, 5.16, 5.17, 5.21, 5.31
+"#;
+
+const NAMESPACES: [(&str, &str, Severity); 6] = [
+    ("network_mode", "network", Severity::High),
+    ("pid", "PID", Severity::High),
+    ("ipc", "IPC", Severity::High),
+    ("uts", "UTS", Severity::Medium),
+    ("userns_mode", "user", Severity::Medium),
+    ("cgroup", "cgroup", Severity::Medium),
+];
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    for (key, name, severity) in NAMESPACES {
+        let Some(node) = ctx.node.get(key) else {
+            continue;
+        };
+        if node.as_str().is_some_and(|v| v.eq_ignore_ascii_case("host")) {
+            out.push(
+                ctx.finding(
+                    &RULE.meta,
+                    severity,
+                    node,
+                    ctx.route(key),
+                    format!("service `{}` shares the host's {name} namespace", ctx.name.text),
+                )
+                .fix(format!("remove `{key}: host`")),
+            );
+        }
+    }
+}

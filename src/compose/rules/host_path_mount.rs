@@ -1,0 +1,154 @@
+//! `host-path-mount`: a sensitive host directory is bind-mounted.
+
+use super::runtime_socket_mount::{normalise_path, socket_reason};
+use super::{Rule, ServiceCtx};
+use crate::compose::model::MountKind;
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "host-path-mount",
+        title: "Sensitive host path mounted",
+        severity: Severity::Critical,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+Bind mounts of sensitive host paths, in short or long syntax or through a
+named volume whose `driver_opts` bind a host directory:
+- the host root `/`: critical when writable, high when read-only;
+- root-equivalent system paths (`/etc`, `/root`, `/boot`, `/usr`, `/bin`,
+  `/sbin`, `/lib`, `/lib64`, `/lib/modules`, `/proc`, `/sys`, `/dev`,
+  `/var/lib/docker`, `/var/lib/containerd`, `/var/lib/kubelet`): high when
+  writable, medium when read-only;
+- other host system paths (`/home`, `/var`, `/run`, `/srv`, `/media`,
+  `/mnt`, `/opt`, `/cdrom`, `/selinux`): medium when writable, low when
+  read-only.
+A path below one of these counts as that path. Anonymous volumes
+(`- /data`) and named volumes are not host mounts. Runtime sockets are
+`runtime-socket-mount`'s.
+
+## Why it matters
+Writing to `/etc` (cron, passwd, sudoers), `/root/.ssh`, `/boot`,
+`/lib/modules` or the engine's data directory is code execution on the
+host. Even read-only, these paths leak secrets (`/etc/shadow`, kubelet
+credentials, other containers' files).
+
+## Example
+```yaml
+services:
+  backup:
+    image: example/backup:1.0
+    volumes:
+      - /etc:/host-etc   # NOT OK
+```
+
+## Use instead
+Mount only the application directory the service needs, read-only where
+possible: `./config:/app/config:ro`.
+
+## References
+- CIS Docker Benchmark v1.6.0, 5.6
+- OWASP Docker Security Cheat Sheet, rule #8
+"#;
+
+const ROOT_EQUIVALENT: [&str; 16] = [
+    "/etc",
+    "/root",
+    "/boot",
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib64",
+    "/lib/modules",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/var/lib/docker",
+    "/var/lib/containerd",
+    "/var/lib/kubelet",
+    "/var/lib/containers",
+];
+
+const SENSITIVE: [&str; 10] = [
+    "/home", "/var", "/run", "/srv", "/media", "/mnt", "/opt", "/cdrom", "/selinux", "/usr/local",
+];
+
+/// Devices that are harmless to bind (`/dev/null`…) are not sensitive.
+const INERT: [&str; 6] = [
+    "/dev/null",
+    "/dev/zero",
+    "/dev/random",
+    "/dev/urandom",
+    "/dev/shm",
+    "/dev/fuse",
+];
+
+fn within(path: &str, dir: &str) -> bool {
+    path == dir || path.starts_with(&format!("{dir}/"))
+}
+
+/// How sensitive a host path is: (severity when writable, when read-only).
+pub fn sensitivity(host_path: &str) -> Option<(Severity, Severity, &'static str)> {
+    let path = normalise_path(host_path);
+    if path == "/" {
+        return Some((Severity::Critical, Severity::High, "the host's root filesystem"));
+    }
+    if INERT.iter().any(|d| within(&path, d)) {
+        return None;
+    }
+    if ROOT_EQUIVALENT.iter().any(|d| within(&path, d)) {
+        return Some((Severity::High, Severity::Medium, "a root-equivalent host path"));
+    }
+    if SENSITIVE.iter().any(|d| within(&path, d)) {
+        return Some((Severity::Medium, Severity::Low, "a sensitive host path"));
+    }
+    None
+}
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    for (index, mount) in ctx.mounts() {
+        if mount.kind != MountKind::Bind {
+            continue;
+        }
+        let Some(source) = &mount.source else {
+            continue;
+        };
+        if !source.starts_with('/') {
+            continue;
+        }
+        let is_socket_file = socket_reason(source).is_some_and(|r| r.contains("is a container runtime"));
+        if is_socket_file {
+            continue;
+        }
+        let Some((writable, read_only, what)) = sensitivity(source) else {
+            continue;
+        };
+        let (severity, mode) = if mount.read_only {
+            (read_only, "read-only")
+        } else {
+            (writable, "writable")
+        };
+        out.push(
+            ctx.finding(
+                &RULE.meta,
+                severity,
+                mount.source_node,
+                ctx.route(&format!("volumes[{index}]")),
+                format!(
+                    "service `{}` mounts {what} `{}` {mode} at `{}`",
+                    ctx.name.text,
+                    normalise_path(source),
+                    mount.target
+                ),
+            )
+            .fix("mount only the directory the service needs, read-only"),
+        );
+    }
+}

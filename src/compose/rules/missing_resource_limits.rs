@@ -1,0 +1,84 @@
+//! `missing-resource-limits`: a service has no memory, CPU or PID limit.
+
+use super::{Rule, ServiceCtx};
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+use crate::yaml::Node;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "missing-resource-limits",
+        title: "No memory, CPU or PID limit",
+        severity: Severity::Low,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+Each of memory (`mem_limit` or `deploy.resources.limits.memory`), CPU
+(`cpus` or `deploy.resources.limits.cpus`) and PIDs (`pids_limit` or
+`deploy.resources.limits.pids`) that a service leaves unlimited. `0` and
+`-1` count as unlimited. One finding per service lists what is missing.
+
+## Why it matters
+An unlimited container can starve the host and its neighbours: a memory
+leak triggers the host's OOM killer, a fork bomb exhausts the PID table,
+a crypto miner takes every core.
+
+## Example
+```yaml
+services:
+  worker:
+    image: example/worker:1.0   # NOT OK: no limits
+```
+
+## Use instead
+```yaml
+    deploy:
+      resources:
+        limits: {cpus: "1.0", memory: 512M, pids: 200}
+```
+
+## References
+- CIS Docker Benchmark v1.6.0, 5.11, 5.12, 5.29
+"#;
+
+fn limited(node: Option<&Node>) -> bool {
+    node.and_then(Node::as_str)
+        .is_some_and(|v| !matches!(v.trim(), "" | "0" | "-1" | "0.0"))
+}
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    let limits = ctx
+        .node
+        .get("deploy")
+        .and_then(|d| d.get("resources"))
+        .and_then(|r| r.get("limits"));
+    let deploy = |key: &str| limits.and_then(|l| l.get(key));
+    let mut missing = Vec::new();
+    if !limited(ctx.node.get("mem_limit")) && !limited(deploy("memory")) {
+        missing.push("memory");
+    }
+    if !limited(ctx.node.get("cpus")) && !limited(deploy("cpus")) {
+        missing.push("CPU");
+    }
+    if !limited(ctx.node.get("pids_limit")) && !limited(deploy("pids")) {
+        missing.push("PIDs");
+    }
+    if missing.is_empty() {
+        return;
+    }
+    out.push(
+        ctx.finding(
+            &RULE.meta,
+            Severity::Low,
+            &ctx.header(),
+            format!("services.{}", ctx.name.text),
+            format!("service `{}` has no {} limit", ctx.name.text, missing.join(", ")),
+        )
+        .fix("set deploy.resources.limits (memory, cpus, pids)"),
+    );
+}

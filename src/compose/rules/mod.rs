@@ -1,0 +1,160 @@
+//! The Compose rules, one file each. A rule looks at one service of a
+//! merged project (or at the project as a whole) and pushes findings; it
+//! never prints and never decides the exit code.
+
+use crate::finding::{Finding, Subject};
+use crate::rules::RuleMeta;
+use crate::yaml::{Key, Node};
+
+use super::Project;
+use super::model::{Mount, MountKind, parse_mount};
+
+/// One service of a project, as a rule sees it.
+pub struct ServiceCtx<'a> {
+    pub project: &'a Project,
+    pub name: &'a Key,
+    pub node: &'a Node,
+}
+
+impl<'a> ServiceCtx<'a> {
+    pub fn subject(&self) -> Subject {
+        Subject::ComposeService {
+            project: self.project.name.clone(),
+            service: self.name.text.clone(),
+        }
+    }
+
+    /// `services.<name>.<attribute>`.
+    pub fn route(&self, attribute: &str) -> String {
+        format!("services.{}.{attribute}", self.name.text)
+    }
+
+    /// A finding about `node`, found at `route`.
+    pub fn finding(
+        &self,
+        meta: &RuleMeta,
+        severity: crate::finding::Severity,
+        node: &Node,
+        route: String,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding::new(meta.id, severity, self.subject(), node, route, message)
+    }
+
+    /// The service's volume mounts with their index in `volumes:`. A named
+    /// volume whose top-level definition binds a host directory
+    /// (`driver_opts: {o: bind, device: /path}`) is returned as a bind of
+    /// that directory, pointing at the `device:` line.
+    pub fn mounts(&self) -> Vec<(usize, Mount<'a>)> {
+        let Some(items) = self.node.get("volumes").and_then(Node::as_seq) else {
+            return Vec::new();
+        };
+        let top = self.project.model.get("volumes");
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| parse_mount(item).map(|m| (i, m)))
+            .map(|(i, mut mount)| {
+                if mount.kind == MountKind::Volume {
+                    let opts = mount
+                        .source
+                        .as_deref()
+                        .and_then(|name| top?.get(name))
+                        .and_then(|v| v.get("driver_opts"));
+                    let binds = opts
+                        .and_then(|o| o.get("o"))
+                        .and_then(Node::as_str)
+                        .is_some_and(|o| o.split(',').any(|x| x == "bind" || x == "rbind"));
+                    if let (true, Some(device)) = (binds, opts.and_then(|o| o.get("device"))) {
+                        if let Some(path) = device.as_str() {
+                            mount.kind = MountKind::Bind;
+                            mount.source = Some(path.to_string());
+                            mount.source_node = device;
+                        }
+                    }
+                }
+                (i, mount)
+            })
+            .collect()
+    }
+
+    /// The service's own line, for findings about a missing key. A service
+    /// that came from an anchor still points at its name in this file.
+    pub fn header(&self) -> Node {
+        Node::new(crate::yaml::Value::Null, self.name.pos.clone())
+    }
+}
+
+/// A Compose rule: its metadata and the hooks it implements.
+pub struct Rule {
+    pub meta: RuleMeta,
+    pub check_service: Option<fn(&ServiceCtx, &mut Vec<Finding>)>,
+    pub check_project: Option<fn(&Project, &mut Vec<Finding>)>,
+}
+
+mod added_capabilities;
+mod apparmor_disabled;
+mod capabilities_not_dropped;
+mod host_device;
+mod host_namespace;
+mod host_path_mount;
+mod missing_resource_limits;
+mod no_new_privileges;
+mod plaintext_secret;
+mod privileged;
+mod published_on_all_interfaces;
+mod root_user;
+mod runtime_socket_mount;
+mod seccomp_disabled;
+pub mod security_opt;
+mod selinux_disabled;
+mod shared_mount_propagation;
+mod unknown_key;
+mod unpinned_image;
+mod writable_root_filesystem;
+
+/// Every Compose rule.
+pub static ALL: &[&Rule] = &[
+    &added_capabilities::RULE,
+    &apparmor_disabled::RULE,
+    &capabilities_not_dropped::RULE,
+    &host_device::RULE,
+    &host_namespace::RULE,
+    &host_path_mount::RULE,
+    &missing_resource_limits::RULE,
+    &no_new_privileges::RULE,
+    &plaintext_secret::RULE,
+    &privileged::RULE,
+    &published_on_all_interfaces::RULE,
+    &root_user::RULE,
+    &runtime_socket_mount::RULE,
+    &seccomp_disabled::RULE,
+    &selinux_disabled::RULE,
+    &shared_mount_propagation::RULE,
+    &unknown_key::RULE,
+    &unpinned_image::RULE,
+    &writable_root_filesystem::RULE,
+];
+
+/// Runs every rule over a project.
+pub fn check(project: &Project) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in ALL {
+        if let Some(check) = rule.check_project {
+            check(project, &mut findings);
+        }
+    }
+    for (name, node) in project.services() {
+        let ctx = ServiceCtx {
+            project,
+            name,
+            node,
+        };
+        for rule in ALL {
+            if let Some(check) = rule.check_service {
+                check(&ctx, &mut findings);
+            }
+        }
+    }
+    findings
+}

@@ -1,0 +1,89 @@
+//! `no-new-privileges`: a service does not set `no-new-privileges`, or sets
+//! it to false.
+
+use super::security_opt::security_opts;
+use super::{Rule, ServiceCtx};
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+use crate::yaml::parse_bool;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "no-new-privileges",
+        title: "Processes may gain privileges (no-new-privileges not set)",
+        severity: Severity::Medium,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+A service whose `security_opt` has no `no-new-privileges` entry, or has it
+set to false. Every spelling Docker accepts counts as set:
+`no-new-privileges`, `no-new-privileges:true`, `no-new-privileges=true`.
+
+## Why it matters
+Without it, a process in the container can gain privileges through setuid
+and setcap binaries (`su`, `ping`, a setuid shell a later layer added).
+This is the flag that stops a compromised non-root process from becoming
+root, and the missing half of the remote-shell chain drydock looks for.
+
+## Example
+```yaml
+services:
+  web:
+    image: nginx:1.27
+    security_opt:
+      - no-new-privileges:false   # NOT OK
+```
+
+## Use instead
+```yaml
+    security_opt:
+      - no-new-privileges:true
+```
+
+## References
+- CIS Docker Benchmark v1.6.0, 5.26
+- OWASP Docker Security Cheat Sheet, rule #4
+"#;
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    let opts = security_opts(ctx.node);
+    let setting = opts.iter().rev().find(|o| o.option == "no-new-privileges");
+    match setting {
+        Some(opt) => {
+            let enabled = opt.value.as_deref().map_or(Some(true), parse_bool);
+            if enabled == Some(false) {
+                out.push(
+                    ctx.finding(
+                        &RULE.meta,
+                        Severity::Medium,
+                        opt.node,
+                        ctx.route(&format!("security_opt[{}]", opt.index)),
+                        format!(
+                            "service `{}` turns no-new-privileges off",
+                            ctx.name.text
+                        ),
+                    )
+                    .fix("use `no-new-privileges:true`"),
+                );
+            }
+        }
+        None => out.push(
+            ctx.finding(
+                &RULE.meta,
+                Severity::Medium,
+                &ctx.header(),
+                format!("services.{}", ctx.name.text),
+                format!(
+                    "service `{}` does not set no-new-privileges",
+                    ctx.name.text
+                ),
+            )
+            .fix("add `security_opt: [\"no-new-privileges:true\"]`"),
+        ),
+    }
+}

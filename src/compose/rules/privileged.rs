@@ -1,0 +1,61 @@
+//! `privileged`: a service runs with `privileged: true`.
+
+use super::{Rule, ServiceCtx};
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "privileged",
+        title: "Container runs privileged",
+        severity: Severity::Critical,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+A service with `privileged: true` (also `yes`/`on`, and values that
+interpolation turns into true, such as `${PRIVILEGED:-true}`).
+
+## Why it matters
+A privileged container gets every capability, every host device, and no
+seccomp, AppArmor or SELinux confinement. Root in it is root on the host:
+mounting the host disk or loading a kernel module is one command away.
+
+## Example
+```yaml
+services:
+  agent:
+    image: example/agent:1.2
+    privileged: true   # NOT OK
+```
+
+## Use instead
+Remove `privileged` and grant only what the workload needs: one device
+with `devices:`, one capability with `cap_add:`.
+
+## References
+- CIS Docker Benchmark v1.6.0, 5.5
+- OWASP Docker Security Cheat Sheet, rule #3
+"#;
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    let Some(node) = ctx.node.get("privileged") else {
+        return;
+    };
+    if node.as_bool() == Some(true) {
+        out.push(
+            ctx.finding(
+                &RULE.meta,
+                Severity::Critical,
+                node,
+                ctx.route("privileged"),
+                format!("service `{}` runs privileged", ctx.name.text),
+            )
+            .fix("remove `privileged: true`; add only the devices or capabilities needed"),
+        );
+    }
+}

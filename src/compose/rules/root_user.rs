@@ -1,0 +1,71 @@
+//! `root-user`: a service is configured to run as root.
+
+use super::{Rule, ServiceCtx};
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "root-user",
+        title: "Container runs as root",
+        severity: Severity::Medium,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+A service whose `user:` is `root`, `0`, or `root`/`0` with any group
+(`0:0`, `root:root`). A service without `user:` runs as the image's
+configured user; drydock checks that in the image (image rule
+`root-user`) and joins the two when it scans the image.
+
+## Why it matters
+Root in a container is root on the host's kernel: any escape, any writable
+host mount and any added capability is worth more. Root can also rewrite
+every binary in the image, which is what Falco's `EXE_WRITABLE` flag
+reports at run time.
+
+## Example
+```yaml
+services:
+  web:
+    image: nginx:1.27
+    user: "0:0"   # NOT OK
+```
+
+## Use instead
+```yaml
+    user: "101:101"
+```
+
+## References
+- CIS Docker Benchmark v1.6.0, 4.1
+- OWASP Docker Security Cheat Sheet, rule #2
+"#;
+
+/// Whether a `user:` value names uid 0.
+pub fn is_root(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or("").trim();
+    name == "root" || name == "0"
+}
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    let Some(node) = ctx.node.get("user") else {
+        return;
+    };
+    if node.as_str().is_some_and(is_root) {
+        out.push(
+            ctx.finding(
+                &RULE.meta,
+                Severity::Medium,
+                node,
+                ctx.route("user"),
+                format!("service `{}` runs as root", ctx.name.text),
+            )
+            .fix("run as an unprivileged uid, e.g. `user: \"1000:1000\"`"),
+        );
+    }
+}

@@ -1,0 +1,61 @@
+//! `seccomp-disabled`: `security_opt: seccomp:unconfined`.
+
+use super::security_opt::security_opts;
+use super::{Rule, ServiceCtx};
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "seccomp-disabled",
+        title: "Seccomp filtering is disabled",
+        severity: Severity::High,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+`seccomp:unconfined` or `seccomp=unconfined` in a service's `security_opt`.
+
+## Why it matters
+The default seccomp profile blocks about 44 system calls that containers
+do not need and that many kernel exploits and escapes use (`keyctl`,
+`unshare`, `mount`, `bpf`…). Turning it off widens the kernel attack
+surface for every process in the container.
+
+## Example
+```yaml
+services:
+  app:
+    image: example/app:2.0
+    security_opt: ["seccomp=unconfined"]   # NOT OK
+```
+
+## Use instead
+Keep the default profile, or give a custom profile that allows the one
+extra call needed: `seccomp:./seccomp-app.json`.
+
+## References
+- CIS Docker Benchmark v1.6.0, 5.22
+- OWASP Docker Security Cheat Sheet, rule #6
+"#;
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    for opt in security_opts(ctx.node) {
+        if opt.option == "seccomp" && opt.value.as_deref() == Some("unconfined") {
+            out.push(
+                ctx.finding(
+                    &RULE.meta,
+                    Severity::High,
+                    opt.node,
+                    ctx.route(&format!("security_opt[{}]", opt.index)),
+                    format!("service `{}` runs without seccomp", ctx.name.text),
+                )
+                .fix("remove `seccomp:unconfined` or use a custom profile"),
+            );
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! `selinux-disabled`: `security_opt: label:disable`.
+
+use super::security_opt::security_opts;
+use super::{Rule, ServiceCtx};
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "selinux-disabled",
+        title: "SELinux separation is disabled",
+        severity: Severity::Medium,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+`label:disable` or `label=disable` in a service's `security_opt`, and the
+`label:type:spc_t` super-privileged type.
+
+## Why it matters
+On SELinux hosts, container processes run as `container_t` and cannot
+touch host files that are not labelled for containers. Disabling the label
+(or running as `spc_t`) removes that separation.
+
+## Example
+```yaml
+services:
+  app:
+    image: example/app:2.0
+    security_opt: ["label:disable"]   # NOT OK
+```
+
+## Use instead
+Keep the default labelling; relabel bind mounts with `:z` or `:Z` instead.
+
+## References
+- CIS Docker Benchmark v1.6.0, 5.3
+"#;
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    for opt in security_opts(ctx.node) {
+        if opt.option != "label" {
+            continue;
+        }
+        let value = opt.value.as_deref().unwrap_or("");
+        let disabled = value == "disable" || value.replace('=', ":") == "type:spc_t";
+        if disabled {
+            out.push(
+                ctx.finding(
+                    &RULE.meta,
+                    Severity::Medium,
+                    opt.node,
+                    ctx.route(&format!("security_opt[{}]", opt.index)),
+                    format!("service `{}` runs without SELinux separation", ctx.name.text),
+                )
+                .fix("remove `label:disable`; relabel mounts with `:z`/`:Z`"),
+            );
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! `shared-mount-propagation`: a bind mount propagates mounts between the
+//! host and the container.
+
+use super::{Rule, ServiceCtx};
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "shared-mount-propagation",
+        title: "Mount propagation is shared with the host",
+        severity: Severity::Medium,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+A volume with `bind.propagation` (or the short-syntax flag) `shared` or
+`rshared` (medium), or `slave` or `rslave` (low).
+
+## Why it matters
+With shared propagation, mounts made inside the container appear on the
+host and the other way round: a container that can mount (privileged, or
+`SYS_ADMIN`) can place file systems in the host's view. Slave propagation
+lets host mounts (including other containers' volumes) appear inside.
+
+## Example
+```yaml
+services:
+  agent:
+    image: example/agent:1.0
+    volumes:
+      - type: bind
+        source: /mnt/data
+        target: /data
+        bind:
+          propagation: rshared   # NOT OK
+```
+
+## Use instead
+Leave propagation at its default (`rprivate`).
+
+## References
+- CIS Docker Benchmark v1.6.0, 5.20
+"#;
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    for (index, mount) in ctx.mounts() {
+        let Some(mode) = mount.propagation.as_deref() else {
+            continue;
+        };
+        let severity = match mode {
+            "shared" | "rshared" => Severity::Medium,
+            "slave" | "rslave" => Severity::Low,
+            _ => continue,
+        };
+        let node = mount
+            .node
+            .get("bind")
+            .and_then(|b| b.get("propagation"))
+            .unwrap_or(mount.node);
+        out.push(
+            ctx.finding(
+                &RULE.meta,
+                severity,
+                node,
+                ctx.route(&format!("volumes[{index}]")),
+                format!(
+                    "service `{}` mounts `{}` with {mode} propagation",
+                    ctx.name.text, mount.target
+                ),
+            )
+            .fix("remove the propagation setting (default rprivate)"),
+        );
+    }
+}

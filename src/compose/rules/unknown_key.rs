@@ -1,0 +1,113 @@
+//! `unknown-key`: a key the Compose Specification does not define.
+
+use super::{Rule, ServiceCtx};
+use crate::compose::Project;
+use crate::compose::keys;
+use crate::finding::{Finding, Severity, Subject};
+use crate::rules::{RuleMeta, Scope};
+use crate::suggest::closest;
+use crate::yaml::Node;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "unknown-key",
+        title: "Key not defined by the Compose Specification",
+        severity: Severity::Medium,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: Some(check_project),
+};
+
+const DOCS: &str = r#"## What it checks
+Keys at the top level, in a service, in a service's `build`, `deploy`,
+`healthcheck`, `logging` and `extends`, and in long-syntax `volumes` and
+`ports` entries that the Compose Specification does not define. Keys
+starting with `x-` are extensions and always allowed. The finding suggests
+the key that was probably meant (`securityOpt` → `security_opt`,
+`cap-add` → `cap_add`).
+
+## Why it matters
+A misspelled hardening key protects nothing. Hardening advice copied from
+Kubernetes (`securityContext`, `readOnlyRootFilesystem`) or written in the
+wrong case looks like protection in review and is not; Docker Compose
+refuses the file, while other tools silently ignore the key.
+
+## Example
+```yaml
+services:
+  web:
+    image: nginx:1.27
+    securityOpt: ["no-new-privileges:true"]   # NOT OK
+```
+
+## Use instead
+```yaml
+    security_opt: ["no-new-privileges:true"]
+```
+
+## References
+- Compose Specification, services top-level element
+"#;
+
+fn check_keys(
+    map: &Node,
+    allowed: &[&str],
+    route: &str,
+    subject: &Subject,
+    out: &mut Vec<Finding>,
+) {
+    let Some(entries) = map.as_map() else {
+        return;
+    };
+    for (key, _) in entries {
+        if key.text.starts_with("x-") || allowed.contains(&key.text.as_str()) {
+            continue;
+        }
+        let hint = closest(&key.text, allowed.iter().copied());
+        let mut message = format!("`{}` is not a Compose key in `{route}`", key.text);
+        if let Some(suggestion) = hint {
+            message.push_str(&format!("; did you mean `{suggestion}`?"));
+        }
+        let node = Node::new(crate::yaml::Value::Null, key.pos.clone());
+        let mut finding = Finding::new(
+            RULE.meta.id,
+            Severity::Medium,
+            subject.clone(),
+            &node,
+            format!("{route}.{}", key.text),
+            message,
+        );
+        finding.fix = Some(match hint {
+            Some(s) => format!("rename `{}` to `{s}`", key.text),
+            None => "remove the key or prefix it with `x-`".into(),
+        });
+        out.push(finding);
+    }
+}
+
+fn check_project(project: &Project, out: &mut Vec<Finding>) {
+    let subject = Subject::ComposeProject {
+        project: project.name.clone(),
+    };
+    check_keys(&project.model, keys::TOP_LEVEL, "(top level)", &subject, out);
+}
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    let route = format!("services.{}", ctx.name.text);
+    let subject = ctx.subject();
+    check_keys(ctx.node, keys::SERVICE, &route, &subject, out);
+    for (attribute, allowed) in keys::NESTED {
+        if let Some(node) = ctx.node.get(attribute) {
+            check_keys(node, allowed, &format!("{route}.{attribute}"), &subject, out);
+        }
+    }
+    for (attribute, allowed) in [("volumes", keys::VOLUME_ENTRY), ("ports", keys::PORT_ENTRY)] {
+        if let Some(items) = ctx.node.get(attribute).and_then(Node::as_seq) {
+            for (i, item) in items.iter().enumerate() {
+                check_keys(item, allowed, &format!("{route}.{attribute}[{i}]"), &subject, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! `unpinned-image`: a service's image is not pinned to a version.
+
+use super::{Rule, ServiceCtx};
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "unpinned-image",
+        title: "Image not pinned to a version",
+        severity: Severity::Medium,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+The `image:` of a service that is pulled (services with `build:` name their
+own image and are skipped): no tag or the `latest` tag is medium; a tag
+without an `@sha256:` digest is info, since tags can be moved.
+
+## Why it matters
+An unpinned image changes under you: the next pull can bring a different
+base, new binaries, or a compromised release, and what was reviewed is no
+longer what runs.
+
+## Example
+```yaml
+services:
+  cache:
+    image: redis   # NOT OK
+```
+
+## Use instead
+```yaml
+    image: redis:7.4@sha256:<digest>
+```
+
+## References
+- CIS Docker Benchmark v1.6.0, 5.28
+- OWASP Docker Security Cheat Sheet, rule #13
+"#;
+
+/// Splits `registry/name:tag@digest` into (tag, digest).
+pub fn tag_and_digest(image: &str) -> (Option<&str>, Option<&str>) {
+    let (name, digest) = match image.split_once('@') {
+        Some((n, d)) => (n, Some(d)),
+        None => (image, None),
+    };
+    let last_segment_start = name.rfind('/').map_or(0, |i| i + 1);
+    let tag = name[last_segment_start..]
+        .rsplit_once(':')
+        .map(|(_, t)| t);
+    (tag, digest)
+}
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    if ctx.node.get("build").is_some() {
+        return;
+    }
+    let Some(node) = ctx.node.get("image") else {
+        return;
+    };
+    let Some(image) = node.as_str() else {
+        return;
+    };
+    let (tag, digest) = tag_and_digest(image);
+    let (severity, message) = match (tag, digest) {
+        (_, Some(_)) => return,
+        (None, None) => (Severity::Medium, format!("image `{image}` has no tag (pulls `latest`)")),
+        (Some("latest"), None) => (Severity::Medium, format!("image `{image}` uses the `latest` tag")),
+        (Some(_), None) => (Severity::Info, format!("image `{image}` is pinned by tag, not by digest")),
+    };
+    out.push(
+        ctx.finding(&RULE.meta, severity, node, ctx.route("image"), message)
+            .fix("pin a version tag and its digest: name:1.2.3@sha256:…"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tag_and_digest;
+
+    #[test]
+    fn splits_references() {
+        assert_eq!(tag_and_digest("redis"), (None, None));
+        assert_eq!(tag_and_digest("localhost:5000/app"), (None, None));
+        assert_eq!(tag_and_digest("localhost:5000/app:1.2"), (Some("1.2"), None));
+        assert_eq!(tag_and_digest("app@sha256:ab"), (None, Some("sha256:ab")));
+    }
+}

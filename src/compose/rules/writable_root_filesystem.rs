@@ -1,0 +1,65 @@
+//! `writable-root-filesystem`: the container's root filesystem is writable.
+
+use super::{Rule, ServiceCtx};
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "writable-root-filesystem",
+        title: "Root filesystem is writable",
+        severity: Severity::Low,
+        scopes: &[Scope::Compose],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+A service without `read_only: true`.
+
+## Why it matters
+With a writable root filesystem an intruder can replace binaries the
+container runs (`/usr/bin/nc`, the app itself), drop tools, and persist
+until the container is recreated. Falco's `EXE_WRITABLE` flag is this
+condition observed at run time.
+
+## Example
+```yaml
+services:
+  api:
+    image: example/api:3.1   # NOT OK: no read_only
+```
+
+## Use instead
+```yaml
+    read_only: true
+    tmpfs: ["/tmp:noexec,nosuid"]
+```
+
+## References
+- CIS Docker Benchmark v1.6.0, 5.13
+- OWASP Docker Security Cheat Sheet, rule #8
+"#;
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    let node = ctx.node.get("read_only");
+    if node.and_then(|n| n.as_bool()) == Some(true) {
+        return;
+    }
+    let (node, route) = match node {
+        Some(n) => (n.clone(), ctx.route("read_only")),
+        None => (ctx.header(), format!("services.{}", ctx.name.text)),
+    };
+    out.push(
+        ctx.finding(
+            &RULE.meta,
+            Severity::Low,
+            &node,
+            route,
+            format!("service `{}` has a writable root filesystem", ctx.name.text),
+        )
+        .fix("set `read_only: true` and mount a tmpfs where the app writes"),
+    );
+}

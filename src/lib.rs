@@ -1,0 +1,5 @@
+pub mod compose;
+pub mod finding;
+pub mod rules;
+pub mod suggest;
+pub mod yaml;

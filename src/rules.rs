@@ -1,0 +1,63 @@
+//! The rule registry: every rule's id, title, default severity and
+//! documentation, used by `drydock rules`, `drydock explain`, the SARIF
+//! report and the README's rule table. Rules themselves live one file each
+//! under the scanners (`compose/rules/`); this module only gathers their
+//! metadata.
+
+use crate::finding::Severity;
+
+/// What a rule looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Compose,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Compose => "compose",
+        }
+    }
+}
+
+/// A rule's metadata and user documentation.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable, kebab-case, named after the hazard.
+    pub id: &'static str,
+    /// One line.
+    pub title: &'static str,
+    /// The highest severity the rule reports with by default (tiered rules
+    /// report some findings lower).
+    pub severity: Severity,
+    pub scopes: &'static [Scope],
+    /// Markdown with the headings of [`DOC_HEADINGS`].
+    pub docs: &'static str,
+}
+
+/// Every rule's documentation has these sections, in this order.
+pub const DOC_HEADINGS: [&str; 5] = [
+    "## What it checks",
+    "## Why it matters",
+    "## Example",
+    "## Use instead",
+    "## References",
+];
+
+/// All rules, sorted by id.
+pub fn all() -> Vec<&'static RuleMeta> {
+    let mut rules: Vec<&'static RuleMeta> =
+        crate::compose::rules::ALL.iter().map(|r| &r.meta).collect();
+    rules.sort_by_key(|r| r.id);
+    rules.dedup_by_key(|r| r.id);
+    rules
+}
+
+pub fn find(id: &str) -> Option<&'static RuleMeta> {
+    all().into_iter().find(|r| r.id == id)
+}
+
+/// The closest rule id to a misspelled one, for "did you mean".
+pub fn suggest(id: &str) -> Option<&'static str> {
+    crate::suggest::closest(id, all().iter().map(|r| r.id))
+}
