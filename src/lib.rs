@@ -1,5 +1,219 @@
+//! drydock audits what a container will be before it runs.
+//!
+//! The data flow, in the order a run goes through it:
+//!
+//! 1. **Arguments** ([`cli`]) are parsed by clap; [`run`] turns them into
+//!    one job (a scan, one Compose project, a rule listing).
+//! 2. **Load**: Compose projects are discovered ([`scan`]) and loaded
+//!    ([`compose::load`]): files merged as Compose merges them,
+//!    interpolated, with the position of every value kept ([`yaml`]).
+//! 3. **Check**: rules ([`compose::rules`]) turn the model into
+//!    [`finding::Finding`]s; rules never print or decide the exit code.
+//! 4. **Report** ([`report`]): human, JSON or SARIF, and the gate: exit 0
+//!    when no finding reaches `--fail-on`, 1 when one does, 2 when an input
+//!    could not be read (the other inputs are still reported).
+
+pub mod cli;
 pub mod compose;
 pub mod finding;
+pub mod report;
 pub mod rules;
+pub mod scan;
 pub mod suggest;
 pub mod yaml;
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use cli::{Cli, Command, ComposeAction, Format, ProjectArgs, ReportArgs};
+use compose::{Loader, ProjectSpec};
+use report::RunReport;
+
+/// Exit code for usage, input and output errors.
+pub const EXIT_ERROR: i32 = 2;
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Scan(args) => {
+            let paths = if args.paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                args.paths.clone()
+            };
+            let root = match paths.as_slice() {
+                [one] if one.is_dir() => one.clone(),
+                _ => PathBuf::from("."),
+            };
+            let loader = Loader::new(root, scan::process_env());
+            let (specs, errors) = scan::discover(&paths);
+            let mut report = new_report(&args.report);
+            report.errors = errors;
+            scan::run(&loader, &specs, &mut report);
+            emit(&report, &args.report)
+        }
+        Command::Compose(args) => match args.action {
+            Some(ComposeAction::Config { project }) => compose_config(&project),
+            None => {
+                let (loader, spec) = project_job(&args.project);
+                let mut report = new_report(&args.report);
+                scan::run(&loader, &[spec], &mut report);
+                emit(&report, &args.report)
+            }
+        },
+        Command::Rules(args) => {
+            print_rules(args.format);
+            0
+        }
+        Command::Explain { rule } => explain(&rule),
+    }
+}
+
+fn new_report(args: &ReportArgs) -> RunReport {
+    RunReport {
+        findings: Vec::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        projects: 0,
+        files: 0,
+        fail_on: args.fail_on,
+        sources: HashMap::new(),
+    }
+}
+
+fn project_job(args: &ProjectArgs) -> (Loader, ProjectSpec) {
+    let spec = ProjectSpec {
+        project_dir: args.project_directory.clone(),
+        files: args.files.clone(),
+        env_files: args.env_files.clone(),
+        profiles: args.profiles.clone(),
+    };
+    let root = args
+        .project_directory
+        .clone()
+        .or_else(|| {
+            args.files
+                .first()
+                .and_then(|f| f.parent())
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(Path::to_path_buf)
+        })
+        .unwrap_or_else(|| PathBuf::from("."));
+    (Loader::new(root, scan::process_env()), spec)
+}
+
+fn compose_config(args: &ProjectArgs) -> i32 {
+    let (loader, spec) = project_job(args);
+    match loader.load(&spec) {
+        Ok(project) => {
+            for warning in &project.warnings {
+                eprintln!("warning: {warning}");
+            }
+            let json = compose::config_json::to_json(&project);
+            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+            write_stdout(&format!("{text}\n"))
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Writes the report where asked and returns the exit code.
+fn emit(report: &RunReport, args: &ReportArgs) -> i32 {
+    let colour = args.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = match args.format {
+        Format::Human => report::human(report, colour),
+        Format::Json => report::json(report),
+        Format::Sarif => report::sarif(report),
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("error: {}: cannot write the report: {e}", path.display());
+                return EXIT_ERROR;
+            }
+            // The verdict still reaches the terminal.
+            eprintln!("{}", report::summary(report));
+            for error in &report.errors {
+                eprintln!("error: {error}");
+            }
+        }
+        None => {
+            let code = write_stdout(&text);
+            if code != 0 {
+                return code;
+            }
+        }
+    }
+    report.exit_code()
+}
+
+/// Writes to standard output; a closed pipe (`drydock … | head`) is not
+/// an error.
+fn write_stdout(text: &str) -> i32 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            EXIT_ERROR
+        }
+    }
+}
+
+fn print_rules(format: Format) {
+    let rules = rules::all();
+    let text = match format {
+        Format::Json | Format::Sarif => {
+            let list: Vec<_> = rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "title": r.title,
+                        "severity": r.severity,
+                        "scopes": r.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&list).unwrap_or_default() + "\n"
+        }
+        Format::Human => {
+            let width = rules.iter().map(|r| r.id.len()).max().unwrap_or(0);
+            rules
+                .iter()
+                .map(|r| format!("{:width$}  {:8}  {}\n", r.id, r.severity.as_str(), r.title))
+                .collect()
+        }
+    };
+    write_stdout(&text);
+}
+
+fn explain(id: &str) -> i32 {
+    match rules::find(id) {
+        Some(rule) => {
+            let scopes: Vec<&str> = rule.scopes.iter().map(|s| s.as_str()).collect();
+            write_stdout(&format!(
+                "# {}: {}\n\nDefault severity: {}. Applies to: {}.\n\n{}",
+                rule.id,
+                rule.title,
+                rule.severity,
+                scopes.join(", "),
+                rule.docs
+            ))
+        }
+        None => {
+            let hint = rules::suggest(id)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            eprintln!("error: no rule `{id}`{hint} (`drydock rules` lists them)");
+            EXIT_ERROR
+        }
+    }
+}

@@ -1,3 +1,8 @@
+//! The `drydock` binary: parse arguments, run, exit.
+
+use clap::Parser;
+
 fn main() {
-    println!("Hello, world!");
+    let cli = drydock::cli::Cli::parse();
+    std::process::exit(drydock::run(cli));
 }

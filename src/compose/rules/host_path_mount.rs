@@ -22,14 +22,15 @@ const DOCS: &str = r#"## What it checks
 Bind mounts of sensitive host paths, in short or long syntax or through a
 named volume whose `driver_opts` bind a host directory:
 - the host root `/`: critical when writable, high when read-only;
-- root-equivalent system paths (`/etc`, `/root`, `/boot`, `/usr`, `/bin`,
-  `/sbin`, `/lib`, `/lib64`, `/lib/modules`, `/proc`, `/sys`, `/dev`,
-  `/var/lib/docker`, `/var/lib/containerd`, `/var/lib/kubelet`): high when
-  writable, medium when read-only;
+- root-equivalent paths (`/etc`, `/root`, `/boot`, `/bin`, `/sbin`,
+  `/lib*`, `/usr/bin`, `/usr/sbin`, `/usr/lib*`, `/usr/local/bin`, `/proc`,
+  `/sys`, `/dev`, `/var/lib/docker`, `/var/lib/containerd`,
+  `/var/lib/kubelet`, `/var/spool/cron`), anything below them and any
+  directory above them (`/usr`, `/var/lib`): high when writable, medium
+  when read-only;
 - other host system paths (`/home`, `/var`, `/run`, `/srv`, `/media`,
-  `/mnt`, `/opt`, `/cdrom`, `/selinux`): medium when writable, low when
-  read-only.
-A path below one of these counts as that path. Anonymous volumes
+  `/mnt`, `/opt`, `/usr`, `/tmp`, `/cdrom`, `/selinux`) and anything below
+  them: medium when writable, low when read-only. Anonymous volumes
 (`- /data`) and named volumes are not host mounts. Runtime sockets are
 `runtime-socket-mount`'s.
 
@@ -57,27 +58,35 @@ possible: `./config:/app/config:ro`.
 - OWASP Docker Security Cheat Sheet, rule #8
 "#;
 
-const ROOT_EQUIVALENT: [&str; 16] = [
+/// Paths whose write access is code execution on the host (and their
+/// ancestors, which hold them).
+const ROOT_EQUIVALENT: [&str; 22] = [
     "/etc",
     "/root",
     "/boot",
-    "/usr",
     "/bin",
     "/sbin",
     "/lib",
+    "/lib32",
     "/lib64",
-    "/lib/modules",
+    "/usr/bin",
+    "/usr/sbin",
+    "/usr/lib",
+    "/usr/lib64",
+    "/usr/libexec",
+    "/usr/local/bin",
+    "/usr/local/sbin",
     "/proc",
     "/sys",
     "/dev",
     "/var/lib/docker",
     "/var/lib/containerd",
     "/var/lib/kubelet",
-    "/var/lib/containers",
+    "/var/spool/cron",
 ];
 
-const SENSITIVE: [&str; 10] = [
-    "/home", "/var", "/run", "/srv", "/media", "/mnt", "/opt", "/cdrom", "/selinux", "/usr/local",
+const SENSITIVE: [&str; 11] = [
+    "/home", "/var", "/run", "/srv", "/media", "/mnt", "/opt", "/cdrom", "/selinux", "/usr", "/tmp",
 ];
 
 /// Devices that are harmless to bind (`/dev/null`…) are not sensitive.
@@ -103,7 +112,10 @@ pub fn sensitivity(host_path: &str) -> Option<(Severity, Severity, &'static str)
     if INERT.iter().any(|d| within(&path, d)) {
         return None;
     }
-    if ROOT_EQUIVALENT.iter().any(|d| within(&path, d)) {
+    if ROOT_EQUIVALENT
+        .iter()
+        .any(|d| within(&path, d) || within(d, &path))
+    {
         return Some((Severity::High, Severity::Medium, "a root-equivalent host path"));
     }
     if SENSITIVE.iter().any(|d| within(&path, d)) {
@@ -123,7 +135,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         if !source.starts_with('/') {
             continue;
         }
-        let is_socket_file = socket_reason(source).is_some_and(|r| r.contains("is a container runtime"));
+        let is_socket_file = socket_reason(source).is_some_and(|r| r.starts_with("the container runtime"));
         if is_socket_file {
             continue;
         }

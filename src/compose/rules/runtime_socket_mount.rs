@@ -69,12 +69,12 @@ pub fn socket_reason(host_path: &str) -> Option<String> {
     if SOCKETS.contains(&path.as_str())
         || matches!(file, "docker.sock" | "containerd.sock" | "podman.sock" | "crio.sock")
     {
-        return Some(format!("`{path}` is a container runtime API socket"));
+        return Some(format!("the container runtime API socket `{path}`"));
     }
     let holds = SOCKETS.iter().find(|s| {
         path == "/" || s.starts_with(&format!("{path}/"))
     })?;
-    Some(format!("`{path}` contains the runtime socket `{holds}`"))
+    Some(format!("`{path}`, which holds the runtime socket `{holds}`"))
 }
 
 /// `/var/run/` and `/var//run` become `/var/run`.

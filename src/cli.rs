@@ -1,0 +1,110 @@
+//! Command-line arguments (clap). `lib.rs` turns them into a run; nothing
+//! here reads files.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::finding::Severity;
+
+/// drydock audits what a container will be before it runs: Compose files
+/// today; image layers and Kubernetes manifests are on the way.
+#[derive(Debug, Parser)]
+#[command(name = "drydock", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit every Compose project under the given paths (default: `.`).
+    Scan(ScanArgs),
+    /// Audit one Compose project, given like `docker compose` flags.
+    #[command(args_conflicts_with_subcommands = true)]
+    Compose(ComposeArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Print a rule's documentation.
+    Explain {
+        /// A rule id, e.g. `no-new-privileges`.
+        rule: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Directories or Compose files. A directory is searched for projects
+    /// (`.git`, `node_modules` and `vendor` are skipped; symlinks are not
+    /// followed).
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ComposeArgs {
+    #[command(subcommand)]
+    pub action: Option<ComposeAction>,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ComposeAction {
+    /// Print the merged project as JSON, shaped like
+    /// `docker compose config --format json`.
+    Config {
+        #[command(flatten)]
+        project: ProjectArgs,
+    },
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ProjectArgs {
+    /// Compose files, in order (like `docker compose -f`).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The project directory (default: the first file's directory, or `.`).
+    #[arg(long, value_name = "DIR")]
+    pub project_directory: Option<PathBuf>,
+    /// Files of variables for interpolation, replacing the project's `.env`.
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<PathBuf>,
+    /// Audit only services enabled by these profiles (`*` for all).
+    /// Default: every service, whatever its profiles.
+    #[arg(long = "profile", value_name = "NAME")]
+    pub profiles: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to a file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Fail (exit 1) when a finding has this severity or higher.
+    #[arg(long, value_enum, default_value_t = Severity::High, value_name = "SEVERITY")]
+    pub fail_on: Severity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Findings with the offending lines, and a summary.
+    Human,
+    /// A versioned JSON document (see the README).
+    Json,
+    /// SARIF 2.1.0, for code-scanning platforms.
+    Sarif,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format (`human` or `json`).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}

@@ -1,0 +1,61 @@
+//! Reports: human (snippets, colour on a terminal, a summary line), JSON (a
+//! versioned wire format) and SARIF 2.1.0. The one place that decides what
+//! a format prints; rules and scanners never print.
+
+mod human;
+mod json;
+mod sarif;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::finding::{Finding, Severity};
+use crate::yaml::{LocatedError, SourceFile};
+
+pub use human::{render as human, summary};
+pub use json::render as json;
+pub use sarif::render as sarif;
+
+/// Everything a report shows about one run.
+pub struct RunReport {
+    pub findings: Vec<Finding>,
+    /// Inputs that could not be read; each makes the run exit 2.
+    pub errors: Vec<LocatedError>,
+    pub warnings: Vec<String>,
+    /// Compose projects audited.
+    pub projects: usize,
+    /// Files read.
+    pub files: usize,
+    pub fail_on: Severity,
+    /// Source texts by display path, for snippets.
+    pub sources: HashMap<String, Arc<SourceFile>>,
+}
+
+impl RunReport {
+    /// Findings at or above the gate threshold.
+    pub fn failing(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity >= self.fail_on)
+            .count()
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// The process exit code: 2 when an input could not be read, 1 when
+    /// the gate failed, 0 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        if !self.errors.is_empty() {
+            2
+        } else if self.failing() > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! `drydock scan`: finds every Compose project under the given paths, loads
+//! and checks them in parallel, and gathers one report.
+//!
+//! A directory holding a default Compose file (`compose.yaml`…) is a
+//! project, with its override file. Other `compose.*.yaml` /
+//! `docker-compose.*.yml` files next to it are variants used as
+//! `-f base -f variant`, and are audited that way. A finding reached through
+//! several projects (an included or extended file, a base file under its
+//! variants) is reported once.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::compose::load::{DEFAULT_FILES, OVERRIDE_FILES};
+use crate::compose::{Loader, ProjectSpec, rules};
+use crate::finding::Finding;
+use crate::report::RunReport;
+use crate::yaml::LocatedError;
+
+/// Directories never searched.
+const SKIPPED_DIRS: [&str; 3] = [".git", "node_modules", "vendor"];
+
+/// Whether a file name is a Compose variant such as `compose.prod.yaml`.
+fn is_variant(name: &str) -> bool {
+    let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+    let prefixed = name.starts_with("compose.") || name.starts_with("docker-compose.");
+    yaml && prefixed && !DEFAULT_FILES.contains(&name) && !OVERRIDE_FILES.contains(&name)
+}
+
+/// Finds the projects under `paths`. Files given by name are projects of
+/// their own (like `docker compose -f FILE`).
+pub fn discover(paths: &[PathBuf]) -> (Vec<ProjectSpec>, Vec<LocatedError>) {
+    let mut specs = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            specs.push(ProjectSpec {
+                files: vec![path.clone()],
+                ..ProjectSpec::default()
+            });
+            continue;
+        }
+        if !path.is_dir() {
+            errors.push(LocatedError::in_file(
+                path.to_string_lossy(),
+                "no such file or directory",
+            ));
+            continue;
+        }
+        let mut dirs: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+        let walker = ignore::WalkBuilder::new(path)
+            .standard_filters(false)
+            .hidden(false)
+            .follow_links(false)
+            .filter_entry(|e| {
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+            })
+            .build();
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    errors.push(LocatedError::in_file(path.to_string_lossy(), e.to_string()));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if DEFAULT_FILES.contains(&name.as_str()) || is_variant(&name) {
+                let dir = entry.path().parent().unwrap_or(Path::new(".")).to_path_buf();
+                dirs.entry(dir).or_default().push(name);
+            }
+        }
+        for (dir, mut names) in dirs {
+            names.sort();
+            let base = DEFAULT_FILES.iter().find(|d| names.iter().any(|n| n == *d));
+            if base.is_some() {
+                specs.push(ProjectSpec {
+                    project_dir: Some(dir.clone()),
+                    ..ProjectSpec::default()
+                });
+            }
+            for variant in names.iter().filter(|n| is_variant(n)) {
+                let mut files: Vec<PathBuf> = base.iter().map(|b| dir.join(b)).collect();
+                files.push(dir.join(variant));
+                specs.push(ProjectSpec {
+                    project_dir: Some(dir.clone()),
+                    files,
+                    ..ProjectSpec::default()
+                });
+            }
+        }
+    }
+    (specs, errors)
+}
+
+/// Loads and checks every project in parallel.
+pub fn run(loader: &Loader, specs: &[ProjectSpec], report: &mut RunReport) {
+    let results: Vec<_> = specs
+        .par_iter()
+        .map(|spec| {
+            loader
+                .load(spec)
+                .map(|project| (rules::check(&project), project))
+        })
+        .collect();
+    let mut seen = HashSet::new();
+    let mut files = HashSet::new();
+    for result in results {
+        match result {
+            Ok((findings, project)) => {
+                report.projects += 1;
+                report.warnings.extend(project.warnings.iter().cloned());
+                for file in &project.files {
+                    files.insert(file.display.clone());
+                    report
+                        .sources
+                        .entry(file.display.clone())
+                        .or_insert_with(|| file.clone());
+                }
+                for finding in findings {
+                    if seen.insert(dedupe_key(&finding)) {
+                        report.findings.push(finding);
+                    }
+                }
+            }
+            Err(error) => report.errors.push(error),
+        }
+    }
+    report.files += files.len();
+    report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.warnings.sort();
+    report.warnings.dedup();
+    report.errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+}
+
+fn dedupe_key(f: &Finding) -> (String, String, u32, u32, String) {
+    (
+        f.rule.to_string(),
+        f.location.path.clone(),
+        f.location.line,
+        f.location.column,
+        f.message.clone(),
+    )
+}
+
+/// The process environment, for interpolation.
+pub fn process_env() -> HashMap<String, String> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect()
+}
