@@ -45,7 +45,10 @@ fn service_json(service: &Node, dir: &Path) -> Json {
     for (key, value) in entries {
         let json = match key.text.as_str() {
             "volumes" => seq(value, |n| volume_json(n, dir)),
-            "ports" => seq(value, port_json),
+            "ports" => match value.as_seq() {
+                Some(items) => Json::Array(items.iter().flat_map(port_json).collect()),
+                None => plain(value),
+            },
             "environment" | "labels" | "annotations" | "sysctls" => key_value_json(value),
             "command" | "entrypoint" => match &value.value {
                 Value::Scalar(s) => Json::Array(shell_split(&s.text).into_iter().map(Json::String).collect()),
@@ -117,24 +120,49 @@ pub fn absolute(source: &str, dir: &Path) -> String {
     format!("/{}", parts.join("/"))
 }
 
-fn port_json(node: &Node) -> Json {
+fn range(text: &str) -> Option<(u64, u64)> {
+    match text.split_once('-') {
+        Some((a, b)) => Some((a.parse().ok()?, b.parse().ok()?)),
+        None => text.parse().ok().map(|n| (n, n)),
+    }
+}
+
+/// A port entry in long syntax. Like Compose, a container port range
+/// becomes one entry per port (paired with the host range when it has the
+/// same length).
+fn port_json(node: &Node) -> Vec<Json> {
     let Some(port) = parse_port(node) else {
-        return plain(node);
+        return vec![plain(node)];
     };
-    let mut out = Map::new();
-    out.insert("mode".into(), json!("ingress"));
-    if let Some(ip) = &port.host_ip {
-        out.insert("host_ip".into(), json!(ip));
-    }
-    match port.target.parse::<u64>() {
-        Ok(n) => out.insert("target".into(), json!(n)),
-        Err(_) => out.insert("target".into(), json!(port.target)),
+    let entry = |target: Json, published: Option<String>| {
+        let mut out = Map::new();
+        out.insert("mode".into(), json!("ingress"));
+        if let Some(ip) = &port.host_ip {
+            out.insert("host_ip".into(), json!(ip));
+        }
+        out.insert("target".into(), target);
+        if let Some(p) = published {
+            out.insert("published".into(), json!(p));
+        }
+        out.insert("protocol".into(), json!(port.protocol));
+        Json::Object(out)
     };
-    if let Some(p) = &port.published {
-        out.insert("published".into(), json!(p));
+    let targets = range(&port.target);
+    let hosts = port.published.as_deref().and_then(range);
+    match targets {
+        Some((start, end)) if end > start && end - start < 65536 => (start..=end)
+            .enumerate()
+            .map(|(i, target)| {
+                let published = match hosts {
+                    Some((h0, h1)) if h1 - h0 == end - start => Some((h0 + i as u64).to_string()),
+                    _ => port.published.clone(),
+                };
+                entry(json!(target), published)
+            })
+            .collect(),
+        Some((n, _)) => vec![entry(json!(n), port.published.clone())],
+        None => vec![entry(json!(port.target), port.published.clone())],
     }
-    out.insert("protocol".into(), json!(port.protocol));
-    Json::Object(out)
 }
 
 fn key_value_json(node: &Node) -> Json {

@@ -19,7 +19,27 @@ pub fn parse_env_file(path: &Path, display: &str, base: &Env) -> Result<Env, Loc
     parse_env_text(&source.text, display, base)
 }
 
+/// One variable of an env file and the line that set it.
+pub struct EnvEntry {
+    pub key: String,
+    pub value: String,
+    pub line: u32,
+}
+
 pub fn parse_env_text(text: &str, display: &str, base: &Env) -> Result<Env, LocatedError> {
+    Ok(parse_env_entries(text, display, base)?
+        .into_iter()
+        .map(|e| (e.key, e.value))
+        .collect())
+}
+
+/// Parses a dotenv text into its entries, in order.
+pub fn parse_env_entries(
+    text: &str,
+    display: &str,
+    base: &Env,
+) -> Result<Vec<EnvEntry>, LocatedError> {
+    let mut entries: Vec<EnvEntry> = Vec::new();
     let mut vars = Env::new();
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
@@ -42,6 +62,11 @@ pub fn parse_env_text(text: &str, display: &str, base: &Env) -> Result<Env, Loca
                 // A bare name takes its value from the environment, if any.
                 if let Some(v) = base.get(name) {
                     vars.insert(name.to_string(), v.clone());
+                    entries.push(EnvEntry {
+                        key: name.to_string(),
+                        value: v.clone(),
+                        line: line_no,
+                    });
                 }
                 continue;
             }
@@ -80,9 +105,14 @@ pub fn parse_env_text(text: &str, display: &str, base: &Env) -> Result<Env, Loca
             }
             expand_with(value.trim_end(), &vars, base, display, line_no)?
         };
-        vars.insert(key.to_string(), resolved);
+        vars.insert(key.to_string(), resolved.clone());
+        entries.push(EnvEntry {
+            key: key.to_string(),
+            value: resolved,
+            line: line_no,
+        });
     }
-    Ok(vars)
+    Ok(entries)
 }
 
 fn located(display: &str, line: u32, message: impl Into<String>) -> LocatedError {

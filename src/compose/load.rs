@@ -62,6 +62,8 @@ pub struct Project {
     pub warnings: Vec<String>,
     /// Profiles selected with `--profile` (empty: all services).
     pub profiles: Vec<String>,
+    /// The variables interpolation used.
+    pub env: Env,
 }
 
 impl Project {
@@ -119,12 +121,16 @@ impl Loader {
     /// Loads one project.
     pub fn load(&self, spec: &ProjectSpec) -> Result<Project, LocatedError> {
         let mut state = LoadState::default();
-        self.load_project(spec, &mut state, 0)
+        self.load_project(spec, &self.process_env, &mut state, 0)
     }
 
+    /// Loads a project whose own env files are overridden by `outer`: the
+    /// process environment for a top-level project, the including project's
+    /// variables for an included one.
     fn load_project(
         &self,
         spec: &ProjectSpec,
+        outer: &Env,
         state: &mut LoadState,
         depth: usize,
     ) -> Result<Project, LocatedError> {
@@ -146,13 +152,13 @@ impl Loader {
                 .map(|p| (p.clone(), self.display(p)))
                 .collect()
         };
-        let env = project_env(&env_files, &self.process_env)?;
+        let env = project_env(&env_files, outer)?;
         let files = self.config_files(spec, &dir, &env)?;
         let mut model: Option<Node> = None;
         let mut warnings = Vec::new();
         for path in &files {
             let mut doc = self.read_interpolated(path, &env, state, &mut warnings)?;
-            self.apply_includes(&mut doc, &dir, state, depth)?;
+            self.apply_includes(&mut doc, &dir, &env, state, depth)?;
             match &mut model {
                 None => {
                     strip_tags(&mut doc);
@@ -166,6 +172,7 @@ impl Loader {
         })?;
         self.apply_extends(&mut model, files[0].as_path(), &dir, &env, state)?;
         validate_shape(&model)?;
+        self.apply_env_files(&mut model, &dir, &env, state)?;
         let name = model
             .get("name")
             .and_then(Node::as_str)
@@ -180,6 +187,7 @@ impl Loader {
             model,
             warnings,
             profiles: spec.profiles.clone(),
+            env,
         })
     }
 
@@ -250,6 +258,7 @@ impl Loader {
         &self,
         doc: &mut Node,
         dir: &Path,
+        env: &Env,
         state: &mut LoadState,
         depth: usize,
     ) -> Result<(), LocatedError> {
@@ -318,7 +327,7 @@ impl Loader {
             };
             let canonical: Vec<PathBuf> = files.iter().filter_map(|f| f.canonicalize().ok()).collect();
             state.include_stack.extend(canonical.iter().cloned());
-            let included = self.load_project(&spec, state, depth + 1);
+            let included = self.load_project(&spec, env, state, depth + 1);
             state.include_stack.retain(|p| !canonical.contains(p));
             let mut included = included?;
             rebase_relative_paths(&mut included.model, &included.dir);
@@ -440,6 +449,126 @@ impl Loader {
         merge_service(&mut base, over);
         base.pos = service.pos.clone();
         Ok(base)
+    }
+}
+
+impl Loader {
+    /// `env_file:` is read and its variables placed under `environment`
+    /// (keys set in `environment` win), positioned at their line in the env
+    /// file, as `docker compose config` does. A bare `KEY` in
+    /// `environment` takes its value from the interpolation variables.
+    fn apply_env_files(
+        &self,
+        model: &mut Node,
+        dir: &Path,
+        env: &Env,
+        state: &mut LoadState,
+    ) -> Result<(), LocatedError> {
+        let Some(Value::Map(services)) = model.get_mut("services").map(|s| &mut s.value) else {
+            return Ok(());
+        };
+        for (_, service) in services.iter_mut() {
+            let Value::Map(entries) = &mut service.value else {
+                continue;
+            };
+            let from_files = match entries.iter().position(|(k, _)| k.text == "env_file") {
+                Some(i) => {
+                    let (_, list) = entries.remove(i);
+                    self.read_env_files(&list, dir, env, state)?
+                }
+                None => Vec::new(),
+            };
+            let environment = match entries.iter().position(|(k, _)| k.text == "environment") {
+                Some(i) => entries.remove(i),
+                None if from_files.is_empty() => continue,
+                None => (
+                    Key {
+                        text: "environment".into(),
+                        pos: service.pos.clone(),
+                    },
+                    Node::new(Value::Map(Vec::new()), service.pos.clone()),
+                ),
+            };
+            let (key, node) = environment;
+            let mut merged: Vec<(Key, Node)> = from_files;
+            for kv in super::model::key_values(&node) {
+                let mut value = kv.node.clone();
+                let mut text = kv.value.clone();
+                if text.is_none() {
+                    text = env.get(&kv.key).cloned();
+                }
+                value.value = match text {
+                    Some(t) => Value::Scalar(crate::yaml::Scalar {
+                        interpolated: kv.interpolated || kv.value.is_none(),
+                        text: t,
+                        plain: false,
+                    }),
+                    None => Value::Null,
+                };
+                let key = Key {
+                    text: kv.key.clone(),
+                    pos: kv.node.pos.clone(),
+                };
+                merged.retain(|(k, _)| k.text != key.text);
+                merged.push((key, value));
+            }
+            entries.push((key, Node { value: Value::Map(merged), ..node }));
+        }
+        Ok(())
+    }
+
+    fn read_env_files(
+        &self,
+        list: &Node,
+        dir: &Path,
+        env: &Env,
+        state: &mut LoadState,
+    ) -> Result<Vec<(Key, Node)>, LocatedError> {
+        let mut out: Vec<(Key, Node)> = Vec::new();
+        let items: Vec<&Node> = match &list.value {
+            Value::Seq(items) => items.iter().collect(),
+            _ => vec![list],
+        };
+        for item in items {
+            let (path, required) = match &item.value {
+                Value::Scalar(s) => (s.text.clone(), true),
+                Value::Map(_) => (
+                    item.get("path").and_then(Node::as_str).unwrap_or("").to_string(),
+                    item.get("required").and_then(Node::as_bool).unwrap_or(true),
+                ),
+                _ => continue,
+            };
+            let full = dir.join(&path);
+            if !full.is_file() {
+                if required {
+                    return Err(LocatedError::at(
+                        &item.pos,
+                        format!("env file {} not found", self.display(&full)),
+                    ));
+                }
+                continue;
+            }
+            let source = read_source(full.clone(), self.display(&full), MAX_FILE_BYTES)?;
+            state.files.push(source.clone());
+            for entry in super::env::parse_env_entries(&source.text, &source.display, env)? {
+                let pos = crate::yaml::Pos {
+                    file: source.clone(),
+                    line: entry.line,
+                    column: 1,
+                };
+                let value = Node::new(
+                    Value::Scalar(crate::yaml::Scalar {
+                        text: entry.value,
+                        plain: false,
+                        interpolated: false,
+                    }),
+                    pos.clone(),
+                );
+                out.retain(|(k, _)| k.text != entry.key);
+                out.push((Key { text: entry.key, pos }, value));
+            }
+        }
+        Ok(out)
     }
 }
 
