@@ -13,9 +13,7 @@ use serde::Serialize;
 use crate::yaml::{Node, Pos};
 
 /// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,

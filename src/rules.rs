@@ -61,3 +61,34 @@ pub fn find(id: &str) -> Option<&'static RuleMeta> {
 pub fn suggest(id: &str) -> Option<&'static str> {
     crate::suggest::closest(id, all().iter().map(|r| r.id))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_documented() {
+        let mut ids = std::collections::HashSet::new();
+        let compose = &crate::compose::rules::ALL;
+        for rule in compose.iter().map(|r| &r.meta) {
+            assert!(ids.insert(rule.id), "duplicate rule id {}", rule.id);
+            assert!(
+                rule.id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{} is not kebab-case",
+                rule.id
+            );
+            let mut at = 0;
+            for heading in DOC_HEADINGS {
+                let found = rule.docs[at..]
+                    .find(heading)
+                    .unwrap_or_else(|| panic!("{}: missing or misplaced `{heading}`", rule.id));
+                at += found + heading.len();
+                let body = rule.docs[at..].split("\n## ").next().unwrap_or("");
+                assert!(body.trim().len() > 10, "{}: `{heading}` is empty", rule.id);
+            }
+            assert!(!rule.title.is_empty() && !rule.title.ends_with('.'));
+        }
+    }
+}

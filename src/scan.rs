@@ -72,7 +72,11 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<ProjectSpec>, Vec<LocatedError>) {
             }
             let name = entry.file_name().to_string_lossy().into_owned();
             if DEFAULT_FILES.contains(&name.as_str()) || is_variant(&name) {
-                let dir = entry.path().parent().unwrap_or(Path::new(".")).to_path_buf();
+                let dir = entry
+                    .path()
+                    .parent()
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf();
                 dirs.entry(dir).or_default().push(name);
             }
         }
@@ -133,10 +137,17 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], report: &mut RunReport) {
         }
     }
     report.files += files.len();
-    report.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report.warnings.sort();
     report.warnings.dedup();
-    report.errors.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    report
+        .errors
+        .sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+    report
+        .errors
+        .dedup_by(|a, b| a.to_string() == b.to_string());
 }
 
 fn dedupe_key(f: &Finding) -> (String, String, u32, u32, String) {

@@ -51,7 +51,9 @@ fn service_json(service: &Node, dir: &Path) -> Json {
             },
             "environment" | "labels" | "annotations" | "sysctls" => key_value_json(value),
             "command" | "entrypoint" => match &value.value {
-                Value::Scalar(s) => Json::Array(shell_split(&s.text).into_iter().map(Json::String).collect()),
+                Value::Scalar(s) => {
+                    Json::Array(shell_split(&s.text).into_iter().map(Json::String).collect())
+                }
                 _ => plain(value),
             },
             k if k.starts_with("x-") => continue,
@@ -198,12 +200,11 @@ fn typed_scalar(text: &str) -> Json {
     if let Ok(n) = text.parse::<i64>() {
         return json!(n);
     }
-    if text.contains('.') {
-        if let Ok(f) = text.parse::<f64>() {
-            if f.is_finite() {
-                return json!(f);
-            }
-        }
+    if text.contains('.')
+        && let Ok(f) = text.parse::<f64>()
+        && f.is_finite()
+    {
+        return json!(f);
     }
     Json::String(text.to_string())
 }

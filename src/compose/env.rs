@@ -70,11 +70,19 @@ pub fn parse_env_entries(
                 }
                 continue;
             }
-            return Err(located(display, line_no, format!("expected KEY=VALUE, found `{raw}`")));
+            return Err(located(
+                display,
+                line_no,
+                format!("expected KEY=VALUE, found `{raw}`"),
+            ));
         };
         let key = raw[..eq].trim();
         if !is_valid_name(key) {
-            return Err(located(display, line_no, format!("invalid variable name `{key}`")));
+            return Err(located(
+                display,
+                line_no,
+                format!("invalid variable name `{key}`"),
+            ));
         }
         let mut value = raw[eq + 1..].trim_start().to_string();
         let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'');
@@ -183,7 +191,10 @@ fn expand_with(
 
 /// The variables for interpolating a project: env files in order (later
 /// wins), then the process environment over them.
-pub fn project_env(env_files: &[(std::path::PathBuf, String)], process: &Env) -> Result<Env, LocatedError> {
+pub fn project_env(
+    env_files: &[(std::path::PathBuf, String)],
+    process: &Env,
+) -> Result<Env, LocatedError> {
     let mut env = Env::new();
     for (path, display) in env_files {
         let mut scope = process.clone();

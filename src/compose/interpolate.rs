@@ -132,7 +132,12 @@ fn lookup(name: &str, env: &Env, out: &mut Expanded) {
     }
 }
 
-fn substitute(body: &str, env: &Env, depth: usize, out: &mut Expanded) -> Result<(), TemplateError> {
+fn substitute(
+    body: &str,
+    env: &Env,
+    depth: usize,
+    out: &mut Expanded,
+) -> Result<(), TemplateError> {
     let name_len = body
         .char_indices()
         .find(|(_, c)| !is_name_char(*c))
@@ -148,9 +153,8 @@ fn substitute(body: &str, env: &Env, depth: usize, out: &mut Expanded) -> Result
     let set = value.is_some();
     let non_empty = value.is_some_and(|v| !v.is_empty());
     out.substituted = true;
-    let (operator, arg) = split_operator(op).ok_or_else(|| {
-        TemplateError::Syntax(format!("invalid interpolation `${{{body}}}`"))
-    })?;
+    let (operator, arg) = split_operator(op)
+        .ok_or_else(|| TemplateError::Syntax(format!("invalid interpolation `${{{body}}}`")))?;
     match operator {
         "" => lookup(name, env, out),
         ":-" | "-" => {
@@ -288,7 +292,13 @@ mod tests {
         let out = expand("a${NOPE}b", &env()).unwrap();
         assert_eq!(out.text, "ab");
         assert_eq!(out.unset, vec!["NOPE".to_string()]);
-        assert!(matches!(expand("${oops", &env()), Err(TemplateError::Syntax(_))));
-        assert!(matches!(expand("${A/b/c}", &env()), Err(TemplateError::Syntax(_))));
+        assert!(matches!(
+            expand("${oops", &env()),
+            Err(TemplateError::Syntax(_))
+        ));
+        assert!(matches!(
+            expand("${A/b/c}", &env()),
+            Err(TemplateError::Syntax(_))
+        ));
     }
 }

@@ -12,7 +12,9 @@ use super::env::project_env;
 use super::interpolate::{Env, interpolate_tree};
 use super::merge::{merge_documents, merge_service, strip_tags};
 use super::model::is_host_path;
-use crate::yaml::{Key, Limits, LocatedError, Node, SourceFile, Value, parse_documents, read_source};
+use crate::yaml::{
+    Key, Limits, LocatedError, Node, SourceFile, Value, parse_documents, read_source,
+};
 
 /// The default file names, in Compose's order of preference.
 pub const DEFAULT_FILES: [&str; 4] = [
@@ -154,6 +156,8 @@ impl Loader {
         };
         let env = project_env(&env_files, outer)?;
         let files = self.config_files(spec, &dir, &env)?;
+        let top: Vec<PathBuf> = files.iter().filter_map(|f| f.canonicalize().ok()).collect();
+        state.include_stack.extend(top.iter().cloned());
         let mut model: Option<Node> = None;
         let mut warnings = Vec::new();
         for path in &files {
@@ -167,9 +171,8 @@ impl Loader {
                 Some(base) => merge_documents(base, doc),
             }
         }
-        let mut model = model.ok_or_else(|| {
-            LocatedError::in_file(self.display(&dir), "no Compose file found")
-        })?;
+        let mut model = model
+            .ok_or_else(|| LocatedError::in_file(self.display(&dir), "no Compose file found"))?;
         self.apply_extends(&mut model, files[0].as_path(), &dir, &env, state)?;
         validate_shape(&model)?;
         self.apply_env_files(&mut model, &dir, &env, state)?;
@@ -191,7 +194,12 @@ impl Loader {
         })
     }
 
-    fn config_files(&self, spec: &ProjectSpec, dir: &Path, env: &Env) -> Result<Vec<PathBuf>, LocatedError> {
+    fn config_files(
+        &self,
+        spec: &ProjectSpec,
+        dir: &Path,
+        env: &Env,
+    ) -> Result<Vec<PathBuf>, LocatedError> {
         if !spec.files.is_empty() {
             return Ok(spec.files.clone());
         }
@@ -206,14 +214,22 @@ impl Loader {
                 .map(|p| dir.join(p))
                 .collect());
         }
-        let Some(main) = DEFAULT_FILES.iter().map(|f| dir.join(f)).find(|p| p.is_file()) else {
+        let Some(main) = DEFAULT_FILES
+            .iter()
+            .map(|f| dir.join(f))
+            .find(|p| p.is_file())
+        else {
             return Err(LocatedError::in_file(
                 self.display(dir),
                 "no compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here",
             ));
         };
         let mut files = vec![main];
-        if let Some(over) = OVERRIDE_FILES.iter().map(|f| dir.join(f)).find(|p| p.is_file()) {
+        if let Some(over) = OVERRIDE_FILES
+            .iter()
+            .map(|f| dir.join(f))
+            .find(|p| p.is_file())
+        {
             files.push(over);
         }
         Ok(files)
@@ -239,7 +255,10 @@ impl Loader {
         if doc.as_map().is_none() {
             return Err(LocatedError::at(
                 &doc.pos,
-                format!("a Compose file must be a mapping, found {}", doc.kind_name()),
+                format!(
+                    "a Compose file must be a mapping, found {}",
+                    doc.kind_name()
+                ),
             ));
         }
         for name in interpolate_tree(&mut doc, env)? {
@@ -292,25 +311,39 @@ impl Loader {
                             return Err(LocatedError::at(&item.pos, "include entry has no `path`"));
                         }
                     };
-                    let project_dir = item.get("project_directory").and_then(Node::as_str).map(|d| dir.join(d));
+                    let project_dir = item
+                        .get("project_directory")
+                        .and_then(Node::as_str)
+                        .map(|d| dir.join(d));
                     let env_files = item
                         .get("env_file")
-                        .map(|e| super::model::strings(e).into_iter().map(|(s, _)| dir.join(s)).collect())
+                        .map(|e| {
+                            super::model::strings(e)
+                                .into_iter()
+                                .map(|(s, _)| dir.join(s))
+                                .collect()
+                        })
                         .unwrap_or_default();
                     (paths, project_dir, env_files)
                 }
                 _ => return Err(LocatedError::at(&item.pos, "invalid include entry")),
             };
-            if paths.iter().any(|p| p.contains("://") || p.starts_with("oci:") || p.starts_with("git@")) {
+            if paths
+                .iter()
+                .any(|p| p.contains("://") || p.starts_with("oci:") || p.starts_with("git@"))
+            {
                 return Err(LocatedError::at(
                     &item.pos,
                     "remote include is not supported: drydock reads local files only",
                 ));
             }
-            let files: Vec<PathBuf> = paths.iter().map(|p| dir.join(p)).collect();
+            let files: Vec<PathBuf> = paths.iter().map(|p| clean_path(&dir.join(p))).collect();
             for file in &files {
                 let canonical = file.canonicalize().map_err(|e| {
-                    LocatedError::at(&item.pos, format!("cannot include {}: {e}", self.display(file)))
+                    LocatedError::at(
+                        &item.pos,
+                        format!("cannot include {}: {e}", self.display(file)),
+                    )
                 })?;
                 if state.include_stack.contains(&canonical) {
                     return Err(LocatedError::at(
@@ -325,7 +358,8 @@ impl Loader {
                 env_files,
                 profiles: Vec::new(),
             };
-            let canonical: Vec<PathBuf> = files.iter().filter_map(|f| f.canonicalize().ok()).collect();
+            let canonical: Vec<PathBuf> =
+                files.iter().filter_map(|f| f.canonicalize().ok()).collect();
             state.include_stack.extend(canonical.iter().cloned());
             let included = self.load_project(&spec, env, state, depth + 1);
             state.include_stack.retain(|p| !canonical.contains(p));
@@ -364,10 +398,10 @@ impl Loader {
                 state,
                 &mut Vec::new(),
             )?;
-            if let Some(Value::Map(entries)) = model.get_mut("services").map(|s| &mut s.value) {
-                if let Some((_, slot)) = entries.iter_mut().find(|(k, _)| k.text == name) {
-                    *slot = resolved;
-                }
+            if let Some(Value::Map(entries)) = model.get_mut("services").map(|s| &mut s.value)
+                && let Some((_, slot)) = entries.iter_mut().find(|(k, _)| k.text == name)
+            {
+                *slot = resolved;
             }
         }
         Ok(())
@@ -389,7 +423,9 @@ impl Loader {
         let service = doc
             .get("services")
             .and_then(|s| s.get(name))
-            .ok_or_else(|| LocatedError::in_file(self.display(file), format!("no service `{name}` to extend")))?;
+            .ok_or_else(|| {
+                LocatedError::in_file(self.display(file), format!("no service `{name}` to extend"))
+            })?;
         let Some(extends) = service.get("extends") else {
             return Ok(service.clone());
         };
@@ -408,7 +444,10 @@ impl Loader {
                     .get("service")
                     .and_then(Node::as_str)
                     .ok_or_else(|| LocatedError::at(&extends.pos, "`extends` needs a `service`"))?;
-                (base_name.to_string(), extends.get("file").and_then(Node::as_str))
+                (
+                    base_name.to_string(),
+                    extends.get("file").and_then(Node::as_str),
+                )
             }
             _ => return Err(LocatedError::at(&extends.pos, "invalid `extends`")),
         };
@@ -416,7 +455,7 @@ impl Loader {
             None => self.resolve_extends(doc, file, project_dir, &base_name, env, state, chain)?,
             Some(other) => {
                 let base_dir = file.parent().unwrap_or(Path::new("."));
-                let other_path = base_dir.join(other);
+                let other_path = clean_path(&base_dir.join(other));
                 let other_doc = match state.extended.get(&other_path) {
                     Some(d) => d.clone(),
                     None => {
@@ -432,7 +471,15 @@ impl Loader {
                         d
                     }
                 };
-                let mut base = self.resolve_extends(&other_doc, &other_path, project_dir, &base_name, env, state, chain)?;
+                let mut base = self.resolve_extends(
+                    &other_doc,
+                    &other_path,
+                    project_dir,
+                    &base_name,
+                    env,
+                    state,
+                    chain,
+                )?;
                 let other_dir = other_path.parent().unwrap_or(Path::new("."));
                 if other_dir != project_dir {
                     rebase_service_paths(&mut base, other_dir);
@@ -512,7 +559,13 @@ impl Loader {
                 merged.retain(|(k, _)| k.text != key.text);
                 merged.push((key, value));
             }
-            entries.push((key, Node { value: Value::Map(merged), ..node }));
+            entries.push((
+                key,
+                Node {
+                    value: Value::Map(merged),
+                    ..node
+                },
+            ));
         }
         Ok(())
     }
@@ -533,12 +586,15 @@ impl Loader {
             let (path, required) = match &item.value {
                 Value::Scalar(s) => (s.text.clone(), true),
                 Value::Map(_) => (
-                    item.get("path").and_then(Node::as_str).unwrap_or("").to_string(),
+                    item.get("path")
+                        .and_then(Node::as_str)
+                        .unwrap_or("")
+                        .to_string(),
                     item.get("required").and_then(Node::as_bool).unwrap_or(true),
                 ),
                 _ => continue,
             };
-            let full = dir.join(&path);
+            let full = clean_path(&dir.join(&path));
             if !full.is_file() {
                 if required {
                     return Err(LocatedError::at(
@@ -565,7 +621,13 @@ impl Loader {
                     pos.clone(),
                 );
                 out.retain(|(k, _)| k.text != entry.key);
-                out.push((Key { text: entry.key, pos }, value));
+                out.push((
+                    Key {
+                        text: entry.key,
+                        pos,
+                    },
+                    value,
+                ));
             }
         }
         Ok(out)
@@ -579,14 +641,17 @@ struct LoadState {
     extended: HashMap<PathBuf, Node>,
 }
 
-
 /// Copies the services and other resources of an included project.
 fn import_resources(doc: &mut Node, included: Node, item: &Node) -> Result<(), LocatedError> {
     let Value::Map(sections) = included.value else {
         return Ok(());
     };
     for (section, content) in sections {
-        if !["services", "networks", "volumes", "secrets", "configs", "models"].contains(&section.text.as_str()) {
+        if ![
+            "services", "networks", "volumes", "secrets", "configs", "models",
+        ]
+        .contains(&section.text.as_str())
+        {
             continue;
         }
         let Value::Map(resources) = content.value else {
@@ -598,7 +663,10 @@ fn import_resources(doc: &mut Node, included: Node, item: &Node) -> Result<(), L
         let slot = match entries.iter().position(|(k, _)| k.text == section.text) {
             Some(i) => &mut entries[i].1,
             None => {
-                entries.push((section.clone(), Node::new(Value::Map(Vec::new()), section.pos.clone())));
+                entries.push((
+                    section.clone(),
+                    Node::new(Value::Map(Vec::new()), section.pos.clone()),
+                ));
                 &mut entries.last_mut().expect("just pushed").1
             }
         };
@@ -606,7 +674,10 @@ fn import_resources(doc: &mut Node, included: Node, item: &Node) -> Result<(), L
             slot.value = Value::Map(Vec::new());
         }
         let Value::Map(existing) = &mut slot.value else {
-            return Err(LocatedError::at(&slot.pos, format!("`{}` must be a mapping", section.text)));
+            return Err(LocatedError::at(
+                &slot.pos,
+                format!("`{}` must be a mapping", section.text),
+            ));
         };
         for (name, resource) in resources {
             if existing.iter().any(|(k, _)| k.text == name.text) {
@@ -644,19 +715,18 @@ fn rebase_service_paths(service: &mut Node, dir: &Path) {
         for item in items {
             match &mut item.value {
                 Value::Scalar(s) => {
-                    if let Some((source, rest)) = s.text.split_once(':') {
-                        if is_host_path(source) {
-                            if let Some(abs) = absolute(source) {
-                                s.text = format!("{abs}:{rest}");
-                            }
-                        }
+                    if let Some((source, rest)) = s.text.split_once(':')
+                        && is_host_path(source)
+                        && let Some(abs) = absolute(source)
+                    {
+                        s.text = format!("{abs}:{rest}");
                     }
                 }
                 Value::Map(_) => {
-                    if let Some(Value::Scalar(s)) = item.get_mut("source").map(|n| &mut n.value) {
-                        if let Some(abs) = absolute(&s.text) {
-                            s.text = abs;
-                        }
+                    if let Some(Value::Scalar(s)) = item.get_mut("source").map(|n| &mut n.value)
+                        && let Some(abs) = absolute(&s.text)
+                    {
+                        s.text = abs;
                     }
                 }
                 _ => {}
@@ -674,10 +744,9 @@ fn rebase_service_paths(service: &mut Node, dir: &Path) {
                 .get_mut("build")
                 .and_then(|b| b.get_mut("context"))
                 .map(|n| &mut n.value)
+                && let Some(abs) = absolute(&s.text)
             {
-                if let Some(abs) = absolute(&s.text) {
-                    s.text = abs;
-                }
+                s.text = abs;
             }
         }
         _ => {}
@@ -696,18 +765,49 @@ fn validate_shape(model: &Node) -> Result<(), LocatedError> {
         }
         return Err(LocatedError::at(
             &services.pos,
-            format!("`services` must be a mapping, found {}", services.kind_name()),
+            format!(
+                "`services` must be a mapping, found {}",
+                services.kind_name()
+            ),
         ));
     };
     for (name, service) in entries {
         if service.as_map().is_none() && !service.is_null() {
             return Err(LocatedError::at(
                 &service.pos,
-                format!("service `{}` must be a mapping, found {}", name.text, service.kind_name()),
+                format!(
+                    "service `{}` must be a mapping, found {}",
+                    name.text,
+                    service.kind_name()
+                ),
             ));
         }
     }
     Ok(())
+}
+
+/// Removes `.` and `dir/..` from a path without touching the file system,
+/// so reports name `b/compose.yaml`, not `a/../b/compose.yaml`.
+pub fn clean_path(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last = out.components().next_back();
+                match last {
+                    Some(Component::Normal(_)) => {
+                        out.pop();
+                    }
+                    Some(Component::RootDir) => {}
+                    _ => out.push(".."),
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Compose's default project name: the directory name, lowercased, with
@@ -723,5 +823,9 @@ pub fn project_name_from_dir(dir: &Path) -> String {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
-    if name.is_empty() { "default".into() } else { name }
+    if name.is_empty() {
+        "default".into()
+    } else {
+        name
+    }
 }

@@ -190,7 +190,10 @@ fn merge_into(base: &mut Node, over: Node, path: &str) {
     }
     let over = normalise(over, path);
     if KEY_VALUE.contains(&path) || NAME_LIST.contains(&path) || path == "build" {
-        let normalised = normalise(std::mem::replace(base, Node::new(Value::Null, over.pos.clone())), path);
+        let normalised = normalise(
+            std::mem::replace(base, Node::new(Value::Null, over.pos.clone())),
+            path,
+        );
         *base = normalised;
     }
     match (&mut base.value, over.value) {

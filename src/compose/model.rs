@@ -58,7 +58,9 @@ pub struct Mount<'a> {
     pub source_node: &'a Node,
 }
 
-const PROPAGATIONS: [&str; 6] = ["shared", "rshared", "slave", "rslave", "private", "rprivate"];
+const PROPAGATIONS: [&str; 6] = [
+    "shared", "rshared", "slave", "rslave", "private", "rprivate",
+];
 
 /// Whether a short-syntax source names a host path rather than a volume.
 pub fn is_host_path(source: &str) -> bool {
@@ -87,7 +89,10 @@ pub fn parse_mount(node: &Node) -> Option<Mount<'_>> {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string);
             let target = node.get("target").and_then(Node::as_str)?.to_string();
-            let read_only = node.get("read_only").and_then(Node::as_bool).unwrap_or(false);
+            let read_only = node
+                .get("read_only")
+                .and_then(Node::as_bool)
+                .unwrap_or(false);
             let propagation = node
                 .get("bind")
                 .and_then(|b| b.get("propagation"))
@@ -336,13 +341,19 @@ mod tests {
         let n = scalar("127.0.0.1:8080:80/udp");
         let p = parse_port(&n).unwrap();
         assert_eq!(p.host_ip.as_deref(), Some("127.0.0.1"));
-        assert_eq!((p.published.as_deref(), p.target.as_str()), (Some("8080"), "80"));
+        assert_eq!(
+            (p.published.as_deref(), p.target.as_str()),
+            (Some("8080"), "80")
+        );
         assert_eq!(p.protocol, "udp");
         let n = scalar("[::1]:8080:80");
         assert_eq!(parse_port(&n).unwrap().host_ip.as_deref(), Some("::1"));
         let n = scalar("3000-3005");
         let p = parse_port(&n).unwrap();
-        assert_eq!((p.host_ip, p.published, p.target.as_str()), (None, None, "3000-3005"));
+        assert_eq!(
+            (p.host_ip, p.published, p.target.as_str()),
+            (None, None, "3000-3005")
+        );
         let n = scalar(":9001");
         assert_eq!(parse_port(&n).unwrap().published, None);
     }

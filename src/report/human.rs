@@ -70,7 +70,11 @@ pub fn summary(report: &RunReport) -> String {
         .collect();
     let verdict = match report.exit_code() {
         0 => "passed".to_string(),
-        1 => format!("FAILED ({} at or above {})", report.failing(), report.fail_on),
+        1 => format!(
+            "FAILED ({} at or above {})",
+            report.failing(),
+            report.fail_on
+        ),
         _ => format!("ERROR ({} input(s) could not be read)", report.errors.len()),
     };
     format!(

@@ -337,7 +337,12 @@ fn is_null(text: &str) -> bool {
 fn subtree_size(node: &Node) -> usize {
     match &node.value {
         Value::Seq(items) => 1 + items.iter().map(subtree_size).sum::<usize>(),
-        Value::Map(entries) => 1 + entries.iter().map(|(_, v)| 1 + subtree_size(v)).sum::<usize>(),
+        Value::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|(_, v)| 1 + subtree_size(v))
+                .sum::<usize>()
+        }
         _ => 1,
     }
 }

@@ -211,9 +211,11 @@ impl LocatedError {
 impl fmt::Display for LocatedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "{}:{}:{}: {}", self.path, l, c, self.message),
-            (Some(l), None) => write!(f, "{}:{}: {}", self.path, l, self.message),
-            _ => write!(f, "{}: {}", self.path, self.message),
+            (Some(l), Some(c)) => {
+                write!(f, "{}:{}:{}: {}", self.path, l, c, one_line(&self.message))
+            }
+            (Some(l), None) => write!(f, "{}:{}: {}", self.path, l, one_line(&self.message)),
+            _ => write!(f, "{}: {}", self.path, one_line(&self.message)),
         }
     }
 }
@@ -268,4 +270,9 @@ pub fn source_from_text(display: &str, text: &str) -> Arc<SourceFile> {
         display: display.to_string(),
         text: text.to_string(),
     })
+}
+
+/// Error messages are one line, whatever a parser put in them.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
 }

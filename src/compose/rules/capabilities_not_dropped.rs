@@ -65,7 +65,10 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             Severity::Low,
             &node,
             route,
-            format!("service `{}` keeps Docker's default capabilities", ctx.name.text),
+            format!(
+                "service `{}` keeps Docker's default capabilities",
+                ctx.name.text
+            ),
         )
         .fix("add `cap_drop: [ALL]`"),
     );

@@ -48,11 +48,25 @@ disk; mount the filesystem the service needs as a volume instead.
 "#;
 
 const DANGEROUS_PREFIXES: [&str; 10] = [
-    "/dev/sd", "/dev/nvme", "/dev/vd", "/dev/xvd", "/dev/hd", "/dev/mmcblk", "/dev/dm-", "/dev/md",
-    "/dev/loop", "/dev/nbd",
+    "/dev/sd",
+    "/dev/nvme",
+    "/dev/vd",
+    "/dev/xvd",
+    "/dev/hd",
+    "/dev/mmcblk",
+    "/dev/dm-",
+    "/dev/md",
+    "/dev/loop",
+    "/dev/nbd",
 ];
 
-const DANGEROUS: [&str; 5] = ["/dev/mem", "/dev/kmem", "/dev/port", "/dev/kmsg", "/dev/loop-control"];
+const DANGEROUS: [&str; 5] = [
+    "/dev/mem",
+    "/dev/kmem",
+    "/dev/port",
+    "/dev/kmsg",
+    "/dev/loop-control",
+];
 
 fn severity_of(host: &str) -> Severity {
     if DANGEROUS.contains(&host) || DANGEROUS_PREFIXES.iter().any(|p| host.starts_with(p)) {
@@ -91,14 +105,21 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     if let Some(list) = ctx.node.get("device_cgroup_rules") {
         for (index, (rule, node)) in strings(list).into_iter().enumerate() {
             let all = rule.starts_with('a') || rule.contains("*:*");
-            let severity = if all { Severity::High } else { Severity::Medium };
+            let severity = if all {
+                Severity::High
+            } else {
+                Severity::Medium
+            };
             out.push(
                 ctx.finding(
                     &RULE.meta,
                     severity,
                     node,
                     ctx.route(&format!("device_cgroup_rules[{index}]")),
-                    format!("service `{}` may create or use devices matching `{rule}`", ctx.name.text),
+                    format!(
+                        "service `{}` may create or use devices matching `{rule}`",
+                        ctx.name.text
+                    ),
                 )
                 .fix("remove the cgroup rule or narrow it to one device"),
             );

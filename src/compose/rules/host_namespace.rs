@@ -60,14 +60,20 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         let Some(node) = ctx.node.get(key) else {
             continue;
         };
-        if node.as_str().is_some_and(|v| v.eq_ignore_ascii_case("host")) {
+        if node
+            .as_str()
+            .is_some_and(|v| v.eq_ignore_ascii_case("host"))
+        {
             out.push(
                 ctx.finding(
                     &RULE.meta,
                     severity,
                     node,
                     ctx.route(key),
-                    format!("service `{}` shares the host's {name} namespace", ctx.name.text),
+                    format!(
+                        "service `{}` shares the host's {name} namespace",
+                        ctx.name.text
+                    ),
                 )
                 .fix(format!("remove `{key}: host`")),
             );

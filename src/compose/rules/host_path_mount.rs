@@ -107,7 +107,11 @@ fn within(path: &str, dir: &str) -> bool {
 pub fn sensitivity(host_path: &str) -> Option<(Severity, Severity, &'static str)> {
     let path = normalise_path(host_path);
     if path == "/" {
-        return Some((Severity::Critical, Severity::High, "the host's root filesystem"));
+        return Some((
+            Severity::Critical,
+            Severity::High,
+            "the host's root filesystem",
+        ));
     }
     if INERT.iter().any(|d| within(&path, d)) {
         return None;
@@ -116,7 +120,11 @@ pub fn sensitivity(host_path: &str) -> Option<(Severity, Severity, &'static str)
         .iter()
         .any(|d| within(&path, d) || within(d, &path))
     {
-        return Some((Severity::High, Severity::Medium, "a root-equivalent host path"));
+        return Some((
+            Severity::High,
+            Severity::Medium,
+            "a root-equivalent host path",
+        ));
     }
     if SENSITIVE.iter().any(|d| within(&path, d)) {
         return Some((Severity::Medium, Severity::Low, "a sensitive host path"));
@@ -135,7 +143,8 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         if !source.starts_with('/') {
             continue;
         }
-        let is_socket_file = socket_reason(source).is_some_and(|r| r.starts_with("the container runtime"));
+        let is_socket_file =
+            socket_reason(source).is_some_and(|r| r.starts_with("the container runtime"));
         if is_socket_file {
             continue;
         }

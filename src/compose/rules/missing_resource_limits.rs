@@ -77,7 +77,11 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             Severity::Low,
             &ctx.header(),
             format!("services.{}", ctx.name.text),
-            format!("service `{}` has no {} limit", ctx.name.text, missing.join(", ")),
+            format!(
+                "service `{}` has no {} limit",
+                ctx.name.text,
+                missing.join(", ")
+            ),
         )
         .fix("set deploy.resources.limits (memory, cpus, pids)"),
     );

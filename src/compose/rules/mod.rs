@@ -65,12 +65,12 @@ impl<'a> ServiceCtx<'a> {
                         .and_then(|o| o.get("o"))
                         .and_then(Node::as_str)
                         .is_some_and(|o| o.split(',').any(|x| x == "bind" || x == "rbind"));
-                    if let (true, Some(device)) = (binds, opts.and_then(|o| o.get("device"))) {
-                        if let Some(path) = device.as_str() {
-                            mount.kind = MountKind::Bind;
-                            mount.source = Some(path.to_string());
-                            mount.source_node = device;
-                        }
+                    if let (true, Some(device)) = (binds, opts.and_then(|o| o.get("device")))
+                        && let Some(path) = device.as_str()
+                    {
+                        mount.kind = MountKind::Bind;
+                        mount.source = Some(path.to_string());
+                        mount.source_node = device;
                     }
                 }
                 (i, mount)

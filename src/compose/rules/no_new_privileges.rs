@@ -63,10 +63,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                         Severity::Medium,
                         opt.node,
                         ctx.route(&format!("security_opt[{}]", opt.index)),
-                        format!(
-                            "service `{}` turns no-new-privileges off",
-                            ctx.name.text
-                        ),
+                        format!("service `{}` turns no-new-privileges off", ctx.name.text),
                     )
                     .fix("use `no-new-privileges:true`"),
                 );
@@ -78,10 +75,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 Severity::Medium,
                 &ctx.header(),
                 format!("services.{}", ctx.name.text),
-                format!(
-                    "service `{}` does not set no-new-privileges",
-                    ctx.name.text
-                ),
+                format!("service `{}` does not set no-new-privileges", ctx.name.text),
             )
             .fix("add `security_opt: [\"no-new-privileges:true\"]`"),
         ),

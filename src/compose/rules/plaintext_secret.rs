@@ -59,7 +59,16 @@ secrets:
 "#;
 
 const WORDS: [&str; 10] = [
-    "PASSWORD", "PASSWD", "PASS", "PWD", "PW", "SECRET", "TOKEN", "APIKEY", "CREDENTIALS", "CREDENTIAL",
+    "PASSWORD",
+    "PASSWD",
+    "PASS",
+    "PWD",
+    "PW",
+    "SECRET",
+    "TOKEN",
+    "APIKEY",
+    "CREDENTIALS",
+    "CREDENTIAL",
 ];
 
 const PAIRS: [(&str, &str); 4] = [
@@ -72,8 +81,14 @@ const PAIRS: [(&str, &str); 4] = [
 /// Whether an environment variable name looks like it holds a credential.
 pub fn is_credential_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
-    let words: Vec<&str> = upper.split(['_', '-', '.']).filter(|w| !w.is_empty()).collect();
-    if matches!(words.last(), Some(&("FILE" | "PATH" | "DIR" | "LENGTH" | "POLICY"))) {
+    let words: Vec<&str> = upper
+        .split(['_', '-', '.'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    if matches!(
+        words.last(),
+        Some(&("FILE" | "PATH" | "DIR" | "LENGTH" | "POLICY"))
+    ) {
         return false;
     }
     if upper == "PWD" {
@@ -132,7 +147,9 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 ctx.route(&format!("environment.{}", kv.key)),
                 message,
             )
-            .fix("use a Compose secret (`*_FILE` + `secrets:`) or interpolate from the environment"),
+            .fix(
+                "use a Compose secret (`*_FILE` + `secrets:`) or interpolate from the environment",
+            ),
         );
     }
 }
@@ -143,17 +160,32 @@ mod tests {
 
     #[test]
     fn recognises_credential_names() {
-        for name in ["POSTGRES_PASSWORD", "DB_PASS", "api_key", "GITHUB_TOKEN", "MYSQL_ROOT_PASSWORD"] {
+        for name in [
+            "POSTGRES_PASSWORD",
+            "DB_PASS",
+            "api_key",
+            "GITHUB_TOKEN",
+            "MYSQL_ROOT_PASSWORD",
+        ] {
             assert!(is_credential_name(name), "{name}");
         }
-        for name in ["POSTGRES_PASSWORD_FILE", "PWD", "PASSWORD_POLICY", "TOKENIZER_MODEL", "USER"] {
+        for name in [
+            "POSTGRES_PASSWORD_FILE",
+            "PWD",
+            "PASSWORD_POLICY",
+            "TOKENIZER_MODEL",
+            "USER",
+        ] {
             assert!(!is_credential_name(name), "{name}");
         }
     }
 
     #[test]
     fn finds_passwords_in_urls() {
-        assert_eq!(url_password("postgres://app:s3cret@db:5432/app"), Some("s3cret"));
+        assert_eq!(
+            url_password("postgres://app:s3cret@db:5432/app"),
+            Some("s3cret")
+        );
         assert_eq!(url_password("https://example.com/a@b"), None);
         assert_eq!(url_password("redis://:pw@cache"), Some("pw"));
         assert_eq!(url_password("http://user@host"), None);

@@ -67,19 +67,27 @@ pub fn socket_reason(host_path: &str) -> Option<String> {
     let path = normalise_path(host_path);
     let file = path.rsplit('/').next().unwrap_or("");
     if SOCKETS.contains(&path.as_str())
-        || matches!(file, "docker.sock" | "containerd.sock" | "podman.sock" | "crio.sock")
+        || matches!(
+            file,
+            "docker.sock" | "containerd.sock" | "podman.sock" | "crio.sock"
+        )
     {
         return Some(format!("the container runtime API socket `{path}`"));
     }
-    let holds = SOCKETS.iter().find(|s| {
-        path == "/" || s.starts_with(&format!("{path}/"))
-    })?;
-    Some(format!("`{path}`, which holds the runtime socket `{holds}`"))
+    let holds = SOCKETS
+        .iter()
+        .find(|s| path == "/" || s.starts_with(&format!("{path}/")))?;
+    Some(format!(
+        "`{path}`, which holds the runtime socket `{holds}`"
+    ))
 }
 
 /// `/var/run/` and `/var//run` become `/var/run`.
 pub fn normalise_path(path: &str) -> String {
-    let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let parts: Vec<&str> = path
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     format!("/{}", parts.join("/"))
 }
 
@@ -115,9 +123,10 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             );
         }
     }
-    if let Some(node) = ctx.node.get("use_api_socket") {
-        if node.as_bool() == Some(true) {
-            out.push(
+    if let Some(node) = ctx.node.get("use_api_socket")
+        && node.as_bool() == Some(true)
+    {
+        out.push(
                 ctx.finding(
                     &RULE.meta,
                     Severity::Critical,
@@ -130,6 +139,5 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 )
                 .fix("remove `use_api_socket: true`"),
             );
-        }
     }
 }

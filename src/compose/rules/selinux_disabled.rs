@@ -55,7 +55,10 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                     Severity::Medium,
                     opt.node,
                     ctx.route(&format!("security_opt[{}]", opt.index)),
-                    format!("service `{}` runs without SELinux separation", ctx.name.text),
+                    format!(
+                        "service `{}` runs without SELinux separation",
+                        ctx.name.text
+                    ),
                 )
                 .fix("remove `label:disable`; relabel mounts with `:z`/`:Z`"),
             );

@@ -91,7 +91,13 @@ fn check_project(project: &Project, out: &mut Vec<Finding>) {
     let subject = Subject::ComposeProject {
         project: project.name.clone(),
     };
-    check_keys(&project.model, keys::TOP_LEVEL, "(top level)", &subject, out);
+    check_keys(
+        &project.model,
+        keys::TOP_LEVEL,
+        "(top level)",
+        &subject,
+        out,
+    );
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
@@ -100,13 +106,25 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     check_keys(ctx.node, keys::SERVICE, &route, &subject, out);
     for (attribute, allowed) in keys::NESTED {
         if let Some(node) = ctx.node.get(attribute) {
-            check_keys(node, allowed, &format!("{route}.{attribute}"), &subject, out);
+            check_keys(
+                node,
+                allowed,
+                &format!("{route}.{attribute}"),
+                &subject,
+                out,
+            );
         }
     }
     for (attribute, allowed) in [("volumes", keys::VOLUME_ENTRY), ("ports", keys::PORT_ENTRY)] {
         if let Some(items) = ctx.node.get(attribute).and_then(Node::as_seq) {
             for (i, item) in items.iter().enumerate() {
-                check_keys(item, allowed, &format!("{route}.{attribute}[{i}]"), &subject, out);
+                check_keys(
+                    item,
+                    allowed,
+                    &format!("{route}.{attribute}[{i}]"),
+                    &subject,
+                    out,
+                );
             }
         }
     }

@@ -50,9 +50,7 @@ pub fn tag_and_digest(image: &str) -> (Option<&str>, Option<&str>) {
         None => (image, None),
     };
     let last_segment_start = name.rfind('/').map_or(0, |i| i + 1);
-    let tag = name[last_segment_start..]
-        .rsplit_once(':')
-        .map(|(_, t)| t);
+    let tag = name[last_segment_start..].rsplit_once(':').map(|(_, t)| t);
     (tag, digest)
 }
 
@@ -69,9 +67,18 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     let (tag, digest) = tag_and_digest(image);
     let (severity, message) = match (tag, digest) {
         (_, Some(_)) => return,
-        (None, None) => (Severity::Medium, format!("image `{image}` has no tag (pulls `latest`)")),
-        (Some("latest"), None) => (Severity::Medium, format!("image `{image}` uses the `latest` tag")),
-        (Some(_), None) => (Severity::Info, format!("image `{image}` is pinned by tag, not by digest")),
+        (None, None) => (
+            Severity::Medium,
+            format!("image `{image}` has no tag (pulls `latest`)"),
+        ),
+        (Some("latest"), None) => (
+            Severity::Medium,
+            format!("image `{image}` uses the `latest` tag"),
+        ),
+        (Some(_), None) => (
+            Severity::Info,
+            format!("image `{image}` is pinned by tag, not by digest"),
+        ),
     };
     out.push(
         ctx.finding(&RULE.meta, severity, node, ctx.route("image"), message)
@@ -87,7 +94,10 @@ mod tests {
     fn splits_references() {
         assert_eq!(tag_and_digest("redis"), (None, None));
         assert_eq!(tag_and_digest("localhost:5000/app"), (None, None));
-        assert_eq!(tag_and_digest("localhost:5000/app:1.2"), (Some("1.2"), None));
+        assert_eq!(
+            tag_and_digest("localhost:5000/app:1.2"),
+            (Some("1.2"), None)
+        );
         assert_eq!(tag_and_digest("app@sha256:ab"), (None, Some("sha256:ab")));
     }
 }

@@ -1,0 +1,314 @@
+//! The command line as a user runs it: exit codes, formats, `--fail-on`,
+//! `--output`, `rules` and `explain`.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::Value;
+
+fn drydock(args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("drydock runs")
+}
+
+fn testdata(rel: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(rel)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const SOCKET: &str = "services:\n  ui:\n    image: portainer/portainer-ce:2.21\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n";
+
+#[test]
+fn exits_zero_on_a_hardened_project() {
+    let out = drydock(&["scan", &testdata("compose/clean")]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("gate fail-on high: passed"), "{stdout}");
+}
+
+#[test]
+fn exits_one_when_a_finding_reaches_the_threshold() {
+    let dir = project(&[("compose.yaml", SOCKET)]);
+    let path = dir.path().to_str().unwrap();
+    let out = drydock(&["scan", path]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("critical[runtime-socket-mount]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("compose.yaml:5:9"), "{stdout}");
+}
+
+#[test]
+fn fail_on_moves_the_threshold() {
+    let dir = project(&[(
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n",
+    )]);
+    let path = dir.path().to_str().unwrap();
+    assert_eq!(drydock(&["scan", path]).status.code(), Some(0));
+    assert_eq!(
+        drydock(&["scan", path, "--fail-on", "medium"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        drydock(&["scan", path, "--fail-on", "critical"])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn json_report_has_a_versioned_shape() {
+    let dir = project(&[("compose.yaml", SOCKET)]);
+    let out = drydock(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
+    let doc = json_of(&out);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["tool"]["name"], "drydock");
+    let finding = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "runtime-socket-mount")
+        .expect("socket finding");
+    assert_eq!(finding["severity"], "critical");
+    assert_eq!(finding["location"]["path"], "compose.yaml");
+    assert_eq!(finding["location"]["line"], 5);
+    assert_eq!(finding["location"]["route"], "services.ui.volumes[0]");
+    assert_eq!(finding["subject"]["service"], "ui");
+    assert_eq!(doc["summary"]["exit_code"], 1);
+    assert_eq!(doc["summary"]["by_severity"]["critical"], 1);
+}
+
+#[test]
+fn sarif_report_follows_the_code_scanning_conventions() {
+    let dir = project(&[("sub/compose.yaml", SOCKET)]);
+    let out = drydock(&["scan", dir.path().to_str().unwrap(), "--format", "sarif"]);
+    let doc = json_of(&out);
+    assert_eq!(doc["version"], "2.1.0");
+    let run = &doc["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.len() >= 19);
+    for rule in rules {
+        assert!(
+            rule["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .contains("## Why it matters")
+        );
+        assert!(rule["properties"]["security-severity"].is_string());
+    }
+    let results = run["results"].as_array().unwrap();
+    let socket = results
+        .iter()
+        .find(|r| r["ruleId"] == "runtime-socket-mount")
+        .expect("socket result");
+    assert_eq!(socket["level"], "error");
+    assert_eq!(socket["properties"]["security-severity"], "9.5");
+    let location = &socket["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "sub/compose.yaml");
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(location["region"]["startLine"], 5);
+    let index = socket["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "runtime-socket-mount");
+    assert!(socket["partialFingerprints"]["drydock/v1"].is_string());
+    for result in results {
+        let level = result["level"].as_str().unwrap();
+        assert!(["error", "warning", "note"].contains(&level));
+    }
+}
+
+#[test]
+fn output_file_gets_the_report_and_stderr_the_verdict() {
+    let dir = project(&[("compose.yaml", SOCKET)]);
+    let report = dir.path().join("out.sarif");
+    let out = drydock(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "sarif",
+        "--output",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("FAILED"));
+    let doc: Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+}
+
+#[test]
+fn human_output_has_no_colour_when_piped() {
+    let dir = project(&[("compose.yaml", SOCKET)]);
+    let out = drydock(&["scan", dir.path().to_str().unwrap()]);
+    assert!(!out.stdout.contains(&0x1b), "escape codes in piped output");
+}
+
+#[test]
+fn compose_command_merges_files_given_with_f() {
+    let dir = project(&[
+        ("base.yaml", "services:\n  web:\n    image: nginx:1.27\n"),
+        ("prod.yaml", "services:\n  web:\n    privileged: true\n"),
+    ]);
+    let base = dir.path().join("base.yaml");
+    let prod = dir.path().join("prod.yaml");
+    let out = drydock(&[
+        "compose",
+        "-f",
+        base.to_str().unwrap(),
+        "-f",
+        prod.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json_of(&out);
+    let privileged = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "privileged")
+        .expect("privileged from the second file");
+    assert_eq!(privileged["location"]["path"], "prod.yaml");
+    assert_eq!(privileged["location"]["line"], 3);
+}
+
+#[test]
+fn compose_config_prints_the_merged_model() {
+    let dir = project(&[
+        (
+            "compose.yaml",
+            "services:\n  web:\n    image: \"nginx:${TAG:-1.27}\"\n    ports: [\"8080:80\"]\n",
+        ),
+        (
+            "compose.override.yaml",
+            "services:\n  web:\n    cap_add: [NET_ADMIN]\n",
+        ),
+        (".env", "TAG=1.28\n"),
+    ]);
+    let out = drydock(&[
+        "compose",
+        "config",
+        "--project-directory",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json_of(&out);
+    let web = &doc["services"]["web"];
+    assert_eq!(web["image"], "nginx:1.28");
+    assert_eq!(web["cap_add"][0], "NET_ADMIN");
+    assert_eq!(web["ports"][0]["target"], 80);
+    assert_eq!(web["ports"][0]["published"], "8080");
+}
+
+#[test]
+fn rules_and_explain_document_every_rule() {
+    let out = drydock(&["rules", "--format", "json"]);
+    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"no-new-privileges"));
+    for id in ids {
+        let out = drydock(&["explain", id]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("## Use instead"));
+    }
+}
+
+#[test]
+fn explain_suggests_a_close_rule_id() {
+    let out = drydock(&["explain", "no-new-privilege"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `no-new-privileges`"));
+}
+
+#[test]
+fn a_missing_path_is_an_input_error() {
+    let out = drydock(&["scan", "does/not/exist"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn scan_skips_vendor_and_node_modules_and_reports_shared_files_once() {
+    let dir = project(&[
+        ("app/compose.yaml", SOCKET),
+        (
+            "app/compose.prod.yaml",
+            "services:\n  ui:\n    read_only: true\n",
+        ),
+        ("node_modules/pkg/compose.yaml", SOCKET),
+        ("vendor/x/compose.yaml", SOCKET),
+    ]);
+    let out = drydock(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
+    let doc = json_of(&out);
+    let sockets: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "runtime-socket-mount")
+        .collect();
+    assert_eq!(sockets.len(), 1, "{sockets:?}");
+    assert_eq!(sockets[0]["location"]["path"], "app/compose.yaml");
+    assert_eq!(doc["summary"]["projects"], 2);
+}
+
+#[test]
+fn readme_rule_table_matches_the_registry() {
+    let readme =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README.md");
+    let out = drydock(&["rules", "--format", "json"]);
+    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for rule in rules.as_array().unwrap() {
+        let row = format!(
+            "| `{}` | {} | {} |",
+            rule["id"].as_str().unwrap(),
+            rule["severity"].as_str().unwrap(),
+            rule["title"].as_str().unwrap()
+        );
+        assert!(
+            readme.contains(&row),
+            "README rule table lacks or misstates: {row}"
+        );
+    }
+}

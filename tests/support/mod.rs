@@ -1,0 +1,19 @@
+//! Shared helpers for tests that read `../shared/peers` in place.
+
+use std::path::PathBuf;
+
+/// The peers folder, or `None` with a printed notice when it is absent.
+/// With `DRYDOCK_REQUIRE_PEERS=1` (set in CI) absence is a failure.
+pub fn peers_dir(sub: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/peers")
+        .join(sub);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    if std::env::var("DRYDOCK_REQUIRE_PEERS").is_ok_and(|v| v == "1") {
+        panic!("{} is missing and DRYDOCK_REQUIRE_PEERS=1", dir.display());
+    }
+    eprintln!("skipping: ../shared/peers/{sub} not found");
+    None
+}
