@@ -69,15 +69,23 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 );
             }
         }
-        None => out.push(
-            ctx.finding(
-                &RULE.meta,
-                Severity::Medium,
-                &ctx.header(),
-                format!("services.{}", ctx.name.text),
-                format!("service `{}` does not set no-new-privileges", ctx.name.text),
+        None => {
+            // A `security_opt` without the entry is where it belongs; with
+            // no `security_opt` at all, the service itself.
+            let (node, route) = match ctx.node.get("security_opt") {
+                Some(list) => (list.clone(), ctx.route("security_opt")),
+                None => (ctx.header(), format!("services.{}", ctx.name.text)),
+            };
+            out.push(
+                ctx.finding(
+                    &RULE.meta,
+                    Severity::Medium,
+                    &node,
+                    route,
+                    format!("service `{}` does not set no-new-privileges", ctx.name.text),
+                )
+                .fix("add `no-new-privileges:true` to `security_opt`"),
             )
-            .fix("add `security_opt: [\"no-new-privileges:true\"]`"),
-        ),
+        }
     }
 }
