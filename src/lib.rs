@@ -88,6 +88,7 @@ fn project_job(args: &ProjectArgs) -> (Loader, ProjectSpec) {
         files: args.files.clone(),
         env_files: args.env_files.clone(),
         profiles: args.profiles.clone(),
+        listing: None,
     };
     let root = args
         .project_directory
@@ -126,14 +127,19 @@ fn emit(report: &RunReport, args: &ReportArgs) -> i32 {
     let colour = args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let text = match args.format {
-        Format::Human => report::human(report, colour),
-        Format::Json => report::json(report),
-        Format::Sarif => report::sarif(report),
+    let render = |out: &mut dyn Write| -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        match args.format {
+            Format::Human => report::human(report, colour, &mut out),
+            Format::Json => report::json(report, &mut out),
+            Format::Sarif => report::sarif(report, &mut out),
+        }?;
+        out.flush()
     };
     match &args.output {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, text) {
+            let written = std::fs::File::create(path).and_then(|mut file| render(&mut file));
+            if let Err(e) = written {
                 eprintln!("error: {}: cannot write the report: {e}", path.display());
                 return EXIT_ERROR;
             }
@@ -143,12 +149,15 @@ fn emit(report: &RunReport, args: &ReportArgs) -> i32 {
                 eprintln!("error: {error}");
             }
         }
-        None => {
-            let code = write_stdout(&text);
-            if code != 0 {
-                return code;
+        None => match render(&mut std::io::stdout().lock()) {
+            Ok(()) => {}
+            // `drydock … | head` closing the pipe is not an error.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => {
+                eprintln!("error: cannot write output: {e}");
+                return EXIT_ERROR;
             }
-        }
+        },
     }
     report.exit_code()
 }

@@ -8,8 +8,9 @@
 //! several projects (an included or extended file, a base file under its
 //! variants) is reported once.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -17,7 +18,7 @@ use crate::compose::load::{DEFAULT_FILES, OVERRIDE_FILES};
 use crate::compose::{Loader, ProjectSpec, rules};
 use crate::finding::Finding;
 use crate::report::RunReport;
-use crate::yaml::LocatedError;
+use crate::yaml::{LocatedError, SourceFile};
 
 /// Directories never searched.
 const SKIPPED_DIRS: [&str; 3] = [".git", "node_modules", "vendor"];
@@ -71,7 +72,11 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<ProjectSpec>, Vec<LocatedError>) {
                 continue;
             }
             let name = entry.file_name().to_string_lossy().into_owned();
-            if DEFAULT_FILES.contains(&name.as_str()) || is_variant(&name) {
+            let relevant = DEFAULT_FILES.contains(&name.as_str())
+                || OVERRIDE_FILES.contains(&name.as_str())
+                || name == ".env"
+                || is_variant(&name);
+            if relevant {
                 let dir = entry
                     .path()
                     .parent()
@@ -86,6 +91,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<ProjectSpec>, Vec<LocatedError>) {
             if base.is_some() {
                 specs.push(ProjectSpec {
                     project_dir: Some(dir.clone()),
+                    listing: Some(names.clone()),
                     ..ProjectSpec::default()
                 });
             }
@@ -95,6 +101,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<ProjectSpec>, Vec<LocatedError>) {
                 specs.push(ProjectSpec {
                     project_dir: Some(dir.clone()),
                     files,
+                    listing: Some(names.clone()),
                     ..ProjectSpec::default()
                 });
             }
@@ -103,43 +110,53 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<ProjectSpec>, Vec<LocatedError>) {
     (specs, errors)
 }
 
+/// What a checked project leaves behind: its model is dropped as soon as
+/// the rules have run, so memory does not grow with the number of projects.
+struct Checked {
+    findings: Vec<Finding>,
+    files: Vec<Arc<SourceFile>>,
+    warnings: Vec<String>,
+}
+
 /// Loads and checks every project in parallel.
 pub fn run(loader: &Loader, specs: &[ProjectSpec], report: &mut RunReport) {
-    let results: Vec<_> = specs
+    let results: Vec<Result<Checked, LocatedError>> = specs
         .par_iter()
         .map(|spec| {
-            loader
-                .load(spec)
-                .map(|project| (rules::check(&project), project))
+            let project = loader.load(spec)?;
+            Ok(Checked {
+                findings: rules::check(&project),
+                files: project.files,
+                warnings: project.warnings,
+            })
         })
         .collect();
-    let mut seen = HashSet::new();
-    let mut files = HashSet::new();
     for result in results {
         match result {
-            Ok((findings, project)) => {
+            Ok(checked) => {
                 report.projects += 1;
-                report.warnings.extend(project.warnings.iter().cloned());
-                for file in &project.files {
-                    files.insert(file.display.clone());
-                    report
-                        .sources
-                        .entry(file.display.clone())
-                        .or_insert_with(|| file.clone());
-                }
-                for finding in findings {
-                    if seen.insert(dedupe_key(&finding)) {
-                        report.findings.push(finding);
+                report.warnings.extend(checked.warnings);
+                for file in checked.files {
+                    if !report.sources.contains_key(&file.display) {
+                        report.sources.insert(file.display.clone(), file);
                     }
                 }
+                report.findings.extend(checked.findings);
             }
             Err(error) => report.errors.push(error),
         }
     }
-    report.files += files.len();
+    report.files = report.sources.len();
+    // A finding reached through several projects (an included file, a base
+    // file under its variants) is reported once.
+    report.findings.par_sort_unstable_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
     report
         .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        .dedup_by(|a, b| a.sort_key() == b.sort_key());
     report.warnings.sort();
     report.warnings.dedup();
     report
@@ -148,16 +165,6 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], report: &mut RunReport) {
     report
         .errors
         .dedup_by(|a, b| a.to_string() == b.to_string());
-}
-
-fn dedupe_key(f: &Finding) -> (String, String, u32, u32, String) {
-    (
-        f.rule.to_string(),
-        f.location.path.clone(),
-        f.location.line,
-        f.location.column,
-        f.message.clone(),
-    )
 }
 
 /// The process environment, for interpolation.

@@ -273,7 +273,7 @@ const ALLOWED: &[Allowed] = &[
     allow(
         "container_capabilities_unrestricted",
         "positive2.yaml",
-        Some(16),
+        Some(15),
         CAP_DROP_ALL,
     ),
     allow(
@@ -318,7 +318,7 @@ const ALLOWED: &[Allowed] = &[
     allow(
         "security_opt_not_set",
         "negative1.yaml",
-        Some(14),
+        Some(13),
         "KICS is satisfied by any `security_opt` (here apparmor:unconfined); drydock's \
          no-new-privileges wants the no-new-privileges entry",
     ),

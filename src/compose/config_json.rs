@@ -56,7 +56,7 @@ fn service_json(service: &Node, dir: &Path) -> Json {
                 }
                 _ => plain(value),
             },
-            k if k.starts_with("x-") => continue,
+            k if k.starts_with("x-") || k == "extends" => continue,
             _ => plain(value),
         };
         out.insert(key.text.clone(), json);

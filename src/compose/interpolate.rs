@@ -28,8 +28,9 @@ pub enum TemplateError {
 #[derive(Debug, Default)]
 pub struct Expanded {
     pub text: String,
-    /// A variable was substituted (or a default used).
-    pub substituted: bool,
+    /// Text taken from the environment (a variable's value) is in the
+    /// result; defaults and alternatives written in the file do not count.
+    pub from_env: bool,
     /// Variables that were unset and had no default: Compose warns and uses "".
     pub unset: Vec<String>,
 }
@@ -123,10 +124,9 @@ fn lookup(name: &str, env: &Env, out: &mut Expanded) {
     match env.get(name) {
         Some(value) => {
             out.text.push_str(value);
-            out.substituted = true;
+            out.from_env = true;
         }
         None => {
-            out.substituted = true;
             out.unset.push(name.to_string());
         }
     }
@@ -152,7 +152,6 @@ fn substitute(
     let value = env.get(name);
     let set = value.is_some();
     let non_empty = value.is_some_and(|v| !v.is_empty());
-    out.substituted = true;
     let (operator, arg) = split_operator(op)
         .ok_or_else(|| TemplateError::Syntax(format!("invalid interpolation `${{{body}}}`")))?;
     match operator {
@@ -163,6 +162,7 @@ fn substitute(
                 expand_into(arg, env, depth + 1, out)?;
             } else {
                 out.text.push_str(value.map_or("", String::as_str));
+                out.from_env = true;
             }
         }
         ":+" | "+" => {
@@ -175,6 +175,7 @@ fn substitute(
             let ok = if operator == ":?" { non_empty } else { set };
             if ok {
                 out.text.push_str(value.map_or("", String::as_str));
+                out.from_env = true;
             } else {
                 let mut message = Expanded::default();
                 expand_into(arg, env, depth + 1, &mut message)?;
@@ -199,6 +200,49 @@ fn split_operator(op: &str) -> Option<(&'static str, &str)> {
         }
     }
     None
+}
+
+/// Whether a template refers to any variable (`$$` is a literal `$`).
+pub fn has_variables(template: &str) -> bool {
+    let bytes = template.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            match bytes.get(i + 1) {
+                Some(b'$') => i += 1,
+                Some(b'{') => return true,
+                Some(c) if c.is_ascii_alphabetic() || *c == b'_' => return true,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The defaults (`${V:-d}`, `${V-d}`) written in a template, outermost
+/// first: text a reviewer sees in the file even when a variable is set.
+pub fn written_defaults(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find("${") {
+        let after = &rest[i + 2..];
+        let Some(end) = matching_brace(after) else {
+            break;
+        };
+        let body = &after[..end];
+        let name_len = body
+            .char_indices()
+            .find(|(_, c)| !is_name_char(*c))
+            .map_or(body.len(), |(j, _)| j);
+        let op = &body[name_len..];
+        if let Some(default) = op.strip_prefix(":-").or_else(|| op.strip_prefix('-')) {
+            out.push(default);
+            out.extend(written_defaults(default));
+        }
+        rest = &after[end + 1..];
+    }
+    out
 }
 
 /// Interpolates every scalar value in a tree (keys are left alone).
@@ -228,8 +272,9 @@ fn walk(node: &mut Node, env: &Env, unset: &mut Vec<String>) -> Result<(), Locat
                 }
                 TemplateError::Syntax(message) => LocatedError::at(&node.pos, message),
             })?;
-            scalar.text = expanded.text;
-            scalar.interpolated |= expanded.substituted;
+            let raw = std::mem::replace(&mut scalar.text, expanded.text);
+            scalar.interpolated |= expanded.from_env;
+            scalar.raw = Some(raw);
             unset.extend(expanded.unset);
         }
         Value::Seq(items) => {

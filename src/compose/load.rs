@@ -49,6 +49,19 @@ pub struct ProjectSpec {
     pub env_files: Vec<PathBuf>,
     /// `--profile`; empty means every service is audited.
     pub profiles: Vec<String>,
+    /// The names of the project directory's files, when a directory walk
+    /// already listed them: discovery then needs no `stat` per candidate.
+    pub listing: Option<Vec<String>>,
+}
+
+impl ProjectSpec {
+    /// Whether `dir/name` is a file, from the listing when there is one.
+    fn has_file(&self, dir: &Path, name: &str) -> bool {
+        match &self.listing {
+            Some(names) => names.iter().any(|n| n == name),
+            None => dir.join(name).is_file(),
+        }
+    }
 }
 
 /// A loaded, merged Compose project.
@@ -143,7 +156,7 @@ impl Loader {
         };
         let env_files: Vec<(PathBuf, String)> = if spec.env_files.is_empty() {
             let dotenv = dir.join(".env");
-            if dotenv.is_file() {
+            if spec.has_file(&dir, ".env") {
                 vec![(dotenv.clone(), self.display(&dotenv))]
             } else {
                 Vec::new()
@@ -156,8 +169,10 @@ impl Loader {
         };
         let env = project_env(&env_files, outer)?;
         let files = self.config_files(spec, &dir, &env)?;
-        let top: Vec<PathBuf> = files.iter().filter_map(|f| f.canonicalize().ok()).collect();
-        state.include_stack.extend(top.iter().cloned());
+        // The project's own files join the include stack only when it
+        // includes something (a cycle needs an include), sparing a
+        // `canonicalize` per project in a large scan.
+        state.pending_top.extend(files.iter().cloned());
         let mut model: Option<Node> = None;
         let mut warnings = Vec::new();
         for path in &files {
@@ -216,8 +231,8 @@ impl Loader {
         }
         let Some(main) = DEFAULT_FILES
             .iter()
+            .find(|f| spec.has_file(dir, f))
             .map(|f| dir.join(f))
-            .find(|p| p.is_file())
         else {
             return Err(LocatedError::in_file(
                 self.display(dir),
@@ -227,8 +242,8 @@ impl Loader {
         let mut files = vec![main];
         if let Some(over) = OVERRIDE_FILES
             .iter()
+            .find(|f| spec.has_file(dir, f))
             .map(|f| dir.join(f))
-            .find(|p| p.is_file())
         {
             files.push(over);
         }
@@ -337,6 +352,11 @@ impl Loader {
                     "remote include is not supported: drydock reads local files only",
                 ));
             }
+            for top in std::mem::take(&mut state.pending_top) {
+                if let Ok(canonical) = top.canonicalize() {
+                    state.include_stack.push(canonical);
+                }
+            }
             let files: Vec<PathBuf> = paths.iter().map(|p| clean_path(&dir.join(p))).collect();
             for file in &files {
                 let canonical = file.canonicalize().map_err(|e| {
@@ -357,6 +377,7 @@ impl Loader {
                 files: files.clone(),
                 env_files,
                 profiles: Vec::new(),
+                listing: None,
             };
             let canonical: Vec<PathBuf> =
                 files.iter().filter_map(|f| f.canonicalize().ok()).collect();
@@ -488,8 +509,11 @@ impl Loader {
             }
         };
         chain.pop();
-        let mut over = service.clone();
-        if let Value::Map(entries) = &mut over.value {
+        // `extends` stays in the resolved service so rules can check it
+        // (a misspelled `files:` there protects nothing); the base's own
+        // `extends` was consumed resolving it.
+        let over = service.clone();
+        if let Value::Map(entries) = &mut base.value {
             entries.retain(|(k, _)| k.text != "extends");
         }
         strip_tags(&mut base);
@@ -547,6 +571,7 @@ impl Loader {
                 value.value = match text {
                     Some(t) => Value::Scalar(crate::yaml::Scalar {
                         interpolated: kv.interpolated || kv.value.is_none(),
+                        raw: kv.written.filter(|w| *w != t),
                         text: t,
                         plain: false,
                     }),
@@ -617,6 +642,7 @@ impl Loader {
                         text: entry.value,
                         plain: false,
                         interpolated: false,
+                        raw: None,
                     }),
                     pos.clone(),
                 );
@@ -636,6 +662,8 @@ impl Loader {
 
 #[derive(Default)]
 struct LoadState {
+    /// Files of the project being loaded, not yet on the include stack.
+    pending_top: Vec<PathBuf>,
     files: Vec<Arc<SourceFile>>,
     include_stack: Vec<PathBuf>,
     extended: HashMap<PathBuf, Node>,
@@ -813,11 +841,15 @@ pub fn clean_path(path: &Path) -> PathBuf {
 /// Compose's default project name: the directory name, lowercased, with
 /// only letters, digits, `-` and `_` kept.
 pub fn project_name_from_dir(dir: &Path) -> String {
-    let base = dir
-        .canonicalize()
-        .ok()
-        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "default".into());
+    let lexical = clean_path(dir);
+    let base = match lexical.file_name() {
+        Some(name) => name.to_string_lossy().into_owned(),
+        None => dir
+            .canonicalize()
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "default".into()),
+    };
     let name: String = base
         .to_lowercase()
         .chars()

@@ -246,8 +246,10 @@ pub struct KeyValue<'a> {
     pub key: String,
     /// `None` for a bare `KEY` (list) or `KEY:` with no value (mapping).
     pub value: Option<String>,
-    /// Whether interpolation produced the value.
+    /// Whether text from the environment is in the value.
     pub interpolated: bool,
+    /// The value as written in the file, before interpolation.
+    pub written: Option<String>,
     /// The node holding the value (or the entry, in list form).
     pub node: &'a Node,
 }
@@ -260,6 +262,10 @@ pub fn key_values(node: &Node) -> Vec<KeyValue<'_>> {
                 key: k.text.clone(),
                 value: v.as_str().map(str::to_string),
                 interpolated: is_interpolated(v),
+                written: match &v.value {
+                    Value::Scalar(s) => Some(s.raw.clone().unwrap_or_else(|| s.text.clone())),
+                    _ => None,
+                },
                 node: v,
             })
             .collect(),
@@ -271,10 +277,20 @@ pub fn key_values(node: &Node) -> Vec<KeyValue<'_>> {
                     Some((k, v)) => (k.to_string(), Some(v.to_string())),
                     None => (text.to_string(), None),
                 };
+                let written = match &item.value {
+                    Value::Scalar(s) => s
+                        .raw
+                        .as_deref()
+                        .unwrap_or(&s.text)
+                        .split_once('=')
+                        .map(|(_, v)| v.to_string()),
+                    _ => None,
+                };
                 Some(KeyValue {
                     key,
                     value,
                     interpolated: is_interpolated(item),
+                    written,
                     node: item,
                 })
             })
@@ -310,6 +326,7 @@ mod tests {
                 text: text.into(),
                 plain: true,
                 interpolated: false,
+                raw: None,
             }),
             Pos {
                 file: source_from_text("t", ""),

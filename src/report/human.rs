@@ -1,6 +1,8 @@
 //! The human report: each finding with the line that caused it (rustc
 //! style, via annotate-snippets), then errors, then one summary line.
 
+use std::io::{self, Write};
+
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::RunReport;
@@ -88,24 +90,20 @@ pub fn summary(report: &RunReport) -> String {
     )
 }
 
-pub fn render(report: &RunReport, colour: bool) -> String {
+pub fn render(report: &RunReport, colour: bool, out: &mut dyn Write) -> io::Result<()> {
     let renderer = if colour {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
-    let mut out = String::new();
     for finding in &report.findings {
-        out.push_str(&render_finding(report, finding, &renderer));
-        out.push_str("\n\n");
+        writeln!(out, "{}\n", render_finding(report, finding, &renderer))?;
     }
     for warning in &report.warnings {
-        out.push_str(&format!("warning: {warning}\n"));
+        writeln!(out, "warning: {warning}")?;
     }
     for error in &report.errors {
-        out.push_str(&format!("error: {error}\n"));
+        writeln!(out, "error: {error}")?;
     }
-    out.push_str(&summary(report));
-    out.push('\n');
-    out
+    writeln!(out, "{}", summary(report))
 }

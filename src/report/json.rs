@@ -1,69 +1,146 @@
 //! The JSON report. Its shape is a wire format with its own version
-//! (`version`), documented in the README; it is built here from the
-//! internal types rather than by serialising them, so refactoring the
-//! internals cannot change it by accident.
+//! (`version`), documented in the README; the structs below borrow from the
+//! internal types, so refactoring the internals cannot change the output by
+//! accident, and the document streams to the writer without a copy.
 
-use serde_json::{Value, json};
+use std::io::{self, Write};
+
+use serde::Serialize;
 
 use super::RunReport;
-use crate::finding::{Finding, Location, Severity};
+use crate::finding::{Finding, Location, Severity, Subject};
 
 /// Version of the JSON report format.
 pub const FORMAT_VERSION: u32 = 1;
 
-fn location(l: &Location) -> Value {
-    let mut v = json!({
-        "path": l.path,
-        "line": l.line,
-        "column": l.column,
-        "route": l.route,
-    });
-    if let Some(note) = &l.note {
-        v["note"] = json!(note);
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<WireFinding<'a>>,
+    errors: Vec<WireError<'a>>,
+    warnings: &'a [String],
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct WireLocation<'a> {
+    path: &'a str,
+    line: u32,
+    column: u32,
+    route: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+}
+
+impl<'a> From<&'a Location> for WireLocation<'a> {
+    fn from(l: &'a Location) -> Self {
+        WireLocation {
+            path: &l.path,
+            line: l.line,
+            column: l.column,
+            route: &l.route,
+            note: l.note.as_deref(),
+        }
     }
-    v
 }
 
-fn finding(f: &Finding) -> Value {
-    json!({
-        "rule": f.rule,
-        "severity": f.severity,
-        "message": f.message,
-        "subject": f.subject,
-        "location": location(&f.location),
-        "related": f.related.iter().map(location).collect::<Vec<_>>(),
-        "fix": f.fix,
-        "fingerprint": super::sarif::fingerprint(f),
-    })
+#[derive(Serialize)]
+struct WireFinding<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    subject: &'a Subject,
+    location: WireLocation<'a>,
+    related: Vec<WireLocation<'a>>,
+    fix: Option<&'a str>,
+    fingerprint: String,
 }
 
-pub fn render(report: &RunReport) -> String {
-    let by_severity: serde_json::Map<String, Value> = Severity::ALL
-        .iter()
-        .map(|s| (s.as_str().to_string(), json!(report.count(*s))))
-        .collect();
-    let doc = json!({
-        "version": FORMAT_VERSION,
-        "tool": {"name": "drydock", "version": env!("CARGO_PKG_VERSION")},
-        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
-        "errors": report.errors.iter().map(|e| json!({
-            "path": e.path,
-            "line": e.line,
-            "column": e.column,
-            "message": e.message,
-        })).collect::<Vec<_>>(),
-        "warnings": report.warnings,
-        "summary": {
-            "projects": report.projects,
-            "files": report.files,
-            "findings": report.findings.len(),
-            "by_severity": by_severity,
-            "fail_on": report.fail_on,
-            "failing": report.failing(),
-            "exit_code": report.exit_code(),
+impl<'a> From<&'a Finding> for WireFinding<'a> {
+    fn from(f: &'a Finding) -> Self {
+        WireFinding {
+            rule: f.rule,
+            severity: f.severity,
+            message: &f.message,
+            subject: &f.subject,
+            location: (&f.location).into(),
+            related: f.related.iter().map(Into::into).collect(),
+            fix: f.fix.as_deref(),
+            fingerprint: super::sarif::fingerprint(f),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct WireError<'a> {
+    path: &'a str,
+    line: Option<u32>,
+    column: Option<u32>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    projects: usize,
+    files: usize,
+    findings: usize,
+    by_severity: BySeverity,
+    fail_on: Severity,
+    failing: usize,
+    exit_code: i32,
+}
+
+#[derive(Serialize)]
+struct BySeverity {
+    critical: usize,
+    high: usize,
+    medium: usize,
+    low: usize,
+    info: usize,
+}
+
+pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
+    let doc = Document {
+        version: FORMAT_VERSION,
+        tool: Tool {
+            name: "drydock",
+            version: env!("CARGO_PKG_VERSION"),
         },
-    });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+        findings: report.findings.iter().map(Into::into).collect(),
+        errors: report
+            .errors
+            .iter()
+            .map(|e| WireError {
+                path: &e.path,
+                line: e.line,
+                column: e.column,
+                message: &e.message,
+            })
+            .collect(),
+        warnings: &report.warnings,
+        summary: Summary {
+            projects: report.projects,
+            files: report.files,
+            findings: report.findings.len(),
+            by_severity: BySeverity {
+                critical: report.count(Severity::Critical),
+                high: report.count(Severity::High),
+                medium: report.count(Severity::Medium),
+                low: report.count(Severity::Low),
+                info: report.count(Severity::Info),
+            },
+            fail_on: report.fail_on,
+            failing: report.failing(),
+            exit_code: report.exit_code(),
+        },
+    };
+    serde_json::to_writer(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }

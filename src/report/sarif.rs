@@ -2,13 +2,16 @@
 //! results with 1-based regions and URIs relative to the scan root
 //! (`%SRCROOT%`), `level` from the severity and the severity itself as
 //! `properties.security-severity`, the scale code-scanning platforms read.
+//! Like the JSON report, the document streams from borrowed structs.
 
-use serde_json::{Value, json};
+use std::io::{self, Write};
+
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::RunReport;
-use crate::finding::{Finding, Location, Severity};
-use crate::rules;
+use crate::finding::{Finding, Location, Severity, Subject};
+use crate::rules::{self, RuleMeta};
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -29,14 +32,22 @@ fn security_severity(severity: Severity) -> &'static str {
     }
 }
 
-/// A fingerprint that does not depend on line numbers: rule, subject, key
-/// route and message.
+/// A fingerprint that does not depend on line numbers: rule, file,
+/// subject, key route and message.
 pub fn fingerprint(f: &Finding) -> String {
     let mut hash = Sha256::new();
+    let (kind, project, service) = match &f.subject {
+        Subject::ComposeService { project, service } => {
+            ("compose-service", project, service.as_str())
+        }
+        Subject::ComposeProject { project } => ("compose-project", project, ""),
+    };
     for part in [
         f.rule,
         &f.location.path,
-        &format!("{:?}", f.subject),
+        kind,
+        project,
+        service,
         &f.location.route,
         &f.message,
     ] {
@@ -49,104 +60,291 @@ pub fn fingerprint(f: &Finding) -> String {
         .collect()
 }
 
-fn physical(l: &Location) -> Value {
-    json!({
-        "physicalLocation": {
-            "artifactLocation": {"uri": l.path, "uriBaseId": "%SRCROOT%"},
-            "region": {"startLine": l.line, "startColumn": l.column},
-        }
-    })
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
 }
 
-pub fn render(report: &RunReport) -> String {
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Sarif<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: ToolWrap<'a>,
+    column_kind: &'static str,
+    original_uri_base_ids: serde_json::Value,
+    invocations: [Invocation<'a>; 1],
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct ToolWrap<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    rules: Vec<SarifRule<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRule<'a> {
+    id: &'a str,
+    name: &'a str,
+    short_description: Text<'a>,
+    full_description: Text<'a>,
+    help: Help<'a>,
+    default_configuration: Level,
+    properties: RuleProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Help<'a> {
+    text: &'a str,
+    markdown: &'a str,
+}
+
+#[derive(Serialize)]
+struct Level {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties<'a> {
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    tags: [&'a str; 2],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<'a> {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification<'a>>,
+}
+
+#[derive(Serialize)]
+struct Notification<'a> {
+    level: &'static str,
+    message: OwnedText,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<PhysicalWrap<'a>>,
+}
+
+#[derive(Serialize)]
+struct OwnedText {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: OwnedText,
+    locations: [ResultLocation<'a>; 1],
+    related_locations: Vec<RelatedLocation<'a>>,
+    partial_fingerprints: Fingerprints,
+    properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "drydock/v1")]
+    v1: String,
+}
+
+#[derive(Serialize)]
+struct ResultProperties {
+    severity: Severity,
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalWrap<'a> {
+    physical_location: Physical<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultLocation<'a> {
+    physical_location: Physical<'a>,
+    logical_locations: [Logical<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation<'a> {
+    id: usize,
+    physical_location: Physical<'a>,
+    message: Text<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Logical<'a> {
+    fully_qualified_name: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical<'a> {
+    artifact_location: Artifact<'a>,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Artifact<'a> {
+    uri: &'a str,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<u32>,
+}
+
+fn physical(l: &Location) -> Physical<'_> {
+    Physical {
+        artifact_location: Artifact {
+            uri: &l.path,
+            uri_base_id: "%SRCROOT%",
+        },
+        region: Region {
+            start_line: l.line,
+            start_column: Some(l.column),
+        },
+    }
+}
+
+fn rule_object(r: &'static RuleMeta) -> SarifRule<'static> {
+    SarifRule {
+        id: r.id,
+        name: r.id,
+        short_description: Text { text: r.title },
+        full_description: Text { text: r.title },
+        help: Help {
+            text: r.docs,
+            markdown: r.docs,
+        },
+        default_configuration: Level {
+            level: level(r.severity),
+        },
+        properties: RuleProperties {
+            security_severity: security_severity(r.severity),
+            tags: ["security", r.scopes.first().map_or("", |s| s.as_str())],
+        },
+    }
+}
+
+fn result<'a>(f: &'a Finding, all: &[&'static RuleMeta]) -> SarifResult<'a> {
+    let mut message = f.message.clone();
+    if let Some(fix) = &f.fix {
+        message.push_str(&format!(" (fix: {fix})"));
+    }
+    SarifResult {
+        rule_id: f.rule,
+        rule_index: all.iter().position(|r| r.id == f.rule),
+        level: level(f.severity),
+        message: OwnedText { text: message },
+        locations: [ResultLocation {
+            physical_location: physical(&f.location),
+            logical_locations: [Logical {
+                fully_qualified_name: &f.location.route,
+                kind: "member",
+            }],
+        }],
+        related_locations: f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, l)| RelatedLocation {
+                id: i + 1,
+                physical_location: physical(l),
+                message: Text {
+                    text: l.note.as_deref().unwrap_or(""),
+                },
+            })
+            .collect(),
+        partial_fingerprints: Fingerprints { v1: fingerprint(f) },
+        properties: ResultProperties {
+            severity: f.severity,
+            security_severity: security_severity(f.severity),
+        },
+    }
+}
+
+pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     let all = rules::all();
-    let rule_index = |id: &str| all.iter().position(|r| r.id == id);
-    let rule_objects: Vec<Value> = all
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "name": r.id,
-                "shortDescription": {"text": r.title},
-                "fullDescription": {"text": r.title},
-                "help": {"text": r.docs, "markdown": r.docs},
-                "defaultConfiguration": {"level": level(r.severity)},
-                "properties": {
-                    "security-severity": security_severity(r.severity),
-                    "tags": ["security", r.scopes.first().map_or("", |s| s.as_str())],
-                },
-            })
-        })
-        .collect();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let mut message = f.message.clone();
-            if let Some(fix) = &f.fix {
-                message.push_str(&format!(" (fix: {fix})"));
-            }
-            let mut location = physical(&f.location);
-            location["logicalLocations"] = json!([{
-                "fullyQualifiedName": f.location.route,
-                "kind": "member",
-            }]);
-            json!({
-                "ruleId": f.rule,
-                "ruleIndex": rule_index(f.rule),
-                "level": level(f.severity),
-                "message": {"text": message},
-                "locations": [location],
-                "relatedLocations": f.related.iter().enumerate().map(|(i, l)| {
-                    let mut v = physical(l);
-                    v["id"] = json!(i + 1);
-                    v["message"] = json!({"text": l.note.clone().unwrap_or_default()});
-                    v
-                }).collect::<Vec<_>>(),
-                "partialFingerprints": {"drydock/v1": fingerprint(f)},
-                "properties": {
-                    "severity": f.severity,
-                    "security-severity": security_severity(f.severity),
-                },
-            })
-        })
-        .collect();
-    let notifications: Vec<Value> = report
+    let notifications = report
         .errors
         .iter()
-        .map(|e| {
-            let mut n = json!({"level": "error", "message": {"text": e.to_string()}});
-            if let Some(line) = e.line {
-                n["locations"] = json!([{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": e.path, "uriBaseId": "%SRCROOT%"},
-                        "region": {"startLine": line},
-                    }
-                }]);
-            }
-            n
+        .map(|e| Notification {
+            level: "error",
+            message: OwnedText {
+                text: e.to_string(),
+            },
+            locations: e
+                .line
+                .map(|line| PhysicalWrap {
+                    physical_location: Physical {
+                        artifact_location: Artifact {
+                            uri: &e.path,
+                            uri_base_id: "%SRCROOT%",
+                        },
+                        region: Region {
+                            start_line: line,
+                            start_column: e.column,
+                        },
+                    },
+                })
+                .into_iter()
+                .collect(),
         })
         .collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "drydock",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": rule_objects,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the scan root"}}},
-            "invocations": [{
-                "executionSuccessful": report.errors.is_empty(),
-                "toolExecutionNotifications": notifications,
+    let doc = Sarif {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: ToolWrap {
+                driver: Driver {
+                    name: "drydock",
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    rules: all.iter().map(|r| rule_object(r)).collect(),
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            original_uri_base_ids: serde_json::json!({
+                "%SRCROOT%": {"description": {"text": "the scan root"}}
+            }),
+            invocations: [Invocation {
+                execution_successful: report.errors.is_empty(),
+                tool_execution_notifications: notifications,
             }],
-            "results": results,
+            results: report.findings.iter().map(|f| result(f, &all)).collect(),
         }],
-    });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    };
+    serde_json::to_writer(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }

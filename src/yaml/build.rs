@@ -157,6 +157,7 @@ impl Builder<'_> {
                         text: text.into_owned(),
                         plain,
                         interpolated: false,
+                        raw: None,
                     })
                 };
                 let node = Node {

@@ -79,9 +79,11 @@ pub enum Value {
 pub struct Scalar {
     pub text: String,
     pub plain: bool,
-    /// Set when Compose interpolation substituted a variable into the text:
-    /// such a value is not a literal written in the file.
+    /// Set when Compose interpolation put text from the environment into
+    /// the value: such a value is not (only) a literal written in the file.
     pub interpolated: bool,
+    /// The text as written, when interpolation changed it.
+    pub raw: Option<String>,
 }
 
 /// A mapping key (always a scalar in the formats drydock reads).

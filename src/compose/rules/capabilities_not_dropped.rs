@@ -55,10 +55,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     if drops_all {
         return;
     }
-    let (node, route) = match ctx.node.get("cap_drop") {
-        Some(node) => (node.clone(), ctx.route("cap_drop")),
-        None => (ctx.header(), format!("services.{}", ctx.name.text)),
-    };
+    let (node, route) = ctx.key_or_header("cap_drop");
     out.push(
         ctx.finding(
             &RULE.meta,

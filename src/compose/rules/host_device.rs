@@ -22,8 +22,9 @@ Entries of `devices:` (short `HOST:CONTAINER[:rwm]` or long syntax) and
 `device_cgroup_rules`:
 - high: disks and raw memory (`/dev/sd*`, `/dev/nvme*`, `/dev/vd*`,
   `/dev/xvd*`, `/dev/mmcblk*`, `/dev/dm-*`, `/dev/md*`, `/dev/loop*`,
-  `/dev/nbd*`, `/dev/mem`, `/dev/kmem`, `/dev/port`, `/dev/kmsg`), and a
-  cgroup rule that allows every device (`a *:* rwm`);
+  `/dev/nbd*`, their stable names under `/dev/mapper/` and `/dev/disk/`,
+  `/dev/mem`, `/dev/kmem`, `/dev/port`, `/dev/kmsg`), and a cgroup rule for
+  every device type (`a …`) or every device number (`*:*`);
 - medium: any other device or cgroup rule (GPUs, serial ports, `/dev/net/tun`).
 
 ## Why it matters
@@ -47,7 +48,9 @@ disk; mount the filesystem the service needs as a volume instead.
 - CIS Docker Benchmark v1.6.0, 5.18
 "#;
 
-const DANGEROUS_PREFIXES: [&str; 10] = [
+const DANGEROUS_PREFIXES: [&str; 12] = [
+    "/dev/mapper/",
+    "/dev/disk/",
     "/dev/sd",
     "/dev/nvme",
     "/dev/vd",

@@ -20,8 +20,8 @@ pub static RULE: Rule = Rule {
 const DOCS: &str = r#"## What it checks
 Each of memory (`mem_limit` or `deploy.resources.limits.memory`), CPU
 (`cpus` or `deploy.resources.limits.cpus`) and PIDs (`pids_limit` or
-`deploy.resources.limits.pids`) that a service leaves unlimited. `0` and
-`-1` count as unlimited. One finding per service lists what is missing.
+`deploy.resources.limits.pids`) that a service leaves unlimited. `0`,
+`0.00`, `0m` and `-1` count as unlimited. One finding per service lists what is missing.
 
 ## Why it matters
 An unlimited container can starve the host and its neighbours: a memory
@@ -46,9 +46,17 @@ services:
 - CIS Docker Benchmark v1.6.0, 5.11, 5.12, 5.29
 "#;
 
+/// Whether a limit is set to something: `0`, `0.00`, `0m` and `-1` mean
+/// unlimited.
 fn limited(node: Option<&Node>) -> bool {
-    node.and_then(Node::as_str)
-        .is_some_and(|v| !matches!(v.trim(), "" | "0" | "-1" | "0.0"))
+    node.and_then(Node::as_str).is_some_and(|v| {
+        let number: String = v
+            .trim()
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
+            .collect();
+        number.parse::<f64>().is_ok_and(|n| n > 0.0)
+    })
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {

@@ -55,6 +55,11 @@ impl<'a> ServiceCtx<'a> {
             .enumerate()
             .filter_map(|(i, item)| parse_mount(item).map(|m| (i, m)))
             .map(|(i, mut mount)| {
+                // Compose expands `~` to the home directory of whoever runs it.
+                if let Some(rest) = mount.source.as_deref().and_then(|s| s.strip_prefix('~')) {
+                    let home = self.project.env.get("HOME").map_or("/root", String::as_str);
+                    mount.source = Some(format!("{home}{rest}"));
+                }
                 if mount.kind == MountKind::Volume {
                     let opts = mount
                         .source
@@ -76,6 +81,18 @@ impl<'a> ServiceCtx<'a> {
                 (i, mount)
             })
             .collect()
+    }
+
+    /// Where to report a key that lacks an entry: the key itself when the
+    /// service has it (`security_opt:`), else the service's name.
+    pub fn key_or_header(&self, key: &str) -> (Node, String) {
+        match self.node.entry(key) {
+            Some((k, _)) => (
+                Node::new(crate::yaml::Value::Null, k.pos.clone()),
+                self.route(key),
+            ),
+            None => (self.header(), format!("services.{}", self.name.text)),
+        }
     }
 
     /// The service's own line, for findings about a missing key. A service

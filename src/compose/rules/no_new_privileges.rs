@@ -5,7 +5,6 @@ use super::security_opt::security_opts;
 use super::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rules::{RuleMeta, Scope};
-use crate::yaml::parse_bool;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -21,8 +20,11 @@ pub static RULE: Rule = Rule {
 
 const DOCS: &str = r#"## What it checks
 A service whose `security_opt` has no `no-new-privileges` entry, or has it
-set to false. Every spelling Docker accepts counts as set:
-`no-new-privileges`, `no-new-privileges:true`, `no-new-privileges=true`.
+set to false (Docker reads the value as Go's `ParseBool`: `false`, `0`,
+`f`…). Every spelling Docker accepts counts as set: `no-new-privileges`,
+`no-new-privileges:true`, `no-new-privileges=true`, `no-new-privileges=1`.
+The finding points at `security_opt:` when the list exists without the
+entry, and at the service otherwise.
 
 ## Why it matters
 Without it, a process in the container can gain privileges through setuid
@@ -50,13 +52,23 @@ services:
 - OWASP Docker Security Cheat Sheet, rule #4
 "#;
 
+/// Go's `strconv.ParseBool`, which Docker uses for this option.
+fn go_parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     let opts = security_opts(ctx.node);
     let setting = opts.iter().rev().find(|o| o.option == "no-new-privileges");
     match setting {
         Some(opt) => {
-            let enabled = opt.value.as_deref().map_or(Some(true), parse_bool);
-            if enabled == Some(false) {
+            // Docker reads the value with Go's strconv.ParseBool.
+            let enabled = opt.value.as_deref().map_or(Some(true), go_parse_bool);
+            if enabled != Some(true) {
                 out.push(
                     ctx.finding(
                         &RULE.meta,
@@ -72,10 +84,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         None => {
             // A `security_opt` without the entry is where it belongs; with
             // no `security_opt` at all, the service itself.
-            let (node, route) = match ctx.node.get("security_opt") {
-                Some(list) => (list.clone(), ctx.route("security_opt")),
-                None => (ctx.header(), format!("services.{}", ctx.name.text)),
-            };
+            let (node, route) = ctx.key_or_header("security_opt");
             out.push(
                 ctx.finding(
                     &RULE.meta,
