@@ -5,6 +5,7 @@
 //! use earlier variables (`${A}`), except inside single quotes.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::interpolate::{Env, expand};
 use crate::yaml::{LocatedError, read_source};
@@ -190,20 +191,25 @@ fn expand_with(
 }
 
 /// The variables for interpolating a project: env files in order (later
-/// wins), then the process environment over them.
+/// wins), then `outer` (the process environment, or the including
+/// project's variables) over them. Without env files the outer map is
+/// shared, not copied.
 pub fn project_env(
     env_files: &[(std::path::PathBuf, String)],
-    process: &Env,
-) -> Result<Env, LocatedError> {
+    outer: &Arc<Env>,
+) -> Result<Arc<Env>, LocatedError> {
+    if env_files.is_empty() {
+        return Ok(Arc::clone(outer));
+    }
     let mut env = Env::new();
     for (path, display) in env_files {
-        let mut scope = process.clone();
+        let mut scope = (**outer).clone();
         scope.extend(env.clone());
         let vars = parse_env_file(path, display, &scope)?;
         env.extend(vars);
     }
-    env.extend(process.iter().map(|(k, v)| (k.clone(), v.clone())));
-    Ok(env)
+    env.extend(outer.iter().map(|(k, v)| (k.clone(), v.clone())));
+    Ok(Arc::new(env))
 }
 
 #[cfg(test)]

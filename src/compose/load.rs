@@ -78,7 +78,7 @@ pub struct Project {
     /// Profiles selected with `--profile` (empty: all services).
     pub profiles: Vec<String>,
     /// The variables interpolation used.
-    pub env: Env,
+    pub env: Arc<Env>,
 }
 
 impl Project {
@@ -113,7 +113,7 @@ impl Project {
 /// Loads projects, naming files relative to a scan root.
 pub struct Loader {
     pub root: PathBuf,
-    pub process_env: Env,
+    pub process_env: Arc<Env>,
     pub limits: Limits,
 }
 
@@ -121,7 +121,7 @@ impl Loader {
     pub fn new(root: PathBuf, process_env: Env) -> Loader {
         Loader {
             root,
-            process_env,
+            process_env: Arc::new(process_env),
             limits: Limits::default(),
         }
     }
@@ -145,7 +145,7 @@ impl Loader {
     fn load_project(
         &self,
         spec: &ProjectSpec,
-        outer: &Env,
+        outer: &Arc<Env>,
         state: &mut LoadState,
         depth: usize,
     ) -> Result<Project, LocatedError> {
@@ -292,7 +292,7 @@ impl Loader {
         &self,
         doc: &mut Node,
         dir: &Path,
-        env: &Env,
+        env: &Arc<Env>,
         state: &mut LoadState,
         depth: usize,
     ) -> Result<(), LocatedError> {

@@ -14,16 +14,6 @@ use crate::finding::{Finding, Location, Severity, Subject};
 pub const FORMAT_VERSION: u32 = 1;
 
 #[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    tool: Tool,
-    findings: Vec<WireFinding<'a>>,
-    errors: Vec<WireError<'a>>,
-    warnings: &'a [String],
-    summary: Summary,
-}
-
-#[derive(Serialize)]
 struct Tool {
     name: &'static str,
     version: &'static str,
@@ -107,40 +97,43 @@ struct BySeverity {
 }
 
 pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
-    let doc = Document {
-        version: FORMAT_VERSION,
-        tool: Tool {
-            name: "drydock",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        findings: report.findings.iter().map(Into::into).collect(),
-        errors: report
-            .errors
-            .iter()
-            .map(|e| WireError {
-                path: &e.path,
-                line: e.line,
-                column: e.column,
-                message: &e.message,
-            })
-            .collect(),
-        warnings: &report.warnings,
-        summary: Summary {
-            projects: report.projects,
-            files: report.files,
-            findings: report.findings.len(),
-            by_severity: BySeverity {
-                critical: report.count(Severity::Critical),
-                high: report.count(Severity::High),
-                medium: report.count(Severity::Medium),
-                low: report.count(Severity::Low),
-                info: report.count(Severity::Info),
-            },
-            fail_on: report.fail_on,
-            failing: report.failing(),
-            exit_code: report.exit_code(),
-        },
+    let tool = Tool {
+        name: "drydock",
+        version: env!("CARGO_PKG_VERSION"),
     };
-    serde_json::to_writer(&mut *out, &doc)?;
-    out.write_all(b"\n")
+    let errors: Vec<WireError> = report
+        .errors
+        .iter()
+        .map(|e| WireError {
+            path: &e.path,
+            line: e.line,
+            column: e.column,
+            message: &e.message,
+        })
+        .collect();
+    let summary = Summary {
+        projects: report.projects,
+        files: report.files,
+        findings: report.findings.len(),
+        by_severity: BySeverity {
+            critical: report.count(Severity::Critical),
+            high: report.count(Severity::High),
+            medium: report.count(Severity::Medium),
+            low: report.count(Severity::Low),
+            info: report.count(Severity::Info),
+        },
+        fail_on: report.fail_on,
+        failing: report.failing(),
+        exit_code: report.exit_code(),
+    };
+    // Keys in the documented order: version, tool, findings, errors,
+    // warnings, summary.
+    write!(out, "{{\"version\":{FORMAT_VERSION}")?;
+    super::write_json_field(out, "tool", &tool)?;
+    out.write_all(b",\"findings\":")?;
+    super::write_json_array(&report.findings, WireFinding::from, out)?;
+    super::write_json_field(out, "errors", &errors)?;
+    super::write_json_field(out, "warnings", &report.warnings)?;
+    super::write_json_field(out, "summary", &summary)?;
+    out.write_all(b"}\n")
 }

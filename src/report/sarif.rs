@@ -54,10 +54,14 @@ pub fn fingerprint(f: &Finding) -> String {
         hash.update(part.as_bytes());
         hash.update([0]);
     }
-    hash.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = hash.finalize();
+    let mut text = String::with_capacity(32);
+    for byte in &digest[..16] {
+        text.push(HEX[usize::from(byte >> 4)] as char);
+        text.push(HEX[usize::from(byte & 15)] as char);
+    }
+    text
 }
 
 #[derive(Serialize)]
@@ -81,7 +85,6 @@ struct Run<'a> {
     column_kind: &'static str,
     original_uri_base_ids: serde_json::Value,
     invocations: [Invocation<'a>; 1],
-    results: Vec<SarifResult<'a>>,
 }
 
 #[derive(Serialize)]
@@ -342,9 +345,16 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
                 execution_successful: report.errors.is_empty(),
                 tool_execution_notifications: notifications,
             }],
-            results: report.findings.iter().map(|f| result(f, &all)).collect(),
         }],
     };
-    serde_json::to_writer(&mut *out, &doc)?;
-    out.write_all(b"\n")
+    // The run's `results` are spliced in, serialised in parallel: the
+    // document is written without its closing `}]}`, then the results.
+    let head = serde_json::to_vec(&doc)?;
+    let Some(open) = head.len().checked_sub(3) else {
+        return Err(io::Error::other("unexpected SARIF shape"));
+    };
+    out.write_all(&head[..open])?;
+    out.write_all(b",\"results\":")?;
+    super::write_json_array(&report.findings, |f| result(f, &all), out)?;
+    out.write_all(b"}]}\n")
 }
