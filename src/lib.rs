@@ -51,7 +51,11 @@ pub fn run(cli: Cli) -> i32 {
             let mut report = new_report(&args.report);
             report.errors = errors;
             scan::run(&loader, &specs, &mut report);
-            emit(&report, &args.report)
+            let code = emit(&report, &args.report);
+            // The process exits next: freeing every finding and source one
+            // by one would only cost time.
+            std::mem::forget(report);
+            code
         }
         Command::Compose(args) => match args.action {
             Some(ComposeAction::Config { project }) => compose_config(&project),

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -50,41 +50,8 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<ProjectSpec>, Vec<LocatedError>) {
             ));
             continue;
         }
-        let mut dirs: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
-        let walker = ignore::WalkBuilder::new(path)
-            .standard_filters(false)
-            .hidden(false)
-            .follow_links(false)
-            .filter_entry(|e| {
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
-            })
-            .build();
-        for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    errors.push(LocatedError::in_file(path.to_string_lossy(), e.to_string()));
-                    continue;
-                }
-            };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let relevant = DEFAULT_FILES.contains(&name.as_str())
-                || OVERRIDE_FILES.contains(&name.as_str())
-                || name == ".env"
-                || is_variant(&name);
-            if relevant {
-                let dir = entry
-                    .path()
-                    .parent()
-                    .unwrap_or(Path::new("."))
-                    .to_path_buf();
-                dirs.entry(dir).or_default().push(name);
-            }
-        }
+        let (dirs, walk_errors) = walk(path);
+        errors.extend(walk_errors);
         for (dir, mut names) in dirs {
             names.sort();
             let base = DEFAULT_FILES.iter().find(|d| names.iter().any(|n| n == *d));
@@ -116,6 +83,63 @@ struct Checked {
     findings: Vec<Finding>,
     files: Vec<Arc<SourceFile>>,
     warnings: Vec<String>,
+}
+
+/// Walks a directory on every core and returns the Compose-related file
+/// names of each directory that has any.
+fn walk(root: &Path) -> (BTreeMap<PathBuf, Vec<String>>, Vec<LocatedError>) {
+    let found: Mutex<(BTreeMap<PathBuf, Vec<String>>, Vec<LocatedError>)> = Mutex::default();
+    ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .hidden(false)
+        .follow_links(false)
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+        })
+        .build_parallel()
+        .run(|| {
+            Box::new(|entry| {
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        let error = LocatedError::in_file(root.to_string_lossy(), e.to_string());
+                        lock(&found).1.push(error);
+                        return ignore::WalkState::Continue;
+                    }
+                };
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    return ignore::WalkState::Continue;
+                }
+                let name = entry.file_name().to_string_lossy();
+                let relevant = DEFAULT_FILES.contains(&name.as_ref())
+                    || OVERRIDE_FILES.contains(&name.as_ref())
+                    || name == ".env"
+                    || is_variant(&name);
+                if relevant {
+                    let dir = entry
+                        .path()
+                        .parent()
+                        .unwrap_or(Path::new("."))
+                        .to_path_buf();
+                    lock(&found)
+                        .0
+                        .entry(dir)
+                        .or_default()
+                        .push(name.into_owned());
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    found
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A poisoned lock still holds usable data here (a panicking walker thread
+/// cannot leave it half-written).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Loads and checks every project in parallel.

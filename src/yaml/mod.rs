@@ -234,15 +234,23 @@ pub fn read_source(
     use std::io::Read;
     let file = std::fs::File::open(&path)
         .map_err(|e| LocatedError::in_file(&display, format!("cannot read: {e}")))?;
-    let mut bytes = Vec::new();
+    let too_large = || {
+        LocatedError::in_file(
+            &display,
+            format!("file is larger than the {} MiB limit", max_bytes >> 20),
+        )
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > max_bytes {
+        return Err(too_large());
+    }
+    // Sized from the metadata so the read is one allocation, no regrowth.
+    let mut bytes = Vec::with_capacity(size as usize + 1);
     file.take(max_bytes + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| LocatedError::in_file(&display, format!("cannot read: {e}")))?;
     if bytes.len() as u64 > max_bytes {
-        return Err(LocatedError::in_file(
-            &display,
-            format!("file is larger than the {} MiB limit", max_bytes >> 20),
-        ));
+        return Err(too_large());
     }
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
