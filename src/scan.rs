@@ -85,10 +85,13 @@ struct Checked {
     warnings: Vec<String>,
 }
 
+/// Compose-related file names by directory.
+type Listing = BTreeMap<PathBuf, Vec<String>>;
+
 /// Walks a directory on every core and returns the Compose-related file
 /// names of each directory that has any.
-fn walk(root: &Path) -> (BTreeMap<PathBuf, Vec<String>>, Vec<LocatedError>) {
-    let found: Mutex<(BTreeMap<PathBuf, Vec<String>>, Vec<LocatedError>)> = Mutex::default();
+fn walk(root: &Path) -> (Listing, Vec<LocatedError>) {
+    let found: Mutex<(Listing, Vec<LocatedError>)> = Mutex::default();
     ignore::WalkBuilder::new(root)
         .standard_filters(false)
         .hidden(false)
