@@ -32,6 +32,8 @@
 //! `normalise_field`. `$$` is unescaped to `$` in every string on both sides
 //! (docker compose prints its output re-escaped, e.g. `$$HOME`).
 
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::fmt::Write as _;

@@ -27,6 +27,8 @@
 //! `target/kics-conformance.md`. Background on the KICS samples that are wrong
 //! is in `../shared/reference/compose-peers.md`, sections 2.2 to 2.4.
 
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
