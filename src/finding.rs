@@ -1,10 +1,12 @@
 //! The finding model shared by every scanner, the policy step and the
-//! reporters: [`Severity`], [`Finding`], [`Location`] and [`Subject`].
+//! reporters: [`Severity`], [`Finding`], [`Place`] (a [`Location`] in a
+//! configuration file or an [`ImageLocation`] in an image) and [`Subject`].
 //!
 //! Locations are resolved here, in one place: a rule hands over the YAML node
 //! it is about and the key route it followed, and [`Location::of`] turns that
 //! into a path, a line and a column (plus the alias or merge-key site when
-//! the value was written elsewhere).
+//! the value was written elsewhere). Image rules hand over the image, the
+//! layer and the path, and [`ImageLocation`] carries them as they are.
 
 use std::fmt;
 
@@ -87,6 +89,60 @@ impl Location {
     }
 }
 
+/// A layer of an image, as findings name it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct LayerRef {
+    /// 0-based, bottom layer first.
+    pub index: usize,
+    /// `sha256:…` of the uncompressed layer.
+    pub diff_id: String,
+    /// The history step that made the layer (`RUN apt-get install …`).
+    pub created_by: String,
+}
+
+/// A place in an image.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ImageLocation {
+    /// How the image is named: its reference, or the input it came from.
+    pub image: String,
+    /// The image id (`sha256:` of its config).
+    pub digest: String,
+    /// The file the image was read from, relative to the scan root.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifact: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<LayerRef>,
+    /// Absolute path inside the image (`/usr/bin/nc`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl ImageLocation {
+    pub fn with_note(mut self, note: impl Into<String>) -> ImageLocation {
+        self.note = Some(note.into());
+        self
+    }
+}
+
+/// Where a finding is: a line of a configuration file, or a path and layer
+/// of an image.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Place {
+    Config(Location),
+    Image(ImageLocation),
+}
+
+impl Place {
+    pub fn note(&self) -> Option<&str> {
+        match self {
+            Place::Config(l) => l.note.as_deref(),
+            Place::Image(l) => l.note.as_deref(),
+        }
+    }
+}
+
 /// What a finding is about.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
@@ -95,6 +151,8 @@ pub enum Subject {
     ComposeService { project: String, service: String },
     /// A Compose project as a whole (top-level keys).
     ComposeProject { project: String },
+    /// A container image.
+    Image { image: String, digest: String },
 }
 
 impl fmt::Display for Subject {
@@ -102,19 +160,20 @@ impl fmt::Display for Subject {
         match self {
             Subject::ComposeService { service, .. } => write!(f, "service `{service}`"),
             Subject::ComposeProject { project } => write!(f, "project `{project}`"),
+            Subject::Image { image, .. } => write!(f, "image `{image}`"),
         }
     }
 }
 
 /// One problem found by one rule.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
     pub message: String,
     pub subject: Subject,
-    pub location: Location,
-    pub related: Vec<Location>,
+    pub location: Place,
+    pub related: Vec<Place>,
     /// A one-line hint at the fix.
     pub fix: Option<String>,
 }
@@ -133,15 +192,38 @@ impl Finding {
         let route = route.into();
         let mut related = Vec::new();
         if let Some(via) = &node.via {
-            related.push(Location::at(via, route.clone()).with_note("merged in here"));
+            related.push(Place::Config(
+                Location::at(via, route.clone()).with_note("merged in here"),
+            ));
         }
         Finding {
             rule,
             severity,
             message: message.into(),
             subject,
-            location: Location::of(node, route),
+            location: Place::Config(Location::of(node, route)),
             related,
+            fix: None,
+        }
+    }
+
+    /// A finding about a place in an image.
+    pub fn in_image(
+        rule: &'static str,
+        severity: Severity,
+        location: ImageLocation,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule,
+            severity,
+            message: message.into(),
+            subject: Subject::Image {
+                image: location.image.clone(),
+                digest: location.digest.clone(),
+            },
+            location: Place::Image(location),
+            related: Vec::new(),
             fix: None,
         }
     }
@@ -151,19 +233,24 @@ impl Finding {
         self
     }
 
-    pub fn related(mut self, location: Location) -> Finding {
+    pub fn related(mut self, location: Place) -> Finding {
         self.related.push(location);
         self
     }
 
-    /// The order reports list findings in: by file, line, column, rule.
-    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str) {
-        (
-            &self.location.path,
-            self.location.line,
-            self.location.column,
-            self.rule,
-            &self.message,
-        )
+    /// The order reports list findings in: configuration files by file,
+    /// line and column; images by image, layer and path; then rule.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str, &str) {
+        match &self.location {
+            Place::Config(l) => (&l.path, l.line, l.column, "", self.rule, &self.message),
+            Place::Image(l) => (
+                &l.image,
+                l.layer.as_ref().map_or(0, |r| r.index as u32 + 1),
+                0,
+                l.path.as_deref().unwrap_or(""),
+                self.rule,
+                &self.message,
+            ),
+        }
     }
 }

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::RunReport;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Place, Severity};
 
 fn level(severity: Severity) -> Level<'static> {
     let base = match severity {
@@ -31,30 +31,63 @@ fn value_span(line: &str, column: u32) -> std::ops::Range<usize> {
     start..start + trimmed.max(usize::from(start < line.len()))
 }
 
+/// `sha256:0123456789ab…` shortened for reading.
+fn short(digest: &str) -> &str {
+    let end = digest.find(':').map_or(0, |i| i + 1) + 12;
+    digest.get(..end).unwrap_or(digest)
+}
+
+/// One line naming a place, for related locations and image findings.
+fn describe(place: &Place) -> String {
+    match place {
+        Place::Config(l) => format!("{}:{}:{}", l.path, l.line, l.column),
+        Place::Image(l) => {
+            let mut text = format!("image {} ({})", l.image, short(&l.digest));
+            if let Some(layer) = &l.layer {
+                text.push_str(&format!(
+                    ", layer {} ({}): {}",
+                    layer.index,
+                    short(&layer.diff_id),
+                    layer.created_by
+                ));
+            }
+            if let Some(path) = &l.path {
+                text.push_str(&format!(", {path}"));
+            }
+            text
+        }
+    }
+}
+
 fn render_finding(report: &RunReport, finding: &Finding, renderer: &Renderer) -> String {
     let title = level(finding.severity)
         .primary_title(finding.message.as_str())
         .id(finding.rule);
-    let loc = &finding.location;
-    let header = format!("{}:{}:{}", loc.path, loc.line, loc.column);
-    let source = report.sources.get(&loc.path);
-    let line_text = source.and_then(|s| s.text.lines().nth(loc.line.saturating_sub(1) as usize));
-    let mut group = match line_text {
-        Some(text) => title.element(
-            Snippet::source(text)
-                .line_start(loc.line as usize)
-                .path(loc.path.as_str())
-                .annotation(AnnotationKind::Primary.span(value_span(text, loc.column))),
-        ),
-        None => title.element(Level::NOTE.message(format!("at {header}"))),
+    let mut group = match &finding.location {
+        Place::Config(loc) => {
+            let source = report.sources.get(&loc.path);
+            let line_text =
+                source.and_then(|s| s.text.lines().nth(loc.line.saturating_sub(1) as usize));
+            match line_text {
+                Some(text) => title.element(
+                    Snippet::source(text)
+                        .line_start(loc.line as usize)
+                        .path(loc.path.as_str())
+                        .annotation(AnnotationKind::Primary.span(value_span(text, loc.column))),
+                ),
+                None => title
+                    .element(Level::NOTE.message(format!("at {}", describe(&finding.location)))),
+            }
+        }
+        Place::Image(_) => {
+            title.element(Level::NOTE.message(format!("in {}", describe(&finding.location))))
+        }
     };
     for related in &finding.related {
         group = group.element(Level::NOTE.message(format!(
-            "{}: {}:{}:{}",
-            related.note.as_deref().unwrap_or("see also"),
-            related.path,
-            related.line,
-            related.column
+            "{}: {}",
+            related.note().unwrap_or("see also"),
+            describe(related)
         )));
     }
     if let Some(fix) = &finding.fix {

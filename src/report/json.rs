@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::RunReport;
-use crate::finding::{Finding, Location, Severity, Subject};
+use crate::finding::{Finding, ImageLocation, Place, Severity, Subject};
 
 /// Version of the JSON report format.
 pub const FORMAT_VERSION: u32 = 1;
@@ -20,23 +20,30 @@ struct Tool {
 }
 
 #[derive(Serialize)]
-struct WireLocation<'a> {
-    path: &'a str,
-    line: u32,
-    column: u32,
-    route: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'a str>,
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum WireLocation<'a> {
+    Config {
+        path: &'a str,
+        line: u32,
+        column: u32,
+        route: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<&'a str>,
+    },
+    Image(&'a ImageLocation),
 }
 
-impl<'a> From<&'a Location> for WireLocation<'a> {
-    fn from(l: &'a Location) -> Self {
-        WireLocation {
-            path: &l.path,
-            line: l.line,
-            column: l.column,
-            route: &l.route,
-            note: l.note.as_deref(),
+impl<'a> From<&'a Place> for WireLocation<'a> {
+    fn from(place: &'a Place) -> Self {
+        match place {
+            Place::Config(l) => WireLocation::Config {
+                path: &l.path,
+                line: l.line,
+                column: l.column,
+                route: &l.route,
+                note: l.note.as_deref(),
+            },
+            Place::Image(l) => WireLocation::Image(l),
         }
     }
 }

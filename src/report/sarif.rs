@@ -10,7 +10,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::RunReport;
-use crate::finding::{Finding, Location, Severity, Subject};
+use crate::finding::{Finding, ImageLocation, Location, Place, Severity, Subject};
 use crate::rules::{self, RuleMeta};
 
 fn level(severity: Severity) -> &'static str {
@@ -36,21 +36,20 @@ fn security_severity(severity: Severity) -> &'static str {
 /// subject, key route and message.
 pub fn fingerprint(f: &Finding) -> String {
     let mut hash = Sha256::new();
-    let (kind, project, service) = match &f.subject {
+    let (kind, owner, member) = match &f.subject {
         Subject::ComposeService { project, service } => {
-            ("compose-service", project, service.as_str())
+            ("compose-service", project.as_str(), service.as_str())
         }
-        Subject::ComposeProject { project } => ("compose-project", project, ""),
+        Subject::ComposeProject { project } => ("compose-project", project.as_str(), ""),
+        Subject::Image { image, .. } => ("image", image.as_str(), ""),
     };
-    for part in [
-        f.rule,
-        &f.location.path,
-        kind,
-        project,
-        service,
-        &f.location.route,
-        &f.message,
-    ] {
+    // Lines and layers move when files and images are rebuilt; the file,
+    // key route or path inside the image do not.
+    let (file, route) = match &f.location {
+        Place::Config(l) => (l.path.as_str(), l.route.as_str()),
+        Place::Image(l) => ("", l.path.as_deref().unwrap_or("")),
+    };
+    for part in [f.rule, file, kind, owner, member, route, &f.message] {
         hash.update(part.as_bytes());
         hash.update([0]);
     }
@@ -161,7 +160,7 @@ struct SarifResult<'a> {
     locations: [ResultLocation<'a>; 1],
     related_locations: Vec<RelatedLocation<'a>>,
     partial_fingerprints: Fingerprints,
-    properties: ResultProperties,
+    properties: ResultProperties<'a>,
 }
 
 #[derive(Serialize)]
@@ -171,10 +170,13 @@ struct Fingerprints {
 }
 
 #[derive(Serialize)]
-struct ResultProperties {
+struct ResultProperties<'a> {
     severity: Severity,
     #[serde(rename = "security-severity")]
     security_severity: &'static str,
+    /// For image findings: the image, layer and path, as in the JSON report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a ImageLocation>,
 }
 
 #[derive(Serialize)]
@@ -186,22 +188,28 @@ struct PhysicalWrap<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ResultLocation<'a> {
-    physical_location: Physical<'a>,
-    logical_locations: [Logical<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    physical_location: Option<Physical<'a>>,
+    logical_locations: [Logical; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RelatedLocation<'a> {
     id: usize,
-    physical_location: Physical<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    physical_location: Option<Physical<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<Logical>,
     message: Text<'a>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Logical<'a> {
-    fully_qualified_name: &'a str,
+struct Logical {
+    fully_qualified_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
     kind: &'static str,
 }
 
@@ -209,7 +217,8 @@ struct Logical<'a> {
 #[serde(rename_all = "camelCase")]
 struct Physical<'a> {
     artifact_location: Artifact<'a>,
-    region: Region,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
 }
 
 #[derive(Serialize)]
@@ -222,7 +231,8 @@ struct Artifact<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Region {
-    start_line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_line: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     start_column: Option<u32>,
 }
@@ -233,10 +243,50 @@ fn physical(l: &Location) -> Physical<'_> {
             uri: &l.path,
             uri_base_id: "%SRCROOT%",
         },
-        region: Region {
-            start_line: l.line,
+        region: Some(Region {
+            start_line: Some(l.line),
             start_column: Some(l.column),
-        },
+        }),
+    }
+}
+
+/// The physical and logical locations of a place. An image place is a
+/// logical location (image, layer, path); its physical location is the
+/// archive it was read from, when there is one.
+fn locate(place: &Place) -> (Option<Physical<'_>>, Logical) {
+    match place {
+        Place::Config(l) => (
+            Some(physical(l)),
+            Logical {
+                fully_qualified_name: l.route.clone(),
+                name: None,
+                kind: "member",
+            },
+        ),
+        Place::Image(l) => {
+            let mut name = format!("{}@{}", l.image, l.digest);
+            if let Some(layer) = &l.layer {
+                name.push_str(&format!("/layers/{}", layer.index));
+            }
+            if let Some(path) = &l.path {
+                name.push_str(path);
+            }
+            let physical = l.artifact.as_deref().map(|uri| Physical {
+                artifact_location: Artifact {
+                    uri,
+                    uri_base_id: "%SRCROOT%",
+                },
+                region: None,
+            });
+            (
+                physical,
+                Logical {
+                    fully_qualified_name: name,
+                    name: l.path.clone(),
+                    kind: "module",
+                },
+            )
+        }
     }
 }
 
@@ -270,29 +320,40 @@ fn result<'a>(f: &'a Finding, all: &[&'static RuleMeta]) -> SarifResult<'a> {
         rule_index: all.iter().position(|r| r.id == f.rule),
         level: level(f.severity),
         message: OwnedText { text: message },
-        locations: [ResultLocation {
-            physical_location: physical(&f.location),
-            logical_locations: [Logical {
-                fully_qualified_name: &f.location.route,
-                kind: "member",
-            }],
-        }],
+        locations: {
+            let (physical_location, logical) = locate(&f.location);
+            [ResultLocation {
+                physical_location,
+                logical_locations: [logical],
+            }]
+        },
         related_locations: f
             .related
             .iter()
             .enumerate()
-            .map(|(i, l)| RelatedLocation {
-                id: i + 1,
-                physical_location: physical(l),
-                message: Text {
-                    text: l.note.as_deref().unwrap_or(""),
-                },
+            .map(|(i, place)| {
+                let (physical_location, logical) = locate(place);
+                RelatedLocation {
+                    id: i + 1,
+                    logical_locations: match place {
+                        Place::Config(_) => Vec::new(),
+                        Place::Image(_) => vec![logical],
+                    },
+                    physical_location,
+                    message: Text {
+                        text: place.note().unwrap_or(""),
+                    },
+                }
             })
             .collect(),
         partial_fingerprints: Fingerprints { v1: fingerprint(f) },
         properties: ResultProperties {
             severity: f.severity,
             security_severity: security_severity(f.severity),
+            image: match &f.location {
+                Place::Image(l) => Some(l),
+                Place::Config(_) => None,
+            },
         },
     }
 }
@@ -315,10 +376,10 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
                             uri: &e.path,
                             uri_base_id: "%SRCROOT%",
                         },
-                        region: Region {
-                            start_line: line,
+                        region: Some(Region {
+                            start_line: Some(line),
                             start_column: e.column,
-                        },
+                        }),
                     },
                 })
                 .into_iter()
