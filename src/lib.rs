@@ -16,6 +16,7 @@
 pub mod cli;
 pub mod compose;
 pub mod finding;
+pub mod image;
 pub mod report;
 pub mod rules;
 pub mod scan;

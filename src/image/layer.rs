@@ -1,0 +1,479 @@
+//! One pass over one layer blob: detect its compression by magic bytes,
+//! decompress (multi-member gzip, multi-frame zstd), hash the blob and the
+//! uncompressed tar as they stream (blob digest and diff id), and index
+//! every tar entry: path, type, mode, owner, size, link target, MD5 and
+//! SHA-1 of file contents (what dpkg and apk record), and content facts
+//! (ELF, netcat and BusyBox signatures). The small package-database files
+//! are kept; no other file content is retained, and nothing is written to
+//! disk.
+//!
+//! Tar headers are data, not instructions: names with `..` are skipped
+//! with a warning, absolute names are made relative, and sizes are only
+//! believed as far as the stream backs them.
+
+use std::io::{self, BufRead, BufReader, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use md5::Md5;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+
+use super::content::{self, Facts, Seen};
+
+/// Bounds on what one layer may cost.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest uncompressed layer.
+    pub max_layer_bytes: u64,
+    /// Past `bomb_floor` uncompressed bytes, the largest ratio of
+    /// uncompressed to compressed bytes (a decompression bomb).
+    pub max_ratio: u64,
+    pub bomb_floor: u64,
+    /// Most entries in one layer.
+    pub max_entries: usize,
+    /// Largest package-database file kept in memory, and all of them.
+    pub max_db_file: u64,
+    pub max_db_total: u64,
+    /// ELF files up to this size are held whole while they stream, so
+    /// BusyBox's tables can be read.
+    pub max_whole_elf: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_layer_bytes: 64 << 30,
+            max_ratio: 1000,
+            bomb_floor: 1 << 30,
+            max_entries: 4_000_000,
+            max_db_file: 64 << 20,
+            max_db_total: 512 << 20,
+            max_whole_elf: 16 << 20,
+        }
+    }
+}
+
+/// How a blob was compressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    pub fn sniff(magic: &[u8]) -> Compression {
+        if magic.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+}
+
+/// What a tar entry is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    Symlink(String),
+    /// A hard link to another path of the image (normalised).
+    Hardlink(String),
+    /// Devices, FIFOs and other special files.
+    Special,
+}
+
+/// The contents of a regular file, summarised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Content {
+    pub md5: [u8; 16],
+    pub sha1: [u8; 20],
+    pub facts: Facts,
+    /// The bytes of a package-database file (dpkg, apk, passwd…).
+    pub data: Option<Vec<u8>>,
+}
+
+/// One entry of a layer.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Relative to the image root, `/`-separated, no trailing `/`.
+    pub path: String,
+    pub kind: Kind,
+    pub mode: u32,
+    pub uid: u64,
+    pub gid: u64,
+    pub size: u64,
+    pub content: Option<Box<Content>>,
+}
+
+impl Entry {
+    pub fn is_executable_file(&self) -> bool {
+        self.kind == Kind::File && self.mode & 0o111 != 0
+    }
+}
+
+/// A deletion a layer makes in the layers below it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Whiteout {
+    /// `.wh.name`: the path and everything under it.
+    Path(String),
+    /// `.wh..wh..opq` in a directory: everything under it.
+    Opaque(String),
+}
+
+/// The index of one layer.
+#[derive(Debug)]
+pub struct LayerScan {
+    /// `sha256:` of the blob as stored.
+    pub blob_digest: String,
+    /// `sha256:` of the uncompressed tar.
+    pub diff_id: String,
+    pub compression: Compression,
+    pub compressed_bytes: u64,
+    pub uncompressed_bytes: u64,
+    pub entries: Vec<Entry>,
+    pub whiteouts: Vec<Whiteout>,
+    /// Entries that were skipped or adjusted, for the report.
+    pub warnings: Vec<String>,
+}
+
+/// Paths whose contents are kept: package databases and account files.
+pub fn is_database_path(path: &str) -> bool {
+    if let Some(rest) = path.strip_prefix("var/lib/dpkg/") {
+        return rest == "status"
+            || rest == "diversions"
+            || rest.starts_with("status.d/")
+            || rest.starts_with("alternatives/")
+            || (rest.starts_with("info/")
+                && (rest.ends_with(".md5sums") || rest.ends_with(".list")));
+    }
+    matches!(
+        path,
+        "lib/apk/db/installed" | "usr/lib/apk/db/installed" | "etc/passwd" | "etc/group"
+    )
+}
+
+/// Reads that hash what passes through and count it.
+struct Hashing<R> {
+    inner: R,
+    hash: Sha256,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// The uncompressed stream: hashed for the diff id, and stopped when it
+/// grows past the limits.
+struct Guarded<R> {
+    inner: Hashing<R>,
+    compressed: Arc<AtomicU64>,
+    limits: Limits,
+}
+
+impl<R: Read> Read for Guarded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let out = self.inner.count.load(Ordering::Relaxed);
+        if out > self.limits.max_layer_bytes {
+            return Err(io::Error::other(format!(
+                "layer is larger than {} GiB uncompressed",
+                self.limits.max_layer_bytes >> 30
+            )));
+        }
+        let compressed = self.compressed.load(Ordering::Relaxed).max(1);
+        if out > self.limits.bomb_floor && out / compressed > self.limits.max_ratio {
+            return Err(io::Error::other(format!(
+                "decompression bomb: {out} bytes from {compressed} (more than {}:1)",
+                self.limits.max_ratio
+            )));
+        }
+        Ok(n)
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(HEX[usize::from(b >> 4)] as char);
+        s.push(HEX[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+fn guarded<R: Read>(inner: R, compressed: &Arc<AtomicU64>, limits: &Limits) -> Guarded<R> {
+    Guarded {
+        inner: Hashing {
+            inner,
+            hash: Sha256::new(),
+            count: Arc::new(AtomicU64::new(0)),
+        },
+        compressed: compressed.clone(),
+        limits: *limits,
+    }
+}
+
+/// Indexes one layer blob.
+pub fn scan_layer(reader: impl Read, limits: &Limits) -> Result<LayerScan, String> {
+    let compressed = Arc::new(AtomicU64::new(0));
+    let raw = Hashing {
+        inner: reader,
+        hash: Sha256::new(),
+        count: compressed.clone(),
+    };
+    let mut buffered = BufReader::with_capacity(1 << 18, raw);
+    let magic = buffered.fill_buf().map_err(|e| format!("cannot read: {e}"))?;
+    let compression = Compression::sniff(magic);
+    let (walked, diff, raw) = match compression {
+        Compression::Gzip => {
+            let mut plain = guarded(
+                flate2::bufread::MultiGzDecoder::new(buffered),
+                &compressed,
+                limits,
+            );
+            let walked = walk(&mut plain, limits);
+            (walked, finish(&mut plain), plain.inner.inner.into_inner().into_inner())
+        }
+        Compression::Zstd => {
+            let decoder = zstd::stream::read::Decoder::with_buffer(buffered)
+                .map_err(|e| format!("invalid zstd stream: {e}"))?;
+            let mut plain = guarded(decoder, &compressed, limits);
+            let walked = walk(&mut plain, limits);
+            (walked, finish(&mut plain), plain.inner.inner.finish().into_inner())
+        }
+        Compression::None => {
+            let mut plain = guarded(buffered, &compressed, limits);
+            let walked = walk(&mut plain, limits);
+            (walked, finish(&mut plain), plain.inner.inner.into_inner())
+        }
+    };
+    let (entries, whiteouts, warnings) = walked?;
+    let (diff_id, uncompressed_bytes) = diff?;
+    let mut raw = raw;
+    io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("cannot read: {e}"))?;
+    Ok(LayerScan {
+        blob_digest: format!("sha256:{}", hex(&raw.hash.finalize())),
+        diff_id,
+        compression,
+        compressed_bytes: compressed.load(Ordering::Relaxed),
+        uncompressed_bytes,
+        entries,
+        whiteouts,
+        warnings,
+    })
+}
+
+/// Reads what the tar walk left (end-of-archive padding) so the diff id
+/// covers the whole stream.
+fn finish<R: Read>(plain: &mut Guarded<R>) -> Result<(String, u64), String> {
+    io::copy(plain, &mut io::sink()).map_err(|e| describe_read_error(&e))?;
+    let hash = std::mem::replace(&mut plain.inner.hash, Sha256::new());
+    Ok((
+        format!("sha256:{}", hex(&hash.finalize())),
+        plain.inner.count.load(Ordering::Relaxed),
+    ))
+}
+
+fn describe_read_error(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::UnexpectedEof => "truncated: the stream ends early".into(),
+        _ => e.to_string(),
+    }
+}
+
+type Walked = (Vec<Entry>, Vec<Whiteout>, Vec<String>);
+
+/// Normalises a tar path: relative, `/`-separated, without `.` parts or a
+/// trailing `/`. `None` for a name that climbs out of the root.
+pub fn normalise(raw: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in raw.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, String> {
+    let mut archive = tar::Archive::new(plain);
+    let mut entries = Vec::new();
+    let mut whiteouts = Vec::new();
+    let mut warnings = Vec::new();
+    let mut db_total = 0u64;
+    let mut chunk = vec![0u8; 1 << 18];
+    let mut whole = Vec::new();
+    let keep = content::max_needle_len();
+    let iter = archive
+        .entries()
+        .map_err(|e| format!("not a tar archive: {e}"))?;
+    for item in iter {
+        let mut entry = item.map_err(|e| format!("invalid tar entry: {}", describe_read_error(&e)))?;
+        if entries.len() >= limits.max_entries {
+            return Err(format!("more than {} entries in one layer", limits.max_entries));
+        }
+        let raw_path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let Some(path) = normalise(&raw_path) else {
+            warnings.push(format!("skipped entry `{raw_path}`: its name climbs out of the image root"));
+            continue;
+        };
+        if raw_path.starts_with('/') {
+            warnings.push(format!("entry `{raw_path}` has an absolute name; read as `{path}`"));
+        }
+        if path.is_empty() {
+            continue;
+        }
+        let header = entry.header();
+        let mode = header.mode().unwrap_or(0);
+        let uid = header.uid().unwrap_or(0);
+        let gid = header.gid().unwrap_or(0);
+        let size = entry.size();
+        let entry_type = header.entry_type();
+        let name = path.rsplit('/').next().unwrap_or(&path);
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        if name == ".wh..wh..opq" {
+            whiteouts.push(Whiteout::Opaque(dir.to_string()));
+            continue;
+        }
+        if let Some(hidden) = name.strip_prefix(".wh.") {
+            let target = if dir.is_empty() {
+                hidden.to_string()
+            } else {
+                format!("{dir}/{hidden}")
+            };
+            whiteouts.push(Whiteout::Path(target));
+            continue;
+        }
+        let link = || {
+            entry
+                .link_name_bytes()
+                .map(|l| String::from_utf8_lossy(&l).into_owned())
+                .unwrap_or_default()
+        };
+        let kind = match entry_type {
+            tar::EntryType::Regular | tar::EntryType::Continuous | tar::EntryType::GNUSparse => {
+                Kind::File
+            }
+            tar::EntryType::Directory => Kind::Dir,
+            tar::EntryType::Symlink => Kind::Symlink(link()),
+            tar::EntryType::Link => match normalise(&link()) {
+                Some(target) if !target.is_empty() => Kind::Hardlink(target),
+                _ => {
+                    warnings.push(format!("skipped hard link `{path}`: its target climbs out of the image root"));
+                    continue;
+                }
+            },
+            _ => Kind::Special,
+        };
+        let content = if kind == Kind::File {
+            let keep_db = is_database_path(&path)
+                && size <= limits.max_db_file
+                && db_total + size <= limits.max_db_total;
+            if is_database_path(&path) && !keep_db {
+                warnings.push(format!("package database file `{path}` is too large to read ({size} bytes)"));
+            }
+            let content = read_content(&mut entry, size, keep_db, limits, &mut chunk, &mut whole, keep)
+                .map_err(|e| format!("cannot read `{path}`: {}", describe_read_error(&e)))?;
+            if keep_db {
+                db_total += size;
+            }
+            Some(Box::new(content))
+        } else {
+            None
+        };
+        entries.push(Entry {
+            path,
+            kind,
+            mode,
+            uid,
+            gid,
+            size,
+            content,
+        });
+    }
+    Ok((entries, whiteouts, warnings))
+}
+
+/// Streams one file's bytes: hashes them, and finds signatures. ELF files
+/// up to `max_whole_elf` are kept whole for the length of this call.
+fn read_content(
+    entry: &mut impl Read,
+    size: u64,
+    keep_db: bool,
+    limits: &Limits,
+    chunk: &mut [u8],
+    whole: &mut Vec<u8>,
+    keep: usize,
+) -> io::Result<Content> {
+    let mut md5 = Md5::new();
+    let mut sha1 = Sha1::new();
+    let mut seen = Seen::default();
+    let mut elf: Option<bool> = None;
+    let mut tail: Vec<u8> = Vec::new();
+    let hold_whole = |elf: bool| keep_db || (elf && size <= limits.max_whole_elf);
+    whole.clear();
+    loop {
+        let n = entry.read(chunk)?;
+        if n == 0 {
+            break;
+        }
+        let bytes = &chunk[..n];
+        md5.update(bytes);
+        sha1.update(bytes);
+        let is_elf = *elf.get_or_insert_with(|| content::is_elf(bytes));
+        if hold_whole(is_elf) {
+            whole.extend_from_slice(bytes);
+        } else if is_elf {
+            // A large ELF: search piecewise, carrying the end of the
+            // previous piece so a string split across reads is still found.
+            tail.extend_from_slice(bytes);
+            seen.scan(&tail);
+            let cut = tail.len().saturating_sub(keep);
+            tail.drain(..cut);
+        }
+    }
+    let is_elf = elf.unwrap_or(false);
+    let facts = if is_elf && hold_whole(true) && !whole.is_empty() {
+        seen.scan(whole);
+        content::facts_from(seen, true, Some(whole))
+    } else {
+        content::facts_from(seen, is_elf, None)
+    };
+    Ok(Content {
+        md5: md5.finalize().into(),
+        sha1: sha1.finalize().into(),
+        facts,
+        data: keep_db.then(|| whole.clone()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_names_and_refuses_escapes() {
+        assert_eq!(normalise("./usr/bin/"), Some("usr/bin".into()));
+        assert_eq!(normalise("/etc/passwd"), Some("etc/passwd".into()));
+        assert_eq!(normalise("a/../../etc"), None);
+    }
+
+    #[test]
+    fn sniffs_compression_by_magic() {
+        assert_eq!(Compression::sniff(&[0x1f, 0x8b, 8, 0]), Compression::Gzip);
+        assert_eq!(Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+        assert_eq!(Compression::sniff(b"usr/"), Compression::None);
+    }
+}

@@ -1,0 +1,251 @@
+//! Container images: where their blobs are ([`source`]), one pass over
+//! each layer ([`layer`], [`content`], [`busybox`]), the merged filesystem
+//! ([`tree`]), the package databases ([`pkgdb`]), and the image rules.
+//!
+//! Layers of a seekable input are decoded in parallel, each by one thread
+//! that decompresses, hashes and indexes it as the bytes stream; only the
+//! index (paths, modes, digests, content facts) and the small package
+//! database files are kept. Nothing from an image is written to disk or
+//! executed.
+
+pub mod busybox;
+pub mod content;
+pub mod layer;
+pub mod oci;
+pub mod pkgdb;
+pub mod rules;
+pub mod source;
+pub mod tree;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::finding::{ImageLocation, LayerRef};
+use crate::yaml::LocatedError;
+use layer::{Limits, scan_layer};
+use oci::{ImageConfig, Platform};
+use pkgdb::Packages;
+use tree::Tree;
+
+/// How to read an image.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The platform to pick from a multi-platform index (default: the
+    /// host's).
+    pub platform: Option<Platform>,
+    pub limits: Limits,
+}
+
+/// A layer, as reports name it.
+#[derive(Clone, Debug)]
+pub struct LayerInfo {
+    pub diff_id: String,
+    pub blob_digest: String,
+    pub created_by: String,
+    pub compressed_bytes: u64,
+    pub uncompressed_bytes: u64,
+}
+
+/// A user of the image's `/etc/passwd`.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub name: String,
+    pub uid: u64,
+    pub gid: u64,
+}
+
+/// An image, read.
+#[derive(Debug)]
+pub struct Image {
+    /// How findings name it: its reference, or the input it came from.
+    pub name: String,
+    /// The input file or directory, relative to the scan root.
+    pub artifact: Option<String>,
+    /// The image id (`sha256:` of the config).
+    pub digest: String,
+    pub config: ImageConfig,
+    pub layers: Vec<LayerInfo>,
+    /// Layers `0..base_layers` came from the base image (a guess from the
+    /// history, as Trivy makes it: everything up to the base image's
+    /// `CMD`/`ENTRYPOINT`).
+    pub base_layers: usize,
+    pub tree: Tree,
+    pub packages: Packages,
+    pub accounts: Vec<Account>,
+    pub warnings: Vec<String>,
+}
+
+impl Image {
+    /// A location in this image: a layer and a path inside it.
+    pub fn location(&self, layer: Option<usize>, path: Option<&str>) -> ImageLocation {
+        ImageLocation {
+            image: self.name.clone(),
+            digest: self.digest.clone(),
+            artifact: self.artifact.clone(),
+            layer: layer.and_then(|i| {
+                let info = self.layers.get(i)?;
+                Some(LayerRef {
+                    index: i,
+                    diff_id: info.diff_id.clone(),
+                    created_by: info.created_by.clone(),
+                })
+            }),
+            path: path.map(|p| format!("/{p}")),
+            note: None,
+        }
+    }
+
+    /// The user a container runs as by default, and its uid when known.
+    pub fn runtime_user(&self) -> (String, Option<u64>) {
+        let user = self
+            .config
+            .config
+            .as_ref()
+            .and_then(|c| c.user.clone())
+            .unwrap_or_default();
+        let name = user.split(':').next().unwrap_or("").trim().to_string();
+        if name.is_empty() {
+            return (String::new(), Some(0));
+        }
+        if let Ok(uid) = name.parse::<u64>() {
+            return (user, Some(uid));
+        }
+        let uid = self.accounts.iter().find(|a| a.name == name).map(|a| a.uid);
+        (user, uid)
+    }
+
+    pub fn is_base_layer(&self, index: usize) -> bool {
+        index < self.base_layers
+    }
+}
+
+/// Reads an image from a docker-save tarball, an OCI layout directory or
+/// an OCI archive. `display` is how errors and findings name the input.
+pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, LocatedError> {
+    let error = |message: String| LocatedError::in_file(display, message);
+    let located = source::locate(input, options.platform.as_ref()).map_err(error)?;
+    let scans: Vec<Result<layer::LayerScan, String>> = located
+        .layers
+        .par_iter()
+        .enumerate()
+        .map(|(i, blob)| {
+            let reader = blob
+                .blob
+                .open()
+                .map_err(|e| format!("layer {i} ({}): cannot read: {e}", blob.name))?;
+            let scan = scan_layer(reader, &options.limits)
+                .map_err(|e| format!("layer {i} ({}): {e}", blob.name))?;
+            if let Some(expected) = &blob.expected_blob {
+                if *expected != scan.blob_digest {
+                    return Err(format!(
+                        "layer {i} ({}): blob digest is {}, but the manifest says {expected}",
+                        blob.name, scan.blob_digest
+                    ));
+                }
+            }
+            if let Some(expected) = &blob.expected_diff_id {
+                if *expected != scan.diff_id {
+                    return Err(format!(
+                        "layer {i} ({}): diff id is {}, but the config says {expected}",
+                        blob.name, scan.diff_id
+                    ));
+                }
+            }
+            Ok(scan)
+        })
+        .collect();
+    let created_by = layer_history(&located.config, located.layers.len());
+    let base_layers = base_layer_count(&located.config, located.layers.len());
+    let mut tree = Tree::default();
+    let mut layers = Vec::new();
+    let mut warnings = located.warnings;
+    for (i, scan) in scans.into_iter().enumerate() {
+        let mut scan = scan.map_err(error)?;
+        warnings.extend(scan.warnings.drain(..).map(|w| format!("layer {i}: {w}")));
+        layers.push(LayerInfo {
+            diff_id: scan.diff_id.clone(),
+            blob_digest: scan.blob_digest.clone(),
+            created_by: created_by.get(i).cloned().unwrap_or_default(),
+            compressed_bytes: scan.compressed_bytes,
+            uncompressed_bytes: scan.uncompressed_bytes,
+        });
+        tree.apply(i, scan);
+    }
+    warnings.append(&mut tree.warnings);
+    let mut packages = pkgdb::read(&tree);
+    warnings.append(&mut packages.warnings);
+    let accounts = accounts(&tree);
+    Ok(Image {
+        name: located.reference.unwrap_or_else(|| display.to_string()),
+        artifact: Some(display.to_string()),
+        digest: located.config_digest,
+        config: located.config,
+        layers,
+        base_layers,
+        tree,
+        packages,
+        accounts,
+        warnings,
+    })
+}
+
+/// The `created_by` of each layer: history entries that made a layer, in
+/// order.
+fn layer_history(config: &ImageConfig, layers: usize) -> Vec<String> {
+    let steps: Vec<String> = config
+        .history
+        .iter()
+        .filter(|h| !h.empty_layer)
+        .map(|h| clean_created_by(h.created_by.as_deref().unwrap_or("")))
+        .collect();
+    if steps.len() == layers {
+        steps
+    } else {
+        vec![String::new(); layers]
+    }
+}
+
+/// `/bin/sh -c #(nop) ADD file:… in /` → `ADD file:… in /`.
+fn clean_created_by(text: &str) -> String {
+    let text = text.trim();
+    let text = text.strip_prefix("/bin/sh -c #(nop) ").unwrap_or(text);
+    text.trim().to_string()
+}
+
+fn base_layer_count(config: &ImageConfig, layers: usize) -> usize {
+    let mut made = 0;
+    for step in &config.history {
+        let text = step.created_by.as_deref().unwrap_or("");
+        let ends_base = step.empty_layer
+            && (text.contains("CMD [") || text.contains("CMD [\"") || text.contains("ENTRYPOINT ["));
+        if ends_base {
+            return made.max(1).min(layers);
+        }
+        if !step.empty_layer {
+            made += 1;
+        }
+    }
+    layers.min(1)
+}
+
+fn accounts(tree: &Tree) -> Vec<Account> {
+    let Some(bytes) = tree
+        .get("etc/passwd")
+        .and_then(|n| n.entry.content.as_ref())
+        .and_then(|c| c.data.as_deref())
+    else {
+        return Vec::new();
+    };
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            Some(Account {
+                name: fields.first()?.to_string(),
+                uid: fields.get(2)?.parse().ok()?,
+                gid: fields.get(3)?.parse().ok()?,
+            })
+        })
+        .collect()
+}

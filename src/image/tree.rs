@@ -1,0 +1,299 @@
+//! The merged filesystem of an image: layers applied in order, whiteouts
+//! and opaque directories removing what lower layers wrote, hard links
+//! sharing their target's contents, and for every path the layers that
+//! wrote it. Symlinks (including directory symlinks such as usr-merge's
+//! `bin -> usr/bin`) are resolved here, with a bound on hops.
+
+use std::collections::BTreeMap;
+
+use super::layer::{Entry, Kind, LayerScan, Whiteout};
+
+/// A path of the merged tree.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub entry: Entry,
+    /// The layer whose version is visible.
+    pub layer: usize,
+    /// Every layer that wrote this path, bottom first (the last is `layer`).
+    pub writers: Vec<usize>,
+    /// For a hard link: the path it links to.
+    pub hardlink_of: Option<String>,
+}
+
+/// An executable that a later layer replaced with different contents.
+#[derive(Clone, Debug)]
+pub struct Overwrite {
+    pub path: String,
+    pub from_layer: usize,
+    pub to_layer: usize,
+}
+
+/// The merged tree.
+#[derive(Debug, Default)]
+pub struct Tree {
+    pub nodes: BTreeMap<String, Node>,
+    pub overwrites: Vec<Overwrite>,
+    pub warnings: Vec<String>,
+}
+
+/// Most symlinks followed while resolving one path (Linux allows 40).
+const MAX_HOPS: usize = 40;
+
+impl Tree {
+    /// Applies one layer on top of the tree.
+    pub fn apply(&mut self, index: usize, layer: LayerScan) {
+        for whiteout in &layer.whiteouts {
+            match whiteout {
+                Whiteout::Path(path) => {
+                    self.nodes.remove(path);
+                    self.remove_below(path);
+                }
+                Whiteout::Opaque(dir) => self.remove_below(dir),
+            }
+        }
+        for entry in layer.entries {
+            self.insert(index, entry);
+        }
+    }
+
+    fn remove_below(&mut self, dir: &str) {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let doomed: Vec<String> = self
+            .nodes
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for path in doomed {
+            self.nodes.remove(&path);
+        }
+    }
+
+    fn insert(&mut self, index: usize, mut entry: Entry) {
+        let mut hardlink_of = None;
+        if let Kind::Hardlink(target) = &entry.kind {
+            let Some(source) = self.nodes.get(target) else {
+                self.warnings.push(format!(
+                    "layer {index}: hard link `/{}` points at `/{target}`, which does not exist; skipped",
+                    entry.path
+                ));
+                return;
+            };
+            if source.entry.kind != Kind::File {
+                self.warnings.push(format!(
+                    "layer {index}: hard link `/{}` points at `/{target}`, which is not a file; skipped",
+                    entry.path
+                ));
+                return;
+            }
+            // A hard link is the same file: its contents are the target's,
+            // its mode and owner those of its own header.
+            hardlink_of = Some(target.clone());
+            entry.content = source.entry.content.clone();
+            entry.size = source.entry.size;
+            entry.kind = Kind::File;
+        }
+        let mut writers = Vec::new();
+        if let Some(old) = self.nodes.get(&entry.path) {
+            writers = old.writers.clone();
+            let replaced_binary = old.entry.is_executable_file()
+                && entry.kind == Kind::File
+                && old.layer != index
+                && old.entry.content.as_ref().map(|c| (c.md5, c.sha1))
+                    != entry.content.as_ref().map(|c| (c.md5, c.sha1));
+            if replaced_binary {
+                self.overwrites.push(Overwrite {
+                    path: entry.path.clone(),
+                    from_layer: old.layer,
+                    to_layer: index,
+                });
+            }
+        }
+        if writers.last() != Some(&index) {
+            writers.push(index);
+        }
+        self.nodes.insert(
+            entry.path.clone(),
+            Node {
+                entry,
+                layer: index,
+                writers,
+                hardlink_of,
+            },
+        );
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Node> {
+        self.nodes.get(path)
+    }
+
+    /// Resolves symlinks in every component of `path` (relative to the
+    /// root, no leading `/`). Returns the final path and its node; `None`
+    /// when a component is missing or the links loop.
+    pub fn resolve(&self, path: &str) -> Option<(String, &Node)> {
+        let canonical = self.canonical(path, true)?;
+        let node = self.nodes.get(&canonical)?;
+        Some((canonical, node))
+    }
+
+    /// The path with every directory symlink resolved, the last component
+    /// followed only if `follow_last`. Missing components are kept as
+    /// written, so a path that does not exist still canonicalises.
+    pub fn canonical(&self, path: &str, follow_last: bool) -> Option<String> {
+        let mut pending: Vec<String> = path
+            .split('/')
+            .filter(|p| !p.is_empty() && *p != ".")
+            .rev()
+            .map(str::to_string)
+            .collect();
+        let mut done: Vec<String> = Vec::new();
+        let mut hops = 0;
+        while let Some(part) = pending.pop() {
+            if part == ".." {
+                done.pop();
+                continue;
+            }
+            done.push(part);
+            let is_last = pending.is_empty();
+            if is_last && !follow_last {
+                break;
+            }
+            let current = done.join("/");
+            let Some(node) = self.nodes.get(&current) else {
+                continue;
+            };
+            if let Kind::Symlink(target) = &node.entry.kind {
+                hops += 1;
+                if hops > MAX_HOPS {
+                    return None;
+                }
+                done.pop();
+                if target.starts_with('/') {
+                    done.clear();
+                }
+                pending.extend(
+                    target
+                        .split('/')
+                        .filter(|p| !p.is_empty() && *p != ".")
+                        .rev()
+                        .map(str::to_string),
+                );
+            }
+        }
+        Some(done.join("/"))
+    }
+
+    /// Regular files, with their paths.
+    pub fn files(&self) -> impl Iterator<Item = (&str, &Node)> {
+        self.nodes
+            .iter()
+            .filter(|(_, n)| n.entry.kind == Kind::File)
+            .map(|(p, n)| (p.as_str(), n))
+    }
+
+    /// The paths whose symlink chain ends at `target`.
+    pub fn names_of(&self, target: &str) -> Vec<String> {
+        self.nodes
+            .iter()
+            .filter(|(_, n)| matches!(n.entry.kind, Kind::Symlink(_)))
+            .filter(|(p, _)| self.canonical(p, true).as_deref() == Some(target))
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::layer::{Compression, LayerScan};
+
+    fn entry(path: &str, kind: Kind) -> Entry {
+        Entry {
+            path: path.into(),
+            kind,
+            mode: 0o755,
+            uid: 0,
+            gid: 0,
+            size: 0,
+            content: None,
+        }
+    }
+
+    fn layer(entries: Vec<Entry>, whiteouts: Vec<Whiteout>) -> LayerScan {
+        LayerScan {
+            blob_digest: String::new(),
+            diff_id: String::new(),
+            compression: Compression::None,
+            compressed_bytes: 0,
+            uncompressed_bytes: 0,
+            entries,
+            whiteouts,
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn resolves_usr_merge_and_alternatives_chains() {
+        let mut tree = Tree::default();
+        tree.apply(
+            0,
+            layer(
+                vec![
+                    entry("bin", Kind::Symlink("usr/bin".into())),
+                    entry("usr/bin", Kind::Dir),
+                    entry("usr/bin/nc.traditional", Kind::File),
+                    entry("etc/alternatives/nc", Kind::Symlink("/bin/nc.traditional".into())),
+                    entry("usr/bin/nc", Kind::Symlink("/etc/alternatives/nc".into())),
+                ],
+                vec![],
+            ),
+        );
+        let (path, _) = tree.resolve("usr/bin/nc").unwrap();
+        assert_eq!(path, "usr/bin/nc.traditional");
+        assert_eq!(tree.canonical("bin/true", true).unwrap(), "usr/bin/true");
+    }
+
+    #[test]
+    fn whiteouts_and_opaque_dirs_hide_only_lower_layers() {
+        let mut tree = Tree::default();
+        tree.apply(
+            0,
+            layer(
+                vec![
+                    entry("opt/tool/su", Kind::File),
+                    entry("etc/a", Kind::File),
+                    entry("etc/b", Kind::File),
+                ],
+                vec![],
+            ),
+        );
+        tree.apply(
+            1,
+            layer(
+                vec![entry("opt/tool/new", Kind::File)],
+                vec![Whiteout::Opaque("opt/tool".into()), Whiteout::Path("etc/a".into())],
+            ),
+        );
+        assert!(tree.get("opt/tool/su").is_none());
+        assert!(tree.get("opt/tool/new").is_some());
+        assert!(tree.get("etc/a").is_none());
+        assert!(tree.get("etc/b").is_some());
+    }
+
+    #[test]
+    fn symlink_loops_do_not_resolve() {
+        let mut tree = Tree::default();
+        tree.apply(
+            0,
+            layer(
+                vec![entry("a", Kind::Symlink("b".into())), entry("b", Kind::Symlink("a".into()))],
+                vec![],
+            ),
+        );
+        assert!(tree.resolve("a").is_none());
+    }
+}
