@@ -7,8 +7,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::finding::Severity;
 
-/// drydock audits what a container will be before it runs: Compose files
-/// today; image layers and Kubernetes manifests are on the way.
+/// drydock audits what a container will be before it runs: its image's
+/// layers and the Compose files that run it.
 #[derive(Debug, Parser)]
 #[command(name = "drydock", version, about, max_term_width = 100)]
 pub struct Cli {
@@ -23,6 +23,9 @@ pub enum Command {
     /// Audit one Compose project, given like `docker compose` flags.
     #[command(args_conflicts_with_subcommands = true)]
     Compose(ComposeArgs),
+    /// Audit container images: docker-save tarballs, OCI layout
+    /// directories or OCI archives.
+    Image(ImageArgs),
     /// List the rules.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -38,6 +41,20 @@ pub struct ScanArgs {
     /// (`.git`, `node_modules` and `vendor` are skipped; symlinks are not
     /// followed).
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// An image file or directory: `docker save` output (either layout),
+    /// an OCI image layout, or an OCI layout in a tar.
+    #[arg(long, short = 'i', value_name = "PATH", required = true)]
+    pub input: Vec<PathBuf>,
+    /// Platform to pick from a multi-platform image (`os/arch[/variant]`);
+    /// default: the host's.
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
 }

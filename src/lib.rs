@@ -7,8 +7,11 @@
 //! 2. **Load**: Compose projects are discovered ([`scan`]) and loaded
 //!    ([`compose::load`]): files merged as Compose merges them,
 //!    interpolated, with the position of every value kept ([`yaml`]).
-//! 3. **Check**: rules ([`compose::rules`]) turn the model into
-//!    [`finding::Finding`]s; rules never print or decide the exit code.
+//!    Images ([`image`]) are read in one pass over their layers into a
+//!    merged file index and their package databases.
+//! 3. **Check**: rules ([`compose::rules`], [`image::rules`]) turn what
+//!    was loaded into [`finding::Finding`]s; rules never print or decide
+//!    the exit code.
 //! 4. **Report** ([`report`]): human, JSON or SARIF, and the gate: exit 0
 //!    when no finding reaches `--fail-on`, 1 when one does, 2 when an input
 //!    could not be read (the other inputs are still reported).
@@ -67,6 +70,25 @@ pub fn run(cli: Cli) -> i32 {
                 emit(&report, &args.report)
             }
         },
+        Command::Image(args) => {
+            let mut report = new_report(&args.report);
+            let platform = match args.platform.as_deref().map(image::source::parse_platform) {
+                Some(Err(e)) => {
+                    eprintln!("error: --platform: {e}");
+                    return EXIT_ERROR;
+                }
+                Some(Ok(p)) => Some(p),
+                None => None,
+            };
+            let options = image::Options {
+                platform,
+                ..image::Options::default()
+            };
+            scan::run_images(&args.input, &options, &mut report);
+            let code = emit(&report, &args.report);
+            std::mem::forget(report);
+            code
+        }
         Command::Rules(args) => {
             print_rules(args.format);
             0
@@ -83,6 +105,7 @@ fn new_report(args: &ReportArgs) -> RunReport {
         projects: 0,
         files: 0,
         fail_on: args.fail_on,
+        images: 0,
         sources: HashMap::new(),
     }
 }

@@ -10,12 +10,14 @@ use crate::finding::Severity;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
     Compose,
+    Image,
 }
 
 impl Scope {
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::Compose => "compose",
+            Scope::Image => "image",
         }
     }
 }
@@ -46,8 +48,11 @@ pub const DOC_HEADINGS: [&str; 5] = [
 
 /// All rules, sorted by id.
 pub fn all() -> Vec<&'static RuleMeta> {
-    let mut rules: Vec<&'static RuleMeta> =
-        crate::compose::rules::ALL.iter().map(|r| &r.meta).collect();
+    let mut rules: Vec<&'static RuleMeta> = crate::compose::rules::ALL
+        .iter()
+        .map(|r| &r.meta)
+        .chain(crate::image::rules::ALL.iter().map(|r| r.meta))
+        .collect();
     rules.sort_by_key(|r| r.id);
     rules.dedup_by_key(|r| r.id);
     rules
@@ -69,8 +74,22 @@ mod tests {
     #[test]
     fn ids_are_unique_kebab_case_and_documented() {
         let mut ids = std::collections::HashSet::new();
-        let compose = &crate::compose::rules::ALL;
-        for rule in compose.iter().map(|r| &r.meta) {
+        // A rule shared by several scanners is one registry entry.
+        let metas = crate::compose::rules::ALL
+            .iter()
+            .map(|r| &r.meta as *const RuleMeta);
+        for image_rule in crate::image::rules::ALL {
+            let shared = metas.clone().any(|m| std::ptr::eq(m, image_rule.meta));
+            let same_id = crate::compose::rules::ALL
+                .iter()
+                .any(|r| r.meta.id == image_rule.meta.id);
+            assert!(
+                shared || !same_id,
+                "{} is defined twice",
+                image_rule.meta.id
+            );
+        }
+        for rule in all() {
             assert!(ids.insert(rule.id), "duplicate rule id {}", rule.id);
             assert!(
                 rule.id

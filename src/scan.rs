@@ -194,6 +194,30 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], report: &mut RunReport) {
         .dedup_by(|a, b| a.to_string() == b.to_string());
 }
 
+/// Reads and checks images, one after another (each image's layers are
+/// decoded in parallel).
+pub fn run_images(inputs: &[PathBuf], options: &crate::image::Options, report: &mut RunReport) {
+    for input in inputs {
+        let display = input.to_string_lossy().replace('\\', "/");
+        match crate::image::read(input, &display, options) {
+            Ok(image) => {
+                report.images += 1;
+                report.warnings.extend(
+                    image
+                        .warnings
+                        .iter()
+                        .map(|w| format!("{}: {w}", image.name)),
+                );
+                report.findings.extend(crate::image::rules::check(&image));
+            }
+            Err(error) => report.errors.push(error),
+        }
+    }
+    report
+        .findings
+        .par_sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
 /// The process environment, for interpolation.
 pub fn process_env() -> HashMap<String, String> {
     std::env::vars_os()

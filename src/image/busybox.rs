@@ -131,7 +131,9 @@ mod tests {
 
     #[test]
     fn reads_the_nc_usage_from_the_compressed_texts() {
-        let with = inspect(&busybox("[-l] [-p PORT] [-e PROG] IPADDR PORT\n\n\t-e PROG\tRun PROG after connect"));
+        let with = inspect(&busybox(
+            "[-l] [-p PORT] [-e PROG] IPADDR PORT\n\n\t-e PROG\tRun PROG after connect",
+        ));
         assert_eq!(with.applets.len(), 6);
         assert_eq!(with.nc_exec, Some(true));
         assert!(with.nc_can_exec());

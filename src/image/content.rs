@@ -76,10 +76,19 @@ enum Needle {
 
 const NEEDLES: &[(&[u8], Needle)] = &[
     (b"[v1.10", Needle::TraditionalVersion),
-    (b"program to exec after connect [dangerous!!]", Needle::TraditionalExec),
-    (b"use /bin/sh to exec [dangerous!!]", Needle::TraditionalExec),
+    (
+        b"program to exec after connect [dangerous!!]",
+        Needle::TraditionalExec,
+    ),
+    (
+        b"use /bin/sh to exec [dangerous!!]",
+        Needle::TraditionalExec,
+    ),
     (b"OpenBSD netcat", Needle::OpenbsdBanner),
-    (b"GNU netcat %s, a rewrite of the famous networking tool", Needle::GnuBanner),
+    (
+        b"GNU netcat %s, a rewrite of the famous networking tool",
+        Needle::GnuBanner,
+    ),
     (b"--exec=PROGRAM", Needle::GnuExec),
     (b"Usage: ncat [options]", Needle::NcatUsage),
     (b"--sh-exec", Needle::NcatExec),
@@ -209,16 +218,25 @@ mod tests {
 
     #[test]
     fn tells_netcat_variants_apart_by_content() {
-        let traditional = elf(&[b"[v1.10-47]", b"-e filename\t\tprogram to exec after connect [dangerous!!]"]);
+        let traditional = elf(&[
+            b"[v1.10-47]",
+            b"-e filename\t\tprogram to exec after connect [dangerous!!]",
+        ]);
         assert_eq!(analyse(&traditional).tool, Some(Tool::NetcatTraditional));
         assert!(analyse(&traditional).exec_capable);
         let openbsd = elf(&[b"OpenBSD netcat (Debian patchlevel 1.219-1)"]);
         let facts = analyse(&openbsd);
-        assert_eq!((facts.tool, facts.exec_capable), (Some(Tool::NetcatOpenbsd), false));
+        assert_eq!(
+            (facts.tool, facts.exec_capable),
+            (Some(Tool::NetcatOpenbsd), false)
+        );
         let ncat = elf(&[b"Usage: ncat [options] [hostname] [port]", b"--sh-exec"]);
         assert!(analyse(&ncat).exec_capable);
         // The strings alone in a text file are not a binary.
-        assert_eq!(analyse(b"[v1.10 program to exec after connect [dangerous!!]").tool, None);
+        assert_eq!(
+            analyse(b"[v1.10 program to exec after connect [dangerous!!]").tool,
+            None
+        );
     }
 
     #[test]

@@ -232,7 +232,9 @@ pub fn scan_layer(reader: impl Read, limits: &Limits) -> Result<LayerScan, Strin
         count: compressed.clone(),
     };
     let mut buffered = BufReader::with_capacity(1 << 18, raw);
-    let magic = buffered.fill_buf().map_err(|e| format!("cannot read: {e}"))?;
+    let magic = buffered
+        .fill_buf()
+        .map_err(|e| format!("cannot read: {e}"))?;
     let compression = Compression::sniff(magic);
     let (walked, diff, raw) = match compression {
         Compression::Gzip => {
@@ -242,14 +244,22 @@ pub fn scan_layer(reader: impl Read, limits: &Limits) -> Result<LayerScan, Strin
                 limits,
             );
             let walked = walk(&mut plain, limits);
-            (walked, finish(&mut plain), plain.inner.inner.into_inner().into_inner())
+            (
+                walked,
+                finish(&mut plain),
+                plain.inner.inner.into_inner().into_inner(),
+            )
         }
         Compression::Zstd => {
             let decoder = zstd::stream::read::Decoder::with_buffer(buffered)
                 .map_err(|e| format!("invalid zstd stream: {e}"))?;
             let mut plain = guarded(decoder, &compressed, limits);
             let walked = walk(&mut plain, limits);
-            (walked, finish(&mut plain), plain.inner.inner.finish().into_inner())
+            (
+                walked,
+                finish(&mut plain),
+                plain.inner.inner.finish().into_inner(),
+            )
         }
         Compression::None => {
             let mut plain = guarded(buffered, &compressed, limits);
@@ -320,17 +330,25 @@ fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, String> {
         .entries()
         .map_err(|e| format!("not a tar archive: {e}"))?;
     for item in iter {
-        let mut entry = item.map_err(|e| format!("invalid tar entry: {}", describe_read_error(&e)))?;
+        let mut entry =
+            item.map_err(|e| format!("invalid tar entry: {}", describe_read_error(&e)))?;
         if entries.len() >= limits.max_entries {
-            return Err(format!("more than {} entries in one layer", limits.max_entries));
+            return Err(format!(
+                "more than {} entries in one layer",
+                limits.max_entries
+            ));
         }
         let raw_path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let Some(path) = normalise(&raw_path) else {
-            warnings.push(format!("skipped entry `{raw_path}`: its name climbs out of the image root"));
+            warnings.push(format!(
+                "skipped entry `{raw_path}`: its name climbs out of the image root"
+            ));
             continue;
         };
         if raw_path.starts_with('/') {
-            warnings.push(format!("entry `{raw_path}` has an absolute name; read as `{path}`"));
+            warnings.push(format!(
+                "entry `{raw_path}` has an absolute name; read as `{path}`"
+            ));
         }
         if path.is_empty() {
             continue;
@@ -371,7 +389,9 @@ fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, String> {
             tar::EntryType::Link => match normalise(&link()) {
                 Some(target) if !target.is_empty() => Kind::Hardlink(target),
                 _ => {
-                    warnings.push(format!("skipped hard link `{path}`: its target climbs out of the image root"));
+                    warnings.push(format!(
+                        "skipped hard link `{path}`: its target climbs out of the image root"
+                    ));
                     continue;
                 }
             },
@@ -382,10 +402,14 @@ fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, String> {
                 && size <= limits.max_db_file
                 && db_total + size <= limits.max_db_total;
             if is_database_path(&path) && !keep_db {
-                warnings.push(format!("package database file `{path}` is too large to read ({size} bytes)"));
+                warnings.push(format!(
+                    "package database file `{path}` is too large to read ({size} bytes)"
+                ));
             }
-            let content = read_content(&mut entry, size, keep_db, limits, &mut chunk, &mut whole, keep)
-                .map_err(|e| format!("cannot read `{path}`: {}", describe_read_error(&e)))?;
+            let content = read_content(
+                &mut entry, size, keep_db, limits, &mut chunk, &mut whole, keep,
+            )
+            .map_err(|e| format!("cannot read `{path}`: {}", describe_read_error(&e)))?;
             if keep_db {
                 db_total += size;
             }
@@ -473,7 +497,10 @@ mod tests {
     #[test]
     fn sniffs_compression_by_magic() {
         assert_eq!(Compression::sniff(&[0x1f, 0x8b, 8, 0]), Compression::Gzip);
-        assert_eq!(Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd]), Compression::Zstd);
+        assert_eq!(
+            Compression::sniff(&[0x28, 0xb5, 0x2f, 0xfd]),
+            Compression::Zstd
+        );
         assert_eq!(Compression::sniff(b"usr/"), Compression::None);
     }
 }

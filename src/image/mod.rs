@@ -136,21 +136,21 @@ pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, Loc
                 .map_err(|e| format!("layer {i} ({}): cannot read: {e}", blob.name))?;
             let scan = scan_layer(reader, &options.limits)
                 .map_err(|e| format!("layer {i} ({}): {e}", blob.name))?;
-            if let Some(expected) = &blob.expected_blob {
-                if *expected != scan.blob_digest {
-                    return Err(format!(
-                        "layer {i} ({}): blob digest is {}, but the manifest says {expected}",
-                        blob.name, scan.blob_digest
-                    ));
-                }
+            if let Some(expected) = &blob.expected_blob
+                && *expected != scan.blob_digest
+            {
+                return Err(format!(
+                    "layer {i} ({}): blob digest is {}, but the manifest says {expected}",
+                    blob.name, scan.blob_digest
+                ));
             }
-            if let Some(expected) = &blob.expected_diff_id {
-                if *expected != scan.diff_id {
-                    return Err(format!(
-                        "layer {i} ({}): diff id is {}, but the config says {expected}",
-                        blob.name, scan.diff_id
-                    ));
-                }
+            if let Some(expected) = &blob.expected_diff_id
+                && *expected != scan.diff_id
+            {
+                return Err(format!(
+                    "layer {i} ({}): diff id is {}, but the config says {expected}",
+                    blob.name, scan.diff_id
+                ));
             }
             Ok(scan)
         })
@@ -206,11 +206,12 @@ fn layer_history(config: &ImageConfig, layers: usize) -> Vec<String> {
     }
 }
 
-/// `/bin/sh -c #(nop) ADD file:… in /` → `ADD file:… in /`.
+/// `/bin/sh -c #(nop) ADD file:… in /` → `ADD file:… in /`, with
+/// credential values leaked into the step replaced by `***`.
 fn clean_created_by(text: &str) -> String {
     let text = text.trim();
     let text = text.strip_prefix("/bin/sh -c #(nop) ").unwrap_or(text);
-    text.trim().to_string()
+    rules::secret_in_image_config::redact(text.trim())
 }
 
 fn base_layer_count(config: &ImageConfig, layers: usize) -> usize {
@@ -218,7 +219,9 @@ fn base_layer_count(config: &ImageConfig, layers: usize) -> usize {
     for step in &config.history {
         let text = step.created_by.as_deref().unwrap_or("");
         let ends_base = step.empty_layer
-            && (text.contains("CMD [") || text.contains("CMD [\"") || text.contains("ENTRYPOINT ["));
+            && (text.contains("CMD [")
+                || text.contains("CMD [\"")
+                || text.contains("ENTRYPOINT ["));
         if ends_base {
             return made.max(1).min(layers);
         }

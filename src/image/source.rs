@@ -26,7 +26,11 @@ pub enum Blob {
     /// A whole file (OCI layout directory).
     File(PathBuf),
     /// A region of a tar file.
-    Region { path: PathBuf, offset: u64, size: u64 },
+    Region {
+        path: PathBuf,
+        offset: u64,
+        size: u64,
+    },
 }
 
 impl Blob {
@@ -159,17 +163,25 @@ impl Store {
         }
     }
 
-    fn json<T: serde::de::DeserializeOwned>(&self, name: &str) -> Result<Option<(T, Vec<u8>)>, String> {
+    fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<(T, Vec<u8>)>, String> {
         let Some(blob) = self.blob(name) else {
             return Ok(None);
         };
-        let bytes = blob.read_small().map_err(|e| format!("cannot read {name}: {e}"))?;
-        let value = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("{name} is not valid: {e}"))?;
+        let bytes = blob
+            .read_small()
+            .map_err(|e| format!("cannot read {name}: {e}"))?;
+        let value =
+            serde_json::from_slice(&bytes).map_err(|e| format!("{name} is not valid: {e}"))?;
         Ok(Some((value, bytes)))
     }
 
-    fn by_digest<T: serde::de::DeserializeOwned>(&self, digest: &str) -> Result<(T, Vec<u8>), String> {
+    fn by_digest<T: serde::de::DeserializeOwned>(
+        &self,
+        digest: &str,
+    ) -> Result<(T, Vec<u8>), String> {
         let name = blob_name(digest)?;
         let (value, bytes) = self
             .json::<T>(&name)?
@@ -259,7 +271,9 @@ pub fn locate(input: &Path, platform: Option<&Platform>) -> Result<Located, Stri
             .and_then(|mut f| f.read(&mut magic))
             .map_err(|e| format!("cannot open: {e}"))?;
         if super::layer::Compression::sniff(&magic[..n]) != super::layer::Compression::None {
-            return Err("the archive itself is compressed; decompress it first (e.g. `gunzip`)".into());
+            return Err(
+                "the archive itself is compressed; decompress it first (e.g. `gunzip`)".into(),
+            );
         }
         Store::Tar(TarIndex::read(input)?)
     };
@@ -283,7 +297,10 @@ pub fn locate(input: &Path, platform: Option<&Platform>) -> Result<Located, Stri
     Err("neither index.json (OCI layout) nor manifest.json (docker save) found: not an image archive".into())
 }
 
-fn from_docker_manifest(store: &Store, entries: Vec<DockerManifestEntry>) -> Result<Located, String> {
+fn from_docker_manifest(
+    store: &Store,
+    entries: Vec<DockerManifestEntry>,
+) -> Result<Located, String> {
     let mut warnings = Vec::new();
     let count = entries.len();
     let entry = entries
@@ -291,17 +308,26 @@ fn from_docker_manifest(store: &Store, entries: Vec<DockerManifestEntry>) -> Res
         .next()
         .ok_or("manifest.json lists no image")?;
     if count > 1 {
-        warnings.push(format!("the archive holds {count} images; only the first is scanned"));
+        warnings.push(format!(
+            "the archive holds {count} images; only the first is scanned"
+        ));
     }
-    let config_blob = store
-        .blob(&entry.config)
-        .ok_or_else(|| format!("manifest.json names config {}, which is missing", entry.config))?;
+    let config_blob = store.blob(&entry.config).ok_or_else(|| {
+        format!(
+            "manifest.json names config {}, which is missing",
+            entry.config
+        )
+    })?;
     let bytes = config_blob
         .read_small()
         .map_err(|e| format!("cannot read {}: {e}", entry.config))?;
     let config: ImageConfig = serde_json::from_slice(&bytes)
         .map_err(|e| format!("{} is not a valid image config: {e}", entry.config))?;
-    let diff_ids = config.rootfs.as_ref().map(|r| r.diff_ids.clone()).unwrap_or_default();
+    let diff_ids = config
+        .rootfs
+        .as_ref()
+        .map(|r| r.diff_ids.clone())
+        .unwrap_or_default();
     if diff_ids.len() != entry.layers.len() {
         return Err(format!(
             "manifest.json lists {} layers but the config has {} diff ids",
@@ -372,7 +398,11 @@ fn from_index(
         let manifest: Manifest = serde_json::from_value(manifest)
             .map_err(|e| format!("invalid manifest {}: {e}", chosen.digest))?;
         let (config, config_bytes) = store.by_digest::<ImageConfig>(&manifest.config.digest)?;
-        let diff_ids = config.rootfs.as_ref().map(|r| r.diff_ids.clone()).unwrap_or_default();
+        let diff_ids = config
+            .rootfs
+            .as_ref()
+            .map(|r| r.diff_ids.clone())
+            .unwrap_or_default();
         if diff_ids.len() != manifest.layers.len() {
             return Err(format!(
                 "the manifest lists {} layers but the config has {} diff ids",
@@ -380,7 +410,10 @@ fn from_index(
                 diff_ids.len()
             ));
         }
-        if !config.os.is_empty() && (config.os != want.os || config.architecture != want.architecture) && explicit {
+        if !config.os.is_empty()
+            && (config.os != want.os || config.architecture != want.architecture)
+            && explicit
+        {
             warnings.push(format!(
                 "the image is {}/{}, not the requested {want}",
                 config.os, config.architecture
@@ -410,12 +443,18 @@ fn from_index(
     Err("image indexes nest deeper than 4 levels".into())
 }
 
-fn choose<'a>(descriptors: &'a [oci::Descriptor], want: &Platform, explicit: bool) -> Result<&'a oci::Descriptor, String> {
+fn choose<'a>(
+    descriptors: &'a [oci::Descriptor],
+    want: &Platform,
+    explicit: bool,
+) -> Result<&'a oci::Descriptor, String> {
     // Attestations and other artifacts are not images.
     let images: Vec<&oci::Descriptor> = descriptors
         .iter()
         .filter(|d| {
-            d.annotations.get("vnd.docker.reference.type").map(String::as_str)
+            d.annotations
+                .get("vnd.docker.reference.type")
+                .map(String::as_str)
                 != Some("attestation-manifest")
         })
         .collect();
@@ -423,10 +462,11 @@ fn choose<'a>(descriptors: &'a [oci::Descriptor], want: &Platform, explicit: boo
         [] => Err("the index lists no image".into()),
         [only] if only.platform.is_none() => Ok(only),
         _ => {
-            if let Some(found) = images
-                .iter()
-                .find(|d| d.platform.as_ref().is_some_and(|p| matches(want, p, explicit)))
-            {
+            if let Some(found) = images.iter().find(|d| {
+                d.platform
+                    .as_ref()
+                    .is_some_and(|p| matches(want, p, explicit))
+            }) {
                 return Ok(found);
             }
             if let Some(untagged) = images.iter().find(|d| d.platform.is_none()) {

@@ -246,7 +246,10 @@ mod tests {
                     entry("bin", Kind::Symlink("usr/bin".into())),
                     entry("usr/bin", Kind::Dir),
                     entry("usr/bin/nc.traditional", Kind::File),
-                    entry("etc/alternatives/nc", Kind::Symlink("/bin/nc.traditional".into())),
+                    entry(
+                        "etc/alternatives/nc",
+                        Kind::Symlink("/bin/nc.traditional".into()),
+                    ),
                     entry("usr/bin/nc", Kind::Symlink("/etc/alternatives/nc".into())),
                 ],
                 vec![],
@@ -275,7 +278,10 @@ mod tests {
             1,
             layer(
                 vec![entry("opt/tool/new", Kind::File)],
-                vec![Whiteout::Opaque("opt/tool".into()), Whiteout::Path("etc/a".into())],
+                vec![
+                    Whiteout::Opaque("opt/tool".into()),
+                    Whiteout::Path("etc/a".into()),
+                ],
             ),
         );
         assert!(tree.get("opt/tool/su").is_none());
@@ -290,7 +296,10 @@ mod tests {
         tree.apply(
             0,
             layer(
-                vec![entry("a", Kind::Symlink("b".into())), entry("b", Kind::Symlink("a".into()))],
+                vec![
+                    entry("a", Kind::Symlink("b".into())),
+                    entry("b", Kind::Symlink("a".into())),
+                ],
                 vec![],
             ),
         );

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::RunReport;
-use crate::finding::{Finding, Place, Severity};
+use crate::finding::{Finding, ImageLocation, Place, Severity};
 
 fn level(severity: Severity) -> Level<'static> {
     let base = match severity {
@@ -37,26 +37,47 @@ fn short(digest: &str) -> &str {
     digest.get(..end).unwrap_or(digest)
 }
 
-/// One line naming a place, for related locations and image findings.
-fn describe(place: &Place) -> String {
+/// One line naming a place, for related locations. A place in the same
+/// image as the finding is named by layer and path only.
+fn describe(place: &Place, primary: &Place) -> String {
     match place {
         Place::Config(l) => format!("{}:{}:{}", l.path, l.line, l.column),
         Place::Image(l) => {
-            let mut text = format!("image {} ({})", l.image, short(&l.digest));
-            if let Some(layer) = &l.layer {
-                text.push_str(&format!(
-                    ", layer {} ({}): {}",
-                    layer.index,
-                    short(&layer.diff_id),
-                    layer.created_by
-                ));
+            let same_image = matches!(primary, Place::Image(p) if p.digest == l.digest);
+            let mut parts = Vec::new();
+            if !same_image {
+                parts.push(format!("image {} ({})", l.image, short(&l.digest)));
             }
             if let Some(path) = &l.path {
-                text.push_str(&format!(", {path}"));
+                parts.push(path.clone());
             }
-            text
+            if let Some(layer) = &l.layer {
+                parts.push(format!("(layer {})", layer.index));
+            }
+            parts.join(" ")
         }
     }
+}
+
+/// The lines that say where an image finding is.
+fn image_lines(l: &ImageLocation) -> Vec<String> {
+    let mut lines = vec![format!("image {} ({})", l.image, short(&l.digest))];
+    if let Some(layer) = &l.layer {
+        let step = match layer.created_by.char_indices().nth(100) {
+            _ if layer.created_by.is_empty() => String::new(),
+            Some((cut, _)) => format!(": {}…", &layer.created_by[..cut]),
+            None => format!(": {}", layer.created_by),
+        };
+        lines.push(format!(
+            "layer {} ({}){step}",
+            layer.index,
+            short(&layer.diff_id)
+        ));
+    }
+    if let Some(path) = &l.path {
+        lines.push(format!("path {path}"));
+    }
+    lines
 }
 
 fn render_finding(report: &RunReport, finding: &Finding, renderer: &Renderer) -> String {
@@ -75,19 +96,27 @@ fn render_finding(report: &RunReport, finding: &Finding, renderer: &Renderer) ->
                         .path(loc.path.as_str())
                         .annotation(AnnotationKind::Primary.span(value_span(text, loc.column))),
                 ),
-                None => title
-                    .element(Level::NOTE.message(format!("at {}", describe(&finding.location)))),
+                None => title.element(Level::NOTE.message(format!(
+                    "at {}",
+                    describe(&finding.location, &finding.location)
+                ))),
             }
         }
-        Place::Image(_) => {
-            title.element(Level::NOTE.message(format!("in {}", describe(&finding.location))))
+        Place::Image(l) => {
+            let mut lines = image_lines(l).into_iter();
+            let first = lines.next().unwrap_or_default();
+            let mut group = title.element(Level::NOTE.no_name().message(first));
+            for line in lines {
+                group = group.element(Level::NOTE.no_name().message(line));
+            }
+            group
         }
     };
     for related in &finding.related {
         group = group.element(Level::NOTE.message(format!(
             "{}: {}",
             related.note().unwrap_or("see also"),
-            describe(related)
+            describe(related, &finding.location)
         )));
     }
     if let Some(fix) = &finding.fix {
@@ -112,12 +141,21 @@ pub fn summary(report: &RunReport) -> String {
         ),
         _ => format!("ERROR ({} input(s) could not be read)", report.errors.len()),
     };
+    let mut scanned = Vec::new();
+    if report.projects > 0 || report.images == 0 {
+        scanned.push(format!(
+            "{} project(s), {} file(s)",
+            report.projects, report.files
+        ));
+    }
+    if report.images > 0 {
+        scanned.push(format!("{} image(s)", report.images));
+    }
     format!(
-        "drydock: {} finding(s) ({}) in {} project(s), {} file(s); gate fail-on {}: {}",
+        "drydock: {} finding(s) ({}) in {}; gate fail-on {}: {}",
         report.findings.len(),
         counts.join(", "),
-        report.projects,
-        report.files,
+        scanned.join(" and "),
         report.fail_on,
         verdict
     )

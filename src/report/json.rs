@@ -86,6 +86,7 @@ struct WireError<'a> {
 #[derive(Serialize)]
 struct Summary {
     projects: usize,
+    images: usize,
     files: usize,
     findings: usize,
     by_severity: BySeverity,
@@ -120,6 +121,7 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     let summary = Summary {
         projects: report.projects,
+        images: report.images,
         files: report.files,
         findings: report.findings.len(),
         by_severity: BySeverity {

@@ -25,6 +25,8 @@ pub struct RunReport {
     pub warnings: Vec<String>,
     /// Compose projects audited.
     pub projects: usize,
+    /// Images audited.
+    pub images: usize,
     /// Files read.
     pub files: usize,
     pub fail_on: Severity,

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
         id: "root-user",
         title: "Container runs as root",
         severity: Severity::Medium,
-        scopes: &[Scope::Compose],
+        scopes: &[Scope::Compose, Scope::Image],
         docs: DOCS,
     },
     check_service: Some(check),
@@ -17,10 +17,13 @@ pub static RULE: Rule = Rule {
 };
 
 const DOCS: &str = r#"## What it checks
-A service whose `user:` is `root`, `0`, or `root`/`0` with any group
-(`0:0`, `root:root`). A service without `user:` runs as the image's
-configured user; drydock checks that in the image (image rule
-`root-user`) and joins the two when it scans the image.
+- Compose: a service whose `user:` is `root`, `0`, or `root`/`0` with any
+  group (`0:0`, `root:root`).
+- Images: a config whose `User` is empty (the default: root), `root`,
+  `0`, or a name that the image's `/etc/passwd` maps to uid 0.
+
+A service without `user:` runs as its image's user, so both halves
+matter; the image check is in `image/rules/root_user.rs`.
 
 ## Why it matters
 Root in a container is root on the host's kernel: any escape, any writable

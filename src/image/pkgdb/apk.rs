@@ -102,7 +102,10 @@ mod tests {
     #[test]
     fn decodes_q1_and_q2_digests() {
         // SHA-1 of "/bin/busybox", as apk records busybox's `bin/sh` link.
-        assert!(matches!(decode_digest("Q1pcfTfDNEbNKQc2s1tia7da05M8Q="), Recorded::Sha1(_)));
+        assert!(matches!(
+            decode_digest("Q1pcfTfDNEbNKQc2s1tia7da05M8Q="),
+            Recorded::Sha1(_)
+        ));
         assert_eq!(
             decode_digest("Q2LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564="),
             Recorded::Sha256

@@ -28,10 +28,10 @@ fn installed(text: &str) -> Vec<(String, Vec<(String, String)>)> {
             if let Some(rest) = line.strip_prefix(' ') {
                 if in_conffiles {
                     let mut parts = rest.split_whitespace();
-                    if let (Some(path), Some(md5)) = (parts.next(), parts.next()) {
-                        if parts.next() != Some("obsolete") {
-                            conffiles.push((path.to_string(), md5.to_string()));
-                        }
+                    if let (Some(path), Some(md5)) = (parts.next(), parts.next())
+                        && parts.next() != Some("obsolete")
+                    {
+                        conffiles.push((path.to_string(), md5.to_string()));
                     }
                 }
                 continue;
@@ -47,10 +47,10 @@ fn installed(text: &str) -> Vec<(String, Vec<(String, String)>)> {
         }
         // Distroless `status.d` stanzas often carry no Status line.
         let no_status = !stanza.contains("\nStatus:") && !stanza.starts_with("Status:");
-        if let Some(name) = name {
-            if installed || no_status {
-                out.push((name, conffiles));
-            }
+        if let Some(name) = name
+            && (installed || no_status)
+        {
+            out.push((name, conffiles));
         }
     }
     out
@@ -136,7 +136,13 @@ pub fn read(tree: &Tree, packages: &mut Packages) {
         let file = &path["var/lib/dpkg/info/".len()..];
         if let Some(stem) = file.strip_suffix(".md5sums") {
             let package = stem.split(':').next().unwrap_or(stem);
-            md5sums(tree, packages, &diversions, package, &String::from_utf8_lossy(bytes));
+            md5sums(
+                tree,
+                packages,
+                &diversions,
+                package,
+                &String::from_utf8_lossy(bytes),
+            );
         }
     }
     for (path, bytes) in &status_d {
@@ -191,7 +197,11 @@ fn diversions(tree: &Tree) -> Vec<(String, String, String)> {
 }
 
 /// Where `package`'s file `path` is, after diversions.
-fn diverted<'a>(diversions: &'a [(String, String, String)], package: &str, path: &'a str) -> &'a str {
+fn diverted<'a>(
+    diversions: &'a [(String, String, String)],
+    package: &str,
+    path: &'a str,
+) -> &'a str {
     let slashed = |p: &str| p.trim_start_matches('/').to_string();
     diversions
         .iter()
@@ -229,9 +239,10 @@ fn alternatives(tree: &Tree, packages: &mut Packages) {
         for pair in slaves.chunks(2) {
             if let [_, path] = pair {
                 let path = path.trim_start_matches('/');
-                packages
-                    .alternatives
-                    .push(tree.canonical(path, false).unwrap_or_else(|| path.to_string()));
+                packages.alternatives.push(
+                    tree.canonical(path, false)
+                        .unwrap_or_else(|| path.to_string()),
+                );
             }
         }
     }

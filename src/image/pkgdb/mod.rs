@@ -63,7 +63,9 @@ impl Packages {
 
     fn own(&mut self, tree: &Tree, path: &str, owned: Owned) {
         let path = path.trim_start_matches('/');
-        let canonical = tree.canonical(path, false).unwrap_or_else(|| path.to_string());
+        let canonical = tree
+            .canonical(path, false)
+            .unwrap_or_else(|| path.to_string());
         // A file listed by two packages (dpkg diversions aside) keeps the
         // entry with a digest.
         match self.owned.get(&canonical) {

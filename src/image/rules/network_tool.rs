@@ -1,0 +1,122 @@
+//! `network-tool`: network reconnaissance and transfer tools in the image.
+
+use super::{Rule, finding, on_path};
+use crate::finding::{Finding, Severity};
+use crate::image::Image;
+use crate::image::content::Tool;
+use crate::image::layer::Kind;
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule { meta: &META, check };
+
+static META: RuleMeta = RuleMeta {
+    id: "network-tool",
+    title: "Network tool in the image",
+    severity: Severity::Low,
+    scopes: &[Scope::Image],
+    docs: DOCS,
+};
+
+const DOCS: &str = r#"## What it checks
+Network tools an intruder reaches for, found by content (netcat-openbsd,
+nmap, tcpdump, tshark) or, for the rest of Falco's `network_tool_binaries`
+list, by name on the default `PATH` (`dig`, `telnet`, `ngrep`, `mitmproxy`,
+`zmap`, `nc`, `netcat`, `ncat`, `socat`, `nmap`, `tcpdump`, `tshark`).
+Netcats that can run a program are `exec-capable-netcat`'s and are not
+reported again here.
+
+## Why it matters
+Scanners, sniffers and raw connection tools turn a compromised container
+into a foothold for exploring the network. Falco's "Launch Suspicious
+Network Tool in Container" watches for them at run time; not shipping them
+is cheaper.
+
+## Example
+```dockerfile
+RUN apt-get install -y nmap tcpdump dnsutils   # NOT OK in a runtime image
+```
+
+## Use instead
+Keep debugging tools out of runtime images; use an ephemeral debug
+container (`kubectl debug`, `docker run --network container:…`).
+
+## References
+- Falco list `network_tool_binaries`
+"#;
+
+const NAMES: [&str; 12] = [
+    "nc",
+    "ncat",
+    "netcat",
+    "nmap",
+    "dig",
+    "tcpdump",
+    "tshark",
+    "ngrep",
+    "telnet",
+    "mitmproxy",
+    "socat",
+    "zmap",
+];
+
+fn check(image: &Image, out: &mut Vec<Finding>) {
+    let mut reported: Vec<String> = Vec::new();
+    for (path, node) in image.tree.files() {
+        let Some(content) = &node.entry.content else {
+            continue;
+        };
+        let tool = match content.facts.tool {
+            Some(t @ (Tool::NetcatOpenbsd | Tool::Nmap | Tool::Tcpdump | Tool::Tshark)) => t,
+            _ => continue,
+        };
+        reported.push(path.to_string());
+        out.push(
+            finding(
+                image,
+                &META,
+                Severity::Low,
+                Some(node.layer),
+                Some(path),
+                format!("`/{path}` is {}", tool.name()),
+            )
+            .fix("remove network tools from the runtime image"),
+        );
+    }
+    // By name: links and files on PATH called like a network tool, whose
+    // real file was not already reported (or is an exec-capable netcat).
+    for (path, node) in &image.tree.nodes {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if !NAMES.contains(&name) || !on_path(path) {
+            continue;
+        }
+        if !matches!(node.entry.kind, Kind::File | Kind::Symlink(_)) {
+            continue;
+        }
+        let Some((real, target)) = image.tree.resolve(path) else {
+            continue;
+        };
+        let Some(content) = &target.entry.content else {
+            continue;
+        };
+        if content.facts.exec_capable || reported.contains(&real) {
+            continue;
+        }
+        // A BusyBox applet link is reported once per applet name.
+        let what = match content.facts.tool {
+            Some(Tool::Busybox) => format!("the BusyBox applet `{name}`"),
+            _ => format!("`{name}`"),
+        };
+        reported.push(real.clone());
+        out.push(
+            finding(
+                image,
+                &META,
+                Severity::Low,
+                Some(node.layer),
+                Some(path),
+                format!("`/{path}` is {what}, a network tool"),
+            )
+            .fix("remove network tools from the runtime image"),
+        );
+    }
+}

@@ -1,0 +1,162 @@
+//! `secret-in-image-config`: credentials in the image's environment or
+//! build history.
+
+use super::{Rule, finding};
+use crate::compose::rules::plaintext_secret::{is_credential_name, url_password};
+use crate::finding::{Finding, Severity};
+use crate::image::Image;
+use crate::rules::{RuleMeta, Scope};
+use crate::yaml::parse_bool;
+
+pub static RULE: Rule = Rule { meta: &META, check };
+
+static META: RuleMeta = RuleMeta {
+    id: "secret-in-image-config",
+    title: "Credential in the image config or history",
+    severity: Severity::High,
+    scopes: &[Scope::Image],
+    docs: DOCS,
+};
+
+const DOCS: &str = r#"## What it checks
+`Config.Env` entries whose name looks like a credential (the names
+`plaintext-secret` uses) with a non-empty value, URLs with a password in
+any `Env` value, and the same `KEY=value` pairs in history steps, where
+build arguments leak (`|2 DB_PASSWORD=… /bin/sh -c …`) and `ENV` lines
+stay forever.
+
+## Why it matters
+Everything in the config and the history ships with the image: anyone who
+can pull it reads them with `docker inspect` or `docker history`, and
+deleting the variable in a later layer does not remove the history line.
+
+## Example
+```dockerfile
+ARG NPM_TOKEN
+RUN echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc && npm ci   # NOT OK
+```
+
+## Use instead
+Use BuildKit secrets (`RUN --mount=type=secret,id=npm_token …`) at build
+time and runtime secrets (files, a secret manager) when the container runs.
+
+## References
+- Dockle CIS-DI-0010
+- Docker docs: build secrets
+"#;
+
+/// `KEY=value` pairs in a text, for credential-shaped keys.
+fn credential_pairs(text: &str) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ';' || c == '&')
+        .filter_map(|word| {
+            let (key, value) = word.split_once('=')?;
+            let key = key.trim_start_matches('$').trim_start_matches("--");
+            let literal =
+                !value.is_empty() && !value.starts_with('$') && parse_bool(value).is_none();
+            (is_credential_name(key) && literal).then(|| key.to_string())
+        })
+        .collect()
+}
+
+/// The text with the values of credential-shaped `KEY=value` pairs
+/// replaced by `***`, so reports that quote a history step do not repeat
+/// the secret.
+pub fn redact(text: &str) -> String {
+    let mut out = text.to_string();
+    for key in credential_pairs(text) {
+        let needle = format!("{key}=");
+        let mut from = 0;
+        while let Some(at) = out[from..].find(&needle) {
+            let start = from + at + needle.len();
+            let end = out[start..]
+                .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ';' || c == '&')
+                .map_or(out.len(), |e| start + e);
+            out.replace_range(start..end, "***");
+            from = start + 3;
+        }
+    }
+    out
+}
+
+fn check(image: &Image, out: &mut Vec<Finding>) {
+    let env = image
+        .config
+        .config
+        .as_ref()
+        .and_then(|c| c.env.clone())
+        .unwrap_or_default();
+    for entry in env {
+        let Some((key, value)) = entry.split_once('=') else {
+            continue;
+        };
+        let why = if url_password(value).is_some() {
+            format!("the environment variable `{key}` holds a URL with a password")
+        } else if is_credential_name(key) && !value.is_empty() && parse_bool(value).is_none() {
+            format!("the environment variable `{key}` holds a credential")
+        } else {
+            continue;
+        };
+        out.push(
+            finding(
+                image,
+                &META,
+                Severity::High,
+                None,
+                None,
+                format!("{why} in the image config"),
+            )
+            .fix("pass secrets at run time, not in ENV"),
+        );
+    }
+    let mut layer = 0usize;
+    for step in &image.config.history {
+        let text = step.created_by.as_deref().unwrap_or("");
+        let keys = credential_pairs(text);
+        let at = (!step.empty_layer).then_some(layer);
+        if !keys.is_empty() {
+            out.push(
+                finding(
+                    image,
+                    &META,
+                    Severity::High,
+                    at.filter(|l| *l < image.layers.len()),
+                    None,
+                    format!(
+                        "the build history records a value for {}",
+                        keys.iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+                .fix("use BuildKit secret mounts instead of build arguments or ENV"),
+            );
+        }
+        if !step.empty_layer {
+            layer += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::credential_pairs;
+
+    #[test]
+    fn redacts_secret_values_from_history_steps() {
+        assert_eq!(
+            super::redact("|2 DB_PASSWORD=hunter2 VERSION=1 /bin/sh -c make"),
+            "|2 DB_PASSWORD=*** VERSION=1 /bin/sh -c make"
+        );
+    }
+
+    #[test]
+    fn finds_build_arguments_leaked_into_history() {
+        assert_eq!(
+            credential_pairs("|2 DB_PASSWORD=hunter2 VERSION=1 /bin/sh -c make"),
+            vec!["DB_PASSWORD".to_string()]
+        );
+        assert!(credential_pairs("/bin/sh -c echo $DB_PASSWORD").is_empty());
+        assert!(credential_pairs("ENV MYSQL_ALLOW_EMPTY_PASSWORD=yes").is_empty());
+    }
+}
