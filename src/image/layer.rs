@@ -44,8 +44,8 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_layer_bytes: 64 << 30,
-            max_ratio: 1000,
-            bomb_floor: 1 << 30,
+            max_ratio: 256,
+            bomb_floor: 512 << 20,
             max_entries: 4_000_000,
             max_db_file: 64 << 20,
             max_db_total: 512 << 20,

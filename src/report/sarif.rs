@@ -224,8 +224,27 @@ struct Physical<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Artifact<'a> {
-    uri: &'a str,
-    uri_base_id: &'static str,
+    uri: std::borrow::Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+impl<'a> Artifact<'a> {
+    /// A path relative to the scan root, or an absolute one as a `file:`
+    /// URI (SARIF wants absolute locations as URIs).
+    fn of(path: &'a str) -> Artifact<'a> {
+        if path.starts_with('/') {
+            Artifact {
+                uri: format!("file://{path}").into(),
+                uri_base_id: None,
+            }
+        } else {
+            Artifact {
+                uri: path.into(),
+                uri_base_id: Some("%SRCROOT%"),
+            }
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -239,10 +258,7 @@ struct Region {
 
 fn physical(l: &Location) -> Physical<'_> {
     Physical {
-        artifact_location: Artifact {
-            uri: &l.path,
-            uri_base_id: "%SRCROOT%",
-        },
+        artifact_location: Artifact::of(&l.path),
         region: Some(Region {
             start_line: Some(l.line),
             start_column: Some(l.column),
@@ -272,10 +288,7 @@ fn locate(place: &Place) -> (Option<Physical<'_>>, Logical) {
                 name.push_str(path);
             }
             let physical = l.artifact.as_deref().map(|uri| Physical {
-                artifact_location: Artifact {
-                    uri,
-                    uri_base_id: "%SRCROOT%",
-                },
+                artifact_location: Artifact::of(uri),
                 region: None,
             });
             (
@@ -372,10 +385,7 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
                 .line
                 .map(|line| PhysicalWrap {
                     physical_location: Physical {
-                        artifact_location: Artifact {
-                            uri: &e.path,
-                            uri_base_id: "%SRCROOT%",
-                        },
+                        artifact_location: Artifact::of(&e.path),
                         region: Some(Region {
                             start_line: Some(line),
                             start_column: e.column,

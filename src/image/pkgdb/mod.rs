@@ -90,6 +90,16 @@ pub fn read(tree: &Tree) -> Packages {
                 .next()
                 .is_some_and(|(p, _)| p.starts_with(&format!("{dir}/")))
         });
+    let unverifiable = packages
+        .owned
+        .values()
+        .filter(|o| o.digest == Recorded::Sha256)
+        .count();
+    if unverifiable > 0 {
+        packages.warnings.push(format!(
+            "{unverifiable} apk file(s) are recorded with SHA-256 digests (Q2), which drydock does not verify yet"
+        ));
+    }
     if packages.rpm {
         packages.warnings.push(
             "an rpm database is present; drydock does not verify rpm packages yet, so their files are neither checked nor counted as owned".into(),
