@@ -14,9 +14,9 @@
 use std::io::{self, BufRead, BufReader, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use md5::Md5;
-use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
 use super::content::{self, Facts, Seen};
@@ -86,11 +86,15 @@ pub enum Kind {
     Special,
 }
 
-/// The contents of a regular file, summarised.
+/// The contents of a regular file, summarised. MD5 (what dpkg records) is
+/// taken for every file in the one pass; SHA-1 and SHA-256 (what apk
+/// records) only for the files an apk database owns, in a second pass over
+/// the few layers that hold them (apk images are small).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Content {
     pub md5: [u8; 16],
-    pub sha1: [u8; 20],
+    pub sha1: Option<[u8; 20]>,
+    pub sha256: Option<[u8; 32]>,
     pub facts: Facts,
     /// The bytes of a package-database file (dpkg, apk, passwd…).
     pub data: Option<Vec<u8>>,
@@ -172,35 +176,6 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
-/// The uncompressed stream: hashed for the diff id, and stopped when it
-/// grows past the limits.
-struct Guarded<R> {
-    inner: Hashing<R>,
-    compressed: Arc<AtomicU64>,
-    limits: Limits,
-}
-
-impl<R: Read> Read for Guarded<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let out = self.inner.count.load(Ordering::Relaxed);
-        if out > self.limits.max_layer_bytes {
-            return Err(io::Error::other(format!(
-                "layer is larger than {} GiB uncompressed",
-                self.limits.max_layer_bytes >> 30
-            )));
-        }
-        let compressed = self.compressed.load(Ordering::Relaxed).max(1);
-        if out > self.limits.bomb_floor && out / compressed > self.limits.max_ratio {
-            return Err(io::Error::other(format!(
-                "decompression bomb: {out} bytes from {compressed} (more than {}:1)",
-                self.limits.max_ratio
-            )));
-        }
-        Ok(n)
-    }
-}
-
 pub fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -211,87 +186,227 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-fn guarded<R: Read>(inner: R, compressed: &Arc<AtomicU64>, limits: &Limits) -> Guarded<R> {
-    Guarded {
-        inner: Hashing {
-            inner,
-            hash: Sha256::new(),
-            count: Arc::new(AtomicU64::new(0)),
-        },
-        compressed: compressed.clone(),
-        limits: *limits,
+/// Bytes of the uncompressed layer, as they are passed between threads.
+type Chunk = Arc<Vec<u8>>;
+
+/// Size of the pieces the decompressor hands on.
+const CHUNK: usize = 1 << 18;
+
+/// Reads the chunks a channel delivers, as one stream.
+struct ChannelReader {
+    rx: Receiver<Result<Chunk, String>>,
+    current: Chunk,
+    at: usize,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at == self.current.len() {
+            match self.rx.recv() {
+                Ok(Ok(chunk)) => {
+                    self.current = chunk;
+                    self.at = 0;
+                }
+                Ok(Err(message)) => return Err(io::Error::other(message)),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len() - self.at);
+        buf[..n].copy_from_slice(&self.current[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
     }
 }
 
-/// Indexes one layer blob.
-pub fn scan_layer(reader: impl Read, limits: &Limits) -> Result<LayerScan, String> {
-    let compressed = Arc::new(AtomicU64::new(0));
-    let raw = Hashing {
+/// What the decompressing thread learned about the blob.
+struct Blob {
+    digest: String,
+    compressed: u64,
+    uncompressed: u64,
+    compression: Compression,
+}
+
+/// Reads `n` bytes or to the end of the stream.
+fn fill(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match reader.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// The decompressing thread: hashes the blob as it reads it, decompresses,
+/// enforces the size limits, and hands each uncompressed chunk to the tar
+/// walker and to the diff-id hasher.
+fn produce(
+    reader: impl Read,
+    limits: &Limits,
+    to_walker: &SyncSender<Result<Chunk, String>>,
+    to_hasher: &SyncSender<Chunk>,
+) -> Result<Blob, String> {
+    let mut raw = Hashing {
         inner: reader,
         hash: Sha256::new(),
-        count: compressed.clone(),
+        count: Arc::new(AtomicU64::new(0)),
     };
-    let mut buffered = BufReader::with_capacity(1 << 18, raw);
+    let compressed = raw.count.clone();
+    let mut buffered = BufReader::with_capacity(CHUNK, &mut raw);
     let magic = buffered
         .fill_buf()
         .map_err(|e| format!("cannot read: {e}"))?;
     let compression = Compression::sniff(magic);
-    let (walked, diff, raw) = match compression {
-        Compression::Gzip => {
-            let mut plain = guarded(
-                flate2::bufread::MultiGzDecoder::new(buffered),
-                &compressed,
-                limits,
-            );
-            let walked = walk(&mut plain, limits);
-            (
-                walked,
-                finish(&mut plain),
-                plain.inner.inner.into_inner().into_inner(),
-            )
-        }
-        Compression::Zstd => {
-            let decoder = zstd::stream::read::Decoder::with_buffer(buffered)
-                .map_err(|e| format!("invalid zstd stream: {e}"))?;
-            let mut plain = guarded(decoder, &compressed, limits);
-            let walked = walk(&mut plain, limits);
-            (
-                walked,
-                finish(&mut plain),
-                plain.inner.inner.finish().into_inner(),
-            )
-        }
-        Compression::None => {
-            let mut plain = guarded(buffered, &compressed, limits);
-            let walked = walk(&mut plain, limits);
-            (walked, finish(&mut plain), plain.inner.inner.into_inner())
-        }
+    let mut decoder: Box<dyn Read + '_> = match compression {
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        Compression::Zstd => Box::new(
+            zstd::stream::read::Decoder::with_buffer(buffered)
+                .map_err(|e| format!("invalid zstd stream: {e}"))?,
+        ),
+        Compression::None => Box::new(buffered),
     };
-    let (entries, whiteouts, warnings) = walked?;
-    let (diff_id, uncompressed_bytes) = diff?;
-    let mut raw = raw;
+    let mut uncompressed = 0u64;
+    loop {
+        let mut chunk = vec![0u8; CHUNK];
+        let n = fill(&mut decoder, &mut chunk).map_err(|e| describe_read_error(&e))?;
+        if n == 0 {
+            break;
+        }
+        chunk.truncate(n);
+        uncompressed += n as u64;
+        if uncompressed > limits.max_layer_bytes {
+            return Err(format!(
+                "layer is larger than {} GiB uncompressed",
+                limits.max_layer_bytes >> 30
+            ));
+        }
+        let packed = compressed.load(Ordering::Relaxed).max(1);
+        if uncompressed > limits.bomb_floor && uncompressed / packed > limits.max_ratio {
+            return Err(format!(
+                "decompression bomb: {uncompressed} bytes from {packed} (more than {}:1)",
+                limits.max_ratio
+            ));
+        }
+        let chunk = Arc::new(chunk);
+        if to_hasher.send(chunk.clone()).is_err() || to_walker.send(Ok(chunk)).is_err() {
+            // The walker stopped on an error of its own.
+            break;
+        }
+    }
+    drop(decoder);
+    // Trailing bytes after the compressed stream still belong to the blob.
     io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("cannot read: {e}"))?;
-    Ok(LayerScan {
-        blob_digest: format!("sha256:{}", hex(&raw.hash.finalize())),
-        diff_id,
+    Ok(Blob {
+        digest: format!("sha256:{}", hex(&raw.hash.finalize())),
+        compressed: compressed.load(Ordering::Relaxed),
+        uncompressed,
         compression,
-        compressed_bytes: compressed.load(Ordering::Relaxed),
-        uncompressed_bytes,
-        entries,
-        whiteouts,
-        warnings,
     })
 }
 
-/// Reads what the tar walk left (end-of-archive padding) so the diff id
-/// covers the whole stream.
-fn finish<R: Read>(plain: &mut Guarded<R>) -> Result<(String, u64), String> {
-    io::copy(plain, &mut io::sink()).map_err(|e| describe_read_error(&e))?;
-    let hash = std::mem::replace(&mut plain.inner.hash, Sha256::new());
-    Ok((
-        format!("sha256:{}", hex(&hash.finalize())),
-        plain.inner.count.load(Ordering::Relaxed),
-    ))
+/// Indexes one layer blob. Three threads share the work: one reads,
+/// hashes and decompresses the blob, one hashes the uncompressed stream
+/// (the diff id), and the calling thread walks the tar and hashes each
+/// file's contents.
+pub fn scan_layer(reader: impl Read + Send, limits: &Limits) -> Result<LayerScan, String> {
+    let (to_walker, walker_rx) = sync_channel::<Result<Chunk, String>>(8);
+    let (to_hasher, hasher_rx) = sync_channel::<Chunk>(8);
+    std::thread::scope(|scope| {
+        let hasher = scope.spawn(move || {
+            let mut hash = Sha256::new();
+            for chunk in hasher_rx {
+                hash.update(chunk.as_slice());
+            }
+            format!("sha256:{}", hex(&hash.finalize()))
+        });
+        let producer = scope.spawn(move || {
+            let result = produce(reader, limits, &to_walker, &to_hasher);
+            if let Err(message) = &result {
+                let _ = to_walker.send(Err(message.clone()));
+            }
+            result
+        });
+        let mut stream = ChannelReader {
+            rx: walker_rx,
+            current: Arc::new(Vec::new()),
+            at: 0,
+        };
+        let walked = walk(&mut stream, limits).and_then(|w| {
+            // The end-of-archive padding, and anything after it.
+            io::copy(&mut stream, &mut io::sink()).map_err(|e| describe_read_error(&e))?;
+            Ok(w)
+        });
+        drop(stream);
+        let blob = producer
+            .join()
+            .map_err(|_| "the decompressing thread failed".to_string())?;
+        let diff_id = hasher
+            .join()
+            .map_err(|_| "the hashing thread failed".to_string())?;
+        // The reader's error (a truncated or corrupt stream) explains a
+        // walker error, so it comes first.
+        let blob = blob?;
+        let (entries, whiteouts, warnings) = walked?;
+        Ok(LayerScan {
+            blob_digest: blob.digest,
+            diff_id,
+            compression: blob.compression,
+            compressed_bytes: blob.compressed,
+            uncompressed_bytes: blob.uncompressed,
+            entries,
+            whiteouts,
+            warnings,
+        })
+    })
+}
+
+/// SHA-1 and SHA-256 of the files of a layer whose paths are in `wanted`
+/// (the second pass for apk databases).
+pub fn hash_files(
+    reader: impl Read,
+    wanted: &std::collections::HashSet<String>,
+) -> Result<std::collections::HashMap<String, ([u8; 20], [u8; 32])>, String> {
+    let mut buffered = BufReader::with_capacity(CHUNK, reader);
+    let magic = buffered
+        .fill_buf()
+        .map_err(|e| format!("cannot read: {e}"))?;
+    let decoder: Box<dyn Read> = match Compression::sniff(magic) {
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+        Compression::Zstd => Box::new(
+            zstd::stream::read::Decoder::with_buffer(buffered)
+                .map_err(|e| format!("invalid zstd stream: {e}"))?,
+        ),
+        Compression::None => Box::new(buffered),
+    };
+    let mut archive = tar::Archive::new(decoder);
+    let mut out = std::collections::HashMap::new();
+    let mut chunk = vec![0u8; CHUNK];
+    for item in archive.entries().map_err(|e| e.to_string())? {
+        let mut entry = item.map_err(|e| describe_read_error(&e))?;
+        let Some(path) = normalise(&String::from_utf8_lossy(&entry.path_bytes())) else {
+            continue;
+        };
+        if !wanted.contains(&path) || entry.header().entry_type() != tar::EntryType::Regular {
+            continue;
+        }
+        let mut sha1 = sha1::Sha1::new();
+        let mut sha256 = Sha256::new();
+        loop {
+            let n = entry
+                .read(&mut chunk)
+                .map_err(|e| describe_read_error(&e))?;
+            if n == 0 {
+                break;
+            }
+            sha1.update(&chunk[..n]);
+            sha256.update(&chunk[..n]);
+        }
+        out.insert(path, (sha1.finalize().into(), sha256.finalize().into()));
+    }
+    Ok(out)
 }
 
 fn describe_read_error(e: &io::Error) -> String {
@@ -442,7 +557,6 @@ fn read_content(
     keep: usize,
 ) -> io::Result<Content> {
     let mut md5 = Md5::new();
-    let mut sha1 = Sha1::new();
     let mut seen = Seen::default();
     let mut elf: Option<bool> = None;
     let mut tail: Vec<u8> = Vec::new();
@@ -455,7 +569,6 @@ fn read_content(
         }
         let bytes = &chunk[..n];
         md5.update(bytes);
-        sha1.update(bytes);
         let is_elf = *elf.get_or_insert_with(|| content::is_elf(bytes));
         if hold_whole(is_elf) {
             whole.extend_from_slice(bytes);
@@ -477,7 +590,8 @@ fn read_content(
     };
     Ok(Content {
         md5: md5.finalize().into(),
-        sha1: sha1.finalize().into(),
+        sha1: None,
+        sha256: None,
         facts,
         data: keep_db.then(|| whole.clone()),
     })

@@ -175,6 +175,7 @@ pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, Loc
     warnings.append(&mut tree.warnings);
     let mut packages = pkgdb::read(&tree);
     warnings.append(&mut packages.warnings);
+    hash_apk_files(&mut tree, &packages, &located.layers).map_err(error)?;
     let accounts = accounts(&tree);
     Ok(Image {
         name: located.reference.unwrap_or_else(|| display.to_string()),
@@ -188,6 +189,54 @@ pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, Loc
         accounts,
         warnings,
     })
+}
+
+/// The second pass: SHA-1 and SHA-256 for the files an apk database owns,
+/// read again from the layers whose version of them is visible.
+fn hash_apk_files(
+    tree: &mut Tree,
+    packages: &Packages,
+    layers: &[source::LayerBlob],
+) -> Result<(), String> {
+    let mut wanted: Vec<std::collections::HashSet<String>> = vec![Default::default(); layers.len()];
+    for path in packages.apk_owned() {
+        if let Some(node) = tree.get(path) {
+            // A hard link's contents are its target's.
+            let source = node.hardlink_of.clone().unwrap_or_else(|| path.to_string());
+            if let Some(set) = wanted.get_mut(node.layer) {
+                set.insert(source);
+            }
+        }
+    }
+    let hashed: Vec<Result<std::collections::HashMap<String, ([u8; 20], [u8; 32])>, String>> =
+        wanted
+            .par_iter()
+            .enumerate()
+            .map(|(i, set)| {
+                if set.is_empty() {
+                    return Ok(Default::default());
+                }
+                let reader = layers[i]
+                    .blob
+                    .open()
+                    .map_err(|e| format!("layer {i}: cannot read: {e}"))?;
+                layer::hash_files(reader, set).map_err(|e| format!("layer {i}: {e}"))
+            })
+            .collect();
+    let mut digests = std::collections::HashMap::new();
+    for result in hashed {
+        digests.extend(result?);
+    }
+    for node in tree.nodes.values_mut() {
+        let key = node.hardlink_of.as_deref().unwrap_or(&node.entry.path);
+        if let (Some((sha1, sha256)), Some(content)) =
+            (digests.get(key), node.entry.content.as_mut())
+        {
+            content.sha1 = Some(*sha1);
+            content.sha256 = Some(*sha256);
+        }
+    }
+    Ok(())
 }
 
 /// The `created_by` of each layer: history entries that made a layer, in

@@ -103,8 +103,8 @@ impl Tree {
             let replaced_binary = old.entry.is_executable_file()
                 && entry.kind == Kind::File
                 && old.layer != index
-                && old.entry.content.as_ref().map(|c| (c.md5, c.sha1))
-                    != entry.content.as_ref().map(|c| (c.md5, c.sha1));
+                && old.entry.content.as_ref().map(|c| c.md5)
+                    != entry.content.as_ref().map(|c| c.md5);
             if replaced_binary {
                 self.overwrites.push(Overwrite {
                     path: entry.path.clone(),

@@ -23,7 +23,11 @@ fn decode_digest(text: &str) -> Recorded {
             out.copy_from_slice(&b);
             Recorded::Sha1(out)
         }
-        (Some(b'2'), Some(_)) => Recorded::Sha256,
+        (Some(b'2'), Some(b)) if b.len() == 32 => {
+            let mut out = [0u8; 32];
+            out.copy_from_slice(&b);
+            Recorded::Sha256(out)
+        }
         _ => Recorded::None,
     }
 }
@@ -106,9 +110,9 @@ mod tests {
             decode_digest("Q1pcfTfDNEbNKQc2s1tia7da05M8Q="),
             Recorded::Sha1(_)
         ));
-        assert_eq!(
+        assert!(matches!(
             decode_digest("Q2LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564="),
-            Recorded::Sha256
-        );
+            Recorded::Sha256(_)
+        ));
     }
 }

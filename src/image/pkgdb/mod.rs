@@ -17,9 +17,8 @@ use super::tree::Tree;
 pub enum Recorded {
     Md5([u8; 16]),
     Sha1([u8; 20]),
-    /// apk's SHA-256 (`Q2`): drydock does not hash contents with SHA-256,
-    /// so these files are not verified.
-    Sha256,
+    /// apk's SHA-256 (`Q2`).
+    Sha256([u8; 32]),
     /// Owned, but with no digest (a directory or symlink in a `.list`).
     None,
 }
@@ -61,6 +60,14 @@ impl Packages {
         !self.kinds.is_empty()
     }
 
+    /// Paths whose contents need SHA-1 or SHA-256 (apk-owned files).
+    pub fn apk_owned(&self) -> impl Iterator<Item = &str> {
+        self.owned
+            .iter()
+            .filter(|(_, o)| matches!(o.digest, Recorded::Sha1(_) | Recorded::Sha256(_)))
+            .map(|(p, _)| p.as_str())
+    }
+
     fn own(&mut self, tree: &Tree, path: &str, owned: Owned) {
         let path = path.trim_start_matches('/');
         let canonical = tree
@@ -90,16 +97,6 @@ pub fn read(tree: &Tree) -> Packages {
                 .next()
                 .is_some_and(|(p, _)| p.starts_with(&format!("{dir}/")))
         });
-    let unverifiable = packages
-        .owned
-        .values()
-        .filter(|o| o.digest == Recorded::Sha256)
-        .count();
-    if unverifiable > 0 {
-        packages.warnings.push(format!(
-            "{unverifiable} apk file(s) are recorded with SHA-256 digests (Q2), which drydock does not verify yet"
-        ));
-    }
     if packages.rpm {
         packages.warnings.push(
             "an rpm database is present; drydock does not verify rpm packages yet, so their files are neither checked nor counted as owned".into(),

@@ -23,12 +23,11 @@ static META: RuleMeta = RuleMeta {
 const DOCS: &str = r#"## What it checks
 Every file a package database records a digest for: dpkg's
 `info/<pkg>.md5sums` (MD5; paths resolved through usr-merge directory
-links and dpkg diversions) and apk's `Z:` lines (SHA-1; for a symlink, of
-its target). A file whose contents differ is reported with the layer that
-last wrote it: high for executables and libraries, medium for other files.
-dpkg conffiles are expected to change and are not checked; apk's SHA-256
-(`Q2`) digests are not verified yet (drydock hashes contents with MD5 and
-SHA-1 only) and are named in the warnings.
+links and dpkg diversions) and apk's `Z:` lines (`Q1` SHA-1 or `Q2`
+SHA-256; for a symlink, of its target). A file whose contents differ is
+reported with the layer that last wrote it: high for executables and
+libraries, medium for other files. dpkg conffiles are expected to change
+and are not checked.
 
 ## Why it matters
 A package binary that no longer matches its package was replaced after
@@ -62,12 +61,14 @@ fn check(image: &Image, out: &mut Vec<Finding>) {
         };
         let matches = match (&owned.digest, &node.entry.kind, &node.entry.content) {
             (Recorded::None, _, _) => continue,
-            // Reported once, as a warning, by the database reader.
-            (Recorded::Sha256, _, _) => continue,
             (Recorded::Md5(want), Kind::File, Some(c)) => c.md5 == *want,
-            (Recorded::Sha1(want), Kind::File, Some(c)) => c.sha1 == *want,
+            (Recorded::Sha1(want), Kind::File, Some(c)) => c.sha1 == Some(*want),
+            (Recorded::Sha256(want), Kind::File, Some(c)) => c.sha256 == Some(*want),
             (Recorded::Sha1(want), Kind::Symlink(target), _) => {
                 sha1::Sha1::digest(target.as_bytes()).as_slice() == want.as_slice()
+            }
+            (Recorded::Sha256(want), Kind::Symlink(target), _) => {
+                sha2::Sha256::digest(target.as_bytes()).as_slice() == want.as_slice()
             }
             // A recorded file that is now a directory, symlink or device.
             _ => false,
@@ -86,6 +87,7 @@ fn check(image: &Image, out: &mut Vec<Finding>) {
         };
         let algorithm = match owned.digest {
             Recorded::Md5(_) => "MD5 in the dpkg database",
+            Recorded::Sha256(_) => "SHA-256 in the apk database",
             _ => "SHA-1 in the apk database",
         };
         let mut message = format!(
