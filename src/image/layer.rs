@@ -363,12 +363,15 @@ pub fn scan_layer(reader: impl Read + Send, limits: &Limits) -> Result<LayerScan
     })
 }
 
+/// SHA-1 and SHA-256 of files, by path.
+pub type ApkDigests = std::collections::HashMap<String, ([u8; 20], [u8; 32])>;
+
 /// SHA-1 and SHA-256 of the files of a layer whose paths are in `wanted`
 /// (the second pass for apk databases).
 pub fn hash_files(
     reader: impl Read,
     wanted: &std::collections::HashSet<String>,
-) -> Result<std::collections::HashMap<String, ([u8; 20], [u8; 32])>, String> {
+) -> Result<ApkDigests, String> {
     let mut buffered = BufReader::with_capacity(CHUNK, reader);
     let magic = buffered
         .fill_buf()

@@ -208,21 +208,20 @@ fn hash_apk_files(
             }
         }
     }
-    let hashed: Vec<Result<std::collections::HashMap<String, ([u8; 20], [u8; 32])>, String>> =
-        wanted
-            .par_iter()
-            .enumerate()
-            .map(|(i, set)| {
-                if set.is_empty() {
-                    return Ok(Default::default());
-                }
-                let reader = layers[i]
-                    .blob
-                    .open()
-                    .map_err(|e| format!("layer {i}: cannot read: {e}"))?;
-                layer::hash_files(reader, set).map_err(|e| format!("layer {i}: {e}"))
-            })
-            .collect();
+    let hashed: Vec<Result<layer::ApkDigests, String>> = wanted
+        .par_iter()
+        .enumerate()
+        .map(|(i, set)| {
+            if set.is_empty() {
+                return Ok(Default::default());
+            }
+            let reader = layers[i]
+                .blob
+                .open()
+                .map_err(|e| format!("layer {i}: cannot read: {e}"))?;
+            layer::hash_files(reader, set).map_err(|e| format!("layer {i}: {e}"))
+        })
+        .collect();
     let mut digests = std::collections::HashMap::new();
     for result in hashed {
         digests.extend(result?);

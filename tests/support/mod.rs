@@ -1,9 +1,15 @@
-//! Shared helpers for tests that read `../shared/peers` in place.
+//! Shared helpers for integration tests: reading `../shared/peers` in place,
+//! and building container images (`image`) from generated content
+//! (`fixtures`).
+
+pub mod fixtures;
+pub mod image;
 
 use std::path::PathBuf;
 
 /// The peers folder, or `None` with a printed notice when it is absent.
 /// With `DRYDOCK_REQUIRE_PEERS=1` (set in CI) absence is a failure.
+#[allow(dead_code)] // not every test binary that includes `support` reads the peers
 pub fn peers_dir(sub: &str) -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/peers")
