@@ -130,6 +130,18 @@ pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, Loc
         .par_iter()
         .enumerate()
         .map(|(i, blob)| {
+            if let Some(expected) = blob.expected_size {
+                let size = blob
+                    .blob
+                    .size()
+                    .map_err(|e| format!("layer {i} ({}): cannot read: {e}", blob.name))?;
+                if size != expected {
+                    return Err(format!(
+                        "layer {i} ({}): the blob is {size} bytes, but the manifest gives its size as {expected}",
+                        blob.name
+                    ));
+                }
+            }
             let reader = blob
                 .blob
                 .open()
@@ -172,6 +184,7 @@ pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, Loc
         });
         tree.apply(i, scan);
     }
+    tree.report_loops();
     warnings.append(&mut tree.warnings);
     let mut packages = pkgdb::read(&tree);
     warnings.append(&mut packages.warnings);

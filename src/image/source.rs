@@ -45,6 +45,14 @@ impl Blob {
         }
     }
 
+    /// The blob's size in bytes.
+    pub fn size(&self) -> io::Result<u64> {
+        match self {
+            Blob::File(path) => Ok(std::fs::metadata(path)?.len()),
+            Blob::Region { size, .. } => Ok(*size),
+        }
+    }
+
     fn read_small(&self) -> io::Result<Vec<u8>> {
         let mut bytes = Vec::new();
         self.open()?.take(MAX_JSON + 1).read_to_end(&mut bytes)?;
@@ -65,6 +73,8 @@ pub struct LayerBlob {
     pub expected_blob: Option<String>,
     /// The diff id the config gives.
     pub expected_diff_id: Option<String>,
+    /// The size the manifest gives.
+    pub expected_size: Option<u64>,
 }
 
 /// An image located in its input.
@@ -350,6 +360,7 @@ fn from_docker_manifest(
             name: name.clone(),
             expected_blob,
             expected_diff_id: Some(diff_id),
+            expected_size: None,
         });
     }
     Ok(Located {
@@ -430,6 +441,7 @@ fn from_index(
                 name,
                 expected_blob: Some(descriptor.digest.clone()),
                 expected_diff_id: Some(diff_id),
+                expected_size: Some(descriptor.size),
             });
         }
         return Ok(Located {

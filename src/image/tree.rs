@@ -127,6 +127,24 @@ impl Tree {
         );
     }
 
+    /// Adds a warning for every symlink whose chain loops (or is longer
+    /// than the kernel would follow): such a link reaches nothing.
+    pub fn report_loops(&mut self) {
+        let looping: Vec<String> = self
+            .nodes
+            .iter()
+            .filter(|(_, n)| matches!(n.entry.kind, Kind::Symlink(_)))
+            .filter(|(p, _)| self.canonical(p, true).is_none())
+            .map(|(p, n)| {
+                format!(
+                    "layer {}: symlink `/{p}` is part of a loop; it resolves to nothing",
+                    n.layer
+                )
+            })
+            .collect();
+        self.warnings.extend(looping);
+    }
+
     pub fn get(&self, path: &str) -> Option<&Node> {
         self.nodes.get(path)
     }
