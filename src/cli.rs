@@ -41,6 +41,10 @@ pub struct ScanArgs {
     /// (`.git`, `node_modules` and `vendor` are skipped; symlinks are not
     /// followed).
     pub paths: Vec<PathBuf>,
+    /// Also audit the images in this directory: every docker-save tarball,
+    /// OCI archive and OCI layout directory directly inside it.
+    #[arg(long, value_name = "DIR")]
+    pub images: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
 }

@@ -55,6 +55,17 @@ pub fn run(cli: Cli) -> i32 {
             let mut report = new_report(&args.report);
             report.errors = errors;
             scan::run(&loader, &specs, &mut report);
+            if let Some(dir) = &args.images {
+                match scan::image_inputs(dir) {
+                    Ok(inputs) => scan::run_images(
+                        &inputs,
+                        &loader.root,
+                        &image::Options::default(),
+                        &mut report,
+                    ),
+                    Err(error) => report.errors.push(error),
+                }
+            }
             let code = emit(&report, &args.report);
             // The process exits next: freeing every finding and source one
             // by one would only cost time.
@@ -84,7 +95,7 @@ pub fn run(cli: Cli) -> i32 {
                 platform,
                 ..image::Options::default()
             };
-            scan::run_images(&args.input, &options, &mut report);
+            scan::run_images(&args.input, Path::new("."), &options, &mut report);
             let code = emit(&report, &args.report);
             std::mem::forget(report);
             code

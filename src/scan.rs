@@ -194,11 +194,35 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], report: &mut RunReport) {
         .dedup_by(|a, b| a.to_string() == b.to_string());
 }
 
+/// The images directly inside a directory: files (tarballs) and
+/// directories holding an OCI layout, in name order.
+pub fn image_inputs(dir: &Path) -> Result<Vec<PathBuf>, LocatedError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        LocatedError::in_file(
+            dir.to_string_lossy(),
+            format!("cannot read the image directory: {e}"),
+        )
+    })?;
+    let mut inputs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() || p.join("index.json").is_file())
+        .collect();
+    inputs.sort();
+    Ok(inputs)
+}
+
 /// Reads and checks images, one after another (each image's layers are
-/// decoded in parallel).
-pub fn run_images(inputs: &[PathBuf], options: &crate::image::Options, report: &mut RunReport) {
+/// decoded in parallel). Inputs are named relative to `root` when inside it.
+pub fn run_images(
+    inputs: &[PathBuf],
+    root: &Path,
+    options: &crate::image::Options,
+    report: &mut RunReport,
+) {
     for input in inputs {
-        let display = input.to_string_lossy().replace('\\', "/");
+        let shown = input.strip_prefix(root).unwrap_or(input);
+        let display = shown.to_string_lossy().replace('\\', "/");
         match crate::image::read(input, &display, options) {
             Ok(image) => {
                 report.images += 1;
@@ -213,9 +237,11 @@ pub fn run_images(inputs: &[PathBuf], options: &crate::image::Options, report: &
             Err(error) => report.errors.push(error),
         }
     }
-    report
-        .findings
-        .par_sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.findings.par_sort_unstable_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
 }
 
 /// The process environment, for interpolation.
