@@ -93,6 +93,7 @@ pub fn run(cli: Cli) -> i32 {
             };
             let options = image::Options {
                 platform,
+                progress: progress_bar(),
                 ..image::Options::default()
             };
             scan::run_images(&args.input, Path::new("."), &options, &mut report);
@@ -106,6 +107,29 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::Explain { rule } => explain(&rule),
     }
+}
+
+/// A progress bar on standard error for image reading, when standard
+/// error is a terminal.
+fn progress_bar() -> Option<image::Progress> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::hidden();
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} reading layers {bar:30} {bytes}/{total_bytes} {bytes_per_sec}",
+    )
+    .ok()?;
+    bar.set_style(style);
+    Some(std::sync::Arc::new(move |event| match event {
+        image::ProgressEvent::Start { bytes } => {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.reset();
+            bar.set_length(bytes);
+        }
+        image::ProgressEvent::Read(n) => bar.inc(n),
+        image::ProgressEvent::Done => bar.finish_and_clear(),
+    }))
 }
 
 fn new_report(args: &ReportArgs) -> RunReport {

@@ -28,13 +28,42 @@ use oci::{ImageConfig, Platform};
 use pkgdb::Packages;
 use tree::Tree;
 
+/// Told how far reading an image has got: the total blob bytes once the
+/// layers are known, then each amount read.
+pub type Progress = std::sync::Arc<dyn Fn(ProgressEvent) + Send + Sync>;
+
+#[derive(Clone, Copy, Debug)]
+pub enum ProgressEvent {
+    Start { bytes: u64 },
+    Read(u64),
+    Done,
+}
+
 /// How to read an image.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Options {
     /// The platform to pick from a multi-platform index (default: the
     /// host's).
     pub platform: Option<Platform>,
     pub limits: Limits,
+    /// Where to report progress (the binary draws a bar on a terminal).
+    pub progress: Option<Progress>,
+}
+
+/// A reader that reports the bytes it reads.
+struct Reporting<R> {
+    inner: R,
+    progress: Option<Progress>,
+}
+
+impl<R: std::io::Read> std::io::Read for Reporting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(progress) = &self.progress {
+            progress(ProgressEvent::Read(n as u64));
+        }
+        Ok(n)
+    }
 }
 
 /// A layer, as reports name it.
@@ -125,6 +154,14 @@ impl Image {
 pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, LocatedError> {
     let error = |message: String| LocatedError::in_file(display, message);
     let located = source::locate(input, options.platform.as_ref()).map_err(error)?;
+    if let Some(progress) = &options.progress {
+        let bytes = located
+            .layers
+            .iter()
+            .filter_map(|l| l.blob.size().ok())
+            .sum();
+        progress(ProgressEvent::Start { bytes });
+    }
     let scans: Vec<Result<layer::LayerScan, String>> = located
         .layers
         .par_iter()
@@ -142,10 +179,13 @@ pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, Loc
                     ));
                 }
             }
-            let reader = blob
-                .blob
-                .open()
-                .map_err(|e| format!("layer {i} ({}): cannot read: {e}", blob.name))?;
+            let reader = Reporting {
+                inner: blob
+                    .blob
+                    .open()
+                    .map_err(|e| format!("layer {i} ({}): cannot read: {e}", blob.name))?,
+                progress: options.progress.clone(),
+            };
             let scan = scan_layer(reader, &options.limits)
                 .map_err(|e| format!("layer {i} ({}): {e}", blob.name))?;
             if let Some(expected) = &blob.expected_blob
@@ -167,6 +207,9 @@ pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, Loc
             Ok(scan)
         })
         .collect();
+    if let Some(progress) = &options.progress {
+        progress(ProgressEvent::Done);
+    }
     let created_by = layer_history(&located.config, located.layers.len());
     let base_layers = base_layer_count(&located.config, located.layers.len());
     let mut tree = Tree::default();
