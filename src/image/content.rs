@@ -54,7 +54,7 @@ pub struct Facts {
     /// The tool can run a program for the remote side (`nc -e`).
     pub exec_capable: bool,
     /// For BusyBox: its applets and whether its `nc` can `-e`.
-    pub busybox: Option<super::busybox::Busybox>,
+    pub busybox: Option<Box<super::busybox::Busybox>>,
 }
 
 /// Strings searched for, and what each one means.
@@ -196,7 +196,7 @@ pub fn facts_from(seen: Seen, elf: bool, whole: Option<&[u8]>) -> Facts {
         if tool == Tool::Busybox {
             let busybox = whole.map(super::busybox::inspect).unwrap_or_default();
             facts.exec_capable = busybox.nc_can_exec();
-            facts.busybox = Some(busybox);
+            facts.busybox = Some(Box::new(busybox));
         }
     }
     facts

@@ -93,22 +93,24 @@ pub enum Kind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Content {
     pub md5: [u8; 16],
-    pub sha1: Option<[u8; 20]>,
-    pub sha256: Option<[u8; 32]>,
+    /// SHA-1 and SHA-256, for apk-owned files only (boxed: most files have
+    /// none, and the index stays small).
+    pub apk: Option<Box<([u8; 20], [u8; 32])>>,
     pub facts: Facts,
     /// The bytes of a package-database file (dpkg, apk, passwd…).
-    pub data: Option<Vec<u8>>,
+    pub data: Option<Box<[u8]>>,
 }
 
 /// One entry of a layer.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    /// Relative to the image root, `/`-separated, no trailing `/`.
+    /// Relative to the image root, `/`-separated, no trailing `/`. (Moved
+    /// out into the tree's key when the entry joins the merged tree.)
     pub path: String,
     pub kind: Kind,
     pub mode: u32,
-    pub uid: u64,
-    pub gid: u64,
+    pub uid: u32,
+    pub gid: u32,
     pub size: u64,
     pub content: Option<Box<Content>>,
 }
@@ -312,8 +314,8 @@ fn produce(
 /// (the diff id), and the calling thread walks the tar and hashes each
 /// file's contents.
 pub fn scan_layer(reader: impl Read + Send, limits: &Limits) -> Result<LayerScan, String> {
-    let (to_walker, walker_rx) = sync_channel::<Result<Chunk, String>>(8);
-    let (to_hasher, hasher_rx) = sync_channel::<Chunk>(8);
+    let (to_walker, walker_rx) = sync_channel::<Result<Chunk, String>>(4);
+    let (to_hasher, hasher_rx) = sync_channel::<Chunk>(4);
     std::thread::scope(|scope| {
         let hasher = scope.spawn(move || {
             let mut hash = Sha256::new();
@@ -473,8 +475,8 @@ fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, String> {
         }
         let header = entry.header();
         let mode = header.mode().unwrap_or(0);
-        let uid = header.uid().unwrap_or(0);
-        let gid = header.gid().unwrap_or(0);
+        let uid = u32::try_from(header.uid().unwrap_or(0)).unwrap_or(u32::MAX);
+        let gid = u32::try_from(header.gid().unwrap_or(0)).unwrap_or(u32::MAX);
         let size = entry.size();
         let entry_type = header.entry_type();
         let name = path.rsplit('/').next().unwrap_or(&path);
@@ -593,10 +595,9 @@ fn read_content(
     };
     Ok(Content {
         md5: md5.finalize().into(),
-        sha1: None,
-        sha256: None,
+        apk: None,
         facts,
-        data: keep_db.then(|| whole.clone()),
+        data: keep_db.then(|| whole.as_slice().into()),
     })
 }
 

@@ -282,13 +282,10 @@ fn hash_apk_files(
     for result in hashed {
         digests.extend(result?);
     }
-    for node in tree.nodes.values_mut() {
-        let key = node.hardlink_of.as_deref().unwrap_or(&node.entry.path);
-        if let (Some((sha1, sha256)), Some(content)) =
-            (digests.get(key), node.entry.content.as_mut())
-        {
-            content.sha1 = Some(*sha1);
-            content.sha256 = Some(*sha256);
+    for (path, node) in tree.nodes.iter_mut() {
+        let key = node.hardlink_of.as_deref().unwrap_or(path);
+        if let (Some(hashes), Some(content)) = (digests.get(key), node.entry.content.as_mut()) {
+            content.apk = Some(Box::new(*hashes));
         }
     }
     Ok(())

@@ -14,8 +14,9 @@ pub struct Node {
     pub entry: Entry,
     /// The layer whose version is visible.
     pub layer: usize,
-    /// Every layer that wrote this path, bottom first (the last is `layer`).
-    pub writers: Vec<usize>,
+    /// Earlier layers that wrote this path, bottom first (usually none, so
+    /// usually no allocation).
+    pub earlier: Vec<u16>,
     /// For a hard link: the path it links to.
     pub hardlink_of: Option<String>,
 }
@@ -97,9 +98,12 @@ impl Tree {
             entry.size = source.entry.size;
             entry.kind = Kind::File;
         }
-        let mut writers = Vec::new();
+        let mut earlier = Vec::new();
         if let Some(old) = self.nodes.get(&entry.path) {
-            writers = old.writers.clone();
+            earlier = old.earlier.clone();
+            if old.layer != index {
+                earlier.push(old.layer as u16);
+            }
             let replaced_binary = old.entry.is_executable_file()
                 && entry.kind == Kind::File
                 && old.layer != index
@@ -113,15 +117,13 @@ impl Tree {
                 });
             }
         }
-        if writers.last() != Some(&index) {
-            writers.push(index);
-        }
+        let path = std::mem::take(&mut entry.path);
         self.nodes.insert(
-            entry.path.clone(),
+            path,
             Node {
                 entry,
                 layer: index,
-                writers,
+                earlier,
                 hardlink_of,
             },
         );
@@ -203,6 +205,13 @@ impl Tree {
             }
         }
         Some(done.join("/"))
+    }
+
+    /// Every layer that wrote a path, bottom first.
+    pub fn writers(node: &Node) -> Vec<usize> {
+        let mut all: Vec<usize> = node.earlier.iter().map(|l| usize::from(*l)).collect();
+        all.push(node.layer);
+        all
     }
 
     /// Regular files, with their paths.

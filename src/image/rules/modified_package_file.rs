@@ -62,8 +62,12 @@ fn check(image: &Image, out: &mut Vec<Finding>) {
         let matches = match (&owned.digest, &node.entry.kind, &node.entry.content) {
             (Recorded::None, _, _) => continue,
             (Recorded::Md5(want), Kind::File, Some(c)) => c.md5 == *want,
-            (Recorded::Sha1(want), Kind::File, Some(c)) => c.sha1 == Some(*want),
-            (Recorded::Sha256(want), Kind::File, Some(c)) => c.sha256 == Some(*want),
+            (Recorded::Sha1(want), Kind::File, Some(c)) => {
+                c.apk.as_ref().is_some_and(|d| d.0 == *want)
+            }
+            (Recorded::Sha256(want), Kind::File, Some(c)) => {
+                c.apk.as_ref().is_some_and(|d| d.1 == *want)
+            }
             (Recorded::Sha1(want), Kind::Symlink(target), _) => {
                 sha1::Sha1::digest(target.as_bytes()).as_slice() == want.as_slice()
             }
@@ -94,8 +98,11 @@ fn check(image: &Image, out: &mut Vec<Finding>) {
             "`/{path}` (package {}) does not match its {algorithm}",
             owned.package
         );
-        if node.writers.len() > 1 {
-            let layers: Vec<String> = node.writers.iter().map(ToString::to_string).collect();
+        if !node.earlier.is_empty() {
+            let layers: Vec<String> = crate::image::tree::Tree::writers(node)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
             message.push_str(&format!("; written by layers {}", layers.join(", ")));
         }
         out.push(

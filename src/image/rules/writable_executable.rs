@@ -54,7 +54,7 @@ fn check(image: &Image, out: &mut Vec<Finding>) {
         }
         let (severity, why) = if entry.mode & 0o002 != 0 {
             (Severity::High, "world-writable".to_string())
-        } else if uid.is_some_and(|u| u != 0 && u == entry.uid) {
+        } else if uid.is_some_and(|u| u != 0 && u == u64::from(entry.uid)) {
             (
                 Severity::High,
                 format!("owned by the runtime user `{user}`"),
