@@ -188,6 +188,43 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Separates a decoding error from the blob digest computed anyway, in the
+/// error the decompressing thread returns.
+const DIGEST_SEP: &str = "\u{0}digest=";
+
+/// A layer that could not be read: why, and the blob's digest when the
+/// whole blob could still be hashed (a corrupt blob is best reported as a
+/// digest mismatch).
+#[derive(Debug)]
+pub struct LayerError {
+    pub message: String,
+    pub blob_digest: Option<String>,
+}
+
+impl LayerError {
+    fn from_thread(text: String) -> LayerError {
+        match text.split_once(DIGEST_SEP) {
+            Some((message, digest)) => LayerError {
+                message: message.to_string(),
+                blob_digest: Some(digest.to_string()),
+            },
+            None => LayerError {
+                message: text,
+                blob_digest: None,
+            },
+        }
+    }
+}
+
+impl From<String> for LayerError {
+    fn from(message: String) -> LayerError {
+        LayerError {
+            message,
+            blob_digest: None,
+        }
+    }
+}
+
 /// Bytes of the uncompressed layer, as they are passed between threads.
 type Chunk = Arc<Vec<u8>>;
 
@@ -273,7 +310,17 @@ fn produce(
     let mut uncompressed = 0u64;
     loop {
         let mut chunk = vec![0u8; CHUNK];
-        let n = fill(&mut decoder, &mut chunk).map_err(|e| describe_read_error(&e))?;
+        let n = match fill(&mut decoder, &mut chunk) {
+            Ok(n) => n,
+            Err(e) => {
+                drop(decoder);
+                // Hash the rest of the blob: if its digest is wrong, that,
+                // not the decoder's complaint, is the error to report.
+                let _ = io::copy(&mut raw, &mut io::sink());
+                let digest = format!("sha256:{}", hex(&raw.hash.finalize()));
+                return Err(format!("{}{DIGEST_SEP}{digest}", describe_read_error(&e)));
+            }
+        };
         if n == 0 {
             break;
         }
@@ -313,7 +360,7 @@ fn produce(
 /// hashes and decompresses the blob, one hashes the uncompressed stream
 /// (the diff id), and the calling thread walks the tar and hashes each
 /// file's contents.
-pub fn scan_layer(reader: impl Read + Send, limits: &Limits) -> Result<LayerScan, String> {
+pub fn scan_layer(reader: impl Read + Send, limits: &Limits) -> Result<LayerScan, LayerError> {
     let (to_walker, walker_rx) = sync_channel::<Result<Chunk, String>>(4);
     let (to_hasher, hasher_rx) = sync_channel::<Chunk>(4);
     std::thread::scope(|scope| {
@@ -350,7 +397,7 @@ pub fn scan_layer(reader: impl Read + Send, limits: &Limits) -> Result<LayerScan
             .map_err(|_| "the hashing thread failed".to_string())?;
         // The reader's error (a truncated or corrupt stream) explains a
         // walker error, so it comes first.
-        let blob = blob?;
+        let blob = blob.map_err(LayerError::from_thread)?;
         let (entries, whiteouts, warnings) = walked?;
         Ok(LayerScan {
             blob_digest: blob.digest,
@@ -415,10 +462,11 @@ pub fn hash_files(
 }
 
 fn describe_read_error(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::UnexpectedEof => "truncated: the stream ends early".into(),
-        _ => e.to_string(),
+    let text = e.to_string();
+    if e.kind() == io::ErrorKind::UnexpectedEof || text.contains("unexpected EOF") {
+        return "truncated: the layer ends before its last entry does (an entry claims more bytes than the layer holds)".into();
     }
+    text
 }
 
 type Walked = (Vec<Entry>, Vec<Whiteout>, Vec<String>);

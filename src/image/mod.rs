@@ -186,8 +186,15 @@ pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, Loc
                     .map_err(|e| format!("layer {i} ({}): cannot read: {e}", blob.name))?,
                 progress: options.progress.clone(),
             };
-            let scan = scan_layer(reader, &options.limits)
-                .map_err(|e| format!("layer {i} ({}): {e}", blob.name))?;
+            let scan = scan_layer(reader, &options.limits).map_err(|e| {
+                match (&e.blob_digest, &blob.expected_blob) {
+                    (Some(actual), Some(expected)) if actual != expected => format!(
+                        "layer {i} ({}): blob digest is {actual}, but the manifest says {expected} (and it does not decode: {})",
+                        blob.name, e.message
+                    ),
+                    _ => format!("layer {i} ({}): {}", blob.name, e.message),
+                }
+            })?;
             if let Some(expected) = &blob.expected_blob
                 && *expected != scan.blob_digest
             {

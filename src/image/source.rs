@@ -104,9 +104,16 @@ impl TarIndex {
         let mut symlinks = HashMap::new();
         let entries = archive
             .entries_with_seek()
-            .map_err(|e| format!("not a tar archive: {e}"))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| format!("not a valid tar archive: {e}"))?;
+            .map_err(|_| "not a tar archive (nor an OCI layout directory)".to_string())?;
+        for (n, entry) in entries.enumerate() {
+            // The tar crate's messages quote raw header bytes; say where.
+            let entry = entry.map_err(|_| {
+                if n == 0 {
+                    "not a tar archive (nor an OCI layout directory)".to_string()
+                } else {
+                    format!("not a valid tar archive: entry {} cannot be read", n + 1)
+                }
+            })?;
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
             let Some(name) = super::layer::normalise(&name) else {
                 continue;

@@ -91,12 +91,20 @@ impl Tree {
                 ));
                 return;
             }
-            // A hard link is the same file: its contents are the target's,
-            // its mode and owner those of its own header.
+            // A hard link is the same file (one inode): its contents are
+            // the target's, and the mode and owner in the link's header
+            // apply to both names, as containerd applies them on unpack.
             hardlink_of = Some(target.clone());
             entry.content = source.entry.content.clone();
             entry.size = source.entry.size;
+            let target = target.clone();
             entry.kind = Kind::File;
+            let (mode, uid, gid) = (entry.mode, entry.uid, entry.gid);
+            if let Some(source) = self.nodes.get_mut(&target) {
+                source.entry.mode = mode;
+                source.entry.uid = uid;
+                source.entry.gid = gid;
+            }
         }
         let mut earlier = Vec::new();
         if let Some(old) = self.nodes.get(&entry.path) {

@@ -176,6 +176,9 @@ enum Entry {
         kind: EntryType,
         path: String,
         target: String,
+        mode: u32,
+        uid: u64,
+        gid: u64,
     },
     Pax(Vec<(String, Vec<u8>)>),
     /// A header written by hand: the name and link name are not checked.
@@ -268,17 +271,39 @@ impl Layer {
             kind: EntryType::Symlink,
             path: path.to_string(),
             target: target.to_string(),
+            mode: 0o777,
+            uid: 0,
+            gid: 0,
         });
         self
     }
 
     /// A hard link: `target` is an archive path (of this or a lower layer),
     /// as tar stores it, e.g. `bin/busybox`.
+    /// A hard link to an earlier file of this layer. Like `docker save`,
+    /// the link's header carries the file's mode and owner.
     pub fn hardlink(mut self, path: &str, target: &str) -> Self {
+        let (mode, uid, gid) = self
+            .entries
+            .iter()
+            .find_map(|e| match e {
+                Entry::File {
+                    path: p,
+                    mode,
+                    uid,
+                    gid,
+                    ..
+                } if p == target => Some((*mode, *uid, *gid)),
+                _ => None,
+            })
+            .unwrap_or((0o644, 0, 0));
         self.entries.push(Entry::Link {
             kind: EntryType::Link,
             path: path.to_string(),
             target: target.to_string(),
+            mode,
+            uid,
+            gid,
         });
         self
     }
@@ -447,8 +472,15 @@ fn append_entry(b: &mut tar::Builder<Vec<u8>>, e: &Entry) -> std::io::Result<()>
             let mut h = header(EntryType::Regular, *mode, *uid, *gid, data.len() as u64);
             b.append_data(&mut h, path, data.as_slice())
         }
-        Entry::Link { kind, path, target } => {
-            let mut h = header(*kind, 0o777, 0, 0, 0);
+        Entry::Link {
+            kind,
+            path,
+            target,
+            mode,
+            uid,
+            gid,
+        } => {
+            let mut h = header(*kind, *mode, *uid, *gid, 0);
             b.append_link(&mut h, path, target)
         }
         Entry::Pax(records) => {
