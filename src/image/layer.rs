@@ -49,7 +49,7 @@ impl Default for Limits {
             max_entries: 4_000_000,
             max_db_file: 64 << 20,
             max_db_total: 512 << 20,
-            max_whole_elf: 16 << 20,
+            max_whole_elf: 4 << 20,
         }
     }
 }
@@ -641,11 +641,12 @@ fn read_content(
     } else {
         content::facts_from(seen, is_elf, None)
     };
+    let data = keep_db.then(|| whole.as_slice().into());
     Ok(Content {
         md5: md5.finalize().into(),
         apk: None,
         facts,
-        data: keep_db.then(|| whole.as_slice().into()),
+        data,
     })
 }
 
