@@ -23,9 +23,11 @@ pub enum Command {
     /// Audit one Compose project, given like `docker compose` flags.
     #[command(args_conflicts_with_subcommands = true)]
     Compose(ComposeArgs),
-    /// Audit container images: docker-save tarballs, OCI layout
-    /// directories or OCI archives.
+    /// Audit container images: from the local Docker or Podman engine by
+    /// reference, or from docker-save tarballs and OCI layouts (`--input`).
     Image(ImageArgs),
+    /// Audit every image of the local engine (or those matching patterns).
+    Images(ImagesArgs),
     /// List the rules.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -50,15 +52,44 @@ pub struct ScanArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["references", "input"])))]
 pub struct ImageArgs {
-    /// An image file or directory: `docker save` output (either layout),
-    /// an OCI image layout, or an OCI layout in a tar.
-    #[arg(long, short = 'i', value_name = "PATH", required = true)]
+    /// Image references in the local engine (`myapp:1.4`, an image id).
+    /// Nothing is pulled.
+    #[arg(value_name = "REF")]
+    pub references: Vec<String>,
+    /// An image file or directory: `docker save` output (either layout,
+    /// compressed or not), an OCI image layout, or an OCI layout in a tar;
+    /// `-` reads standard input.
+    #[arg(long, short = 'i', value_name = "PATH")]
     pub input: Vec<PathBuf>,
+    /// The engine to read references from: `unix:///path/docker.sock` or
+    /// `tcp://host:port` (default: DOCKER_HOST, then /var/run/docker.sock,
+    /// then the Podman sockets).
+    #[arg(long, value_name = "URL")]
+    pub host: Option<String>,
     /// Platform to pick from a multi-platform image (`os/arch[/variant]`);
     /// default: the host's.
     #[arg(long, value_name = "PLATFORM")]
     pub platform: Option<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImagesArgs {
+    /// Reference patterns (`nginx`, `myorg/*:*`); default: every image.
+    #[arg(value_name = "PATTERN")]
+    pub patterns: Vec<String>,
+    /// The engine (see `drydock image --help`).
+    #[arg(long, value_name = "URL")]
+    pub host: Option<String>,
+    /// Platform to pick from multi-platform exports.
+    #[arg(long, value_name = "PLATFORM")]
+    pub platform: Option<String>,
+    /// How many images are exported at once.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub concurrency: usize,
     #[command(flatten)]
     pub report: ReportArgs,
 }

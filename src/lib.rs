@@ -83,20 +83,44 @@ pub fn run(cli: Cli) -> i32 {
         },
         Command::Image(args) => {
             let mut report = new_report(&args.report);
-            let platform = match args.platform.as_deref().map(image::source::parse_platform) {
-                Some(Err(e)) => {
-                    eprintln!("error: --platform: {e}");
-                    return EXIT_ERROR;
-                }
-                Some(Ok(p)) => Some(p),
-                None => None,
-            };
-            let options = image::Options {
-                platform,
-                progress: progress_bar(),
-                ..image::Options::default()
+            let Some(options) = image_options(args.platform.as_deref()) else {
+                return EXIT_ERROR;
             };
             scan::run_images(&args.input, Path::new("."), &options, &mut report);
+            if !args.references.is_empty() {
+                match image::engine::Engine::connect(args.host.as_deref()) {
+                    Ok(engine) => {
+                        scan::run_engine(&engine, &args.references, 1, &options, &mut report)
+                    }
+                    Err(message) => report.errors.push(yaml::LocatedError::in_file(
+                        args.host.clone().unwrap_or_else(|| "engine".into()),
+                        message,
+                    )),
+                }
+            }
+            let code = emit(&report, &args.report);
+            std::mem::forget(report);
+            code
+        }
+        Command::Images(args) => {
+            let mut report = new_report(&args.report);
+            let Some(options) = image_options(args.platform.as_deref()) else {
+                return EXIT_ERROR;
+            };
+            let engine = image::engine::Engine::connect(args.host.as_deref());
+            match engine.and_then(|e| e.list(&args.patterns).map(|refs| (e, refs))) {
+                Ok((engine, refs)) => scan::run_engine(
+                    &engine,
+                    &refs,
+                    args.concurrency.max(1),
+                    &options,
+                    &mut report,
+                ),
+                Err(message) => report.errors.push(yaml::LocatedError::in_file(
+                    args.host.clone().unwrap_or_else(|| "engine".into()),
+                    message,
+                )),
+            }
             let code = emit(&report, &args.report);
             std::mem::forget(report);
             code
@@ -107,6 +131,24 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::Explain { rule } => explain(&rule),
     }
+}
+
+/// Image-reading options from the command line; `None` after printing a
+/// usage error.
+fn image_options(platform: Option<&str>) -> Option<image::Options> {
+    let platform = match platform.map(image::source::parse_platform) {
+        Some(Err(e)) => {
+            eprintln!("error: --platform: {e}");
+            return None;
+        }
+        Some(Ok(p)) => Some(p),
+        None => None,
+    };
+    Some(image::Options {
+        platform,
+        progress: progress_bar(),
+        ..image::Options::default()
+    })
 }
 
 /// A progress bar on standard error for image reading, when standard

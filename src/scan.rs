@@ -223,7 +223,58 @@ pub fn run_images(
     for input in inputs {
         let shown = input.strip_prefix(root).unwrap_or(input);
         let display = shown.to_string_lossy().replace('\\', "/");
-        match crate::image::read(input, &display, options) {
+        let read = if input.as_os_str() == "-" {
+            crate::image::layer::decompressing(std::io::BufReader::new(std::io::stdin()))
+                .map_err(|e| LocatedError::in_file("(standard input)", e))
+                .and_then(|stream| crate::image::read_stream(stream, "(standard input)", options))
+        } else {
+            crate::image::read(input, &display, options)
+        };
+        match read {
+            Ok(image) => {
+                report.images += 1;
+                report.warnings.extend(
+                    image
+                        .warnings
+                        .iter()
+                        .map(|w| format!("{}: {w}", image.name)),
+                );
+                report.findings.extend(crate::image::rules::check(&image));
+            }
+            Err(error) => report.errors.push(error),
+        }
+    }
+    report.findings.par_sort_unstable_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.subject.cmp(&b.subject))
+    });
+}
+
+/// Exports and checks images of an engine, `concurrency` at a time.
+pub fn run_engine(
+    engine: &crate::image::engine::Engine,
+    references: &[String],
+    concurrency: usize,
+    options: &crate::image::Options,
+    report: &mut RunReport,
+) {
+    let read = |reference: &String| -> Result<crate::image::Image, LocatedError> {
+        let error = |message: String| LocatedError::in_file(reference.as_str(), message);
+        engine.inspect(reference).map_err(error)?;
+        let export = engine.export(reference).map_err(error)?;
+        crate::image::read_stream(export, reference, options)
+    };
+    let results: Vec<Result<crate::image::Image, LocatedError>> =
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(concurrency)
+            .build()
+        {
+            Ok(pool) => pool.install(|| references.par_iter().map(read).collect()),
+            Err(_) => references.iter().map(read).collect(),
+        };
+    for result in results {
+        match result {
             Ok(image) => {
                 report.images += 1;
                 report.warnings.extend(

@@ -38,6 +38,9 @@ pub struct Limits {
     /// ELF files up to this size are held whole while they stream, so
     /// BusyBox's tables can be read.
     pub max_whole_elf: u64,
+    /// Take SHA-1 and SHA-256 of every file too (for a stream, which cannot
+    /// be read a second time for the apk-owned files).
+    pub all_digests: bool,
 }
 
 impl Default for Limits {
@@ -50,6 +53,7 @@ impl Default for Limits {
             max_db_file: 64 << 20,
             max_db_total: 512 << 20,
             max_whole_elf: 4 << 20,
+            all_digests: false,
         }
     }
 }
@@ -131,7 +135,7 @@ pub enum Whiteout {
 }
 
 /// The index of one layer.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct LayerScan {
     /// `sha256:` of the blob as stored.
     pub blob_digest: String,
@@ -360,7 +364,7 @@ fn produce(
 /// hashes and decompresses the blob, one hashes the uncompressed stream
 /// (the diff id), and the calling thread walks the tar and hashes each
 /// file's contents.
-pub fn scan_layer(reader: impl Read + Send, limits: &Limits) -> Result<LayerScan, LayerError> {
+pub fn scan_layer(reader: impl Read, limits: &Limits) -> Result<LayerScan, LayerError> {
     let (to_walker, walker_rx) = sync_channel::<Result<Chunk, String>>(4);
     let (to_hasher, hasher_rx) = sync_channel::<Chunk>(4);
     std::thread::scope(|scope| {
@@ -371,27 +375,29 @@ pub fn scan_layer(reader: impl Read + Send, limits: &Limits) -> Result<LayerScan
             }
             format!("sha256:{}", hex(&hash.finalize()))
         });
-        let producer = scope.spawn(move || {
-            let result = produce(reader, limits, &to_walker, &to_hasher);
-            if let Err(message) = &result {
-                let _ = to_walker.send(Err(message.clone()));
-            }
-            result
+        let walker = scope.spawn(move || {
+            let mut stream = ChannelReader {
+                rx: walker_rx,
+                current: Arc::new(Vec::new()),
+                at: 0,
+            };
+            walk(&mut stream, limits).and_then(|w| {
+                // The end-of-archive padding, and anything after it.
+                io::copy(&mut stream, &mut io::sink()).map_err(|e| describe_read_error(&e))?;
+                Ok(w)
+            })
         });
-        let mut stream = ChannelReader {
-            rx: walker_rx,
-            current: Arc::new(Vec::new()),
-            at: 0,
-        };
-        let walked = walk(&mut stream, limits).and_then(|w| {
-            // The end-of-archive padding, and anything after it.
-            io::copy(&mut stream, &mut io::sink()).map_err(|e| describe_read_error(&e))?;
-            Ok(w)
-        });
-        drop(stream);
-        let blob = producer
+        // The reading stays on this thread, so the reader need not be
+        // `Send` (an entry of an outer tar stream is not).
+        let blob = produce(reader, limits, &to_walker, &to_hasher);
+        if let Err(message) = &blob {
+            let _ = to_walker.send(Err(message.clone()));
+        }
+        drop(to_walker);
+        drop(to_hasher);
+        let walked = walker
             .join()
-            .map_err(|_| "the decompressing thread failed".to_string())?;
+            .map_err(|_| "the tar walker failed".to_string())?;
         let diff_id = hasher
             .join()
             .map_err(|_| "the hashing thread failed".to_string())?;
@@ -459,6 +465,27 @@ pub fn hash_files(
         out.insert(path, (sha1.finalize().into(), sha256.finalize().into()));
     }
     Ok(out)
+}
+
+/// A read error as one line for a report.
+pub fn describe_error(e: &io::Error) -> String {
+    describe_read_error(e)
+}
+
+/// Decompresses a stream whose compression is sniffed from its first
+/// bytes (a compressed `docker save` archive).
+pub fn decompressing<R: BufRead + Send + 'static>(
+    mut reader: R,
+) -> Result<Box<dyn Read + Send>, String> {
+    let magic = reader.fill_buf().map_err(|e| format!("cannot read: {e}"))?;
+    Ok(match Compression::sniff(magic) {
+        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(reader)),
+        Compression::Zstd => Box::new(
+            zstd::stream::read::Decoder::with_buffer(reader)
+                .map_err(|e| format!("invalid zstd stream: {e}"))?,
+        ),
+        Compression::None => Box::new(reader),
+    })
 }
 
 fn describe_read_error(e: &io::Error) -> String {
@@ -610,6 +637,9 @@ fn read_content(
     keep: usize,
 ) -> io::Result<Content> {
     let mut md5 = Md5::new();
+    let mut more = limits
+        .all_digests
+        .then(|| (sha1::Sha1::new(), Sha256::new()));
     let mut seen = Seen::default();
     let mut elf: Option<bool> = None;
     let mut tail: Vec<u8> = Vec::new();
@@ -622,6 +652,10 @@ fn read_content(
         }
         let bytes = &chunk[..n];
         md5.update(bytes);
+        if let Some((sha1, sha256)) = more.as_mut() {
+            sha1.update(bytes);
+            sha256.update(bytes);
+        }
         let is_elf = *elf.get_or_insert_with(|| content::is_elf(bytes));
         if hold_whole(is_elf) {
             whole.extend_from_slice(bytes);
@@ -644,7 +678,8 @@ fn read_content(
     let data = keep_db.then(|| whole.as_slice().into());
     Ok(Content {
         md5: md5.finalize().into(),
-        apk: None,
+        apk: more
+            .map(|(sha1, sha256)| Box::new((sha1.finalize().into(), sha256.finalize().into()))),
         facts,
         data,
     })

@@ -10,6 +10,7 @@
 
 pub mod busybox;
 pub mod content;
+pub mod engine;
 pub mod layer;
 pub mod oci;
 pub mod pkgdb;
@@ -153,6 +154,12 @@ impl Image {
 /// an OCI archive. `display` is how errors and findings name the input.
 pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, LocatedError> {
     let error = |message: String| LocatedError::in_file(display, message);
+    if !input.is_dir() && is_compressed(input) {
+        // `docker save | gzip`: one stream, read as it decompresses.
+        let file = std::fs::File::open(input).map_err(|e| error(format!("cannot open: {e}")))?;
+        let reader = layer::decompressing(std::io::BufReader::new(file)).map_err(error)?;
+        return read_stream(reader, display, options);
+    }
     let located = source::locate(input, options.platform.as_ref()).map_err(error)?;
     if let Some(progress) = &options.progress {
         let bytes = located
@@ -167,18 +174,7 @@ pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, Loc
         .par_iter()
         .enumerate()
         .map(|(i, blob)| {
-            if let Some(expected) = blob.expected_size {
-                let size = blob
-                    .blob
-                    .size()
-                    .map_err(|e| format!("layer {i} ({}): cannot read: {e}", blob.name))?;
-                if size != expected {
-                    return Err(format!(
-                        "layer {i} ({}): the blob is {size} bytes, but the manifest gives its size as {expected}",
-                        blob.name
-                    ));
-                }
-            }
+            check_size(i, blob)?;
             let reader = Reporting {
                 inner: blob
                     .blob
@@ -186,37 +182,196 @@ pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, Loc
                     .map_err(|e| format!("layer {i} ({}): cannot read: {e}", blob.name))?,
                 progress: options.progress.clone(),
             };
-            let scan = scan_layer(reader, &options.limits).map_err(|e| {
-                match (&e.blob_digest, &blob.expected_blob) {
-                    (Some(actual), Some(expected)) if actual != expected => format!(
-                        "layer {i} ({}): blob digest is {actual}, but the manifest says {expected} (and it does not decode: {})",
-                        blob.name, e.message
-                    ),
-                    _ => format!("layer {i} ({}): {}", blob.name, e.message),
-                }
-            })?;
-            if let Some(expected) = &blob.expected_blob
-                && *expected != scan.blob_digest
-            {
-                return Err(format!(
-                    "layer {i} ({}): blob digest is {}, but the manifest says {expected}",
-                    blob.name, scan.blob_digest
-                ));
-            }
-            if let Some(expected) = &blob.expected_diff_id
-                && *expected != scan.diff_id
-            {
-                return Err(format!(
-                    "layer {i} ({}): diff id is {}, but the config says {expected}",
-                    blob.name, scan.diff_id
-                ));
-            }
-            Ok(scan)
+            verify(i, blob, scan_layer(reader, &options.limits))
         })
         .collect();
     if let Some(progress) = &options.progress {
         progress(ProgressEvent::Done);
     }
+    assemble(located, scans, display, Some(display.to_string()), true)
+}
+
+fn is_compressed(input: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    let n = std::fs::File::open(input)
+        .and_then(|mut f| f.read(&mut magic))
+        .unwrap_or(0);
+    layer::Compression::sniff(&magic[..n]) != layer::Compression::None
+}
+
+/// Largest blob of a stream kept in memory (configs, manifests, tiny
+/// layers); larger ones are scanned as layers as they go by.
+const SMALL_BLOB: u64 = 1 << 20;
+
+/// Reads an image that arrives as one tar stream (`docker save` output
+/// from an engine, or a compressed archive), in one pass: blobs are scanned
+/// as layers when they go by, and matched to the manifest at the end
+/// (which comes last in Docker's and Podman's exports). A blob of another
+/// platform is scanned needlessly; nothing is written to disk.
+pub fn read_stream(
+    reader: impl std::io::Read,
+    display: &str,
+    options: &Options,
+) -> Result<Image, LocatedError> {
+    let error = |message: String| LocatedError::in_file(display, message);
+    // Without a second look at the layers, every file gets every digest.
+    let limits = Limits {
+        all_digests: true,
+        ..options.limits
+    };
+    let mut store = source::StreamStore::default();
+    let mut scanned: std::collections::HashMap<
+        String,
+        Result<layer::LayerScan, layer::LayerError>,
+    > = std::collections::HashMap::new();
+    let mut archive = tar::Archive::new(reader);
+    let entries = archive
+        .entries()
+        .map_err(|e| error(format!("not a tar archive: {e}")))?;
+    let mut small_total = 0u64;
+    for (n, entry) in entries.enumerate() {
+        let mut entry = entry.map_err(|e| {
+            error(format!(
+                "the archive stream breaks at entry {}: {}",
+                n + 1,
+                layer::describe_error(&e)
+            ))
+        })?;
+        let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let Some(name) = layer::normalise(&raw) else {
+            continue;
+        };
+        let kind = entry.header().entry_type();
+        match kind {
+            tar::EntryType::Symlink | tar::EntryType::Link => {
+                if let Ok(Some(target)) = entry.link_name() {
+                    let target = target.to_string_lossy().into_owned();
+                    let resolved = if kind == tar::EntryType::Link || target.starts_with('/') {
+                        target
+                    } else {
+                        let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
+                        format!("{dir}/{target}")
+                    };
+                    if let Some(resolved) = layer::normalise(&resolved) {
+                        store.links.insert(name, resolved);
+                    }
+                }
+            }
+            tar::EntryType::Regular | tar::EntryType::Continuous => {
+                let size = entry.size();
+                if size <= SMALL_BLOB && small_total + size <= 64 * SMALL_BLOB {
+                    let mut bytes = Vec::with_capacity(size as usize);
+                    std::io::Read::read_to_end(&mut entry, &mut bytes).map_err(|e| {
+                        error(format!("cannot read {name}: {}", layer::describe_error(&e)))
+                    })?;
+                    small_total += size;
+                    store.small.insert(name, std::sync::Arc::new(bytes));
+                } else {
+                    if let Some(progress) = &options.progress {
+                        progress(ProgressEvent::Start { bytes: size });
+                    }
+                    let reader = Reporting {
+                        inner: &mut entry,
+                        progress: options.progress.clone(),
+                    };
+                    let result = scan_layer(reader, &limits);
+                    if let Some(progress) = &options.progress {
+                        progress(ProgressEvent::Done);
+                    }
+                    store.scanned.insert(name.clone(), size);
+                    scanned.insert(name, result);
+                }
+            }
+            _ => {}
+        }
+    }
+    let located = source::locate_stream(&store, options.platform.as_ref()).map_err(error)?;
+    let scans: Vec<Result<layer::LayerScan, String>> = located
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(i, blob)| {
+            check_size(i, blob)?;
+            let result = match &blob.blob {
+                source::Blob::Scanned { name, .. } => match scanned.get(name) {
+                    Some(Ok(scan)) => Ok(scan.clone()),
+                    Some(Err(e)) => Err(layer::LayerError {
+                        message: e.message.clone(),
+                        blob_digest: e.blob_digest.clone(),
+                    }),
+                    None => Err(layer::LayerError::from(format!("{name} was not read"))),
+                },
+                other => match other.open() {
+                    Ok(reader) => scan_layer(reader, &limits),
+                    Err(e) => Err(layer::LayerError::from(format!("cannot read: {e}"))),
+                },
+            };
+            verify(i, blob, result)
+        })
+        .collect();
+    assemble(located, scans, display, None, false)
+}
+
+fn check_size(i: usize, blob: &source::LayerBlob) -> Result<(), String> {
+    if let Some(expected) = blob.expected_size {
+        let size = blob
+            .blob
+            .size()
+            .map_err(|e| format!("layer {i} ({}): cannot read: {e}", blob.name))?;
+        if size != expected {
+            return Err(format!(
+                "layer {i} ({}): the blob is {size} bytes, but the manifest gives its size as {expected}",
+                blob.name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a scanned layer's digests against what the manifest and config
+/// say. A blob that did not decode but whose digest is wrong is reported as
+/// a digest mismatch.
+fn verify(
+    i: usize,
+    blob: &source::LayerBlob,
+    scan: Result<layer::LayerScan, layer::LayerError>,
+) -> Result<layer::LayerScan, String> {
+    let scan = scan.map_err(|e| match (&e.blob_digest, &blob.expected_blob) {
+        (Some(actual), Some(expected)) if actual != expected => format!(
+            "layer {i} ({}): blob digest is {actual}, but the manifest says {expected} (and it does not decode: {})",
+            blob.name, e.message
+        ),
+        _ => format!("layer {i} ({}): {}", blob.name, e.message),
+    })?;
+    if let Some(expected) = &blob.expected_blob
+        && *expected != scan.blob_digest
+    {
+        return Err(format!(
+            "layer {i} ({}): blob digest is {}, but the manifest says {expected}",
+            blob.name, scan.blob_digest
+        ));
+    }
+    if let Some(expected) = &blob.expected_diff_id
+        && *expected != scan.diff_id
+    {
+        return Err(format!(
+            "layer {i} ({}): diff id is {}, but the config says {expected}",
+            blob.name, scan.diff_id
+        ));
+    }
+    Ok(scan)
+}
+
+/// Merges the scanned layers and reads the package databases.
+fn assemble(
+    located: source::Located,
+    scans: Vec<Result<layer::LayerScan, String>>,
+    display: &str,
+    artifact: Option<String>,
+    second_pass: bool,
+) -> Result<Image, LocatedError> {
+    let error = |message: String| LocatedError::in_file(display, message);
     let created_by = layer_history(&located.config, located.layers.len());
     let base_layers = base_layer_count(&located.config, located.layers.len());
     let mut tree = Tree::default();
@@ -238,11 +393,13 @@ pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, Loc
     warnings.append(&mut tree.warnings);
     let mut packages = pkgdb::read(&tree);
     warnings.append(&mut packages.warnings);
-    hash_apk_files(&mut tree, &packages, &located.layers).map_err(error)?;
+    if second_pass {
+        hash_apk_files(&mut tree, &packages, &located.layers).map_err(error)?;
+    }
     let accounts = accounts(&tree);
     Ok(Image {
         name: located.reference.unwrap_or_else(|| display.to_string()),
-        artifact: Some(display.to_string()),
+        artifact,
         digest: located.config_digest,
         config: located.config,
         layers,

@@ -31,6 +31,11 @@ pub enum Blob {
         offset: u64,
         size: u64,
     },
+    /// A small blob of a stream, kept in memory.
+    Memory(std::sync::Arc<Vec<u8>>),
+    /// A large blob of a stream, already scanned as a layer when it went
+    /// by (it cannot be read again).
+    Scanned { name: String, size: u64 },
 }
 
 impl Blob {
@@ -42,6 +47,10 @@ impl Blob {
                 file.seek(SeekFrom::Start(*offset))?;
                 Ok(Box::new(file.take(*size)))
             }
+            Blob::Memory(bytes) => Ok(Box::new(io::Cursor::new(ArcBytes(bytes.clone())))),
+            Blob::Scanned { name, .. } => Err(io::Error::other(format!(
+                "{name} was read from a stream and cannot be read again"
+            ))),
         }
     }
 
@@ -49,7 +58,8 @@ impl Blob {
     pub fn size(&self) -> io::Result<u64> {
         match self {
             Blob::File(path) => Ok(std::fs::metadata(path)?.len()),
-            Blob::Region { size, .. } => Ok(*size),
+            Blob::Region { size, .. } | Blob::Scanned { size, .. } => Ok(*size),
+            Blob::Memory(bytes) => Ok(bytes.len() as u64),
         }
     }
 
@@ -60,6 +70,15 @@ impl Blob {
             return Err(io::Error::other("document larger than 16 MiB"));
         }
         Ok(bytes)
+    }
+}
+
+/// Shared bytes as a `Cursor` source.
+struct ArcBytes(std::sync::Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
 }
 
@@ -163,13 +182,39 @@ impl TarIndex {
     }
 }
 
-/// Blobs by name, from a directory or a tar file.
-enum Store {
-    Dir(PathBuf),
-    Tar(TarIndex),
+/// The blobs of an archive that arrived as a stream: the small ones in
+/// memory, the large ones already scanned (by name).
+#[derive(Default)]
+pub struct StreamStore {
+    pub small: HashMap<String, std::sync::Arc<Vec<u8>>>,
+    pub scanned: HashMap<String, u64>,
+    pub links: HashMap<String, String>,
 }
 
-impl Store {
+impl StreamStore {
+    fn blob(&self, name: &str) -> Option<Blob> {
+        let mut name = name.to_string();
+        for _ in 0..8 {
+            if let Some(bytes) = self.small.get(&name) {
+                return Some(Blob::Memory(bytes.clone()));
+            }
+            if let Some(size) = self.scanned.get(&name) {
+                return Some(Blob::Scanned { name, size: *size });
+            }
+            name = self.links.get(&name)?.clone();
+        }
+        None
+    }
+}
+
+/// Blobs by name, from a directory, a tar file or a stream.
+enum Store<'a> {
+    Dir(PathBuf),
+    Tar(TarIndex),
+    Stream(&'a StreamStore),
+}
+
+impl Store<'_> {
     fn blob(&self, name: &str) -> Option<Blob> {
         match self {
             Store::Dir(dir) => {
@@ -177,6 +222,7 @@ impl Store {
                 path.is_file().then_some(Blob::File(path))
             }
             Store::Tar(index) => index.blob(name),
+            Store::Stream(stream) => stream.blob(name),
         }
     }
 
@@ -294,6 +340,15 @@ pub fn locate(input: &Path, platform: Option<&Platform>) -> Result<Located, Stri
         }
         Store::Tar(TarIndex::read(input)?)
     };
+    locate_in(&store, platform)
+}
+
+/// Finds the image among the blobs of a stream.
+pub fn locate_stream(stream: &StreamStore, platform: Option<&Platform>) -> Result<Located, String> {
+    locate_in(&Store::Stream(stream), platform)
+}
+
+fn locate_in(store: &Store, platform: Option<&Platform>) -> Result<Located, String> {
     let mut warnings = Vec::new();
     if let Some((index, _)) = store.json::<Index>("index.json")? {
         let docker_tags = store
@@ -303,13 +358,13 @@ pub fn locate(input: &Path, platform: Option<&Platform>) -> Result<Located, Stri
             .and_then(|(m, _)| m.into_iter().next())
             .and_then(|e| e.repo_tags)
             .and_then(|t| t.into_iter().next());
-        return from_index(&store, index, platform, docker_tags, &mut warnings).map(|mut l| {
+        return from_index(store, index, platform, docker_tags, &mut warnings).map(|mut l| {
             l.warnings.extend(warnings);
             l
         });
     }
     if let Some((entries, _)) = store.json::<Vec<DockerManifestEntry>>("manifest.json")? {
-        return from_docker_manifest(&store, entries);
+        return from_docker_manifest(store, entries);
     }
     Err("neither index.json (OCI layout) nor manifest.json (docker save) found: not an image archive".into())
 }

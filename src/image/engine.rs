@@ -1,0 +1,259 @@
+//! Images in a local Docker or Podman engine, through the Engine API
+//! (bollard). The export (`GET /images/{name}/get`) is streamed into the
+//! image reader as it arrives: no temporary file, one pass. Nothing is
+//! pulled, created or run.
+//!
+//! bollard is async; its runtime runs on one helper thread per export and
+//! hands the bytes over a bounded channel, so the reader keeps its
+//! backpressure and the rest of drydock stays synchronous.
+
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::mpsc::{Receiver, sync_channel};
+
+use bollard::Docker;
+use futures_util::StreamExt;
+
+/// Sockets tried, in order, when neither `--host` nor `DOCKER_HOST` says.
+fn default_sockets() -> Vec<String> {
+    let mut sockets = vec!["/var/run/docker.sock".to_string()];
+    if let Ok(dir) = std::env::var("XDG_RUNTIME_DIR") {
+        sockets.push(format!("{dir}/podman/podman.sock"));
+    }
+    sockets.push("/run/podman/podman.sock".to_string());
+    sockets
+}
+
+/// A connection to an engine.
+pub struct Engine {
+    docker: Docker,
+    /// How messages name the engine (`unix:///var/run/docker.sock`).
+    pub address: String,
+    runtime: tokio::runtime::Runtime,
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the engine client: {e}"))
+}
+
+/// Why a request failed, in a user's words.
+fn describe(error: &bollard::errors::Error, address: &str) -> String {
+    use bollard::errors::Error as E;
+    match error {
+        E::DockerResponseServerError {
+            status_code,
+            message,
+        } => format!("the engine at {address} answered {status_code}: {message}"),
+        E::SocketNotFoundError(path) => format!("no engine socket at {path}"),
+        other => {
+            let text = other.to_string();
+            if text.contains("Permission denied") || text.contains("permission denied") {
+                format!(
+                    "permission denied on {address}: drydock needs read access to the engine socket"
+                )
+            } else {
+                format!("cannot talk to the engine at {address}: {text}")
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// Connects to `host`, or to `DOCKER_HOST`, or to the first default
+    /// socket that exists, and negotiates the API version.
+    pub fn connect(host: Option<&str>) -> Result<Engine, String> {
+        let address = match host {
+            Some(h) => h.to_string(),
+            None => match std::env::var("DOCKER_HOST").ok().filter(|h| !h.is_empty()) {
+                Some(h) => h,
+                None => default_sockets()
+                    .into_iter()
+                    .find(|s| Path::new(s).exists())
+                    .map(|s| format!("unix://{s}"))
+                    .ok_or_else(|| {
+                        "no container engine found: set DOCKER_HOST or --host (tried /var/run/docker.sock and the Podman sockets)".to_string()
+                    })?,
+            },
+        };
+        let address = if address.starts_with('/') {
+            format!("unix://{address}")
+        } else {
+            address
+        };
+        if std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty() && v != "0")
+            && address.starts_with("tcp://")
+        {
+            return Err(format!(
+                "{address}: TLS connections to an engine are not supported yet; use the engine's unix socket"
+            ));
+        }
+        let docker = Docker::connect_with_host(&address).map_err(|e| describe(&e, &address))?;
+        let runtime = runtime()?;
+        let docker = runtime
+            .block_on(docker.negotiate_version())
+            .map_err(|e| describe(&e, &address))?;
+        Ok(Engine {
+            docker,
+            address,
+            runtime,
+        })
+    }
+
+    /// The reference and image id of a local image; an error naming the
+    /// engine when it is not there (drydock does not pull).
+    pub fn inspect(&self, reference: &str) -> Result<String, String> {
+        match self.runtime.block_on(self.docker.inspect_image(reference)) {
+            Ok(inspect) => Ok(inspect.id.unwrap_or_default()),
+            Err(bollard::errors::Error::DockerResponseServerError {
+                status_code: 404, ..
+            }) => Err(format!(
+                "image `{reference}` is not in the engine at {} (drydock does not pull images)",
+                self.address
+            )),
+            Err(e) => Err(describe(&e, &self.address)),
+        }
+    }
+
+    /// Local images by reference (`repo:tag`; the id when untagged),
+    /// keeping those that match one of `patterns` (`*` wildcards; all when
+    /// none is given).
+    pub fn list(&self, patterns: &[String]) -> Result<Vec<String>, String> {
+        let images = self
+            .runtime
+            .block_on(
+                self.docker
+                    .list_images(None::<bollard::query_parameters::ListImagesOptions>),
+            )
+            .map_err(|e| describe(&e, &self.address))?;
+        let mut refs: Vec<String> = Vec::new();
+        for image in images {
+            let tags: Vec<String> = image
+                .repo_tags
+                .into_iter()
+                .filter(|t| t != "<none>:<none>")
+                .collect();
+            let chosen = match tags.into_iter().next() {
+                Some(tag) => tag,
+                None => image.id,
+            };
+            if patterns.is_empty() || patterns.iter().any(|p| wildcard(p, &chosen)) {
+                refs.push(chosen);
+            }
+        }
+        refs.sort();
+        refs.dedup();
+        Ok(refs)
+    }
+
+    /// The export of one image, as a byte stream read while it arrives.
+    pub fn export(&self, reference: &str) -> Result<ExportReader, String> {
+        let (tx, rx) = sync_channel::<io::Result<bytes::Bytes>>(16);
+        let docker = self.docker.clone();
+        let reference = reference.to_string();
+        let address = self.address.clone();
+        let worker = std::thread::spawn(move || {
+            let runtime = match runtime() {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = tx.send(Err(io::Error::other(e)));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                let mut stream = docker.export_image(&reference);
+                while let Some(item) = stream.next().await {
+                    let item = item.map_err(|e| {
+                        io::Error::other(format!(
+                            "the export from {address} broke off: {}",
+                            describe(&e, &address)
+                        ))
+                    });
+                    let failed = item.is_err();
+                    if tx.send(item).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+        });
+        Ok(ExportReader {
+            rx,
+            current: bytes::Bytes::new(),
+            worker: Some(worker),
+        })
+    }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text || text.starts_with(&format!("{pattern}:"));
+    }
+    let mut rest = text;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            let Some(r) = rest.strip_prefix(part) else {
+                return false;
+            };
+            rest = r;
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            let Some(at) = rest.find(part) else {
+                return false;
+            };
+            rest = &rest[at + part.len()..];
+        }
+    }
+    true
+}
+
+/// The export as a `Read`.
+pub struct ExportReader {
+    rx: Receiver<io::Result<bytes::Bytes>>,
+    current: bytes::Bytes,
+    worker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Read for ExportReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.current.is_empty() {
+            match self.rx.recv() {
+                Ok(Ok(bytes)) => self.current = bytes,
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current[..n]);
+        self.current = self.current.slice(n..);
+        Ok(n)
+    }
+}
+
+impl Drop for ExportReader {
+    fn drop(&mut self) {
+        // Dropping the receiver stops the worker at its next send.
+        let (_, closed) = sync_channel(0);
+        self.rx = closed;
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wildcard;
+
+    #[test]
+    fn matches_reference_patterns() {
+        assert!(wildcard("nginx", "nginx:1.27"));
+        assert!(wildcard("nginx:*", "nginx:1.27"));
+        assert!(wildcard("*/app:*", "ghcr.io/example/app:2"));
+        assert!(!wildcard("redis", "nginx:1.27"));
+    }
+}
