@@ -139,7 +139,7 @@ impl Engine {
                 Some(tag) => tag,
                 None => image.id,
             };
-            if patterns.is_empty() || patterns.iter().any(|p| wildcard(p, &chosen)) {
+            if patterns.is_empty() || patterns.iter().any(|p| matches(p, &chosen)) {
                 refs.push(chosen);
             }
         }
@@ -184,6 +184,21 @@ impl Engine {
             worker: Some(worker),
         })
     }
+}
+
+/// A reference without the registry prefixes engines add to local names
+/// (`docker.io/library/`, Podman's `localhost/`).
+fn short_reference(reference: &str) -> &str {
+    ["docker.io/library/", "docker.io/", "localhost/"]
+        .iter()
+        .find_map(|p| reference.strip_prefix(p))
+        .unwrap_or(reference)
+}
+
+/// Whether a reference matches a pattern, with or without the registry
+/// prefix engines add to local names.
+fn matches(pattern: &str, reference: &str) -> bool {
+    wildcard(pattern, reference) || wildcard(short_reference(pattern), short_reference(reference))
 }
 
 /// `*` matches any run of characters; everything else matches itself.
@@ -247,7 +262,16 @@ impl Drop for ExportReader {
 
 #[cfg(test)]
 mod tests {
-    use super::wildcard;
+    use super::{matches, wildcard};
+
+    #[test]
+    fn matches_local_names_with_and_without_their_registry_prefix() {
+        assert!(matches(
+            "drydock-test/netcat:1",
+            "localhost/drydock-test/netcat:1"
+        ));
+        assert!(matches("nginx", "docker.io/library/nginx:1.27"));
+    }
 
     #[test]
     fn matches_reference_patterns() {
