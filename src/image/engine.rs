@@ -90,6 +90,22 @@ impl Engine {
                 "{address}: TLS connections to an engine are not supported yet; use the engine's unix socket"
             ));
         }
+        if let Some(path) = address.strip_prefix("unix://") {
+            // bollard's connection errors hide their cause; a plain connect
+            // first tells a missing, refused or forbidden socket apart.
+            if let Err(e) = std::os::unix::net::UnixStream::connect(path) {
+                return Err(match e.kind() {
+                    io::ErrorKind::PermissionDenied => format!(
+                        "permission denied on {address}: drydock needs read and write access to the engine socket"
+                    ),
+                    io::ErrorKind::NotFound => format!("no engine socket at {path}"),
+                    io::ErrorKind::ConnectionRefused => {
+                        format!("no engine is listening on {address}")
+                    }
+                    _ => format!("cannot connect to {address}: {e}"),
+                });
+            }
+        }
         let docker = Docker::connect_with_host(&address).map_err(|e| describe(&e, &address))?;
         let runtime = runtime()?;
         let docker = runtime
