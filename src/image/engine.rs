@@ -166,7 +166,7 @@ impl Engine {
 
     /// The export of one image, as a byte stream read while it arrives.
     pub fn export(&self, reference: &str) -> Result<ExportReader, String> {
-        let (tx, rx) = sync_channel::<io::Result<bytes::Bytes>>(16);
+        let (tx, rx) = sync_channel::<io::Result<bytes::Bytes>>(128);
         let docker = self.docker.clone();
         let reference = reference.to_string();
         let address = self.address.clone();

@@ -166,17 +166,19 @@ pub fn is_database_path(path: &str) -> bool {
     )
 }
 
-/// Reads that hash what passes through and count it.
+/// Reads that hash what passes through (unless `hash` is off) and count it.
 struct Hashing<R> {
     inner: R,
-    hash: Sha256,
+    hash: Option<Sha256>,
     count: Arc<AtomicU64>,
 }
 
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hash.update(&buf[..n]);
+        if let Some(hash) = self.hash.as_mut() {
+            hash.update(&buf[..n]);
+        }
         self.count.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
@@ -294,7 +296,7 @@ fn produce(
 ) -> Result<Blob, String> {
     let mut raw = Hashing {
         inner: reader,
-        hash: Sha256::new(),
+        hash: Some(Sha256::new()),
         count: Arc::new(AtomicU64::new(0)),
     };
     let compressed = raw.count.clone();
@@ -303,6 +305,12 @@ fn produce(
         .fill_buf()
         .map_err(|e| format!("cannot read: {e}"))?;
     let compression = Compression::sniff(magic);
+    if compression == Compression::None {
+        // An uncompressed blob's digest is its diff id, which the hashing
+        // thread takes anyway. (The first buffer was hashed already; the
+        // digest is not used.)
+        buffered.get_mut().hash = None;
+    }
     let mut decoder: Box<dyn Read + '_> = match compression {
         Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
         Compression::Zstd => Box::new(
@@ -321,7 +329,10 @@ fn produce(
                 // Hash the rest of the blob: if its digest is wrong, that,
                 // not the decoder's complaint, is the error to report.
                 let _ = io::copy(&mut raw, &mut io::sink());
-                let digest = format!("sha256:{}", hex(&raw.hash.finalize()));
+                let Some(hash) = raw.hash.take() else {
+                    return Err(describe_read_error(&e));
+                };
+                let digest = format!("sha256:{}", hex(&hash.finalize()));
                 return Err(format!("{}{DIGEST_SEP}{digest}", describe_read_error(&e)));
             }
         };
@@ -353,7 +364,11 @@ fn produce(
     // Trailing bytes after the compressed stream still belong to the blob.
     io::copy(&mut raw, &mut io::sink()).map_err(|e| format!("cannot read: {e}"))?;
     Ok(Blob {
-        digest: format!("sha256:{}", hex(&raw.hash.finalize())),
+        digest: raw
+            .hash
+            .take()
+            .map(|h| format!("sha256:{}", hex(&h.finalize())))
+            .unwrap_or_default(),
         compressed: compressed.load(Ordering::Relaxed),
         uncompressed,
         compression,
@@ -406,7 +421,11 @@ pub fn scan_layer(reader: impl Read, limits: &Limits) -> Result<LayerScan, Layer
         let blob = blob.map_err(LayerError::from_thread)?;
         let (entries, whiteouts, warnings) = walked?;
         Ok(LayerScan {
-            blob_digest: blob.digest,
+            blob_digest: if blob.compression == Compression::None {
+                diff_id.clone()
+            } else {
+                blob.digest
+            },
             diff_id,
             compression: blob.compression,
             compressed_bytes: blob.compressed,

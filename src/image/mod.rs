@@ -200,6 +200,10 @@ fn is_compressed(input: &Path) -> bool {
     layer::Compression::sniff(&magic[..n]) != layer::Compression::None
 }
 
+/// Largest layer of a stream whose files all get SHA-1 and SHA-256 (for
+/// apk databases) in its one pass.
+const STREAM_APK_LAYER: u64 = 64 << 20;
+
 /// Largest blob of a stream kept in memory (configs, manifests, tiny
 /// layers); larger ones are scanned as layers as they go by.
 const SMALL_BLOB: u64 = 1 << 20;
@@ -274,6 +278,13 @@ pub fn read_stream(
                     let reader = Reporting {
                         inner: &mut entry,
                         progress: options.progress.clone(),
+                    };
+                    // apk's SHA-1/SHA-256 matter for small layers (apk
+                    // images are small); a big layer of a stream gets MD5
+                    // only, and apk files in it are reported unverified.
+                    let limits = Limits {
+                        all_digests: size <= STREAM_APK_LAYER,
+                        ..limits
                     };
                     let result = scan_layer(reader, &limits);
                     if let Some(progress) = &options.progress {
@@ -395,6 +406,20 @@ fn assemble(
     warnings.append(&mut packages.warnings);
     if second_pass {
         hash_apk_files(&mut tree, &packages, &located.layers).map_err(error)?;
+    }
+    let unverified = packages
+        .apk_owned()
+        .filter(|p| {
+            tree.get(p).is_some_and(|n| {
+                n.entry.kind == layer::Kind::File
+                    && n.entry.content.as_ref().is_some_and(|c| c.apk.is_none())
+            })
+        })
+        .count();
+    if unverified > 0 {
+        warnings.push(format!(
+            "{unverified} apk-owned file(s) in layers over 64 MiB read from a stream were not verified (no SHA digests in a single pass)"
+        ));
     }
     let accounts = accounts(&tree);
     Ok(Image {
