@@ -92,10 +92,9 @@ pub fn run(cli: Cli) -> i32 {
                     Ok(engine) => {
                         scan::run_engine(&engine, &args.references, 1, &options, &mut report)
                     }
-                    Err(message) => report.errors.push(yaml::LocatedError::in_file(
-                        args.host.clone().unwrap_or_else(|| "engine".into()),
-                        message,
-                    )),
+                    Err(message) => report
+                        .errors
+                        .push(yaml::LocatedError::in_file("engine", message)),
                 }
             }
             let code = emit(&report, &args.report);
@@ -116,10 +115,9 @@ pub fn run(cli: Cli) -> i32 {
                     &options,
                     &mut report,
                 ),
-                Err(message) => report.errors.push(yaml::LocatedError::in_file(
-                    args.host.clone().unwrap_or_else(|| "engine".into()),
-                    message,
-                )),
+                Err(message) => report
+                    .errors
+                    .push(yaml::LocatedError::in_file("engine", message)),
             }
             let code = emit(&report, &args.report);
             std::mem::forget(report);

@@ -83,12 +83,29 @@ impl Engine {
         } else {
             address
         };
-        if std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty() && v != "0")
-            && address.starts_with("tcp://")
+        if let Some(authority) = address
+            .strip_prefix("tcp://")
+            .or_else(|| address.strip_prefix("http://"))
         {
-            return Err(format!(
-                "{address}: TLS connections to an engine are not supported yet; use the engine's unix socket"
-            ));
+            let authority = authority.trim_end_matches('/');
+            let reachable = std::net::ToSocketAddrs::to_socket_addrs(authority)
+                .ok()
+                .and_then(|mut addrs| addrs.next())
+                .map(|addr| {
+                    std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_secs(5))
+                });
+            match reachable {
+                None => return Err(format!("{address} is not a host:port address")),
+                Some(Err(e)) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                    return Err(format!("no engine is listening on {address}"));
+                }
+                Some(Err(e)) => return Err(format!("cannot connect to {address}: {e}")),
+                Some(Ok(_)) => {}
+            }
+        }
+        let tls = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty() && v != "0");
+        if tls && address.starts_with("tcp://") {
+            return Self::connect_tls(address);
         }
         if let Some(path) = address.strip_prefix("unix://") {
             // bollard's connection errors hide their cause; a plain connect
@@ -107,6 +124,51 @@ impl Engine {
             }
         }
         let docker = Docker::connect_with_host(&address).map_err(|e| describe(&e, &address))?;
+        let runtime = runtime()?;
+        let docker = runtime
+            .block_on(docker.negotiate_version())
+            .map_err(|e| describe(&e, &address))?;
+        Ok(Engine {
+            docker,
+            address,
+            runtime,
+        })
+    }
+
+    /// `tcp://` with `DOCKER_TLS_VERIFY`: client certificate and CA from
+    /// `DOCKER_CERT_PATH` (default `~/.docker`), as the docker CLI reads them.
+    fn connect_tls(address: String) -> Result<Engine, String> {
+        let dir = std::env::var("DOCKER_CERT_PATH")
+            .ok()
+            .filter(|d| !d.is_empty())
+            .map(std::path::PathBuf::from)
+            .or_else(|| {
+                std::env::var("HOME")
+                    .ok()
+                    .map(|h| Path::new(&h).join(".docker"))
+            })
+            .ok_or("DOCKER_TLS_VERIFY is set but neither DOCKER_CERT_PATH nor HOME is")?;
+        let file = |name: &str| {
+            let path = dir.join(name);
+            if path.is_file() {
+                Ok(path)
+            } else {
+                Err(format!(
+                    "DOCKER_TLS_VERIFY is set for {address} but {} is missing",
+                    path.display()
+                ))
+            }
+        };
+        let (key, cert, ca) = (file("key.pem")?, file("cert.pem")?, file("ca.pem")?);
+        let docker = Docker::connect_with_ssl(
+            &address,
+            &key,
+            &cert,
+            &ca,
+            120,
+            bollard::API_DEFAULT_VERSION,
+        )
+        .map_err(|e| describe(&e, &address))?;
         let runtime = runtime()?;
         let docker = runtime
             .block_on(docker.negotiate_version())
