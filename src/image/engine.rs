@@ -243,12 +243,7 @@ impl Engine {
             runtime.block_on(async move {
                 let mut stream = docker.export_image(&reference);
                 while let Some(item) = stream.next().await {
-                    let item = item.map_err(|e| {
-                        io::Error::other(format!(
-                            "the export from {address} broke off: {}",
-                            describe(&e, &address)
-                        ))
-                    });
+                    let item = item.map_err(|e| io::Error::other(describe(&e, &address)));
                     let failed = item.is_err();
                     if tx.send(item).is_err() || failed {
                         break;

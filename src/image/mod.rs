@@ -236,11 +236,15 @@ pub fn read_stream(
     let mut small_total = 0u64;
     for (n, entry) in entries.enumerate() {
         let mut entry = entry.map_err(|e| {
-            error(format!(
-                "the archive stream breaks at entry {}: {}",
-                n + 1,
-                layer::describe_error(&e)
-            ))
+            error(if n == 0 {
+                format!("cannot read the image: {}", layer::describe_error(&e))
+            } else {
+                format!(
+                    "the image stream breaks off at entry {}: {}",
+                    n + 1,
+                    layer::describe_error(&e)
+                )
+            })
         })?;
         let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let Some(name) = layer::normalise(&raw) else {
