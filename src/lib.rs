@@ -66,11 +66,7 @@ pub fn run(cli: Cli) -> i32 {
                     Err(error) => report.errors.push(error),
                 }
             }
-            let code = emit(&report, &args.report);
-            // The process exits next: freeing every finding and source one
-            // by one would only cost time.
-            std::mem::forget(report);
-            code
+            finish(report, &args.report)
         }
         Command::Compose(args) => match args.action {
             Some(ComposeAction::Config { project }) => compose_config(&project),
@@ -97,9 +93,7 @@ pub fn run(cli: Cli) -> i32 {
                         .push(yaml::LocatedError::in_file("engine", message)),
                 }
             }
-            let code = emit(&report, &args.report);
-            std::mem::forget(report);
-            code
+            finish(report, &args.report)
         }
         Command::Images(args) => {
             let mut report = new_report(&args.report);
@@ -119,9 +113,7 @@ pub fn run(cli: Cli) -> i32 {
                     .errors
                     .push(yaml::LocatedError::in_file("engine", message)),
             }
-            let code = emit(&report, &args.report);
-            std::mem::forget(report);
-            code
+            finish(report, &args.report)
         }
         Command::Rules(args) => {
             print_rules(args.format);
@@ -223,6 +215,15 @@ fn compose_config(args: &ProjectArgs) -> i32 {
             EXIT_ERROR
         }
     }
+}
+
+/// Writes the report and returns the exit code. The process exits next:
+/// freeing every finding and source one by one would only cost time, so
+/// the report is not dropped.
+fn finish(report: RunReport, args: &ReportArgs) -> i32 {
+    let code = emit(&report, args);
+    std::mem::forget(report);
+    code
 }
 
 /// Writes the report where asked and returns the exit code.

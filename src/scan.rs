@@ -230,25 +230,9 @@ pub fn run_images(
         } else {
             crate::image::read(input, &display, options)
         };
-        match read {
-            Ok(image) => {
-                report.images += 1;
-                report.warnings.extend(
-                    image
-                        .warnings
-                        .iter()
-                        .map(|w| format!("{}: {w}", image.name)),
-                );
-                report.findings.extend(crate::image::rules::check(&image));
-            }
-            Err(error) => report.errors.push(error),
-        }
+        add_image(report, read);
     }
-    report.findings.par_sort_unstable_by(|a, b| {
-        a.sort_key()
-            .cmp(&b.sort_key())
-            .then_with(|| a.subject.cmp(&b.subject))
-    });
+    sort_findings(report);
 }
 
 /// Exports and checks images of an engine, `concurrency` at a time.
@@ -274,20 +258,31 @@ pub fn run_engine(
             Err(_) => references.iter().map(read).collect(),
         };
     for result in results {
-        match result {
-            Ok(image) => {
-                report.images += 1;
-                report.warnings.extend(
-                    image
-                        .warnings
-                        .iter()
-                        .map(|w| format!("{}: {w}", image.name)),
-                );
-                report.findings.extend(crate::image::rules::check(&image));
-            }
-            Err(error) => report.errors.push(error),
-        }
+        add_image(report, result);
     }
+    sort_findings(report);
+}
+
+/// Checks an image that was read, or records why it could not be.
+fn add_image(report: &mut RunReport, read: Result<crate::image::Image, LocatedError>) {
+    match read {
+        Ok(image) => {
+            report.images += 1;
+            report.warnings.extend(
+                image
+                    .warnings
+                    .iter()
+                    .map(|w| format!("{}: {w}", image.name)),
+            );
+            report.findings.extend(crate::image::rules::check(&image));
+        }
+        Err(error) => report.errors.push(error),
+    }
+}
+
+/// Report order: by place, then rule; ties broken by subject so the
+/// order never depends on thread timing.
+fn sort_findings(report: &mut RunReport) {
     report.findings.par_sort_unstable_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())

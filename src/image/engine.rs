@@ -124,6 +124,11 @@ impl Engine {
             }
         }
         let docker = Docker::connect_with_host(&address).map_err(|e| describe(&e, &address))?;
+        Self::negotiate(docker, address)
+    }
+
+    /// Agrees on an API version with the engine.
+    fn negotiate(docker: Docker, address: String) -> Result<Engine, String> {
         let runtime = runtime()?;
         let docker = runtime
             .block_on(docker.negotiate_version())
@@ -169,15 +174,7 @@ impl Engine {
             bollard::API_DEFAULT_VERSION,
         )
         .map_err(|e| describe(&e, &address))?;
-        let runtime = runtime()?;
-        let docker = runtime
-            .block_on(docker.negotiate_version())
-            .map_err(|e| describe(&e, &address))?;
-        Ok(Engine {
-            docker,
-            address,
-            runtime,
-        })
+        Self::negotiate(docker, address)
     }
 
     /// The reference and image id of a local image; an error naming the
