@@ -28,6 +28,9 @@ pub enum Command {
     Image(ImageArgs),
     /// Audit every image of the local engine (or those matching patterns).
     Images(ImagesArgs),
+    /// Audit Kubernetes manifests (files, directories, or `-` for standard
+    /// input, e.g. `helm template … | drydock k8s -`).
+    K8s(K8sArgs),
     /// List the rules.
     Rules(RulesArgs),
     /// Print a rule's documentation.
@@ -74,6 +77,29 @@ pub struct ImageArgs {
     pub platform: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct K8sArgs {
+    /// Manifest files or directories (searched for YAML files holding
+    /// `apiVersion` and `kind`); `-` reads standard input.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Evaluate exactly a Pod Security Standards level: the gate fails
+    /// exactly when Pod Security admission would deny a pod.
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub policy: Option<Policy>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// Built-in policies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Policy {
+    /// Pod Security Standards, baseline level (latest version).
+    PssBaseline,
+    /// Pod Security Standards, restricted level (latest version).
+    PssRestricted,
 }
 
 #[derive(Debug, Args)]

@@ -153,6 +153,14 @@ pub enum Subject {
     ComposeProject { project: String },
     /// A container image.
     Image { image: String, digest: String },
+    /// A Kubernetes workload (Pod, Deployment, CronJob…).
+    K8sWorkload {
+        #[serde(rename = "object_kind")]
+        kind: String,
+        name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        namespace: Option<String>,
+    },
 }
 
 impl fmt::Display for Subject {
@@ -161,6 +169,7 @@ impl fmt::Display for Subject {
             Subject::ComposeService { service, .. } => write!(f, "service `{service}`"),
             Subject::ComposeProject { project } => write!(f, "project `{project}`"),
             Subject::Image { image, .. } => write!(f, "image `{image}`"),
+            Subject::K8sWorkload { kind, name, .. } => write!(f, "{kind} `{name}`"),
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod cli;
 pub mod compose;
 pub mod finding;
 pub mod image;
+pub mod k8s;
 pub mod report;
 pub mod rules;
 pub mod scan;
@@ -115,6 +116,25 @@ pub fn run(cli: Cli) -> i32 {
             }
             finish(report, &args.report)
         }
+        Command::K8s(args) => {
+            let mut report = new_report(&args.report);
+            let level = match args.policy {
+                Some(cli::Policy::PssBaseline) => Some(k8s::pss::Level::Baseline),
+                Some(cli::Policy::PssRestricted) => Some(k8s::pss::Level::Restricted),
+                None => None,
+            };
+            if level.is_some() {
+                // A Pod Security level has no severities: any control a pod
+                // fails denies it.
+                report.fail_on = finding::Severity::Info;
+            }
+            let root = match args.paths.as_slice() {
+                [one] if one.is_dir() => one.clone(),
+                _ => PathBuf::from("."),
+            };
+            scan::run_manifests(&args.paths, &root, level, &mut report);
+            finish(report, &args.report)
+        }
         Command::Rules(args) => {
             print_rules(args.format);
             0
@@ -173,6 +193,7 @@ fn new_report(args: &ReportArgs) -> RunReport {
         files: 0,
         fail_on: args.fail_on,
         images: 0,
+        workloads: 0,
         sources: HashMap::new(),
     }
 }

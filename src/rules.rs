@@ -11,6 +11,7 @@ use crate::finding::Severity;
 pub enum Scope {
     Compose,
     Image,
+    Kubernetes,
 }
 
 impl Scope {
@@ -18,6 +19,7 @@ impl Scope {
         match self {
             Scope::Compose => "compose",
             Scope::Image => "image",
+            Scope::Kubernetes => "kubernetes",
         }
     }
 }
@@ -52,6 +54,7 @@ pub fn all() -> Vec<&'static RuleMeta> {
         .iter()
         .map(|r| &r.meta)
         .chain(crate::image::rules::ALL.iter().map(|r| r.meta))
+        .chain(crate::k8s::rules::ALL.iter().copied())
         .collect();
     rules.sort_by_key(|r| r.id);
     rules.dedup_by_key(|r| r.id);

@@ -290,6 +290,123 @@ fn sort_findings(report: &mut RunReport) {
     });
 }
 
+/// The YAML files under `paths` that look like Kubernetes manifests
+/// (`apiVersion` and `kind` in them), and files named directly.
+pub fn manifest_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<LocatedError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" || path.is_file() {
+            files.push(path.clone());
+            continue;
+        }
+        if !path.is_dir() {
+            errors.push(LocatedError::in_file(
+                path.to_string_lossy(),
+                "no such file or directory",
+            ));
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .standard_filters(false)
+            .hidden(false)
+            .follow_links(false)
+            .filter_entry(|e| {
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+            })
+            .build();
+        for entry in walker.flatten() {
+            let name = entry.file_name().to_string_lossy();
+            let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+            if !yaml || !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            if DEFAULT_FILES.contains(&name.as_ref())
+                || OVERRIDE_FILES.contains(&name.as_ref())
+                || is_variant(&name)
+            {
+                continue;
+            }
+            let head = std::fs::File::open(entry.path()).and_then(|f| {
+                let mut head = Vec::with_capacity(8192);
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, 8192), &mut head)?;
+                Ok(head)
+            });
+            if head.is_ok_and(|h| crate::k8s::looks_like_manifest(&String::from_utf8_lossy(&h))) {
+                files.push(entry.path().to_path_buf());
+            }
+        }
+    }
+    files.sort();
+    (files, errors)
+}
+
+/// Reads manifests and checks their workloads: at a Pod Security level
+/// when one is given, otherwise every control with its own severity.
+pub fn run_manifests(
+    paths: &[PathBuf],
+    root: &Path,
+    level: Option<crate::k8s::pss::Level>,
+    report: &mut RunReport,
+) {
+    use crate::finding::{Finding, Subject};
+    let (files, errors) = manifest_files(paths);
+    report.errors.extend(errors);
+    let results: Vec<_> = files
+        .par_iter()
+        .map(|path| {
+            let source = if path.as_os_str() == "-" {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
+                    LocatedError::in_file("(standard input)", format!("cannot read: {e}"))
+                })?;
+                crate::yaml::source_from_text("(standard input)", &text)
+            } else {
+                let shown = path.strip_prefix(root).unwrap_or(path);
+                let display = shown.to_string_lossy().replace('\\', "/");
+                crate::yaml::read_source(path.clone(), display, crate::k8s::MAX_FILE_BYTES)?
+            };
+            let workloads = crate::k8s::load(&source)?;
+            let mut findings = Vec::new();
+            for workload in &workloads {
+                let subject = Subject::K8sWorkload {
+                    kind: workload.kind.clone(),
+                    name: workload.name.clone(),
+                    namespace: workload.namespace.clone(),
+                };
+                let evaluated = crate::k8s::pss::evaluate(
+                    workload,
+                    level.unwrap_or(crate::k8s::pss::Level::Restricted),
+                );
+                for v in evaluated {
+                    findings.push(Finding::new(
+                        v.rule,
+                        v.severity,
+                        subject.clone(),
+                        &v.node,
+                        v.route,
+                        v.message,
+                    ));
+                }
+            }
+            Ok((source, workloads.len(), findings))
+        })
+        .collect::<Vec<Result<_, LocatedError>>>();
+    for result in results {
+        match result {
+            Ok((source, workloads, findings)) => {
+                report.workloads += workloads;
+                report.files += 1;
+                report.sources.insert(source.display.clone(), source);
+                report.findings.extend(findings);
+            }
+            Err(error) => report.errors.push(error),
+        }
+    }
+    sort_findings(report);
+}
+
 /// The process environment, for interpolation.
 pub fn process_env() -> HashMap<String, String> {
     std::env::vars_os()

@@ -142,11 +142,14 @@ pub fn summary(report: &RunReport) -> String {
         _ => format!("ERROR ({} input(s) could not be read)", report.errors.len()),
     };
     let mut scanned = Vec::new();
-    if report.projects > 0 || report.images == 0 {
+    if report.projects > 0 || (report.images == 0 && report.workloads == 0) {
         scanned.push(format!(
             "{} project(s), {} file(s)",
             report.projects, report.files
         ));
+    }
+    if report.workloads > 0 {
+        scanned.push(format!("{} Kubernetes workload(s)", report.workloads));
     }
     if report.images > 0 {
         scanned.push(format!("{} image(s)", report.images));

@@ -87,6 +87,7 @@ struct WireError<'a> {
 struct Summary {
     projects: usize,
     images: usize,
+    workloads: usize,
     files: usize,
     findings: usize,
     by_severity: BySeverity,
@@ -122,6 +123,7 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     let summary = Summary {
         projects: report.projects,
         images: report.images,
+        workloads: report.workloads,
         files: report.files,
         findings: report.findings.len(),
         by_severity: BySeverity {

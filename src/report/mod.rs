@@ -27,6 +27,8 @@ pub struct RunReport {
     pub projects: usize,
     /// Images audited.
     pub images: usize,
+    /// Kubernetes workloads audited.
+    pub workloads: usize,
     /// Files read.
     pub files: usize,
     pub fail_on: Severity,

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
         id: "added-capabilities",
         title: "Dangerous Linux capabilities added",
         severity: Severity::Critical,
-        scopes: &[Scope::Compose],
+        scopes: &[Scope::Compose, Scope::Kubernetes],
         docs: DOCS,
     },
     check_service: Some(check),
@@ -28,6 +28,9 @@ the `CAP_` prefix, and ranked by what it grants:
   primitives, host-wide effects, or reading what other containers do);
 - medium: any other capability Docker does not grant by default;
 - info: capabilities Docker grants anyway (`CHOWN`, `NET_RAW`, …).
+
+In Kubernetes manifests, the same hazard is the Pod Security Standards
+control capabilities_baseline and capabilities_restricted (`add`), evaluated as the admission controller does.
 
 ## Why it matters
 Capabilities are slices of root. `SYS_ADMIN` alone allows mounts and most

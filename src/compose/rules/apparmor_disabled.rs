@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
         id: "apparmor-disabled",
         title: "AppArmor confinement is disabled",
         severity: Severity::High,
-        scopes: &[Scope::Compose],
+        scopes: &[Scope::Compose, Scope::Kubernetes],
         docs: DOCS,
     },
     check_service: Some(check),
@@ -20,6 +20,9 @@ pub static RULE: Rule = Rule {
 const DOCS: &str = r#"## What it checks
 `apparmor:unconfined` or `apparmor=unconfined` in a service's
 `security_opt`.
+
+In Kubernetes manifests, the same hazard is the Pod Security Standards
+control appArmorProfile, evaluated as the admission controller does.
 
 ## Why it matters
 On hosts with AppArmor, Docker's default profile denies writes to `/proc`

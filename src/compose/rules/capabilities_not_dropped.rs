@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
         id: "capabilities-not-dropped",
         title: "Default capabilities are not dropped",
         severity: Severity::Low,
-        scopes: &[Scope::Compose],
+        scopes: &[Scope::Compose, Scope::Kubernetes],
         docs: DOCS,
     },
     check_service: Some(check),
@@ -21,6 +21,9 @@ pub static RULE: Rule = Rule {
 const DOCS: &str = r#"## What it checks
 A service whose `cap_drop` does not contain `ALL` (any case, with or
 without the `CAP_` prefix).
+
+In Kubernetes manifests, the same hazard is the Pod Security Standards
+control capabilities_restricted (`drop: [ALL]`), evaluated as the admission controller does.
 
 ## Why it matters
 Docker grants 14 capabilities by default, among them `NET_RAW` (packet

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
         id: "host-namespace",
         title: "Container shares a host namespace",
         severity: Severity::High,
-        scopes: &[Scope::Compose],
+        scopes: &[Scope::Compose, Scope::Kubernetes],
         docs: DOCS,
     },
     check_service: Some(check),
@@ -19,6 +19,9 @@ pub static RULE: Rule = Rule {
 const DOCS: &str = r#"## What it checks
 `network_mode: host`, `pid: host` and `ipc: host` (high), and
 `uts: host`, `userns_mode: host` and `cgroup: host` (medium).
+
+In Kubernetes manifests, the same hazard is the Pod Security Standards
+control hostNamespaces, evaluated as the admission controller does.
 
 ## Why it matters
 - host network: the container sees every host interface, binds host ports

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
         id: "host-path-mount",
         title: "Sensitive host path mounted",
         severity: Severity::Critical,
-        scopes: &[Scope::Compose],
+        scopes: &[Scope::Compose, Scope::Kubernetes],
         docs: DOCS,
     },
     check_service: Some(check),
@@ -33,6 +33,9 @@ named volume whose `driver_opts` bind a host directory:
   them: medium when writable, low when read-only. Anonymous volumes
 (`- /data`) and named volumes are not host mounts. Runtime sockets are
 `runtime-socket-mount`'s.
+
+In Kubernetes manifests, the same hazard is the Pod Security Standards
+control hostPathVolumes and restrictedVolumes (`hostPath`), evaluated as the admission controller does.
 
 ## Why it matters
 Writing to `/etc` (cron, passwd, sudoers), `/root/.ssh`, `/boot`,

@@ -109,19 +109,19 @@ pub struct Rule {
     pub check_project: Option<fn(&Project, &mut Vec<Finding>)>,
 }
 
-mod added_capabilities;
+pub mod added_capabilities;
 mod apparmor_disabled;
 mod capabilities_not_dropped;
 mod host_device;
 mod host_namespace;
-mod host_path_mount;
+pub mod host_path_mount;
 mod missing_resource_limits;
 mod no_new_privileges;
 pub mod plaintext_secret;
 mod privileged;
 mod published_on_all_interfaces;
 pub mod root_user;
-mod runtime_socket_mount;
+pub mod runtime_socket_mount;
 mod seccomp_disabled;
 pub mod security_opt;
 mod selinux_disabled;

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
         id: "no-new-privileges",
         title: "Processes may gain privileges (no-new-privileges not set)",
         severity: Severity::Medium,
-        scopes: &[Scope::Compose],
+        scopes: &[Scope::Compose, Scope::Kubernetes],
         docs: DOCS,
     },
     check_service: Some(check),
@@ -25,6 +25,9 @@ set to false (Docker reads the value as Go's `ParseBool`: `false`, `0`,
 `no-new-privileges:true`, `no-new-privileges=true`, `no-new-privileges=1`.
 The finding points at `security_opt:` when the list exists without the
 entry, and at the service otherwise.
+
+In Kubernetes manifests, the same hazard is the Pod Security Standards
+control allowPrivilegeEscalation, evaluated as the admission controller does.
 
 ## Why it matters
 Without it, a process in the container can gain privileges through setuid

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
         id: "privileged",
         title: "Container runs privileged",
         severity: Severity::Critical,
-        scopes: &[Scope::Compose],
+        scopes: &[Scope::Compose, Scope::Kubernetes],
         docs: DOCS,
     },
     check_service: Some(check),
@@ -19,6 +19,9 @@ pub static RULE: Rule = Rule {
 const DOCS: &str = r#"## What it checks
 A service with `privileged: true` (also `yes`/`on`, and values that
 interpolation turns into true, such as `${PRIVILEGED:-true}`).
+
+In Kubernetes manifests, the same hazard is the Pod Security Standards
+control privileged, evaluated as the admission controller does.
 
 ## Why it matters
 A privileged container gets every capability, every host device, and no

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
         id: "root-user",
         title: "Container runs as root",
         severity: Severity::Medium,
-        scopes: &[Scope::Compose, Scope::Image],
+        scopes: &[Scope::Compose, Scope::Image, Scope::Kubernetes],
         docs: DOCS,
     },
     check_service: Some(check),
@@ -24,6 +24,9 @@ const DOCS: &str = r#"## What it checks
 
 A service without `user:` runs as its image's user, so both halves
 matter; the image check is in `image/rules/root_user.rs`.
+
+In Kubernetes manifests, the same hazard is the Pod Security Standards
+control runAsNonRoot and runAsUser, evaluated as the admission controller does.
 
 ## Why it matters
 Root in a container is root on the host's kernel: any escape, any writable

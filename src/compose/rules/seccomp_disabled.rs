@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
         id: "seccomp-disabled",
         title: "Seccomp filtering is disabled",
         severity: Severity::High,
-        scopes: &[Scope::Compose],
+        scopes: &[Scope::Compose, Scope::Kubernetes],
         docs: DOCS,
     },
     check_service: Some(check),
@@ -19,6 +19,9 @@ pub static RULE: Rule = Rule {
 
 const DOCS: &str = r#"## What it checks
 `seccomp:unconfined` or `seccomp=unconfined` in a service's `security_opt`.
+
+In Kubernetes manifests, the same hazard is the Pod Security Standards
+control seccompProfile_baseline and seccompProfile_restricted, evaluated as the admission controller does.
 
 ## Why it matters
 The default seccomp profile blocks about 44 system calls that containers

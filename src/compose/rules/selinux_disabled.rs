@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
         id: "selinux-disabled",
         title: "SELinux separation is disabled",
         severity: Severity::Medium,
-        scopes: &[Scope::Compose],
+        scopes: &[Scope::Compose, Scope::Kubernetes],
         docs: DOCS,
     },
     check_service: Some(check),
@@ -20,6 +20,9 @@ pub static RULE: Rule = Rule {
 const DOCS: &str = r#"## What it checks
 `label:disable` or `label=disable` in a service's `security_opt`, and the
 `label:type:spc_t` super-privileged type.
+
+In Kubernetes manifests, the same hazard is the Pod Security Standards
+control seLinuxOptions, evaluated as the admission controller does.
 
 ## Why it matters
 On SELinux hosts, container processes run as `container_t` and cannot

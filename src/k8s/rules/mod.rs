@@ -1,0 +1,23 @@
+//! Rules that exist only for Kubernetes manifests (their documentation;
+//! the checks are the Pod Security Standards controls in `k8s/pss.rs`).
+//! Rules shared with Compose (`privileged`, `host-namespace`…) keep their
+//! metadata in `compose/rules/`.
+
+use crate::rules::RuleMeta;
+
+pub mod host_port;
+pub mod host_probe;
+pub mod proc_mount;
+pub mod restricted_volume_type;
+pub mod unsafe_sysctl;
+pub mod windows_host_process;
+
+/// The Kubernetes-only rules.
+pub static ALL: &[&RuleMeta] = &[
+    &host_port::META,
+    &proc_mount::META,
+    &unsafe_sysctl::META,
+    &windows_host_process::META,
+    &host_probe::META,
+    &restricted_volume_type::META,
+];
