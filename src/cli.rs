@@ -18,7 +18,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Audit every Compose project under the given paths (default: `.`).
+    /// Audit every Compose project and Kubernetes manifest under the given
+    /// paths (default: `.`).
     Scan(ScanArgs),
     /// Audit one Compose project, given like `docker compose` flags.
     #[command(args_conflicts_with_subcommands = true)]

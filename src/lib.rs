@@ -56,6 +56,7 @@ pub fn run(cli: Cli) -> i32 {
             let mut report = new_report(&args.report);
             report.errors = errors;
             scan::run(&loader, &specs, &mut report);
+            scan::run_manifests(&paths, &loader.root, None, &mut report);
             if let Some(dir) = &args.images {
                 match scan::image_inputs(dir) {
                     Ok(inputs) => scan::run_images(

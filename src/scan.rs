@@ -369,6 +369,8 @@ pub fn run_manifests(
             };
             let workloads = crate::k8s::load(&source)?;
             let mut findings = Vec::new();
+            let mut notes = Vec::new();
+            let mut suppressed = 0usize;
             for workload in &workloads {
                 let subject = Subject::K8sWorkload {
                     kind: workload.kind.clone(),
@@ -389,13 +391,50 @@ pub fn run_manifests(
                         v.message,
                     ));
                 }
+                if level.is_none() {
+                    crate::k8s::rules::workload_checks::check(workload, &subject, &mut findings);
+                }
+                let (ignored, reason) = workload.ignored_rules();
+                if !ignored.is_empty() {
+                    for id in &ignored {
+                        if crate::rules::find(id).is_none() {
+                            let hint = crate::rules::suggest(id)
+                                .map(|s| format!("; did you mean `{s}`?"))
+                                .unwrap_or_default();
+                            notes.push(format!(
+                                "{}: {}: drydock.io/ignore names no rule `{id}`{hint}",
+                                source.display,
+                                workload.label()
+                            ));
+                        }
+                    }
+                    if reason.is_none() {
+                        notes.push(format!(
+                            "{}: {}: drydock.io/ignore without a drydock.io/ignore-reason",
+                            source.display,
+                            workload.label()
+                        ));
+                    }
+                    let before = findings.len();
+                    findings.retain(|f| {
+                        !(f.subject == subject && ignored.iter().any(|id| id == f.rule))
+                    });
+                    suppressed += before - findings.len();
+                }
             }
-            Ok((source, workloads.len(), findings))
+            Ok((source, workloads.len(), findings, notes, suppressed))
         })
         .collect::<Vec<Result<_, LocatedError>>>();
     for result in results {
         match result {
-            Ok((source, workloads, findings)) => {
+            Ok((source, workloads, findings, notes, suppressed)) => {
+                report.warnings.extend(notes);
+                if suppressed > 0 {
+                    report.warnings.push(format!(
+                        "{}: {suppressed} finding(s) suppressed by drydock.io/ignore annotations",
+                        source.display
+                    ));
+                }
                 report.workloads += workloads;
                 report.files += 1;
                 report.sources.insert(source.display.clone(), source);

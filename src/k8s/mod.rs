@@ -51,6 +51,31 @@ impl Workload {
             .unwrap_or_default()
     }
 
+    /// Rule ids the object's `drydock.io/ignore` annotation suppresses
+    /// (comma-separated), and the reason given in
+    /// `drydock.io/ignore-reason`.
+    pub fn ignored_rules(&self) -> (Vec<String>, Option<String>) {
+        let annotations = self
+            .object
+            .get("metadata")
+            .and_then(|m| m.get("annotations"));
+        let text = |key: &str| {
+            annotations
+                .and_then(|a| a.get(key))
+                .and_then(Node::as_str)
+                .map(str::to_string)
+        };
+        let rules = text("drydock.io/ignore")
+            .map(|list| {
+                list.split(',')
+                    .map(|r| r.trim().to_string())
+                    .filter(|r| !r.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        (rules, text("drydock.io/ignore-reason"))
+    }
+
     /// `Kind/name`, for messages.
     pub fn label(&self) -> String {
         format!("{}/{}", self.kind, self.name)

@@ -221,7 +221,7 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
                 let path = text(host_path.get("path")).unwrap_or("");
                 add(
                     "hostPathVolumes",
-                    "host-path-mount",
+                    host_path_rule(path),
                     host_path_severity(path),
                     host_path,
                     format!("{sr}.volumes[{i}].hostPath"),
@@ -662,7 +662,7 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
                 let path = text(node.get("path")).unwrap_or("");
                 add(
                     "restrictedVolumes",
-                    "host-path-mount",
+                    host_path_rule(path),
                     host_path_severity(path),
                     node,
                     route,
@@ -695,6 +695,16 @@ fn capability_list<'a>(container: &'a Node, which: &str) -> Vec<(usize, &'a Node
 
 fn volume_name(volume: &Node) -> &str {
     text(volume.get("name")).unwrap_or("?")
+}
+
+/// A host path volume is `runtime-socket-mount` when it reaches a runtime
+/// socket, `host-path-mount` otherwise.
+fn host_path_rule(path: &str) -> &'static str {
+    if crate::compose::rules::runtime_socket_mount::socket_reason(path).is_some() {
+        "runtime-socket-mount"
+    } else {
+        "host-path-mount"
+    }
 }
 
 fn host_path_severity(path: &str) -> Severity {

@@ -127,7 +127,7 @@ pub mod security_opt;
 mod selinux_disabled;
 mod shared_mount_propagation;
 mod unknown_key;
-mod unpinned_image;
+pub mod unpinned_image;
 mod writable_root_filesystem;
 
 /// Every Compose rule.

@@ -11,6 +11,7 @@ pub mod proc_mount;
 pub mod restricted_volume_type;
 pub mod unsafe_sysctl;
 pub mod windows_host_process;
+pub mod workload_checks;
 
 /// The Kubernetes-only rules.
 pub static ALL: &[&RuleMeta] = &[

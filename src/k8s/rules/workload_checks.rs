@@ -1,0 +1,117 @@
+//! Checks of Kubernetes workloads beyond the Pod Security Standards, under
+//! the rule ids Compose uses for the same hazards (their documentation is
+//! in `compose/rules/`): a writable root filesystem, missing resource
+//! limits, unpinned images and credentials written into `env`. They run
+//! without `--policy`; a Pod Security policy evaluates its controls only.
+
+use crate::compose::rules::plaintext_secret::{is_credential_name, url_password};
+use crate::compose::rules::unpinned_image::tag_and_digest;
+use crate::finding::{Finding, Severity, Subject};
+use crate::k8s::Workload;
+use crate::yaml::{Node, parse_bool};
+
+/// Runs the checks on one workload.
+pub fn check(workload: &Workload, subject: &Subject, out: &mut Vec<Finding>) {
+    let spec = workload.pod_spec();
+    for list in ["initContainers", "containers", "ephemeralContainers"] {
+        let Some(items) = spec.get(list).and_then(Node::as_seq) else {
+            continue;
+        };
+        for (i, container) in items.iter().enumerate() {
+            let route = format!("{}.{list}[{i}]", workload.spec_route);
+            let name = container.get("name").and_then(Node::as_str).unwrap_or("?");
+            let who = format!("{}: container `{name}`", workload.label());
+            let mut push = |rule: &'static str,
+                            severity: Severity,
+                            node: &Node,
+                            at: String,
+                            message: String,
+                            fix: &str| {
+                out.push(Finding::new(rule, severity, subject.clone(), node, at, message).fix(fix));
+            };
+            let read_only = container
+                .get("securityContext")
+                .and_then(|s| s.get("readOnlyRootFilesystem"));
+            if read_only.and_then(Node::as_bool) != Some(true) {
+                let node = read_only.unwrap_or(container);
+                push(
+                    "writable-root-filesystem",
+                    Severity::Low,
+                    node,
+                    format!("{route}.securityContext.readOnlyRootFilesystem"),
+                    format!("{who} has a writable root filesystem"),
+                    "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the app writes",
+                );
+            }
+            // Ephemeral containers cannot have resources.
+            if list != "ephemeralContainers" {
+                let limits = container.get("resources").and_then(|r| r.get("limits"));
+                let mut missing = Vec::new();
+                if limits.and_then(|l| l.get("memory")).is_none() {
+                    missing.push("memory");
+                }
+                if limits.and_then(|l| l.get("cpu")).is_none() {
+                    missing.push("CPU");
+                }
+                if !missing.is_empty() {
+                    push(
+                        "missing-resource-limits",
+                        Severity::Low,
+                        container,
+                        format!("{route}.resources.limits"),
+                        format!("{who} has no {} limit", missing.join(" or ")),
+                        "set resources.limits.memory and resources.limits.cpu",
+                    );
+                }
+            }
+            if let Some(image) = container.get("image") {
+                let reference = image.as_str().unwrap_or("");
+                let (tag, digest) = tag_and_digest(reference);
+                let problem = match (tag, digest) {
+                    (_, Some(_)) => None,
+                    (None, None) => Some((Severity::Medium, "has no tag (pulls `latest`)")),
+                    (Some("latest"), None) => Some((Severity::Medium, "uses the `latest` tag")),
+                    (Some(_), None) => Some((Severity::Info, "is pinned by tag, not by digest")),
+                };
+                if let Some((severity, what)) = problem {
+                    push(
+                        "unpinned-image",
+                        severity,
+                        image,
+                        format!("{route}.image"),
+                        format!("{who}: image `{reference}` {what}"),
+                        "pin a version tag and its digest: name:1.2.3@sha256:…",
+                    );
+                }
+            }
+            if let Some(env) = container.get("env").and_then(Node::as_seq) {
+                for (j, var) in env.iter().enumerate() {
+                    let key = var.get("name").and_then(Node::as_str).unwrap_or("");
+                    let Some(value_node) = var.get("value") else {
+                        // valueFrom (a Secret or ConfigMap reference) is fine.
+                        continue;
+                    };
+                    let value = value_node.as_str().unwrap_or("").trim();
+                    let why = if url_password(value).is_some() {
+                        format!("{who} has a password inside the URL in `{key}`")
+                    } else if is_credential_name(key)
+                        && !value.is_empty()
+                        && parse_bool(value).is_none()
+                    {
+                        format!("{who} sets `{key}` to a literal value in the manifest")
+                    } else {
+                        continue;
+                    };
+                    push(
+                        "plaintext-secret",
+                        Severity::High,
+                        value_node,
+                        format!("{route}.env[{j}].value"),
+                        why,
+                        "use valueFrom.secretKeyRef with a Secret",
+                    );
+                }
+            }
+        }
+    }
+}
