@@ -21,6 +21,7 @@ pub mod compose;
 pub mod finding;
 pub mod image;
 pub mod k8s;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod scan;
@@ -119,15 +120,17 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::K8s(args) => {
             let mut report = new_report(&args.report);
-            let level = match args.policy {
-                Some(cli::Policy::PssBaseline) => Some(k8s::pss::Level::Baseline),
-                Some(cli::Policy::PssRestricted) => Some(k8s::pss::Level::Restricted),
+            let policy = match args.policy.as_deref().map(policy::preset) {
+                Some(Err(message)) => {
+                    eprintln!("error: --policy: {message}");
+                    return EXIT_ERROR;
+                }
+                Some(Ok(p)) => Some(p),
                 None => None,
             };
-            if level.is_some() {
-                // A Pod Security level has no severities: any control a pod
-                // fails denies it.
-                report.fail_on = finding::Severity::Info;
+            let level = policy.as_ref().and_then(|p| p.pod_security);
+            if let Some(fail_on) = policy.as_ref().and_then(|p| p.fail_on) {
+                report.fail_on = fail_on;
             }
             let root = match args.paths.as_slice() {
                 [one] if one.is_dir() => one.clone(),
