@@ -1,0 +1,265 @@
+//! `drydock k8s` as a user runs it: every workload kind, Lists, several
+//! documents, standard input, annotations, bad input, and `scan` finding
+//! manifests by content.
+
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn drydock(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// A privileged container, indented for a pod spec at `indent` spaces.
+fn pod_spec(indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    format!(
+        "{pad}containers:\n{pad}- name: app\n{pad}  image: example/app:1.0\n{pad}  securityContext:\n{pad}    privileged: true\n"
+    )
+}
+
+fn wrap(kind: &str) -> String {
+    match kind {
+        "Pod" => format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: w\nspec:\n{}",
+            pod_spec(2)
+        ),
+        "PodTemplate" => format!(
+            "apiVersion: v1\nkind: PodTemplate\nmetadata:\n  name: w\ntemplate:\n  spec:\n{}",
+            pod_spec(4)
+        ),
+        "CronJob" => format!(
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: w\nspec:\n  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n{}",
+            pod_spec(10)
+        ),
+        other => format!(
+            "apiVersion: apps/v1\nkind: {other}\nmetadata:\n  name: w\nspec:\n  template:\n    spec:\n{}",
+            pod_spec(6)
+        ),
+    }
+}
+
+fn privileged_lines(doc: &Value) -> Vec<u64> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "privileged")
+        .map(|f| f["location"]["line"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn every_workload_kind_is_checked_at_the_right_line() {
+    let kinds = [
+        "Pod",
+        "PodTemplate",
+        "ReplicationController",
+        "ReplicaSet",
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "Job",
+        "CronJob",
+    ];
+    for kind in kinds {
+        let text = wrap(kind);
+        let line = text
+            .lines()
+            .position(|l| l.contains("privileged: true"))
+            .unwrap() as u64
+            + 1;
+        let out = drydock(&["k8s", "-", "--format", "json"], Some(&text));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{kind}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc = json(&out);
+        assert_eq!(privileged_lines(&doc), vec![line], "{kind}");
+        assert_eq!(doc["findings"][0]["subject"]["object_kind"], kind);
+    }
+}
+
+#[test]
+fn lists_and_multi_document_files_are_read_and_other_objects_ignored() {
+    let list = format!(
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {{name: c}}\n- apiVersion: v1\n  kind: Pod\n  metadata: {{name: p}}\n  spec:\n{}",
+        pod_spec(4)
+    );
+    let out = drydock(&["k8s", "-", "--format", "json"], Some(&list));
+    assert_eq!(privileged_lines(&json(&out)), vec![15]);
+    let multi = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\n---\n{}---\n{}",
+        wrap("Pod"),
+        wrap("Job")
+    );
+    let out = drydock(&["k8s", "-", "--format", "json"], Some(&multi));
+    let doc = json(&out);
+    assert_eq!(privileged_lines(&doc).len(), 2);
+    assert_eq!(doc["summary"]["workloads"], 2);
+}
+
+#[test]
+fn a_pss_policy_gates_exactly_on_denial() {
+    let allowed = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: example/app:1.0\n";
+    let out = drydock(&["k8s", "-", "--policy", "pss-baseline"], Some(allowed));
+    assert_eq!(out.status.code(), Some(0));
+    let out = drydock(&["k8s", "-", "--policy", "pss-restricted"], Some(allowed));
+    assert_eq!(out.status.code(), Some(1));
+    let out = drydock(&["k8s", "-", "--policy", "pss-nope"], Some(allowed));
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn the_ignore_annotation_suppresses_named_rules() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    drydock.io/ignore: privileged\n    drydock.io/ignore-reason: a node agent\nspec:\n  containers:\n  - name: app\n    image: example/app:1.0\n    securityContext:\n      privileged: true\n";
+    let out = drydock(&["k8s", "-", "--format", "json"], Some(text));
+    let doc = json(&out);
+    assert!(privileged_lines(&doc).is_empty());
+    assert!(doc["warnings"].to_string().contains("suppressed"));
+}
+
+#[test]
+fn credentials_sockets_and_unpinned_images_are_found_without_a_policy() {
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: example/app\n        env:\n        - name: DB_PASSWORD\n          value: hunter2\n        - name: TOKEN\n          valueFrom: {secretKeyRef: {name: s, key: t}}\n      volumes:\n      - name: sock\n        hostPath: {path: /var/run/docker.sock}\n";
+    let doc = json(&drydock(&["k8s", "-", "--format", "json"], Some(text)));
+    let rules: Vec<(String, u64)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        rules.contains(&("plaintext-secret".into(), 12)),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&("runtime-socket-mount".into(), 17)),
+        "{rules:?}"
+    );
+    assert!(rules.contains(&("unpinned-image".into(), 9)), "{rules:?}");
+    assert!(
+        !rules.iter().any(|(_, l)| *l == 14),
+        "valueFrom is not a literal: {rules:?}"
+    );
+}
+
+#[test]
+fn bad_manifests_are_located_errors_and_the_rest_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "not-yaml.yaml",
+            "apiVersion: v1\nkind: Pod\nspec: [unclosed\n",
+            3,
+        ),
+        (
+            "scalar.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\njust text\n",
+            5,
+        ),
+        (
+            "no-kind.yaml",
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {}\n---\napiVersion: v1\nmetadata: {name: b}\n",
+            6,
+        ),
+        (
+            "bad-spec.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec: [1, 2]\n",
+            6,
+        ),
+    ];
+    for (name, text, _) in &cases {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    std::fs::write(dir.path().join("good.yaml"), wrap("Pod")).unwrap();
+    let out = drydock(
+        &["k8s", dir.path().to_str().unwrap(), "--format", "json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out);
+    for (name, _, line) in &cases {
+        let error = doc["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["path"] == *name)
+            .unwrap_or_else(|| panic!("no error for {name}: {}", doc["errors"]));
+        assert_eq!(error["line"], *line, "{name}: {error}");
+        assert!(!error["message"].as_str().unwrap().contains('\n'));
+    }
+    assert_eq!(
+        privileged_lines(&doc).len(),
+        1,
+        "good.yaml is still reported"
+    );
+}
+
+#[test]
+fn scan_finds_manifests_by_content_next_to_compose_projects() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("deploy")).unwrap();
+    std::fs::write(dir.path().join("deploy/app.yaml"), wrap("Deployment")).unwrap();
+    std::fs::write(
+        dir.path().join("deploy/values.yaml"),
+        "replicas: 3\nimage: app\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: nginx:1.27\n",
+    )
+    .unwrap();
+    let out = drydock(
+        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
+        None,
+    );
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["projects"], 1);
+    assert_eq!(doc["summary"]["workloads"], 1);
+    assert_eq!(
+        doc["errors"].as_array().unwrap().len(),
+        0,
+        "{}",
+        doc["errors"]
+    );
+    let privileged = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "privileged")
+        .unwrap();
+    assert_eq!(privileged["location"]["path"], "deploy/app.yaml");
+}
