@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::finding::Severity;
 
 /// drydock audits what a container will be before it runs: its image's
-/// layers and the Compose files that run it.
+/// layers and the Compose files and Kubernetes manifests that run it.
 #[derive(Debug, Parser)]
 #[command(name = "drydock", version, about, max_term_width = 100)]
 pub struct Cli {
