@@ -85,6 +85,22 @@ struct Checked {
     warnings: Vec<String>,
 }
 
+/// A walk of a tree as drydock searches it: hidden files included (no
+/// ignore files honoured), `.git`, `node_modules` and `vendor` skipped,
+/// symlinks not followed.
+fn tree_walker(root: &Path) -> ignore::WalkBuilder {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .standard_filters(false)
+        .hidden(false)
+        .follow_links(false)
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+        });
+    builder
+}
+
 /// Compose-related file names by directory.
 type Listing = BTreeMap<PathBuf, Vec<String>>;
 
@@ -92,48 +108,39 @@ type Listing = BTreeMap<PathBuf, Vec<String>>;
 /// names of each directory that has any.
 fn walk(root: &Path) -> (Listing, Vec<LocatedError>) {
     let found: Mutex<(Listing, Vec<LocatedError>)> = Mutex::default();
-    ignore::WalkBuilder::new(root)
-        .standard_filters(false)
-        .hidden(false)
-        .follow_links(false)
-        .filter_entry(|e| {
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
-        })
-        .build_parallel()
-        .run(|| {
-            Box::new(|entry| {
-                let entry = match entry {
-                    Ok(e) => e,
-                    Err(e) => {
-                        let error = LocatedError::in_file(root.to_string_lossy(), e.to_string());
-                        lock(&found).1.push(error);
-                        return ignore::WalkState::Continue;
-                    }
-                };
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
+    tree_walker(root).build_parallel().run(|| {
+        Box::new(|entry| {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let error = LocatedError::in_file(root.to_string_lossy(), e.to_string());
+                    lock(&found).1.push(error);
                     return ignore::WalkState::Continue;
                 }
-                let name = entry.file_name().to_string_lossy();
-                let relevant = DEFAULT_FILES.contains(&name.as_ref())
-                    || OVERRIDE_FILES.contains(&name.as_ref())
-                    || name == ".env"
-                    || is_variant(&name);
-                if relevant {
-                    let dir = entry
-                        .path()
-                        .parent()
-                        .unwrap_or(Path::new("."))
-                        .to_path_buf();
-                    lock(&found)
-                        .0
-                        .entry(dir)
-                        .or_default()
-                        .push(name.into_owned());
-                }
-                ignore::WalkState::Continue
-            })
-        });
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return ignore::WalkState::Continue;
+            }
+            let name = entry.file_name().to_string_lossy();
+            let relevant = DEFAULT_FILES.contains(&name.as_ref())
+                || OVERRIDE_FILES.contains(&name.as_ref())
+                || name == ".env"
+                || is_variant(&name);
+            if relevant {
+                let dir = entry
+                    .path()
+                    .parent()
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf();
+                lock(&found)
+                    .0
+                    .entry(dir)
+                    .or_default()
+                    .push(name.into_owned());
+            }
+            ignore::WalkState::Continue
+        })
+    });
     found
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -307,15 +314,7 @@ pub fn manifest_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<LocatedError>) {
             ));
             continue;
         }
-        let walker = ignore::WalkBuilder::new(path)
-            .standard_filters(false)
-            .hidden(false)
-            .follow_links(false)
-            .filter_entry(|e| {
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
-            })
-            .build();
+        let walker = tree_walker(path).build();
         for entry in walker.flatten() {
             let name = entry.file_name().to_string_lossy();
             let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
