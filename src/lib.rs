@@ -53,11 +53,11 @@ pub fn run(cli: Cli) -> i32 {
                 _ => PathBuf::from("."),
             };
             let loader = Loader::new(root, scan::process_env());
-            let (specs, errors) = scan::discover(&paths);
+            let found = scan::discover(&paths);
             let mut report = new_report(&args.report);
-            report.errors = errors;
-            scan::run(&loader, &specs, &mut report);
-            scan::run_manifests(&paths, &loader.root, None, &mut report);
+            report.errors = found.errors;
+            scan::run(&loader, &found.projects, &mut report);
+            scan::run_manifests(&found.manifests, &loader.root, None, &mut report);
             if let Some(dir) = &args.images {
                 match scan::image_inputs(dir) {
                     Ok(inputs) => scan::run_images(
@@ -136,7 +136,9 @@ pub fn run(cli: Cli) -> i32 {
                 [one] if one.is_dir() => one.clone(),
                 _ => PathBuf::from("."),
             };
-            scan::run_manifests(&args.paths, &root, level, &mut report);
+            let (inputs, errors) = scan::manifest_inputs(&args.paths);
+            report.errors.extend(errors);
+            scan::run_manifests(&inputs, &root, level, &mut report);
             finish(report, &args.report)
         }
         Command::Rules(args) => {

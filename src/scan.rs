@@ -30,11 +30,24 @@ fn is_variant(name: &str) -> bool {
     yaml && prefixed && !DEFAULT_FILES.contains(&name) && !OVERRIDE_FILES.contains(&name)
 }
 
-/// Finds the projects under `paths`. Files given by name are projects of
-/// their own (like `docker compose -f FILE`).
-pub fn discover(paths: &[PathBuf]) -> (Vec<ProjectSpec>, Vec<LocatedError>) {
-    let mut specs = Vec::new();
-    let mut errors = Vec::new();
+/// What `scan` found to read under its paths.
+#[derive(Default)]
+pub struct Found {
+    pub projects: Vec<ProjectSpec>,
+    /// YAML files that may be Kubernetes manifests (`false`: found by a
+    /// walk, read only if they hold `apiVersion` and `kind`; `true`: named
+    /// by the user).
+    pub manifests: Vec<(PathBuf, bool)>,
+    pub errors: Vec<LocatedError>,
+}
+
+/// Finds the Compose projects and candidate manifests under `paths`, in
+/// one walk per directory. A Compose file given by name is a project of its
+/// own (like `docker compose -f FILE`).
+pub fn discover(paths: &[PathBuf]) -> Found {
+    let mut found = Found::default();
+    let specs = &mut found.projects;
+    let errors = &mut found.errors;
     for path in paths {
         if path.is_file() {
             specs.push(ProjectSpec {
@@ -50,9 +63,12 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<ProjectSpec>, Vec<LocatedError>) {
             ));
             continue;
         }
-        let (dirs, walk_errors) = walk(path);
-        errors.extend(walk_errors);
-        for (dir, mut names) in dirs {
+        let walked = walk(path);
+        errors.extend(walked.errors);
+        found
+            .manifests
+            .extend(walked.yaml.into_iter().map(|p| (p, false)));
+        for (dir, mut names) in walked.compose {
             names.sort();
             let base = DEFAULT_FILES.iter().find(|d| names.iter().any(|n| n == *d));
             if base.is_some() {
@@ -74,7 +90,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<ProjectSpec>, Vec<LocatedError>) {
             }
         }
     }
-    (specs, errors)
+    found
 }
 
 /// What a checked project leaves behind: its model is dropped as soon as
@@ -101,20 +117,26 @@ fn tree_walker(root: &Path) -> ignore::WalkBuilder {
     builder
 }
 
-/// Compose-related file names by directory.
-type Listing = BTreeMap<PathBuf, Vec<String>>;
+/// What one walk of a tree found.
+#[derive(Default)]
+struct Walked {
+    /// Compose-related file names, by directory.
+    compose: BTreeMap<PathBuf, Vec<String>>,
+    /// Other YAML files: candidate Kubernetes manifests.
+    yaml: Vec<PathBuf>,
+    errors: Vec<LocatedError>,
+}
 
-/// Walks a directory on every core and returns the Compose-related file
-/// names of each directory that has any.
-fn walk(root: &Path) -> (Listing, Vec<LocatedError>) {
-    let found: Mutex<(Listing, Vec<LocatedError>)> = Mutex::default();
+/// Walks a directory on every core, once for everything `scan` reads.
+fn walk(root: &Path) -> Walked {
+    let found: Mutex<Walked> = Mutex::default();
     tree_walker(root).build_parallel().run(|| {
         Box::new(|entry| {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
                     let error = LocatedError::in_file(root.to_string_lossy(), e.to_string());
-                    lock(&found).1.push(error);
+                    lock(&found).errors.push(error);
                     return ignore::WalkState::Continue;
                 }
             };
@@ -133,10 +155,12 @@ fn walk(root: &Path) -> (Listing, Vec<LocatedError>) {
                     .unwrap_or(Path::new("."))
                     .to_path_buf();
                 lock(&found)
-                    .0
+                    .compose
                     .entry(dir)
                     .or_default()
                     .push(name.into_owned());
+            } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+                lock(&found).yaml.push(entry.path().to_path_buf());
             }
             ignore::WalkState::Continue
         })
@@ -297,64 +321,42 @@ fn sort_findings(report: &mut RunReport) {
     });
 }
 
-/// The YAML files under `paths` that look like Kubernetes manifests
-/// (`apiVersion` and `kind` in them), and files named directly.
-pub fn manifest_files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<LocatedError>) {
-    let mut files = Vec::new();
+/// The candidate manifests under `paths` (`drydock k8s`): files named
+/// directly (and `-`) are read as manifests; directories are walked for
+/// YAML files, which are read only if they hold `apiVersion` and `kind`.
+pub fn manifest_inputs(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<LocatedError>) {
+    let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" || path.is_file() {
-            files.push(path.clone());
-            continue;
-        }
-        if !path.is_dir() {
+            inputs.push((path.clone(), true));
+        } else if path.is_dir() {
+            let walked = walk(path);
+            errors.extend(walked.errors);
+            inputs.extend(walked.yaml.into_iter().map(|p| (p, false)));
+        } else {
             errors.push(LocatedError::in_file(
                 path.to_string_lossy(),
                 "no such file or directory",
             ));
-            continue;
-        }
-        let walker = tree_walker(path).build();
-        for entry in walker.flatten() {
-            let name = entry.file_name().to_string_lossy();
-            let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
-            if !yaml || !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            if DEFAULT_FILES.contains(&name.as_ref())
-                || OVERRIDE_FILES.contains(&name.as_ref())
-                || is_variant(&name)
-            {
-                continue;
-            }
-            let head = std::fs::File::open(entry.path()).and_then(|f| {
-                let mut head = Vec::with_capacity(8192);
-                std::io::Read::read_to_end(&mut std::io::Read::take(f, 8192), &mut head)?;
-                Ok(head)
-            });
-            if head.is_ok_and(|h| crate::k8s::looks_like_manifest(&String::from_utf8_lossy(&h))) {
-                files.push(entry.path().to_path_buf());
-            }
         }
     }
-    files.sort();
-    (files, errors)
+    inputs.sort();
+    (inputs, errors)
 }
 
 /// Reads manifests and checks their workloads: at a Pod Security level
 /// when one is given, otherwise every control with its own severity.
 pub fn run_manifests(
-    paths: &[PathBuf],
+    inputs: &[(PathBuf, bool)],
     root: &Path,
     level: Option<crate::k8s::pss::Level>,
     report: &mut RunReport,
 ) {
     use crate::finding::{Finding, Subject};
-    let (files, errors) = manifest_files(paths);
-    report.errors.extend(errors);
-    let results: Vec<_> = files
+    let results: Vec<_> = inputs
         .par_iter()
-        .map(|path| {
+        .map(|(path, named)| {
             let source = if path.as_os_str() == "-" {
                 let mut text = String::new();
                 std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
@@ -366,6 +368,9 @@ pub fn run_manifests(
                 let display = shown.to_string_lossy().replace('\\', "/");
                 crate::yaml::read_source(path.clone(), display, crate::k8s::MAX_FILE_BYTES)?
             };
+            if !named && !crate::k8s::looks_like_manifest(&source.text) {
+                return Ok(None);
+            }
             let workloads = crate::k8s::load(&source)?;
             let mut findings = Vec::new();
             let mut notes = Vec::new();
@@ -421,12 +426,13 @@ pub fn run_manifests(
                     suppressed += before - findings.len();
                 }
             }
-            Ok((source, workloads.len(), findings, notes, suppressed))
+            Ok(Some((source, workloads.len(), findings, notes, suppressed)))
         })
         .collect::<Vec<Result<_, LocatedError>>>();
     for result in results {
         match result {
-            Ok((source, workloads, findings, notes, suppressed)) => {
+            Ok(None) => {}
+            Ok(Some((source, workloads, findings, notes, suppressed))) => {
                 report.warnings.extend(notes);
                 if suppressed > 0 {
                     report.warnings.push(format!(
