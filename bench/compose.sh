@@ -101,32 +101,10 @@ mapfile -t SMALL_LIST < <(cd "$SMALL" && is_compose . | LC_ALL=C sort)
 (( ${#SMALL_LIST[@]} == SMALL_FILES )) || die "file list mismatch"
 
 # ----------------------------------------------------------------------- timing
-NCPU="$(nproc)"
-PIN=()
-PIN_NOTE="not pinned ($NCPU CPUs)"
-if [[ "$PIN_CPUS" =~ ^[1-9][0-9]*$ ]] && (( NCPU > PIN_CPUS )); then
-    if command -v taskset >/dev/null; then
-        PIN=(taskset -c "0-$((PIN_CPUS - 1))")
-        PIN_NOTE="pinned to $PIN_CPUS of $NCPU CPUs (taskset)"
-    else
-        PIN_NOTE="NOT pinned: $NCPU CPUs and no taskset"
-    fi
-fi
-EFF_CPUS=$NCPU
-(( ${#PIN[@]} )) && EFF_CPUS=$PIN_CPUS
+# CPU pinning, the spawn-to-exit timer (TIMER_PY) and calc: shared.
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
-# The timer runs the command as a child with a monotonic clock around spawn..exit, so the
-# tool's own process start-up (interpreter boot for compose-lint) is included: that is what a
-# user pays. Prints "seconds exit_code".
-TIMER_PY='
-import subprocess, sys, time
-out, err, *cmd = sys.argv[1:]
-with open(out, "wb") as o, open(err, "wb") as e:
-    t0 = time.monotonic()
-    rc = subprocess.call(cmd, stdin=subprocess.DEVNULL, stdout=o, stderr=e)
-    t1 = time.monotonic()
-print(f"{t1 - t0:.6f} {rc}")
-'
 
 # bench NAME DIR CMD...: one warm-up, then RUNS timed runs (run from DIR); sets MEDIAN, MIN,
 # MAX, RC (exit code of the last run). Output of the last run kept in $WORK/NAME.{out,err}.
@@ -223,7 +201,6 @@ else
 fi
 
 # ---------------------------------------------------------------------- report
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 s4() { printf '%.4f' "$1"; }
 row() { printf '%-22s %8s  %-18s %8s %5s  %s' "$@"; }
 DD_FPS="$(calc '%.0f' "$SMALL_FILES / $DD_S")"

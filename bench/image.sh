@@ -115,30 +115,10 @@ if [[ ! -x /usr/bin/time ]] && (( EUID == 0 )); then
         || log "could not install time; peak RSS will be n/a"
 fi
 
-NCPU="$(nproc)"
-PIN=()
-PIN_NOTE="not pinned ($NCPU CPUs)"
-if [[ "$PIN_CPUS" =~ ^[1-9][0-9]*$ ]] && (( NCPU > PIN_CPUS )); then
-    if command -v taskset >/dev/null; then
-        PIN=(taskset -c "0-$((PIN_CPUS - 1))")
-        PIN_NOTE="pinned to $PIN_CPUS of $NCPU CPUs (taskset)"
-    else
-        PIN_NOTE="NOT pinned: $NCPU CPUs and no taskset"
-    fi
-fi
-EFF_CPUS=$NCPU
-(( ${#PIN[@]} )) && EFF_CPUS=$PIN_CPUS
+# CPU pinning, the spawn-to-exit timer (TIMER_PY) and calc: shared.
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
-# Monotonic clock around spawn..exit of a child; prints "seconds exit_code".
-TIMER_PY='
-import subprocess, sys, time
-out, err, *cmd = sys.argv[1:]
-with open(out, "wb") as o, open(err, "wb") as e:
-    t0 = time.monotonic()
-    rc = subprocess.call(cmd, stdin=subprocess.DEVNULL, stdout=o, stderr=e)
-    t1 = time.monotonic()
-print(f"{t1 - t0:.6f} {rc}")
-'
 # bench NAME OUT CMD...: one warm-up, then RUNS timed runs; sets MEDIAN MIN MAX RC.
 bench() {
     local name="$1" out="$2"; shift 2
@@ -158,7 +138,6 @@ rss() {
     /usr/bin/time -v -o "$WORK/rss.txt" "${PIN[@]}" "$@" >/dev/null 2>"$WORK/rss.err" || true
     awk -F': *' '/Maximum resident set size/ {print $2}' "$WORK/rss.txt"
 }
-calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 mib() { [[ -n "$1" ]] && calc '%.1f MiB' "$1 / 1024" || printf 'n/a'; }
 
 # ------------------------------------------------------------------ measure
@@ -256,7 +235,7 @@ if [[ -n "$IMAGE_ARG" ]]; then
     ORIGIN_NOTE="Image given on the command line: \`${R_NAME[0]}\` (${R_NBLOBS[0]} layers)."
 else
     ORIGIN_NOTE="Images from \`scripts/build-debian-image.sh --gzip\`: Debian bookworm minbase (debootstrap) plus
-netcat-traditional installed with dpkg$( ((BIG)) && printf ', and for the big one a %s MB layer of copies of usr/lib and usr/share' "$BIG_MB")."
+netcat-traditional installed with dpkg$( ((BIG)) && printf ', and for the big one a %s MB layer of copies of usr/lib and usr/share' "$BIG_MB" || true)."
 fi
 BIG_LINE=""
 if (( BIG )); then
