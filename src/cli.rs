@@ -162,6 +162,13 @@ pub struct ReportArgs {
     /// Fail (exit 1) when a finding has this severity or higher.
     #[arg(long, value_enum, default_value_t = Severity::High, value_name = "SEVERITY")]
     pub fail_on: Severity,
+    /// Leave out the findings recorded in this baseline file (made with
+    /// `--write-baseline`): the gate then fails on new findings only.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every finding of this run in a baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -200,6 +200,7 @@ fn new_report(args: &ReportArgs) -> RunReport {
         fail_on: args.fail_on,
         images: 0,
         workloads: 0,
+        baselined: 0,
         sources: HashMap::new(),
     }
 }
@@ -247,7 +248,28 @@ fn compose_config(args: &ProjectArgs) -> i32 {
 /// Writes the report and returns the exit code. The process exits next:
 /// freeing every finding and source one by one would only cost time, so
 /// the report is not dropped.
-fn finish(report: RunReport, args: &ReportArgs) -> i32 {
+fn finish(mut report: RunReport, args: &ReportArgs) -> i32 {
+    if let Some(path) = &args.write_baseline
+        && let Err(message) = policy::baseline::write(path, &report.findings)
+    {
+        eprintln!("error: {message}");
+        return EXIT_ERROR;
+    }
+    if let Some(path) = &args.baseline {
+        match policy::baseline::read(path) {
+            Ok(known) => {
+                let before = report.findings.len();
+                report
+                    .findings
+                    .retain(|f| !known.contains(&report::fingerprint(f)));
+                report.baselined = before - report.findings.len();
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return EXIT_ERROR;
+            }
+        }
+    }
     let code = emit(&report, args);
     std::mem::forget(report);
     code

@@ -314,3 +314,78 @@ fn readme_rule_table_matches_the_registry() {
         );
     }
 }
+
+#[test]
+fn a_baseline_keeps_accepted_findings_out_of_the_gate() {
+    let dir = project(&[("compose.yaml", SOCKET)]);
+    let path = dir.path().to_str().unwrap();
+    let baseline = dir.path().join("drydock-baseline.json");
+    let baseline = baseline.to_str().unwrap();
+
+    let first = drydock(&[
+        "scan",
+        path,
+        "--format",
+        "json",
+        "--write-baseline",
+        baseline,
+    ]);
+    assert_eq!(first.status.code(), Some(1), "the write run still gates");
+    let recorded = json_of(&first)["summary"]["findings"].as_u64().unwrap();
+    assert!(recorded > 0);
+
+    // Moved lines keep a finding baselined.
+    let moved = format!("# moved down\n\n{SOCKET}");
+    std::fs::write(dir.path().join("compose.yaml"), &moved).unwrap();
+    let again = drydock(&["scan", path, "--format", "json", "--baseline", baseline]);
+    let report = json_of(&again);
+    assert_eq!(again.status.code(), Some(0), "{report}");
+    assert_eq!(report["summary"]["findings"], 0, "{report}");
+    assert_eq!(report["summary"]["baselined"].as_u64(), Some(recorded));
+
+    // A new finding is reported, and only it.
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        format!("{moved}    privileged: true\n"),
+    )
+    .unwrap();
+    let new = drydock(&["scan", path, "--format", "json", "--baseline", baseline]);
+    let report = json_of(&new);
+    assert_eq!(new.status.code(), Some(1), "{report}");
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["privileged"], "{report}");
+
+    let human = drydock(&["scan", path, "--baseline", baseline]);
+    let stdout = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        stdout.contains(&format!("{recorded} more in the baseline")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_broken_baseline_is_an_input_error() {
+    let dir = project(&[
+        ("compose.yaml", SOCKET),
+        ("baseline.json", "{\"findings\": 3}"),
+    ]);
+    let baseline = dir.path().join("baseline.json");
+    let out = drydock(&[
+        "scan",
+        dir.path().to_str().unwrap(),
+        "--baseline",
+        baseline.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("baseline.json: not a drydock baseline"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}

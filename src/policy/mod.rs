@@ -1,8 +1,11 @@
 //! Policies: the built-in presets in `policies/` (compiled in), read with
 //! the same span-aware YAML layer as everything else, every problem of a
 //! preset reported with its line. Today a policy can choose a Pod Security
-//! level and the gate threshold; exceptions, per-rule settings and
-//! repository policy files come with the policy evaluator.
+//! level and the gate threshold. `baseline` holds the accepted findings of
+//! an earlier run. Exceptions, per-rule settings and repository policy
+//! files come with the policy evaluator.
+
+pub mod baseline;
 
 use crate::finding::Severity;
 use crate::k8s::pss::Level;

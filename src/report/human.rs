@@ -154,8 +154,13 @@ pub fn summary(report: &RunReport) -> String {
     if report.images > 0 {
         scanned.push(format!("{} image(s)", report.images));
     }
+    let baselined = if report.baselined > 0 {
+        format!(", {} more in the baseline", report.baselined)
+    } else {
+        String::new()
+    };
     format!(
-        "drydock: {} finding(s) ({}) in {}; gate fail-on {}: {}",
+        "drydock: {} finding(s) ({}){baselined} in {}; gate fail-on {}: {}",
         report.findings.len(),
         counts.join(", "),
         scanned.join(" and "),

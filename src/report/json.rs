@@ -89,6 +89,7 @@ struct Summary {
     images: usize,
     workloads: usize,
     files: usize,
+    baselined: usize,
     findings: usize,
     by_severity: BySeverity,
     fail_on: Severity,
@@ -125,6 +126,7 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         images: report.images,
         workloads: report.workloads,
         files: report.files,
+        baselined: report.baselined,
         findings: report.findings.len(),
         by_severity: BySeverity {
             critical: report.count(Severity::Critical),

@@ -15,7 +15,7 @@ use crate::yaml::{LocatedError, SourceFile};
 
 pub use human::{render as human, summary};
 pub use json::render as json;
-pub use sarif::render as sarif;
+pub use sarif::{fingerprint, render as sarif};
 
 /// Everything a report shows about one run.
 pub struct RunReport {
@@ -29,6 +29,8 @@ pub struct RunReport {
     pub images: usize,
     /// Kubernetes workloads audited.
     pub workloads: usize,
+    /// Findings left out because a baseline holds them.
+    pub baselined: usize,
     /// Files read.
     pub files: usize,
     pub fail_on: Severity,
