@@ -169,6 +169,10 @@ pub struct ReportArgs {
     /// Record every finding of this run in a baseline file.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Report the findings that `# drydock: ignore[...]` comments and
+    /// `drydock.io/ignore` annotations would suppress (for audits).
+    #[arg(long)]
+    pub no_ignores: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

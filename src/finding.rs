@@ -161,6 +161,8 @@ pub enum Subject {
         #[serde(skip_serializing_if = "Option::is_none")]
         namespace: Option<String>,
     },
+    /// A file as a whole (an ignore comment in it).
+    File { path: String },
 }
 
 impl fmt::Display for Subject {
@@ -170,6 +172,7 @@ impl fmt::Display for Subject {
             Subject::ComposeProject { project } => write!(f, "project `{project}`"),
             Subject::Image { image, .. } => write!(f, "image `{image}`"),
             Subject::K8sWorkload { kind, name, .. } => write!(f, "{kind} `{name}`"),
+            Subject::File { path } => write!(f, "file `{path}`"),
         }
     }
 }

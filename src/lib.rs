@@ -57,7 +57,13 @@ pub fn run(cli: Cli) -> i32 {
             let mut report = new_report(&args.report);
             report.errors = found.errors;
             scan::run(&loader, &found.projects, &mut report);
-            scan::run_manifests(&found.manifests, &loader.root, None, &mut report);
+            scan::run_manifests(
+                &found.manifests,
+                &loader.root,
+                None,
+                !args.report.no_ignores,
+                &mut report,
+            );
             if let Some(dir) = &args.images {
                 match scan::image_inputs(dir) {
                     Ok(inputs) => scan::run_images(
@@ -77,7 +83,7 @@ pub fn run(cli: Cli) -> i32 {
                 let (loader, spec) = project_job(&args.project);
                 let mut report = new_report(&args.report);
                 scan::run(&loader, &[spec], &mut report);
-                emit(&report, &args.report)
+                finish(report, &args.report)
             }
         },
         Command::Image(args) => {
@@ -138,7 +144,7 @@ pub fn run(cli: Cli) -> i32 {
             };
             let (inputs, errors) = scan::manifest_inputs(&args.paths);
             report.errors.extend(errors);
-            scan::run_manifests(&inputs, &root, level, &mut report);
+            scan::run_manifests(&inputs, &root, level, !args.report.no_ignores, &mut report);
             finish(report, &args.report)
         }
         Command::Rules(args) => {
@@ -201,6 +207,7 @@ fn new_report(args: &ReportArgs) -> RunReport {
         images: 0,
         workloads: 0,
         baselined: 0,
+        ignored: 0,
         sources: HashMap::new(),
     }
 }
@@ -249,6 +256,10 @@ fn compose_config(args: &ProjectArgs) -> i32 {
 /// freeing every finding and source one by one would only cost time, so
 /// the report is not dropped.
 fn finish(mut report: RunReport, args: &ReportArgs) -> i32 {
+    if !args.no_ignores {
+        policy::ignore::apply(&mut report);
+        scan::sort_findings(&mut report);
+    }
     if let Some(path) = &args.write_baseline
         && let Err(message) = policy::baseline::write(path, &report.findings)
     {

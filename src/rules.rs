@@ -12,6 +12,8 @@ pub enum Scope {
     Compose,
     Image,
     Kubernetes,
+    /// drydock's own inputs (ignore comments, policy files).
+    Policy,
 }
 
 impl Scope {
@@ -20,6 +22,7 @@ impl Scope {
             Scope::Compose => "compose",
             Scope::Image => "image",
             Scope::Kubernetes => "kubernetes",
+            Scope::Policy => "policy",
         }
     }
 }
@@ -55,6 +58,7 @@ pub fn all() -> Vec<&'static RuleMeta> {
         .map(|r| &r.meta)
         .chain(crate::image::rules::ALL.iter().map(|r| r.meta))
         .chain(crate::k8s::rules::ALL.iter().copied())
+        .chain(crate::policy::rules::ALL.iter().copied())
         .collect();
     rules.sort_by_key(|r| r.id);
     rules.dedup_by_key(|r| r.id);

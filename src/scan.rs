@@ -313,7 +313,7 @@ fn add_image(report: &mut RunReport, read: Result<crate::image::Image, LocatedEr
 
 /// Report order: by place, then rule; ties broken by subject so the
 /// order never depends on thread timing.
-fn sort_findings(report: &mut RunReport) {
+pub fn sort_findings(report: &mut RunReport) {
     report.findings.par_sort_unstable_by(|a, b| {
         a.sort_key()
             .cmp(&b.sort_key())
@@ -351,6 +351,7 @@ pub fn run_manifests(
     inputs: &[(PathBuf, bool)],
     root: &Path,
     level: Option<crate::k8s::pss::Level>,
+    honour_ignores: bool,
     report: &mut RunReport,
 ) {
     use crate::finding::{Finding, Subject};
@@ -399,7 +400,7 @@ pub fn run_manifests(
                     crate::k8s::rules::workload_checks::check(workload, &subject, &mut findings);
                 }
                 let (ignored, reason) = workload.ignored_rules();
-                if !ignored.is_empty() {
+                if honour_ignores && !ignored.is_empty() {
                     for id in &ignored {
                         if crate::rules::find(id).is_none() {
                             let hint = crate::rules::suggest(id)
@@ -434,6 +435,7 @@ pub fn run_manifests(
             Ok(None) => {}
             Ok(Some((source, workloads, findings, notes, suppressed))) => {
                 report.warnings.extend(notes);
+                report.ignored += suppressed;
                 if suppressed > 0 {
                     report.warnings.push(format!(
                         "{}: {suppressed} finding(s) suppressed by drydock.io/ignore annotations",

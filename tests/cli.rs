@@ -389,3 +389,60 @@ fn a_broken_baseline_is_an_input_error() {
     );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
+
+#[test]
+fn ignore_comments_suppress_their_line_and_report_when_unused() {
+    let compose = "services:\n  web:\n    image: nginx:1.27\n    # drydock: ignore[privileged] the NIC driver needs it\n    privileged: true\n    pid: host # drydock: ignore[host-namespace, privilegd] reviewed\n    read_only: true # drydock: ignore[writable-root-filesystem] stale\n";
+    let manifest = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: agent\nspec:\n  hostNetwork: true # drydock: ignore[host-namespace] node agent\n  containers:\n    - name: a\n      image: agent:1.0\n";
+    let dir = project(&[("compose.yaml", compose), ("k8s/pod.yaml", manifest)]);
+    let path = dir.path().to_str().unwrap();
+    let rules_of = |report: &Value| -> Vec<(String, u64)> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap().to_string(),
+                    f["location"]["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+
+    let out = drydock(&["scan", path, "--format", "json"]);
+    let report = json_of(&out);
+    let found = rules_of(&report);
+    for (rule, line) in [
+        ("privileged", 5),
+        ("host-namespace", 6),
+        ("host-namespace", 6),
+    ] {
+        assert!(
+            !found.contains(&(rule.to_string(), line)),
+            "{rule} on line {line} is ignored: {report}"
+        );
+    }
+    let unused: Vec<&(String, u64)> = found.iter().filter(|(r, _)| r == "unused-ignore").collect();
+    assert_eq!(unused.len(), 2, "{report}");
+    assert_eq!(report["summary"]["ignored"], 3, "{report}");
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    let messages = report.to_string();
+    assert!(messages.contains("did you mean `privileged`"), "{messages}");
+    assert!(
+        messages.contains("line 7 has no `writable-root-filesystem` finding"),
+        "{messages}"
+    );
+
+    let audit = drydock(&["scan", path, "--format", "json", "--no-ignores"]);
+    let report = json_of(&audit);
+    let found = rules_of(&report);
+    assert!(found.contains(&("privileged".to_string(), 5)), "{report}");
+    assert!(
+        found.contains(&("host-namespace".to_string(), 6)),
+        "{report}"
+    );
+    assert!(!found.iter().any(|(r, _)| r == "unused-ignore"), "{report}");
+    assert_eq!(report["summary"]["ignored"], 0);
+    assert_eq!(audit.status.code(), Some(1));
+}

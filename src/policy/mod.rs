@@ -6,6 +6,8 @@
 //! files come with the policy evaluator.
 
 pub mod baseline;
+pub mod ignore;
+pub mod rules;
 
 use crate::finding::Severity;
 use crate::k8s::pss::Level;

@@ -154,11 +154,13 @@ pub fn summary(report: &RunReport) -> String {
     if report.images > 0 {
         scanned.push(format!("{} image(s)", report.images));
     }
-    let baselined = if report.baselined > 0 {
-        format!(", {} more in the baseline", report.baselined)
-    } else {
-        String::new()
-    };
+    let mut baselined = String::new();
+    if report.ignored > 0 {
+        baselined.push_str(&format!(", {} ignored", report.ignored));
+    }
+    if report.baselined > 0 {
+        baselined.push_str(&format!(", {} more in the baseline", report.baselined));
+    }
     format!(
         "drydock: {} finding(s) ({}){baselined} in {}; gate fail-on {}: {}",
         report.findings.len(),

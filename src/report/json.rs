@@ -90,6 +90,7 @@ struct Summary {
     workloads: usize,
     files: usize,
     baselined: usize,
+    ignored: usize,
     findings: usize,
     by_severity: BySeverity,
     fail_on: Severity,
@@ -127,6 +128,7 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         workloads: report.workloads,
         files: report.files,
         baselined: report.baselined,
+        ignored: report.ignored,
         findings: report.findings.len(),
         by_severity: BySeverity {
             critical: report.count(Severity::Critical),

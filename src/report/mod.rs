@@ -31,6 +31,8 @@ pub struct RunReport {
     pub workloads: usize,
     /// Findings left out because a baseline holds them.
     pub baselined: usize,
+    /// Findings suppressed by ignore comments and annotations.
+    pub ignored: usize,
     /// Files read.
     pub files: usize,
     pub fail_on: Severity,

@@ -43,6 +43,7 @@ pub fn fingerprint(f: &Finding) -> String {
         Subject::ComposeProject { project } => ("compose-project", project.as_str(), ""),
         Subject::Image { image, .. } => ("image", image.as_str(), ""),
         Subject::K8sWorkload { kind, name, .. } => (kind.as_str(), name.as_str(), ""),
+        Subject::File { path } => ("file", path.as_str(), ""),
     };
     // Lines and layers move when files and images are rebuilt; the file,
     // key route or path inside the image do not.
