@@ -74,6 +74,7 @@ pub fn run(cli: Cli) -> i32 {
                     ),
                     Err(error) => report.errors.push(error),
                 }
+                join_images(&mut report);
             }
             finish(report, &args.report)
         }
@@ -208,6 +209,8 @@ fn new_report(args: &ReportArgs) -> RunReport {
         workloads: 0,
         baselined: 0,
         ignored: 0,
+        services: Vec::new(),
+        image_runs: Vec::new(),
         sources: HashMap::new(),
     }
 }
@@ -250,6 +253,20 @@ fn compose_config(args: &ProjectArgs) -> i32 {
             EXIT_ERROR
         }
     }
+}
+
+/// Pairs the Compose services with the images read and adds the compound
+/// findings; a service whose image was not among them gets a warning.
+fn join_images(report: &mut RunReport) {
+    let missing = policy::join::evaluate(report);
+    if !missing.is_empty() {
+        report.warnings.push(format!(
+            "{} service(s) run an image that was not in --images, so compound rules were not checked for them: {}",
+            missing.len(),
+            missing.join(", ")
+        ));
+    }
+    scan::sort_findings(report);
 }
 
 /// Writes the report and returns the exit code. The process exits next:

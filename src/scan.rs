@@ -97,6 +97,7 @@ pub fn discover(paths: &[PathBuf]) -> Found {
 /// the rules have run, so memory does not grow with the number of projects.
 struct Checked {
     findings: Vec<Finding>,
+    services: Vec<crate::policy::join::ServiceRun>,
     files: Vec<Arc<SourceFile>>,
     warnings: Vec<String>,
 }
@@ -184,6 +185,7 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], report: &mut RunReport) {
             let project = loader.load(spec)?;
             Ok(Checked {
                 findings: rules::check(&project),
+                services: crate::policy::join::services_of(&project),
                 files: project.files,
                 warnings: project.warnings,
             })
@@ -200,6 +202,7 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], report: &mut RunReport) {
                     }
                 }
                 report.findings.extend(checked.findings);
+                report.services.extend(checked.services);
             }
             Err(error) => report.errors.push(error),
         }
@@ -297,8 +300,12 @@ pub fn run_engine(
 /// Checks an image that was read, or records why it could not be.
 fn add_image(report: &mut RunReport, read: Result<crate::image::Image, LocatedError>) {
     match read {
-        Ok(image) => {
+        Ok(mut image) => {
             report.images += 1;
+            if !report.services.is_empty() {
+                let run = crate::policy::join::image_run(&mut image, &report.services);
+                report.image_runs.push(run);
+            }
             report.warnings.extend(
                 image
                     .warnings

@@ -90,7 +90,7 @@ fn the_committed_demo_image_is_what_the_builder_makes() {
 }
 
 #[test]
-fn the_quick_start_shows_compose_and_image_findings() {
+fn the_quick_start_shows_compose_and_image_findings_and_their_join() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
         .args(["scan", "testdata/demo", "--images", "testdata/demo/images"])
         .args(["--format", "json"])
@@ -116,6 +116,38 @@ fn the_quick_start_shows_compose_and_image_findings() {
     assert!(has("exec-capable-netcat", "/usr/bin/nc.traditional"));
     assert!(has("overwritten-binary", "/usr/bin/true"));
     assert!(has("modified-package-file", "/usr/bin/true"));
+    // The seed alert's chain: the `debug` service runs the toolbox image
+    // as root without no-new-privileges; the finding names both places.
+    let chain = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "remote-shell-toolkit")
+        .unwrap_or_else(|| panic!("no remote-shell-toolkit: {doc}"));
+    assert_eq!(chain["severity"], "critical");
+    assert_eq!(chain["subject"]["service"], "debug");
+    assert_eq!(chain["location"]["route"], "services.debug.image");
+    let related = chain["related"].as_array().unwrap();
+    assert!(
+        related
+            .iter()
+            .any(|r| r["path"] == "/usr/bin/nc.traditional" && r["layer"]["index"] == 1),
+        "{chain}"
+    );
+    assert!(
+        related.iter().any(|r| r["route"] == "services.debug.user"),
+        "{chain}"
+    );
+    assert_eq!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "remote-shell-toolkit")
+            .count(),
+        1,
+        "only `debug` runs the toolbox image"
+    );
     assert_eq!(doc["summary"]["images"], 1);
     assert_eq!(doc["summary"]["projects"], 1);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("demo-not-a-real-token"));

@@ -127,13 +127,17 @@ impl Image {
     }
 
     /// The user a container runs as by default, and its uid when known.
-    pub fn runtime_user(&self) -> (String, Option<u64>) {
-        let user = self
-            .config
+    /// `Config.User` as written (empty: root).
+    pub fn config_user(&self) -> String {
+        self.config
             .config
             .as_ref()
             .and_then(|c| c.user.clone())
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    pub fn runtime_user(&self) -> (String, Option<u64>) {
+        let user = self.config_user();
         let name = user.split(':').next().unwrap_or("").trim().to_string();
         if name.is_empty() {
             return (String::new(), Some(0));

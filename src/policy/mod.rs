@@ -1,12 +1,17 @@
-//! Policies: the built-in presets in `policies/` (compiled in), read with
+//! The policy evaluator, between the scanners and the report: `join`
+//! pairs Compose services with the images they run and adds the compound
+//! findings (`rules/`), `ignore` applies inline ignore comments, and
+//! `baseline` holds the accepted findings of an earlier run.
+//!
+//! This file reads the built-in presets in `policies/` (compiled in), with
 //! the same span-aware YAML layer as everything else, every problem of a
-//! preset reported with its line. Today a policy can choose a Pod Security
-//! level and the gate threshold. `baseline` holds the accepted findings of
-//! an earlier run. Exceptions, per-rule settings and repository policy
-//! files come with the policy evaluator.
+//! preset reported with its line. Today a preset can choose a Pod Security
+//! level and the gate threshold; exceptions, per-rule settings and
+//! repository policy files are not written yet.
 
 pub mod baseline;
 pub mod ignore;
+pub mod join;
 pub mod rules;
 
 use crate::finding::Severity;

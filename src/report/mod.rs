@@ -36,6 +36,10 @@ pub struct RunReport {
     /// Files read.
     pub files: usize,
     pub fail_on: Severity,
+    /// Compose services that name an image, and the images read, for the
+    /// join (`policy::join`).
+    pub services: Vec<crate::policy::join::ServiceRun>,
+    pub image_runs: Vec<crate::policy::join::ImageRun>,
     /// Source texts by display path, for snippets.
     pub sources: HashMap<String, Arc<SourceFile>>,
 }

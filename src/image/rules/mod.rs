@@ -65,7 +65,7 @@ mod root_user;
 pub mod secret_in_image_config;
 mod setuid_file;
 mod unowned_executable;
-mod writable_executable;
+pub mod writable_executable;
 
 /// Every image rule.
 pub static ALL: &[&Rule] = &[

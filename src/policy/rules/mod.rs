@@ -1,9 +1,18 @@
-//! Rules the policy evaluator itself reports (about the policy's own
-//! inputs, not about a container).
+//! Rules the policy evaluator reports: compound rules over a service and
+//! the image it runs (`join.rs` pairs them), and rules about drydock's own
+//! inputs (ignore comments).
 
 use crate::rules::RuleMeta;
 
+pub mod remote_shell_toolkit;
+pub mod setuid_escalation_path;
 pub mod unused_ignore;
+pub mod writable_binaries_at_runtime;
 
 /// The policy evaluator's rules.
-pub static ALL: &[&RuleMeta] = &[&unused_ignore::META];
+pub static ALL: &[&RuleMeta] = &[
+    &remote_shell_toolkit::META,
+    &setuid_escalation_path::META,
+    &unused_ignore::META,
+    &writable_binaries_at_runtime::META,
+];

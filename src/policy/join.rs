@@ -1,0 +1,305 @@
+//! The join of images and the services that run them. A Compose service
+//! names its image (`image:`) and may override the image's user (`user:`);
+//! once the images of a run are read, each service is paired with the
+//! image it runs (by normalised reference), the image's findings get the
+//! service's `image:` line as a related location, and the compound rules
+//! (`policy/rules/`) decide what the pair adds up to under the service's
+//! *effective* runtime: its user, its root filesystem, no-new-privileges.
+//!
+//! Services are collected as projects load and images as they are read,
+//! so an image is checked once per digest and dropped before the next one
+//! is read; only the findings and these small records stay.
+
+use crate::compose::Project;
+use crate::finding::{Finding, Location, Place, Subject};
+use crate::image::Image;
+use crate::report::RunReport;
+use crate::rules::RuleMeta;
+
+use super::rules::{remote_shell_toolkit, setuid_escalation_path, writable_binaries_at_runtime};
+
+/// What the join needs of a Compose service.
+#[derive(Clone, Debug)]
+pub struct ServiceRun {
+    pub subject: Subject,
+    pub name: String,
+    /// The reference as written (after interpolation).
+    pub image: String,
+    /// The `image:` line.
+    pub image_at: Location,
+    /// `user:` and its line, when the service sets it.
+    pub user: Option<(String, Location)>,
+}
+
+/// What the join needs of an image that was read.
+#[derive(Debug)]
+pub struct ImageRun {
+    pub name: String,
+    pub digest: String,
+    /// `Config.User` (empty: root).
+    pub user: String,
+    /// `writable-executable` findings under each user that a service runs
+    /// the image as, other than the image's own.
+    pub writable_as: Vec<(String, Vec<Finding>)>,
+}
+
+/// The services of a project that name an image.
+pub fn services_of(project: &Project) -> Vec<ServiceRun> {
+    let mut runs = Vec::new();
+    for (name, node) in project.services() {
+        let Some((image, image_node)) = node
+            .get("image")
+            .and_then(|n| n.as_str().map(|s| (s.to_string(), n)))
+        else {
+            continue;
+        };
+        let route = |key: &str| format!("services.{}.{key}", name.text);
+        let user = node.get("user").and_then(|n| {
+            n.as_str()
+                .map(|u| (u.to_string(), Location::of(n, route("user"))))
+        });
+        runs.push(ServiceRun {
+            subject: Subject::ComposeService {
+                project: project.name.clone(),
+                service: name.text.clone(),
+            },
+            name: name.text.clone(),
+            image,
+            image_at: Location::of(image_node, route("image")),
+            user,
+        });
+    }
+    runs
+}
+
+/// Records an image for the join. When a service runs it as another
+/// user than its own, `writable-executable` is checked again as that user
+/// (the image is still in memory; it is dropped after this).
+pub fn image_run(image: &mut Image, services: &[ServiceRun]) -> ImageRun {
+    let own = image.config_user();
+    let key = normalise(&image.name);
+    let mut others: Vec<&str> = services
+        .iter()
+        .filter(|s| normalise(&s.image) == key)
+        .filter_map(|s| s.user.as_ref().map(|(u, _)| u.as_str()))
+        .filter(|u| *u != own)
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    let mut writable_as = Vec::new();
+    for user in others {
+        image.config.config.get_or_insert_default().user = Some(user.to_string());
+        writable_as.push((
+            user.to_string(),
+            crate::image::rules::writable_executable::check_all(image),
+        ));
+    }
+    if let Some(config) = image.config.config.as_mut() {
+        config.user = Some(own.clone());
+    }
+    ImageRun {
+        name: image.name.clone(),
+        digest: image.digest.clone(),
+        user: own,
+        writable_as,
+    }
+}
+
+/// A reference as the engine resolves it: `nginx` is
+/// `docker.io/library/nginx:latest`.
+pub fn normalise(reference: &str) -> String {
+    let (name, digest) = match reference.split_once('@') {
+        Some((name, digest)) => (name, Some(digest)),
+        None => (reference, None),
+    };
+    let last = name.rsplit('/').next().unwrap_or(name);
+    let (repository, tag) = match last.rsplit_once(':') {
+        Some((_, tag)) => (&name[..name.len() - tag.len() - 1], tag),
+        None => (name, "latest"),
+    };
+    let first = repository.split('/').next().unwrap_or("");
+    let has_registry = repository.contains('/')
+        && (first.contains('.') || first.contains(':') || first == "localhost");
+    let repository = if has_registry {
+        repository.to_string()
+    } else if repository.contains('/') {
+        format!("docker.io/{repository}")
+    } else {
+        format!("docker.io/library/{repository}")
+    };
+    match digest {
+        Some(digest) if tag == "latest" && !last.contains(':') => format!("{repository}@{digest}"),
+        _ => format!("{repository}:{tag}"),
+    }
+}
+
+/// How many files of one kind a compound finding lists as related.
+const LISTED: usize = 5;
+
+/// One service paired with the image it runs, as the compound rules see it.
+pub struct Pair<'a> {
+    pub service: &'a ServiceRun,
+    pub image: &'a ImageRun,
+    /// The user the container runs as: the service's, else the image's.
+    pub user: &'a str,
+    /// Every finding of the run (image and Compose).
+    pub findings: &'a [Finding],
+}
+
+impl Pair<'_> {
+    /// Whether the effective user is root (unset counts as root).
+    pub fn runs_as_root(&self) -> bool {
+        self.user.trim().is_empty() || crate::compose::rules::root_user::is_root(self.user)
+    }
+
+    /// The service's findings of `rule`.
+    pub fn service_finding(&self, rule: &str) -> Option<&Finding> {
+        self.findings
+            .iter()
+            .find(|f| f.rule == rule && f.subject == self.service.subject)
+    }
+
+    /// The image's findings of `rule`.
+    pub fn image_findings(&self, rule: &str) -> Vec<&Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.rule == rule && self.is_image(f))
+            .collect()
+    }
+
+    /// `writable-executable` findings under the effective user.
+    pub fn writable_executables(&self) -> Vec<&Finding> {
+        match self.image.writable_as.iter().find(|(u, _)| u == self.user) {
+            Some((_, found)) => found.iter().collect(),
+            None => self.image_findings("writable-executable"),
+        }
+    }
+
+    fn is_image(&self, f: &Finding) -> bool {
+        matches!(&f.subject, Subject::Image { digest, .. } if *digest == self.image.digest)
+    }
+
+    /// A compound finding on the service's `image:` line.
+    pub fn finding(
+        &self,
+        meta: &RuleMeta,
+        message: String,
+        related: Vec<Place>,
+        fix: &str,
+    ) -> Finding {
+        Finding {
+            rule: meta.id,
+            severity: meta.severity,
+            message,
+            subject: self.service.subject.clone(),
+            location: Place::Config(self.service.image_at.clone()),
+            related,
+            fix: Some(fix.to_string()),
+        }
+    }
+
+    /// Up to `LISTED` of `parts`, each with `note`, as related locations.
+    pub fn listed(parts: &[&Finding], note: &str) -> Vec<Place> {
+        parts
+            .iter()
+            .take(LISTED)
+            .map(|f| noted(&f.location, note))
+            .collect()
+    }
+
+    /// Where the user comes from, for a related location.
+    pub fn user_place(&self) -> Option<Place> {
+        self.service
+            .user
+            .as_ref()
+            .map(|(_, at)| Place::Config(at.clone().with_note("the service's user")))
+    }
+}
+
+/// A copy of a place with a note saying what it is.
+pub fn noted(place: &Place, note: &str) -> Place {
+    match place {
+        Place::Config(l) => Place::Config(l.clone().with_note(note)),
+        Place::Image(l) => Place::Image(l.clone().with_note(note)),
+    }
+}
+
+/// Pairs services with images and adds the compound findings. Returns
+/// the services whose image was not among the images read.
+pub fn evaluate(report: &mut RunReport) -> Vec<String> {
+    let mut compound = Vec::new();
+    let mut attached: Vec<(String, Place)> = Vec::new();
+    let mut missing = Vec::new();
+    // A file shared by several projects (a base file under variants)
+    // names the same service more than once.
+    report
+        .services
+        .sort_by(|a, b| (&a.subject, &a.image).cmp(&(&b.subject, &b.image)));
+    report
+        .services
+        .dedup_by(|a, b| a.subject == b.subject && a.image == b.image);
+    for service in &report.services {
+        let key = normalise(&service.image);
+        let Some(image) = report.image_runs.iter().find(|i| normalise(&i.name) == key) else {
+            missing.push(format!("{} ({})", service.name, service.image));
+            continue;
+        };
+        let user = service
+            .user
+            .as_ref()
+            .map_or(image.user.as_str(), |(u, _)| u.as_str());
+        let pair = Pair {
+            service,
+            image,
+            user,
+            findings: &report.findings,
+        };
+        remote_shell_toolkit::check(&pair, &mut compound);
+        setuid_escalation_path::check(&pair, &mut compound);
+        writable_binaries_at_runtime::check(&pair, &mut compound);
+        attached.push((
+            image.digest.clone(),
+            Place::Config(
+                service
+                    .image_at
+                    .clone()
+                    .with_note(format!("run by service `{}`", service.name)),
+            ),
+        ));
+    }
+    for finding in &mut report.findings {
+        if let Subject::Image { digest, .. } = &finding.subject {
+            finding.related.extend(
+                attached
+                    .iter()
+                    .filter(|(d, _)| d == digest)
+                    .map(|(_, place)| place.clone()),
+            );
+        }
+    }
+    report.findings.extend(compound);
+    missing
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+
+    #[test]
+    fn references_normalise_as_the_engine_resolves_them() {
+        assert_eq!(normalise("nginx"), "docker.io/library/nginx:latest");
+        assert_eq!(normalise("nginx:1.27"), "docker.io/library/nginx:1.27");
+        assert_eq!(
+            normalise("docker.io/library/nginx:1.27"),
+            "docker.io/library/nginx:1.27"
+        );
+        assert_eq!(normalise("bitnami/redis:7"), "docker.io/bitnami/redis:7");
+        assert_eq!(normalise("localhost:5000/app"), "localhost:5000/app:latest");
+        assert_eq!(normalise("ghcr.io/o/app:v1"), "ghcr.io/o/app:v1");
+        assert_eq!(normalise("localhost/app:1"), "localhost/app:1");
+        assert_eq!(
+            normalise("app@sha256:ab"),
+            "docker.io/library/app@sha256:ab"
+        );
+    }
+}

@@ -1,0 +1,76 @@
+//! `setuid-escalation-path`: a service runs an image with setuid or setgid
+//! files a distribution does not ship, and does not set no-new-privileges.
+
+use crate::finding::{Finding, Severity};
+use crate::policy::join::{Pair, noted};
+use crate::rules::{RuleMeta, Scope};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "setuid-escalation-path",
+    title: "Non-default setuid files reachable without no-new-privileges",
+    severity: Severity::High,
+    scopes: &[Scope::Policy],
+    docs: DOCS,
+};
+
+const DOCS: &str = r#"## What it checks
+A Compose service paired with the image it runs (`scan --images DIR`)
+where the image has `setuid-file` findings at high severity (setuid or
+setgid files other than the distribution defaults such as `su` and
+`passwd`) and the service does not set no-new-privileges. Related
+locations: up to five of the files (layer and path) and the place where
+no-new-privileges is missing.
+
+## Why it matters
+A setuid binary runs with its owner's rights whoever starts it. With
+no-new-privileges set the kernel ignores the bit; without it, a process
+that gained code execution as an unprivileged user becomes root through
+any such file the image's build added (a setuid shell, a copied
+`find`, a custom helper).
+
+## Example
+```yaml
+services:
+  app:
+    image: myapp:1.4   # NOT OK: the image ships a setuid /usr/local/bin/helper
+    user: "10001"
+```
+
+## Use instead
+Remove the setuid bit in the image (`chmod u-s`) and set:
+```yaml
+    security_opt:
+      - no-new-privileges:true
+```
+
+## References
+- Linux `PR_SET_NO_NEW_PRIVS`, prctl(2)
+- CIS Docker Benchmark v1.6.0, 4.8 and 5.26
+"#;
+
+pub fn check(pair: &Pair, out: &mut Vec<Finding>) {
+    let files: Vec<&Finding> = pair
+        .image_findings("setuid-file")
+        .into_iter()
+        .filter(|f| f.severity == Severity::High)
+        .collect();
+    let Some(no_nnp) = pair.service_finding("no-new-privileges") else {
+        return;
+    };
+    if files.is_empty() {
+        return;
+    }
+    let mut related = Pair::listed(&files, "setuid or setgid");
+    related.push(noted(&no_nnp.location, "no-new-privileges not set"));
+    out.push(pair.finding(
+        &META,
+        format!(
+            "service `{}` runs image `{}`, which has {} non-default setuid/setgid file(s), without no-new-privileges",
+            pair.service.name,
+            pair.service.image,
+            files.len()
+        ),
+        related,
+        "set `no-new-privileges:true` and remove the setuid bits in the image",
+    ));
+}

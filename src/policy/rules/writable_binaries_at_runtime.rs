@@ -1,0 +1,79 @@
+//! `writable-binaries-at-runtime`: the user a service runs as can rewrite
+//! executables of its image, and the root filesystem is writable.
+
+use crate::finding::{Finding, Severity};
+use crate::policy::join::{Pair, noted};
+use crate::rules::{RuleMeta, Scope};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "writable-binaries-at-runtime",
+    title: "Executables writable by the service's user on a writable root filesystem",
+    severity: Severity::High,
+    scopes: &[Scope::Policy],
+    docs: DOCS,
+};
+
+const DOCS: &str = r#"## What it checks
+A Compose service paired with the image it runs (`scan --images DIR`)
+where executables of the image are writable by the *effective* user (the
+service's `user:` overrides the image's `Config.User`, so the image is
+checked again as that user) and the service's root filesystem is
+writable (no `read_only: true`). Related locations: up to five of the
+executables (layer and path), the `user:` line and the writable root
+filesystem.
+
+A root user can rewrite every binary; that case is `remote-shell-toolkit`
+and `root-user`, not repeated here.
+
+## Why it matters
+A process that can rewrite the binaries it and its neighbours run turns
+one compromise into a persistent one: the next `exec` of that file runs
+the attacker's code. This is Falco's `EXE_WRITABLE` flag, found before
+the container starts. A read-only root filesystem stops it whatever the
+file modes say.
+
+## Example
+```yaml
+services:
+  app:
+    image: myapp:1.4   # NOT OK: /app/bin/server is owned by uid 10001
+    user: "10001"
+```
+
+## Use instead
+Make binaries root-owned with mode 0755, and set `read_only: true`
+(with a tmpfs where the app writes).
+
+## References
+- Falco exe flag `EXE_WRITABLE`
+- CIS Docker Benchmark v1.6.0, 5.12
+"#;
+
+pub fn check(pair: &Pair, out: &mut Vec<Finding>) {
+    let Some(writable_root) = pair.service_finding("writable-root-filesystem") else {
+        return;
+    };
+    let files = pair.writable_executables();
+    if files.is_empty() {
+        return;
+    }
+    let mut related = Pair::listed(&files, "writable executable");
+    related.extend(pair.user_place());
+    related.push(noted(&writable_root.location, "root filesystem writable"));
+    let user = if pair.user.is_empty() {
+        "root"
+    } else {
+        pair.user
+    };
+    out.push(pair.finding(
+        &META,
+        format!(
+            "service `{}` runs image `{}` as `{user}`, who can rewrite {} executable(s) of it, on a writable root filesystem",
+            pair.service.name,
+            pair.service.image,
+            files.len()
+        ),
+        related,
+        "make binaries root-owned (0755) and set `read_only: true`",
+    ));
+}

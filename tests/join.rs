@@ -1,0 +1,201 @@
+//! The join of Compose services and the images they run (`scan --images`):
+//! compound rules under each service's effective user, root filesystem and
+//! no-new-privileges, on generated images.
+
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+use support::fixtures;
+use support::image::{Image, Layer};
+
+/// Root by default; an exec-capable netcat, a setuid helper no
+/// distribution ships, and a server binary owned by uid 10001.
+fn toolbox() -> Image {
+    let layer = Layer::new()
+        .dir("etc", 0o755, 0, 0)
+        .file("etc/passwd", 0o644, 0, 0, fixtures::base_passwd())
+        .dir("usr", 0o755, 0, 0)
+        .dir("usr/bin", 0o755, 0, 0)
+        .file("usr/bin/nc", 0o755, 0, 0, fixtures::netcat_traditional())
+        .dir("usr/local", 0o755, 0, 0)
+        .dir("usr/local/bin", 0o755, 0, 0)
+        .file(
+            "usr/local/bin/helper",
+            0o4755,
+            0,
+            0,
+            fixtures::plain_elf("helper"),
+        )
+        .dir("app", 0o755, 10001, 10001)
+        .file(
+            "app/server",
+            0o755,
+            10001,
+            10001,
+            fixtures::plain_elf("server"),
+        )
+        .created_by("COPY . /");
+    Image::new().tag("acme/toolbox:2").layer(layer)
+}
+
+const COMPOSE: &str = r#"services:
+  rootnc:
+    image: docker.io/acme/toolbox:2
+  hardened:
+    image: acme/toolbox:2
+    user: "10001"
+    read_only: true
+    security_opt: [no-new-privileges:true]
+  appuser:
+    image: acme/toolbox:2
+    user: "10001"
+    security_opt: [no-new-privileges:true]
+  readonly:
+    image: acme/toolbox:2
+    read_only: true
+    security_opt: [no-new-privileges:true]
+  rootnnp:
+    image: acme/toolbox:2
+    security_opt: [no-new-privileges:true]
+  elsewhere:
+    image: acme/other:1
+"#;
+
+fn scan(dir: &Path, extra: &[&str]) -> (Option<i32>, Value) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .arg("scan")
+        .arg(dir.join("project"))
+        .arg("--images")
+        .arg(dir.join("images"))
+        .args(["--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    (out.status.code(), doc)
+}
+
+fn setup() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("project")).unwrap();
+    std::fs::create_dir_all(dir.path().join("images")).unwrap();
+    std::fs::write(dir.path().join("project/compose.yaml"), COMPOSE).unwrap();
+    toolbox().write_docker_oci(&dir.path().join("images/toolbox.tar"));
+    dir
+}
+
+/// (rule, service) of every compound finding.
+fn compound(doc: &Value) -> BTreeSet<(String, String)> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            [
+                "remote-shell-toolkit",
+                "setuid-escalation-path",
+                "writable-binaries-at-runtime",
+            ]
+            .contains(&f["rule"].as_str().unwrap())
+        })
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["subject"]["service"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn compound_rules_follow_each_services_effective_runtime() {
+    let dir = setup();
+    let (_, doc) = scan(dir.path(), &[]);
+    let want: BTreeSet<(String, String)> = [
+        // root, writable root filesystem, no no-new-privileges
+        ("remote-shell-toolkit", "rootnc"),
+        ("setuid-escalation-path", "rootnc"),
+        // root with no-new-privileges, but the root filesystem is writable
+        ("remote-shell-toolkit", "rootnnp"),
+        // `user: "10001"` overrides the image's root: the image is checked
+        // again as 10001, who owns /app/server
+        ("writable-binaries-at-runtime", "appuser"),
+    ]
+    .iter()
+    .map(|(r, s)| (r.to_string(), s.to_string()))
+    .collect();
+    assert_eq!(compound(&doc), want, "{doc}");
+}
+
+#[test]
+fn a_compound_finding_names_the_service_line_and_the_image_path() {
+    let dir = setup();
+    let (code, doc) = scan(dir.path(), &[]);
+    assert_eq!(code, Some(1));
+    let findings = doc["findings"].as_array().unwrap();
+    let chain = findings
+        .iter()
+        .find(|f| f["rule"] == "remote-shell-toolkit" && f["subject"]["service"] == "rootnc")
+        .unwrap();
+    assert_eq!(chain["location"]["path"], "compose.yaml");
+    assert_eq!(chain["location"]["line"], 3);
+    let netcat = &chain["related"][0];
+    assert_eq!(netcat["kind"], "image");
+    assert_eq!(netcat["path"], "/usr/bin/nc");
+    assert_eq!(netcat["layer"]["index"], 0);
+    assert!(chain["message"].as_str().unwrap().contains("Falco"));
+
+    let writable = findings
+        .iter()
+        .find(|f| f["rule"] == "writable-binaries-at-runtime")
+        .unwrap();
+    let paths: Vec<&str> = writable["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["path"].as_str())
+        .collect();
+    assert!(paths.contains(&"/app/server"), "{writable}");
+    assert!(
+        writable["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["route"] == "services.appuser.user"),
+        "{writable}"
+    );
+
+    // The image's own findings point back at the services that run it.
+    let netcat_finding = findings
+        .iter()
+        .find(|f| f["rule"] == "exec-capable-netcat")
+        .unwrap();
+    let runners = netcat_finding["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["note"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("run by service"))
+        })
+        .count();
+    assert_eq!(runners, 5, "{netcat_finding}");
+    let warnings = doc["warnings"].to_string();
+    assert!(warnings.contains("elsewhere (acme/other:1)"), "{warnings}");
+}
+
+#[test]
+fn without_the_image_there_is_no_compound_finding() {
+    let dir = setup();
+    std::fs::remove_file(dir.path().join("images/toolbox.tar")).unwrap();
+    let (_, doc) = scan(dir.path(), &[]);
+    assert!(compound(&doc).is_empty(), "{doc}");
+}
