@@ -199,3 +199,30 @@ fn without_the_image_there_is_no_compound_finding() {
     let (_, doc) = scan(dir.path(), &[]);
     assert!(compound(&doc).is_empty(), "{doc}");
 }
+
+#[test]
+fn an_ignore_of_a_compound_rule_is_unused_only_when_images_were_read() {
+    let dir = setup();
+    let ignored = COMPOSE.replace(
+        "  rootnc:\n    image:",
+        "  rootnc:\n    # drydock: ignore[remote-shell-toolkit] debug image, never deployed\n    image:",
+    );
+    std::fs::write(dir.path().join("project/compose.yaml"), ignored).unwrap();
+    let (_, doc) = scan(dir.path(), &[]);
+    let found = compound(&doc);
+    assert!(
+        !found.contains(&("remote-shell-toolkit".into(), "rootnc".into())),
+        "{doc}"
+    );
+    assert!(
+        found.contains(&("remote-shell-toolkit".into(), "rootnnp".into())),
+        "{doc}"
+    );
+    assert_eq!(doc["summary"]["ignored"], 1, "{doc}");
+
+    // Without the image the rule cannot fire, so the comment is not unused.
+    std::fs::remove_file(dir.path().join("images/toolbox.tar")).unwrap();
+    let (_, doc) = scan(dir.path(), &[]);
+    let rules = doc["findings"].to_string();
+    assert!(!rules.contains("unused-ignore"), "{rules}");
+}

@@ -182,9 +182,18 @@ pub fn apply(report: &mut RunReport) {
         }
     }
     report.ignored += before - kept.len();
+    // A compound rule runs only when images were read: an ignore of one is
+    // not unused in a run that could not have found it.
+    let joined = !report.image_runs.is_empty();
+    let checked = |id: &str| {
+        crate::rules::find(id)
+            .is_none_or(|meta| joined || !meta.scopes.contains(&crate::rules::Scope::Policy))
+    };
     for ((path, comment), used) in all.iter().zip(&used) {
         for (rule, _) in used.iter().enumerate().filter(|(_, used)| !**used) {
-            kept.push(unused(path, comment, &comment.rules[rule]));
+            if checked(&comment.rules[rule]) {
+                kept.push(unused(path, comment, &comment.rules[rule]));
+            }
         }
     }
     report.findings = kept;
