@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit every Compose project and Kubernetes manifest under the given
-    /// paths (default: `.`).
+    /// paths (default: `.`), and the images the services run.
     Scan(ScanArgs),
     /// Audit one Compose project, given like `docker compose` flags.
     #[command(args_conflicts_with_subcommands = true)]
@@ -47,10 +47,16 @@ pub struct ScanArgs {
     /// (`.git`, `node_modules` and `vendor` are skipped; symlinks are not
     /// followed).
     pub paths: Vec<PathBuf>,
-    /// Also audit the images in this directory: every docker-save tarball,
-    /// OCI archive and OCI layout directory directly inside it.
-    #[arg(long, value_name = "DIR")]
-    pub images: Option<PathBuf>,
+    /// Where the images the Compose services run come from: `engine` (the
+    /// local Docker or Podman engine), a directory of docker-save
+    /// tarballs, OCI archives and OCI layouts, or `none`. Default: the
+    /// engine when one answers, else none (the summary says so).
+    #[arg(long, value_name = "engine|DIR|none")]
+    pub images: Option<ImageSource>,
+    /// The engine for `--images engine` (default: `DOCKER_HOST`, then the
+    /// Docker and Podman sockets).
+    #[arg(long, value_name = "URL")]
+    pub host: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -190,4 +196,24 @@ pub struct RulesArgs {
     /// Output format (`human` or `json`).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// Where `scan` reads the images its services run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageSource {
+    Engine,
+    Dir(PathBuf),
+    None,
+}
+
+impl std::str::FromStr for ImageSource {
+    type Err = std::convert::Infallible;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Ok(match text {
+            "engine" => ImageSource::Engine,
+            "none" => ImageSource::None,
+            dir => ImageSource::Dir(PathBuf::from(dir)),
+        })
+    }
 }

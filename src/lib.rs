@@ -32,7 +32,7 @@ use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use cli::{Cli, Command, ComposeAction, Format, ProjectArgs, ReportArgs};
+use cli::{Cli, Command, ComposeAction, Format, ImageSource, ProjectArgs, ReportArgs};
 use compose::{Loader, ProjectSpec};
 use report::RunReport;
 
@@ -64,18 +64,7 @@ pub fn run(cli: Cli) -> i32 {
                 !args.report.no_ignores,
                 &mut report,
             );
-            if let Some(dir) = &args.images {
-                match scan::image_inputs(dir) {
-                    Ok(inputs) => scan::run_images(
-                        &inputs,
-                        &loader.root,
-                        &image::Options::default(),
-                        &mut report,
-                    ),
-                    Err(error) => report.errors.push(error),
-                }
-                join_images(&mut report);
-            }
+            scan_images(&args, &loader.root, &mut report);
             finish(report, &args.report)
         }
         Command::Compose(args) => match args.action {
@@ -211,6 +200,7 @@ fn new_report(args: &ReportArgs) -> RunReport {
         ignored: 0,
         services: Vec::new(),
         image_runs: Vec::new(),
+        images_not_scanned: None,
         sources: HashMap::new(),
     }
 }
@@ -255,13 +245,42 @@ fn compose_config(args: &ProjectArgs) -> i32 {
     }
 }
 
+/// Reads the images of `scan` (`--images`) and joins them to the
+/// services that run them.
+fn scan_images(args: &cli::ScanArgs, root: &Path, report: &mut RunReport) {
+    match &args.images {
+        Some(ImageSource::None) => return,
+        Some(ImageSource::Dir(dir)) => match scan::image_inputs(dir) {
+            Ok(inputs) => scan::run_images(&inputs, root, &image::Options::default(), report),
+            Err(error) => report.errors.push(error),
+        },
+        Some(ImageSource::Engine) | None if report.services.is_empty() => return,
+        Some(ImageSource::Engine) | None => {
+            match image::engine::Engine::connect(args.host.as_deref()) {
+                Ok(engine) => scan::run_service_images(&engine, report),
+                Err(message) if args.images.is_some() => {
+                    report
+                        .errors
+                        .push(yaml::LocatedError::in_file("engine", message));
+                    return;
+                }
+                Err(message) => {
+                    report.images_not_scanned = Some(message);
+                    return;
+                }
+            }
+        }
+    }
+    join_images(report);
+}
+
 /// Pairs the Compose services with the images read and adds the compound
 /// findings; a service whose image was not among them gets a warning.
 fn join_images(report: &mut RunReport) {
     let missing = policy::join::evaluate(report);
     if !missing.is_empty() {
         report.warnings.push(format!(
-            "{} service(s) run an image that was not in --images, so compound rules were not checked for them: {}",
+            "{} service(s) run an image that was not read, so compound rules were not checked for them: {}",
             missing.len(),
             missing.join(", ")
         ));

@@ -264,7 +264,7 @@ pub fn run_images(
         } else {
             crate::image::read(input, &display, options)
         };
-        add_image(report, read);
+        add_image(report, read, None);
     }
     sort_findings(report);
 }
@@ -291,19 +291,51 @@ pub fn run_engine(
             Ok(pool) => pool.install(|| references.par_iter().map(read).collect()),
             Err(_) => references.iter().map(read).collect(),
         };
-    for result in results {
-        add_image(report, result);
+    for (reference, result) in references.iter().zip(results) {
+        add_image(report, result, Some(reference));
     }
     sort_findings(report);
 }
 
+/// Reads, from the engine, the images the Compose services of the run
+/// name. One a service names but the engine does not have is a warning,
+/// not an error: `scan` audits what is local and does not pull.
+pub fn run_service_images(engine: &crate::image::engine::Engine, report: &mut RunReport) {
+    let mut references: Vec<String> = report.services.iter().map(|s| s.image.clone()).collect();
+    references.sort();
+    references.dedup();
+    let (present, absent): (Vec<String>, Vec<String>) = references
+        .into_iter()
+        .partition(|reference| engine.inspect(reference).is_ok());
+    if !absent.is_empty() {
+        report.warnings.push(format!(
+            "engine: {} image(s) the services run are not in the engine and were not scanned: {}",
+            absent.len(),
+            absent.join(", ")
+        ));
+    }
+    run_engine(
+        engine,
+        &present,
+        2,
+        &crate::image::Options::default(),
+        report,
+    );
+}
+
 /// Checks an image that was read, or records why it could not be.
-fn add_image(report: &mut RunReport, read: Result<crate::image::Image, LocatedError>) {
+/// `requested` is the reference the image was asked for by, which the
+/// join also matches (Podman names `app:1` `localhost/app:1`).
+fn add_image(
+    report: &mut RunReport,
+    read: Result<crate::image::Image, LocatedError>,
+    requested: Option<&str>,
+) {
     match read {
         Ok(mut image) => {
             report.images += 1;
             if !report.services.is_empty() {
-                let run = crate::policy::join::image_run(&mut image, &report.services);
+                let run = crate::policy::join::image_run(&mut image, requested, &report.services);
                 report.image_runs.push(run);
             }
             report.warnings.extend(

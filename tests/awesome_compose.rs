@@ -11,6 +11,8 @@ use serde_json::Value;
 fn scan() -> Option<Value> {
     let dir = support::peers_dir("awesome-compose")?;
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        // Hermetic: `scan` would read the images of a local engine.
+        .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
         .args(["scan", dir.to_str().unwrap(), "--format", "json"])
         .env_clear()
         .output()

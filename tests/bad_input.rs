@@ -165,6 +165,8 @@ fn every_bad_input_is_a_located_error_and_the_rest_is_still_reported() {
         std::fs::create_dir_all(&good).unwrap();
         std::fs::write(good.join("compose.yaml"), GOOD).unwrap();
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+            // Hermetic: `scan` would read the images of a local engine.
+            .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
             .args(["scan", dir.path().to_str().unwrap(), "--format", "json"])
             .env_remove("DRYDOCK_TEST_UNSET_PW")
             .output()
@@ -232,6 +234,8 @@ fn the_human_report_names_the_file_and_line_on_one_line() {
     )
     .unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        // Hermetic: `scan` would read the images of a local engine.
+        .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
         .args(["scan", dir.path().to_str().unwrap()])
         .output()
         .unwrap();

@@ -10,6 +10,8 @@ use serde_json::Value;
 
 fn drydock(args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        // Hermetic: `scan` would read the images of a local engine.
+        .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
         .args(args)
         .env_remove("NO_COLOR")
         .output()
@@ -445,4 +447,35 @@ fn ignore_comments_suppress_their_line_and_report_when_unused() {
     assert!(!found.iter().any(|(r, _)| r == "unused-ignore"), "{report}");
     assert_eq!(report["summary"]["ignored"], 0);
     assert_eq!(audit.status.code(), Some(1));
+}
+
+#[test]
+fn scan_says_when_no_engine_answered_for_the_images() {
+    let dir = project(&[("compose.yaml", SOCKET)]);
+    let path = dir.path().to_str().unwrap();
+
+    let out = drydock(&["scan", path]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "the gate is the same: {stdout}");
+    assert!(stdout.contains("no image (no engine answered"), "{stdout}");
+    let report = json_of(&drydock(&["scan", path, "--format", "json"]));
+    let why = report["summary"]["images_not_scanned"].as_str().unwrap();
+    assert!(why.contains("drydock-test.sock"), "{why}");
+
+    let none = json_of(&drydock(&[
+        "scan", path, "--images", "none", "--format", "json",
+    ]));
+    assert!(
+        none["summary"].get("images_not_scanned").is_none(),
+        "{none}"
+    );
+
+    let required = drydock(&["scan", path, "--images", "engine"]);
+    let stderr = String::from_utf8_lossy(&required.stderr);
+    let stdout = String::from_utf8_lossy(&required.stdout);
+    assert_eq!(required.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        format!("{stdout}{stderr}").contains("engine"),
+        "{stdout}{stderr}"
+    );
 }

@@ -706,6 +706,42 @@ fn missing_reference(e: &Engine) -> Check {
     Ok(())
 }
 
+/// `drydock scan` reads from the engine the images its Compose services
+/// run (the default when an engine answers) and joins them: the netcat
+/// image (`USER app`) run with the service's `user: root` is
+/// `remote-shell-toolkit`; an image the engine lacks
+/// is a warning, not an error; `--images none` reads none.
+fn scan_joins_engine_images(e: &Engine) -> Check {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let compose = format!(
+        "services:\n  toolbox:\n    image: {NETCAT_TAG}\n    user: root\n  elsewhere:\n    image: {ABSENT_TAG}\n"
+    );
+    std::fs::write(dir.path().join("compose.yaml"), compose).map_err(|e| e.to_string())?;
+    let path = dir.path().to_str().unwrap();
+    let json = report(&["scan", path], Some(&e.host))?;
+    ensure!(json["summary"]["images"] == 1, "one image read:\n{json:#}");
+    let chain = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "remote-shell-toolkit")
+        .ok_or_else(|| format!("no remote-shell-toolkit:\n{json:#}"))?;
+    ensure!(
+        chain["subject"]["service"] == "toolbox" && chain["location"]["line"] == 3,
+        "the finding is not on toolbox's image line:\n{chain:#}"
+    );
+    ensure!(
+        json["warnings"].to_string().contains(ABSENT_TAG),
+        "{ABSENT_TAG} is not named in a warning:\n{json:#}"
+    );
+    let none = report(&["scan", path, "--images", "none"], Some(&e.host))?;
+    ensure!(
+        none["summary"]["images"] == 0 && !none.to_string().contains("remote-shell-toolkit"),
+        "--images none read images:\n{none:#}"
+    );
+    Ok(())
+}
+
 /// `--host` wins over `DOCKER_HOST`, both ways.
 fn host_flag(e: &Engine, fx: &Fixtures) -> Check {
     let nowhere = "unix:///nonexistent.sock";
@@ -816,6 +852,9 @@ fn engine_cases(cases: &mut Cases, e: &Engine, fx: &Fixtures) {
             missing_reference(e)
         });
         cases.run(&format!("{label}: --host"), || host_flag(e, fx));
+        cases.run(&format!("{label}: scan joins engine images"), || {
+            scan_joins_engine_images(e)
+        });
     } else {
         cases
             .failures

@@ -11,6 +11,8 @@ use serde_json::Value;
 
 fn drydock(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_drydock"))
+        // Hermetic: `scan` would read the images of a local engine.
+        .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

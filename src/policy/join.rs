@@ -35,6 +35,8 @@ pub struct ServiceRun {
 #[derive(Debug)]
 pub struct ImageRun {
     pub name: String,
+    /// The reference the image was asked for by, when it was (engine).
+    pub requested: Option<String>,
     pub digest: String,
     /// `Config.User` (empty: root).
     pub user: String,
@@ -75,21 +77,26 @@ pub fn services_of(project: &Project) -> Vec<ServiceRun> {
 /// Records an image for the join. When a service runs it as another
 /// user than its own, `writable-executable` is checked again as that user
 /// (the image is still in memory; it is dropped after this).
-pub fn image_run(image: &mut Image, services: &[ServiceRun]) -> ImageRun {
+pub fn image_run(image: &mut Image, requested: Option<&str>, services: &[ServiceRun]) -> ImageRun {
     let own = image.config_user();
-    let key = normalise(&image.name);
+    let mut run = ImageRun {
+        name: image.name.clone(),
+        requested: requested.map(String::from),
+        digest: image.digest.clone(),
+        user: own.clone(),
+        writable_as: Vec::new(),
+    };
     let mut others: Vec<&str> = services
         .iter()
-        .filter(|s| normalise(&s.image) == key)
+        .filter(|s| run.runs(&s.image))
         .filter_map(|s| s.user.as_ref().map(|(u, _)| u.as_str()))
         .filter(|u| *u != own)
         .collect();
     others.sort_unstable();
     others.dedup();
-    let mut writable_as = Vec::new();
     for user in others {
         image.config.config.get_or_insert_default().user = Some(user.to_string());
-        writable_as.push((
+        run.writable_as.push((
             user.to_string(),
             crate::image::rules::writable_executable::check_all(image),
         ));
@@ -97,11 +104,18 @@ pub fn image_run(image: &mut Image, services: &[ServiceRun]) -> ImageRun {
     if let Some(config) = image.config.config.as_mut() {
         config.user = Some(own.clone());
     }
-    ImageRun {
-        name: image.name.clone(),
-        digest: image.digest.clone(),
-        user: own,
-        writable_as,
+    run
+}
+
+impl ImageRun {
+    /// Whether a service naming `reference` runs this image.
+    pub fn runs(&self, reference: &str) -> bool {
+        let key = normalise(reference);
+        normalise(&self.name) == key
+            || self
+                .requested
+                .as_deref()
+                .is_some_and(|r| normalise(r) == key)
     }
 }
 
@@ -239,8 +253,7 @@ pub fn evaluate(report: &mut RunReport) -> Vec<String> {
         .services
         .dedup_by(|a, b| a.subject == b.subject && a.image == b.image);
     for service in &report.services {
-        let key = normalise(&service.image);
-        let Some(image) = report.image_runs.iter().find(|i| normalise(&i.name) == key) else {
+        let Some(image) = report.image_runs.iter().find(|i| i.runs(&service.image)) else {
             missing.push(format!("{} ({})", service.name, service.image));
             continue;
         };

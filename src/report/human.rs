@@ -153,6 +153,8 @@ pub fn summary(report: &RunReport) -> String {
     }
     if report.images > 0 {
         scanned.push(format!("{} image(s)", report.images));
+    } else if report.images_not_scanned.is_some() {
+        scanned.push("no image (no engine answered; see --images)".to_string());
     }
     let mut baselined = String::new();
     if report.ignored > 0 {

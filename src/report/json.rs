@@ -84,13 +84,15 @@ struct WireError<'a> {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     projects: usize,
     images: usize,
     workloads: usize,
     files: usize,
     baselined: usize,
     ignored: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    images_not_scanned: Option<&'a str>,
     findings: usize,
     by_severity: BySeverity,
     fail_on: Severity,
@@ -129,6 +131,7 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         files: report.files,
         baselined: report.baselined,
         ignored: report.ignored,
+        images_not_scanned: report.images_not_scanned.as_deref(),
         findings: report.findings.len(),
         by_severity: BySeverity {
             critical: report.count(Severity::Critical),

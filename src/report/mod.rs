@@ -40,6 +40,8 @@ pub struct RunReport {
     /// join (`policy::join`).
     pub services: Vec<crate::policy::join::ServiceRun>,
     pub image_runs: Vec<crate::policy::join::ImageRun>,
+    /// Why `scan` read no images for its services (no engine answered).
+    pub images_not_scanned: Option<String>,
     /// Source texts by display path, for snippets.
     pub sources: HashMap<String, Arc<SourceFile>>,
 }

@@ -15,7 +15,8 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 const DOCS: &str = r#"## What it checks
-A Compose service paired with the image it runs (`scan --images DIR`)
+A Compose service paired with the image it runs (`drydock scan`, images
+from the engine or `--images DIR`)
 where all of these hold at once:
 - the image has an `exec-capable-netcat` finding (a netcat whose `-e` or
   `-c` runs a program for whoever connects);

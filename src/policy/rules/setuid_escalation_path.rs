@@ -14,7 +14,8 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 const DOCS: &str = r#"## What it checks
-A Compose service paired with the image it runs (`scan --images DIR`)
+A Compose service paired with the image it runs (`drydock scan`, images
+from the engine or `--images DIR`)
 where the image has `setuid-file` findings at high severity (setuid or
 setgid files other than the distribution defaults such as `su` and
 `passwd`) and the service does not set no-new-privileges. Related

@@ -14,7 +14,8 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 const DOCS: &str = r#"## What it checks
-A Compose service paired with the image it runs (`scan --images DIR`)
+A Compose service paired with the image it runs (`drydock scan`, images
+from the engine or `--images DIR`)
 where executables of the image are writable by the *effective* user (the
 service's `user:` overrides the image's `Config.User`, so the image is
 checked again as that user) and the service's root filesystem is
