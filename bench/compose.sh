@@ -156,7 +156,7 @@ print(f"valid JSON, {os.path.getsize(p)} bytes, {len(seen)} compose files named"
 json_check() { "$PYTHON" -c "$JSON_CHECK_PY" "$1"; }
 
 log "drydock: $SMALL_FILES files, $RUNS runs"
-bench drydock-small "$SMALL" "$DRYDOCK" scan "$SMALL" --format json
+bench drydock-small "$SMALL" "$DRYDOCK" scan "$SMALL" --images none --format json
 DD_S="$MEDIAN" DD_S_MIN="$MIN" DD_S_MAX="$MAX" DD_S_RC="$RC"
 check_rc drydock-small "$DD_S_RC"
 DD_S_JSON="$(json_check "$WORK/drydock-small.out")"
@@ -180,7 +180,7 @@ CL_ONE="$MEDIAN"
 check_rc compose-lint-one "$RC"
 
 log "drydock: $LARGE_FILES files, $RUNS runs"
-bench drydock-large "$LARGE" "$DRYDOCK" scan "$LARGE" --format json
+bench drydock-large "$LARGE" "$DRYDOCK" scan "$LARGE" --images none --format json
 DD_L="$MEDIAN" DD_L_MIN="$MIN" DD_L_MAX="$MAX" DD_L_RC="$RC"
 check_rc drydock-large "$DD_L_RC"
 DD_L_JSON="$(json_check "$WORK/drydock-large.out")"
@@ -192,8 +192,8 @@ rss_of() {
     awk -F': *' '/Maximum resident set size/ {printf "%.1f MiB", $2/1024}' "$out"
 }
 if [[ -x /usr/bin/time ]]; then
-    RSS_DD_S="$(rss_of drydock "$SMALL" "$DRYDOCK" scan "$SMALL" --format json)"
-    RSS_DD_L="$(rss_of drydock "$LARGE" "$DRYDOCK" scan "$LARGE" --format json)"
+    RSS_DD_S="$(rss_of drydock "$SMALL" "$DRYDOCK" scan "$SMALL" --images none --format json)"
+    RSS_DD_L="$(rss_of drydock "$LARGE" "$DRYDOCK" scan "$LARGE" --images none --format json)"
     RSS_CL_S="$(rss_of compose-lint "$SMALL" "$COMPOSE_LINT" check --format json --allow-partial-coverage "${SMALL_LIST[@]}")"
 else
     RSS_DD_S="n/a (no /usr/bin/time: apt-get install time)"
@@ -235,7 +235,7 @@ throughput ratio drydock/compose-lint on A: ${RATIO}x    target >= ${TARGET_RATI
 drydock on B ($LARGE_FILES files): $(s4 "$DD_L") s            target < ${TARGET_LARGE_S} s on 2 cores: $LARGE_OK
 
 invocations (run from the corpus root):
-  drydock scan <corpus> --format json                       (walks the tree itself)
+  drydock scan <corpus> --images none --format json         (walks the tree itself)
   compose-lint check --format json --allow-partial-coverage <$SMALL_FILES files>   (one process, file list given)
 sanity: drydock output on A: $DD_S_JSON
         drydock output on B: $DD_L_JSON
@@ -254,9 +254,9 @@ project would cost about $(calc '%.0f' "$SMALL_FILES * $CL_ONE") s for these $SM
 
 | tool | compose files | seconds | files/s | peak RSS |
 | --- | ---: | ---: | ---: | ---: |
-| drydock \`scan --format json\` | $SMALL_FILES | $(s4 "$DD_S") | $DD_FPS | $RSS_DD_S |
+| drydock \`scan --images none --format json\` | $SMALL_FILES | $(s4 "$DD_S") | $DD_FPS | $RSS_DD_S |
 | compose-lint \`check --format json\` (one process) | $SMALL_FILES | $(s4 "$CL_S") | $CL_FPS | $RSS_CL_S |
-| drydock \`scan --format json\` | $LARGE_FILES | $(s4 "$DD_L") | $DD_L_FPS | $RSS_DD_L |
+| drydock \`scan --images none --format json\` | $LARGE_FILES | $(s4 "$DD_L") | $DD_L_FPS | $RSS_DD_L |
 
 - Throughput ratio drydock/compose-lint: **${RATIO}x** (target >= ${TARGET_RATIO}x: $RATIO_OK).
 - $LARGE_FILES-file tree: **$(s4 "$DD_L") s** (target < ${TARGET_LARGE_S} s on 2 cores: $LARGE_OK).
