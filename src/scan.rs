@@ -415,12 +415,14 @@ pub fn run_manifests(
             let mut findings = Vec::new();
             let mut notes = Vec::new();
             let mut suppressed = 0usize;
+            let mut containers = Vec::new();
             for workload in &workloads {
                 let subject = Subject::K8sWorkload {
                     kind: workload.kind.clone(),
                     name: workload.name.clone(),
                     namespace: workload.namespace.clone(),
                 };
+                containers.extend(crate::policy::join::containers_of(workload, &subject));
                 let evaluated = crate::k8s::pss::evaluate(
                     workload,
                     level.unwrap_or(crate::k8s::pss::Level::Restricted),
@@ -466,13 +468,21 @@ pub fn run_manifests(
                     suppressed += before - findings.len();
                 }
             }
-            Ok(Some((source, workloads.len(), findings, notes, suppressed)))
+            Ok(Some((
+                source,
+                workloads.len(),
+                findings,
+                notes,
+                suppressed,
+                containers,
+            )))
         })
         .collect::<Vec<Result<_, LocatedError>>>();
     for result in results {
         match result {
             Ok(None) => {}
-            Ok(Some((source, workloads, findings, notes, suppressed))) => {
+            Ok(Some((source, workloads, findings, notes, suppressed, containers))) => {
+                report.services.extend(containers);
                 report.warnings.extend(notes);
                 report.ignored += suppressed;
                 if suppressed > 0 {

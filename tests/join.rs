@@ -189,7 +189,10 @@ fn a_compound_finding_names_the_service_line_and_the_image_path() {
         .count();
     assert_eq!(runners, 5, "{netcat_finding}");
     let warnings = doc["warnings"].to_string();
-    assert!(warnings.contains("elsewhere (acme/other:1)"), "{warnings}");
+    assert!(
+        warnings.contains("service `elsewhere` (acme/other:1)"),
+        "{warnings}"
+    );
 }
 
 #[test]
@@ -225,4 +228,78 @@ fn an_ignore_of_a_compound_rule_is_unused_only_when_images_were_read() {
     let (_, doc) = scan(dir.path(), &[]);
     let rules = doc["findings"].to_string();
     assert!(!rules.contains("unused-ignore"), "{rules}");
+}
+
+const DEPLOYMENT: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: shell
+          image: acme/toolbox:2
+        - name: nonroot
+          image: acme/toolbox:2
+          securityContext:
+            runAsNonRoot: true
+        - name: owner
+          image: acme/toolbox:2
+          securityContext:
+            runAsUser: 10001
+            allowPrivilegeEscalation: false
+"#;
+
+#[test]
+fn kubernetes_containers_are_joined_with_their_own_security_context() {
+    let dir = setup();
+    std::fs::write(dir.path().join("project/compose.yaml"), "services: {}\n").unwrap();
+    std::fs::write(dir.path().join("project/api.yaml"), DEPLOYMENT).unwrap();
+    let (_, doc) = scan(dir.path(), &[]);
+    let found: BTreeSet<(String, u64)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["subject"]["kind"] == "k8s-workload")
+        .filter(|f| {
+            f["rule"].as_str().unwrap().contains("-at-runtime")
+                || f["rule"] == "remote-shell-toolkit"
+                || f["rule"] == "setuid-escalation-path"
+        })
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want: BTreeSet<(String, u64)> = [
+        // `shell` (image line 10): root, writable, may escalate
+        ("remote-shell-toolkit", 10),
+        ("setuid-escalation-path", 10),
+        // `nonroot` (line 12): the kubelet will not start it as root, so
+        // no remote shell; but it may escalate through the setuid helper
+        ("setuid-escalation-path", 12),
+        // `owner` (line 16): uid 10001 owns /app/server, writable root;
+        // allowPrivilegeEscalation: false stops the setuid path
+        ("writable-binaries-at-runtime", 16),
+    ]
+    .iter()
+    .map(|(r, l)| (r.to_string(), *l))
+    .collect();
+    assert_eq!(found, want, "{doc}");
+    let chain = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "writable-binaries-at-runtime")
+        .unwrap();
+    assert!(
+        chain["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Deployment/api, container `owner` runs image"),
+        "{chain}"
+    );
 }

@@ -13,16 +13,26 @@
 use crate::compose::Project;
 use crate::finding::{Finding, Location, Place, Subject};
 use crate::image::Image;
+use crate::k8s::Workload;
 use crate::report::RunReport;
 use crate::rules::RuleMeta;
+use crate::yaml::Node;
 
 use super::rules::{remote_shell_toolkit, setuid_escalation_path, writable_binaries_at_runtime};
 
-/// What the join needs of a Compose service.
+/// What the join needs of a Compose service or of one container of a
+/// Kubernetes workload.
 #[derive(Clone, Debug)]
 pub struct ServiceRun {
     pub subject: Subject,
-    pub name: String,
+    /// How messages name it: "service `web`", "Deployment `api`, container `app`".
+    pub label: String,
+    /// For a container, the key route of its entry: its own findings are
+    /// the workload's findings under this route.
+    pub scope: Option<String>,
+    /// `runAsNonRoot: true` without a uid: the kubelet refuses to start
+    /// the container as root, whatever the image says.
+    pub non_root_enforced: bool,
     /// The reference as written (after interpolation).
     pub image: String,
     /// The `image:` line.
@@ -65,11 +75,60 @@ pub fn services_of(project: &Project) -> Vec<ServiceRun> {
                 project: project.name.clone(),
                 service: name.text.clone(),
             },
-            name: name.text.clone(),
+            label: format!("service `{}`", name.text),
+            scope: None,
+            non_root_enforced: false,
             image,
             image_at: Location::of(image_node, route("image")),
             user,
         });
+    }
+    runs
+}
+
+/// The containers of a Kubernetes workload that name an image. The user
+/// is the container's `securityContext.runAsUser`, else the pod's.
+pub fn containers_of(workload: &Workload, subject: &Subject) -> Vec<ServiceRun> {
+    let spec = workload.pod_spec();
+    let pod_context = spec.get("securityContext");
+    let mut runs = Vec::new();
+    for list in ["initContainers", "containers", "ephemeralContainers"] {
+        let Some(items) = spec.get(list).and_then(Node::as_seq) else {
+            continue;
+        };
+        for (i, container) in items.iter().enumerate() {
+            let route = format!("{}.{list}[{i}]", workload.spec_route);
+            let Some(image_node) = container.get("image") else {
+                continue;
+            };
+            let Some(image) = image_node.as_str() else {
+                continue;
+            };
+            let context = container.get("securityContext");
+            let setting = |key: &str| {
+                context
+                    .and_then(|c| c.get(key))
+                    .map(|n| (n, format!("{route}.securityContext.{key}")))
+                    .or_else(|| {
+                        pod_context
+                            .and_then(|c| c.get(key))
+                            .map(|n| (n, format!("{}.securityContext.{key}", workload.spec_route)))
+                    })
+            };
+            let user = setting("runAsUser")
+                .and_then(|(node, at)| Some((node.as_str()?.to_string(), Location::of(node, at))));
+            let non_root = setting("runAsNonRoot").is_some_and(|(n, _)| n.as_bool() == Some(true));
+            let name = container.get("name").and_then(Node::as_str).unwrap_or("?");
+            runs.push(ServiceRun {
+                subject: subject.clone(),
+                label: format!("{}, container `{name}`", workload.label()),
+                scope: Some(route.clone()),
+                non_root_enforced: non_root && user.is_none(),
+                image: image.to_string(),
+                image_at: Location::of(image_node, format!("{route}.image")),
+                user,
+            });
+        }
     }
     runs
 }
@@ -163,14 +222,30 @@ pub struct Pair<'a> {
 impl Pair<'_> {
     /// Whether the effective user is root (unset counts as root).
     pub fn runs_as_root(&self) -> bool {
-        self.user.trim().is_empty() || crate::compose::rules::root_user::is_root(self.user)
+        !self.service.non_root_enforced
+            && (self.user.trim().is_empty() || crate::compose::rules::root_user::is_root(self.user))
     }
 
-    /// The service's findings of `rule`.
+    /// The service's (or the container's) finding of `rule`.
     pub fn service_finding(&self, rule: &str) -> Option<&Finding> {
         self.findings
             .iter()
-            .find(|f| f.rule == rule && f.subject == self.service.subject)
+            .find(|f| f.rule == rule && f.subject == self.service.subject && self.in_scope(f))
+    }
+
+    /// Whether a finding of the subject is about this container (always,
+    /// for a Compose service).
+    fn in_scope(&self, f: &Finding) -> bool {
+        let Some(scope) = &self.service.scope else {
+            return true;
+        };
+        match &f.location {
+            Place::Config(l) => l
+                .route
+                .strip_prefix(scope.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.')),
+            Place::Image(_) => false,
+        }
     }
 
     /// The image's findings of `rule`.
@@ -226,7 +301,7 @@ impl Pair<'_> {
         self.service
             .user
             .as_ref()
-            .map(|(_, at)| Place::Config(at.clone().with_note("the service's user")))
+            .map(|(_, at)| Place::Config(at.clone().with_note("the user it runs as")))
     }
 }
 
@@ -248,13 +323,13 @@ pub fn evaluate(report: &mut RunReport) -> Vec<String> {
     // names the same service more than once.
     report
         .services
-        .sort_by(|a, b| (&a.subject, &a.image).cmp(&(&b.subject, &b.image)));
+        .sort_by(|a, b| (&a.subject, &a.scope, &a.image).cmp(&(&b.subject, &b.scope, &b.image)));
     report
         .services
-        .dedup_by(|a, b| a.subject == b.subject && a.image == b.image);
+        .dedup_by(|a, b| a.subject == b.subject && a.scope == b.scope && a.image == b.image);
     for service in &report.services {
         let Some(image) = report.image_runs.iter().find(|i| i.runs(&service.image)) else {
-            missing.push(format!("{} ({})", service.name, service.image));
+            missing.push(format!("{} ({})", service.label, service.image));
             continue;
         };
         let user = service
@@ -276,7 +351,7 @@ pub fn evaluate(report: &mut RunReport) -> Vec<String> {
                 service
                     .image_at
                     .clone()
-                    .with_note(format!("run by service `{}`", service.name)),
+                    .with_note(format!("run by {}", service.label)),
             ),
         ));
     }

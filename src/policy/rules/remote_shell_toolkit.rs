@@ -15,15 +15,17 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 const DOCS: &str = r#"## What it checks
-A Compose service paired with the image it runs (`drydock scan`, images
-from the engine or `--images DIR`)
+A Compose service or a Kubernetes container paired with the image it
+runs (`drydock scan`, images from the engine or `--images DIR`),
 where all of these hold at once:
 - the image has an `exec-capable-netcat` finding (a netcat whose `-e` or
   `-c` runs a program for whoever connects);
-- the effective user is root: the service's `user:`, or else the image's
-  `Config.User`, is unset, `root` or `0`;
-- the root filesystem is writable (no `read_only: true`) or
-  no-new-privileges is not set.
+- the effective user is root: the service's `user:` (a container's
+  `runAsUser`, else its pod's), or else the image's `Config.User`, is
+  unset, `root` or `0`, and no `runAsNonRoot: true` stops it;
+- the root filesystem is writable (no `read_only: true`, no
+  `readOnlyRootFilesystem: true`) or no-new-privileges is not set
+  (`allowPrivilegeEscalation: false` in Kubernetes).
 
 The finding is on the service's `image:` line; its related locations
 are the netcat in the image (layer and path), the `user:` line when the
@@ -96,10 +98,10 @@ pub fn check(pair: &Pair, out: &mut Vec<Finding>) {
     out.push(pair.finding(
         &META,
         format!(
-            "service `{}` runs image `{}` as root with an exec-capable netcat (`{path}`) and {}: \
+            "{} runs image `{}` as root with an exec-capable netcat (`{path}`) and {}: \
              the static form of Falco's \"Netcat Remote Code Execution in Container\" \
              (EXE_WRITABLE|EXE_LOWER_LAYER)",
-            pair.service.name,
+            pair.service.label,
             pair.service.image,
             open.join(" and ")
         ),

@@ -14,8 +14,8 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 const DOCS: &str = r#"## What it checks
-A Compose service paired with the image it runs (`drydock scan`, images
-from the engine or `--images DIR`)
+A Compose service or a Kubernetes container paired with the image it
+runs (`drydock scan`, images from the engine or `--images DIR`),
 where the image has `setuid-file` findings at high severity (setuid or
 setgid files other than the distribution defaults such as `su` and
 `passwd`) and the service does not set no-new-privileges. Related
@@ -66,8 +66,8 @@ pub fn check(pair: &Pair, out: &mut Vec<Finding>) {
     out.push(pair.finding(
         &META,
         format!(
-            "service `{}` runs image `{}`, which has {} non-default setuid/setgid file(s), without no-new-privileges",
-            pair.service.name,
+            "{} runs image `{}`, which has {} non-default setuid/setgid file(s), without no-new-privileges",
+            pair.service.label,
             pair.service.image,
             files.len()
         ),

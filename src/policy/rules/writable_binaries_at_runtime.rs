@@ -14,8 +14,8 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 const DOCS: &str = r#"## What it checks
-A Compose service paired with the image it runs (`drydock scan`, images
-from the engine or `--images DIR`)
+A Compose service or a Kubernetes container paired with the image it
+runs (`drydock scan`, images from the engine or `--images DIR`),
 where executables of the image are writable by the *effective* user (the
 service's `user:` overrides the image's `Config.User`, so the image is
 checked again as that user) and the service's root filesystem is
@@ -69,8 +69,8 @@ pub fn check(pair: &Pair, out: &mut Vec<Finding>) {
     out.push(pair.finding(
         &META,
         format!(
-            "service `{}` runs image `{}` as `{user}`, who can rewrite {} executable(s) of it, on a writable root filesystem",
-            pair.service.name,
+            "{} runs image `{}` as `{user}`, who can rewrite {} executable(s) of it, on a writable root filesystem",
+            pair.service.label,
             pair.service.image,
             files.len()
         ),
