@@ -292,8 +292,7 @@ fn join_images(report: &mut RunReport) {
 /// freeing every finding and source one by one would only cost time, so
 /// the report is not dropped.
 fn finish(mut report: RunReport, args: &ReportArgs) -> i32 {
-    if !args.no_ignores {
-        policy::ignore::apply(&mut report);
+    if !args.no_ignores && policy::ignore::apply(&mut report) {
         scan::sort_findings(&mut report);
     }
     if let Some(path) = &args.write_baseline

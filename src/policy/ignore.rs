@@ -126,8 +126,9 @@ fn ignore_comment(line: &str) -> Option<(usize, &str)> {
 
 /// Applies the ignore comments of every source of the report: drops the
 /// findings they cover, counts them in `report.ignored`, and adds an
-/// `unused-ignore` finding for each rule id that covered nothing.
-pub fn apply(report: &mut RunReport) {
+/// `unused-ignore` finding for each rule id that covered nothing. Returns
+/// whether it added findings (which then need sorting).
+pub fn apply(report: &mut RunReport) -> bool {
     let mut paths: Vec<&String> = report.sources.keys().collect();
     paths.sort();
     // (file, target line) -> (comment, rule) pairs covering that line.
@@ -157,7 +158,7 @@ pub fn apply(report: &mut RunReport) {
         }
     }
     if all.is_empty() {
-        return;
+        return false;
     }
     let mut used: Vec<Vec<bool>> = all
         .iter()
@@ -182,6 +183,7 @@ pub fn apply(report: &mut RunReport) {
         }
     }
     report.ignored += before - kept.len();
+    let survivors = kept.len();
     // A compound rule runs only when images were read: an ignore of one is
     // not unused in a run that could not have found it.
     let joined = !report.image_runs.is_empty();
@@ -196,7 +198,9 @@ pub fn apply(report: &mut RunReport) {
             }
         }
     }
+    let added = kept.len() > survivors;
     report.findings = kept;
+    added
 }
 
 fn unused(path: &str, comment: &Comment, rule: &str) -> Finding {
