@@ -1,14 +1,16 @@
-//! The join of images and the services that run them. A Compose service
-//! names its image (`image:`) and may override the image's user (`user:`);
-//! once the images of a run are read, each service is paired with the
-//! image it runs (by normalised reference), the image's findings get the
-//! service's `image:` line as a related location, and the compound rules
-//! (`policy/rules/`) decide what the pair adds up to under the service's
-//! *effective* runtime: its user, its root filesystem, no-new-privileges.
+//! The join of images and what runs them: Compose services and the
+//! containers of Kubernetes workloads. Each names its image and may
+//! override the image's user (`user:`, `runAsUser`); once the images of a
+//! run are read, each is paired with the image it runs (by normalised
+//! reference), the image's findings get its `image` line as a related
+//! location, and the compound rules (`policy/rules/`) decide what the pair
+//! adds up to under the *effective* runtime: the user, the root
+//! filesystem, no-new-privileges.
 //!
-//! Services are collected as projects load and images as they are read,
-//! so an image is checked once per digest and dropped before the next one
-//! is read; only the findings and these small records stay.
+//! Services are collected as projects and manifests load and images as
+//! they are read, so an image is checked once per digest and dropped
+//! before the next one is read; only the findings and these small records
+//! stay.
 
 use crate::compose::Project;
 use crate::finding::{Finding, Location, Place, Subject};
@@ -25,7 +27,7 @@ use super::rules::{remote_shell_toolkit, setuid_escalation_path, writable_binari
 #[derive(Clone, Debug)]
 pub struct ServiceRun {
     pub subject: Subject,
-    /// How messages name it: "service `web`", "Deployment `api`, container `app`".
+    /// How messages name it: "service `web`", "Deployment/api, container `app`".
     pub label: String,
     /// For a container, the key route of its entry: its own findings are
     /// the workload's findings under this route.
@@ -35,9 +37,9 @@ pub struct ServiceRun {
     pub non_root_enforced: bool,
     /// The reference as written (after interpolation).
     pub image: String,
-    /// The `image:` line.
+    /// The `image` line.
     pub image_at: Location,
-    /// `user:` and its line, when the service sets it.
+    /// `user:` (`runAsUser`) and its line, when set.
     pub user: Option<(String, Location)>,
 }
 
@@ -215,8 +217,11 @@ pub struct Pair<'a> {
     pub image: &'a ImageRun,
     /// The user the container runs as: the service's, else the image's.
     pub user: &'a str,
-    /// Every finding of the run (image and Compose).
-    pub findings: &'a [Finding],
+    /// The findings about the service's subject (its Compose service, or
+    /// its whole workload: `in_scope` narrows them to the container).
+    pub own: &'a [&'a Finding],
+    /// The findings about the image.
+    pub image_own: &'a [&'a Finding],
 }
 
 impl Pair<'_> {
@@ -228,9 +233,10 @@ impl Pair<'_> {
 
     /// The service's (or the container's) finding of `rule`.
     pub fn service_finding(&self, rule: &str) -> Option<&Finding> {
-        self.findings
+        self.own
             .iter()
-            .find(|f| f.rule == rule && f.subject == self.service.subject && self.in_scope(f))
+            .copied()
+            .find(|f| f.rule == rule && self.in_scope(f))
     }
 
     /// Whether a finding of the subject is about this container (always,
@@ -250,9 +256,10 @@ impl Pair<'_> {
 
     /// The image's findings of `rule`.
     pub fn image_findings(&self, rule: &str) -> Vec<&Finding> {
-        self.findings
+        self.image_own
             .iter()
-            .filter(|f| f.rule == rule && self.is_image(f))
+            .copied()
+            .filter(|f| f.rule == rule)
             .collect()
     }
 
@@ -262,10 +269,6 @@ impl Pair<'_> {
             Some((_, found)) => found.iter().collect(),
             None => self.image_findings("writable-executable"),
         }
-    }
-
-    fn is_image(&self, f: &Finding) -> bool {
-        matches!(&f.subject, Subject::Image { digest, .. } if *digest == self.image.digest)
     }
 
     /// A compound finding on the service's `image:` line.
@@ -316,8 +319,9 @@ pub fn noted(place: &Place, note: &str) -> Place {
 /// Pairs services with images and adds the compound findings. Returns
 /// the services whose image was not among the images read.
 pub fn evaluate(report: &mut RunReport) -> Vec<String> {
+    use std::collections::HashMap;
     let mut compound = Vec::new();
-    let mut attached: Vec<(String, Place)> = Vec::new();
+    let mut attached: HashMap<String, Vec<Place>> = HashMap::new();
     let mut missing = Vec::new();
     // A file shared by several projects (a base file under variants)
     // names the same service more than once.
@@ -327,8 +331,23 @@ pub fn evaluate(report: &mut RunReport) -> Vec<String> {
     report
         .services
         .dedup_by(|a, b| a.subject == b.subject && a.scope == b.scope && a.image == b.image);
+    // Indexes, so a pair looks at its own findings only.
+    let mut images: HashMap<String, &ImageRun> = HashMap::new();
+    for image in &report.image_runs {
+        for name in std::iter::once(&image.name).chain(&image.requested) {
+            images.entry(normalise(name)).or_insert(image);
+        }
+    }
+    let mut by_subject: HashMap<&Subject, Vec<&Finding>> = HashMap::new();
+    let mut by_digest: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for finding in &report.findings {
+        match &finding.subject {
+            Subject::Image { digest, .. } => by_digest.entry(digest).or_default().push(finding),
+            other => by_subject.entry(other).or_default().push(finding),
+        }
+    }
     for service in &report.services {
-        let Some(image) = report.image_runs.iter().find(|i| i.runs(&service.image)) else {
+        let Some(image) = images.get(&normalise(&service.image)) else {
             missing.push(format!("{} ({})", service.label, service.image));
             continue;
         };
@@ -340,29 +359,29 @@ pub fn evaluate(report: &mut RunReport) -> Vec<String> {
             service,
             image,
             user,
-            findings: &report.findings,
+            own: by_subject.get(&service.subject).map_or(&[], Vec::as_slice),
+            image_own: by_digest
+                .get(image.digest.as_str())
+                .map_or(&[], Vec::as_slice),
         };
         remote_shell_toolkit::check(&pair, &mut compound);
         setuid_escalation_path::check(&pair, &mut compound);
         writable_binaries_at_runtime::check(&pair, &mut compound);
-        attached.push((
-            image.digest.clone(),
-            Place::Config(
+        attached
+            .entry(image.digest.clone())
+            .or_default()
+            .push(Place::Config(
                 service
                     .image_at
                     .clone()
                     .with_note(format!("run by {}", service.label)),
-            ),
-        ));
+            ));
     }
     for finding in &mut report.findings {
-        if let Subject::Image { digest, .. } = &finding.subject {
-            finding.related.extend(
-                attached
-                    .iter()
-                    .filter(|(d, _)| d == digest)
-                    .map(|(_, place)| place.clone()),
-            );
+        if let Subject::Image { digest, .. } = &finding.subject
+            && let Some(places) = attached.get(digest)
+        {
+            finding.related.extend(places.iter().cloned());
         }
     }
     report.findings.extend(compound);
