@@ -34,6 +34,8 @@ pub enum Command {
     K8s(K8sArgs),
     /// List the rules.
     Rules(RulesArgs),
+    /// Check a policy file: every error at once, with its line.
+    Policy(PolicyArgs),
     /// Print a rule's documentation.
     Explain {
         /// A rule id, e.g. `no-new-privileges`.
@@ -57,6 +59,10 @@ pub struct ScanArgs {
     /// Docker and Podman sockets).
     #[arg(long, value_name = "URL")]
     pub host: Option<String>,
+    /// A policy file, or a built-in policy by name (see policies/README.md).
+    /// Default: the nearest `.drydock.yaml` at or above the scan root.
+    #[arg(long, value_name = "FILE|NAME")]
+    pub policy: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -92,11 +98,11 @@ pub struct K8sArgs {
     /// `apiVersion` and `kind`); `-` reads standard input.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// A built-in policy (see policies/README.md): `pss-baseline` or
-    /// `pss-restricted` evaluate exactly that Pod Security Standards level,
-    /// and the gate fails exactly when Pod Security admission would deny a
-    /// pod.
-    #[arg(long, value_name = "POLICY")]
+    /// A policy file, or a built-in policy (see policies/README.md):
+    /// `pss-baseline` or `pss-restricted` evaluate exactly that Pod
+    /// Security Standards level, and the gate fails exactly when Pod
+    /// Security admission would deny a pod.
+    #[arg(long, value_name = "FILE|NAME")]
     pub policy: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
@@ -216,4 +222,19 @@ impl std::str::FromStr for ImageSource {
             dir => ImageSource::Dir(PathBuf::from(dir)),
         })
     }
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    #[command(subcommand)]
+    pub action: PolicyAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyAction {
+    /// Validate a policy file (exit 0 when valid, 2 with every error).
+    Check {
+        /// The policy file, e.g. `.drydock.yaml`.
+        file: PathBuf,
+    },
 }

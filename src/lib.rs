@@ -52,20 +52,30 @@ pub fn run(cli: Cli) -> i32 {
                 [one] if one.is_dir() => one.clone(),
                 _ => PathBuf::from("."),
             };
+            let mut report = new_report(&args.report);
+            let policy = match &args.policy {
+                Some(spec) => Some(policy::load(spec)),
+                None => policy::find_repository_policy(&root).map(|p| policy::load_file(&p)),
+            };
+            let policy = adopt(policy, &mut report);
             let loader = Loader::new(root, scan::process_env());
             let found = scan::discover(&paths);
-            let mut report = new_report(&args.report);
-            report.errors = found.errors;
+            report.errors.extend(found.errors);
             scan::run(&loader, &found.projects, &mut report);
             scan::run_manifests(
                 &found.manifests,
                 &loader.root,
-                None,
+                policy.as_ref().and_then(|p| p.pod_security),
                 !args.report.no_ignores,
                 &mut report,
             );
             scan_images(&args, &loader.root, &mut report);
-            finish(report, &args.report)
+            let root = loader.root.clone();
+            finish_with(
+                report,
+                &args.report,
+                policy.as_ref().map(|p| (p, root.as_path())),
+            )
         }
         Command::Compose(args) => match args.action {
             Some(ComposeAction::Config { project }) => compose_config(&project),
@@ -116,18 +126,16 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::K8s(args) => {
             let mut report = new_report(&args.report);
-            let policy = match args.policy.as_deref().map(policy::preset) {
-                Some(Err(message)) => {
-                    eprintln!("error: --policy: {message}");
+            let policy = match args.policy.as_deref().map(policy::load) {
+                Some(Err(errors)) if errors.iter().all(|e| e.path == "--policy") => {
+                    for e in errors {
+                        eprintln!("error: --policy: {}", e.message);
+                    }
                     return EXIT_ERROR;
                 }
-                Some(Ok(p)) => Some(p),
-                None => None,
+                other => adopt(other, &mut report),
             };
             let level = policy.as_ref().and_then(|p| p.pod_security);
-            if let Some(fail_on) = policy.as_ref().and_then(|p| p.fail_on) {
-                report.fail_on = fail_on;
-            }
             let root = match args.paths.as_slice() {
                 [one] if one.is_dir() => one.clone(),
                 _ => PathBuf::from("."),
@@ -135,13 +143,61 @@ pub fn run(cli: Cli) -> i32 {
             let (inputs, errors) = scan::manifest_inputs(&args.paths);
             report.errors.extend(errors);
             scan::run_manifests(&inputs, &root, level, !args.report.no_ignores, &mut report);
-            finish(report, &args.report)
+            finish_with(
+                report,
+                &args.report,
+                policy.as_ref().map(|p| (p, root.as_path())),
+            )
         }
         Command::Rules(args) => {
             print_rules(args.format);
             0
         }
+        Command::Policy(args) => match args.action {
+            cli::PolicyAction::Check { file } => check_policy(&file),
+        },
         Command::Explain { rule } => explain(&rule),
+    }
+}
+
+/// Takes a loaded policy into the run: its gate threshold, or its errors
+/// (each an input error of the run, which goes on without the policy).
+fn adopt(
+    loaded: Option<Result<policy::Policy, Vec<yaml::LocatedError>>>,
+    report: &mut RunReport,
+) -> Option<policy::Policy> {
+    match loaded? {
+        Ok(policy) => {
+            if let Some(fail_on) = policy.fail_on {
+                report.fail_on = fail_on;
+            }
+            Some(policy)
+        }
+        Err(errors) => {
+            report.errors.extend(errors);
+            None
+        }
+    }
+}
+
+/// `drydock policy check FILE`.
+fn check_policy(file: &Path) -> i32 {
+    match policy::load_file(file) {
+        Ok(policy) => {
+            println!(
+                "{}: valid ({} rule setting(s), {} exception(s))",
+                file.display(),
+                policy.rules.len(),
+                policy.exceptions.len()
+            );
+            0
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            EXIT_ERROR
+        }
     }
 }
 
@@ -198,6 +254,8 @@ fn new_report(args: &ReportArgs) -> RunReport {
         workloads: 0,
         baselined: 0,
         ignored: 0,
+        excepted: 0,
+        turned_off: 0,
         services: Vec::new(),
         image_runs: Vec::new(),
         images_not_scanned: None,
@@ -291,7 +349,19 @@ fn join_images(report: &mut RunReport) {
 /// Writes the report and returns the exit code. The process exits next:
 /// freeing every finding and source one by one would only cost time, so
 /// the report is not dropped.
-fn finish(mut report: RunReport, args: &ReportArgs) -> i32 {
+fn finish(report: RunReport, args: &ReportArgs) -> i32 {
+    finish_with(report, args, None)
+}
+
+/// `finish`, after applying a policy's rule settings and exceptions.
+fn finish_with(
+    mut report: RunReport,
+    args: &ReportArgs,
+    policy: Option<(&policy::Policy, &Path)>,
+) -> i32 {
+    if let Some((policy, root)) = policy {
+        policy::exceptions::apply(policy, policy::exceptions::Date::today(), root, &mut report);
+    }
     if !args.no_ignores && policy::ignore::apply(&mut report) {
         scan::sort_findings(&mut report);
     }

@@ -1,30 +1,40 @@
 //! The policy evaluator, between the scanners and the report: `join`
-//! pairs Compose services with the images they run and adds the compound
-//! findings (`rules/`), `ignore` applies inline ignore comments, and
-//! `baseline` holds the accepted findings of an earlier run.
+//! pairs Compose services and Kubernetes containers with the images they
+//! run and adds the compound findings (`rules/`), `exceptions` applies a
+//! policy's rule settings and exceptions, `ignore` applies inline ignore
+//! comments, and `baseline` holds the accepted findings of an earlier run.
 //!
-//! This file reads the built-in presets in `policies/` (compiled in), with
-//! the same span-aware YAML layer as everything else, every problem of a
-//! preset reported with its line. Today a preset can choose a Pod Security
-//! level and the gate threshold; exceptions, per-rule settings and
-//! repository policy files are not written yet.
+//! This file reads policies: the built-in presets in `policies/`
+//! (compiled in) and policy files (`.drydock.yaml`, `--policy FILE`), with
+//! the same span-aware YAML layer as everything else, every problem
+//! reported at once with its line and a "did you mean".
 
 pub mod baseline;
+pub mod exceptions;
 pub mod ignore;
 pub mod join;
 pub mod rules;
 
+use std::path::{Path, PathBuf};
+
 use crate::finding::Severity;
 use crate::k8s::pss::Level;
-use crate::yaml::{Limits, LocatedError, Node, parse_documents, source_from_text};
+use crate::yaml::{Limits, LocatedError, Node, Pos, parse_documents, source_from_text};
+use exceptions::{Date, Exception, RuleSetting};
 
 /// A policy, validated.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Policy {
     pub name: String,
     /// Evaluate exactly this Pod Security level.
     pub pod_security: Option<Level>,
     pub fail_on: Option<Severity>,
+    /// Per-rule settings, later ones winning.
+    pub rules: Vec<RuleSetting>,
+    pub exceptions: Vec<Exception>,
+    /// The directory of the policy file: exception paths are relative to
+    /// it (for a preset, to the scan root).
+    pub base: Option<PathBuf>,
 }
 
 /// The built-in presets: name and YAML text.
@@ -40,7 +50,69 @@ pub const PRESETS: &[(&str, &str)] = &[
 ];
 
 /// The keys a policy may have.
-const KEYS: [&str; 2] = ["pod-security", "fail-on"];
+const KEYS: [&str; 5] = ["extends", "pod-security", "fail-on", "rules", "exceptions"];
+
+/// The keys of an exception.
+const EXCEPTION_KEYS: [&str; 9] = [
+    "rule",
+    "path",
+    "service",
+    "namespace",
+    "workload",
+    "image",
+    "image-path",
+    "reason",
+    "expires",
+];
+
+/// The file a repository's policy lives in, found by walking up from the
+/// scan root.
+pub const REPOSITORY_FILE: &str = ".drydock.yaml";
+
+/// The nearest `.drydock.yaml` at or above `dir`.
+pub fn find_repository_policy(dir: &Path) -> Option<PathBuf> {
+    let start = dir.canonicalize().ok()?;
+    let found = start
+        .ancestors()
+        .map(|d| d.join(REPOSITORY_FILE))
+        .find(|p| p.is_file())?;
+    // Named relative to the working directory when it is below it.
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.canonicalize().ok());
+    Some(
+        match cwd.and_then(|d| found.strip_prefix(d).ok().map(Path::to_path_buf)) {
+            Some(relative) => relative,
+            None => found,
+        },
+    )
+}
+
+/// `--policy`: a file when one exists at that path, else a built-in name.
+pub fn load(spec: &str) -> Result<Policy, Vec<LocatedError>> {
+    let path = Path::new(spec);
+    if path.is_file() {
+        return load_file(path);
+    }
+    preset(spec).map_err(|m| vec![LocatedError::in_file("--policy", m)])
+}
+
+/// Reads and validates a policy file.
+pub fn load_file(path: &Path) -> Result<Policy, Vec<LocatedError>> {
+    let display = path.to_string_lossy();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![LocatedError::in_file(
+            display.as_ref(),
+            format!("cannot read: {e}"),
+        )]
+    })?;
+    let mut policy = parse(&display, &display, &text)?;
+    policy.base = path
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    Ok(policy)
+}
 
 /// Loads a built-in preset by name.
 pub fn preset(name: &str) -> Result<Policy, String> {
@@ -71,6 +143,9 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
         name: name.to_string(),
         pod_security: None,
         fail_on: None,
+        rules: Vec::new(),
+        exceptions: Vec::new(),
+        base: None,
     };
     let Some(doc) = docs.into_iter().next() else {
         return Ok(policy);
@@ -82,8 +157,36 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
         )]);
     };
     let mut errors = Vec::new();
+    // `extends` first, so this file's keys override the preset's.
+    if let Some(base) = doc.get("extends") {
+        match base.as_str().map(preset) {
+            Some(Ok(base)) => {
+                policy.pod_security = base.pod_security;
+                policy.fail_on = base.fail_on;
+                policy.rules = base.rules;
+                policy.exceptions = base.exceptions;
+            }
+            Some(Err(message)) => errors.push(LocatedError::at(&base.pos, message)),
+            None => errors.push(LocatedError::at(
+                &base.pos,
+                "`extends` must name a built-in policy",
+            )),
+        }
+    }
     for (key, value) in entries {
         match key.text.as_str() {
+            "extends" => {}
+            "rules" => rule_settings(value, &mut policy.rules, &mut errors),
+            "exceptions" => match value.as_seq() {
+                Some(items) => {
+                    for item in items {
+                        if let Some(e) = exception(item, &mut errors) {
+                            policy.exceptions.push(e);
+                        }
+                    }
+                }
+                None => errors.push(LocatedError::at(&value.pos, "`exceptions` must be a list")),
+            },
             "pod-security" => match value.as_str() {
                 Some("baseline") => policy.pod_security = Some(Level::Baseline),
                 Some("restricted") => policy.pod_security = Some(Level::Restricted),
@@ -115,6 +218,136 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
     } else {
         Err(errors)
     }
+}
+
+/// A rule id, or its error with "did you mean".
+fn rule_id(id: &str, pos: &Pos, errors: &mut Vec<LocatedError>) -> Option<String> {
+    if crate::rules::find(id).is_some() {
+        return Some(id.to_string());
+    }
+    let hint = crate::rules::suggest(id)
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+    errors.push(LocatedError::at(pos, format!("no rule `{id}`{hint}")));
+    None
+}
+
+/// `rules: {id: off | <severity>}`.
+fn rule_settings(node: &Node, out: &mut Vec<RuleSetting>, errors: &mut Vec<LocatedError>) {
+    let Some(entries) = node.as_map() else {
+        errors.push(LocatedError::at(
+            &node.pos,
+            "`rules` must map rule ids to `off` or a severity",
+        ));
+        return;
+    };
+    for (key, value) in entries {
+        let Some(rule) = rule_id(&key.text, &key.pos, errors) else {
+            continue;
+        };
+        let setting = match value.as_str() {
+            Some("off") | Some("false") => Some(None),
+            _ => severity(value).map(Some),
+        };
+        match setting {
+            Some(severity) => out.push(RuleSetting { rule, severity }),
+            None => errors.push(LocatedError::at(
+                &value.pos,
+                format!(
+                    "`{}` must be `off` or info, low, medium, high or critical",
+                    key.text
+                ),
+            )),
+        }
+    }
+}
+
+/// One entry of `exceptions`.
+fn exception(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Exception> {
+    let Some(entries) = node.as_map() else {
+        errors.push(LocatedError::at(
+            &node.pos,
+            "an exception must be a mapping",
+        ));
+        return None;
+    };
+    let before = errors.len();
+    for (key, _) in entries {
+        if !EXCEPTION_KEYS.contains(&key.text.as_str()) {
+            let hint = crate::suggest::closest(&key.text, EXCEPTION_KEYS)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            errors.push(LocatedError::at(
+                &key.pos,
+                format!("unknown exception key `{}`{hint}", key.text),
+            ));
+        }
+    }
+    let text = |key: &str| node.get(key).and_then(Node::as_str).map(String::from);
+    let glob = |key: &str, errors: &mut Vec<LocatedError>| {
+        let value = node.get(key)?;
+        match value
+            .as_str()
+            .map(|g| globset::Glob::new(g.trim_start_matches('/')))
+        {
+            Some(Ok(glob)) => Some(glob.compile_matcher()),
+            Some(Err(e)) => {
+                errors.push(LocatedError::at(&value.pos, format!("`{key}`: {e}")));
+                None
+            }
+            None => {
+                errors.push(LocatedError::at(
+                    &value.pos,
+                    format!("`{key}` must be a glob"),
+                ));
+                None
+            }
+        }
+    };
+    let rule = match node.get("rule") {
+        Some(r) => rule_id(r.as_str().unwrap_or(""), &r.pos, errors),
+        None => {
+            errors.push(LocatedError::at(&node.pos, "an exception needs a `rule`"));
+            None
+        }
+    };
+    let reason = text("reason").filter(|r| !r.trim().is_empty());
+    if reason.is_none() {
+        errors.push(LocatedError::at(
+            &node.pos,
+            "an exception needs a `reason` (why the finding is accepted)",
+        ));
+    }
+    let expires = match node.get("expires") {
+        None => None,
+        Some(value) => match value.as_str().and_then(Date::parse) {
+            Some(date) => Some(date),
+            None => {
+                errors.push(LocatedError::at(
+                    &value.pos,
+                    "`expires` must be a date, YYYY-MM-DD",
+                ));
+                None
+            }
+        },
+    };
+    let path = glob("path", errors);
+    let image_path = glob("image-path", errors);
+    if errors.len() > before {
+        return None;
+    }
+    Some(Exception {
+        rule: rule?,
+        path,
+        service: text("service"),
+        namespace: text("namespace"),
+        workload: text("workload"),
+        image: text("image"),
+        image_path,
+        reason: reason?,
+        expires,
+        at: format!("{}:{}", node.pos.file.display, node.pos.line),
+    })
 }
 
 fn severity(node: &Node) -> Option<Severity> {

@@ -160,6 +160,9 @@ pub fn summary(report: &RunReport) -> String {
     if report.ignored > 0 {
         baselined.push_str(&format!(", {} ignored", report.ignored));
     }
+    if report.excepted > 0 {
+        baselined.push_str(&format!(", {} excepted by the policy", report.excepted));
+    }
     if report.baselined > 0 {
         baselined.push_str(&format!(", {} more in the baseline", report.baselined));
     }

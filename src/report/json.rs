@@ -91,6 +91,8 @@ struct Summary<'a> {
     files: usize,
     baselined: usize,
     ignored: usize,
+    excepted: usize,
+    turned_off: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     images_not_scanned: Option<&'a str>,
     findings: usize,
@@ -131,6 +133,8 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         files: report.files,
         baselined: report.baselined,
         ignored: report.ignored,
+        excepted: report.excepted,
+        turned_off: report.turned_off,
         images_not_scanned: report.images_not_scanned.as_deref(),
         findings: report.findings.len(),
         by_severity: BySeverity {

@@ -33,6 +33,10 @@ pub struct RunReport {
     pub baselined: usize,
     /// Findings suppressed by ignore comments and annotations.
     pub ignored: usize,
+    /// Findings the policy's exceptions accept.
+    pub excepted: usize,
+    /// Findings of rules the policy turns off.
+    pub turned_off: usize,
     /// Files read.
     pub files: usize,
     pub fail_on: Severity,

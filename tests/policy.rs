@@ -1,0 +1,210 @@
+//! Policy files as a user writes them: `.drydock.yaml` found by walking up
+//! from the scan root, `--policy FILE`, rule settings, exceptions with
+//! expiry (the date comes from `DRYDOCK_TODAY`, never the clock), and
+//! `drydock policy check`.
+
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+
+const COMPOSE: &str = "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n  agent:\n    image: agent:1.0\n    privileged: true\n";
+
+fn drydock(dir: &Path, args: &[&str], today: &str) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .current_dir(dir)
+        .args(args)
+        .env("DRYDOCK_TODAY", today)
+        .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
+        .output()
+        .unwrap()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+/// (rule, service, severity) of every finding.
+fn findings(doc: &Value) -> Vec<(String, String, String)> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["subject"]["service"].as_str().unwrap_or("").to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn repo(policy: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("deploy/app")).unwrap();
+    std::fs::write(dir.path().join("deploy/app/compose.yaml"), COMPOSE).unwrap();
+    std::fs::write(dir.path().join(".drydock.yaml"), policy).unwrap();
+    dir
+}
+
+const POLICY: &str = "fail-on: high
+rules:
+  unpinned-image: off
+  missing-resource-limits: info
+exceptions:
+  - rule: privileged
+    service: agent
+    path: deploy/**/compose.yaml
+    reason: loads the NIC driver; SEC-123
+    expires: 2027-01-31
+";
+
+#[test]
+fn the_repository_policy_is_found_above_the_scan_root_and_applied() {
+    let dir = repo(POLICY);
+    let out = drydock(
+        &dir.path().join("deploy"),
+        &["scan", "app", "--images", "none", "--format", "json"],
+        "2026-11-27",
+    );
+    let doc = json(&out);
+    let found = findings(&doc);
+    let privileged: Vec<&String> = found
+        .iter()
+        .filter(|(r, _, _)| r == "privileged")
+        .map(|(_, s, _)| s)
+        .collect();
+    assert_eq!(privileged, ["web"], "agent's is excepted: {doc}");
+    assert!(
+        !found.iter().any(|(r, _, _)| r == "unpinned-image"),
+        "off: {doc}"
+    );
+    assert!(
+        found
+            .iter()
+            .filter(|(r, _, _)| r == "missing-resource-limits")
+            .all(|(_, _, s)| s == "info"),
+        "{doc}"
+    );
+    assert_eq!(doc["summary"]["excepted"], 1, "{doc}");
+    assert_eq!(out.status.code(), Some(1), "web is still privileged");
+}
+
+#[test]
+fn an_expired_exception_no_longer_applies_and_says_so() {
+    let dir = repo(POLICY);
+    let out = drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+        "2027-02-01",
+    );
+    let doc = json(&out);
+    let privileged = findings(&doc)
+        .into_iter()
+        .filter(|(r, _, _)| r == "privileged")
+        .count();
+    assert_eq!(privileged, 2, "{doc}");
+    let warnings = doc["warnings"].to_string();
+    assert!(
+        warnings.contains(".drydock.yaml:6: the exception for `privileged` expired on 2027-01-31"),
+        "{warnings}"
+    );
+    // The last day still counts.
+    let out = drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+        "2027-01-31",
+    );
+    assert_eq!(json(&out)["summary"]["excepted"], 1);
+}
+
+#[test]
+fn policy_flag_overrides_the_repository_file() {
+    let dir = repo(POLICY);
+    std::fs::write(dir.path().join("strict.yaml"), "fail-on: info\n").unwrap();
+    let out = drydock(
+        dir.path(),
+        &[
+            "scan",
+            ".",
+            "--images",
+            "none",
+            "--policy",
+            "strict.yaml",
+            "--format",
+            "json",
+        ],
+        "2026-11-27",
+    );
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["excepted"], 0, "{doc}");
+    assert_eq!(doc["summary"]["fail_on"], "info", "{doc}");
+}
+
+#[test]
+fn policy_check_reports_every_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "extend: pss-baseline\nfail-on: hgh\nrules:\n  privilegd: off\nexceptions:\n  - rule: privileged\n    servce: x\n    expires: 2026-02-30\n",
+    )
+    .unwrap();
+    let out = drydock(dir.path(), &["policy", "check", "bad.yaml"], "2026-11-27");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    for want in [
+        "bad.yaml:1:1: unknown policy key `extend`; did you mean `extends`?",
+        "bad.yaml:2:10: `fail-on` must be",
+        "bad.yaml:4:3: no rule `privilegd`; did you mean `privileged`?",
+        "bad.yaml:7:5: unknown exception key `servce`; did you mean `service`?",
+        "bad.yaml:6:5: an exception needs a `reason`",
+        "bad.yaml:8:14: `expires` must be a date",
+    ] {
+        assert!(stderr.contains(want), "missing {want:?} in:\n{stderr}");
+    }
+    assert_eq!(stderr.lines().count(), 6, "{stderr}");
+
+    std::fs::write(dir.path().join("good.yaml"), POLICY).unwrap();
+    let out = drydock(dir.path(), &["policy", "check", "good.yaml"], "2026-11-27");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 exception(s)"));
+}
+
+#[test]
+fn a_broken_repository_policy_is_an_input_error_and_the_run_goes_on() {
+    let dir = repo("fail-on: sometimes\n");
+    let out = drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+        "2026-11-27",
+    );
+    let doc = json(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(doc["errors"][0]["line"], 1, "{doc}");
+    assert!(
+        !findings(&doc).is_empty(),
+        "the projects are still reported"
+    );
+}
+
+#[test]
+fn a_policy_extends_a_preset() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: app:1.0\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("p.yaml"), "extends: pss-baseline\n").unwrap();
+    let out = drydock(
+        dir.path(),
+        &["k8s", "pod.yaml", "--policy", "p.yaml", "--format", "json"],
+        "2026-11-27",
+    );
+    // Baseline admits this pod: exactly that level's controls ran.
+    assert_eq!(out.status.code(), Some(0), "{}", json(&out));
+}
