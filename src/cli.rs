@@ -171,9 +171,10 @@ pub struct ReportArgs {
     /// Write the report to a file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Fail (exit 1) when a finding has this severity or higher.
-    #[arg(long, value_enum, default_value_t = Severity::High, value_name = "SEVERITY")]
-    pub fail_on: Severity,
+    /// Fail (exit 1) when a finding has this severity or higher (default:
+    /// the policy's `fail-on`, else high).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
     /// Leave out the findings recorded in this baseline file (made with
     /// `--write-baseline`): the gate then fails on new findings only.
     #[arg(long, value_name = "FILE")]

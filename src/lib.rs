@@ -34,6 +34,7 @@ use std::path::{Path, PathBuf};
 
 use cli::{Cli, Command, ComposeAction, Format, ImageSource, ProjectArgs, ReportArgs};
 use compose::{Loader, ProjectSpec};
+use finding::Severity;
 use report::RunReport;
 
 /// Exit code for usage, input and output errors.
@@ -57,7 +58,7 @@ pub fn run(cli: Cli) -> i32 {
                 Some(spec) => Some(policy::load(spec)),
                 None => policy::find_repository_policy(&root).map(|p| policy::load_file(&p)),
             };
-            let policy = adopt(policy, &mut report);
+            let policy = adopt(policy, args.report.fail_on, &mut report);
             let loader = Loader::new(root, scan::process_env());
             let found = scan::discover(&paths);
             report.errors.extend(found.errors);
@@ -133,7 +134,7 @@ pub fn run(cli: Cli) -> i32 {
                     }
                     return EXIT_ERROR;
                 }
-                other => adopt(other, &mut report),
+                other => adopt(other, args.report.fail_on, &mut report),
             };
             let level = policy.as_ref().and_then(|p| p.pod_security);
             let root = match args.paths.as_slice() {
@@ -164,11 +165,13 @@ pub fn run(cli: Cli) -> i32 {
 /// (each an input error of the run, which goes on without the policy).
 fn adopt(
     loaded: Option<Result<policy::Policy, Vec<yaml::LocatedError>>>,
+    command_line_fail_on: Option<Severity>,
     report: &mut RunReport,
 ) -> Option<policy::Policy> {
     match loaded? {
         Ok(policy) => {
-            if let Some(fail_on) = policy.fail_on {
+            // An explicit `--fail-on` wins over the policy's.
+            if let (Some(fail_on), None) = (policy.fail_on, command_line_fail_on) {
                 report.fail_on = fail_on;
             }
             Some(policy)
@@ -249,7 +252,7 @@ fn new_report(args: &ReportArgs) -> RunReport {
         warnings: Vec::new(),
         projects: 0,
         files: 0,
-        fail_on: args.fail_on,
+        fail_on: args.fail_on.unwrap_or(Severity::High),
         images: 0,
         workloads: 0,
         baselined: 0,

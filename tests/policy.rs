@@ -208,3 +208,29 @@ fn a_policy_extends_a_preset() {
     // Baseline admits this pod: exactly that level's controls ran.
     assert_eq!(out.status.code(), Some(0), "{}", json(&out));
 }
+
+#[test]
+fn an_explicit_fail_on_wins_over_the_policy() {
+    let dir = repo("fail-on: info\n");
+    let out = drydock(
+        dir.path(),
+        &[
+            "scan",
+            ".",
+            "--images",
+            "none",
+            "--fail-on",
+            "critical",
+            "--format",
+            "json",
+        ],
+        "2026-11-27",
+    );
+    assert_eq!(json(&out)["summary"]["fail_on"], "critical");
+    let out = drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+        "2026-11-27",
+    );
+    assert_eq!(json(&out)["summary"]["fail_on"], "info");
+}
