@@ -39,6 +39,8 @@ pub struct Policy {
 
 /// The built-in presets: name and YAML text.
 pub const PRESETS: &[(&str, &str)] = &[
+    ("default", include_str!("../../policies/default.yaml")),
+    ("strict", include_str!("../../policies/strict.yaml")),
     (
         "pss-baseline",
         include_str!("../../policies/pss-baseline.yaml"),
@@ -359,6 +361,21 @@ fn severity(node: &Node) -> Option<Severity> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_preset_parses() {
+        for (name, _) in PRESETS {
+            assert!(preset(name).is_ok(), "{name}: {:?}", preset(name).err());
+        }
+        let strict = preset("strict").unwrap();
+        assert_eq!(strict.fail_on, Some(Severity::Medium));
+        assert!(
+            strict
+                .rules
+                .iter()
+                .any(|r| r.rule == "no-new-privileges" && r.severity == Some(Severity::High))
+        );
+    }
 
     #[test]
     fn the_presets_parse() {
