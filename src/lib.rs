@@ -127,15 +127,8 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::K8s(args) => {
             let mut report = new_report(&args.report);
-            let policy = match args.policy.as_deref().map(policy::load) {
-                Some(Err(errors)) if errors.iter().all(|e| e.path == "--policy") => {
-                    for e in errors {
-                        eprintln!("error: --policy: {}", e.message);
-                    }
-                    return EXIT_ERROR;
-                }
-                other => adopt(other, args.report.fail_on, &mut report),
-            };
+            let loaded = args.policy.as_deref().map(policy::load);
+            let policy = adopt(loaded, args.report.fail_on, &mut report);
             let level = policy.as_ref().and_then(|p| p.pod_security);
             let root = match args.paths.as_slice() {
                 [one] if one.is_dir() => one.clone(),

@@ -277,9 +277,25 @@ pub fn run_engine(
     options: &crate::image::Options,
     report: &mut RunReport,
 ) {
+    export_and_check(engine, references, concurrency, options, true, report);
+}
+
+/// Exports and checks images, `concurrency` at a time. `inspect_first`
+/// asks the engine for each reference before exporting it, for an error
+/// that names what is missing; callers that already asked skip it.
+fn export_and_check(
+    engine: &crate::image::engine::Engine,
+    references: &[String],
+    concurrency: usize,
+    options: &crate::image::Options,
+    inspect_first: bool,
+    report: &mut RunReport,
+) {
     let read = |reference: &String| -> Result<crate::image::Image, LocatedError> {
         let error = |message: String| LocatedError::in_file(reference.as_str(), message);
-        engine.inspect(reference).map_err(error)?;
+        if inspect_first {
+            engine.inspect(reference).map_err(error)?;
+        }
         let export = engine.export(reference).map_err(error)?;
         crate::image::read_stream(export, reference, options)
     };
@@ -314,13 +330,9 @@ pub fn run_service_images(engine: &crate::image::engine::Engine, report: &mut Ru
             absent.join(", ")
         ));
     }
-    run_engine(
-        engine,
-        &present,
-        2,
-        &crate::image::Options::default(),
-        report,
-    );
+    // Every reference left was just inspected.
+    let options = crate::image::Options::default();
+    export_and_check(engine, &present, 2, &options, false, report);
 }
 
 /// Checks an image that was read, or records why it could not be.
@@ -332,12 +344,8 @@ fn add_image(
     requested: Option<&str>,
 ) {
     match read {
-        Ok(mut image) => {
+        Ok(image) => {
             report.images += 1;
-            if !report.services.is_empty() {
-                let run = crate::policy::join::image_run(&mut image, requested, &report.services);
-                report.image_runs.push(run);
-            }
             report.warnings.extend(
                 image
                     .warnings
@@ -345,6 +353,10 @@ fn add_image(
                     .map(|w| format!("{}: {w}", image.name)),
             );
             report.findings.extend(crate::image::rules::check(&image));
+            if !report.services.is_empty() {
+                let run = crate::policy::join::image_run(image, requested, &report.services);
+                report.image_runs.push(run);
+            }
         }
         Err(error) => report.errors.push(error),
     }

@@ -92,6 +92,12 @@ const RESTRICTED_VOLUME_SOURCES: [&str; 9] = [
 ];
 
 /// A container of the pod spec, with its route.
+/// Whether an AppArmor or seccomp profile type confines the container:
+/// both use the same names, and both allow only these two.
+fn confines(profile_type: &str) -> bool {
+    profile_type == "RuntimeDefault" || profile_type == "Localhost"
+}
+
 struct Container<'a> {
     node: &'a Node,
     route: String,
@@ -256,10 +262,9 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
         }
     }
     // appArmorProfile: fields and the legacy annotations
-    let apparmor_ok = |t: &str| t == "RuntimeDefault" || t == "Localhost";
     if let Some(node) = get(spec, "securityContext.appArmorProfile.type") {
         let t = node.as_str().unwrap_or("");
-        if !apparmor_ok(t) {
+        if !confines(t) {
             add(
                 "appArmorProfile",
                 "apparmor-disabled",
@@ -273,7 +278,7 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
     for c in &cs {
         if let Some(node) = get(c.node, "securityContext.appArmorProfile.type") {
             let t = node.as_str().unwrap_or("");
-            if !apparmor_ok(t) {
+            if !confines(t) {
                 add(
                     "appArmorProfile",
                     "apparmor-disabled",
@@ -371,10 +376,9 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
         }
     }
     // seccompProfile_baseline / seccompProfile_restricted
-    let seccomp_ok = |t: &str| t == "RuntimeDefault" || t == "Localhost";
     let pod_seccomp = get(spec, "securityContext.seccompProfile.type");
     if !restricted {
-        if let Some(node) = pod_seccomp.filter(|n| !seccomp_ok(n.as_str().unwrap_or(""))) {
+        if let Some(node) = pod_seccomp.filter(|n| !confines(n.as_str().unwrap_or(""))) {
             add(
                 "seccompProfile_baseline",
                 "seccomp-disabled",
@@ -389,7 +393,7 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
         }
         for c in &cs {
             if let Some(node) = get(c.node, "securityContext.seccompProfile.type")
-                .filter(|n| !seccomp_ok(n.as_str().unwrap_or("")))
+                .filter(|n| !confines(n.as_str().unwrap_or("")))
             {
                 add(
                     "seccompProfile_baseline",
@@ -406,8 +410,8 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
             }
         }
     } else if !windows {
-        let pod_ok = pod_seccomp.is_some_and(|n| seccomp_ok(n.as_str().unwrap_or("")));
-        if let Some(node) = pod_seccomp.filter(|n| !seccomp_ok(n.as_str().unwrap_or(""))) {
+        let pod_ok = pod_seccomp.is_some_and(|n| confines(n.as_str().unwrap_or("")));
+        if let Some(node) = pod_seccomp.filter(|n| !confines(n.as_str().unwrap_or(""))) {
             add(
                 "seccompProfile_restricted",
                 "seccomp-disabled",
@@ -422,7 +426,7 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
         }
         for c in &cs {
             match get(c.node, "securityContext.seccompProfile.type") {
-                Some(node) if !seccomp_ok(node.as_str().unwrap_or("")) => add(
+                Some(node) if !confines(node.as_str().unwrap_or("")) => add(
                     "seccompProfile_restricted",
                     "seccomp-disabled",
                     Severity::High,

@@ -135,10 +135,10 @@ pub fn containers_of(workload: &Workload, subject: &Subject) -> Vec<ServiceRun> 
     runs
 }
 
-/// Records an image for the join. When a service runs it as another
-/// user than its own, `writable-executable` is checked again as that user
-/// (the image is still in memory; it is dropped after this).
-pub fn image_run(image: &mut Image, requested: Option<&str>, services: &[ServiceRun]) -> ImageRun {
+/// Records an image for the join, after its own rules ran. When a
+/// service runs it as another user than its own, `writable-executable` is
+/// checked again as that user; the image is consumed (dropped) here.
+pub fn image_run(mut image: Image, requested: Option<&str>, services: &[ServiceRun]) -> ImageRun {
     let own = image.config_user();
     let mut run = ImageRun {
         name: image.name.clone(),
@@ -159,11 +159,8 @@ pub fn image_run(image: &mut Image, requested: Option<&str>, services: &[Service
         image.config.config.get_or_insert_default().user = Some(user.to_string());
         run.writable_as.push((
             user.to_string(),
-            crate::image::rules::writable_executable::check_all(image),
+            crate::image::rules::writable_executable::check_all(&image),
         ));
-    }
-    if let Some(config) = image.config.config.as_mut() {
-        config.user = Some(own.clone());
     }
     run
 }

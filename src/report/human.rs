@@ -156,18 +156,18 @@ pub fn summary(report: &RunReport) -> String {
     } else if report.images_not_scanned.is_some() {
         scanned.push("no image (no engine answered; see --images)".to_string());
     }
-    let mut baselined = String::new();
+    let mut set_aside = String::new();
     if report.ignored > 0 {
-        baselined.push_str(&format!(", {} ignored", report.ignored));
+        set_aside.push_str(&format!(", {} ignored", report.ignored));
     }
     if report.excepted > 0 {
-        baselined.push_str(&format!(", {} excepted by the policy", report.excepted));
+        set_aside.push_str(&format!(", {} excepted by the policy", report.excepted));
     }
     if report.baselined > 0 {
-        baselined.push_str(&format!(", {} more in the baseline", report.baselined));
+        set_aside.push_str(&format!(", {} more in the baseline", report.baselined));
     }
     format!(
-        "drydock: {} finding(s) ({}){baselined} in {}; gate fail-on {}: {}",
+        "drydock: {} finding(s) ({}){set_aside} in {}; gate fail-on {}: {}",
         report.findings.len(),
         counts.join(", "),
         scanned.join(" and "),
