@@ -38,6 +38,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use support::debian::*;
 use support::fixtures::*;
 use support::image::*;
 
@@ -350,64 +351,17 @@ fn require(var: &str) -> bool {
 
 // ---- images -------------------------------------------------------------------------
 
-const NC_HISTORY: &str =
-    "RUN /bin/sh -c apt-get update && apt-get install -y netcat-traditional # buildkit";
-
-fn coreutils() -> DpkgPackage {
-    DpkgPackage::new("coreutils", "9.1-1", "amd64")
-        .file("bin/true", &plain_elf("true"))
-        .file("bin/cat", &plain_elf("cat"))
-        .file("usr/share/doc/coreutils/copyright", b"GPL\n")
-}
-
-fn nc_alternative() -> Alternative {
-    Alternative::new("nc", "/usr/bin/nc").choice("/bin/nc.traditional", 10, &[])
-}
-
 /// The image of `tests/image.rs`'s first test: a usr-merged Debian-style base
 /// with coreutils in its dpkg database, then `apt-get install
 /// netcat-traditional` (with its update-alternatives symlinks).
 fn netcat_image() -> Image {
-    let base = Layer::new()
-        .dir("usr", 0o755, 0, 0)
-        .dir("usr/bin", 0o755, 0, 0)
-        .symlink("bin", "usr/bin")
-        .dir("etc", 0o755, 0, 0)
-        .file("etc/passwd", 0o644, 0, 0, base_passwd())
-        .file("etc/group", 0o644, 0, 0, base_group())
-        .file("usr/bin/true", 0o755, 0, 0, plain_elf("true"))
-        .file("usr/bin/cat", 0o755, 0, 0, plain_elf("cat"))
-        .dir("usr/share/doc/coreutils", 0o755, 0, 0)
-        .file(
-            "usr/share/doc/coreutils/copyright",
-            0o644,
-            0,
-            0,
-            b"GPL\n".to_vec(),
-        )
-        .dir("var/lib/dpkg/info", 0o755, 0, 0)
-        .files(Dpkg::new().package(coreutils()).files())
-        .created_by("ADD rootfs.tar.xz / # buildkit");
-    let netcat = DpkgPackage::new("netcat-traditional", "1.10-47", "amd64")
-        .file("bin/nc.traditional", &netcat_traditional())
-        .list_only("usr/share/man/man1/nc.traditional.1.gz");
-    let dpkg = Dpkg::new()
-        .package(coreutils())
-        .package(netcat)
-        .alternative(nc_alternative());
-    let mut nc_layer = Layer::new()
-        .file("usr/bin/nc.traditional", 0o755, 0, 0, netcat_traditional())
-        .dir("etc/alternatives", 0o755, 0, 0);
-    for (path, target) in nc_alternative().symlinks() {
-        nc_layer = nc_layer.symlink(&path, &target);
-    }
     Image::new()
         .tag(NETCAT_TAG)
         .user("app")
         .healthcheck(&["CMD", "/usr/bin/true"])
-        .layer(base)
+        .layer(debian_base())
         .empty_layer("CMD [\"bash\"]")
-        .layer(nc_layer.files(dpkg.files()).created_by(NC_HISTORY))
+        .layer(netcat_layer())
 }
 
 /// A second image, for pattern selection: socat, an exec-capable netcat

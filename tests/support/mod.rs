@@ -1,7 +1,8 @@
 //! Shared helpers for integration tests: reading `../shared/peers` in place,
 //! and building container images (`image`) from generated content
-//! (`fixtures`).
+//! (`fixtures`), among them the shared Debian-style image (`debian`).
 
+pub mod debian;
 pub mod fixtures;
 pub mod image;
 
