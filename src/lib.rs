@@ -70,7 +70,7 @@ pub fn run(cli: Cli) -> i32 {
                 !args.report.no_ignores,
                 &mut report,
             );
-            scan_images(&args, &loader.root, &mut report);
+            scan_images(&args, &loader.root, policy.as_ref(), &mut report);
             let root = loader.root.clone();
             finish_with(
                 report,
@@ -167,6 +167,9 @@ fn adopt(
             if let (Some(fail_on), None) = (policy.fail_on, command_line_fail_on) {
                 report.fail_on = fail_on;
             }
+            for rule in &policy.compound {
+                rules::declare(rule.meta);
+            }
             Some(policy)
         }
         Err(errors) => {
@@ -181,10 +184,11 @@ fn check_policy(file: &Path) -> i32 {
     match policy::load_file(file) {
         Ok(policy) => {
             println!(
-                "{}: valid ({} rule setting(s), {} exception(s))",
+                "{}: valid ({} rule setting(s), {} exception(s), {} compound rule(s))",
                 file.display(),
                 policy.rules.len(),
-                policy.exceptions.len()
+                policy.exceptions.len(),
+                policy.compound.len()
             );
             0
         }
@@ -301,7 +305,12 @@ fn compose_config(args: &ProjectArgs) -> i32 {
 
 /// Reads the images of `scan` (`--images`) and joins them to the
 /// services that run them.
-fn scan_images(args: &cli::ScanArgs, root: &Path, report: &mut RunReport) {
+fn scan_images(
+    args: &cli::ScanArgs,
+    root: &Path,
+    policy: Option<&policy::Policy>,
+    report: &mut RunReport,
+) {
     match &args.images {
         Some(ImageSource::None) => return,
         Some(ImageSource::Dir(dir)) => match scan::image_inputs(dir) {
@@ -325,13 +334,18 @@ fn scan_images(args: &cli::ScanArgs, root: &Path, report: &mut RunReport) {
             }
         }
     }
-    join_images(report);
+    join_images(report, policy);
 }
 
-/// Pairs the Compose services with the images read and adds the compound
-/// findings; a service whose image was not among them gets a warning.
-fn join_images(report: &mut RunReport) {
-    let missing = policy::join::evaluate(report);
+/// Pairs the Compose services with the images read and adds the findings
+/// of the compound rules, built in and the policy's; a service whose image
+/// was not among them gets a warning.
+fn join_images(report: &mut RunReport, policy: Option<&policy::Policy>) {
+    let compound: Vec<&policy::compound::CompoundRule> = policy::compound::builtin()
+        .iter()
+        .chain(policy.into_iter().flat_map(|p| &p.compound))
+        .collect();
+    let missing = policy::join::evaluate(report, &compound);
     if !missing.is_empty() {
         report.warnings.push(format!(
             "{} service(s) run an image that was not read, so compound rules were not checked for them: {}",
@@ -469,12 +483,25 @@ fn print_rules(format: Format) {
     write_stdout(&text);
 }
 
+/// `drydock explain ID`: a rule's docs; for a compound rule, also its
+/// declaration. A rule the repository's policy declares is found too.
 fn explain(id: &str) -> i32 {
+    if rules::find(id).is_none()
+        && let Some(Ok(policy)) =
+            policy::find_repository_policy(Path::new(".")).map(|p| policy::load_file(&p))
+    {
+        for rule in &policy.compound {
+            rules::declare(rule.meta);
+        }
+    }
     match rules::find(id) {
         Some(rule) => {
             let scopes: Vec<&str> = rule.scopes.iter().map(|s| s.as_str()).collect();
+            let declaration = policy::compound::declaration_of(rule.id)
+                .map(|d| format!("\n## Declaration\nAs a policy's `compound-rules:` would write it (add `title` and `severity`):\n```yaml\n{d}```\n"))
+                .unwrap_or_default();
             write_stdout(&format!(
-                "# {}: {}\n\nDefault severity: {}. Applies to: {}.\n\n{}",
+                "# {}: {}\n\nDefault severity: {}. Applies to: {}.\n\n{}{declaration}",
                 rule.id,
                 rule.title,
                 rule.severity,

@@ -2,7 +2,7 @@
 //! documentation, used by `drydock rules`, `drydock explain`, the SARIF
 //! report and the README's rule table. Rules themselves live one file each
 //! under the scanners (`compose/rules/`); this module only gathers their
-//! metadata.
+//! metadata, and those a policy declares (`declare`).
 
 use crate::finding::Severity;
 
@@ -51,14 +51,29 @@ pub const DOC_HEADINGS: [&str; 5] = [
     "## References",
 ];
 
-/// All rules, sorted by id.
+/// The compound rules the run's policy declared (`compound-rules:`).
+static DECLARED: std::sync::Mutex<Vec<&'static RuleMeta>> = std::sync::Mutex::new(Vec::new());
+
+/// Adds a policy's own rule to the registry for the rest of the run, so
+/// ignore comments, exceptions and the SARIF rule list know it.
+pub fn declare(meta: &'static RuleMeta) {
+    if let Ok(mut declared) = DECLARED.lock()
+        && !declared.iter().any(|m| m.id == meta.id)
+    {
+        declared.push(meta);
+    }
+}
+
+/// All rules, built in and declared, sorted by id.
 pub fn all() -> Vec<&'static RuleMeta> {
+    let declared = DECLARED.lock().map(|d| d.clone()).unwrap_or_default();
     let mut rules: Vec<&'static RuleMeta> = crate::compose::rules::ALL
         .iter()
         .map(|r| &r.meta)
         .chain(crate::image::rules::ALL.iter().map(|r| r.meta))
         .chain(crate::k8s::rules::ALL.iter().copied())
         .chain(crate::policy::rules::ALL.iter().copied())
+        .chain(declared)
         .collect();
     rules.sort_by_key(|r| r.id);
     rules.dedup_by_key(|r| r.id);

@@ -260,6 +260,14 @@ fn rules_and_explain_document_every_rule() {
 }
 
 #[test]
+fn explain_prints_a_compound_rules_declaration() {
+    let out = drydock(&["explain", "remote-shell-toolkit"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("## Declaration"), "{text}");
+    assert!(text.contains("- image: exec-capable-netcat"), "{text}");
+}
+
+#[test]
 fn explain_suggests_a_close_rule_id() {
     let out = drydock(&["explain", "no-new-privilege"]);
     assert_eq!(out.status.code(), Some(2));

@@ -303,3 +303,118 @@ fn kubernetes_containers_are_joined_with_their_own_security_context() {
         "{chain}"
     );
 }
+
+const DECLARING_POLICY: &str = r#"compound-rules:
+  setuid-helper-as-root:
+    title: Root service whose image has a setuid helper
+    severity: medium
+    description: Our images carry no setuid helpers when they run as root.
+    when:
+      - image: setuid-file
+        severity: high
+        note: a setuid helper
+      - user: root
+    message: "{service} runs `{image}` as {user} with {parts}"
+    fix: remove the helper from the image
+rules:
+  setuid-escalation-path: off
+exceptions:
+  - rule: setuid-helper-as-root
+    service: rootnnp
+    reason: the migration job, retired in Q1
+"#;
+
+#[test]
+fn a_policy_declares_its_own_compound_rule() {
+    let dir = setup();
+    std::fs::write(dir.path().join("project/.drydock.yaml"), DECLARING_POLICY).unwrap();
+    let ignored = COMPOSE.replace(
+        "  readonly:\n    image:",
+        "  readonly:\n    # drydock: ignore[setuid-helper-as-root] read-only, audited\n    image:",
+    );
+    std::fs::write(dir.path().join("project/compose.yaml"), ignored).unwrap();
+    let (_, doc) = scan(dir.path(), &[]);
+    let findings = doc["findings"].as_array().unwrap();
+    let declared: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "setuid-helper-as-root")
+        .collect();
+    // Root services: rootnc, rootnnp (excepted) and readonly (ignored);
+    // hardened and appuser run as 10001.
+    let services: Vec<&str> = declared
+        .iter()
+        .map(|f| f["subject"]["service"].as_str().unwrap())
+        .collect();
+    assert_eq!(services, ["rootnc"], "{doc}");
+    let finding = declared[0];
+    assert_eq!(finding["severity"], "medium");
+    assert_eq!(finding["location"]["route"], "services.rootnc.image");
+    assert_eq!(
+        finding["message"],
+        "service `rootnc` runs `docker.io/acme/toolbox:2` as root with a setuid helper (`/usr/local/bin/helper`)"
+    );
+    assert_eq!(finding["related"][0]["path"], "/usr/local/bin/helper");
+    assert_eq!(finding["related"][0]["note"], "a setuid helper");
+    assert_eq!(finding["fix"], "remove the helper from the image");
+    assert_eq!(doc["summary"]["excepted"], 1, "{doc}");
+    assert_eq!(doc["summary"]["ignored"], 1, "{doc}");
+    // The policy turned the built-in rule off.
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["rule"] == "setuid-escalation-path"),
+        "{doc}"
+    );
+
+    // SARIF describes the declared rule with its declaration.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .arg("scan")
+        .arg(dir.path().join("project"))
+        .arg("--images")
+        .arg(dir.path().join("images"))
+        .args(["--format", "sarif"])
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rule = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "setuid-helper-as-root")
+        .unwrap_or_else(|| panic!("{sarif}"));
+    assert!(
+        rule["help"]["markdown"]
+            .as_str()
+            .unwrap()
+            .contains("- image: setuid-file"),
+        "{rule}"
+    );
+}
+
+#[test]
+fn a_broken_declaration_is_reported_with_every_line() {
+    let dir = setup();
+    let policy = dir.path().join("policy.yaml");
+    std::fs::write(
+        &policy,
+        "compound-rules:\n  netcat-anywhere:\n    title: Netcat\n    when:\n      - image: exec-capable-netcatt\n      - service: root-usr\n    message: \"{service} {imag}\"\nrules:\n  netcat-anywhere: high\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .args(["policy", "check"])
+        .arg(&policy)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        ":2:3: compound rule `netcat-anywhere` needs a `severity`",
+        ":5:16: no image rule `exec-capable-netcatt`; did you mean `exec-capable-netcat`?",
+        ":6:18: no Compose or Kubernetes rule `root-usr`; did you mean `root-user`?",
+        ":7:14: `message` names `{imag}`; did you mean `{image}`?",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    // The declared id is known to `rules:` even though it is broken.
+    assert!(!stderr.contains("no rule `netcat-anywhere`"), "{stderr}");
+}

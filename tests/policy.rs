@@ -239,3 +239,32 @@ fn an_explicit_fail_on_wins_over_the_policy() {
     );
     assert_eq!(json(&out)["summary"]["fail_on"], "info");
 }
+
+#[test]
+fn the_readmes_policy_examples_are_valid() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for block in readme.split("```yaml\n").skip(1) {
+        let body = block.split("\n```").next().unwrap();
+        if !body.starts_with("# .drydock.yaml") {
+            continue;
+        }
+        let file = dir.path().join(format!("example-{checked}.yaml"));
+        std::fs::write(&file, body).unwrap();
+        let out = drydock(
+            dir.path(),
+            &["policy", "check", file.to_str().unwrap()],
+            "2026-01-01",
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{body}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "the README has policy examples");
+}

@@ -3,7 +3,7 @@
 //! override the image's user (`user:`, `runAsUser`); once the images of a
 //! run are read, each is paired with the image it runs (by normalised
 //! reference), the image's findings get its `image` line as a related
-//! location, and the compound rules (`policy/rules/`) decide what the pair
+//! location, and the compound rules (`compound.rs`) decide what the pair
 //! adds up to under the *effective* runtime: the user, the root
 //! filesystem, no-new-privileges.
 //!
@@ -20,7 +20,7 @@ use crate::report::RunReport;
 use crate::rules::RuleMeta;
 use crate::yaml::Node;
 
-use super::rules::{remote_shell_toolkit, setuid_escalation_path, writable_binaries_at_runtime};
+use super::compound::CompoundRule;
 
 /// What the join needs of a Compose service or of one container of a
 /// Kubernetes workload.
@@ -205,9 +205,6 @@ pub fn normalise(reference: &str) -> String {
     }
 }
 
-/// How many files of one kind a compound finding lists as related.
-const LISTED: usize = 5;
-
 /// One service paired with the image it runs, as the compound rules see it.
 pub struct Pair<'a> {
     pub service: &'a ServiceRun,
@@ -251,8 +248,14 @@ impl Pair<'_> {
         }
     }
 
-    /// The image's findings of `rule`.
+    /// The image's findings of `rule`; for `writable-executable`, those
+    /// under the effective user.
     pub fn image_findings(&self, rule: &str) -> Vec<&Finding> {
+        if rule == crate::image::rules::writable_executable::RULE.meta.id
+            && let Some((_, found)) = self.image.writable_as.iter().find(|(u, _)| u == self.user)
+        {
+            return found.iter().collect();
+        }
         self.image_own
             .iter()
             .copied()
@@ -260,22 +263,8 @@ impl Pair<'_> {
             .collect()
     }
 
-    /// `writable-executable` findings under the effective user.
-    pub fn writable_executables(&self) -> Vec<&Finding> {
-        match self.image.writable_as.iter().find(|(u, _)| u == self.user) {
-            Some((_, found)) => found.iter().collect(),
-            None => self.image_findings("writable-executable"),
-        }
-    }
-
     /// A compound finding on the service's `image:` line.
-    pub fn finding(
-        &self,
-        meta: &RuleMeta,
-        message: String,
-        related: Vec<Place>,
-        fix: &str,
-    ) -> Finding {
+    pub fn finding(&self, meta: &RuleMeta, message: String, related: Vec<Place>) -> Finding {
         Finding {
             rule: meta.id,
             severity: meta.severity,
@@ -283,17 +272,8 @@ impl Pair<'_> {
             subject: self.service.subject.clone(),
             location: Place::Config(self.service.image_at.clone()),
             related,
-            fix: Some(fix.to_string()),
+            fix: None,
         }
-    }
-
-    /// Up to `LISTED` of `parts`, each with `note`, as related locations.
-    pub fn listed(parts: &[&Finding], note: &str) -> Vec<Place> {
-        parts
-            .iter()
-            .take(LISTED)
-            .map(|f| noted(&f.location, note))
-            .collect()
     }
 
     /// Where the user comes from, for a related location.
@@ -313,9 +293,10 @@ pub fn noted(place: &Place, note: &str) -> Place {
     }
 }
 
-/// Pairs services with images and adds the compound findings. Returns
-/// the services whose image was not among the images read.
-pub fn evaluate(report: &mut RunReport) -> Vec<String> {
+/// Pairs services with images and adds the findings of the compound
+/// `rules`. Returns the services whose image was not among the images
+/// read.
+pub fn evaluate(report: &mut RunReport, rules: &[&CompoundRule]) -> Vec<String> {
     use std::collections::HashMap;
     let mut compound = Vec::new();
     let mut attached: HashMap<String, Vec<Place>> = HashMap::new();
@@ -361,9 +342,7 @@ pub fn evaluate(report: &mut RunReport) -> Vec<String> {
                 .get(image.digest.as_str())
                 .map_or(&[], Vec::as_slice),
         };
-        remote_shell_toolkit::check(&pair, &mut compound);
-        setuid_escalation_path::check(&pair, &mut compound);
-        writable_binaries_at_runtime::check(&pair, &mut compound);
+        compound.extend(rules.iter().filter_map(|rule| rule.check(&pair)));
         attached
             .entry(image.digest.clone())
             .or_default()

@@ -1,6 +1,7 @@
 //! The policy evaluator, between the scanners and the report: `join`
 //! pairs Compose services and Kubernetes containers with the images they
-//! run and adds the compound findings (`rules/`), `exceptions` applies a
+//! run and `compound` adds the findings of the compound rules (built in,
+//! `rules/`, or declared by the policy), `exceptions` applies a
 //! policy's rule settings and exceptions, `ignore` applies inline ignore
 //! comments, and `baseline` holds the accepted findings of an earlier run.
 //!
@@ -10,6 +11,7 @@
 //! reported at once with its line and a "did you mean".
 
 pub mod baseline;
+pub mod compound;
 pub mod exceptions;
 pub mod ignore;
 pub mod join;
@@ -32,6 +34,8 @@ pub struct Policy {
     /// Per-rule settings, later ones winning.
     pub rules: Vec<RuleSetting>,
     pub exceptions: Vec<Exception>,
+    /// The policy's own compound rules (`compound-rules:`).
+    pub compound: Vec<compound::CompoundRule>,
     /// The directory of the policy file: exception paths are relative to
     /// it (for a preset, to the scan root).
     pub base: Option<PathBuf>,
@@ -52,7 +56,14 @@ pub const PRESETS: &[(&str, &str)] = &[
 ];
 
 /// The keys a policy may have.
-const KEYS: [&str; 5] = ["extends", "pod-security", "fail-on", "rules", "exceptions"];
+const KEYS: [&str; 6] = [
+    "extends",
+    "pod-security",
+    "fail-on",
+    "rules",
+    "exceptions",
+    "compound-rules",
+];
 
 /// The keys of an exception.
 const EXCEPTION_KEYS: [&str; 9] = [
@@ -147,6 +158,7 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
         fail_on: None,
         rules: Vec::new(),
         exceptions: Vec::new(),
+        compound: Vec::new(),
         base: None,
     };
     let Some(doc) = docs.into_iter().next() else {
@@ -175,14 +187,26 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
             )),
         }
     }
+    // Then the policy's own rules, so its settings and exceptions may name them.
+    // A broken declaration still names its rule: no second error there.
+    let mut declared: Vec<&str> = Vec::new();
+    if let Some(node) = doc.get("compound-rules") {
+        policy.compound = compound::parse_declared(node, &mut errors);
+        declared.extend(
+            node.as_map()
+                .unwrap_or(&[])
+                .iter()
+                .map(|(k, _)| k.text.as_str()),
+        );
+    }
     for (key, value) in entries {
         match key.text.as_str() {
-            "extends" => {}
-            "rules" => rule_settings(value, &mut policy.rules, &mut errors),
+            "extends" | "compound-rules" => {}
+            "rules" => rule_settings(value, &declared, &mut policy.rules, &mut errors),
             "exceptions" => match value.as_seq() {
                 Some(items) => {
                     for item in items {
-                        if let Some(e) = exception(item, &mut errors) {
+                        if let Some(e) = exception(item, &declared, &mut errors) {
                             policy.exceptions.push(e);
                         }
                     }
@@ -222,20 +246,35 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
     }
 }
 
-/// A rule id, or its error with "did you mean".
-fn rule_id(id: &str, pos: &Pos, errors: &mut Vec<LocatedError>) -> Option<String> {
-    if crate::rules::find(id).is_some() {
+/// A rule id (built in, or `declared` by the policy), or its error with
+/// "did you mean".
+fn rule_id(
+    id: &str,
+    pos: &Pos,
+    declared: &[&str],
+    errors: &mut Vec<LocatedError>,
+) -> Option<String> {
+    if crate::rules::find(id).is_some() || declared.contains(&id) {
         return Some(id.to_string());
     }
-    let hint = crate::rules::suggest(id)
-        .map(|s| format!("; did you mean `{s}`?"))
-        .unwrap_or_default();
+    let known = crate::rules::all();
+    let hint = crate::suggest::closest(
+        id,
+        known.iter().map(|r| r.id).chain(declared.iter().copied()),
+    )
+    .map(|s| format!("; did you mean `{s}`?"))
+    .unwrap_or_default();
     errors.push(LocatedError::at(pos, format!("no rule `{id}`{hint}")));
     None
 }
 
 /// `rules: {id: off | <severity>}`.
-fn rule_settings(node: &Node, out: &mut Vec<RuleSetting>, errors: &mut Vec<LocatedError>) {
+fn rule_settings(
+    node: &Node,
+    declared: &[&str],
+    out: &mut Vec<RuleSetting>,
+    errors: &mut Vec<LocatedError>,
+) {
     let Some(entries) = node.as_map() else {
         errors.push(LocatedError::at(
             &node.pos,
@@ -244,7 +283,7 @@ fn rule_settings(node: &Node, out: &mut Vec<RuleSetting>, errors: &mut Vec<Locat
         return;
     };
     for (key, value) in entries {
-        let Some(rule) = rule_id(&key.text, &key.pos, errors) else {
+        let Some(rule) = rule_id(&key.text, &key.pos, declared, errors) else {
             continue;
         };
         let setting = match value.as_str() {
@@ -265,7 +304,7 @@ fn rule_settings(node: &Node, out: &mut Vec<RuleSetting>, errors: &mut Vec<Locat
 }
 
 /// One entry of `exceptions`.
-fn exception(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Exception> {
+fn exception(node: &Node, declared: &[&str], errors: &mut Vec<LocatedError>) -> Option<Exception> {
     let Some(entries) = node.as_map() else {
         errors.push(LocatedError::at(
             &node.pos,
@@ -274,17 +313,7 @@ fn exception(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Exception> {
         return None;
     };
     let before = errors.len();
-    for (key, _) in entries {
-        if !EXCEPTION_KEYS.contains(&key.text.as_str()) {
-            let hint = crate::suggest::closest(&key.text, EXCEPTION_KEYS)
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_default();
-            errors.push(LocatedError::at(
-                &key.pos,
-                format!("unknown exception key `{}`{hint}", key.text),
-            ));
-        }
-    }
+    unknown_keys(entries, &EXCEPTION_KEYS, "exception", errors);
     let text = |key: &str| node.get(key).and_then(Node::as_str).map(String::from);
     let glob = |key: &str, errors: &mut Vec<LocatedError>| {
         let value = node.get(key)?;
@@ -307,7 +336,7 @@ fn exception(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Exception> {
         }
     };
     let rule = match node.get("rule") {
-        Some(r) => rule_id(r.as_str().unwrap_or(""), &r.pos, errors),
+        Some(r) => rule_id(r.as_str().unwrap_or(""), &r.pos, declared, errors),
         None => {
             errors.push(LocatedError::at(&node.pos, "an exception needs a `rule`"));
             None
@@ -350,6 +379,26 @@ fn exception(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Exception> {
         expires,
         at: format!("{}:{}", node.pos.file.display, node.pos.line),
     })
+}
+
+/// An error with "did you mean" for each key of `entries` not in `known`.
+fn unknown_keys(
+    entries: &[(crate::yaml::Key, Node)],
+    known: &[&'static str],
+    what: &str,
+    errors: &mut Vec<LocatedError>,
+) {
+    for (key, _) in entries {
+        if !known.contains(&key.text.as_str()) {
+            let hint = crate::suggest::closest(&key.text, known.iter().copied())
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            errors.push(LocatedError::at(
+                &key.pos,
+                format!("unknown {what} key `{}`{hint}", key.text),
+            ));
+        }
+    }
 }
 
 fn severity(node: &Node) -> Option<Severity> {

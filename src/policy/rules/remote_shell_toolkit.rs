@@ -2,8 +2,7 @@
 //! netcat that can run a program for the remote side, and nothing stops a
 //! process from rewriting binaries or gaining privileges.
 
-use crate::finding::{Finding, Place, Severity};
-use crate::policy::join::{Pair, noted};
+use crate::finding::Severity;
 use crate::rules::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta {
@@ -63,49 +62,18 @@ Remove netcat from the image (or install `netcat-openbsd`, which has no
 - MITRE ATT&CK T1059 (Command and Scripting Interpreter)
 "#;
 
-pub fn check(pair: &Pair, out: &mut Vec<Finding>) {
-    let netcats = pair.image_findings("exec-capable-netcat");
-    let Some(netcat) = netcats.first() else {
-        return;
-    };
-    if !pair.runs_as_root() {
-        return;
-    }
-    let no_nnp = pair.service_finding("no-new-privileges");
-    let writable_root = pair.service_finding("writable-root-filesystem");
-    if no_nnp.is_none() && writable_root.is_none() {
-        return;
-    }
-    let mut open = Vec::new();
-    if writable_root.is_some() {
-        open.push("a writable root filesystem");
-    }
-    if no_nnp.is_some() {
-        open.push("no no-new-privileges");
-    }
-    let path = match &netcat.location {
-        Place::Image(l) => l.path.clone().unwrap_or_default(),
-        Place::Config(_) => String::new(),
-    };
-    let mut related = vec![noted(&netcat.location, "exec-capable netcat")];
-    related.extend(pair.user_place());
-    if let Some(f) = writable_root {
-        related.push(noted(&f.location, "root filesystem writable"));
-    }
-    if let Some(f) = no_nnp {
-        related.push(noted(&f.location, "no-new-privileges not set"));
-    }
-    out.push(pair.finding(
-        &META,
-        format!(
-            "{} runs image `{}` as root with an exec-capable netcat (`{path}`) and {}: \
-             the static form of Falco's \"Netcat Remote Code Execution in Container\" \
-             (EXE_WRITABLE|EXE_LOWER_LAYER)",
-            pair.service.label,
-            pair.service.image,
-            open.join(" and ")
-        ),
-        related,
-        "remove netcat from the image, run as a non-root user, set read_only and no-new-privileges",
-    ));
-}
+/// The rule as a policy would declare it (`drydock explain` prints it).
+pub const DECLARATION: &str = r#"when:
+  - image: exec-capable-netcat
+    note: an exec-capable netcat
+  - user: root
+  - any:
+      - service: writable-root-filesystem
+        note: a writable root filesystem
+      - service: no-new-privileges
+        note: no-new-privileges unset
+message: >-
+  {service} runs image `{image}` as root with {parts}: the static form of
+  Falco's "Netcat Remote Code Execution in Container" (EXE_WRITABLE|EXE_LOWER_LAYER)
+fix: remove netcat from the image, run as a non-root user, set read_only and no-new-privileges
+"#;

@@ -1,8 +1,7 @@
 //! `setuid-escalation-path`: a service runs an image with setuid or setgid
 //! files a distribution does not ship, and does not set no-new-privileges.
 
-use crate::finding::{Finding, Severity};
-use crate::policy::join::{Pair, noted};
+use crate::finding::Severity;
 use crate::rules::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta {
@@ -49,29 +48,14 @@ Remove the setuid bit in the image (`chmod u-s`) and set:
 - CIS Docker Benchmark v1.6.0, 4.8 and 5.26
 "#;
 
-pub fn check(pair: &Pair, out: &mut Vec<Finding>) {
-    let files: Vec<&Finding> = pair
-        .image_findings("setuid-file")
-        .into_iter()
-        .filter(|f| f.severity == Severity::High)
-        .collect();
-    let Some(no_nnp) = pair.service_finding("no-new-privileges") else {
-        return;
-    };
-    if files.is_empty() {
-        return;
-    }
-    let mut related = Pair::listed(&files, "setuid or setgid");
-    related.push(noted(&no_nnp.location, "no-new-privileges not set"));
-    out.push(pair.finding(
-        &META,
-        format!(
-            "{} runs image `{}`, which has {} non-default setuid/setgid file(s), without no-new-privileges",
-            pair.service.label,
-            pair.service.image,
-            files.len()
-        ),
-        related,
-        "set `no-new-privileges:true` and remove the setuid bits in the image",
-    ));
-}
+/// The rule as a policy would declare it (`drydock explain` prints it).
+/// `setuid-file` reports the distribution defaults below high.
+pub const DECLARATION: &str = r#"when:
+  - image: setuid-file
+    severity: high
+    note: non-default setuid or setgid files
+  - service: no-new-privileges
+    note: no-new-privileges unset
+message: "{service} runs image `{image}` with {parts}"
+fix: set `no-new-privileges:true` and remove the setuid bits in the image
+"#;

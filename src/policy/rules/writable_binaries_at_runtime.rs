@@ -1,8 +1,7 @@
 //! `writable-binaries-at-runtime`: the user a service runs as can rewrite
 //! executables of its image, and the root filesystem is writable.
 
-use crate::finding::{Finding, Severity};
-use crate::policy::join::{Pair, noted};
+use crate::finding::Severity;
 use crate::rules::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta {
@@ -50,31 +49,14 @@ Make binaries root-owned with mode 0755, and set `read_only: true`
 - CIS Docker Benchmark v1.6.0, 5.12
 "#;
 
-pub fn check(pair: &Pair, out: &mut Vec<Finding>) {
-    let Some(writable_root) = pair.service_finding("writable-root-filesystem") else {
-        return;
-    };
-    let files = pair.writable_executables();
-    if files.is_empty() {
-        return;
-    }
-    let mut related = Pair::listed(&files, "writable executable");
-    related.extend(pair.user_place());
-    related.push(noted(&writable_root.location, "root filesystem writable"));
-    let user = if pair.user.is_empty() {
-        "root"
-    } else {
-        pair.user
-    };
-    out.push(pair.finding(
-        &META,
-        format!(
-            "{} runs image `{}` as `{user}`, who can rewrite {} executable(s) of it, on a writable root filesystem",
-            pair.service.label,
-            pair.service.image,
-            files.len()
-        ),
-        related,
-        "make binaries root-owned (0755) and set `read_only: true`",
-    ));
-}
+/// The rule as a policy would declare it (`drydock explain` prints it).
+/// `writable-executable` is checked again as the service's user.
+pub const DECLARATION: &str = r#"when:
+  - image: writable-executable
+    note: executables it can rewrite
+  - user: non-root
+  - service: writable-root-filesystem
+    note: a writable root filesystem
+message: "{service} runs image `{image}` as `{user}` with {parts}"
+fix: "make binaries root-owned (0755) and set `read_only: true`"
+"#;

@@ -1,0 +1,677 @@
+//! Compound rules: which findings, joined on one service (or container)
+//! and the image it runs, add up to a new finding. The built-in ones
+//! (`rules/`, each with its docs and its declaration) and a policy's own
+//! (`compound-rules:`) are written the same way and evaluated by the same
+//! code:
+//!
+//! ```yaml
+//! when:                          # every condition must hold
+//!   - image: exec-capable-netcat # the image has a finding of this rule
+//!     note: an exec-capable netcat
+//!   - user: root                 # the effective user: root | non-root
+//!   - any:                       # at least one of these
+//!       - service: writable-root-filesystem
+//!         note: a writable root filesystem
+//!       - service: no-new-privileges
+//!         note: no-new-privileges unset
+//! message: "{service} runs image `{image}` as {user} with {parts}"
+//! fix: remove netcat from the image
+//! ```
+//!
+//! `image:` and `service:` conditions may also take `severity: S`, the
+//! lowest severity of the finding that counts. The parts that held (those
+//! with a `note`) become `{parts}` in the message and the related
+//! locations of the compound finding, in the order they are written.
+
+use std::sync::OnceLock;
+
+use crate::finding::{Finding, Place, Severity};
+use crate::rules::{RuleMeta, Scope};
+use crate::yaml::{Key, Limits, LocatedError, Node, Pos, parse_documents, source_from_text};
+
+use super::join::{Pair, noted};
+use super::rules::{remote_shell_toolkit, setuid_escalation_path, writable_binaries_at_runtime};
+use super::unknown_keys;
+
+/// One compound rule, parsed.
+#[derive(Clone, Debug)]
+pub struct CompoundRule {
+    pub meta: &'static RuleMeta,
+    pub when: Vec<Condition>,
+    pub message: String,
+    pub fix: Option<String>,
+}
+
+/// One condition of `when`.
+#[derive(Clone, Debug)]
+pub enum Condition {
+    /// The image has a finding of `rule` at `min` or above. For
+    /// `writable-executable`, the findings under the effective user.
+    Image {
+        rule: &'static str,
+        min: Severity,
+        note: Option<String>,
+    },
+    /// The service (the container, for a workload) has a finding of
+    /// `rule` at `min` or above.
+    Service {
+        rule: &'static str,
+        min: Severity,
+        note: Option<String>,
+    },
+    /// The effective user is root (`root: true`) or is not.
+    User { root: bool, note: Option<String> },
+    /// At least one of these holds; every one that holds is a part.
+    Any(Vec<Condition>),
+}
+
+/// The keys of a condition.
+const CONDITION_KEYS: [&str; 6] = ["image", "service", "user", "any", "note", "severity"];
+
+/// The keys of a declared compound rule.
+const RULE_KEYS: [&str; 6] = ["title", "severity", "description", "when", "message", "fix"];
+
+/// What a message may name.
+const PLACEHOLDERS: [&str; 4] = ["service", "image", "user", "parts"];
+
+/// The message of a declared rule that writes none.
+const DEFAULT_MESSAGE: &str = "{service} runs image `{image}` as {user} with {parts}";
+
+/// The built-in compound rules, parsed once from their declarations.
+pub fn builtin() -> &'static [CompoundRule] {
+    static BUILTIN: OnceLock<Vec<CompoundRule>> = OnceLock::new();
+    BUILTIN.get_or_init(|| {
+        BUILTIN_DECLARATIONS
+            .iter()
+            .filter_map(|(meta, text)| parse_builtin(meta, text).ok())
+            .collect()
+    })
+}
+
+/// Each built-in compound rule's metadata and declaration.
+pub const BUILTIN_DECLARATIONS: [(&RuleMeta, &str); 3] = [
+    (
+        &remote_shell_toolkit::META,
+        remote_shell_toolkit::DECLARATION,
+    ),
+    (
+        &setuid_escalation_path::META,
+        setuid_escalation_path::DECLARATION,
+    ),
+    (
+        &writable_binaries_at_runtime::META,
+        writable_binaries_at_runtime::DECLARATION,
+    ),
+];
+
+/// The declaration of a built-in compound rule, for `drydock explain`.
+pub fn declaration_of(id: &str) -> Option<&'static str> {
+    BUILTIN_DECLARATIONS
+        .iter()
+        .find(|(meta, _)| meta.id == id)
+        .map(|(_, text)| *text)
+}
+
+fn parse_builtin(meta: &'static RuleMeta, text: &str) -> Result<CompoundRule, Vec<LocatedError>> {
+    let source = source_from_text(&format!("built-in {}", meta.id), text);
+    let docs = parse_documents(&source, Limits::default()).map_err(|e| vec![e])?;
+    let Some(node) = docs.first() else {
+        return Err(vec![LocatedError::in_file(meta.id, "empty declaration")]);
+    };
+    let mut errors = Vec::new();
+    match body(node, &mut errors) {
+        Some(body) if errors.is_empty() => Ok(body.into_rule(meta)),
+        _ => Err(errors),
+    }
+}
+
+/// `compound-rules:` of a policy: rule id → declaration.
+pub fn parse_declared(node: &Node, errors: &mut Vec<LocatedError>) -> Vec<CompoundRule> {
+    let Some(entries) = node.as_map() else {
+        errors.push(LocatedError::at(
+            &node.pos,
+            "`compound-rules` must map new rule ids to their declarations",
+        ));
+        return Vec::new();
+    };
+    let mut rules: Vec<CompoundRule> = Vec::new();
+    for (key, value) in entries {
+        if let Some(rule) = declared(key, value, errors) {
+            rules.push(rule);
+        }
+    }
+    rules
+}
+
+/// One declared rule: its id, title and severity, then the body.
+fn declared(key: &Key, node: &Node, errors: &mut Vec<LocatedError>) -> Option<CompoundRule> {
+    let id = key.text.as_str();
+    let before = errors.len();
+    let kebab = !id.is_empty()
+        && !id.starts_with('-')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !kebab {
+        errors.push(LocatedError::at(
+            &key.pos,
+            format!("compound rule id `{id}` must be kebab-case (a-z, 0-9, -)"),
+        ));
+    } else if crate::rules::find(id).is_some() {
+        errors.push(LocatedError::at(
+            &key.pos,
+            format!("`{id}` is a built-in rule; a compound rule needs an id of its own"),
+        ));
+    }
+    let Some(entries) = node.as_map() else {
+        errors.push(LocatedError::at(
+            &node.pos,
+            format!("compound rule `{id}` must be a mapping (title, severity, when, message, fix)"),
+        ));
+        return None;
+    };
+    unknown_keys(entries, &RULE_KEYS, "compound rule", errors);
+    let title = match node.get("title").map(|t| (t, t.as_str())) {
+        Some((_, Some(t))) if !t.trim().is_empty() => Some(t.trim().to_string()),
+        Some((t, _)) => {
+            errors.push(LocatedError::at(&t.pos, "`title` must be a line of text"));
+            None
+        }
+        None => {
+            errors.push(LocatedError::at(
+                &key.pos,
+                format!("compound rule `{id}` needs a `title`"),
+            ));
+            None
+        }
+    };
+    let severity = match node.get("severity") {
+        Some(s) => severity_of(s, errors),
+        None => {
+            errors.push(LocatedError::at(
+                &key.pos,
+                format!("compound rule `{id}` needs a `severity`"),
+            ));
+            None
+        }
+    };
+    let description = node.get("description").and_then(Node::as_str);
+    if errors.len() > before {
+        // Still check the body, so every error is reported at once.
+        body(node, errors);
+        return None;
+    }
+    let body = body(node, errors)?;
+    let docs = declared_docs(id, &key.pos, description, node);
+    Some(body.into_rule(leak_meta(id, &title?, severity?, docs)))
+}
+
+/// What built-in and declared rules both write.
+struct Body {
+    when: Vec<Condition>,
+    message: String,
+    fix: Option<String>,
+}
+
+impl Body {
+    fn into_rule(self, meta: &'static RuleMeta) -> CompoundRule {
+        CompoundRule {
+            meta,
+            when: self.when,
+            message: self.message,
+            fix: self.fix,
+        }
+    }
+}
+
+/// `when`, `message` and `fix` of a compound rule.
+fn body(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Body> {
+    let before = errors.len();
+    let when = match node.get("when") {
+        Some(list) => match list.as_seq() {
+            Some(items) if !items.is_empty() => items
+                .iter()
+                .filter_map(|c| condition(c, errors))
+                .collect::<Vec<_>>(),
+            _ => {
+                errors.push(LocatedError::at(
+                    &list.pos,
+                    "`when` must be a non-empty list of conditions",
+                ));
+                Vec::new()
+            }
+        },
+        None => {
+            errors.push(LocatedError::at(
+                &node.pos,
+                "a compound rule needs `when`: the conditions that make it",
+            ));
+            Vec::new()
+        }
+    };
+    if !when.iter().any(joins_image) && errors.len() == before {
+        errors.push(LocatedError::at(
+            &node.pos,
+            "a compound rule needs at least one `image:` condition outside `any` \
+             (it is about a service and the image it runs)",
+        ));
+    }
+    let message = match node.get("message") {
+        Some(m) => match m.as_str() {
+            Some(text) => {
+                check_placeholders(text, &m.pos, errors);
+                text.trim().to_string()
+            }
+            None => {
+                errors.push(LocatedError::at(&m.pos, "`message` must be text"));
+                String::new()
+            }
+        },
+        None => DEFAULT_MESSAGE.to_string(),
+    };
+    let fix = node.get("fix").and_then(Node::as_str).map(String::from);
+    (errors.len() == before).then_some(Body { when, message, fix })
+}
+
+/// Whether a condition requires an image finding.
+fn joins_image(condition: &Condition) -> bool {
+    matches!(condition, Condition::Image { .. })
+}
+
+fn condition(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Condition> {
+    let Some(entries) = node.as_map() else {
+        errors.push(LocatedError::at(
+            &node.pos,
+            "a condition is a mapping: `image: RULE`, `service: RULE`, `user: root|non-root` or `any: [...]`",
+        ));
+        return None;
+    };
+    let before = errors.len();
+    unknown_keys(entries, &CONDITION_KEYS, "condition", errors);
+    let kinds: Vec<&Key> = entries
+        .iter()
+        .map(|(k, _)| k)
+        .filter(|k| ["image", "service", "user", "any"].contains(&k.text.as_str()))
+        .collect();
+    if kinds.len() != 1 {
+        errors.push(LocatedError::at(
+            &node.pos,
+            "a condition has exactly one of `image`, `service`, `user` and `any`",
+        ));
+        return None;
+    }
+    let note = node.get("note").and_then(Node::as_str).map(String::from);
+    let min = match node.get("severity") {
+        Some(s) => severity_of(s, errors).unwrap_or(Severity::Info),
+        None => Severity::Info,
+    };
+    let kind = kinds[0].text.as_str();
+    let value = node.get(kind)?;
+    if node.get("severity").is_some() && matches!(kind, "user" | "any") {
+        errors.push(LocatedError::at(
+            &node.pos,
+            format!("`severity` applies to `image` and `service` conditions, not `{kind}`"),
+        ));
+    }
+    let condition = match kind {
+        "image" | "service" => {
+            let scopes: &[Scope] = if kind == "image" {
+                &[Scope::Image]
+            } else {
+                &[Scope::Compose, Scope::Kubernetes]
+            };
+            let rule = scanner_rule(value, scopes, errors)?;
+            if kind == "image" {
+                Condition::Image { rule, min, note }
+            } else {
+                Condition::Service { rule, min, note }
+            }
+        }
+        "user" => match value.as_str() {
+            Some("root") => Condition::User { root: true, note },
+            Some("non-root") => Condition::User { root: false, note },
+            _ => {
+                errors.push(LocatedError::at(
+                    &value.pos,
+                    "`user` must be `root` or `non-root`",
+                ));
+                return None;
+            }
+        },
+        _ => match value.as_seq() {
+            Some(items) if !items.is_empty() => {
+                Condition::Any(items.iter().filter_map(|c| condition(c, errors)).collect())
+            }
+            _ => {
+                errors.push(LocatedError::at(
+                    &value.pos,
+                    "`any` must be a non-empty list of conditions",
+                ));
+                return None;
+            }
+        },
+    };
+    (errors.len() == before).then_some(condition)
+}
+
+/// A rule id that a scanner of one of `scopes` reports.
+fn scanner_rule(
+    node: &Node,
+    scopes: &[Scope],
+    errors: &mut Vec<LocatedError>,
+) -> Option<&'static str> {
+    let id = node.as_str().unwrap_or("");
+    let candidates: Vec<&'static RuleMeta> = crate::rules::all()
+        .into_iter()
+        .filter(|m| m.scopes.iter().any(|s| scopes.contains(s)))
+        .collect();
+    if let Some(meta) = candidates.iter().find(|m| m.id == id) {
+        return Some(meta.id);
+    }
+    let what = if scopes.contains(&Scope::Image) {
+        "image"
+    } else {
+        "Compose or Kubernetes"
+    };
+    let hint = crate::suggest::closest(id, candidates.iter().map(|m| m.id))
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+    errors.push(LocatedError::at(
+        &node.pos,
+        format!("no {what} rule `{id}`{hint}"),
+    ));
+    None
+}
+
+fn check_placeholders(text: &str, pos: &Pos, errors: &mut Vec<LocatedError>) {
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            errors.push(LocatedError::at(pos, "`message` has a `{` without `}`"));
+            return;
+        };
+        let name = &after[..close];
+        if !PLACEHOLDERS.contains(&name) {
+            let hint = crate::suggest::closest(name, PLACEHOLDERS)
+                .map(|s| format!("; did you mean `{{{s}}}`?"))
+                .unwrap_or_default();
+            errors.push(LocatedError::at(
+                pos,
+                format!(
+                    "`message` names `{{{name}}}`{hint} (it may name {{service}}, {{image}}, {{user}} and {{parts}})"
+                ),
+            ));
+        }
+        rest = &after[close + 1..];
+    }
+}
+
+fn severity_of(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Severity> {
+    let found = Severity::ALL
+        .into_iter()
+        .find(|s| Some(s.as_str()) == node.as_str());
+    if found.is_none() {
+        errors.push(LocatedError::at(
+            &node.pos,
+            "`severity` must be info, low, medium, high or critical",
+        ));
+    }
+    found
+}
+
+/// A declared rule's metadata lives as long as the run: findings, the
+/// registry and the reports name it by `&'static` reference. A run parses
+/// a handful of policies at most.
+fn leak_meta(id: &str, title: &str, severity: Severity, docs: String) -> &'static RuleMeta {
+    Box::leak(Box::new(RuleMeta {
+        id: Box::leak(id.to_string().into_boxed_str()),
+        title: Box::leak(title.to_string().into_boxed_str()),
+        severity,
+        scopes: &[Scope::Policy],
+        docs: Box::leak(docs.into_boxed_str()),
+    }))
+}
+
+/// The docs of a declared rule, with the sections every rule has: its
+/// declaration as written (the key's line and the lines indented below it).
+fn declared_docs(id: &str, at: &Pos, description: Option<&str>, node: &Node) -> String {
+    let indent = at.column.saturating_sub(1) as usize;
+    let lines: Vec<&str> = at
+        .file
+        .text
+        .lines()
+        .skip(at.line.saturating_sub(1) as usize)
+        .enumerate()
+        .take_while(|(i, l)| {
+            *i == 0 || l.trim().is_empty() || l.len() - l.trim_start().len() > indent
+        })
+        .map(|(_, l)| l.get(indent..).unwrap_or(l.trim_start()))
+        .collect();
+    let fix = node
+        .get("fix")
+        .and_then(Node::as_str)
+        .unwrap_or("Change what the conditions name: the image, or the service's settings.");
+    format!(
+        "## What it checks\nA compound rule declared by the policy at `{}:{}`:\n\n```yaml\n{}\n```\n\n\
+         ## Why it matters\n{}\n\n## Example\nA service or container that meets every condition above.\n\n\
+         ## Use instead\n{fix}\n\n## References\n- The policy that declares `{id}`\n",
+        at.file.display,
+        at.line,
+        lines.join("\n").trim_end(),
+        description.unwrap_or("The policy's authors declared this combination a finding."),
+    )
+}
+
+/// One condition that held: what it adds to the message and the related
+/// locations.
+struct Part {
+    note: Option<String>,
+    places: Vec<Place>,
+    paths: Vec<String>,
+}
+
+/// How many files of one part a compound finding lists as related.
+const LISTED: usize = 5;
+
+fn holds(condition: &Condition, pair: &Pair, parts: &mut Vec<Part>) -> bool {
+    match condition {
+        Condition::Image { rule, min, note } => {
+            let found: Vec<&Finding> = pair
+                .image_findings(rule)
+                .into_iter()
+                .filter(|f| f.severity >= *min)
+                .collect();
+            if found.is_empty() {
+                return false;
+            }
+            let label = note.as_deref().unwrap_or(rule);
+            parts.push(Part {
+                note: Some(label.to_string()),
+                places: found
+                    .iter()
+                    .take(LISTED)
+                    .map(|f| noted(&f.location, label))
+                    .collect(),
+                paths: found
+                    .iter()
+                    .filter_map(|f| match &f.location {
+                        Place::Image(l) => l.path.clone(),
+                        Place::Config(_) => None,
+                    })
+                    .collect(),
+            });
+            true
+        }
+        Condition::Service { rule, min, note } => {
+            let Some(found) = pair.service_finding(rule).filter(|f| f.severity >= *min) else {
+                return false;
+            };
+            let label = note.as_deref().unwrap_or(rule);
+            parts.push(Part {
+                note: Some(label.to_string()),
+                places: vec![noted(&found.location, label)],
+                paths: Vec::new(),
+            });
+            true
+        }
+        Condition::User { root, note } => {
+            if pair.runs_as_root() != *root {
+                return false;
+            }
+            parts.push(Part {
+                note: note.clone(),
+                places: pair.user_place().into_iter().collect(),
+                paths: Vec::new(),
+            });
+            true
+        }
+        Condition::Any(branches) => {
+            let mut any = false;
+            for branch in branches {
+                any |= holds(branch, pair, parts);
+            }
+            any
+        }
+    }
+}
+
+impl CompoundRule {
+    /// The compound finding for a pair, when every condition holds.
+    pub fn check(&self, pair: &Pair) -> Option<Finding> {
+        let mut parts = Vec::new();
+        for condition in &self.when {
+            if !holds(condition, pair, &mut parts) {
+                return None;
+            }
+        }
+        let user = if pair.user.trim().is_empty() {
+            "root"
+        } else {
+            pair.user
+        };
+        let message = self
+            .message
+            .replace("{service}", &pair.service.label)
+            .replace("{image}", &pair.service.image)
+            .replace("{user}", user)
+            .replace("{parts}", &describe(&parts));
+        let related = parts.into_iter().flat_map(|p| p.places).collect();
+        let mut finding = pair.finding(self.meta, message, related);
+        finding.fix = self.fix.clone();
+        Some(finding)
+    }
+}
+
+/// "an exec-capable netcat (`/usr/bin/nc`), a writable root filesystem
+/// and no no-new-privileges".
+fn describe(parts: &[Part]) -> String {
+    let phrases: Vec<String> = parts
+        .iter()
+        .filter_map(|part| {
+            let note = part.note.as_deref()?;
+            let shown: Vec<String> = part
+                .paths
+                .iter()
+                .take(3)
+                .map(|p| format!("`{p}`"))
+                .collect();
+            Some(match part.paths.len() {
+                0 => note.to_string(),
+                n if n > 3 => format!("{note} ({} and {} more)", shown.join(", "), n - 3),
+                _ => format!("{note} ({})", shown.join(", ")),
+            })
+        })
+        .collect();
+    match phrases.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_declaration_parses() {
+        for (meta, text) in BUILTIN_DECLARATIONS {
+            if let Err(errors) = parse_builtin(meta, text) {
+                panic!("{}: {errors:?}", meta.id);
+            }
+        }
+        assert_eq!(builtin().len(), BUILTIN_DECLARATIONS.len());
+    }
+
+    fn declare(text: &str) -> Result<Vec<CompoundRule>, Vec<String>> {
+        let source = source_from_text("p.yaml", text);
+        let docs = parse_documents(&source, Limits::default()).unwrap();
+        let mut errors = Vec::new();
+        let rules = parse_declared(&docs[0], &mut errors);
+        if errors.is_empty() {
+            Ok(rules)
+        } else {
+            Err(errors.iter().map(ToString::to_string).collect())
+        }
+    }
+
+    #[test]
+    fn a_declared_rule_parses_with_its_docs() {
+        let rules = declare(
+            "debug-tools:\n  title: Network tools in a root service\n  severity: high\n  when:\n    - image: network-tool\n      note: network tools\n    - user: root\n",
+        )
+        .unwrap();
+        assert_eq!(rules[0].meta.id, "debug-tools");
+        assert_eq!(rules[0].meta.severity, Severity::High);
+        assert!(rules[0].meta.docs.contains("- image: network-tool"));
+        assert!(rules[0].meta.docs.contains("p.yaml:1"));
+    }
+
+    #[test]
+    fn every_problem_of_a_declaration_is_reported() {
+        let errors = declare(
+            "Bad_Id:\n  title: t\n  severity: severe\n  when:\n    - image: exec-capable-netcatt\n    - service: exec-capable-netcat\n    - user: admin\n    - imag: x\n  message: \"{servce}\"\n",
+        )
+        .unwrap_err();
+        let all = errors.join("\n");
+        assert!(
+            all.contains("p.yaml:1:1: compound rule id `Bad_Id`"),
+            "{all}"
+        );
+        assert!(all.contains("p.yaml:3:13: `severity`"), "{all}");
+        assert!(all.contains("did you mean `exec-capable-netcat`"), "{all}");
+        assert!(
+            all.contains("no Compose or Kubernetes rule `exec-capable-netcat`"),
+            "{all}"
+        );
+        assert!(all.contains("`user` must be `root` or `non-root`"), "{all}");
+        assert!(all.contains("unknown condition key `imag`"), "{all}");
+        assert!(all.contains("did you mean `{service}`"), "{all}");
+    }
+
+    #[test]
+    fn a_declared_rule_may_not_take_a_builtin_id() {
+        let errors =
+            declare("privileged:\n  title: t\n  severity: low\n  when: [{image: network-tool}]\n")
+                .unwrap_err();
+        assert!(errors[0].contains("is a built-in rule"), "{errors:?}");
+    }
+
+    #[test]
+    fn parts_read_as_a_list() {
+        let part = |note: &str, paths: &[&str]| Part {
+            note: Some(note.to_string()),
+            places: Vec::new(),
+            paths: paths.iter().map(|p| p.to_string()).collect(),
+        };
+        assert_eq!(
+            describe(&[
+                part("a netcat", &["/bin/nc"]),
+                part("x", &[]),
+                part("y", &["a", "b", "c", "d"])
+            ]),
+            "a netcat (`/bin/nc`), x and y (`a`, `b`, `c` and 1 more)"
+        );
+    }
+}
