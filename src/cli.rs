@@ -132,6 +132,11 @@ pub struct ComposeArgs {
     pub action: Option<ComposeAction>,
     #[command(flatten)]
     pub project: ProjectArgs,
+    /// A policy file, or a built-in policy by name (see policies/README.md).
+    /// Default: the nearest `.drydock.yaml` at or above the project
+    /// directory.
+    #[arg(long, value_name = "FILE|NAME")]
+    pub policy: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
 }

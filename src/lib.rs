@@ -35,6 +35,7 @@ use std::path::{Path, PathBuf};
 use cli::{Cli, Command, ComposeAction, Format, ImageSource, ProjectArgs, ReportArgs};
 use compose::{Loader, ProjectSpec};
 use finding::Severity;
+use policy::params::Params;
 use report::RunReport;
 
 /// Exit code for usage, input and output errors.
@@ -54,20 +55,19 @@ pub fn run(cli: Cli) -> i32 {
                 _ => PathBuf::from("."),
             };
             let mut report = new_report(&args.report);
-            let policy = match &args.policy {
-                Some(spec) => Some(policy::load(spec)),
-                None => policy::find_repository_policy(&root).map(|p| policy::load_file(&p)),
-            };
-            let policy = adopt(policy, args.report.fail_on, &mut report);
+            let found_policy = find_policy(args.policy.as_deref(), &root);
+            let policy = adopt(found_policy, args.report.fail_on, &mut report);
+            let params = params_of(policy.as_ref());
             let loader = Loader::new(root, scan::process_env());
             let found = scan::discover(&paths);
             report.errors.extend(found.errors);
-            scan::run(&loader, &found.projects, &mut report);
+            scan::run(&loader, &found.projects, &params, &mut report);
             scan::run_manifests(
                 &found.manifests,
                 &loader.root,
                 policy.as_ref().and_then(|p| p.pod_security),
                 !args.report.no_ignores,
+                &params,
                 &mut report,
             );
             scan_images(&args, &loader.root, policy.as_ref(), &mut report);
@@ -83,8 +83,15 @@ pub fn run(cli: Cli) -> i32 {
             None => {
                 let (loader, spec) = project_job(&args.project);
                 let mut report = new_report(&args.report);
-                scan::run(&loader, &[spec], &mut report);
-                finish(report, &args.report)
+                let found_policy = find_policy(args.policy.as_deref(), &loader.root);
+                let policy = adopt(found_policy, args.report.fail_on, &mut report);
+                let params = params_of(policy.as_ref());
+                scan::run(&loader, &[spec], &params, &mut report);
+                finish_with(
+                    report,
+                    &args.report,
+                    policy.as_ref().map(|p| (p, loader.root.as_path())),
+                )
             }
         },
         Command::Image(args) => {
@@ -92,7 +99,13 @@ pub fn run(cli: Cli) -> i32 {
             let Some(options) = image_options(args.platform.as_deref()) else {
                 return EXIT_ERROR;
             };
-            scan::run_images(&args.input, Path::new("."), &options, &mut report);
+            scan::run_images(
+                &args.input,
+                Path::new("."),
+                &options,
+                &Params::default(),
+                &mut report,
+            );
             if !args.references.is_empty() {
                 match image::engine::Engine::connect(args.host.as_deref()) {
                     Ok(engine) => {
@@ -130,13 +143,21 @@ pub fn run(cli: Cli) -> i32 {
             let loaded = args.policy.as_deref().map(policy::load);
             let policy = adopt(loaded, args.report.fail_on, &mut report);
             let level = policy.as_ref().and_then(|p| p.pod_security);
+            let params = params_of(policy.as_ref());
             let root = match args.paths.as_slice() {
                 [one] if one.is_dir() => one.clone(),
                 _ => PathBuf::from("."),
             };
             let (inputs, errors) = scan::manifest_inputs(&args.paths);
             report.errors.extend(errors);
-            scan::run_manifests(&inputs, &root, level, !args.report.no_ignores, &mut report);
+            scan::run_manifests(
+                &inputs,
+                &root,
+                level,
+                !args.report.no_ignores,
+                &params,
+                &mut report,
+            );
             finish_with(
                 report,
                 &args.report,
@@ -152,6 +173,23 @@ pub fn run(cli: Cli) -> i32 {
         },
         Command::Explain { rule } => explain(&rule),
     }
+}
+
+/// `--policy` when given, else the nearest `.drydock.yaml` at or above
+/// `root`, loaded.
+fn find_policy(
+    spec: Option<&str>,
+    root: &Path,
+) -> Option<Result<policy::Policy, Vec<yaml::LocatedError>>> {
+    match spec {
+        Some(spec) => Some(policy::load(spec)),
+        None => policy::find_repository_policy(root).map(|p| policy::load_file(&p)),
+    }
+}
+
+/// The rule parameters of a run: its policy's, or none.
+fn params_of(policy: Option<&policy::Policy>) -> Params {
+    policy.map(|p| p.params.clone()).unwrap_or_default()
 }
 
 /// Takes a loaded policy into the run: its gate threshold, or its errors
@@ -311,16 +349,20 @@ fn scan_images(
     policy: Option<&policy::Policy>,
     report: &mut RunReport,
 ) {
+    let default = Params::default();
+    let params = policy.map_or(&default, |p| &p.params);
     match &args.images {
         Some(ImageSource::None) => return,
         Some(ImageSource::Dir(dir)) => match scan::image_inputs(dir) {
-            Ok(inputs) => scan::run_images(&inputs, root, &image::Options::default(), report),
+            Ok(inputs) => {
+                scan::run_images(&inputs, root, &image::Options::default(), params, report)
+            }
             Err(error) => report.errors.push(error),
         },
         Some(ImageSource::Engine) | None if report.services.is_empty() => return,
         Some(ImageSource::Engine) | None => {
             match image::engine::Engine::connect(args.host.as_deref()) {
-                Ok(engine) => scan::run_service_images(&engine, report),
+                Ok(engine) => scan::run_service_images(&engine, params, report),
                 Err(message) if args.images.is_some() => {
                     report
                         .errors
@@ -497,11 +539,22 @@ fn explain(id: &str) -> i32 {
     match rules::find(id) {
         Some(rule) => {
             let scopes: Vec<&str> = rule.scopes.iter().map(|s| s.as_str()).collect();
+            let parameters: String = policy::params::of(rule.id)
+                .map(|p| format!("- `{}`: {}\n", p.key, p.doc))
+                .collect();
+            let parameters = if parameters.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "\n## Parameters\nLists a policy sets under `rules: {{{}: {{...}}}}`:\n{parameters}",
+                    rule.id
+                )
+            };
             let declaration = policy::compound::declaration_of(rule.id)
                 .map(|d| format!("\n## Declaration\nAs a policy's `compound-rules:` would write it (add `title` and `severity`):\n```yaml\n{d}```\n"))
                 .unwrap_or_default();
             write_stdout(&format!(
-                "# {}: {}\n\nDefault severity: {}. Applies to: {}.\n\n{}{declaration}",
+                "# {}: {}\n\nDefault severity: {}. Applies to: {}.\n\n{}{parameters}{declaration}",
                 rule.id,
                 rule.title,
                 rule.severity,

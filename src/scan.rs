@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use crate::compose::load::{DEFAULT_FILES, OVERRIDE_FILES};
 use crate::compose::{Loader, ProjectSpec, rules};
 use crate::finding::Finding;
+use crate::policy::params::Params;
 use crate::report::RunReport;
 use crate::yaml::{LocatedError, SourceFile};
 
@@ -178,13 +179,13 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Loads and checks every project in parallel.
-pub fn run(loader: &Loader, specs: &[ProjectSpec], report: &mut RunReport) {
+pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, report: &mut RunReport) {
     let results: Vec<Result<Checked, LocatedError>> = specs
         .par_iter()
         .map(|spec| {
             let project = loader.load(spec)?;
             Ok(Checked {
-                findings: rules::check(&project),
+                findings: rules::check(&project, params),
                 services: crate::policy::join::services_of(&project),
                 files: project.files,
                 warnings: project.warnings,
@@ -252,6 +253,7 @@ pub fn run_images(
     inputs: &[PathBuf],
     root: &Path,
     options: &crate::image::Options,
+    params: &Params,
     report: &mut RunReport,
 ) {
     for input in inputs {
@@ -264,7 +266,7 @@ pub fn run_images(
         } else {
             crate::image::read(input, &display, options)
         };
-        add_image(report, read, None);
+        add_image(report, read, None, params);
     }
     sort_findings(report);
 }
@@ -277,20 +279,39 @@ pub fn run_engine(
     options: &crate::image::Options,
     report: &mut RunReport,
 ) {
-    export_and_check(engine, references, concurrency, options, true, report);
+    let read = Reading {
+        concurrency,
+        options,
+        inspect_first: true,
+        params: &Params::default(),
+    };
+    export_and_check(engine, references, &read, report);
 }
 
-/// Exports and checks images, `concurrency` at a time. `inspect_first`
-/// asks the engine for each reference before exporting it, for an error
-/// that names what is missing; callers that already asked skip it.
+/// How `export_and_check` reads and checks.
+struct Reading<'a> {
+    /// Images read at a time.
+    concurrency: usize,
+    options: &'a crate::image::Options,
+    /// Ask the engine for each reference before exporting it, for an
+    /// error that names what is missing; callers that already asked skip it.
+    inspect_first: bool,
+    params: &'a Params,
+}
+
+/// Exports and checks images, `concurrency` at a time.
 fn export_and_check(
     engine: &crate::image::engine::Engine,
     references: &[String],
-    concurrency: usize,
-    options: &crate::image::Options,
-    inspect_first: bool,
+    reading: &Reading,
     report: &mut RunReport,
 ) {
+    let Reading {
+        concurrency,
+        options,
+        inspect_first,
+        params,
+    } = *reading;
     let read = |reference: &String| -> Result<crate::image::Image, LocatedError> {
         let error = |message: String| LocatedError::in_file(reference.as_str(), message);
         if inspect_first {
@@ -308,7 +329,7 @@ fn export_and_check(
             Err(_) => references.iter().map(read).collect(),
         };
     for (reference, result) in references.iter().zip(results) {
-        add_image(report, result, Some(reference));
+        add_image(report, result, Some(reference), params);
     }
     sort_findings(report);
 }
@@ -316,7 +337,11 @@ fn export_and_check(
 /// Reads, from the engine, the images the Compose services of the run
 /// name. One a service names but the engine does not have is a warning,
 /// not an error: `scan` audits what is local and does not pull.
-pub fn run_service_images(engine: &crate::image::engine::Engine, report: &mut RunReport) {
+pub fn run_service_images(
+    engine: &crate::image::engine::Engine,
+    params: &Params,
+    report: &mut RunReport,
+) {
     let mut references: Vec<String> = report.services.iter().map(|s| s.image.clone()).collect();
     references.sort();
     references.dedup();
@@ -332,7 +357,13 @@ pub fn run_service_images(engine: &crate::image::engine::Engine, report: &mut Ru
     }
     // Every reference left was just inspected.
     let options = crate::image::Options::default();
-    export_and_check(engine, &present, 2, &options, false, report);
+    let reading = Reading {
+        concurrency: 2,
+        options: &options,
+        inspect_first: false,
+        params,
+    };
+    export_and_check(engine, &present, &reading, report);
 }
 
 /// Checks an image that was read, or records why it could not be.
@@ -342,6 +373,7 @@ fn add_image(
     report: &mut RunReport,
     read: Result<crate::image::Image, LocatedError>,
     requested: Option<&str>,
+    params: &Params,
 ) {
     match read {
         Ok(image) => {
@@ -352,7 +384,9 @@ fn add_image(
                     .iter()
                     .map(|w| format!("{}: {w}", image.name)),
             );
-            report.findings.extend(crate::image::rules::check(&image));
+            report
+                .findings
+                .extend(crate::image::rules::check(&image, params));
             if !report.services.is_empty() {
                 let run = crate::policy::join::image_run(image, requested, &report.services);
                 report.image_runs.push(run);
@@ -403,6 +437,7 @@ pub fn run_manifests(
     root: &Path,
     level: Option<crate::k8s::pss::Level>,
     honour_ignores: bool,
+    params: &Params,
     report: &mut RunReport,
 ) {
     use crate::finding::{Finding, Subject};
@@ -450,7 +485,12 @@ pub fn run_manifests(
                     ));
                 }
                 if level.is_none() {
-                    crate::k8s::rules::workload_checks::check(workload, &subject, &mut findings);
+                    crate::k8s::rules::workload_checks::check(
+                        workload,
+                        &subject,
+                        params,
+                        &mut findings,
+                    );
                 }
                 let (ignored, reason) = workload.ignored_rules();
                 if honour_ignores && !ignored.is_empty() {

@@ -418,3 +418,43 @@ fn a_broken_declaration_is_reported_with_every_line() {
     // The declared id is known to `rules:` even though it is broken.
     assert!(!stderr.contains("no rule `netcat-anywhere`"), "{stderr}");
 }
+
+#[test]
+fn network_tool_lists_come_from_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("project")).unwrap();
+    std::fs::create_dir_all(dir.path().join("images")).unwrap();
+    std::fs::write(
+        dir.path().join("project/compose.yaml"),
+        "services:\n  tools:\n    image: acme/tools:1\n",
+    )
+    .unwrap();
+    let layer = Layer::new()
+        .dir("usr", 0o755, 0, 0)
+        .dir("usr/bin", 0o755, 0, 0)
+        .file("usr/bin/curl", 0o755, 0, 0, fixtures::plain_elf("curl"))
+        .file("usr/bin/dig", 0o755, 0, 0, fixtures::plain_elf("dig"));
+    Image::new()
+        .tag("acme/tools:1")
+        .layer(layer)
+        .write_docker_oci(&dir.path().join("images/tools.tar"));
+    let tools = |doc: &Value| -> Vec<String> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "network-tool")
+            .map(|f| f["location"]["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, doc) = scan(dir.path(), &[]);
+    assert_eq!(tools(&doc), ["/usr/bin/dig"], "{doc}");
+
+    std::fs::write(
+        dir.path().join("project/.drydock.yaml"),
+        "rules:\n  network-tool:\n    tools: [curl]\n    allowed: [dig]\n",
+    )
+    .unwrap();
+    let (_, doc) = scan(dir.path(), &[]);
+    assert_eq!(tools(&doc), ["/usr/bin/curl"], "{doc}");
+}

@@ -268,3 +268,116 @@ fn the_readmes_policy_examples_are_valid() {
     }
     assert!(checked >= 2, "the README has policy examples");
 }
+
+const TUNED_POLICY: &str = "rules:
+  added-capabilities:
+    allowed: [NET_ADMIN]
+  host-path-mount:
+    sensitive-paths: [/srv/keys]
+  untrusted-registry:
+    trusted: [docker.io/library, registry.example.com]
+";
+
+const TUNED_COMPOSE: &str = "services:
+  vpn:
+    image: registry.example.com/vpn:1.0
+    cap_add: [NET_ADMIN, SYS_ADMIN]
+    volumes:
+      - /srv/keys/vpn:/keys
+      - /srv/www:/www:ro
+  web:
+    image: nginx:1.27
+  fork:
+    image: someone/nginx:1.27
+  built:
+    build: .
+    image: someone/app:1
+";
+
+const TUNED_MANIFEST: &str = "apiVersion: v1
+kind: Pod
+metadata:
+  name: api
+spec:
+  containers:
+    - name: app
+      image: ghcr.io/acme/api:1
+";
+
+/// (rule, line, severity) of the findings of `rules`.
+fn located(doc: &Value, rules: &[&str]) -> Vec<(String, u64, String)> {
+    let mut found: Vec<(String, u64, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| rules.contains(&f["rule"].as_str().unwrap()))
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn rule_parameters_tune_what_the_rules_report() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("compose.yaml"), TUNED_COMPOSE).unwrap();
+    std::fs::write(dir.path().join("pod.yaml"), TUNED_MANIFEST).unwrap();
+    let rules = [
+        "added-capabilities",
+        "host-path-mount",
+        "untrusted-registry",
+    ];
+    let untuned = json(&drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+        "2026-11-27",
+    ));
+    let expected_untuned: Vec<(String, u64, String)> = [
+        ("added-capabilities", 4, "critical"),
+        ("added-capabilities", 4, "high"),
+        ("host-path-mount", 6, "medium"),
+        ("host-path-mount", 7, "low"),
+    ]
+    .iter()
+    .map(|(r, l, s)| (r.to_string(), *l, s.to_string()))
+    .collect();
+    assert_eq!(located(&untuned, &rules), expected_untuned);
+
+    std::fs::write(dir.path().join(".drydock.yaml"), TUNED_POLICY).unwrap();
+    let tuned = json(&drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+        "2026-11-27",
+    ));
+    let expected: Vec<(String, u64, String)> = [
+        // NET_ADMIN is allowed; SYS_ADMIN is not.
+        ("added-capabilities", 4, "critical"),
+        // /srv/keys is ranked like /etc; /srv/www keeps its rank.
+        ("host-path-mount", 6, "high"),
+        ("host-path-mount", 7, "low"),
+        // someone/nginx is docker.io/someone, outside docker.io/library;
+        // the built service names its own image.
+        ("untrusted-registry", 8, "high"),
+        ("untrusted-registry", 11, "high"),
+    ]
+    .iter()
+    .map(|(r, l, s)| (r.to_string(), *l, s.to_string()))
+    .collect();
+    assert_eq!(located(&tuned, &rules), expected, "{tuned}");
+    let pod = tuned["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "untrusted-registry" && f["location"]["path"] == "pod.yaml")
+        .unwrap();
+    assert_eq!(
+        pod["message"],
+        "Pod/api: container `app` runs image `ghcr.io/acme/api:1` from `ghcr.io`, outside the trusted registries (docker.io/library, registry.example.com)"
+    );
+}

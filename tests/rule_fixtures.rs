@@ -276,7 +276,13 @@ fn check_fixture(path: &Path) -> Vec<String> {
         ));
     }
 
-    let args = [
+    // A rule that reports only once a policy sets its parameters has its
+    // policy in `policies/<rule-id>.yaml`.
+    let policy = fixtures_dir()
+        .join("policies")
+        .join(format!("{}.yaml", stem(path)));
+    let policy = policy.to_string_lossy().to_string();
+    let mut args = vec![
         "compose",
         "-f",
         &shown,
@@ -285,6 +291,9 @@ fn check_fixture(path: &Path) -> Vec<String> {
         "--fail-on",
         "critical",
     ];
+    if Path::new(&policy).is_file() {
+        args.extend(["--policy", &policy]);
+    }
     let out = drydock(&args);
     if !matches!(out.status.code(), Some(0 | 1)) {
         problems.push(format!(

@@ -719,5 +719,5 @@ fn host_path_severity(path: &str) -> Severity {
     if socket_reason(path).is_some() {
         return Severity::Critical;
     }
-    sensitivity(path).map_or(Severity::Medium, |(writable, _, _)| writable)
+    sensitivity(path, &[]).map_or(Severity::Medium, |(writable, _, _)| writable)
 }

@@ -15,6 +15,7 @@ pub mod compound;
 pub mod exceptions;
 pub mod ignore;
 pub mod join;
+pub mod params;
 pub mod rules;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,8 @@ pub struct Policy {
     /// Per-rule settings, later ones winning.
     pub rules: Vec<RuleSetting>,
     pub exceptions: Vec<Exception>,
+    /// Rule parameters (`rules: {id: {parameter: [...]}}`).
+    pub params: params::Params,
     /// The policy's own compound rules (`compound-rules:`).
     pub compound: Vec<compound::CompoundRule>,
     /// The directory of the policy file: exception paths are relative to
@@ -158,6 +161,7 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
         fail_on: None,
         rules: Vec::new(),
         exceptions: Vec::new(),
+        params: params::Params::default(),
         compound: Vec::new(),
         base: None,
     };
@@ -179,6 +183,7 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
                 policy.fail_on = base.fail_on;
                 policy.rules = base.rules;
                 policy.exceptions = base.exceptions;
+                policy.params = base.params;
             }
             Some(Err(message)) => errors.push(LocatedError::at(&base.pos, message)),
             None => errors.push(LocatedError::at(
@@ -202,7 +207,7 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
     for (key, value) in entries {
         match key.text.as_str() {
             "extends" | "compound-rules" => {}
-            "rules" => rule_settings(value, &declared, &mut policy.rules, &mut errors),
+            "rules" => rule_settings(value, &declared, &mut policy, &mut errors),
             "exceptions" => match value.as_seq() {
                 Some(items) => {
                     for item in items {
@@ -272,13 +277,13 @@ fn rule_id(
 fn rule_settings(
     node: &Node,
     declared: &[&str],
-    out: &mut Vec<RuleSetting>,
+    policy: &mut Policy,
     errors: &mut Vec<LocatedError>,
 ) {
     let Some(entries) = node.as_map() else {
         errors.push(LocatedError::at(
             &node.pos,
-            "`rules` must map rule ids to `off` or a severity",
+            "`rules` must map rule ids to `off`, a severity, or a mapping of `severity` and parameters",
         ));
         return;
     };
@@ -286,14 +291,29 @@ fn rule_settings(
         let Some(rule) = rule_id(&key.text, &key.pos, declared, errors) else {
             continue;
         };
-        let setting = match value.as_str() {
+        // `id: high`, or `id: {severity: high, <parameter>: [...]}`.
+        let severity_node = match value.as_map() {
+            Some(fields) => {
+                for (field, list) in fields {
+                    if field.text != "severity" {
+                        params::parse(&rule, field, list, &mut policy.params, errors);
+                    }
+                }
+                value.get("severity")
+            }
+            None => Some(value),
+        };
+        let Some(severity_node) = severity_node else {
+            continue;
+        };
+        let setting = match severity_node.as_str() {
             Some("off") | Some("false") => Some(None),
-            _ => severity(value).map(Some),
+            _ => severity(severity_node).map(Some),
         };
         match setting {
-            Some(severity) => out.push(RuleSetting { rule, severity }),
+            Some(severity) => policy.rules.push(RuleSetting { rule, severity }),
             None => errors.push(LocatedError::at(
-                &value.pos,
+                &severity_node.pos,
                 format!(
                     "`{}` must be `off` or info, low, medium, high or critical",
                     key.text

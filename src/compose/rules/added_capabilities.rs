@@ -120,6 +120,9 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     };
     for (index, (name, node)) in strings(list).into_iter().enumerate() {
         let capability = normalise(name);
+        if ctx.params.allowed_capabilities.contains(&capability) {
+            continue;
+        }
         let severity = tier(&capability);
         let what = if capability == "ALL" {
             "every capability".to_string()

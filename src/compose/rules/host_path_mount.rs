@@ -30,7 +30,9 @@ named volume whose `driver_opts` bind a host directory:
   when read-only;
 - other host system paths (`/home`, `/var`, `/run`, `/srv`, `/media`,
   `/mnt`, `/opt`, `/usr`, `/tmp`, `/cdrom`, `/selinux`) and anything below
-  them: medium when writable, low when read-only. Anonymous volumes
+  them: medium when writable, low when read-only;
+- the policy's `sensitive-paths` (a parameter), ranked like `/etc`.
+Anonymous volumes
 (`- /data`) and named volumes are not host mounts. Runtime sockets are
 `runtime-socket-mount`'s.
 
@@ -107,7 +109,11 @@ fn within(path: &str, dir: &str) -> bool {
 }
 
 /// How sensitive a host path is: (severity when writable, when read-only).
-pub fn sensitivity(host_path: &str) -> Option<(Severity, Severity, &'static str)> {
+/// `extra` are the policy's `sensitive-paths`, ranked like `/etc`.
+pub fn sensitivity(
+    host_path: &str,
+    extra: &[String],
+) -> Option<(Severity, Severity, &'static str)> {
     let path = normalise_path(host_path);
     if path == "/" {
         return Some((
@@ -121,6 +127,8 @@ pub fn sensitivity(host_path: &str) -> Option<(Severity, Severity, &'static str)
     }
     if ROOT_EQUIVALENT
         .iter()
+        .copied()
+        .chain(extra.iter().map(String::as_str))
         .any(|d| within(&path, d) || within(d, &path))
     {
         return Some((
@@ -151,7 +159,8 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         if is_socket_file {
             continue;
         }
-        let Some((writable, read_only, what)) = sensitivity(source) else {
+        let Some((writable, read_only, what)) = sensitivity(source, &ctx.params.sensitive_paths)
+        else {
             continue;
         };
         let (severity, mode) = if mount.read_only {

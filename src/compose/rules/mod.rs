@@ -8,10 +8,13 @@ use crate::yaml::{Key, Node};
 
 use super::Project;
 use super::model::{Mount, MountKind, parse_mount};
+use crate::policy::params::Params;
 
 /// One service of a project, as a rule sees it.
 pub struct ServiceCtx<'a> {
     pub project: &'a Project,
+    /// The policy's rule parameters.
+    pub params: &'a Params,
     pub name: &'a Key,
     pub node: &'a Node,
 }
@@ -128,6 +131,7 @@ mod selinux_disabled;
 mod shared_mount_propagation;
 mod unknown_key;
 pub mod unpinned_image;
+pub mod untrusted_registry;
 mod writable_root_filesystem;
 
 /// Every Compose rule.
@@ -150,11 +154,12 @@ pub static ALL: &[&Rule] = &[
     &shared_mount_propagation::RULE,
     &unknown_key::RULE,
     &unpinned_image::RULE,
+    &untrusted_registry::RULE,
     &writable_root_filesystem::RULE,
 ];
 
 /// Runs every rule over a project.
-pub fn check(project: &Project) -> Vec<Finding> {
+pub fn check(project: &Project, params: &Params) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in ALL {
         if let Some(check) = rule.check_project {
@@ -164,6 +169,7 @@ pub fn check(project: &Project) -> Vec<Finding> {
     for (name, node) in project.services() {
         let ctx = ServiceCtx {
             project,
+            params,
             name,
             node,
         };

@@ -5,6 +5,7 @@ use super::{Rule, finding};
 use crate::finding::{Finding, Place, Severity};
 use crate::image::Image;
 use crate::image::content::Tool;
+use crate::policy::params::Params;
 use crate::rules::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
@@ -54,7 +55,7 @@ ephemeral container when you need one. If a network check is needed, use
 - MITRE ATT&CK T1059 (Command and Scripting Interpreter)
 "#;
 
-fn check(image: &Image, out: &mut Vec<Finding>) {
+fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     for (path, node) in image.tree.files() {
         let Some(content) = &node.entry.content else {
             continue;

@@ -3,6 +3,7 @@
 use super::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
+use crate::policy::params::Params;
 use crate::rules::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
@@ -39,7 +40,7 @@ HEALTHCHECK --interval=30s CMD ["/healthcheck"]
 - Dockle CIS-DI-0006
 "#;
 
-fn check(image: &Image, out: &mut Vec<Finding>) {
+fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     let test = image
         .config
         .config

@@ -1,5 +1,6 @@
 //! `missing-package-file`: files a package installed are gone.
 
+use crate::policy::params::Params;
 use std::collections::BTreeMap;
 
 use super::{Rule, finding};
@@ -56,7 +57,7 @@ const EXPECTED_MISSING: [&str; 9] = [
     "usr/share/help/",
 ];
 
-fn check(image: &Image, out: &mut Vec<Finding>) {
+fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     let mut missing: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (path, owned) in &image.packages.owned {
         if owned.digest == Recorded::None || owned.conffile {

@@ -3,13 +3,14 @@
 
 use super::Image;
 use crate::finding::{Finding, Severity};
+use crate::policy::params::Params;
 use crate::rules::RuleMeta;
 
 /// An image rule. Its metadata is a reference, so a rule that also reads
 /// Compose files (`root-user`) is one registry entry.
 pub struct Rule {
     pub meta: &'static RuleMeta,
-    pub check: fn(&Image, &mut Vec<Finding>),
+    pub check: fn(&Image, &Params, &mut Vec<Finding>),
 }
 
 /// Directories whose programs are on the default `PATH` or are system
@@ -83,10 +84,10 @@ pub static ALL: &[&Rule] = &[
 ];
 
 /// Runs every rule over an image.
-pub fn check(image: &Image) -> Vec<Finding> {
+pub fn check(image: &Image, params: &Params) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in ALL {
-        (rule.check)(image, &mut findings);
+        (rule.check)(image, params, &mut findings);
     }
     findings
 }

@@ -1,6 +1,7 @@
 //! `modified-package-file`: a file no longer matches the digest its
 //! package recorded.
 
+use crate::policy::params::Params;
 use md5::Digest;
 
 use super::{Rule, finding};
@@ -48,7 +49,7 @@ Install changed programs under a new name outside package-managed paths
 - deb-md5sums(5), `dpkg --verify`; `apk audit`
 "#;
 
-fn check(image: &Image, out: &mut Vec<Finding>) {
+fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     let mut paths: Vec<&String> = image.packages.owned.keys().collect();
     paths.sort();
     for path in paths {

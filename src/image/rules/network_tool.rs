@@ -5,6 +5,7 @@ use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::image::content::Tool;
 use crate::image::layer::Kind;
+use crate::policy::params::Params;
 use crate::rules::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
@@ -59,7 +60,7 @@ const NAMES: [&str; 12] = [
     "zmap",
 ];
 
-fn check(image: &Image, out: &mut Vec<Finding>) {
+fn check(image: &Image, params: &Params, out: &mut Vec<Finding>) {
     let mut reported: Vec<String> = Vec::new();
     for (path, node) in image.tree.files() {
         let Some(content) = &node.entry.content else {
@@ -69,6 +70,10 @@ fn check(image: &Image, out: &mut Vec<Finding>) {
             Some(t @ (Tool::NetcatOpenbsd | Tool::Nmap | Tool::Tcpdump | Tool::Tshark)) => t,
             _ => continue,
         };
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if params.allowed_network_tools.iter().any(|a| a == name) {
+            continue;
+        }
         reported.push(path.to_string());
         out.push(
             finding(
@@ -86,7 +91,8 @@ fn check(image: &Image, out: &mut Vec<Finding>) {
     // real file was not already reported (or is an exec-capable netcat).
     for (path, node) in &image.tree.nodes {
         let name = path.rsplit('/').next().unwrap_or(path);
-        if !NAMES.contains(&name) || !on_path(path) {
+        let named = NAMES.contains(&name) || params.network_tools.iter().any(|t| t == name);
+        if !named || params.allowed_network_tools.iter().any(|a| a == name) || !on_path(path) {
             continue;
         }
         if !matches!(node.entry.kind, Kind::File | Kind::Symlink(_)) {

@@ -4,6 +4,7 @@
 use super::{Rule, finding};
 use crate::finding::{Finding, Place, Severity};
 use crate::image::Image;
+use crate::policy::params::Params;
 use crate::rules::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
@@ -41,7 +42,7 @@ another path.
 - wagoodman/dive "Modified" files
 "#;
 
-fn check(image: &Image, out: &mut Vec<Finding>) {
+fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     for overwrite in &image.tree.overwrites {
         let Some(node) = image.tree.get(&overwrite.path) else {
             continue;

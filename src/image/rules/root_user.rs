@@ -4,13 +4,14 @@
 use super::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
+use crate::policy::params::Params;
 
 pub static RULE: Rule = Rule {
     meta: &crate::compose::rules::root_user::RULE.meta,
     check,
 };
 
-fn check(image: &Image, out: &mut Vec<Finding>) {
+fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     let (user, uid) = image.runtime_user();
     let why = if user.is_empty() {
         "no user is configured (Config.User is empty), so containers run as root".to_string()

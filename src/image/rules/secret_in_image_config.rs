@@ -5,6 +5,7 @@ use super::{Rule, finding};
 use crate::compose::rules::plaintext_secret::{is_credential_name, url_password};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
+use crate::policy::params::Params;
 use crate::rules::{RuleMeta, Scope};
 use crate::yaml::parse_bool;
 
@@ -78,7 +79,7 @@ pub fn redact(text: &str) -> String {
     out
 }
 
-fn check(image: &Image, out: &mut Vec<Finding>) {
+fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     let env = image
         .config
         .config

@@ -3,6 +3,7 @@
 use super::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
+use crate::policy::params::Params;
 use crate::rules::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
@@ -73,7 +74,7 @@ const DISTRO_DEFAULTS: [&str; 26] = [
     "sg",
 ];
 
-fn check(image: &Image, out: &mut Vec<Finding>) {
+fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     for (path, node) in image.tree.files() {
         let mode = node.entry.mode;
         if mode & 0o6000 == 0 {

@@ -4,6 +4,7 @@
 use super::{Rule, finding, in_system_dir};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
+use crate::policy::params::Params;
 use crate::rules::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
@@ -43,7 +44,7 @@ it.
 - Falco rule "Drop and execute new binary in container"
 "#;
 
-fn check(image: &Image, out: &mut Vec<Finding>) {
+fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     if !image.packages.any() {
         return;
     }

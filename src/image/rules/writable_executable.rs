@@ -3,6 +3,7 @@
 use super::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
+use crate::policy::params::Params;
 use crate::rules::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
@@ -49,11 +50,11 @@ USER app
 /// the user a service runs it as).
 pub fn check_all(image: &Image) -> Vec<Finding> {
     let mut out = Vec::new();
-    check(image, &mut out);
+    check(image, &Params::default(), &mut out);
     out
 }
 
-fn check(image: &Image, out: &mut Vec<Finding>) {
+fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     let (user, uid) = image.runtime_user();
     for (path, node) in image.tree.files() {
         let entry = &node.entry;

@@ -1,17 +1,20 @@
 //! Checks of Kubernetes workloads beyond the Pod Security Standards, under
 //! the rule ids Compose uses for the same hazards (their documentation is
 //! in `compose/rules/`): a writable root filesystem, missing resource
-//! limits, unpinned images and credentials written into `env`. They run
+//! limits, unpinned images, images from untrusted registries and
+//! credentials written into `env`. They run
 //! without `--policy`; a Pod Security policy evaluates its controls only.
 
 use crate::compose::rules::plaintext_secret::{is_credential_name, url_password};
 use crate::compose::rules::unpinned_image::tag_and_digest;
+use crate::compose::rules::untrusted_registry;
 use crate::finding::{Finding, Severity, Subject};
 use crate::k8s::Workload;
+use crate::policy::params::Params;
 use crate::yaml::{Node, parse_bool};
 
 /// Runs the checks on one workload.
-pub fn check(workload: &Workload, subject: &Subject, out: &mut Vec<Finding>) {
+pub fn check(workload: &Workload, subject: &Subject, params: &Params, out: &mut Vec<Finding>) {
     let spec = workload.pod_spec();
     for list in ["initContainers", "containers", "ephemeralContainers"] {
         let Some(items) = spec.get(list).and_then(Node::as_seq) else {
@@ -66,6 +69,17 @@ pub fn check(workload: &Workload, subject: &Subject, out: &mut Vec<Finding>) {
             }
             if let Some(image) = container.get("image") {
                 let reference = image.as_str().unwrap_or("");
+                let trusted = &params.trusted_registries;
+                if let Some(registry) = untrusted_registry::untrusted(reference, trusted) {
+                    push(
+                        "untrusted-registry",
+                        Severity::High,
+                        image,
+                        format!("{route}.image"),
+                        untrusted_registry::message(&who, reference, &registry, trusted),
+                        "pull the image from a trusted registry, or add its registry to `trusted`",
+                    );
+                }
                 let (tag, digest) = tag_and_digest(reference);
                 let problem = match (tag, digest) {
                     (_, Some(_)) => None,

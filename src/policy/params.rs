@@ -1,0 +1,225 @@
+//! Rule parameters: what a policy may tune in a rule besides its severity,
+//! written under the rule's id in `rules:`.
+//!
+//! ```yaml
+//! rules:
+//!   added-capabilities:
+//!     allowed: [NET_ADMIN]         # accepted in cap_add
+//!   host-path-mount:
+//!     severity: high
+//!     sensitive-paths: [/srv/keys] # treated like /etc
+//!   network-tool:
+//!     tools: [curl, wget]          # also reported, by name on PATH
+//!     allowed: [dig]               # never reported
+//!   untrusted-registry:
+//!     trusted: [registry.example.com, docker.io/library]
+//! ```
+//!
+//! [`SPECS`] lists every parameter (validation and `drydock explain` read
+//! it); [`Params`] holds the values the rules read.
+
+use crate::yaml::{Key, LocatedError, Node};
+
+/// One parameter of one rule.
+pub struct ParamSpec {
+    pub rule: &'static str,
+    pub key: &'static str,
+    /// What the list means, for `drydock explain`.
+    pub doc: &'static str,
+}
+
+/// Every rule parameter. Each is a list of strings.
+pub const SPECS: [ParamSpec; 5] = [
+    ParamSpec {
+        rule: "added-capabilities",
+        key: "allowed",
+        doc: "Capabilities accepted in Compose `cap_add` (with or without `CAP_`, any case): \
+              not reported. Kubernetes capabilities follow the Pod Security Standards as written.",
+    },
+    ParamSpec {
+        rule: "host-path-mount",
+        key: "sensitive-paths",
+        doc: "More host paths treated like `/etc`: high when mounted writable, medium read-only, \
+              including anything below them and any directory above them.",
+    },
+    ParamSpec {
+        rule: "network-tool",
+        key: "tools",
+        doc: "More program names reported when found on the default `PATH`.",
+    },
+    ParamSpec {
+        rule: "network-tool",
+        key: "allowed",
+        doc: "Program names never reported (the file name, as `dig` or `nc.openbsd`).",
+    },
+    ParamSpec {
+        rule: "untrusted-registry",
+        key: "trusted",
+        doc: "Registries (`registry.example.com`) or repository prefixes \
+              (`docker.io/library`, `ghcr.io/acme`) images may come from; the rule reports \
+              nothing until this is set.",
+    },
+];
+
+/// The parameter values of a run; empty lists when no policy sets them.
+#[derive(Clone, Debug, Default)]
+pub struct Params {
+    /// `added-capabilities.allowed`, normalised (`NET_ADMIN`).
+    pub allowed_capabilities: Vec<String>,
+    /// `host-path-mount.sensitive-paths`, absolute without a trailing `/`.
+    pub sensitive_paths: Vec<String>,
+    /// `network-tool.tools`.
+    pub network_tools: Vec<String>,
+    /// `network-tool.allowed`.
+    pub allowed_network_tools: Vec<String>,
+    /// `untrusted-registry.trusted`, without a trailing `/`.
+    pub trusted_registries: Vec<String>,
+}
+
+impl Params {
+    /// Sets a parameter from its validated list (a later setting replaces
+    /// an earlier one, as for severities).
+    fn set(&mut self, rule: &str, key: &str, values: Vec<String>) {
+        match (rule, key) {
+            ("added-capabilities", "allowed") => {
+                self.allowed_capabilities = values
+                    .iter()
+                    .map(|c| crate::compose::rules::added_capabilities::normalise(c))
+                    .collect();
+            }
+            ("host-path-mount", "sensitive-paths") => {
+                self.sensitive_paths = values
+                    .iter()
+                    .map(|p| {
+                        let trimmed = p.trim_end_matches('/');
+                        if trimmed.is_empty() { "/" } else { trimmed }.to_string()
+                    })
+                    .collect();
+            }
+            ("network-tool", "tools") => self.network_tools = values,
+            ("network-tool", "allowed") => self.allowed_network_tools = values,
+            ("untrusted-registry", "trusted") => {
+                self.trusted_registries = values
+                    .iter()
+                    .map(|r| r.trim_end_matches('/').to_string())
+                    .collect();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The parameters of a rule, for `drydock explain`.
+pub fn of(rule: &str) -> impl Iterator<Item = &'static ParamSpec> {
+    SPECS.iter().filter(move |s| s.rule == rule)
+}
+
+/// One parameter `key: value` under rule `rule` in `rules:`; records it in
+/// `params` or reports why it cannot be.
+pub fn parse(
+    rule: &str,
+    key: &Key,
+    value: &Node,
+    params: &mut Params,
+    errors: &mut Vec<LocatedError>,
+) {
+    let known: Vec<&'static str> = of(rule).map(|s| s.key).collect();
+    if !known.contains(&key.text.as_str()) {
+        let message = if known.is_empty() {
+            format!(
+                "`{rule}` takes no parameters (only `severity`); rules that do: {}",
+                rules_with_parameters().join(", ")
+            )
+        } else {
+            let hint = crate::suggest::closest(&key.text, known.iter().copied())
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            format!(
+                "`{rule}` has no parameter `{}`{hint} (it has `severity`, `{}`)",
+                key.text,
+                known.join("`, `")
+            )
+        };
+        errors.push(LocatedError::at(&key.pos, message));
+        return;
+    }
+    let items: Option<Vec<String>> = value.as_seq().and_then(|items| {
+        items
+            .iter()
+            .map(|n| n.as_str().map(str::trim).filter(|s| !s.is_empty()))
+            .map(|s| s.map(String::from))
+            .collect()
+    });
+    let Some(items) = items else {
+        errors.push(LocatedError::at(
+            &value.pos,
+            format!("`{}` must be a list of names", key.text),
+        ));
+        return;
+    };
+    if key.text == "sensitive-paths"
+        && let Some(relative) = items.iter().find(|p| !p.starts_with('/'))
+    {
+        errors.push(LocatedError::at(
+            &value.pos,
+            format!("`sensitive-paths` are absolute host paths; `{relative}` is not"),
+        ));
+        return;
+    }
+    params.set(rule, &key.text, items);
+}
+
+fn rules_with_parameters() -> Vec<&'static str> {
+    let mut rules: Vec<&'static str> = SPECS.iter().map(|s| s.rule).collect();
+    rules.dedup();
+    rules
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::policy::parse;
+
+    #[test]
+    fn parameters_are_read_under_their_rule() {
+        let policy = parse(
+            "p.yaml",
+            "p",
+            "rules:\n  added-capabilities:\n    allowed: [cap_net_admin]\n  host-path-mount:\n    severity: high\n    sensitive-paths: [/srv/keys/]\n  untrusted-registry:\n    trusted: [registry.example.com/]\n",
+        )
+        .unwrap();
+        assert_eq!(policy.params.allowed_capabilities, ["NET_ADMIN"]);
+        assert_eq!(policy.params.sensitive_paths, ["/srv/keys"]);
+        assert_eq!(policy.params.trusted_registries, ["registry.example.com"]);
+        assert_eq!(policy.rules.len(), 1, "the severity is a setting too");
+    }
+
+    #[test]
+    fn every_parameter_problem_is_reported() {
+        let errors = parse(
+            "p.yaml",
+            "p",
+            "rules:\n  network-tool:\n    tool: [curl]\n    allowed: curl\n  privileged:\n    allowed: [x]\n  host-path-mount:\n    sensitive-paths: [srv]\n",
+        )
+        .unwrap_err();
+        let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let all = all.join("\n");
+        assert!(
+            all.contains(
+                "p.yaml:3:5: `network-tool` has no parameter `tool`; did you mean `tools`?"
+            ),
+            "{all}"
+        );
+        assert!(
+            all.contains("p.yaml:4:14: `allowed` must be a list of names"),
+            "{all}"
+        );
+        assert!(
+            all.contains("p.yaml:6:5: `privileged` takes no parameters"),
+            "{all}"
+        );
+        assert!(
+            all.contains("p.yaml:8:22: `sensitive-paths` are absolute"),
+            "{all}"
+        );
+    }
+}
