@@ -282,7 +282,6 @@ pub fn run_engine(
     let read = Reading {
         concurrency,
         options,
-        inspect_first: true,
         params: &Params::default(),
     };
     export_and_check(engine, references, &read, report);
@@ -293,9 +292,6 @@ struct Reading<'a> {
     /// Images read at a time.
     concurrency: usize,
     options: &'a crate::image::Options,
-    /// Ask the engine for each reference before exporting it, for an
-    /// error that names what is missing; callers that already asked skip it.
-    inspect_first: bool,
     params: &'a Params,
 }
 
@@ -309,16 +305,17 @@ fn export_and_check(
     let Reading {
         concurrency,
         options,
-        inspect_first,
         params,
     } = *reading;
     let read = |reference: &String| -> Result<crate::image::Image, LocatedError> {
         let error = |message: String| LocatedError::in_file(reference.as_str(), message);
-        if inspect_first {
-            engine.inspect(reference).map_err(error)?;
-        }
+        // Inspecting first gives an error that names what is missing, and
+        // the digests the registry knows the image by.
+        let repo_digests = engine.inspect(reference).map_err(error)?;
         let export = engine.export(reference).map_err(error)?;
-        crate::image::read_stream(export, reference, options)
+        let mut image = crate::image::read_stream(export, reference, options)?;
+        image.manifest_digests.extend(repo_digests);
+        Ok(image)
     };
     let results: Vec<Result<crate::image::Image, LocatedError>> =
         match rayon::ThreadPoolBuilder::new()
@@ -355,12 +352,10 @@ pub fn run_service_images(
             absent.join(", ")
         ));
     }
-    // Every reference left was just inspected.
     let options = crate::image::Options::default();
     let reading = Reading {
         concurrency: 2,
         options: &options,
-        inspect_first: false,
         params,
     };
     export_and_check(engine, &present, &reading, report);

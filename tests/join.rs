@@ -458,3 +458,39 @@ fn network_tool_lists_come_from_the_policy() {
     let (_, doc) = scan(dir.path(), &[]);
     assert_eq!(tools(&doc), ["/usr/bin/curl"], "{doc}");
 }
+
+#[test]
+fn a_reference_pinned_by_digest_joins_the_image_with_that_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("project")).unwrap();
+    std::fs::create_dir_all(dir.path().join("images")).unwrap();
+    let built = toolbox().write_docker_oci(&dir.path().join("images/toolbox.tar"));
+    let other = format!("sha256:{}", "0".repeat(64));
+    let compose = format!(
+        "services:\n  mirror:\n    image: registry.example.com/mirror/toolbox@{manifest}\n  pinned:\n    image: acme/toolbox:2@{manifest}\n  stale:\n    image: acme/toolbox:2@{other}\n  by-id:\n    image: {config}\n",
+        manifest = built.manifest_digest,
+        config = built.config_digest,
+    );
+    std::fs::write(dir.path().join("project/compose.yaml"), compose).unwrap();
+    let (_, doc) = scan(dir.path(), &[]);
+    let joined: BTreeSet<String> = compound(&doc)
+        .into_iter()
+        .filter(|(rule, _)| rule == "remote-shell-toolkit")
+        .map(|(_, service)| service)
+        .collect();
+    // The digest decides, whatever the name: the mirror's name differs,
+    // and `stale` names the right tag with another digest.
+    assert_eq!(
+        joined,
+        ["by-id", "mirror", "pinned"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        "{doc}"
+    );
+    let warnings = doc["warnings"].to_string();
+    assert!(
+        warnings.contains(&format!("service `stale` (acme/toolbox:2@{other})")),
+        "{warnings}"
+    );
+}

@@ -177,11 +177,17 @@ impl Engine {
         Self::negotiate(docker, address)
     }
 
-    /// The reference and image id of a local image; an error naming the
-    /// engine when it is not there (drydock does not pull).
-    pub fn inspect(&self, reference: &str) -> Result<String, String> {
+    /// The repo digests of a local image (the `sha256:` of what the
+    /// registry served, from `RepoDigests`); an error naming the engine
+    /// when it is not there (drydock does not pull).
+    pub fn inspect(&self, reference: &str) -> Result<Vec<String>, String> {
         match self.runtime.block_on(self.docker.inspect_image(reference)) {
-            Ok(inspect) => Ok(inspect.id.unwrap_or_default()),
+            Ok(inspect) => Ok(inspect
+                .repo_digests
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|d| d.split_once('@').map(|(_, digest)| digest.to_string()))
+                .collect()),
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 404, ..
             }) => Err(format!(

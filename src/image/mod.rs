@@ -94,6 +94,9 @@ pub struct Image {
     pub artifact: Option<String>,
     /// The image id (`sha256:` of the config).
     pub digest: String,
+    /// Other digests that name it: its manifest's and index's (from an OCI
+    /// layout or a Docker 25+ archive), and an engine's repo digests.
+    pub manifest_digests: Vec<String>,
     pub config: ImageConfig,
     pub layers: Vec<LayerInfo>,
     /// Layers `0..base_layers` came from the base image (a guess from the
@@ -434,6 +437,7 @@ fn assemble(
         name: located.reference.unwrap_or_else(|| display.to_string()),
         artifact,
         digest: located.config_digest,
+        manifest_digests: located.manifest_digests,
         config: located.config,
         layers,
         base_layers,

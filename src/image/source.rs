@@ -103,6 +103,10 @@ pub struct Located {
     pub reference: Option<String>,
     /// `sha256:` of the config: the image id.
     pub config_digest: String,
+    /// The digests of the index(es) and the manifest that lead to it (an
+    /// OCI layout, or `docker save` of Docker 25+), for references pinned
+    /// `@sha256:`.
+    pub manifest_digests: Vec<String>,
     pub config: ImageConfig,
     pub layers: Vec<LayerBlob>,
     pub warnings: Vec<String>,
@@ -428,6 +432,7 @@ fn from_docker_manifest(
     Ok(Located {
         reference: entry.repo_tags.and_then(|t| t.into_iter().next()),
         config_digest: sha256(&bytes),
+        manifest_digests: Vec::new(),
         config,
         layers,
         warnings,
@@ -445,8 +450,10 @@ fn from_index(
     let want = platform.cloned().unwrap_or_else(host_platform);
     let mut descriptors = index.manifests;
     let mut reference = docker_tag;
+    let mut manifest_digests = Vec::new();
     for _depth in 0..4 {
         let chosen = choose(&descriptors, &want, explicit)?;
+        manifest_digests.push(chosen.digest.clone());
         if reference.is_none() {
             reference = chosen
                 .annotations
@@ -509,6 +516,7 @@ fn from_index(
         return Ok(Located {
             reference,
             config_digest: sha256(&config_bytes),
+            manifest_digests,
             config,
             layers,
             warnings: Vec::new(),

@@ -49,7 +49,11 @@ pub struct ImageRun {
     pub name: String,
     /// The reference the image was asked for by, when it was (engine).
     pub requested: Option<String>,
+    /// The image id (`sha256:` of the config).
     pub digest: String,
+    /// Every digest a reference may pin it by: the image id, its
+    /// manifest's and index's, the engine's repo digests.
+    pub digests: Vec<String>,
     /// `Config.User` (empty: root).
     pub user: String,
     /// `writable-executable` findings under each user that a service runs
@@ -144,6 +148,9 @@ pub fn image_run(mut image: Image, requested: Option<&str>, services: &[ServiceR
         name: image.name.clone(),
         requested: requested.map(String::from),
         digest: image.digest.clone(),
+        digests: std::iter::once(image.digest.clone())
+            .chain(image.manifest_digests.iter().cloned())
+            .collect(),
         user: own.clone(),
         writable_as: Vec::new(),
     };
@@ -166,19 +173,35 @@ pub fn image_run(mut image: Image, requested: Option<&str>, services: &[ServiceR
 }
 
 impl ImageRun {
-    /// Whether a service naming `reference` runs this image.
+    /// Whether a service naming `reference` runs this image: a reference
+    /// pinned `@sha256:` by one of the image's digests (whatever its name
+    /// and tag say, as the engine resolves it), otherwise by name, or by
+    /// the very reference the image was read for.
     pub fn runs(&self, reference: &str) -> bool {
         let key = normalise(reference);
-        normalise(&self.name) == key
-            || self
-                .requested
-                .as_deref()
-                .is_some_and(|r| normalise(r) == key)
+        let requested = self
+            .requested
+            .as_deref()
+            .is_some_and(|r| normalise(r) == key);
+        match pinned_digest(reference) {
+            Some(digest) => requested || self.digests.iter().any(|d| d == digest),
+            None => requested || normalise(&self.name) == key,
+        }
+    }
+}
+
+/// The digest a reference is pinned by: `sha256:…` after `@`, or a bare
+/// image id.
+pub fn pinned_digest(reference: &str) -> Option<&str> {
+    match reference.split_once('@') {
+        Some((_, digest)) => Some(digest),
+        None => reference.starts_with("sha256:").then_some(reference),
     }
 }
 
 /// A reference as the engine resolves it: `nginx` is
-/// `docker.io/library/nginx:latest`.
+/// `docker.io/library/nginx:latest`; a digest is kept
+/// (`nginx:1.27@sha256:…`).
 pub fn normalise(reference: &str) -> String {
     let (name, digest) = match reference.split_once('@') {
         Some((name, digest)) => (name, Some(digest)),
@@ -201,7 +224,8 @@ pub fn normalise(reference: &str) -> String {
     };
     match digest {
         Some(digest) if tag == "latest" && !last.contains(':') => format!("{repository}@{digest}"),
-        _ => format!("{repository}:{tag}"),
+        Some(digest) => format!("{repository}:{tag}@{digest}"),
+        None => format!("{repository}:{tag}"),
     }
 }
 
@@ -311,11 +335,28 @@ pub fn evaluate(report: &mut RunReport, rules: &[&CompoundRule]) -> Vec<String> 
         .dedup_by(|a, b| a.subject == b.subject && a.scope == b.scope && a.image == b.image);
     // Indexes, so a pair looks at its own findings only.
     let mut images: HashMap<String, &ImageRun> = HashMap::new();
+    let mut requested: HashMap<String, &ImageRun> = HashMap::new();
+    let mut pinned: HashMap<&str, &ImageRun> = HashMap::new();
     for image in &report.image_runs {
-        for name in std::iter::once(&image.name).chain(&image.requested) {
-            images.entry(normalise(name)).or_insert(image);
+        images.entry(normalise(&image.name)).or_insert(image);
+        if let Some(reference) = &image.requested {
+            requested.entry(normalise(reference)).or_insert(image);
+        }
+        for digest in &image.digests {
+            pinned.entry(digest).or_insert(image);
         }
     }
+    // As `ImageRun::runs`.
+    let image_of = |reference: &str| {
+        let key = normalise(reference);
+        requested
+            .get(&key)
+            .or_else(|| match pinned_digest(reference) {
+                Some(digest) => pinned.get(digest),
+                None => images.get(&key),
+            })
+            .copied()
+    };
     let mut by_subject: HashMap<&Subject, Vec<&Finding>> = HashMap::new();
     let mut by_digest: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for finding in &report.findings {
@@ -325,7 +366,7 @@ pub fn evaluate(report: &mut RunReport, rules: &[&CompoundRule]) -> Vec<String> 
         }
     }
     for service in &report.services {
-        let Some(image) = images.get(&normalise(&service.image)) else {
+        let Some(image) = image_of(&service.image) else {
             missing.push(format!("{} ({})", service.label, service.image));
             continue;
         };
@@ -383,6 +424,10 @@ mod tests {
         assert_eq!(
             normalise("app@sha256:ab"),
             "docker.io/library/app@sha256:ab"
+        );
+        assert_eq!(
+            normalise("app:1@sha256:ab"),
+            "docker.io/library/app:1@sha256:ab"
         );
     }
 }
