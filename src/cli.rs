@@ -101,7 +101,9 @@ pub struct K8sArgs {
     /// A policy file, or a built-in policy (see policies/README.md):
     /// `pss-baseline` or `pss-restricted` evaluate exactly that Pod
     /// Security Standards level, and the gate fails exactly when Pod
-    /// Security admission would deny a pod.
+    /// Security admission would deny a pod. Default: the nearest
+    /// `.drydock.yaml` at or above the directory given (else the current
+    /// directory).
     #[arg(long, value_name = "FILE|NAME")]
     pub policy: Option<String>,
     #[command(flatten)]

@@ -140,14 +140,14 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::K8s(args) => {
             let mut report = new_report(&args.report);
-            let loaded = args.policy.as_deref().map(policy::load);
-            let policy = adopt(loaded, args.report.fail_on, &mut report);
-            let level = policy.as_ref().and_then(|p| p.pod_security);
-            let params = params_of(policy.as_ref());
             let root = match args.paths.as_slice() {
                 [one] if one.is_dir() => one.clone(),
                 _ => PathBuf::from("."),
             };
+            let found_policy = find_policy(args.policy.as_deref(), &root);
+            let policy = adopt(found_policy, args.report.fail_on, &mut report);
+            let level = policy.as_ref().and_then(|p| p.pod_security);
+            let params = params_of(policy.as_ref());
             let (inputs, errors) = scan::manifest_inputs(&args.paths);
             report.errors.extend(errors);
             scan::run_manifests(

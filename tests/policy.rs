@@ -381,3 +381,43 @@ fn rule_parameters_tune_what_the_rules_report() {
         "Pod/api: container `app` runs image `ghcr.io/acme/api:1` from `ghcr.io`, outside the trusted registries (docker.io/library, registry.example.com)"
     );
 }
+
+#[test]
+fn compose_and_k8s_find_the_repository_policy_too() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("deploy")).unwrap();
+    std::fs::write(
+        dir.path().join("deploy/pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: app:1.0\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("deploy/compose.yaml"), COMPOSE).unwrap();
+    std::fs::write(
+        dir.path().join(".drydock.yaml"),
+        "extends: pss-baseline\nrules:\n  privileged: off\n",
+    )
+    .unwrap();
+    let k8s = json(&drydock(
+        dir.path(),
+        &["k8s", "deploy", "--format", "json"],
+        "2026-11-27",
+    ));
+    assert_eq!(k8s["summary"]["fail_on"], "info", "{k8s}");
+    assert_eq!(k8s["summary"]["findings"], 0, "{k8s}");
+    let compose = json(&drydock(
+        dir.path(),
+        &[
+            "compose",
+            "--project-directory",
+            "deploy",
+            "--format",
+            "json",
+        ],
+        "2026-11-27",
+    ));
+    assert!(
+        !findings(&compose).iter().any(|(r, _, _)| r == "privileged"),
+        "{compose}"
+    );
+    assert_eq!(compose["summary"]["turned_off"], 2, "{compose}");
+}
