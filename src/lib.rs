@@ -497,7 +497,21 @@ fn write_stdout(text: &str) -> i32 {
     }
 }
 
+/// Adds the compound rules of the repository's `.drydock.yaml` (found from
+/// the current directory) to the registry, for `rules` and `explain`. A
+/// broken policy adds nothing: `policy check` is where it is reported.
+fn declare_repository_rules() {
+    if let Some(Ok(policy)) =
+        policy::find_repository_policy(Path::new(".")).map(|p| policy::load_file(&p))
+    {
+        for rule in &policy.compound {
+            rules::declare(rule.meta);
+        }
+    }
+}
+
 fn print_rules(format: Format) {
+    declare_repository_rules();
     let rules = rules::all();
     let text = match format {
         Format::Json | Format::Sarif => {
@@ -528,14 +542,7 @@ fn print_rules(format: Format) {
 /// `drydock explain ID`: a rule's docs; for a compound rule, also its
 /// declaration. A rule the repository's policy declares is found too.
 fn explain(id: &str) -> i32 {
-    if rules::find(id).is_none()
-        && let Some(Ok(policy)) =
-            policy::find_repository_policy(Path::new(".")).map(|p| policy::load_file(&p))
-    {
-        for rule in &policy.compound {
-            rules::declare(rule.meta);
-        }
-    }
+    declare_repository_rules();
     match rules::find(id) {
         Some(rule) => {
             let scopes: Vec<&str> = rule.scopes.iter().map(|s| s.as_str()).collect();

@@ -389,6 +389,24 @@ fn a_policy_declares_its_own_compound_rule() {
             .contains("- image: setuid-file"),
         "{rule}"
     );
+
+    // `rules` and `explain` in the repository know it.
+    let explain = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .current_dir(dir.path().join("project"))
+        .args(["explain", "setuid-helper-as-root"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&explain.stdout);
+    assert!(
+        text.contains("Our images carry no setuid helpers"),
+        "{text}"
+    );
+    let listed = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .current_dir(dir.path().join("project"))
+        .arg("rules")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("setuid-helper-as-root"));
 }
 
 #[test]
