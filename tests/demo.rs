@@ -152,3 +152,33 @@ fn the_quick_start_shows_compose_and_image_findings_and_their_join() {
     assert_eq!(doc["summary"]["projects"], 1);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("demo-not-a-real-token"));
 }
+
+#[test]
+fn the_readme_shows_what_the_quick_start_prints() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .args(["scan", "testdata/demo", "--images", "testdata/demo/images"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .output()
+        .unwrap();
+    let printed =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let quick_start = readme
+        .split("## Quick start")
+        .nth(1)
+        .and_then(|s| s.split("## Running the tests").next())
+        .unwrap();
+    let shown = quick_start
+        .split("```text\n")
+        .nth(1)
+        .and_then(|s| s.split("\n```").next())
+        .expect("the quick start shows the demo's output");
+    for line in shown.lines().filter(|l| *l != "...") {
+        assert!(
+            printed.lines().any(|p| p == line),
+            "the README shows a line the demo does not print:\n{line}\n\nprinted:\n{printed}"
+        );
+    }
+}
