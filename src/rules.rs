@@ -67,13 +67,21 @@ pub fn declare(meta: &'static RuleMeta) {
 /// All rules, built in and declared, sorted by id.
 pub fn all() -> Vec<&'static RuleMeta> {
     let declared = DECLARED.lock().map(|d| d.clone()).unwrap_or_default();
+    let mut rules = builtin();
+    rules.extend(declared);
+    rules.sort_by_key(|r| r.id);
+    rules.dedup_by_key(|r| r.id);
+    rules
+}
+
+/// The rules drydock ships, sorted by id.
+pub fn builtin() -> Vec<&'static RuleMeta> {
     let mut rules: Vec<&'static RuleMeta> = crate::compose::rules::ALL
         .iter()
         .map(|r| &r.meta)
         .chain(crate::image::rules::ALL.iter().map(|r| r.meta))
         .chain(crate::k8s::rules::ALL.iter().copied())
         .chain(crate::policy::rules::ALL.iter().copied())
-        .chain(declared)
         .collect();
     rules.sort_by_key(|r| r.id);
     rules.dedup_by_key(|r| r.id);

@@ -157,7 +157,7 @@ fn declared(key: &Key, node: &Node, errors: &mut Vec<LocatedError>) -> Option<Co
             &key.pos,
             format!("compound rule id `{id}` must be kebab-case (a-z, 0-9, -)"),
         ));
-    } else if crate::rules::find(id).is_some() {
+    } else if crate::rules::builtin().iter().any(|r| r.id == id) {
         errors.push(LocatedError::at(
             &key.pos,
             format!("`{id}` is a built-in rule; a compound rule needs an id of its own"),
