@@ -211,11 +211,7 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, report: &mut
     report.files = report.sources.len();
     // A finding reached through several projects (an included file, a base
     // file under its variants) is reported once.
-    report.findings.par_sort_unstable_by(|a, b| {
-        a.sort_key()
-            .cmp(&b.sort_key())
-            .then_with(|| a.subject.cmp(&b.subject))
-    });
+    report.findings.par_sort_unstable_by(finding_order);
     report
         .findings
         .dedup_by(|a, b| a.sort_key() == b.sort_key());
@@ -394,11 +390,14 @@ fn add_image(
 /// Report order: by place, then rule; ties broken by subject so the
 /// order never depends on thread timing.
 pub fn sort_findings(report: &mut RunReport) {
-    report.findings.par_sort_unstable_by(|a, b| {
-        a.sort_key()
-            .cmp(&b.sort_key())
-            .then_with(|| a.subject.cmp(&b.subject))
-    });
+    report.findings.par_sort_unstable_by(finding_order);
+}
+
+/// The order of findings in a report ([`Finding::sort_key`], then subject).
+fn finding_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    a.sort_key()
+        .cmp(&b.sort_key())
+        .then_with(|| a.subject.cmp(&b.subject))
 }
 
 /// The candidate manifests under `paths` (`drydock k8s`): files named
