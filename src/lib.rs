@@ -412,7 +412,10 @@ fn finish_with(
     policy: Option<(&policy::Policy, &Path)>,
 ) -> i32 {
     if let Some((policy, root)) = policy {
-        policy::exceptions::apply(policy, policy::exceptions::Date::today(), root, &mut report);
+        let today = policy::exceptions::Date::today();
+        if policy::exceptions::apply(policy, today, root, &mut report) {
+            scan::sort_findings(&mut report);
+        }
     }
     if !args.no_ignores && policy::ignore::apply(&mut report) {
         scan::sort_findings(&mut report);

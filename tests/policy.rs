@@ -108,10 +108,27 @@ fn an_expired_exception_no_longer_applies_and_says_so() {
         .filter(|(r, _, _)| r == "privileged")
         .count();
     assert_eq!(privileged, 2, "{doc}");
-    let warnings = doc["warnings"].to_string();
+    // The lapsed decision is a finding at its line in the policy file.
+    let expired = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "expired-exception")
+        .unwrap_or_else(|| panic!("{doc}"));
+    assert_eq!(expired["location"]["path"], ".drydock.yaml");
+    assert_eq!(expired["location"]["line"], 6);
+    assert_eq!(expired["location"]["route"], "exceptions[0]");
+    assert_eq!(expired["severity"], "low");
+    assert_eq!(
+        expired["message"],
+        "the exception for `privileged` expired on 2027-01-31 and no longer applies (loads the NIC driver; SEC-123)"
+    );
+    // It shows with its line in the human report too.
+    let out = drydock(dir.path(), &["scan", ".", "--images", "none"], "2027-02-01");
+    let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        warnings.contains(".drydock.yaml:6: the exception for `privileged` expired on 2027-01-31"),
-        "{warnings}"
+        text.contains("low[expired-exception]") && text.contains("--> .drydock.yaml:6:5"),
+        "{text}"
     );
     // The last day still counts.
     let out = drydock(

@@ -115,8 +115,9 @@ pub struct Exception {
     pub image_path: Option<globset::GlobMatcher>,
     pub reason: String,
     pub expires: Option<Date>,
-    /// Where the exception is written, `file:line`.
-    pub at: String,
+    /// Where the exception is written, and its key route.
+    pub at: crate::yaml::Pos,
+    pub route: String,
 }
 
 impl Exception {
@@ -169,24 +170,49 @@ impl Exception {
     }
 }
 
+/// The `expired-exception` finding of an exception past its date.
+fn expired_finding(e: &Exception) -> Finding {
+    use super::rules::expired_exception::META;
+    Finding {
+        rule: META.id,
+        severity: META.severity,
+        message: format!(
+            "the exception for `{}` expired on {} and no longer applies ({})",
+            e.rule,
+            e.expires.map(|d| d.to_string()).unwrap_or_default(),
+            e.reason
+        ),
+        subject: Subject::File {
+            path: e.at.file.display.clone(),
+        },
+        location: Place::Config(crate::finding::Location::at(&e.at, e.route.clone())),
+        related: Vec::new(),
+        fix: Some(
+            "review the finding again: fix it, or renew the exception with a new reason and date"
+                .into(),
+        ),
+    }
+}
+
 /// Applies a policy's rule settings and exceptions to the report of a
-/// scan of `root`.
-pub fn apply(policy: &Policy, today: Date, root: &std::path::Path, report: &mut RunReport) {
+/// scan of `root`. An expired exception becomes an `expired-exception`
+/// finding; returns whether there was one (the findings need sorting
+/// again).
+pub fn apply(policy: &Policy, today: Date, root: &std::path::Path, report: &mut RunReport) -> bool {
     if policy.rules.is_empty() && policy.exceptions.is_empty() {
-        return;
+        return false;
     }
     let (live, expired): (Vec<&Exception>, Vec<&Exception>) = policy
         .exceptions
         .iter()
         .partition(|e| e.expires.is_none_or(|d| today <= d));
     for e in &expired {
-        report.warnings.push(format!(
-            "{}: the exception for `{}` expired on {} and no longer applies ({})",
-            e.at,
-            e.rule,
-            e.expires.map(|d| d.to_string()).unwrap_or_default(),
-            e.reason
-        ));
+        report.findings.push(expired_finding(e));
+        let file = &e.at.file;
+        report
+            .sources
+            .entry(file.display.clone())
+            .or_insert_with(|| file.clone());
     }
     let before = report.findings.len();
     report.findings.retain_mut(|f| {
@@ -222,6 +248,7 @@ pub fn apply(policy: &Policy, today: Date, root: &std::path::Path, report: &mut 
         .retain(|f| !live.iter().any(|e| e.matches(f, &prefix)));
     report.excepted += before - report.findings.len();
     report.turned_off += turned_off;
+    !expired.is_empty()
 }
 
 #[cfg(test)]

@@ -210,8 +210,8 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
             "rules" => rule_settings(value, &declared, &mut policy, &mut errors),
             "exceptions" => match value.as_seq() {
                 Some(items) => {
-                    for item in items {
-                        if let Some(e) = exception(item, &declared, &mut errors) {
+                    for (index, item) in items.iter().enumerate() {
+                        if let Some(e) = exception(item, index, &declared, &mut errors) {
                             policy.exceptions.push(e);
                         }
                     }
@@ -324,7 +324,12 @@ fn rule_settings(
 }
 
 /// One entry of `exceptions`.
-fn exception(node: &Node, declared: &[&str], errors: &mut Vec<LocatedError>) -> Option<Exception> {
+fn exception(
+    node: &Node,
+    index: usize,
+    declared: &[&str],
+    errors: &mut Vec<LocatedError>,
+) -> Option<Exception> {
     let Some(entries) = node.as_map() else {
         errors.push(LocatedError::at(
             &node.pos,
@@ -397,7 +402,8 @@ fn exception(node: &Node, declared: &[&str], errors: &mut Vec<LocatedError>) -> 
         image_path,
         reason: reason?,
         expires,
-        at: format!("{}:{}", node.pos.file.display, node.pos.line),
+        at: node.pos.clone(),
+        route: format!("exceptions[{index}]"),
     })
 }
 

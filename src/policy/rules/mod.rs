@@ -4,6 +4,7 @@
 
 use crate::rules::RuleMeta;
 
+pub mod expired_exception;
 pub mod remote_shell_toolkit;
 pub mod setuid_escalation_path;
 pub mod unused_ignore;
@@ -11,6 +12,7 @@ pub mod writable_binaries_at_runtime;
 
 /// The policy evaluator's rules.
 pub static ALL: &[&RuleMeta] = &[
+    &expired_exception::META,
     &remote_shell_toolkit::META,
     &setuid_escalation_path::META,
     &unused_ignore::META,
