@@ -183,7 +183,7 @@ fn find_policy(
 ) -> Option<Result<policy::Policy, Vec<yaml::LocatedError>>> {
     match spec {
         Some(spec) => Some(policy::load(spec)),
-        None => policy::find_repository_policy(root).map(|p| policy::load_file(&p)),
+        None => policy::load_repository_policy(root),
     }
 }
 
@@ -504,9 +504,7 @@ fn write_stdout(text: &str) -> i32 {
 /// the current directory) to the registry, for `rules` and `explain`. A
 /// broken policy adds nothing: `policy check` is where it is reported.
 fn declare_repository_rules() {
-    if let Some(Ok(policy)) =
-        policy::find_repository_policy(Path::new(".")).map(|p| policy::load_file(&p))
-    {
+    if let Some(Ok(policy)) = policy::load_repository_policy(Path::new(".")) {
         for rule in &policy.compound {
             rules::declare(rule.meta);
         }

@@ -123,6 +123,21 @@ fn an_expired_exception_no_longer_applies_and_says_so() {
         expired["message"],
         "the exception for `privileged` expired on 2027-01-31 and no longer applies (loads the NIC driver; SEC-123)"
     );
+    // Named like the scanned files: relative to the scan root.
+    let below = json(&drydock(
+        &dir.path().join("deploy"),
+        &["scan", "app", "--images", "none", "--format", "json"],
+        "2027-02-01",
+    ));
+    assert!(
+        below["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "expired-exception"
+                && f["location"]["path"] == "../../.drydock.yaml"),
+        "{below}"
+    );
     // It shows with its line in the human report too.
     let out = drydock(dir.path(), &["scan", ".", "--images", "none"], "2027-02-01");
     let text = String::from_utf8_lossy(&out.stdout);

@@ -85,23 +85,18 @@ const EXCEPTION_KEYS: [&str; 9] = [
 /// scan root.
 pub const REPOSITORY_FILE: &str = ".drydock.yaml";
 
-/// The nearest `.drydock.yaml` at or above `dir`.
-pub fn find_repository_policy(dir: &Path) -> Option<PathBuf> {
+/// The nearest `.drydock.yaml` at or above `dir`, read and validated.
+/// Reports name it relative to `dir`, as they name the files scanned
+/// from there (`.drydock.yaml`, `../.drydock.yaml`).
+pub fn load_repository_policy(dir: &Path) -> Option<Result<Policy, Vec<LocatedError>>> {
     let start = dir.canonicalize().ok()?;
-    let found = start
+    let (depth, found) = start
         .ancestors()
         .map(|d| d.join(REPOSITORY_FILE))
-        .find(|p| p.is_file())?;
-    // Named relative to the working directory when it is below it.
-    let cwd = std::env::current_dir()
-        .ok()
-        .and_then(|d| d.canonicalize().ok());
-    Some(
-        match cwd.and_then(|d| found.strip_prefix(d).ok().map(Path::to_path_buf)) {
-            Some(relative) => relative,
-            None => found,
-        },
-    )
+        .enumerate()
+        .find(|(_, p)| p.is_file())?;
+    let display = format!("{}{REPOSITORY_FILE}", "../".repeat(depth));
+    Some(load_file_as(&found, &display))
 }
 
 /// `--policy`: a file when one exists at that path, else a built-in name.
@@ -115,14 +110,14 @@ pub fn load(spec: &str) -> Result<Policy, Vec<LocatedError>> {
 
 /// Reads and validates a policy file.
 pub fn load_file(path: &Path) -> Result<Policy, Vec<LocatedError>> {
-    let display = path.to_string_lossy();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![LocatedError::in_file(
-            display.as_ref(),
-            format!("cannot read: {e}"),
-        )]
-    })?;
-    let mut policy = parse(&display, &display, &text)?;
+    load_file_as(path, &path.to_string_lossy())
+}
+
+/// Reads and validates a policy file that reports name `display`.
+fn load_file_as(path: &Path, display: &str) -> Result<Policy, Vec<LocatedError>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| vec![LocatedError::in_file(display, format!("cannot read: {e}"))])?;
+    let mut policy = parse(display, display, &text)?;
     policy.base = path
         .canonicalize()
         .ok()
