@@ -59,10 +59,6 @@ pub struct ScanArgs {
     /// Docker and Podman sockets).
     #[arg(long, value_name = "URL")]
     pub host: Option<String>,
-    /// A policy file, or a built-in policy by name (see policies/README.md).
-    /// Default: the nearest `.drydock.yaml` at or above the scan root.
-    #[arg(long, value_name = "FILE|NAME")]
-    pub policy: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -98,14 +94,6 @@ pub struct K8sArgs {
     /// `apiVersion` and `kind`); `-` reads standard input.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// A policy file, or a built-in policy (see policies/README.md):
-    /// `pss-baseline` or `pss-restricted` evaluate exactly that Pod
-    /// Security Standards level, and the gate fails exactly when Pod
-    /// Security admission would deny a pod. Default: the nearest
-    /// `.drydock.yaml` at or above the directory given (else the current
-    /// directory).
-    #[arg(long, value_name = "FILE|NAME")]
-    pub policy: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -134,11 +122,6 @@ pub struct ComposeArgs {
     pub action: Option<ComposeAction>,
     #[command(flatten)]
     pub project: ProjectArgs,
-    /// A policy file, or a built-in policy by name (see policies/README.md).
-    /// Default: the nearest `.drydock.yaml` at or above the project
-    /// directory.
-    #[arg(long, value_name = "FILE|NAME")]
-    pub policy: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -172,6 +155,13 @@ pub struct ProjectArgs {
 
 #[derive(Debug, Args, Clone)]
 pub struct ReportArgs {
+    /// A policy file, or a built-in policy by name (see policies/README.md;
+    /// `pss-baseline` and `pss-restricted` evaluate exactly that Pod
+    /// Security Standards level). Default: the nearest `.drydock.yaml` at
+    /// or above the directory audited (the current one for images and
+    /// files).
+    #[arg(long, value_name = "FILE|NAME")]
+    pub policy: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

@@ -55,8 +55,7 @@ pub fn run(cli: Cli) -> i32 {
                 _ => PathBuf::from("."),
             };
             let mut report = new_report(&args.report);
-            let found_policy = find_policy(args.policy.as_deref(), &root);
-            let policy = adopt(found_policy, args.report.fail_on, &mut report);
+            let policy = take_policy(&args.report, &root, &mut report);
             let params = params_of(policy.as_ref());
             let loader = Loader::new(root, scan::process_env());
             let found = scan::discover(&paths);
@@ -72,7 +71,7 @@ pub fn run(cli: Cli) -> i32 {
             );
             scan_images(&args, &loader.root, policy.as_ref(), &mut report);
             let root = loader.root.clone();
-            finish_with(
+            finish(
                 report,
                 &args.report,
                 policy.as_ref().map(|p| (p, root.as_path())),
@@ -83,11 +82,10 @@ pub fn run(cli: Cli) -> i32 {
             None => {
                 let (loader, spec) = project_job(&args.project);
                 let mut report = new_report(&args.report);
-                let found_policy = find_policy(args.policy.as_deref(), &loader.root);
-                let policy = adopt(found_policy, args.report.fail_on, &mut report);
+                let policy = take_policy(&args.report, &loader.root, &mut report);
                 let params = params_of(policy.as_ref());
                 scan::run(&loader, &[spec], &params, &mut report);
-                finish_with(
+                finish(
                     report,
                     &args.report,
                     policy.as_ref().map(|p| (p, loader.root.as_path())),
@@ -99,44 +97,42 @@ pub fn run(cli: Cli) -> i32 {
             let Some(options) = image_options(args.platform.as_deref()) else {
                 return EXIT_ERROR;
             };
-            scan::run_images(
-                &args.input,
-                Path::new("."),
-                &options,
-                &Params::default(),
-                &mut report,
-            );
+            let root = Path::new(".");
+            let policy = take_policy(&args.report, root, &mut report);
+            let params = params_of(policy.as_ref());
+            scan::run_images(&args.input, root, &options, &params, &mut report);
             if !args.references.is_empty() {
                 match image::engine::Engine::connect(args.host.as_deref()) {
                     Ok(engine) => {
-                        scan::run_engine(&engine, &args.references, 1, &options, &mut report)
+                        let reading = scan::Reading::new(1, &options, &params);
+                        scan::run_engine(&engine, &args.references, &reading, &mut report)
                     }
                     Err(message) => report
                         .errors
                         .push(yaml::LocatedError::in_file("engine", message)),
                 }
             }
-            finish(report, &args.report)
+            finish(report, &args.report, policy.as_ref().map(|p| (p, root)))
         }
         Command::Images(args) => {
             let mut report = new_report(&args.report);
             let Some(options) = image_options(args.platform.as_deref()) else {
                 return EXIT_ERROR;
             };
+            let root = Path::new(".");
+            let policy = take_policy(&args.report, root, &mut report);
+            let params = params_of(policy.as_ref());
             let engine = image::engine::Engine::connect(args.host.as_deref());
             match engine.and_then(|e| e.list(&args.patterns).map(|refs| (e, refs))) {
-                Ok((engine, refs)) => scan::run_engine(
-                    &engine,
-                    &refs,
-                    args.concurrency.max(1),
-                    &options,
-                    &mut report,
-                ),
+                Ok((engine, refs)) => {
+                    let reading = scan::Reading::new(args.concurrency.max(1), &options, &params);
+                    scan::run_engine(&engine, &refs, &reading, &mut report)
+                }
                 Err(message) => report
                     .errors
                     .push(yaml::LocatedError::in_file("engine", message)),
             }
-            finish(report, &args.report)
+            finish(report, &args.report, policy.as_ref().map(|p| (p, root)))
         }
         Command::K8s(args) => {
             let mut report = new_report(&args.report);
@@ -144,8 +140,7 @@ pub fn run(cli: Cli) -> i32 {
                 [one] if one.is_dir() => one.clone(),
                 _ => PathBuf::from("."),
             };
-            let found_policy = find_policy(args.policy.as_deref(), &root);
-            let policy = adopt(found_policy, args.report.fail_on, &mut report);
+            let policy = take_policy(&args.report, &root, &mut report);
             let level = policy.as_ref().and_then(|p| p.pod_security);
             let params = params_of(policy.as_ref());
             let (inputs, errors) = scan::manifest_inputs(&args.paths);
@@ -158,7 +153,7 @@ pub fn run(cli: Cli) -> i32 {
                 &params,
                 &mut report,
             );
-            finish_with(
+            finish(
                 report,
                 &args.report,
                 policy.as_ref().map(|p| (p, root.as_path())),
@@ -175,16 +170,14 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-/// `--policy` when given, else the nearest `.drydock.yaml` at or above
-/// `root`, loaded.
-fn find_policy(
-    spec: Option<&str>,
-    root: &Path,
-) -> Option<Result<policy::Policy, Vec<yaml::LocatedError>>> {
-    match spec {
+/// The run's policy: `--policy` when given, else the nearest
+/// `.drydock.yaml` at or above `root`, taken into the report.
+fn take_policy(args: &ReportArgs, root: &Path, report: &mut RunReport) -> Option<policy::Policy> {
+    let loaded = match args.policy.as_deref() {
         Some(spec) => Some(policy::load(spec)),
         None => policy::load_repository_policy(root),
-    }
+    };
+    adopt(loaded, args.fail_on, report)
 }
 
 /// The rule parameters of a run: its policy's, or none.
@@ -398,15 +391,11 @@ fn join_images(report: &mut RunReport, policy: Option<&policy::Policy>) {
     scan::sort_findings(report);
 }
 
-/// Writes the report and returns the exit code. The process exits next:
-/// freeing every finding and source one by one would only cost time, so
-/// the report is not dropped.
-fn finish(report: RunReport, args: &ReportArgs) -> i32 {
-    finish_with(report, args, None)
-}
-
-/// `finish`, after applying a policy's rule settings and exceptions.
-fn finish_with(
+/// Applies the policy (rule settings, exceptions), ignore comments and
+/// the baseline, writes the report and returns the exit code. The process
+/// exits next: freeing every finding and source one by one would only
+/// cost time, so the report is not dropped.
+fn finish(
     mut report: RunReport,
     args: &ReportArgs,
     policy: Option<(&policy::Policy, &Path)>,

@@ -267,32 +267,27 @@ pub fn run_images(
     sort_findings(report);
 }
 
-/// Exports and checks images of an engine, `concurrency` at a time.
-pub fn run_engine(
-    engine: &crate::image::engine::Engine,
-    references: &[String],
-    concurrency: usize,
-    options: &crate::image::Options,
-    report: &mut RunReport,
-) {
-    let read = Reading {
-        concurrency,
-        options,
-        params: &Params::default(),
-    };
-    export_and_check(engine, references, &read, report);
-}
-
-/// How `export_and_check` reads and checks.
-struct Reading<'a> {
+/// How images are read from an engine and checked.
+pub struct Reading<'a> {
     /// Images read at a time.
     concurrency: usize,
     options: &'a crate::image::Options,
     params: &'a Params,
 }
 
-/// Exports and checks images, `concurrency` at a time.
-fn export_and_check(
+impl<'a> Reading<'a> {
+    pub fn new(concurrency: usize, options: &'a crate::image::Options, params: &'a Params) -> Self {
+        Reading {
+            concurrency,
+            options,
+            params,
+        }
+    }
+}
+
+/// Exports images from an engine and checks them, `concurrency` at a
+/// time.
+pub fn run_engine(
     engine: &crate::image::engine::Engine,
     references: &[String],
     reading: &Reading,
@@ -354,7 +349,7 @@ pub fn run_service_images(
         options: &options,
         params,
     };
-    export_and_check(engine, &present, &reading, report);
+    run_engine(engine, &present, &reading, report);
 }
 
 /// Checks an image that was read, or records why it could not be.

@@ -475,6 +475,21 @@ fn network_tool_lists_come_from_the_policy() {
     .unwrap();
     let (_, doc) = scan(dir.path(), &[]);
     assert_eq!(tools(&doc), ["/usr/bin/curl"], "{doc}");
+
+    // `drydock image` reads the repository's policy too.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .current_dir(dir.path().join("project"))
+        .args([
+            "image",
+            "--input",
+            "../images/tools.tar",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(tools(&doc), ["/usr/bin/curl"], "{doc}");
 }
 
 #[test]
