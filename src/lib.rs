@@ -289,6 +289,7 @@ fn new_report(args: &ReportArgs) -> RunReport {
         turned_off: 0,
         services: Vec::new(),
         image_runs: Vec::new(),
+        image_digests: HashMap::new(),
         images_not_scanned: None,
         sources: HashMap::new(),
     }

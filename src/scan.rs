@@ -373,6 +373,9 @@ fn add_image(
             report
                 .findings
                 .extend(crate::image::rules::check(&image, params));
+            report
+                .image_digests
+                .insert(image.digest.clone(), image.manifest_digests.clone());
             if !report.services.is_empty() {
                 let run = crate::policy::join::image_run(image, requested, &report.services);
                 report.image_runs.push(run);

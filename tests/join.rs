@@ -11,7 +11,7 @@ use std::path::Path;
 
 use serde_json::Value;
 use support::fixtures;
-use support::image::{Image, Layer};
+use support::image::{BuiltImage, Image, Layer};
 
 /// Root by default; an exec-capable netcat, a setuid helper no
 /// distribution ships, and a server binary owned by uid 10001.
@@ -83,12 +83,17 @@ fn scan(dir: &Path, extra: &[&str]) -> (Option<i32>, Value) {
 }
 
 fn setup() -> tempfile::TempDir {
+    setup_with(COMPOSE).0
+}
+
+/// `project/compose.yaml` and the toolbox image in `images/`.
+fn setup_with(compose: &str) -> (tempfile::TempDir, BuiltImage) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("project")).unwrap();
     std::fs::create_dir_all(dir.path().join("images")).unwrap();
-    std::fs::write(dir.path().join("project/compose.yaml"), COMPOSE).unwrap();
-    toolbox().write_docker_oci(&dir.path().join("images/toolbox.tar"));
-    dir
+    std::fs::write(dir.path().join("project/compose.yaml"), compose).unwrap();
+    let built = toolbox().write_docker_oci(&dir.path().join("images/toolbox.tar"));
+    (dir, built)
 }
 
 /// (rule, service) of every compound finding.
@@ -494,10 +499,7 @@ fn network_tool_lists_come_from_the_policy() {
 
 #[test]
 fn a_reference_pinned_by_digest_joins_the_image_with_that_digest() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("project")).unwrap();
-    std::fs::create_dir_all(dir.path().join("images")).unwrap();
-    let built = toolbox().write_docker_oci(&dir.path().join("images/toolbox.tar"));
+    let (dir, built) = setup_with("");
     let other = format!("sha256:{}", "0".repeat(64));
     let compose = format!(
         "services:\n  mirror:\n    image: registry.example.com/mirror/toolbox@{manifest}\n  pinned:\n    image: acme/toolbox:2@{manifest}\n  stale:\n    image: acme/toolbox:2@{other}\n  by-id:\n    image: {config}\n",
@@ -526,4 +528,34 @@ fn a_reference_pinned_by_digest_joins_the_image_with_that_digest() {
         warnings.contains(&format!("service `stale` (acme/toolbox:2@{other})")),
         "{warnings}"
     );
+}
+
+#[test]
+fn an_exception_names_an_image_by_any_of_its_digests() {
+    let (dir, built) = setup_with("services:\n  app:\n    image: acme/toolbox:2\n");
+    let excepted = |image: &str| {
+        std::fs::write(
+            dir.path().join("project/.drydock.yaml"),
+            format!(
+                "exceptions:\n  - rule: exec-capable-netcat\n    image: \"{image}\"\n    reason: the debug image\n"
+            ),
+        )
+        .unwrap();
+        let (_, doc) = scan(dir.path(), &[]);
+        doc["summary"]["excepted"].as_u64().unwrap()
+    };
+    // The manifest digest, as a registry or `docker images --digests`
+    // shows it; the image id; the name.
+    assert_eq!(
+        excepted(&format!("acme/toolbox@{}", built.manifest_digest)),
+        1
+    );
+    assert_eq!(excepted(&built.config_digest), 1);
+    assert_eq!(excepted("acme/toolbox:2"), 1);
+    // Another digest, or another tag, is another image.
+    assert_eq!(
+        excepted(&format!("acme/toolbox@sha256:{}", "1".repeat(64))),
+        0
+    );
+    assert_eq!(excepted("acme/toolbox:3"), 0);
 }

@@ -124,7 +124,13 @@ impl Exception {
     /// Whether the exception covers a finding. `prefix` is the scan root
     /// relative to the policy file's directory (`deploy/app/`), so that
     /// `path` globs are written from where the policy lives.
-    pub fn matches(&self, f: &Finding, prefix: &str) -> bool {
+    /// `digests` gives, for an image id, the other digests of that image.
+    pub fn matches(
+        &self,
+        f: &Finding,
+        prefix: &str,
+        digests: &std::collections::HashMap<String, Vec<String>>,
+    ) -> bool {
         if f.rule != self.rule {
             return false;
         }
@@ -159,9 +165,23 @@ impl Exception {
             ),
             _ => (None, None, None, None, None),
         };
+        // A reference pinned `@sha256:` (or a bare digest) names the image
+        // by any of its digests; otherwise by name.
         let image_matches = self.image.as_deref().is_none_or(|want| {
-            image.is_some_and(|i| super::join::normalise(i) == super::join::normalise(want))
-                || digest == Some(want)
+            let by_digest = |pinned: &str| {
+                digest.is_some_and(|d| {
+                    d == pinned
+                        || digests
+                            .get(d)
+                            .is_some_and(|all| all.iter().any(|a| a == pinned))
+                })
+            };
+            match super::join::pinned_digest(want) {
+                Some(pinned) => by_digest(pinned),
+                None => {
+                    image.is_some_and(|i| super::join::normalise(i) == super::join::normalise(want))
+                }
+            }
         });
         equal(&self.service, service)
             && equal(&self.namespace, namespace)
@@ -243,9 +263,11 @@ pub fn apply(policy: &Policy, today: Date, root: &std::path::Path, report: &mut 
         })
         .unwrap_or_default();
     let before = report.findings.len();
-    report
-        .findings
-        .retain(|f| !live.iter().any(|e| e.matches(f, &prefix)));
+    report.findings.retain(|f| {
+        !live
+            .iter()
+            .any(|e| e.matches(f, &prefix, &report.image_digests))
+    });
     report.excepted += before - report.findings.len();
     report.turned_off += turned_off;
     !expired.is_empty()

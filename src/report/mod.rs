@@ -44,6 +44,9 @@ pub struct RunReport {
     /// join (`policy::join`).
     pub services: Vec<crate::policy::join::ServiceRun>,
     pub image_runs: Vec<crate::policy::join::ImageRun>,
+    /// For each image read (by image id), the other digests that name it
+    /// (manifest, index, repo digests), for exceptions by digest.
+    pub image_digests: HashMap<String, Vec<String>>,
     /// Why `scan` read no images for its services (no engine answered).
     pub images_not_scanned: Option<String>,
     /// Source texts by display path, for snippets.
