@@ -54,9 +54,7 @@ pub fn run(cli: Cli) -> i32 {
                 [one] if one.is_dir() => one.clone(),
                 _ => PathBuf::from("."),
             };
-            let mut report = new_report(&args.report);
-            let policy = take_policy(&args.report, &root, &mut report);
-            let params = params_of(policy.as_ref());
+            let (mut report, policy, params) = start(&args.report, &root);
             let loader = Loader::new(root, scan::process_env());
             let found = scan::discover(&paths);
             report.errors.extend(found.errors);
@@ -70,36 +68,23 @@ pub fn run(cli: Cli) -> i32 {
                 &mut report,
             );
             scan_images(&args, &loader.root, policy.as_ref(), &mut report);
-            let root = loader.root.clone();
-            finish(
-                report,
-                &args.report,
-                policy.as_ref().map(|p| (p, root.as_path())),
-            )
+            finish(report, &args.report, policy.as_ref(), &loader.root)
         }
         Command::Compose(args) => match args.action {
             Some(ComposeAction::Config { project }) => compose_config(&project),
             None => {
                 let (loader, spec) = project_job(&args.project);
-                let mut report = new_report(&args.report);
-                let policy = take_policy(&args.report, &loader.root, &mut report);
-                let params = params_of(policy.as_ref());
+                let (mut report, policy, params) = start(&args.report, &loader.root);
                 scan::run(&loader, &[spec], &params, &mut report);
-                finish(
-                    report,
-                    &args.report,
-                    policy.as_ref().map(|p| (p, loader.root.as_path())),
-                )
+                finish(report, &args.report, policy.as_ref(), &loader.root)
             }
         },
         Command::Image(args) => {
-            let mut report = new_report(&args.report);
             let Some(options) = image_options(args.platform.as_deref()) else {
                 return EXIT_ERROR;
             };
             let root = Path::new(".");
-            let policy = take_policy(&args.report, root, &mut report);
-            let params = params_of(policy.as_ref());
+            let (mut report, policy, params) = start(&args.report, root);
             scan::run_images(&args.input, root, &options, &params, &mut report);
             if !args.references.is_empty() {
                 match image::engine::Engine::connect(args.host.as_deref()) {
@@ -112,16 +97,14 @@ pub fn run(cli: Cli) -> i32 {
                         .push(yaml::LocatedError::in_file("engine", message)),
                 }
             }
-            finish(report, &args.report, policy.as_ref().map(|p| (p, root)))
+            finish(report, &args.report, policy.as_ref(), root)
         }
         Command::Images(args) => {
-            let mut report = new_report(&args.report);
             let Some(options) = image_options(args.platform.as_deref()) else {
                 return EXIT_ERROR;
             };
             let root = Path::new(".");
-            let policy = take_policy(&args.report, root, &mut report);
-            let params = params_of(policy.as_ref());
+            let (mut report, policy, params) = start(&args.report, root);
             let engine = image::engine::Engine::connect(args.host.as_deref());
             match engine.and_then(|e| e.list(&args.patterns).map(|refs| (e, refs))) {
                 Ok((engine, refs)) => {
@@ -132,17 +115,15 @@ pub fn run(cli: Cli) -> i32 {
                     .errors
                     .push(yaml::LocatedError::in_file("engine", message)),
             }
-            finish(report, &args.report, policy.as_ref().map(|p| (p, root)))
+            finish(report, &args.report, policy.as_ref(), root)
         }
         Command::K8s(args) => {
-            let mut report = new_report(&args.report);
             let root = match args.paths.as_slice() {
                 [one] if one.is_dir() => one.clone(),
                 _ => PathBuf::from("."),
             };
-            let policy = take_policy(&args.report, &root, &mut report);
+            let (mut report, policy, params) = start(&args.report, &root);
             let level = policy.as_ref().and_then(|p| p.pod_security);
-            let params = params_of(policy.as_ref());
             let (inputs, errors) = scan::manifest_inputs(&args.paths);
             report.errors.extend(errors);
             scan::run_manifests(
@@ -153,11 +134,7 @@ pub fn run(cli: Cli) -> i32 {
                 &params,
                 &mut report,
             );
-            finish(
-                report,
-                &args.report,
-                policy.as_ref().map(|p| (p, root.as_path())),
-            )
+            finish(report, &args.report, policy.as_ref(), &root)
         }
         Command::Rules(args) => {
             print_rules(args.format);
@@ -170,19 +147,20 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-/// The run's policy: `--policy` when given, else the nearest
-/// `.drydock.yaml` at or above `root`, taken into the report.
-fn take_policy(args: &ReportArgs, root: &Path, report: &mut RunReport) -> Option<policy::Policy> {
+/// A run's report, its policy (`--policy` when given, else the nearest
+/// `.drydock.yaml` at or above `root`) and the policy's rule parameters.
+fn start(args: &ReportArgs, root: &Path) -> (RunReport, Option<policy::Policy>, Params) {
+    let mut report = new_report(args);
     let loaded = match args.policy.as_deref() {
         Some(spec) => Some(policy::load(spec)),
         None => policy::load_repository_policy(root),
     };
-    adopt(loaded, args.fail_on, report)
-}
-
-/// The rule parameters of a run: its policy's, or none.
-fn params_of(policy: Option<&policy::Policy>) -> Params {
-    policy.map(|p| p.params.clone()).unwrap_or_default()
+    let policy = adopt(loaded, args.fail_on, &mut report);
+    let params = policy
+        .as_ref()
+        .map(|p| p.params.clone())
+        .unwrap_or_default();
+    (report, policy, params)
 }
 
 /// Takes a loaded policy into the run: its gate threshold, or its errors
@@ -392,16 +370,18 @@ fn join_images(report: &mut RunReport, policy: Option<&policy::Policy>) {
     scan::sort_findings(report);
 }
 
-/// Applies the policy (rule settings, exceptions), ignore comments and
-/// the baseline, writes the report and returns the exit code. The process
+/// Applies the policy (rule settings, exceptions, with `path` globs
+/// relative to `root`, the directory audited), ignore comments and the
+/// baseline, writes the report and returns the exit code. The process
 /// exits next: freeing every finding and source one by one would only
 /// cost time, so the report is not dropped.
 fn finish(
     mut report: RunReport,
     args: &ReportArgs,
-    policy: Option<(&policy::Policy, &Path)>,
+    policy: Option<&policy::Policy>,
+    root: &Path,
 ) -> i32 {
-    if let Some((policy, root)) = policy {
+    if let Some(policy) = policy {
         let today = policy::exceptions::Date::today();
         if policy::exceptions::apply(policy, today, root, &mut report) {
             scan::sort_findings(&mut report);
