@@ -26,6 +26,9 @@ pub struct ParamSpec {
     pub key: &'static str,
     /// What the list means, for `drydock explain`.
     pub doc: &'static str,
+    /// Stores the validated list (a later setting replaces an earlier
+    /// one, as for severities).
+    set: fn(&mut Params, Vec<String>),
 }
 
 /// Every rule parameter. Each is a list of strings.
@@ -35,22 +38,39 @@ pub const SPECS: [ParamSpec; 5] = [
         key: "allowed",
         doc: "Capabilities accepted in Compose `cap_add` (with or without `CAP_`, any case): \
               not reported. Kubernetes capabilities follow the Pod Security Standards as written.",
+        set: |params, values| {
+            params.allowed_capabilities = values
+                .iter()
+                .map(|c| crate::compose::rules::added_capabilities::normalise(c))
+                .collect();
+        },
     },
     ParamSpec {
         rule: "host-path-mount",
         key: "sensitive-paths",
         doc: "More host paths treated like `/etc`: high when mounted writable, medium read-only, \
               including anything below them and any directory above them.",
+        set: |params, values| {
+            params.sensitive_paths = values
+                .iter()
+                .map(|p| {
+                    let trimmed = p.trim_end_matches('/');
+                    if trimmed.is_empty() { "/" } else { trimmed }.to_string()
+                })
+                .collect();
+        },
     },
     ParamSpec {
         rule: "network-tool",
         key: "tools",
         doc: "More program names reported when found on the default `PATH`.",
+        set: |params, values| params.network_tools = values,
     },
     ParamSpec {
         rule: "network-tool",
         key: "allowed",
         doc: "Program names never reported (the file name, as `dig` or `nc.openbsd`).",
+        set: |params, values| params.allowed_network_tools = values,
     },
     ParamSpec {
         rule: "untrusted-registry",
@@ -58,6 +78,12 @@ pub const SPECS: [ParamSpec; 5] = [
         doc: "Registries (`registry.example.com`) or repository prefixes \
               (`docker.io/library`, `ghcr.io/acme`) images may come from; the rule reports \
               nothing until this is set.",
+        set: |params, values| {
+            params.trusted_registries = values
+                .iter()
+                .map(|r| r.trim_end_matches('/').to_string())
+                .collect();
+        },
     },
 ];
 
@@ -76,39 +102,6 @@ pub struct Params {
     pub trusted_registries: Vec<String>,
 }
 
-impl Params {
-    /// Sets a parameter from its validated list (a later setting replaces
-    /// an earlier one, as for severities).
-    fn set(&mut self, rule: &str, key: &str, values: Vec<String>) {
-        match (rule, key) {
-            ("added-capabilities", "allowed") => {
-                self.allowed_capabilities = values
-                    .iter()
-                    .map(|c| crate::compose::rules::added_capabilities::normalise(c))
-                    .collect();
-            }
-            ("host-path-mount", "sensitive-paths") => {
-                self.sensitive_paths = values
-                    .iter()
-                    .map(|p| {
-                        let trimmed = p.trim_end_matches('/');
-                        if trimmed.is_empty() { "/" } else { trimmed }.to_string()
-                    })
-                    .collect();
-            }
-            ("network-tool", "tools") => self.network_tools = values,
-            ("network-tool", "allowed") => self.allowed_network_tools = values,
-            ("untrusted-registry", "trusted") => {
-                self.trusted_registries = values
-                    .iter()
-                    .map(|r| r.trim_end_matches('/').to_string())
-                    .collect();
-            }
-            _ => {}
-        }
-    }
-}
-
 /// The parameters of a rule, for `drydock explain`.
 pub fn of(rule: &str) -> impl Iterator<Item = &'static ParamSpec> {
     SPECS.iter().filter(move |s| s.rule == rule)
@@ -123,8 +116,8 @@ pub fn parse(
     params: &mut Params,
     errors: &mut Vec<LocatedError>,
 ) {
-    let known: Vec<&'static str> = of(rule).map(|s| s.key).collect();
-    if !known.contains(&key.text.as_str()) {
+    let Some(spec) = of(rule).find(|s| s.key == key.text) else {
+        let known: Vec<&'static str> = of(rule).map(|s| s.key).collect();
         let message = if known.is_empty() {
             format!(
                 "`{rule}` takes no parameters (only `severity`); rules that do: {}",
@@ -142,7 +135,7 @@ pub fn parse(
         };
         errors.push(LocatedError::at(&key.pos, message));
         return;
-    }
+    };
     let items: Option<Vec<String>> = value.as_seq().and_then(|items| {
         items
             .iter()
@@ -166,7 +159,7 @@ pub fn parse(
         ));
         return;
     }
-    params.set(rule, &key.text, items);
+    (spec.set)(params, items);
 }
 
 fn rules_with_parameters() -> Vec<&'static str> {
