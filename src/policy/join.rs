@@ -46,9 +46,11 @@ pub struct ServiceRun {
 /// What the join needs of an image that was read.
 #[derive(Debug)]
 pub struct ImageRun {
-    pub name: String,
-    /// The reference the image was asked for by, when it was (engine).
-    pub requested: Option<String>,
+    /// Its name (first `RepoTags` entry, `ref.name`, or the input),
+    /// normalised.
+    pub name_key: String,
+    /// The reference the image was asked for by (engine), normalised.
+    pub requested_key: Option<String>,
     /// The image id (`sha256:` of the config).
     pub digest: String,
     /// Every digest a reference may pin it by: the image id, its
@@ -145,8 +147,8 @@ pub fn containers_of(workload: &Workload, subject: &Subject) -> Vec<ServiceRun> 
 pub fn image_run(mut image: Image, requested: Option<&str>, services: &[ServiceRun]) -> ImageRun {
     let own = image.config_user();
     let mut run = ImageRun {
-        name: image.name.clone(),
-        requested: requested.map(String::from),
+        name_key: normalise(&image.name),
+        requested_key: requested.map(normalise),
         digest: image.digest.clone(),
         digests: std::iter::once(image.digest.clone())
             .chain(image.manifest_digests.iter().cloned())
@@ -156,7 +158,7 @@ pub fn image_run(mut image: Image, requested: Option<&str>, services: &[ServiceR
     };
     let mut others: Vec<&str> = services
         .iter()
-        .filter(|s| run.runs(&s.image))
+        .filter(|s| run.runs(&Reference::parse(&s.image)))
         .filter_map(|s| s.user.as_ref().map(|(u, _)| u.as_str()))
         .filter(|u| *u != own)
         .collect();
@@ -172,21 +174,34 @@ pub fn image_run(mut image: Image, requested: Option<&str>, services: &[ServiceR
     run
 }
 
-impl ImageRun {
-    /// Whether a service naming `reference` runs this image: a reference
-    /// pinned `@sha256:` by one of the image's digests (whatever its name
-    /// and tag say, as the engine resolves it), otherwise by name, or by
-    /// the very reference the image was read for.
-    pub fn runs(&self, reference: &str) -> bool {
-        let key = normalise(reference);
-        let requested = self
-            .requested
-            .as_deref()
-            .is_some_and(|r| normalise(r) == key);
-        match pinned_digest(reference) {
-            Some(digest) => requested || self.digests.iter().any(|d| d == digest),
-            None => requested || normalise(&self.name) == key,
+/// An image reference a service names, read once for matching.
+pub struct Reference {
+    /// Normalised (`docker.io/library/nginx:1.27`).
+    key: String,
+    /// The digest it is pinned by, if any.
+    pinned: Option<String>,
+}
+
+impl Reference {
+    pub fn parse(reference: &str) -> Reference {
+        Reference {
+            key: normalise(reference),
+            pinned: pinned_digest(reference).map(String::from),
         }
+    }
+}
+
+impl ImageRun {
+    /// Whether a service naming `reference` runs this image: the very
+    /// reference the image was read for; else, pinned `@sha256:`, by one
+    /// of the image's digests (whatever its name and tag say, as the
+    /// engine resolves it); else by name.
+    pub fn runs(&self, reference: &Reference) -> bool {
+        self.requested_key.as_ref() == Some(&reference.key)
+            || match &reference.pinned {
+                Some(digest) => self.digests.contains(digest),
+                None => self.name_key == reference.key,
+            }
     }
 }
 
@@ -333,29 +348,12 @@ pub fn evaluate(report: &mut RunReport, rules: &[&CompoundRule]) -> Vec<String> 
     report
         .services
         .dedup_by(|a, b| a.subject == b.subject && a.scope == b.scope && a.image == b.image);
-    // Indexes, so a pair looks at its own findings only.
-    let mut images: HashMap<String, &ImageRun> = HashMap::new();
-    let mut requested: HashMap<String, &ImageRun> = HashMap::new();
-    let mut pinned: HashMap<&str, &ImageRun> = HashMap::new();
-    for image in &report.image_runs {
-        images.entry(normalise(&image.name)).or_insert(image);
-        if let Some(reference) = &image.requested {
-            requested.entry(normalise(reference)).or_insert(image);
-        }
-        for digest in &image.digests {
-            pinned.entry(digest).or_insert(image);
-        }
-    }
-    // As `ImageRun::runs`.
+    // Each service's reference is compared with each image read: a run
+    // reads tens of images, not thousands. Then indexes, so a pair looks
+    // at its own findings only.
     let image_of = |reference: &str| {
-        let key = normalise(reference);
-        requested
-            .get(&key)
-            .or_else(|| match pinned_digest(reference) {
-                Some(digest) => pinned.get(digest),
-                None => images.get(&key),
-            })
-            .copied()
+        let wanted = Reference::parse(reference);
+        report.image_runs.iter().find(|image| image.runs(&wanted))
     };
     let mut by_subject: HashMap<&Subject, Vec<&Finding>> = HashMap::new();
     let mut by_digest: HashMap<&str, Vec<&Finding>> = HashMap::new();
