@@ -273,6 +273,8 @@ pub struct Reading<'a> {
     concurrency: usize,
     options: &'a crate::image::Options,
     params: &'a Params,
+    /// The repo digests of references the caller already inspected.
+    inspected: HashMap<String, Vec<String>>,
 }
 
 impl<'a> Reading<'a> {
@@ -281,6 +283,7 @@ impl<'a> Reading<'a> {
             concurrency,
             options,
             params,
+            inspected: HashMap::new(),
         }
     }
 }
@@ -297,12 +300,16 @@ pub fn run_engine(
         concurrency,
         options,
         params,
+        ref inspected,
     } = *reading;
     let read = |reference: &String| -> Result<crate::image::Image, LocatedError> {
         let error = |message: String| LocatedError::in_file(reference.as_str(), message);
         // Inspecting first gives an error that names what is missing, and
         // the digests the registry knows the image by.
-        let repo_digests = engine.inspect(reference).map_err(error)?;
+        let repo_digests = match inspected.get(reference) {
+            Some(digests) => digests.clone(),
+            None => engine.inspect(reference).map_err(error)?,
+        };
         let export = engine.export(reference).map_err(error)?;
         let mut image = crate::image::read_stream(export, reference, options)?;
         image.manifest_digests.extend(repo_digests);
@@ -333,9 +340,16 @@ pub fn run_service_images(
     let mut references: Vec<String> = report.services.iter().map(|s| s.image.clone()).collect();
     references.sort();
     references.dedup();
-    let (present, absent): (Vec<String>, Vec<String>) = references
-        .into_iter()
-        .partition(|reference| engine.inspect(reference).is_ok());
+    let mut inspected = HashMap::new();
+    let mut absent = Vec::new();
+    for reference in references {
+        match engine.inspect(&reference) {
+            Ok(digests) => {
+                inspected.insert(reference, digests);
+            }
+            Err(_) => absent.push(reference),
+        }
+    }
     if !absent.is_empty() {
         report.warnings.push(format!(
             "engine: {} image(s) the services run are not in the engine and were not scanned: {}",
@@ -344,10 +358,13 @@ pub fn run_service_images(
         ));
     }
     let options = crate::image::Options::default();
+    let mut present: Vec<String> = inspected.keys().cloned().collect();
+    present.sort();
     let reading = Reading {
         concurrency: 2,
         options: &options,
         params,
+        inspected,
     };
     run_engine(engine, &present, &reading, report);
 }
