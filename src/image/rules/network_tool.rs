@@ -61,6 +61,20 @@ const NAMES: [&str; 12] = [
 ];
 
 fn check(image: &Image, params: &Params, out: &mut Vec<Finding>) {
+    let allowed = |name: &str| params.allowed_network_tools.iter().any(|a| a == name);
+    let report = |out: &mut Vec<Finding>, layer: usize, path: &str, message: String| {
+        out.push(
+            finding(
+                image,
+                &META,
+                Severity::Low,
+                Some(layer),
+                Some(path),
+                message,
+            )
+            .fix("remove network tools from the runtime image"),
+        );
+    };
     let mut reported: Vec<String> = Vec::new();
     for (path, node) in image.tree.files() {
         let Some(content) = &node.entry.content else {
@@ -70,21 +84,15 @@ fn check(image: &Image, params: &Params, out: &mut Vec<Finding>) {
             Some(t @ (Tool::NetcatOpenbsd | Tool::Nmap | Tool::Tcpdump | Tool::Tshark)) => t,
             _ => continue,
         };
-        let name = path.rsplit('/').next().unwrap_or(path);
-        if params.allowed_network_tools.iter().any(|a| a == name) {
+        if allowed(path.rsplit('/').next().unwrap_or(path)) {
             continue;
         }
         reported.push(path.to_string());
-        out.push(
-            finding(
-                image,
-                &META,
-                Severity::Low,
-                Some(node.layer),
-                Some(path),
-                format!("`/{path}` is {}", tool.name()),
-            )
-            .fix("remove network tools from the runtime image"),
+        report(
+            out,
+            node.layer,
+            path,
+            format!("`/{path}` is {}", tool.name()),
         );
     }
     // By name: links and files on PATH called like a network tool, whose
@@ -92,7 +100,7 @@ fn check(image: &Image, params: &Params, out: &mut Vec<Finding>) {
     for (path, node) in &image.tree.nodes {
         let name = path.rsplit('/').next().unwrap_or(path);
         let named = NAMES.contains(&name) || params.network_tools.iter().any(|t| t == name);
-        if !named || params.allowed_network_tools.iter().any(|a| a == name) || !on_path(path) {
+        if !named || allowed(name) || !on_path(path) {
             continue;
         }
         if !matches!(node.entry.kind, Kind::File | Kind::Symlink(_)) {
@@ -113,16 +121,11 @@ fn check(image: &Image, params: &Params, out: &mut Vec<Finding>) {
             _ => format!("`{name}`"),
         };
         reported.push(real.clone());
-        out.push(
-            finding(
-                image,
-                &META,
-                Severity::Low,
-                Some(node.layer),
-                Some(path),
-                format!("`/{path}` is {what}, a network tool"),
-            )
-            .fix("remove network tools from the runtime image"),
+        report(
+            out,
+            node.layer,
+            path,
+            format!("`/{path}` is {what}, a network tool"),
         );
     }
 }
