@@ -336,18 +336,20 @@ spec:
       image: ghcr.io/acme/api:1
 ";
 
-/// (rule, line, severity) of the findings of `rules`.
-fn located(doc: &Value, rules: &[&str]) -> Vec<(String, u64, String)> {
-    let mut found: Vec<(String, u64, String)> = doc["findings"]
+/// (rule, file:line, severity) of the findings of `rules`, sorted.
+fn located(doc: &Value, rules: &[&str]) -> Vec<String> {
+    let mut found: Vec<String> = doc["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| rules.contains(&f["rule"].as_str().unwrap()))
         .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
-                f["location"]["line"].as_u64().unwrap(),
-                f["severity"].as_str().unwrap().to_string(),
+            format!(
+                "{} {}:{} {}",
+                f["rule"].as_str().unwrap(),
+                f["location"]["path"].as_str().unwrap(),
+                f["location"]["line"],
+                f["severity"].as_str().unwrap(),
             )
         })
         .collect();
@@ -365,43 +367,43 @@ fn rule_parameters_tune_what_the_rules_report() {
         "host-path-mount",
         "untrusted-registry",
     ];
-    let untuned = json(&drydock(
-        dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
-        "2026-11-27",
-    ));
-    let expected_untuned: Vec<(String, u64, String)> = [
-        ("added-capabilities", 4, "critical"),
-        ("added-capabilities", 4, "high"),
-        ("host-path-mount", 6, "medium"),
-        ("host-path-mount", 7, "low"),
-    ]
-    .iter()
-    .map(|(r, l, s)| (r.to_string(), *l, s.to_string()))
-    .collect();
-    assert_eq!(located(&untuned, &rules), expected_untuned);
+    let scanned = || {
+        json(&drydock(
+            dir.path(),
+            &["scan", ".", "--images", "none", "--format", "json"],
+            "2026-11-27",
+        ))
+    };
+    let untuned = scanned();
+    assert_eq!(
+        located(&untuned, &rules),
+        [
+            "added-capabilities compose.yaml:4 critical",
+            "added-capabilities compose.yaml:4 high",
+            "host-path-mount compose.yaml:6 medium",
+            "host-path-mount compose.yaml:7 low",
+        ],
+        "{untuned}"
+    );
 
     std::fs::write(dir.path().join(".drydock.yaml"), TUNED_POLICY).unwrap();
-    let tuned = json(&drydock(
-        dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
-        "2026-11-27",
-    ));
-    let expected: Vec<(String, u64, String)> = [
-        // NET_ADMIN is allowed; SYS_ADMIN is not.
-        ("added-capabilities", 4, "critical"),
-        // /srv/keys is ranked like /etc; /srv/www keeps its rank.
-        ("host-path-mount", 6, "high"),
-        ("host-path-mount", 7, "low"),
-        // someone/nginx is docker.io/someone, outside docker.io/library;
-        // the built service names its own image.
-        ("untrusted-registry", 8, "high"),
-        ("untrusted-registry", 11, "high"),
-    ]
-    .iter()
-    .map(|(r, l, s)| (r.to_string(), *l, s.to_string()))
-    .collect();
-    assert_eq!(located(&tuned, &rules), expected, "{tuned}");
+    let tuned = scanned();
+    assert_eq!(
+        located(&tuned, &rules),
+        [
+            // NET_ADMIN is allowed; SYS_ADMIN is not.
+            "added-capabilities compose.yaml:4 critical",
+            // /srv/keys is ranked like /etc; /srv/www keeps its rank.
+            "host-path-mount compose.yaml:6 high",
+            "host-path-mount compose.yaml:7 low",
+            // someone/nginx is docker.io/someone, outside docker.io/library;
+            // the built service names its own image.
+            "untrusted-registry compose.yaml:11 high",
+            // ghcr.io/acme is not trusted.
+            "untrusted-registry pod.yaml:8 high",
+        ],
+        "{tuned}"
+    );
     let pod = tuned["findings"]
         .as_array()
         .unwrap()
