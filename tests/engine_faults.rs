@@ -608,6 +608,15 @@ fn broken_image(export: Export) -> (String, FakeEngine) {
     (error, engine)
 }
 
+/// The error names the engine's socket, so a user knows which engine failed.
+fn names_the_engine(error: &str, engine: &FakeEngine) {
+    assert!(
+        error.contains(engine.sock.to_str().unwrap()),
+        "{error:?} does not name the engine {}",
+        engine.host
+    );
+}
+
 fn says_any(text: &str, words: &[&str]) -> bool {
     let lower = text.to_lowercase();
     words.iter().any(|w| lower.contains(w))
@@ -655,11 +664,7 @@ fn export_broken_off_mid_stream() {
     let half = tar.len() / 2;
     let (error, engine) = broken_image(Export::BreakAfter(tar, half));
     assert!(says_any(&error, BROKE), "{error:?} says none of {BROKE:?}");
-    assert!(
-        error.contains(engine.sock.to_str().unwrap()),
-        "{error:?} does not name the engine {}",
-        engine.host
-    );
+    names_the_engine(&error, &engine);
 }
 
 /// 1, variant: the engine goes away in the middle of a chunk.
@@ -669,11 +674,7 @@ fn export_broken_off_mid_chunk() {
     let at = tar.len() / 2 + 100;
     let (error, engine) = broken_image(Export::BreakInChunk(tar, at));
     assert!(says_any(&error, BROKE), "{error:?} says none of {BROKE:?}");
-    assert!(
-        error.contains(engine.sock.to_str().unwrap()),
-        "{error:?} does not name the engine {}",
-        engine.host
-    );
+    names_the_engine(&error, &engine);
 }
 
 /// 1, variant: the engine goes away after every layer went by, just before
@@ -684,11 +685,7 @@ fn export_broken_off_before_the_manifest() {
     let at = entry_offset(&tar, "manifest.json");
     let (error, engine) = broken_image(Export::BreakAfter(tar, at));
     assert!(says_any(&error, BROKE), "{error:?} says none of {BROKE:?}");
-    assert!(
-        error.contains(engine.sock.to_str().unwrap()),
-        "{error:?} does not name the engine {}",
-        engine.host
-    );
+    names_the_engine(&error, &engine);
 }
 
 /// 2: the export is an API error.
@@ -700,11 +697,7 @@ fn export_api_error() {
         "{error:?} does not carry the engine's message"
     );
     assert!(error.contains("500"), "{error:?} does not give the status");
-    assert!(
-        error.contains(engine.sock.to_str().unwrap()),
-        "{error:?} does not name the engine {}",
-        engine.host
-    );
+    names_the_engine(&error, &engine);
 }
 
 /// 3: a well-framed export whose layer 1 does not match its diff id.
@@ -732,11 +725,7 @@ fn image_not_in_the_engine() {
     assert_eq!(run.errors().len(), 1, "{}", run.context());
     assert!(error.contains("not in the engine"), "{error:?}");
     assert!(error.contains("does not pull"), "{error:?}");
-    assert!(
-        error.contains(engine.sock.to_str().unwrap()),
-        "{error:?} does not name the engine {}",
-        engine.host
-    );
+    names_the_engine(&error, &engine);
     assert!(
         !run.requested(&format!("/images/{NETCAT_TAG}/get")),
         "exported after a 404 on inspect\n{}",
