@@ -43,9 +43,10 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod support;
+
 const ORACLE_VAR: &str = "DRYDOCK_COMPOSE_ORACLE";
 const FIXTURES_DIR: &str = "testdata/compose/oracle";
-const PEERS_DIR: &str = "../shared/peers/awesome-compose";
 
 /// Service fields compared, in report order.
 const FIELDS: &[&str] = &[
@@ -86,15 +87,9 @@ fn compose_config_matches_oracle_on_fixtures() {
 #[test]
 fn compose_config_matches_oracle_on_awesome_compose() {
     let Some(oracle) = oracle() else { return };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(PEERS_DIR);
-    if !root.is_dir() {
-        if env_flag("DRYDOCK_REQUIRE_PEERS") {
-            panic!("{PEERS_DIR} not found, and DRYDOCK_REQUIRE_PEERS=1");
-        }
-        let msg = format!("skipping: {PEERS_DIR} not found (shared peers corpus missing)");
-        notice(&msg);
+    let Some(root) = support::peers_dir("awesome-compose") else {
         return;
-    }
+    };
     let projects = project_dirs(&root);
     assert!(!projects.is_empty(), "no projects under {}", root.display());
     run_suite(

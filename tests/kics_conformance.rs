@@ -31,11 +31,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
+
+mod support;
 
 const PEERS_DIR: &str = "../shared/peers/kics-compose";
 const REPORT_FILE: &str = "kics-conformance.md";
@@ -350,14 +351,9 @@ const ALLOWED: &[Allowed] = &[
 
 #[test]
 fn drydock_conforms_to_kics_compose_samples() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(PEERS_DIR);
-    if !root.is_dir() {
-        if env_flag("DRYDOCK_REQUIRE_PEERS") {
-            panic!("{PEERS_DIR} not found, and DRYDOCK_REQUIRE_PEERS=1");
-        }
-        notice(&format!("skipping: {PEERS_DIR} not found"));
+    let Some(root) = support::peers_dir("kics-compose") else {
         return;
-    }
+    };
     let bin = Path::new(env!("CARGO_BIN_EXE_drydock"));
     let mut problems = Vec::new();
 
@@ -413,7 +409,7 @@ fn drydock_conforms_to_kics_compose_samples() {
     if !deliberate.is_empty() {
         eprintln!("Deliberate differences:\n{deliberate}");
     }
-    write_markdown(bin, &results, &problems);
+    write_markdown(&results, &problems);
 
     assert!(
         problems.is_empty(),
@@ -1006,7 +1002,7 @@ fn md_cell(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
-fn write_markdown(bin: &Path, results: &[QueryResult], problems: &[String]) {
+fn write_markdown(results: &[QueryResult], problems: &[String]) {
     let mut md = String::new();
     let _ = writeln!(md, "# drydock vs KICS Docker Compose samples\n");
     let _ = writeln!(
@@ -1064,30 +1060,11 @@ fn write_markdown(bin: &Path, results: &[QueryResult], problems: &[String]) {
         }
     }
 
-    // CARGO_BIN_EXE_drydock is <target>/<profile>/drydock: honour CARGO_TARGET_DIR.
-    let target = bin
-        .parent()
-        .and_then(Path::parent)
-        .map_or_else(|| PathBuf::from("target"), Path::to_path_buf);
-    let path = target.join(REPORT_FILE);
-    match std::fs::write(&path, md) {
-        Ok(()) => eprintln!("wrote {}", path.display()),
-        Err(e) => eprintln!("cannot write {}: {e}", path.display()),
-    }
+    support::write_report(REPORT_FILE, &md);
 }
 
 // ---------------------------------------------------------------------------
 // Small helpers
-
-fn notice(msg: &str) {
-    // Straight to the process's stderr, so that it shows even when libtest
-    // captures the output of a passing test.
-    let _ = writeln!(std::io::stderr(), "{msg}");
-}
-
-fn env_flag(name: &str) -> bool {
-    std::env::var(name).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
-}
 
 fn read_json(path: &Path) -> Value {
     let text = std::fs::read_to_string(path)

@@ -848,7 +848,7 @@ fn drydock_conforms_to_pss_fixtures() {
         results.len(),
         elapsed.as_secs_f64()
     );
-    write_markdown(bin, &table, &by_group, &mismatches);
+    write_markdown(&table, &by_group, &mismatches);
 
     if !mismatches.is_empty() {
         let list: Vec<String> = mismatches
@@ -889,7 +889,6 @@ fn text_table(table: &BTreeMap<(Level, Wrapper), (usize, usize)>) -> String {
 }
 
 fn write_markdown(
-    bin: &Path,
     table: &BTreeMap<(Level, Wrapper), (usize, usize)>,
     by_group: &GroupTable,
     mismatches: &[Mismatch],
@@ -967,16 +966,7 @@ fn write_markdown(
         }
     }
 
-    // CARGO_BIN_EXE_drydock is <target>/<profile>/drydock: honour CARGO_TARGET_DIR.
-    let target = bin
-        .parent()
-        .and_then(Path::parent)
-        .map_or_else(|| PathBuf::from("target"), Path::to_path_buf);
-    let path = target.join(REPORT_FILE);
-    match std::fs::write(&path, md) {
-        Ok(()) => eprintln!("wrote {}", path.display()),
-        Err(e) => eprintln!("cannot write {}: {e}", path.display()),
-    }
+    support::write_report(REPORT_FILE, &md);
 }
 
 // ---------------------------------------------------------------------------
