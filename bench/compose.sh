@@ -117,18 +117,7 @@ bench() {
         (( i == 0 )) || times+=("$secs")
     done
     RC="$rc"
-    read -r MEDIAN MIN MAX < <(printf '%s\n' "${times[@]}" | sort -g \
-        | awk '{a[NR]=$1} END {m = (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2; printf "%.6f %.6f %.6f\n", m, a[1], a[NR]}')
-}
-
-# check_rc NAME RC: exit 0 (clean) and 1 (findings at/above the gate) are both normal runs.
-check_rc() {
-    case "$2" in
-        0|1) ;;
-        *) printf '%s exited %s; stderr:\n' "$1" "$2" >&2
-           head -n 20 "$WORK/$1.err" >&2
-           die "$1 did not run cleanly (exit $2); numbers would be meaningless" ;;
-    esac
+    read -r MEDIAN MIN MAX < <(stats "${times[@]}")
 }
 
 # json_check FILE: "valid JSON, N bytes, M compose files named" (schema-agnostic: counts distinct

@@ -129,8 +129,7 @@ bench() {
         (( i == 0 )) || times+=("$secs")
     done
     RC="$rc"
-    read -r MEDIAN MIN MAX < <(printf '%s\n' "${times[@]}" | sort -g \
-        | awk '{a[NR]=$1} END {m = (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2; printf "%.6f %.6f %.6f\n", m, a[1], a[NR]}')
+    read -r MEDIAN MIN MAX < <(stats "${times[@]}")
 }
 # rss CMD...: peak RSS in KiB of one run (not timed), or empty.
 rss() {

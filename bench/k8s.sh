@@ -142,18 +142,7 @@ bench() {
     done
     RC="$rc"
     note_busy
-    read -r MEDIAN MIN MAX < <(printf '%s\n' "${times[@]}" | sort -g \
-        | awk '{a[NR]=$1} END {m = (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2; printf "%.6f %.6f %.6f\n", m, a[1], a[NR]}')
-}
-
-# check_rc NAME RC: exit 0 (clean) and 1 (findings) are both normal runs; anything else is not.
-check_rc() {
-    case "$2" in
-        0|1) ;;
-        *) printf '%s exited %s; stderr:\n' "$1" "$2" >&2
-           head -n 20 "$WORK/$1.err" >&2
-           die "$1 did not run cleanly (exit $2); numbers would be meaningless" ;;
-    esac
+    read -r MEDIAN MIN MAX < <(stats "${times[@]}")
 }
 
 # Peak RSS from a `/usr/bin/time -v -o FILE` report.

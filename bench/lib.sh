@@ -1,9 +1,10 @@
 # Shared by the scripts in bench/: pinning measured processes to
 # PIN_CPUS CPUs when the machine has more, the timer that runs a command as
 # a child with a monotonic clock around spawn..exit (so start-up counts, as
-# a user pays it; prints "seconds exit_code"), and a printf calculator.
-# Source it after setting PIN_CPUS; it defines NCPU, PIN, PIN_NOTE,
-# EFF_CPUS, TIMER_PY and calc.
+# a user pays it; prints "seconds exit_code"), a printf calculator, the
+# median of timed runs and the check that a measured run exited cleanly.
+# Source it after setting PIN_CPUS and defining die and WORK; it defines
+# NCPU, PIN, PIN_NOTE, EFF_CPUS, TIMER_PY, calc, stats and check_rc.
 
 NCPU="$(nproc)"
 PIN=()
@@ -30,3 +31,21 @@ print(f"{t1 - t0:.6f} {rc}")
 '
 
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
+
+# stats SECONDS...: "median min max" of the runs, six decimals.
+stats() {
+    printf '%s\n' "$@" | sort -g \
+        | awk '{a[NR]=$1} END {m = (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2; printf "%.6f %.6f %.6f\n", m, a[1], a[NR]}'
+}
+
+# check_rc NAME RC: exit 0 (clean) and 1 (findings at or above the gate)
+# are both normal runs; anything else stops the benchmark, showing the
+# start of $WORK/NAME.err.
+check_rc() {
+    case "$2" in
+        0|1) ;;
+        *) printf '%s exited %s; stderr:\n' "$1" "$2" >&2
+           head -n 20 "$WORK/$1.err" >&2
+           die "$1 did not run cleanly (exit $2); numbers would be meaningless" ;;
+    esac
+}
