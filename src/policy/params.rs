@@ -26,9 +26,9 @@ pub struct ParamSpec {
     pub key: &'static str,
     /// What the list means, for `drydock explain`.
     pub doc: &'static str,
-    /// Stores the validated list (a later setting replaces an earlier
-    /// one, as for severities).
-    set: fn(&mut Params, Vec<String>),
+    /// Checks and stores the list (a later setting replaces an earlier
+    /// one, as for severities), or says what is wrong with it.
+    set: fn(&mut Params, Vec<String>) -> Result<(), String>,
 }
 
 /// Every rule parameter. Each is a list of strings.
@@ -43,6 +43,7 @@ pub const SPECS: [ParamSpec; 5] = [
                 .iter()
                 .map(|c| crate::compose::rules::added_capabilities::normalise(c))
                 .collect();
+            Ok(())
         },
     },
     ParamSpec {
@@ -51,6 +52,11 @@ pub const SPECS: [ParamSpec; 5] = [
         doc: "More host paths treated like `/etc`: high when mounted writable, medium read-only, \
               including anything below them and any directory above them.",
         set: |params, values| {
+            if let Some(relative) = values.iter().find(|p| !p.starts_with('/')) {
+                return Err(format!(
+                    "`sensitive-paths` are absolute host paths; `{relative}` is not"
+                ));
+            }
             params.sensitive_paths = values
                 .iter()
                 .map(|p| {
@@ -58,19 +64,26 @@ pub const SPECS: [ParamSpec; 5] = [
                     if trimmed.is_empty() { "/" } else { trimmed }.to_string()
                 })
                 .collect();
+            Ok(())
         },
     },
     ParamSpec {
         rule: "network-tool",
         key: "tools",
         doc: "More program names reported when found on the default `PATH`.",
-        set: |params, values| params.network_tools = values,
+        set: |params, values| {
+            params.network_tools = values;
+            Ok(())
+        },
     },
     ParamSpec {
         rule: "network-tool",
         key: "allowed",
         doc: "Program names never reported (the file name, as `dig` or `nc.openbsd`).",
-        set: |params, values| params.allowed_network_tools = values,
+        set: |params, values| {
+            params.allowed_network_tools = values;
+            Ok(())
+        },
     },
     ParamSpec {
         rule: "untrusted-registry",
@@ -83,6 +96,7 @@ pub const SPECS: [ParamSpec; 5] = [
                 .iter()
                 .map(|r| r.trim_end_matches('/').to_string())
                 .collect();
+            Ok(())
         },
     },
 ];
@@ -150,16 +164,9 @@ pub fn parse(
         ));
         return;
     };
-    if key.text == "sensitive-paths"
-        && let Some(relative) = items.iter().find(|p| !p.starts_with('/'))
-    {
-        errors.push(LocatedError::at(
-            &value.pos,
-            format!("`sensitive-paths` are absolute host paths; `{relative}` is not"),
-        ));
-        return;
+    if let Err(message) = (spec.set)(params, items) {
+        errors.push(LocatedError::at(&value.pos, message));
     }
-    (spec.set)(params, items);
 }
 
 fn rules_with_parameters() -> Vec<&'static str> {
