@@ -60,7 +60,29 @@ pub struct ScanArgs {
     #[arg(long, value_name = "URL")]
     pub host: Option<String>,
     #[command(flatten)]
+    pub boundary: BoundaryArgs,
+    #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// What a configuration may make drydock read: the audit boundary.
+#[derive(Debug, Args, Clone)]
+pub struct BoundaryArgs {
+    /// The directory files named by the configuration (`env_file`,
+    /// `include`, `extends`, `.env`…) must lie in, symlinks resolved.
+    /// Default: the directories given (for `compose`, the project
+    /// directory and the directories of the `-f` and `--env-file` files).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Read files the configuration names wherever they are (for trusted
+    /// local use; `/proc`, `/sys`, `/dev`, `.git` and sockets stay closed).
+    #[arg(long)]
+    pub allow_outside_root: bool,
+    /// Whether interpolation reads the process environment, as Docker
+    /// Compose does; `false` audits with the repository's `.env` files
+    /// only (for a CI gate on untrusted changes).
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub env_from_process: bool,
 }
 
 #[derive(Debug, Args)]
@@ -136,7 +158,7 @@ pub enum ComposeAction {
     },
 }
 
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone)]
 pub struct ProjectArgs {
     /// Compose files, in order (like `docker compose -f`).
     #[arg(short = 'f', long = "file", value_name = "FILE")]
@@ -151,6 +173,8 @@ pub struct ProjectArgs {
     /// Default: every service, whatever its profiles.
     #[arg(long = "profile", value_name = "NAME")]
     pub profiles: Vec<String>,
+    #[command(flatten)]
+    pub boundary: BoundaryArgs,
 }
 
 #[derive(Debug, Args, Clone)]

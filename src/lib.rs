@@ -16,9 +16,11 @@
 //!    when no finding reaches `--fail-on`, 1 when one does, 2 when an input
 //!    could not be read (the other inputs are still reported).
 
+pub mod boundary;
 pub mod cli;
 pub mod compose;
 pub mod finding;
+pub mod hazards;
 pub mod image;
 pub mod k8s;
 pub mod policy;
@@ -55,7 +57,9 @@ pub fn run(cli: Cli) -> i32 {
                 _ => PathBuf::from("."),
             };
             let (mut report, policy, params) = start(&args.report, &root);
-            let loader = Loader::new(root, scan::process_env());
+            let roots: Vec<PathBuf> = paths.iter().map(|p| directory_of(p)).collect();
+            let boundary = boundary(&args.boundary, roots);
+            let loader = Loader::new(root, process_env(&args.boundary), boundary);
             let found = scan::discover(&paths);
             report.errors.extend(found.errors);
             scan::run(&loader, &found.projects, &params, &mut report);
@@ -273,6 +277,42 @@ fn new_report(args: &ReportArgs) -> RunReport {
     }
 }
 
+/// The directory a path given on the command line stands for: itself, or
+/// the directory of a file.
+fn directory_of(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        return path.to_path_buf();
+    }
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The audit boundary: `--root`, else the directories the user gave.
+fn boundary(args: &cli::BoundaryArgs, default_roots: Vec<PathBuf>) -> boundary::Boundary {
+    let roots = match &args.root {
+        Some(root) => vec![root.clone()],
+        None => default_roots,
+    };
+    boundary::Boundary::new(&roots, args.allow_outside_root)
+}
+
+/// Hides the values of the process environment's credentials.
+fn process_redactor() -> hazards::credentials::Redactor {
+    hazards::credentials::Redactor::new(scan::process_env())
+}
+
+/// The variables interpolation takes from the process: all of them, as
+/// Docker Compose does, or none (`--env-from-process=false`).
+fn process_env(args: &cli::BoundaryArgs) -> compose::interpolate::Env {
+    if args.env_from_process {
+        scan::process_env()
+    } else {
+        compose::interpolate::Env::new()
+    }
+}
+
 fn project_job(args: &ProjectArgs) -> (Loader, ProjectSpec) {
     let spec = ProjectSpec {
         project_dir: args.project_directory.clone(),
@@ -292,21 +332,37 @@ fn project_job(args: &ProjectArgs) -> (Loader, ProjectSpec) {
                 .map(Path::to_path_buf)
         })
         .unwrap_or_else(|| PathBuf::from("."));
-    (Loader::new(root, scan::process_env()), spec)
+    // The files the user named are theirs to name, wherever they are.
+    let mut roots = vec![root.clone()];
+    roots.extend(
+        args.files
+            .iter()
+            .chain(&args.env_files)
+            .map(|f| directory_of(f)),
+    );
+    let boundary = boundary(&args.boundary, roots);
+    let loader = Loader::new(root, process_env(&args.boundary), boundary);
+    (loader, spec)
 }
 
 fn compose_config(args: &ProjectArgs) -> i32 {
     let (loader, spec) = project_job(args);
     match loader.load(&spec) {
         Ok(project) => {
+            // The merged model is printed as Docker Compose prints it; what
+            // goes to the log around it hides the machine's credentials.
+            let redactor = process_redactor();
             for warning in &project.warnings {
+                let mut warning = warning.clone();
+                redactor.redact(&mut warning);
                 eprintln!("warning: {warning}");
             }
             let json = compose::config_json::to_json(&project);
             let text = serde_json::to_string_pretty(&json).unwrap_or_default();
             write_stdout(&format!("{text}\n"))
         }
-        Err(error) => {
+        Err(mut error) => {
+            process_redactor().redact(&mut error.message);
             eprintln!("error: {error}");
             EXIT_ERROR
         }
@@ -381,6 +437,9 @@ fn finish(
     policy: Option<&policy::Policy>,
     root: &Path,
 ) -> i32 {
+    // Before anything fingerprints a message: a baseline must not depend
+    // on (or hold) the machine's secrets.
+    report.redact(&process_redactor());
     if let Some(policy) = policy {
         let today = policy::exceptions::Date::today();
         if policy::exceptions::apply(policy, today, root, &mut report) {

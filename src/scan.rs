@@ -142,7 +142,10 @@ fn walk(root: &Path) -> Walked {
                     return ignore::WalkState::Continue;
                 }
             };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
+            let Some(kind) = entry.file_type() else {
+                return ignore::WalkState::Continue;
+            };
+            if !kind.is_file() && !kind.is_symlink() {
                 return ignore::WalkState::Continue;
             }
             let name = entry.file_name().to_string_lossy();
@@ -150,6 +153,9 @@ fn walk(root: &Path) -> Walked {
                 || OVERRIDE_FILES.contains(&name.as_ref())
                 || name == ".env"
                 || is_variant(&name);
+            // A symlinked Compose file or `.env` is listed: the loader
+            // follows it through the audit boundary, and reports one that
+            // leads out. Other symlinks are not followed.
             if relevant {
                 let dir = entry
                     .path()
@@ -161,7 +167,7 @@ fn walk(root: &Path) -> Walked {
                     .entry(dir)
                     .or_default()
                     .push(name.into_owned());
-            } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+            } else if kind.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
                 lock(&found).yaml.push(entry.path().to_path_buf());
             }
             ignore::WalkState::Continue

@@ -4,21 +4,13 @@
 //! files, which replace the project's `.env`. Values in a `.env` file may
 //! use earlier variables (`${A}`), except inside single quotes.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use super::interpolate::{Env, expand};
-use crate::yaml::{LocatedError, read_source};
+use crate::yaml::{LocatedError, SourceFile};
 
 /// Largest `.env` file read.
-const MAX_ENV_FILE: u64 = 1 << 20;
-
-/// Parses a dotenv file, resolving references against `base` and the
-/// variables defined earlier in the file.
-pub fn parse_env_file(path: &Path, display: &str, base: &Env) -> Result<Env, LocatedError> {
-    let source = read_source(path.to_path_buf(), display.to_string(), MAX_ENV_FILE)?;
-    parse_env_text(&source.text, display, base)
-}
+pub const MAX_ENV_FILE: u64 = 1 << 20;
 
 /// One variable of an env file and the line that set it.
 pub struct EnvEntry {
@@ -71,10 +63,17 @@ pub fn parse_env_entries(
                 }
                 continue;
             }
+            // The line is quoted only when it cannot be a credential: the
+            // file may be one that was never meant as an env file.
+            let found = if crate::hazards::credentials::quotable(raw) {
+                format!(", found `{raw}`")
+            } else {
+                String::new()
+            };
             return Err(located(
                 display,
                 line_no,
-                format!("expected KEY=VALUE, found `{raw}`"),
+                format!("expected KEY=VALUE{found}"),
             ));
         };
         let key = raw[..eq].trim();
@@ -195,17 +194,17 @@ fn expand_with(
 /// project's variables) over them. Without env files the outer map is
 /// shared, not copied.
 pub fn project_env(
-    env_files: &[(std::path::PathBuf, String)],
+    env_files: &[Arc<SourceFile>],
     outer: &Arc<Env>,
 ) -> Result<Arc<Env>, LocatedError> {
     if env_files.is_empty() {
         return Ok(Arc::clone(outer));
     }
     let mut env = Env::new();
-    for (path, display) in env_files {
+    for source in env_files {
         let mut scope = (**outer).clone();
         scope.extend(env.clone());
-        let vars = parse_env_file(path, display, &scope)?;
+        let vars = parse_env_text(&source.text, &source.display, &scope)?;
         env.extend(vars);
     }
     env.extend(outer.iter().map(|(k, v)| (k.clone(), v.clone())));

@@ -73,7 +73,11 @@ fn expand_into(
             }
             Some('{') => {
                 let body_end = matching_brace(&after[1..]).ok_or_else(|| {
-                    TemplateError::Syntax(format!("unterminated `${{` in \"{template}\""))
+                    TemplateError::Syntax(if crate::hazards::credentials::quotable(template) {
+                        format!("unterminated `${{` in \"{template}\"")
+                    } else {
+                        "unterminated `${`".to_string()
+                    })
                 })?;
                 let body = &after[1..1 + body_end];
                 substitute(body, env, depth, out)?;

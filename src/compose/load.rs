@@ -3,17 +3,23 @@
 //! per-file interpolation, `include`, overrides merged in order, `extends`
 //! (same file and `file:`), and profiles. Every value keeps the file, line
 //! and column that set it.
+//!
+//! Every file a project names is opened through the audit boundary
+//! ([`crate::boundary`]): one outside it is not read, and becomes an
+//! [`OutsideReference`] (a `file-outside-repository` finding at the line
+//! that names it) while the project is loaded as if the file were absent.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::env::project_env;
+use super::env::{MAX_ENV_FILE, project_env};
 use super::interpolate::{Env, interpolate_tree};
 use super::merge::{merge_documents, merge_service, strip_tags};
 use super::model::is_host_path;
+use crate::boundary::{Boundary, Refusal, Resolved};
 use crate::yaml::{
-    Key, Limits, LocatedError, Node, SourceFile, Value, parse_documents, read_source,
+    Key, Limits, LocatedError, Node, Pos, SourceFile, Value, parse_documents, read_opened,
 };
 
 /// The default file names, in Compose's order of preference.
@@ -55,13 +61,46 @@ pub struct ProjectSpec {
 }
 
 impl ProjectSpec {
-    /// Whether `dir/name` is a file, from the listing when there is one.
-    fn has_file(&self, dir: &Path, name: &str) -> bool {
+    /// Whether `dir/name` is there (a file, or a name the boundary refuses,
+    /// which is reported), from the listing when there is one.
+    fn has_file(&self, dir: &Path, name: &str, boundary: &Boundary) -> bool {
         match &self.listing {
             Some(names) => names.iter().any(|n| n == name),
-            None => dir.join(name).is_file(),
+            None => matches!(
+                boundary.resolve(&dir.join(name)),
+                Resolved::File(_) | Resolved::Refused(_)
+            ),
         }
     }
+
+    /// Whether the user named the Compose files (`-f`, a file given to
+    /// `scan`), rather than discovery finding them.
+    fn named(&self) -> bool {
+        self.listing.is_none() && !self.files.is_empty()
+    }
+}
+
+/// A file a project names that lies outside the audit boundary: not read.
+#[derive(Clone, Debug)]
+pub struct OutsideReference {
+    /// The value naming the file (its line and column); for a file found
+    /// by name (`.env`, a symlinked `compose.yaml`), the file itself.
+    pub node: Node,
+    pub route: String,
+    /// The service whose key names it, if any.
+    pub service: Option<String>,
+    /// What names it: `env_file`, `include`, `extends.file`, `.env`…
+    pub what: &'static str,
+    /// The path as written.
+    pub written: String,
+    pub refusal: Refusal,
+}
+
+/// What opening a file a project names gave.
+enum Opened {
+    Read(Arc<SourceFile>),
+    Missing,
+    Refused(Refusal),
 }
 
 /// A loaded, merged Compose project.
@@ -79,6 +118,8 @@ pub struct Project {
     pub profiles: Vec<String>,
     /// The variables interpolation used.
     pub env: Arc<Env>,
+    /// Files the project names that were not read (outside the boundary).
+    pub outside: Vec<OutsideReference>,
 }
 
 impl Project {
@@ -110,19 +151,75 @@ impl Project {
     }
 }
 
-/// Loads projects, naming files relative to a scan root.
+/// Loads projects, naming files relative to a scan root and opening them
+/// only within a boundary.
 pub struct Loader {
     pub root: PathBuf,
+    /// The variables interpolation takes over every file's (empty with
+    /// `--env-from-process=false`).
     pub process_env: Arc<Env>,
+    pub boundary: Boundary,
     pub limits: Limits,
 }
 
 impl Loader {
-    pub fn new(root: PathBuf, process_env: Env) -> Loader {
+    pub fn new(root: PathBuf, process_env: Env, boundary: Boundary) -> Loader {
         Loader {
             root,
             process_env: Arc::new(process_env),
+            boundary,
             limits: Limits::default(),
+        }
+    }
+
+    /// Opens and reads a file through the boundary.
+    fn open(&self, path: &Path, max_bytes: u64) -> Result<Opened, LocatedError> {
+        let display = self.display(path);
+        match self.boundary.open(path) {
+            Ok(file) => read_opened(file, path.to_path_buf(), display, max_bytes).map(Opened::Read),
+            Err(crate::boundary::OpenError::Refused(why)) => Ok(Opened::Refused(why)),
+            Err(crate::boundary::OpenError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(Opened::Missing)
+            }
+            Err(e) => Err(LocatedError::in_file(display, e.to_string())),
+        }
+    }
+
+    /// The error for a file the user named that the boundary refuses.
+    fn refused_error(&self, path: &Path, why: Refusal) -> LocatedError {
+        LocatedError::in_file(
+            self.display(path),
+            format!(
+                "not read: it {} (--root DIR widens the root; --allow-outside-root lifts it)",
+                why.describe()
+            ),
+        )
+    }
+
+    /// A reference to a file found by name (no line names it): the
+    /// finding sits at the file's own path, line 1.
+    fn whole_file_reference(
+        &self,
+        path: &Path,
+        what: &'static str,
+        refusal: Refusal,
+    ) -> OutsideReference {
+        let display = self.display(path);
+        let file = crate::yaml::source_from_text(&display, "");
+        OutsideReference {
+            node: Node::new(
+                Value::Null,
+                Pos {
+                    file,
+                    line: 1,
+                    column: 1,
+                },
+            ),
+            route: String::new(),
+            service: None,
+            what,
+            written: display,
+            refusal,
         }
     }
 
@@ -154,19 +251,7 @@ impl Loader {
             (None, Some(first)) => first.parent().map(Path::to_path_buf).unwrap_or_default(),
             (None, None) => PathBuf::from("."),
         };
-        let env_files: Vec<(PathBuf, String)> = if spec.env_files.is_empty() {
-            let dotenv = dir.join(".env");
-            if spec.has_file(&dir, ".env") {
-                vec![(dotenv.clone(), self.display(&dotenv))]
-            } else {
-                Vec::new()
-            }
-        } else {
-            spec.env_files
-                .iter()
-                .map(|p| (p.clone(), self.display(p)))
-                .collect()
-        };
+        let env_files = self.env_sources(spec, &dir, state)?;
         let env = project_env(&env_files, outer)?;
         let files = self.config_files(spec, &dir, &env)?;
         // The project's own files join the include stack only when it
@@ -175,8 +260,18 @@ impl Loader {
         state.pending_top.extend(files.iter().cloned());
         let mut model: Option<Node> = None;
         let mut warnings = Vec::new();
+        let mut main_file: Option<PathBuf> = None;
         for path in &files {
-            let mut doc = self.read_interpolated(path, &env, state, &mut warnings)?;
+            let mut doc = match self.read_interpolated(path, &env, state, &mut warnings)? {
+                Some(doc) => doc,
+                None if spec.named() => {
+                    let why = state.outside.pop().map_or(Refusal::Outside, |r| r.refusal);
+                    return Err(self.refused_error(path, why));
+                }
+                None => continue,
+            };
+            main_file.get_or_insert_with(|| path.clone());
+            self.check_file_references(&doc, &dir, state);
             self.apply_includes(&mut doc, &dir, &env, state, depth)?;
             match &mut model {
                 None => {
@@ -186,9 +281,20 @@ impl Loader {
                 Some(base) => merge_documents(base, doc),
             }
         }
-        let mut model = model
-            .ok_or_else(|| LocatedError::in_file(self.display(&dir), "no Compose file found"))?;
-        self.apply_extends(&mut model, files[0].as_path(), &dir, &env, state)?;
+        let mut model = match (model, state.outside.last()) {
+            (Some(model), _) => model,
+            // Every Compose file was outside the boundary: an empty project
+            // that carries the findings.
+            (None, Some(refused)) => Node::new(Value::Map(Vec::new()), refused.node.pos.clone()),
+            (None, None) => {
+                return Err(LocatedError::in_file(
+                    self.display(&dir),
+                    "no Compose file found",
+                ));
+            }
+        };
+        let main_file = main_file.unwrap_or_else(|| files[0].clone());
+        self.apply_extends(&mut model, &main_file, &dir, &env, state)?;
         validate_shape(&model)?;
         self.apply_env_files(&mut model, &dir, &env, state)?;
         let name = model
@@ -196,6 +302,9 @@ impl Loader {
             .and_then(Node::as_str)
             .map(str::to_string)
             .unwrap_or_else(|| project_name_from_dir(&dir));
+        for reference in &state.outside {
+            warnings.push(reference.warning());
+        }
         warnings.sort();
         warnings.dedup();
         Ok(Project {
@@ -206,7 +315,49 @@ impl Loader {
             warnings,
             profiles: spec.profiles.clone(),
             env,
+            outside: state.outside.clone(),
         })
+    }
+
+    /// The env files of a project, read through the boundary: its `.env`
+    /// (one outside the boundary is reported and left out), or the
+    /// `--env-file`s (named by the user, or by an `include` entry that
+    /// was checked already: refusing one is an error).
+    fn env_sources(
+        &self,
+        spec: &ProjectSpec,
+        dir: &Path,
+        state: &mut LoadState,
+    ) -> Result<Vec<Arc<SourceFile>>, LocatedError> {
+        if spec.env_files.is_empty() {
+            if !spec.has_file(dir, ".env", &self.boundary) {
+                return Ok(Vec::new());
+            }
+            let dotenv = dir.join(".env");
+            return Ok(match self.open(&dotenv, MAX_ENV_FILE)? {
+                Opened::Read(source) => vec![source],
+                Opened::Missing => Vec::new(),
+                Opened::Refused(why) => {
+                    let reference = self.whole_file_reference(&dotenv, "file", why);
+                    state.outside.push(reference);
+                    Vec::new()
+                }
+            });
+        }
+        let mut sources = Vec::new();
+        for path in &spec.env_files {
+            match self.open(path, MAX_ENV_FILE)? {
+                Opened::Read(source) => sources.push(source),
+                Opened::Missing => {
+                    return Err(LocatedError::in_file(
+                        self.display(path),
+                        "cannot read: No such file or directory (os error 2)",
+                    ));
+                }
+                Opened::Refused(why) => return Err(self.refused_error(path, why)),
+            }
+        }
+        Ok(sources)
     }
 
     fn config_files(
@@ -231,7 +382,7 @@ impl Loader {
         }
         let Some(main) = DEFAULT_FILES
             .iter()
-            .find(|f| spec.has_file(dir, f))
+            .find(|f| spec.has_file(dir, f, &self.boundary))
             .map(|f| dir.join(f))
         else {
             return Err(LocatedError::in_file(
@@ -242,7 +393,7 @@ impl Loader {
         let mut files = vec![main];
         if let Some(over) = OVERRIDE_FILES
             .iter()
-            .find(|f| spec.has_file(dir, f))
+            .find(|f| spec.has_file(dir, f, &self.boundary))
             .map(|f| dir.join(f))
         {
             files.push(over);
@@ -250,15 +401,30 @@ impl Loader {
         Ok(files)
     }
 
-    /// Reads, parses (several documents merge in order) and interpolates.
+    /// Reads, parses (several documents merge in order) and interpolates;
+    /// `None` when the boundary refused the file (recorded as found by
+    /// name, last in `state.outside`).
     fn read_interpolated(
         &self,
         path: &Path,
         env: &Env,
         state: &mut LoadState,
         warnings: &mut Vec<String>,
-    ) -> Result<Node, LocatedError> {
-        let source = read_source(path.to_path_buf(), self.display(path), MAX_FILE_BYTES)?;
+    ) -> Result<Option<Node>, LocatedError> {
+        let source = match self.open(path, MAX_FILE_BYTES)? {
+            Opened::Read(source) => source,
+            Opened::Missing => {
+                return Err(LocatedError::in_file(
+                    self.display(path),
+                    "cannot read: No such file or directory (os error 2)",
+                ));
+            }
+            Opened::Refused(why) => {
+                let reference = self.whole_file_reference(path, "Compose file", why);
+                state.outside.push(reference);
+                return Ok(None);
+            }
+        };
         state.files.push(source.clone());
         let mut docs = parse_documents(&source, self.limits)?.into_iter();
         let Some(mut doc) = docs.next() else {
@@ -282,7 +448,7 @@ impl Loader {
                 source.display
             ));
         }
-        Ok(doc)
+        Ok(Some(doc))
     }
 
     /// `include:`: each entry is loaded as its own project (own directory
@@ -313,14 +479,16 @@ impl Loader {
                 return Err(LocatedError::at(&includes.pos, "`include` must be a list"));
             }
         };
-        for item in items {
+        for (index, item) in items.into_iter().enumerate() {
+            let route = format!("include[{index}]");
+            // Each path and env file with the node that names it.
             let (paths, project_dir, env_files) = match &item.value {
-                Value::Scalar(s) => (vec![s.text.clone()], None, Vec::new()),
+                Value::Scalar(s) => (vec![(s.text.clone(), item.clone())], None, Vec::new()),
                 Value::Map(_) => {
                     let paths = match item.get("path") {
                         Some(p) => super::model::strings(p)
                             .into_iter()
-                            .map(|(s, _)| s.to_string())
+                            .map(|(s, node)| (s.to_string(), node.clone()))
                             .collect(),
                         None => {
                             return Err(LocatedError::at(&item.pos, "include entry has no `path`"));
@@ -335,7 +503,7 @@ impl Loader {
                         .map(|e| {
                             super::model::strings(e)
                                 .into_iter()
-                                .map(|(s, _)| dir.join(s))
+                                .map(|(s, node)| (s.to_string(), node.clone()))
                                 .collect()
                         })
                         .unwrap_or_default();
@@ -345,7 +513,7 @@ impl Loader {
             };
             if paths
                 .iter()
-                .any(|p| p.contains("://") || p.starts_with("oci:") || p.starts_with("git@"))
+                .any(|(p, _)| p.contains("://") || p.starts_with("oci:") || p.starts_with("git@"))
             {
                 return Err(LocatedError::at(
                     &item.pos,
@@ -357,7 +525,39 @@ impl Loader {
                     state.include_stack.push(canonical);
                 }
             }
-            let files: Vec<PathBuf> = paths.iter().map(|p| clean_path(&dir.join(p))).collect();
+            // A file outside the boundary is not included: the rest of the
+            // project is loaded as if the entry were not there.
+            let mut refused = false;
+            for (written, node) in &paths {
+                let why = self.refusal(&dir.join(written));
+                if let Some(why) = why {
+                    let reference =
+                        OutsideReference::at(node, &route, None, "include", written, why);
+                    state.outside.push(reference);
+                    refused = true;
+                }
+            }
+            if refused {
+                continue;
+            }
+            let mut env_paths = Vec::new();
+            for (written, node) in &env_files {
+                let path = clean_path(&dir.join(written));
+                match self.refusal(&path) {
+                    Some(why) => {
+                        let what = "include env_file";
+                        let reference =
+                            OutsideReference::at(node, &route, None, what, written, why);
+                        state.outside.push(reference);
+                    }
+                    None => env_paths.push(path),
+                }
+            }
+            let env_files = env_paths;
+            let files: Vec<PathBuf> = paths
+                .iter()
+                .map(|(p, _)| clean_path(&dir.join(p)))
+                .collect();
             for file in &files {
                 let canonical = file.canonicalize().map_err(|e| {
                     LocatedError::at(
@@ -480,14 +680,37 @@ impl Loader {
                 let other_doc = match state.extended.get(&other_path) {
                     Some(d) => d.clone(),
                     None => {
-                        if !other_path.is_file() {
-                            return Err(LocatedError::at(
-                                &extends.pos,
-                                format!("cannot read extended file {}", self.display(&other_path)),
-                            ));
+                        let file_node = extends.get("file").unwrap_or(extends);
+                        match self.boundary.resolve(&other_path) {
+                            Resolved::File(_) => {}
+                            Resolved::Refused(why) => {
+                                // Audited as if it extended nothing.
+                                let route = format!("services.{name}.extends.file");
+                                let owner = Some(name.to_string());
+                                let what = "extends.file";
+                                let reference = OutsideReference::at(
+                                    file_node, &route, owner, what, other, why,
+                                );
+                                state.outside.push(reference);
+                                chain.pop();
+                                return Ok(service.clone());
+                            }
+                            Resolved::Missing | Resolved::Dir(_) => {
+                                return Err(LocatedError::at(
+                                    &extends.pos,
+                                    format!(
+                                        "cannot read extended file {}",
+                                        self.display(&other_path)
+                                    ),
+                                ));
+                            }
                         }
                         let mut warnings = Vec::new();
-                        let d = self.read_interpolated(&other_path, env, state, &mut warnings)?;
+                        let Some(d) =
+                            self.read_interpolated(&other_path, env, state, &mut warnings)?
+                        else {
+                            return Err(self.refused_error(&other_path, Refusal::Outside));
+                        };
                         state.extended.insert(other_path.clone(), d.clone());
                         d
                     }
@@ -524,6 +747,120 @@ impl Loader {
 }
 
 impl Loader {
+    /// Why the boundary would not open `path`, if it would not.
+    fn refusal(&self, path: &Path) -> Option<Refusal> {
+        match self.boundary.resolve(path) {
+            Resolved::Refused(why) => Some(why),
+            _ => None,
+        }
+    }
+
+    /// The files a Compose file names that drydock does not read (yet)
+    /// but a deployment would: `configs`/`secrets` `file:` sources and
+    /// build contexts and Dockerfiles. One outside the boundary is a
+    /// reference to a host file, reported like the files that are read.
+    fn check_file_references(&self, doc: &Node, dir: &Path, state: &mut LoadState) {
+        for section in ["configs", "secrets"] {
+            let Some(entries) = doc.get(section).and_then(Node::as_map) else {
+                continue;
+            };
+            for (name, entry) in entries {
+                if let Some(file) = entry.get("file")
+                    && let Some(written) = file.as_str()
+                    && let Some(why) = self.refusal(&clean_path(&dir.join(written)))
+                {
+                    let route = format!("{section}.{}.file", name.text);
+                    let what = if section == "configs" {
+                        "configs file"
+                    } else {
+                        "secrets file"
+                    };
+                    let reference = OutsideReference::at(file, &route, None, what, written, why);
+                    state.outside.push(reference);
+                }
+            }
+        }
+        let Some(services) = doc.get("services").and_then(Node::as_map) else {
+            return;
+        };
+        for (name, service) in services {
+            let Some(build) = service.get("build") else {
+                continue;
+            };
+            let (context, route) = match &build.value {
+                Value::Scalar(_) => (Some(build), format!("services.{}.build", name.text)),
+                _ => (
+                    build.get("context"),
+                    format!("services.{}.build.context", name.text),
+                ),
+            };
+            let context_text = context.and_then(Node::as_str).unwrap_or(".");
+            if is_remote_context(context_text) {
+                continue;
+            }
+            let context_dir = clean_path(&dir.join(context_text));
+            let owner = || Some(name.text.clone());
+            if let Some(node) = context
+                && let Some(why) = self.refusal(&context_dir)
+            {
+                let reference =
+                    OutsideReference::at(node, &route, owner(), "build context", context_text, why);
+                state.outside.push(reference);
+                continue;
+            }
+            if let Some(dockerfile) = build.get("dockerfile")
+                && let Some(written) = dockerfile.as_str()
+                && let Some(why) = self.refusal(&clean_path(&context_dir.join(written)))
+            {
+                let route = format!("services.{}.build.dockerfile", name.text);
+                let reference =
+                    OutsideReference::at(dockerfile, &route, owner(), "Dockerfile", written, why);
+                state.outside.push(reference);
+            }
+        }
+    }
+}
+
+/// A build context that is not a local directory (a Git or HTTP URL).
+fn is_remote_context(context: &str) -> bool {
+    context.contains("://") || context.starts_with("git@") || context.starts_with("github.com/")
+}
+
+impl OutsideReference {
+    /// The summary's line: where, what was not read, and why.
+    pub fn warning(&self) -> String {
+        let pos = &self.node.pos;
+        format!(
+            "{}:{}:{}: {} `{}` was not read: it {}; the project was audited as if it were absent",
+            pos.file.display,
+            pos.line,
+            pos.column,
+            self.what,
+            self.written,
+            self.refusal.describe()
+        )
+    }
+
+    fn at(
+        node: &Node,
+        route: &str,
+        service: Option<String>,
+        what: &'static str,
+        written: &str,
+        refusal: Refusal,
+    ) -> OutsideReference {
+        OutsideReference {
+            node: node.clone(),
+            route: route.to_string(),
+            service,
+            what,
+            written: written.to_string(),
+            refusal,
+        }
+    }
+}
+
+impl Loader {
     /// `env_file:` is read and its variables placed under `environment`
     /// (keys set in `environment` win), positioned at their line in the env
     /// file, as `docker compose config` does. A bare `KEY` in
@@ -538,14 +875,14 @@ impl Loader {
         let Some(Value::Map(services)) = model.get_mut("services").map(|s| &mut s.value) else {
             return Ok(());
         };
-        for (_, service) in services.iter_mut() {
+        for (name, service) in services.iter_mut() {
             let Value::Map(entries) = &mut service.value else {
                 continue;
             };
             let from_files = match entries.iter().position(|(k, _)| k.text == "env_file") {
                 Some(i) => {
                     let (_, list) = entries.remove(i);
-                    self.read_env_files(&list, dir, env, state)?
+                    self.read_env_files(&name.text, &list, dir, env, state)?
                 }
                 None => Vec::new(),
             };
@@ -597,17 +934,22 @@ impl Loader {
 
     fn read_env_files(
         &self,
+        service: &str,
         list: &Node,
         dir: &Path,
         env: &Env,
         state: &mut LoadState,
     ) -> Result<Vec<(Key, Node)>, LocatedError> {
         let mut out: Vec<(Key, Node)> = Vec::new();
-        let items: Vec<&Node> = match &list.value {
-            Value::Seq(items) => items.iter().collect(),
-            _ => vec![list],
+        let items: Vec<(String, &Node)> = match &list.value {
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (format!("services.{service}.env_file[{i}]"), item))
+                .collect(),
+            _ => vec![(format!("services.{service}.env_file"), list)],
         };
-        for item in items {
+        for (route, item) in items {
             let (path, required) = match &item.value {
                 Value::Scalar(s) => (s.text.clone(), true),
                 Value::Map(_) => (
@@ -620,16 +962,25 @@ impl Loader {
                 _ => continue,
             };
             let full = clean_path(&dir.join(&path));
-            if !full.is_file() {
-                if required {
+            let source = match self.open(&full, MAX_FILE_BYTES)? {
+                Opened::Read(source) => source,
+                Opened::Missing if !required => continue,
+                Opened::Missing => {
                     return Err(LocatedError::at(
                         &item.pos,
                         format!("env file {} not found", self.display(&full)),
                     ));
                 }
-                continue;
-            }
-            let source = read_source(full.clone(), self.display(&full), MAX_FILE_BYTES)?;
+                Opened::Refused(why) => {
+                    // Audited as if the service had no such env file.
+                    let node = item.get("path").unwrap_or(item);
+                    let owner = Some(service.to_string());
+                    let reference =
+                        OutsideReference::at(node, &route, owner, "env_file", &path, why);
+                    state.outside.push(reference);
+                    continue;
+                }
+            };
             state.files.push(source.clone());
             for entry in super::env::parse_env_entries(&source.text, &source.display, env)? {
                 let pos = crate::yaml::Pos {
@@ -662,6 +1013,8 @@ impl Loader {
 
 #[derive(Default)]
 struct LoadState {
+    /// Files named outside the boundary, not read.
+    outside: Vec<OutsideReference>,
     /// Files of the project being loaded, not yet on the include stack.
     pending_top: Vec<PathBuf>,
     files: Vec<Arc<SourceFile>>,

@@ -88,15 +88,26 @@ pub const REPOSITORY_FILE: &str = ".drydock.yaml";
 /// The nearest `.drydock.yaml` at or above `dir`, read and validated.
 /// Reports name it relative to `dir`, as they name the files scanned
 /// from there (`.drydock.yaml`, `../.drydock.yaml`).
+///
+/// The file is in the repository being audited, so it is read only when
+/// it resolves inside the directory it was found in: a committed
+/// `.drydock.yaml -> /etc/…` symlink is an error, never read.
 pub fn load_repository_policy(dir: &Path) -> Option<Result<Policy, Vec<LocatedError>>> {
+    use crate::boundary::{Boundary, Resolved};
     let start = dir.canonicalize().ok()?;
-    let (depth, found) = start
-        .ancestors()
-        .map(|d| d.join(REPOSITORY_FILE))
-        .enumerate()
-        .find(|(_, p)| p.is_file())?;
-    let display = format!("{}{REPOSITORY_FILE}", "../".repeat(depth));
-    Some(load_file_as(&found, &display))
+    for (depth, ancestor) in start.ancestors().enumerate() {
+        let display = format!("{}{REPOSITORY_FILE}", "../".repeat(depth));
+        let candidate = ancestor.join(REPOSITORY_FILE);
+        match Boundary::new(&[ancestor.to_path_buf()], false).resolve(&candidate) {
+            Resolved::File(real) => return Some(load_file_as(&real, &display)),
+            Resolved::Refused(why) => {
+                let message = format!("not read: it {}", why.describe());
+                return Some(Err(vec![LocatedError::in_file(display, message)]));
+            }
+            Resolved::Missing | Resolved::Dir(_) => {}
+        }
+    }
+    None
 }
 
 /// `--policy`: a file when one exists at that path, else a built-in name.

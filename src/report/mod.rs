@@ -69,6 +69,32 @@ impl RunReport {
             .count()
     }
 
+    /// Hides the process's credential values wherever a message, a note,
+    /// a fix, an error or a warning quotes one.
+    pub fn redact(&mut self, redactor: &crate::hazards::credentials::Redactor) {
+        for finding in &mut self.findings {
+            redactor.redact(&mut finding.message);
+            if let Some(fix) = &mut finding.fix {
+                redactor.redact(fix);
+            }
+            for place in std::iter::once(&mut finding.location).chain(&mut finding.related) {
+                let note = match place {
+                    crate::finding::Place::Config(l) => &mut l.note,
+                    crate::finding::Place::Image(l) => &mut l.note,
+                };
+                if let Some(note) = note {
+                    redactor.redact(note);
+                }
+            }
+        }
+        for error in &mut self.errors {
+            redactor.redact(&mut error.message);
+        }
+        for warning in &mut self.warnings {
+            redactor.redact(warning);
+        }
+    }
+
     /// The process exit code: 2 when an input could not be read, 1 when
     /// the gate failed, 0 otherwise.
     pub fn exit_code(&self) -> i32 {

@@ -231,9 +231,21 @@ pub fn read_source(
     display: String,
     max_bytes: u64,
 ) -> Result<Arc<SourceFile>, LocatedError> {
-    use std::io::Read;
     let file = std::fs::File::open(&path)
         .map_err(|e| LocatedError::in_file(&display, format!("cannot read: {e}")))?;
+    read_opened(file, path, display, max_bytes)
+}
+
+/// [`read_source`] of a file already opened (through the audit boundary,
+/// [`crate::boundary::Boundary::open`]); `path` is the path as the
+/// configuration named it.
+pub fn read_opened(
+    file: std::fs::File,
+    path: PathBuf,
+    display: String,
+    max_bytes: u64,
+) -> Result<Arc<SourceFile>, LocatedError> {
+    use std::io::Read;
     let too_large = || {
         LocatedError::in_file(
             &display,

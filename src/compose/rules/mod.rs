@@ -115,6 +115,7 @@ pub struct Rule {
 pub mod added_capabilities;
 mod apparmor_disabled;
 mod capabilities_not_dropped;
+mod file_outside_repository;
 mod host_device;
 mod host_namespace;
 pub mod host_path_mount;
@@ -139,6 +140,7 @@ pub static ALL: &[&Rule] = &[
     &added_capabilities::RULE,
     &apparmor_disabled::RULE,
     &capabilities_not_dropped::RULE,
+    &file_outside_repository::RULE,
     &host_device::RULE,
     &host_namespace::RULE,
     &host_path_mount::RULE,

@@ -5,6 +5,7 @@ use super::{Rule, ServiceCtx};
 use crate::compose::interpolate::{has_variables, written_defaults};
 use crate::compose::model::key_values;
 use crate::finding::{Finding, Severity};
+use crate::hazards::credentials::{is_credential_name, url_password};
 use crate::rules::{RuleMeta, Scope};
 use crate::yaml::parse_bool;
 
@@ -60,58 +61,6 @@ secrets:
 - CWE-798: Use of Hard-coded Credentials
 "#;
 
-const WORDS: [&str; 10] = [
-    "PASSWORD",
-    "PASSWD",
-    "PASS",
-    "PWD",
-    "PW",
-    "SECRET",
-    "TOKEN",
-    "APIKEY",
-    "CREDENTIALS",
-    "CREDENTIAL",
-];
-
-const PAIRS: [(&str, &str); 4] = [
-    ("API", "KEY"),
-    ("ACCESS", "KEY"),
-    ("PRIVATE", "KEY"),
-    ("SECRET", "KEY"),
-];
-
-/// Whether an environment variable name looks like it holds a credential.
-pub fn is_credential_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    let words: Vec<&str> = upper
-        .split(['_', '-', '.'])
-        .filter(|w| !w.is_empty())
-        .collect();
-    if matches!(
-        words.last(),
-        Some(&("FILE" | "PATH" | "DIR" | "LENGTH" | "POLICY"))
-    ) {
-        return false;
-    }
-    if upper == "PWD" {
-        // The shell's working directory.
-        return false;
-    }
-    words.iter().any(|w| WORDS.contains(w))
-        || words
-            .windows(2)
-            .any(|pair| PAIRS.contains(&(pair[0], pair[1])))
-}
-
-/// The password of a `scheme://user:password@host` URL inside a value.
-pub fn url_password(value: &str) -> Option<&str> {
-    let after_scheme = &value[value.find("://")? + 3..];
-    let authority = after_scheme.split(['/', '?', '#']).next()?;
-    let (userinfo, _) = authority.rsplit_once('@')?;
-    let (_, password) = userinfo.split_once(':')?;
-    (!password.is_empty() && !password.starts_with('$')).then_some(password)
-}
-
 /// Why a value is a credential written in the file, if it is one.
 fn literal_credential(key: &str, value: &str, written: &str, from_env: bool) -> Option<String> {
     // A password inside a URL, written in the file (not `${PW}`).
@@ -160,43 +109,5 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 "use a Compose secret (`*_FILE` + `secrets:`) or interpolate from the environment",
             ),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recognises_credential_names() {
-        for name in [
-            "POSTGRES_PASSWORD",
-            "DB_PASS",
-            "api_key",
-            "GITHUB_TOKEN",
-            "MYSQL_ROOT_PASSWORD",
-        ] {
-            assert!(is_credential_name(name), "{name}");
-        }
-        for name in [
-            "POSTGRES_PASSWORD_FILE",
-            "PWD",
-            "PASSWORD_POLICY",
-            "TOKENIZER_MODEL",
-            "USER",
-        ] {
-            assert!(!is_credential_name(name), "{name}");
-        }
-    }
-
-    #[test]
-    fn finds_passwords_in_urls() {
-        assert_eq!(
-            url_password("postgres://app:s3cret@db:5432/app"),
-            Some("s3cret")
-        );
-        assert_eq!(url_password("https://example.com/a@b"), None);
-        assert_eq!(url_password("redis://:pw@cache"), Some("pw"));
-        assert_eq!(url_password("http://user@host"), None);
     }
 }

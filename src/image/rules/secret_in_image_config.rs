@@ -2,8 +2,8 @@
 //! build history.
 
 use super::{Rule, finding};
-use crate::compose::rules::plaintext_secret::{is_credential_name, url_password};
 use crate::finding::{Finding, Severity};
+use crate::hazards::credentials::{is_credential_name, url_password};
 use crate::image::Image;
 use crate::policy::params::Params;
 use crate::rules::{RuleMeta, Scope};

@@ -5,10 +5,10 @@
 //! credentials written into `env`. They run
 //! without `--policy`; a Pod Security policy evaluates its controls only.
 
-use crate::compose::rules::plaintext_secret::{is_credential_name, url_password};
 use crate::compose::rules::unpinned_image::tag_and_digest;
 use crate::compose::rules::untrusted_registry;
 use crate::finding::{Finding, Severity, Subject};
+use crate::hazards::credentials::{is_credential_name, url_password};
 use crate::k8s::Workload;
 use crate::policy::params::Params;
 use crate::yaml::{Node, parse_bool};

@@ -1,0 +1,5 @@
+//! Knowledge about hazards that every format shares (Compose, Kubernetes,
+//! images), kept below the scanners so none of them borrows it from
+//! another's rule files.
+
+pub mod credentials;
