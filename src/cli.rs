@@ -46,8 +46,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Directories or Compose files. A directory is searched for projects
-    /// (`.git`, `node_modules` and `vendor` are skipped; symlinks are not
-    /// followed).
+    /// (`.git`, `node_modules` and `vendor` are skipped; symlinks are
+    /// followed only for Compose files and `.env`, inside the audit root).
     pub paths: Vec<PathBuf>,
     /// Where the images the Compose services run come from: `engine` (the
     /// local Docker or Podman engine), a directory of docker-save
