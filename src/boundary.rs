@@ -21,10 +21,12 @@
 //!
 //! Only `std` is used here: the module sits below every scanner.
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs::File;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
 /// Symlinks followed in one resolution before it is called a loop (the
 /// kernel's own limit).
@@ -37,8 +39,15 @@ const HOST_PSEUDO_FILESYSTEMS: [&str; 3] = ["/proc", "/sys", "/dev"];
 #[derive(Clone, Debug)]
 pub struct Boundary {
     roots: Vec<Root>,
+    /// The working directory relative paths are taken against, read once.
+    cwd: PathBuf,
     /// `--allow-outside-root`: any path, except the never-opened ones.
     allow_outside: bool,
+    /// Directories beneath a root already found to be real directories
+    /// (not symlinks): a scan opens thousands of files below the same
+    /// few, and looks at each of those once. The tree is not expected to
+    /// change during a run.
+    verified_dirs: Arc<RwLock<HashSet<OsString>>>,
 }
 
 #[derive(Clone, Debug)]
@@ -98,7 +107,9 @@ impl Boundary {
     pub fn new(roots: &[PathBuf], allow_outside: bool) -> Boundary {
         let mut boundary = Boundary {
             roots: Vec::new(),
+            cwd: std::env::current_dir().unwrap_or_default(),
             allow_outside,
+            verified_dirs: Arc::default(),
         };
         for root in roots {
             boundary.add_root(root);
@@ -108,7 +119,7 @@ impl Boundary {
 
     /// Adds a directory the user chose (a named file's directory).
     pub fn add_root(&mut self, dir: &Path) {
-        let lexical = absolute(dir);
+        let lexical = clean(&self.cwd.join(dir));
         let canonical = dir.canonicalize().unwrap_or_else(|_| lexical.clone());
         if !self
             .roots
@@ -134,7 +145,7 @@ impl Boundary {
     /// without opening it and without looking at anything outside the
     /// roots.
     pub fn resolve(&self, path: &Path) -> Resolved {
-        let path = absolute(path);
+        let path = clean(&self.cwd.join(path));
         if let Some(why) = never_opened(&path) {
             return Resolved::Refused(why);
         }
@@ -153,7 +164,7 @@ impl Boundary {
             let Some(inside) = root.relative(&path) else {
                 continue;
             };
-            match root.walk(inside) {
+            match root.walk(inside, &self.verified_dirs) {
                 found @ (Resolved::File(_) | Resolved::Dir(_) | Resolved::Missing) => return found,
                 refused => best = refused,
             }
@@ -161,15 +172,52 @@ impl Boundary {
         best
     }
 
-    /// Opens a regular file that [`Boundary::resolve`] allows; `Err` says
-    /// why not (a missing file is `io::ErrorKind::NotFound`).
-    pub fn open(&self, path: &Path) -> Result<File, OpenError> {
-        match self.resolve(path) {
-            Resolved::File(real) => open_regular(&real).map_err(OpenError::Io),
+    /// Opens a regular file that [`Boundary::resolve`] allows, with its
+    /// size; `Err` says why not (a missing file is
+    /// `io::ErrorKind::NotFound`).
+    ///
+    /// The common case costs what a plain open does: the directory is
+    /// resolved (usually from the cache), and the file itself is opened
+    /// without following a symlink; only when it is one does the full
+    /// resolution run.
+    pub fn open(&self, path: &Path) -> Result<(File, u64), OpenError> {
+        let full = clean(&self.cwd.join(path));
+        if let Some(why) = never_opened(&full) {
+            return Err(OpenError::Refused(why));
+        }
+        if !self.allow_outside
+            && let (Some(parent), Some(name)) = (full.parent(), full.file_name())
+        {
+            match self.resolve(parent) {
+                Resolved::Dir(real) => match open_regular(&real.join(name)) {
+                    Err(OpenError::Io(e)) if is_symlink_error(&e) => {}
+                    opened => return opened,
+                },
+                Resolved::File(_) | Resolved::Missing => {
+                    return Err(OpenError::Io(io::ErrorKind::NotFound.into()));
+                }
+                Resolved::Refused(why) => return Err(OpenError::Refused(why)),
+            }
+        }
+        match self.resolve(&full) {
+            Resolved::File(real) => open_regular(&real),
             Resolved::Dir(_) => Err(OpenError::Io(io::Error::other("is a directory"))),
             Resolved::Missing => Err(OpenError::Io(io::ErrorKind::NotFound.into())),
             Resolved::Refused(why) => Err(OpenError::Refused(why)),
         }
+    }
+}
+
+/// The error `open(O_NOFOLLOW)` gives for a symlink (`ELOOP`).
+fn is_symlink_error(error: &io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        error.raw_os_error() == Some(libc::ELOOP)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = error;
+        false
     }
 }
 
@@ -193,15 +241,15 @@ impl Root {
     /// `path` (absolute, clean) relative to this root, if it is inside it
     /// as written or as the root resolves.
     fn relative<'p>(&self, path: &'p Path) -> Option<&'p Path> {
-        path.strip_prefix(&self.lexical)
-            .or_else(|_| path.strip_prefix(&self.canonical))
-            .ok()
+        strip_dir_prefix(path, &self.lexical).or_else(|| strip_dir_prefix(path, &self.canonical))
     }
 
     /// Resolves `inside` beneath the root one component at a time.
-    fn walk(&self, inside: &Path) -> Resolved {
+    fn walk(&self, inside: &Path, verified_dirs: &RwLock<HashSet<OsString>>) -> Resolved {
         let mut pending: Vec<OsString> = components_reversed(inside);
         let mut at = self.canonical.clone();
+        // The metadata of `at`, when the walk just looked at it.
+        let mut at_meta: Option<std::fs::Metadata> = None;
         let mut symlinks = 0;
         while let Some(name) = pending.pop() {
             if name == ".." {
@@ -209,6 +257,7 @@ impl Root {
                     return Resolved::Refused(Refusal::OutsideThroughSymlink);
                 }
                 at.pop();
+                at_meta = None;
                 continue;
             }
             if name == "." {
@@ -218,6 +267,22 @@ impl Root {
                 return Resolved::Refused(Refusal::GitDirectory);
             }
             let next = at.join(&name);
+            let known_dir = || {
+                verified_dirs
+                    .read()
+                    .is_ok_and(|dirs| dirs.contains(next.as_os_str()))
+            };
+            if known_dir() {
+                at = next;
+                at_meta = None;
+                if pending.is_empty() {
+                    return match never_opened(&at) {
+                        Some(why) => Resolved::Refused(why),
+                        None => Resolved::Dir(at),
+                    };
+                }
+                continue;
+            }
             let meta = match next.symlink_metadata() {
                 Ok(meta) => meta,
                 Err(_) => return Resolved::Missing,
@@ -237,6 +302,7 @@ impl Root {
                     };
                     pending.extend(components_reversed(rest));
                     at = self.canonical.clone();
+                    at_meta = None;
                 } else {
                     pending.extend(components_reversed(&target));
                 }
@@ -245,10 +311,22 @@ impl Root {
             if !pending.is_empty() && !meta.is_dir() {
                 return Resolved::Missing;
             }
+            if meta.is_dir()
+                && let Ok(mut dirs) = verified_dirs.write()
+            {
+                dirs.insert(next.clone().into_os_string());
+            }
             at = next;
+            at_meta = Some(meta);
         }
-        match never_opened(&at) {
-            Some(why) => Resolved::Refused(why),
+        if let Some(why) = never_opened(&at) {
+            return Resolved::Refused(why);
+        }
+        match at_meta {
+            // Not a symlink (those were followed), so its own type.
+            Some(meta) if meta.is_file() => Resolved::File(at),
+            Some(meta) if meta.is_dir() => Resolved::Dir(at),
+            Some(_) => Resolved::Refused(Refusal::NotRegular),
             None => classify(at),
         }
     }
@@ -267,7 +345,7 @@ fn classify(real: PathBuf) -> Resolved {
 
 /// Opens a file that must be regular, without following a last symlink
 /// and without blocking on a FIFO that replaced it meanwhile.
-fn open_regular(path: &Path) -> io::Result<File> {
+fn open_regular(path: &Path) -> Result<(File, u64), OpenError> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -275,42 +353,65 @@ fn open_regular(path: &Path) -> io::Result<File> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    let file = options.open(path)?;
-    if !file.metadata()?.is_file() {
-        return Err(io::Error::other("not a regular file"));
+    let file = options.open(path).map_err(OpenError::Io)?;
+    let meta = file.metadata().map_err(OpenError::Io)?;
+    if meta.is_dir() {
+        return Err(OpenError::Io(io::Error::other("is a directory")));
     }
-    Ok(file)
+    if !meta.is_file() {
+        return Err(OpenError::Refused(Refusal::NotRegular));
+    }
+    Ok((file, meta.len()))
 }
 
-/// Why a path is one drydock never opens, if it is: under `/proc`,
-/// `/sys` or `/dev`, or inside a `.git` directory.
+/// Why a path (absolute, clean) is one drydock never opens, if it is:
+/// under `/proc`, `/sys` or `/dev`, or inside a `.git` directory.
 fn never_opened(path: &Path) -> Option<Refusal> {
     if HOST_PSEUDO_FILESYSTEMS
         .iter()
-        .any(|dir| path.starts_with(dir))
+        .any(|dir| strip_dir_prefix(path, Path::new(dir)).is_some())
     {
         return Some(Refusal::HostPseudoFile);
     }
-    path.components()
-        .any(|c| c.as_os_str() == ".git")
-        .then_some(Refusal::GitDirectory)
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let git = memchr::memmem::find(bytes, b"/.git/").is_some() || bytes.ends_with(b"/.git");
+    git.then_some(Refusal::GitDirectory)
 }
 
-/// `path` made absolute against the working directory and cleaned of `.`
-/// and `..` as written (the way Compose joins paths).
-fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|cwd| cwd.join(path))
-            .unwrap_or_else(|_| path.to_path_buf())
+/// `path` without the directory `dir` in front (on a `/` boundary), by
+/// bytes: both are absolute and clean, so no component parsing is needed.
+fn strip_dir_prefix<'p>(path: &'p Path, dir: &Path) -> Option<&'p Path> {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let prefix = dir.as_os_str().as_encoded_bytes();
+    let rest = bytes.strip_prefix(prefix)?;
+    let rest = match rest {
+        [] => rest,
+        [b'/', tail @ ..] => tail,
+        _ if prefix.ends_with(b"/") => rest,
+        _ => return None,
     };
-    clean(&joined)
+    // Cut at a `/` boundary of valid encoded bytes, so this is sound.
+    let offset = bytes.len() - rest.len();
+    let text = path.as_os_str().to_str().map(|t| &t[offset..]);
+    match text {
+        Some(tail) => Some(Path::new(tail)),
+        None => path.strip_prefix(dir).ok(),
+    }
 }
 
-/// Removes `.` and `dir/..` without touching the file system.
+/// Removes `.` and `dir/..` without touching the file system, as Compose
+/// cleans the paths it joins.
 fn clean(path: &Path) -> PathBuf {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let already_clean = !bytes.ends_with(b"/")
+        && !bytes.ends_with(b"/.")
+        && !bytes.ends_with(b"/..")
+        && memchr::memmem::find(bytes, b"/./").is_none()
+        && memchr::memmem::find(bytes, b"/../").is_none()
+        && memchr::memmem::find(bytes, b"//").is_none();
+    if path.is_absolute() && already_clean {
+        return path.to_path_buf();
+    }
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {

@@ -176,7 +176,9 @@ impl Loader {
     fn open(&self, path: &Path, max_bytes: u64) -> Result<Opened, LocatedError> {
         let display = self.display(path);
         match self.boundary.open(path) {
-            Ok(file) => read_opened(file, path.to_path_buf(), display, max_bytes).map(Opened::Read),
+            Ok((file, size)) => {
+                read_opened(file, size, path.to_path_buf(), display, max_bytes).map(Opened::Read)
+            }
             Err(crate::boundary::OpenError::Refused(why)) => Ok(Opened::Refused(why)),
             Err(crate::boundary::OpenError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 Ok(Opened::Missing)

@@ -233,14 +233,16 @@ pub fn read_source(
 ) -> Result<Arc<SourceFile>, LocatedError> {
     let file = std::fs::File::open(&path)
         .map_err(|e| LocatedError::in_file(&display, format!("cannot read: {e}")))?;
-    read_opened(file, path, display, max_bytes)
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    read_opened(file, size, path, display, max_bytes)
 }
 
 /// [`read_source`] of a file already opened (through the audit boundary,
-/// [`crate::boundary::Boundary::open`]); `path` is the path as the
-/// configuration named it.
+/// [`crate::boundary::Boundary::open`]) whose size is `size`; `path` is
+/// the path as the configuration named it.
 pub fn read_opened(
     file: std::fs::File,
+    size: u64,
     path: PathBuf,
     display: String,
     max_bytes: u64,
@@ -252,7 +254,6 @@ pub fn read_opened(
             format!("file is larger than the {} MiB limit", max_bytes >> 20),
         )
     };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > max_bytes {
         return Err(too_large());
     }
