@@ -6,8 +6,9 @@
 //! (`/proc/self/environ`, `~/.docker/config.json`, a committed symlink
 //! `.env -> /etc/…`) would turn the audit into a way to print the runner's
 //! secrets. So every such file is resolved here first, beneath the audit
-//! roots (the scanned directories, the directories of the files named on
-//! the command line, or `--root`), symlinks included, the way
+//! roots (the Git work trees around the directories and files named on
+//! the command line, see [`default_root`], or `--root`), symlinks
+//! included, the way
 //! `openat2(RESOLVE_BENEATH)` resolves: each component inside a root is
 //! looked at with `lstat`, a symlink is followed by reading its text, and
 //! the walk stops as soon as it would leave the root, without touching
@@ -219,6 +220,30 @@ fn is_symlink_error(error: &io::Error) -> bool {
         let _ = error;
         false
     }
+}
+
+/// The audit root for a directory the user gave: the top of the Git
+/// work tree it is in (the nearest directory above it holding `.git`), so
+/// that `docker/compose.yaml` with `build: ..` or `env_file: ../.env`
+/// stays inside; else the directory itself. A `.git` in the home directory
+/// or in `/` (a home kept in Git) does not count: that would put the
+/// user's own files inside.
+pub fn default_root(dir: &Path) -> PathBuf {
+    let Ok(start) = dir.canonicalize() else {
+        return dir.to_path_buf();
+    };
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .and_then(|h| h.canonicalize().ok());
+    for ancestor in start.ancestors() {
+        if ancestor.parent().is_none() || Some(ancestor) == home.as_deref() {
+            break;
+        }
+        if ancestor.join(".git").symlink_metadata().is_ok() {
+            return ancestor.to_path_buf();
+        }
+    }
+    dir.to_path_buf()
 }
 
 /// Why [`Boundary::open`] failed.
@@ -547,5 +572,17 @@ mod tests {
             Resolved::Refused(Refusal::NotRegular)
         );
         drop(socket);
+    }
+
+    #[test]
+    fn the_default_root_is_the_work_tree_around_a_directory() {
+        let (dir, root, _) = tree();
+        assert_eq!(default_root(&root.join("sub")), root.join("sub"));
+        std::fs::create_dir(root.join(".git")).expect("mkdir");
+        assert_eq!(
+            default_root(&root.join("sub")),
+            root.canonicalize().expect("canonical")
+        );
+        drop(dir);
     }
 }

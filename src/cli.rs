@@ -70,8 +70,9 @@ pub struct ScanArgs {
 pub struct BoundaryArgs {
     /// The directory files named by the configuration (`env_file`,
     /// `include`, `extends`, `.env`…) must lie in, symlinks resolved.
-    /// Default: the directories given (for `compose`, the project
-    /// directory and the directories of the `-f` and `--env-file` files).
+    /// Default: the Git work tree around each directory given (for
+    /// `compose`, the project directory and those of the `-f` and
+    /// `--env-file` files), else that directory.
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
     /// Read files the configuration names wherever they are (for trusted

@@ -7,12 +7,16 @@
 //! 2. **Load**: Compose projects are discovered ([`scan`]) and loaded
 //!    ([`compose::load`]): files merged as Compose merges them,
 //!    interpolated, with the position of every value kept ([`yaml`]).
+//!    Every file a project names is opened through the audit boundary
+//!    ([`boundary`]): nothing outside the audit root, nothing under
+//!    `/proc`, `/sys`, `/dev` or `.git`.
 //!    Images ([`image`]) are read in one pass over their layers into a
 //!    merged file index and their package databases.
 //! 3. **Check**: rules ([`compose::rules`], [`image::rules`]) turn what
 //!    was loaded into [`finding::Finding`]s; rules never print or decide
 //!    the exit code.
-//! 4. **Report** ([`report`]): human, JSON or SARIF, and the gate: exit 0
+//! 4. **Report** ([`report`]): the process's credential values redacted
+//!    from every message, then human, JSON or SARIF, and the gate: exit 0
 //!    when no finding reaches `--fail-on`, 1 when one does, 2 when an input
 //!    could not be read (the other inputs are still reported).
 
@@ -57,8 +61,11 @@ pub fn run(cli: Cli) -> i32 {
                 _ => PathBuf::from("."),
             };
             let (mut report, policy, params) = start(&args.report, &root);
-            let roots: Vec<PathBuf> = paths.iter().map(|p| directory_of(p)).collect();
-            let boundary = boundary(&args.boundary, roots);
+            let roots: Vec<PathBuf> = paths
+                .iter()
+                .map(|p| boundary::default_root(&directory_of(p)))
+                .collect();
+            let boundary = audit_boundary(&args.boundary, roots);
             let loader = Loader::new(root, process_env(&args.boundary), boundary);
             let found = scan::discover(&paths);
             report.errors.extend(found.errors);
@@ -290,7 +297,7 @@ fn directory_of(path: &Path) -> PathBuf {
 }
 
 /// The audit boundary: `--root`, else the directories the user gave.
-fn boundary(args: &cli::BoundaryArgs, default_roots: Vec<PathBuf>) -> boundary::Boundary {
+fn audit_boundary(args: &cli::BoundaryArgs, default_roots: Vec<PathBuf>) -> boundary::Boundary {
     let roots = match &args.root {
         Some(root) => vec![root.clone()],
         None => default_roots,
@@ -333,14 +340,14 @@ fn project_job(args: &ProjectArgs) -> (Loader, ProjectSpec) {
         })
         .unwrap_or_else(|| PathBuf::from("."));
     // The files the user named are theirs to name, wherever they are.
-    let mut roots = vec![root.clone()];
+    let mut roots = vec![boundary::default_root(&root)];
     roots.extend(
         args.files
             .iter()
             .chain(&args.env_files)
-            .map(|f| directory_of(f)),
+            .map(|f| boundary::default_root(&directory_of(f))),
     );
-    let boundary = boundary(&args.boundary, roots);
+    let boundary = audit_boundary(&args.boundary, roots);
     let loader = Loader::new(root, process_env(&args.boundary), boundary);
     (loader, spec)
 }

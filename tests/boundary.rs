@@ -515,3 +515,38 @@ fn symlinks_inside_an_image_are_never_resolved_on_the_host() {
         run.stdout
     );
 }
+
+#[test]
+fn the_root_is_the_git_work_tree_around_the_project() {
+    // docker/compose.yaml reaching up to the repository's top, as real
+    // repositories do: inside the work tree, so read and not reported.
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("app");
+    std::fs::create_dir_all(repo.join("docker")).unwrap();
+    std::fs::write(repo.join(".env.app"), "API_MODE=fast\n").unwrap();
+    std::fs::write(
+        repo.join("docker/compose.yaml"),
+        "services:\n  app:\n    build: ..\n    env_file: ../.env.app\n",
+    )
+    .unwrap();
+    let outside = |run: &Run| -> BTreeSet<(String, u64)> {
+        references_in(&serde_json::from_str(&run.stdout).unwrap())
+    };
+    let args = ["compose", "-f", "docker/compose.yaml", "--format", "json"];
+    // Not a Git work tree: the root is the project directory.
+    let run = drydock(&repo, &args);
+    assert_eq!(
+        outside(&run),
+        [3, 4]
+            .into_iter()
+            .map(|line| ("compose.yaml".to_string(), line))
+            .collect()
+    );
+    // A Git work tree: its top is the root.
+    std::fs::create_dir(repo.join(".git")).unwrap();
+    let run = drydock(&repo, &args);
+    assert_eq!(outside(&run), BTreeSet::new(), "{}", run.all());
+    let config = drydock(&repo, &["compose", "config", "-f", "docker/compose.yaml"]);
+    let model: Value = serde_json::from_str(&config.stdout).unwrap();
+    assert_eq!(model["services"]["app"]["environment"]["API_MODE"], "fast");
+}

@@ -30,9 +30,10 @@ device.
 
 drydock does not read such a file. The finding sits at the line that
 names it, and the rest of the project is audited as if the file were
-absent (the summary says so). The audit root is the directory scanned
-(for `drydock compose`, the project directory and the directories of the
-files named with `-f` and `--env-file`); `--root DIR` sets it, and
+absent (the summary says so). The audit root is the Git work tree around
+the directory scanned (for `drydock compose`, around the project
+directory and the files named with `-f` and `--env-file`), or that
+directory outside a work tree; `--root DIR` sets it, and
 `--allow-outside-root` lifts it for trusted local use.
 
 ## Why it matters
