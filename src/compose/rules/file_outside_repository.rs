@@ -64,7 +64,11 @@ services:
     env_file: ./prod.env           # OK: in the repository
 ```
 Keep what the project needs in the repository, and pass host-specific
-values as variables at deploy time.
+values as variables at deploy time. A host file kept out of the
+repository on purpose (a production `env_file: /etc/app/secrets.env`) is
+a decision worth recording: accept it with an exception in
+`.drydock.yaml` (`rule: file-outside-repository`, the `path:` of the
+Compose file, and a `reason:`), so a new one still stands out.
 
 ## References
 - CWE-22: Improper Limitation of a Pathname to a Restricted Directory
@@ -103,7 +107,7 @@ fn check(project: &Project, out: &mut Vec<Finding>) {
                 reference.route.clone(),
                 message,
             )
-            .fix("keep the file in the repository and name it with a relative path inside it"),
+            .fix("name a file inside the repository; a host file kept out of it on purpose (deploy-time secrets) is an exception in .drydock.yaml"),
         );
     }
 }
