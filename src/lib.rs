@@ -296,7 +296,8 @@ fn directory_of(path: &Path) -> PathBuf {
     }
 }
 
-/// The audit boundary: `--root`, else the directories the user gave.
+/// The audit boundary: `--root`, else the roots of the directories the
+/// user gave (see [`boundary::default_root`]).
 fn audit_boundary(args: &cli::BoundaryArgs, default_roots: Vec<PathBuf>) -> boundary::Boundary {
     let roots = match &args.root {
         Some(root) => vec![root.clone()],
