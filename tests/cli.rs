@@ -487,3 +487,32 @@ fn scan_says_when_no_engine_answered_for_the_images() {
         "{stdout}{stderr}"
     );
 }
+
+#[test]
+fn a_comment_only_compose_layer_adds_nothing_and_is_no_error() {
+    // Issue 10: `compose.extras.yaml: # extras layer` beside a base file was
+    // "the file is empty"; Docker Compose accepts it (the oracle fixture
+    // testdata/compose/oracle/comment-only-override says the same).
+    let dir = testdata("compose/oracle/comment-only-override");
+    let out = drydock(&["scan", &dir, "--images", "none", "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["errors"], serde_json::json!([]), "{doc}");
+    // Both the base and the base with its empty layer are audited.
+    assert_eq!(doc["summary"]["projects"], 2);
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "privileged")
+    );
+    // A project whose every file is empty is still Compose's error.
+    let empty = testdata("compose/oracle/error-empty-compose-file");
+    let out = drydock(&["scan", &empty, "--images", "none"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("compose.yaml: empty compose file"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

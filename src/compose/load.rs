@@ -295,6 +295,13 @@ impl Loader {
                 ));
             }
         };
+        if model.as_map().is_some_and(<[_]>::is_empty) && state.outside.is_empty() {
+            let shown = main_file.as_deref().unwrap_or(files[0].as_path());
+            return Err(LocatedError::in_file(
+                self.display(shown),
+                "empty compose file: no services or other top-level keys in any file of the project",
+            ));
+        }
         let main_file = main_file.unwrap_or_else(|| files[0].clone());
         self.apply_extends(&mut model, &main_file, &dir, &env, state)?;
         validate_shape(&model)?;
@@ -429,9 +436,18 @@ impl Loader {
         };
         state.files.push(source.clone());
         let mut docs = parse_documents(&source, self.limits)?.into_iter();
-        let Some(mut doc) = docs.next() else {
-            return Err(LocatedError::in_file(&source.display, "the file is empty"));
+        // A file of comments only (or an empty document) adds nothing, as
+        // in Docker Compose; a project whose files are all empty is an
+        // error once they are merged.
+        let empty = || {
+            let pos = Pos {
+                file: source.clone(),
+                line: 1,
+                column: 1,
+            };
+            Node::new(Value::Map(Vec::new()), pos)
         };
+        let mut doc = docs.next().filter(|d| !d.is_null()).unwrap_or_else(empty);
         for more in docs {
             merge_documents(&mut doc, more);
         }
