@@ -123,6 +123,7 @@ mod missing_resource_limits;
 mod no_new_privileges;
 pub mod plaintext_secret;
 mod privileged;
+mod proc_mount;
 mod published_on_all_interfaces;
 pub mod root_user;
 pub mod runtime_socket_mount;
@@ -148,6 +149,7 @@ pub static ALL: &[&Rule] = &[
     &no_new_privileges::RULE,
     &plaintext_secret::RULE,
     &privileged::RULE,
+    &proc_mount::RULE,
     &published_on_all_interfaces::RULE,
     &root_user::RULE,
     &runtime_socket_mount::RULE,

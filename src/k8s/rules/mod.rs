@@ -7,7 +7,6 @@ use crate::rules::RuleMeta;
 
 pub mod host_port;
 pub mod host_probe;
-pub mod proc_mount;
 pub mod restricted_volume_type;
 pub mod unsafe_sysctl;
 pub mod windows_host_process;
@@ -16,7 +15,6 @@ pub mod workload_checks;
 /// The Kubernetes-only rules.
 pub static ALL: &[&RuleMeta] = &[
     &host_port::META,
-    &proc_mount::META,
     &unsafe_sysctl::META,
     &windows_host_process::META,
     &host_probe::META,

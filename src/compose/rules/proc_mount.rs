@@ -1,0 +1,87 @@
+//! `proc-mount`: a container sees an unmasked /proc and /sys (Compose
+//! `security_opt: systempaths=unconfined`; Kubernetes `procMount:
+//! Unmasked`, whose check is part of the Pod Security Standards
+//! evaluation in `k8s/pss.rs`).
+
+use super::security_opt::security_opts;
+use super::{Rule, ServiceCtx};
+use crate::finding::{Finding, Severity};
+use crate::rules::{RuleMeta, Scope};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        id: "proc-mount",
+        title: "Container mounts an unmasked /proc",
+        severity: Severity::High,
+        scopes: &[Scope::Compose, Scope::Kubernetes],
+        docs: DOCS,
+    },
+    check_service: Some(check),
+    check_project: None,
+};
+
+const DOCS: &str = r#"## What it checks
+Compose: `systempaths=unconfined` (or `systempaths:unconfined`) in a
+service's `security_opt`, which turns off the masked and read-only paths
+of /proc and /sys.
+
+Kubernetes: `securityContext.procMount` other than `Default` (`Unmasked`
+exposes all of /proc): the Pod Security Standards controls `procMount`
+(baseline, allowed with `hostUsers: false`) and `procMount_restricted`
+(restricted, never allowed).
+
+## Why it matters
+A container's /proc and /sys normally hide or freeze the paths that leak
+host information or change kernel settings (`/proc/kcore`,
+`/proc/sysrq-trigger`, `/proc/sys`, `/sys/firmware`…). Unmasked, they
+are in the container's hands: a root process can read kernel memory
+layouts, trigger a host reboot through sysrq, or change host-wide
+sysctls.
+
+## Example
+```yaml
+services:
+  tool:
+    image: example/tool:1.0
+    security_opt: ["systempaths=unconfined"]   # NOT OK
+```
+```yaml
+securityContext:
+  procMount: Unmasked   # NOT OK
+```
+
+## Use instead
+Remove `systempaths=unconfined` (Compose) and leave `procMount` unset
+(Kubernetes: Default). A tool that needs one host path gets that path
+mounted read-only, not the whole of /proc.
+
+## References
+- Docker CLI reference, `docker run --security-opt systempaths=unconfined`
+- Pod Security Standards, baseline: /proc Mount Type
+"#;
+
+fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    for opt in security_opts(ctx.node) {
+        let unconfined = opt.option == "systempaths"
+            && opt
+                .value
+                .as_deref()
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("unconfined"));
+        if !unconfined {
+            continue;
+        }
+        out.push(
+            ctx.finding(
+                &RULE.meta,
+                Severity::High,
+                opt.node,
+                ctx.route(&format!("security_opt[{}]", opt.index)),
+                format!(
+                    "service `{}` unmasks /proc and /sys (`systempaths=unconfined`)",
+                    ctx.name.text
+                ),
+            )
+            .fix("remove `systempaths=unconfined`; mount the one host path needed read-only"),
+        );
+    }
+}
