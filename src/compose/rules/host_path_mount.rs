@@ -1,6 +1,6 @@
 //! `host-path-mount`: a sensitive host directory is bind-mounted.
 
-use super::runtime_socket_mount::{normalise_path, socket_reason};
+use super::runtime_socket_mount::{normalise_path, shown_path, socket_reason};
 use super::{Rule, ServiceCtx};
 use crate::compose::model::MountKind;
 use crate::finding::{Finding, Severity};
@@ -90,11 +90,38 @@ const ROOT_EQUIVALENT: [&str; 22] = [
     "/var/spool/cron",
 ];
 
-const SENSITIVE: [&str; 11] = [
-    "/home", "/var", "/run", "/srv", "/media", "/mnt", "/opt", "/cdrom", "/selinux", "/usr", "/tmp",
+/// Host system paths: sensitive, and so is anything below them.
+const SENSITIVE: [&str; 6] = ["/var", "/run", "/usr", "/tmp", "/cdrom", "/selinux"];
+
+/// Roots under which hosts keep applications' data (`/srv/www`,
+/// `/opt/gitea`, `/mnt/docker-volumes/app`): the root itself holds every
+/// application's data, a directory below it is one application's.
+const DATA_ROOTS: [&str; 4] = ["/srv", "/opt", "/mnt", "/media"];
+
+/// Directories of a home directory that hold credentials.
+const CREDENTIAL_DIRS: [&str; 9] = [
+    ".ssh",
+    ".aws",
+    ".gnupg",
+    ".kube",
+    ".docker",
+    ".azure",
+    ".config/gcloud",
+    ".netrc",
+    ".git-credentials",
 ];
 
-/// Devices that are harmless to bind (`/dev/null`…) are not sensitive.
+/// Single host files that hold nothing secret and that containers commonly
+/// read (the time zone, name resolution): harmless read-only.
+const HARMLESS_READ_ONLY: [&str; 6] = [
+    "/etc/localtime",
+    "/etc/timezone",
+    "/etc/hosts",
+    "/etc/resolv.conf",
+    "/etc/machine-id",
+    "/usr/share/zoneinfo",
+];
+
 const INERT: [&str; 6] = [
     "/dev/null",
     "/dev/zero",
@@ -108,12 +135,19 @@ fn within(path: &str, dir: &str) -> bool {
     path == dir || path.starts_with(&format!("{dir}/"))
 }
 
-/// How sensitive a host path is: (severity when writable, when read-only).
-/// `extra` are the policy's `sensitive-paths`, ranked like `/etc`.
+/// How sensitive a host path is: (severity when writable, when read-only,
+/// what it is). `extra` are the policy's `sensitive-paths`, ranked like
+/// `/etc`. A path starting with `~` is a user's home directory, whoever
+/// runs the audit: the verdict never depends on the auditor's `$HOME`.
 pub fn sensitivity(
     host_path: &str,
     extra: &[String],
 ) -> Option<(Severity, Severity, &'static str)> {
+    if let Some(rest) = host_path.strip_prefix('~') {
+        // `~/x`, or `~user/x`: the part below the home directory.
+        let below = rest.split_once('/').map_or("", |(_, below)| below);
+        return home_sensitivity(&normalise_path(below));
+    }
     let path = normalise_path(host_path);
     if path == "/" {
         return Some((
@@ -137,10 +171,58 @@ pub fn sensitivity(
             "a root-equivalent host path",
         ));
     }
+    if path == "/home" {
+        return Some((
+            Severity::Medium,
+            Severity::Low,
+            "every user's home directory",
+        ));
+    }
+    if let Some(rest) = path.strip_prefix("/home/") {
+        let below = rest.split_once('/').map_or("", |(_, below)| below);
+        return home_sensitivity(&normalise_path(below));
+    }
+    if DATA_ROOTS.contains(&path.as_str()) {
+        return Some((
+            Severity::Medium,
+            Severity::Low,
+            "a host data root (every application's data below it)",
+        ));
+    }
+    if DATA_ROOTS.iter().any(|d| within(&path, d)) {
+        // One application's data directory.
+        return None;
+    }
     if SENSITIVE.iter().any(|d| within(&path, d)) {
         return Some((Severity::Medium, Severity::Low, "a sensitive host path"));
     }
     None
+}
+
+/// A path inside a user's home directory (`/` is the home itself).
+fn home_sensitivity(below: &str) -> Option<(Severity, Severity, &'static str)> {
+    if below == "/" {
+        return Some((Severity::Medium, Severity::Low, "a user's home directory"));
+    }
+    if CREDENTIAL_DIRS
+        .iter()
+        .any(|d| within(below, &format!("/{d}")) || within(&format!("/{d}"), below))
+    {
+        return Some((
+            Severity::High,
+            Severity::Medium,
+            "a user's credentials directory",
+        ));
+    }
+    // An application's directory in a home directory.
+    None
+}
+
+/// Whether a read-only bind of this host path is harmless: a single file
+/// with nothing secret in it that containers commonly read.
+pub fn harmless_read_only(host_path: &str) -> bool {
+    let path = normalise_path(host_path);
+    HARMLESS_READ_ONLY.iter().any(|f| within(&path, f))
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
@@ -151,7 +233,10 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         let Some(source) = &mount.source else {
             continue;
         };
-        if !source.starts_with('/') {
+        if !(source.starts_with('/') || source.starts_with('~')) || ctx.is_project_path(source) {
+            continue;
+        }
+        if mount.read_only && harmless_read_only(source) {
             continue;
         }
         let is_socket_file =
@@ -177,7 +262,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 format!(
                     "service `{}` mounts {what} `{}` {mode} at `{}`",
                     ctx.name.text,
-                    normalise_path(source),
+                    shown_path(source),
                     mount.target
                 ),
             )

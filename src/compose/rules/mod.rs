@@ -2,6 +2,8 @@
 //! merged project (or at the project as a whole) and pushes findings; it
 //! never prints and never decides the exit code.
 
+use std::path::Path;
+
 use crate::finding::{Finding, Subject};
 use crate::rules::RuleMeta;
 use crate::yaml::{Key, Node};
@@ -44,6 +46,21 @@ impl<'a> ServiceCtx<'a> {
         Finding::new(meta.id, severity, self.subject(), node, route, message)
     }
 
+    /// Whether an absolute host path is inside the project directory
+    /// (`${PWD}/data` is `./data`): the project's own files.
+    pub fn is_project_path(&self, host_path: &str) -> bool {
+        let Ok(dir) = std::path::absolute(if self.project.dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &self.project.dir
+        }) else {
+            return false;
+        };
+        let dir = crate::compose::load::clean_path(&dir);
+        let path = crate::compose::load::clean_path(Path::new(host_path));
+        path.is_absolute() && path.starts_with(&dir)
+    }
+
     /// The service's volume mounts with their index in `volumes:`. A named
     /// volume whose top-level definition binds a host directory
     /// (`driver_opts: {o: bind, device: /path}`) is returned as a bind of
@@ -58,11 +75,6 @@ impl<'a> ServiceCtx<'a> {
             .enumerate()
             .filter_map(|(i, item)| parse_mount(item).map(|m| (i, m)))
             .map(|(i, mut mount)| {
-                // Compose expands `~` to the home directory of whoever runs it.
-                if let Some(rest) = mount.source.as_deref().and_then(|s| s.strip_prefix('~')) {
-                    let home = self.project.env.get("HOME").map_or("/root", String::as_str);
-                    mount.source = Some(format!("{home}{rest}"));
-                }
                 if mount.kind == MountKind::Volume {
                     let opts = mount
                         .source

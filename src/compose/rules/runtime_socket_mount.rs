@@ -64,7 +64,7 @@ const SOCKETS: [&str; 8] = [
 
 /// Why a host path gives runtime API access, if it does.
 pub fn socket_reason(host_path: &str) -> Option<String> {
-    let path = normalise_path(host_path);
+    let path = shown_path(host_path);
     let file = path.rsplit('/').next().unwrap_or("");
     if SOCKETS.contains(&path.as_str())
         || matches!(
@@ -80,6 +80,16 @@ pub fn socket_reason(host_path: &str) -> Option<String> {
     Some(format!(
         "`{path}`, which holds the runtime socket `{holds}`"
     ))
+}
+
+/// A host path as reports show it: normalised, or as written when it is
+/// below a home directory (`~/.docker/run/docker.sock`).
+pub fn shown_path(host_path: &str) -> String {
+    if host_path.starts_with('~') {
+        host_path.trim_end_matches('/').to_string()
+    } else {
+        normalise_path(host_path)
+    }
 }
 
 /// `/var/run/` and `/var//run` become `/var/run`.
@@ -99,7 +109,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         let Some(source) = &mount.source else {
             continue;
         };
-        if !source.starts_with('/') {
+        if !(source.starts_with('/') || source.starts_with('~')) {
             continue;
         }
         if let Some(reason) = socket_reason(source) {
