@@ -356,6 +356,15 @@ fn project_job(args: &ProjectArgs) -> (Loader, ProjectSpec) {
 fn compose_config(args: &ProjectArgs) -> i32 {
     let (loader, spec) = project_job(args);
     match loader.load(&spec) {
+        Ok(project) if !project.invalid.is_empty() => {
+            // Docker Compose prints no model for a project it would not run.
+            let redactor = process_redactor();
+            for mut error in project.invalid {
+                redactor.redact(&mut error.message);
+                eprintln!("error: {error}");
+            }
+            EXIT_ERROR
+        }
         Ok(project) => {
             // The merged model is printed as Docker Compose prints it; what
             // goes to the log around it hides the machine's credentials.

@@ -101,6 +101,8 @@ struct Checked {
     services: Vec<crate::policy::join::ServiceRun>,
     files: Vec<Arc<SourceFile>>,
     warnings: Vec<String>,
+    /// Why Docker Compose would refuse the project, audited all the same.
+    errors: Vec<LocatedError>,
 }
 
 /// A walk of a tree as drydock searches it: hidden files included (no
@@ -189,9 +191,10 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, report: &mut
     let results: Vec<Result<Checked, LocatedError>> = specs
         .par_iter()
         .map(|spec| {
-            let project = loader.load(spec)?;
+            let mut project = loader.load(spec)?;
             Ok(Checked {
                 findings: rules::check(&project, params),
+                errors: std::mem::take(&mut project.invalid),
                 services: crate::policy::join::services_of(&project),
                 files: project.files,
                 warnings: project.warnings,
@@ -203,6 +206,7 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, report: &mut
             Ok(checked) => {
                 report.projects += 1;
                 report.warnings.extend(checked.warnings);
+                report.errors.extend(checked.errors);
                 for file in checked.files {
                     if !report.sources.contains_key(&file.display) {
                         report.sources.insert(file.display.clone(), file);

@@ -18,6 +18,9 @@
 //!   - `oracle-files.txt`: compose files (relative to the directory, one a line,
 //!     `#` comments) passed as `-f` to both tools, in order. Without it no `-f`
 //!     is passed and both tools discover `compose.yaml` (+ `compose.override.yaml`).
+//!   - `oracle-relative` (empty): both tools run from the directory with the
+//!     `-f` paths as written and no `--project-directory`, as a user types
+//!     `compose config -f compose.yaml`.
 //!   - `oracle-env.txt`: `KEY=VALUE` lines added to the process environment of
 //!     both tools (which otherwise run with an empty environment but `PATH`, and a
 //!     scratch `HOME`).
@@ -81,7 +84,70 @@ fn compose_config_matches_oracle_on_fixtures() {
         "no fixture projects under {}",
         root.display()
     );
+    let projects: Vec<Project> = projects.iter().map(|d| load_project("oracle", d)).collect();
     run_suite("oracle", &oracle, &projects, Strictness::BothMustReject);
+}
+
+/// Where drydock's verdict on a reference fixture differs from Docker
+/// Compose's on purpose: (fixture path, why).
+const REFERENCE_DIFFERENCES: &[(&str, &str)] = &[(
+    "docker-compose-e2e/env_file/compose.yaml",
+    "its env_file is /doesnotexist/.env, outside the audit root: drydock does not look \
+     (saying `not found` would tell a pull request whether a host path exists) and reports \
+     file-outside-repository instead of failing",
+)];
+
+/// The Compose files of the reference implementations' own test data
+/// (compose-go's loader and cli fixtures, docker/compose's e2e fixtures),
+/// each loaded on its own from its directory: the same accept/reject
+/// verdict as Docker Compose, and the same merged security fields.
+#[test]
+fn compose_config_matches_oracle_on_reference_fixtures() {
+    let Some(oracle) = oracle() else { return };
+    let Some(root) = support::peers_dir("compose-reference-fixtures") else {
+        return;
+    };
+    let mut files = Vec::new();
+    collect_compose_files(&root, &mut files);
+    files.sort();
+    assert!(files.len() >= 50, "only {} reference fixtures", files.len());
+    let mut projects = Vec::new();
+    for file in files {
+        let relative = file
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        if let Some((_, why)) = REFERENCE_DIFFERENCES.iter().find(|(f, _)| *f == relative) {
+            notice(&format!(
+                "reference fixture {relative}: deliberate difference: {why}"
+            ));
+            continue;
+        }
+        let dir = file.parent().unwrap().canonicalize().unwrap();
+        projects.push(Project {
+            label: format!("reference/{relative}"),
+            files: vec![PathBuf::from(file.file_name().unwrap())],
+            dir,
+            env: Vec::new(),
+            // The fixtures reach across their directories (`../subdir`):
+            // the audit root is the whole set, as a repository would be.
+            root: Some(root.canonicalize().unwrap()),
+            relative: false,
+        });
+    }
+    run_suite("reference", &oracle, &projects, Strictness::BothMustReject);
+}
+
+fn collect_compose_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect_compose_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            out.push(path);
+        }
+    }
 }
 
 #[test]
@@ -92,6 +158,10 @@ fn compose_config_matches_oracle_on_awesome_compose() {
     };
     let projects = project_dirs(&root);
     assert!(!projects.is_empty(), "no projects under {}", root.display());
+    let projects: Vec<Project> = projects
+        .iter()
+        .map(|d| load_project("awesome-compose", d))
+        .collect();
     run_suite(
         "awesome-compose",
         &oracle,
@@ -116,6 +186,12 @@ struct Project {
     dir: PathBuf,
     files: Vec<PathBuf>,
     env: Vec<(String, String)>,
+    /// drydock's audit root (`--root`), when the project reaches files
+    /// outside its directory.
+    root: Option<PathBuf>,
+    /// Both tools run from the project directory with the `-f` paths as
+    /// written and no `--project-directory`, as a user types them.
+    relative: bool,
 }
 
 fn notice(msg: &str) {
@@ -196,7 +272,7 @@ fn load_project(suite: &str, dir: &Path) -> Project {
     let name = dir.file_name().unwrap().to_string_lossy().into_owned();
     let files = config_lines(&dir.join("oracle-files.txt"))
         .into_iter()
-        .map(|f| dir.join(f))
+        .map(PathBuf::from)
         .collect();
     let env = config_lines(&dir.join("oracle-env.txt"))
         .into_iter()
@@ -205,11 +281,14 @@ fn load_project(suite: &str, dir: &Path) -> Project {
             None => panic!("{}: oracle-env.txt line without '=': {line}", dir.display()),
         })
         .collect();
+    let relative = dir.join("oracle-relative").exists();
     Project {
         label: format!("{suite}/{name}"),
         dir,
         files,
         env,
+        root: None,
+        relative,
     }
 }
 
@@ -227,12 +306,27 @@ fn command(program: &Path, project: &Project, home: &Path) -> Command {
     cmd
 }
 
+/// The `-f` arguments: as written for a relative project, else absolute.
+fn file_args(project: &Project) -> Vec<OsString> {
+    let mut args = Vec::new();
+    if !project.relative {
+        args.push("--project-directory".into());
+        args.push(project.dir.clone().into_os_string());
+    }
+    for f in &project.files {
+        args.push("-f".into());
+        if project.relative {
+            args.push(f.clone().into_os_string());
+        } else {
+            args.push(project.dir.join(f).into_os_string());
+        }
+    }
+    args
+}
+
 fn oracle_command(oracle: &Path, project: &Project, home: &Path) -> Command {
     let mut cmd = command(oracle, project, home);
-    cmd.arg("--project-directory").arg(&project.dir);
-    for f in &project.files {
-        cmd.arg("-f").arg(f);
-    }
+    cmd.args(file_args(project));
     // Every profile, so that all services are printed, as drydock does.
     cmd.args(["--profile", "*", "config", "--format", "json"]);
     cmd
@@ -240,10 +334,9 @@ fn oracle_command(oracle: &Path, project: &Project, home: &Path) -> Command {
 
 fn drydock_command(project: &Project, home: &Path) -> Command {
     let mut cmd = command(Path::new(env!("CARGO_BIN_EXE_drydock")), project, home);
-    cmd.args(["compose", "config", "--project-directory"])
-        .arg(&project.dir);
-    for f in &project.files {
-        cmd.arg("-f").arg(f);
+    cmd.args(["compose", "config"]).args(file_args(project));
+    if let Some(root) = &project.root {
+        cmd.arg("--root").arg(root);
     }
     cmd
 }
@@ -290,22 +383,21 @@ fn excerpt(bytes: &[u8]) -> String {
     }
 }
 
-fn run_suite(suite: &str, oracle: &Path, dirs: &[PathBuf], strictness: Strictness) {
+fn run_suite(suite: &str, oracle: &Path, projects: &[Project], strictness: Strictness) {
     let home = tempfile::tempdir().expect("scratch HOME");
     let mut failures = Vec::new();
     let (mut compared, mut skipped) = (0usize, 0usize);
 
-    for dir in dirs {
-        let project = load_project(suite, dir);
-        let oracle_cmd = oracle_command(oracle, &project, home.path());
-        let drydock_cmd = drydock_command(&project, home.path());
+    for project in projects {
+        let oracle_cmd = oracle_command(oracle, project, home.path());
+        let drydock_cmd = drydock_command(project, home.path());
         let repro = format!(
             "  docker compose: {}\n  drydock:        {}",
-            shell_line(&oracle_cmd, &project),
-            shell_line(&drydock_cmd, &project)
+            shell_line(&oracle_cmd, project),
+            shell_line(&drydock_cmd, project)
         );
-        let expected = run(oracle_cmd, &project);
-        let actual = run(drydock_cmd, &project);
+        let expected = run(oracle_cmd, project);
+        let actual = run(drydock_cmd, project);
 
         if !expected.status.success() {
             let reason = excerpt(&expected.stderr);

@@ -85,7 +85,12 @@ fn volume_json(node: &Node, dir: &Path) -> Json {
         };
         out.insert("source".into(), json!(source));
     }
-    out.insert("target".into(), json!(mount.target));
+    // Compose cleans the container path (`/etc/app/` is `/etc/app`).
+    let target = match mount.target.trim_end_matches('/') {
+        "" => "/",
+        trimmed => trimmed,
+    };
+    out.insert("target".into(), json!(target));
     if mount.read_only {
         out.insert("read_only".into(), json!(true));
     }
@@ -102,10 +107,20 @@ pub fn absolute(source: &str, dir: &Path) -> String {
         let home = std::env::var("HOME").unwrap_or_default();
         return format!("{home}{rest}");
     }
-    if source.starts_with('/') {
+    if source.starts_with('/') || is_windows_absolute(source) {
         return source.to_string();
     }
-    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    // `-f compose.yaml` makes the project directory the empty path: the
+    // current directory, not the root.
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let dir = dir
+        .canonicalize()
+        .or_else(|_| std::path::absolute(dir))
+        .unwrap_or_else(|_| dir.to_path_buf());
     let joined = dir.join(source);
     let mut parts: Vec<String> = Vec::new();
     for component in joined.components() {
@@ -120,6 +135,17 @@ pub fn absolute(source: &str, dir: &Path) -> String {
         }
     }
     format!("/{}", parts.join("/"))
+}
+
+/// `C:\\dir`, `C:/dir` or `\\\\server\\share`: a Windows path, absolute
+/// where the engine runs, which Compose leaves as written.
+fn is_windows_absolute(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    source.starts_with("\\\\")
+        || (bytes.len() >= 3
+            && bytes[0].is_ascii_alphabetic()
+            && bytes[1] == b':'
+            && (bytes[2] == b'\\' || bytes[2] == b'/'))
 }
 
 fn range(text: &str) -> Option<(u64, u64)> {

@@ -16,7 +16,6 @@ use std::sync::Arc;
 use super::env::{MAX_ENV_FILE, project_env};
 use super::interpolate::{Env, interpolate_tree};
 use super::merge::{merge_documents, merge_service, strip_tags};
-use super::model::is_host_path;
 use crate::boundary::{Boundary, Refusal, Resolved};
 use crate::yaml::{
     Key, Limits, LocatedError, Node, Pos, SourceFile, Value, parse_documents, read_opened,
@@ -120,6 +119,10 @@ pub struct Project {
     pub env: Arc<Env>,
     /// Files the project names that were not read (outside the boundary).
     pub outside: Vec<OutsideReference>,
+    /// Why Docker Compose would refuse to run the project (an undefined
+    /// network, a `depends_on` cycle…): input errors, while the project
+    /// is still audited.
+    pub invalid: Vec<LocatedError>,
 }
 
 impl Project {
@@ -254,7 +257,22 @@ impl Loader {
             (None, None) => PathBuf::from("."),
         };
         let env_files = self.env_sources(spec, &dir, state)?;
-        let env = project_env(&env_files, outer)?;
+        let mut env = project_env(&env_files, outer)?;
+        if depth == 0 {
+            // `${PWD}` is the directory `docker compose` runs from: the
+            // project's, whatever directory drydock was started in, so that
+            // `${PWD}/data` and `./data` name the same files (included
+            // projects keep the including project's, as in Compose).
+            let pwd = std::path::absolute(if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                &dir
+            })
+            .map(|d| clean_path(&d));
+            if let Ok(pwd) = pwd {
+                Arc::make_mut(&mut env).insert("PWD".into(), pwd.to_string_lossy().into_owned());
+            }
+        }
         let files = self.config_files(spec, &dir, &env)?;
         // The project's own files join the include stack only when it
         // includes something (a cycle needs an include), sparing a
@@ -274,6 +292,10 @@ impl Loader {
             };
             main_file.get_or_insert_with(|| path.clone());
             self.check_file_references(&doc, &dir, state);
+            // As in Compose, `extends` is resolved file by file, before
+            // includes are imported and override files merged: a service
+            // extends a service of its own file or of an `extends.file`.
+            self.apply_extends(&mut doc, path, &dir, &env, state)?;
             self.apply_includes(&mut doc, &dir, &env, state, depth)?;
             match &mut model {
                 None => {
@@ -302,14 +324,20 @@ impl Loader {
                 "empty compose file: no services or other top-level keys in any file of the project",
             ));
         }
-        let main_file = main_file.unwrap_or_else(|| files[0].clone());
-        self.apply_extends(&mut model, &main_file, &dir, &env, state)?;
         validate_shape(&model)?;
+        let invalid = if depth == 0 {
+            super::validate::validate_project(&model, &spec.profiles)
+        } else {
+            Vec::new()
+        };
         self.apply_env_files(&mut model, &dir, &env, state)?;
-        let name = model
-            .get("name")
-            .and_then(Node::as_str)
-            .map(str::to_string)
+        // Compose's order: COMPOSE_PROJECT_NAME (the process or `.env`),
+        // then the top-level `name`, then the directory.
+        let name = env
+            .get("COMPOSE_PROJECT_NAME")
+            .filter(|n| !n.is_empty())
+            .cloned()
+            .or_else(|| model.get("name").and_then(Node::as_str).map(str::to_string))
             .unwrap_or_else(|| project_name_from_dir(&dir));
         for reference in &state.outside {
             warnings.push(reference.warning());
@@ -325,6 +353,7 @@ impl Loader {
             profiles: spec.profiles.clone(),
             env,
             outside: state.outside.clone(),
+            invalid,
         })
     }
 
@@ -603,22 +632,24 @@ impl Loader {
             let included = self.load_project(&spec, env, state, depth + 1);
             state.include_stack.retain(|p| !canonical.contains(p));
             let mut included = included?;
-            rebase_relative_paths(&mut included.model, &included.dir);
+            rebase_relative_paths(&mut included.model, &included.dir, dir);
             import_resources(doc, included.model, &item)?;
         }
         Ok(())
     }
 
-    /// Resolves `extends` for every service of the merged model.
+    /// Resolves `extends` for every service of one Compose file. Paths in
+    /// `doc` are relative to `working_dir` (the project directory for the
+    /// project's own files); an `extends.file` is found from there.
     fn apply_extends(
         &self,
-        model: &mut Node,
-        main_file: &Path,
-        project_dir: &Path,
+        doc: &mut Node,
+        file: &Path,
+        working_dir: &Path,
         env: &Env,
         state: &mut LoadState,
     ) -> Result<(), LocatedError> {
-        let Some(services) = model.get("services").and_then(Node::as_map) else {
+        let Some(services) = doc.get("services").and_then(Node::as_map) else {
             return Ok(());
         };
         let names: Vec<String> = services
@@ -626,56 +657,66 @@ impl Loader {
             .filter(|(_, s)| s.get("extends").is_some())
             .map(|(k, _)| k.text.clone())
             .collect();
+        if names.is_empty() {
+            return Ok(());
+        }
+        // Every service is resolved from the file as written, once: a
+        // service several others extend is not resolved again for each.
+        let original = doc.clone();
+        let mut resolved = HashMap::new();
         for name in names {
-            let snapshot = model.clone();
-            let resolved = self.resolve_extends(
-                &snapshot,
-                main_file,
-                project_dir,
-                &name,
-                env,
-                state,
-                &mut Vec::new(),
-            )?;
-            if let Some(Value::Map(entries)) = model.get_mut("services").map(|s| &mut s.value)
+            let file = ExtendedFile {
+                doc: &original,
+                path: file,
+                working_dir,
+            };
+            let service =
+                self.resolve_extends(&file, &name, env, state, &mut Vec::new(), &mut resolved)?;
+            if let Some(Value::Map(entries)) = doc.get_mut("services").map(|s| &mut s.value)
                 && let Some((_, slot)) = entries.iter_mut().find(|(k, _)| k.text == name)
             {
-                *slot = resolved;
+                *slot = service;
             }
         }
         Ok(())
     }
 
-    /// The service `name` of `doc` (read from `file`) with its `extends`
-    /// chain applied.
-    #[allow(clippy::too_many_arguments)]
+    /// The service `name` of `file` with its `extends` chain applied, its
+    /// paths relative to the file's working directory. `resolved` holds
+    /// the services already resolved, by file and name.
     fn resolve_extends(
         &self,
-        doc: &Node,
-        file: &Path,
-        project_dir: &Path,
+        file: &ExtendedFile,
         name: &str,
         env: &Env,
         state: &mut LoadState,
         chain: &mut Vec<(PathBuf, String)>,
+        resolved: &mut HashMap<(PathBuf, String), Node>,
     ) -> Result<Node, LocatedError> {
-        let service = doc
+        let link = (file.path.to_path_buf(), name.to_string());
+        if let Some(done) = resolved.get(&link) {
+            return Ok(done.clone());
+        }
+        let service = file
+            .doc
             .get("services")
             .and_then(|s| s.get(name))
             .ok_or_else(|| {
-                LocatedError::in_file(self.display(file), format!("no service `{name}` to extend"))
+                LocatedError::in_file(
+                    self.display(file.path),
+                    format!("no service `{name}` to extend"),
+                )
             })?;
         let Some(extends) = service.get("extends") else {
             return Ok(service.clone());
         };
-        let link = (file.to_path_buf(), name.to_string());
         if chain.contains(&link) || chain.len() >= MAX_CHAIN {
             return Err(LocatedError::at(
                 &extends.pos,
                 format!("extends cycle: service `{name}` extends itself"),
             ));
         }
-        chain.push(link);
+        chain.push(link.clone());
         let (base_name, base_file) = match &extends.value {
             Value::Scalar(s) => (s.text.clone(), None),
             Value::Map(_) => {
@@ -691,10 +732,27 @@ impl Loader {
             _ => return Err(LocatedError::at(&extends.pos, "invalid `extends`")),
         };
         let mut base = match base_file {
-            None => self.resolve_extends(doc, file, project_dir, &base_name, env, state, chain)?,
+            None => {
+                if file
+                    .doc
+                    .get("services")
+                    .and_then(|s| s.get(&base_name))
+                    .is_none()
+                {
+                    return Err(LocatedError::at(
+                        &extends.pos,
+                        format!(
+                            "service `{name}` extends `{base_name}`, which {} does not define \
+                             (Compose resolves `extends` within one file: a service of an \
+                             `include` or of another `-f` file cannot be extended)",
+                            self.display(file.path)
+                        ),
+                    ));
+                }
+                self.resolve_extends(file, &base_name, env, state, chain, resolved)?
+            }
             Some(other) => {
-                let base_dir = file.parent().unwrap_or(Path::new("."));
-                let other_path = clean_path(&base_dir.join(other));
+                let other_path = clean_path(&file.working_dir.join(other));
                 let other_doc = match state.extended.get(&other_path) {
                     Some(d) => d.clone(),
                     None => {
@@ -733,19 +791,17 @@ impl Loader {
                         d
                     }
                 };
-                let mut base = self.resolve_extends(
-                    &other_doc,
-                    &other_path,
-                    project_dir,
-                    &base_name,
-                    env,
-                    state,
-                    chain,
-                )?;
+                // An extended file's paths (and its own `extends.file`)
+                // are relative to its own directory.
                 let other_dir = other_path.parent().unwrap_or(Path::new("."));
-                if other_dir != project_dir {
-                    rebase_service_paths(&mut base, other_dir);
-                }
+                let other = ExtendedFile {
+                    doc: &other_doc,
+                    path: &other_path,
+                    working_dir: other_dir,
+                };
+                let mut base =
+                    self.resolve_extends(&other, &base_name, env, state, chain, resolved)?;
+                rebase_service_paths(&mut base, other_dir, file.working_dir);
                 base
             }
         };
@@ -760,8 +816,17 @@ impl Loader {
         strip_tags(&mut base);
         merge_service(&mut base, over);
         base.pos = service.pos.clone();
+        resolved.insert(link, base.clone());
         Ok(base)
     }
+}
+
+/// A Compose file whose services are being extended: its model, its path
+/// and the directory its relative paths are resolved against.
+struct ExtendedFile<'a> {
+    doc: &'a Node,
+    path: &'a Path,
+    working_dir: &'a Path,
 }
 
 impl Loader {
@@ -1094,62 +1159,120 @@ fn import_resources(doc: &mut Node, included: Node, item: &Node) -> Result<(), L
     Ok(())
 }
 
-/// Makes relative host paths of every service absolute against `dir`
-/// (included projects resolve paths against their own directory).
-fn rebase_relative_paths(model: &mut Node, dir: &Path) {
+/// Rewrites the relative host paths of an included project (written
+/// against its directory `from`) against the including project's `to`.
+fn rebase_relative_paths(model: &mut Node, from: &Path, to: &Path) {
     if let Some(Value::Map(services)) = model.get_mut("services").map(|s| &mut s.value) {
         for (_, service) in services {
-            rebase_service_paths(service, dir);
+            rebase_service_paths(service, from, to);
+        }
+    }
+    for section in ["secrets", "configs"] {
+        if let Some(Value::Map(entries)) = model.get_mut(section).map(|s| &mut s.value) {
+            for (_, resource) in entries {
+                if let Some(Value::Scalar(s)) = resource.get_mut("file").map(|n| &mut n.value) {
+                    rebase_text(&mut s.text, from, to);
+                }
+            }
         }
     }
 }
 
-/// Rewrites relative bind sources, `env_file` and the build context of one
-/// service against `dir`.
-fn rebase_service_paths(service: &mut Node, dir: &Path) {
-    let absolute = |text: &str| -> Option<String> {
-        (text.starts_with('.')).then(|| dir.join(text).to_string_lossy().into_owned())
-    };
+/// Rewrites the relative host paths of one service (bind sources,
+/// `env_file`, the build context), written against `from`, so that they
+/// name the same files from `to`. Paths stay relative when they can, so
+/// findings never show the machine's absolute paths; `~` and absolute
+/// paths are left alone.
+fn rebase_service_paths(service: &mut Node, from: &Path, to: &Path) {
+    if from == to {
+        return;
+    }
     if let Some(Value::Seq(items)) = service.get_mut("volumes").map(|v| &mut v.value) {
         for item in items {
             match &mut item.value {
                 Value::Scalar(s) => {
                     if let Some((source, rest)) = s.text.split_once(':')
-                        && is_host_path(source)
-                        && let Some(abs) = absolute(source)
+                        && source.starts_with('.')
                     {
-                        s.text = format!("{abs}:{rest}");
+                        let mut source = source.to_string();
+                        rebase_text(&mut source, from, to);
+                        s.text = format!("{source}:{rest}");
                     }
                 }
                 Value::Map(_) => {
+                    let bind = item.get("type").and_then(Node::as_str) == Some("bind");
                     if let Some(Value::Scalar(s)) = item.get_mut("source").map(|n| &mut n.value)
-                        && let Some(abs) = absolute(&s.text)
+                        && (bind || s.text.starts_with('.'))
                     {
-                        s.text = abs;
+                        rebase_text(&mut s.text, from, to);
                     }
                 }
                 _ => {}
             }
         }
     }
-    match service.get_mut("build").map(|b| &mut b.value) {
-        Some(Value::Scalar(s)) => {
-            if let Some(abs) = absolute(&s.text) {
-                s.text = abs;
-            }
-        }
-        Some(Value::Map(_)) => {
-            if let Some(Value::Scalar(s)) = service
-                .get_mut("build")
-                .and_then(|b| b.get_mut("context"))
-                .map(|n| &mut n.value)
-                && let Some(abs) = absolute(&s.text)
-            {
-                s.text = abs;
+    match service.get_mut("env_file").map(|e| &mut e.value) {
+        Some(Value::Scalar(s)) => rebase_text(&mut s.text, from, to),
+        Some(Value::Seq(items)) => {
+            for item in items {
+                let text = match &mut item.value {
+                    Value::Scalar(s) => Some(&mut s.text),
+                    Value::Map(_) => match item.get_mut("path").map(|p| &mut p.value) {
+                        Some(Value::Scalar(s)) => Some(&mut s.text),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some(text) = text {
+                    rebase_text(text, from, to);
+                }
             }
         }
         _ => {}
     }
+    let context = match service.get_mut("build") {
+        Some(build) if matches!(build.value, Value::Map(_)) => build.get_mut("context"),
+        other => other,
+    };
+    if let Some(Value::Scalar(s)) = context.map(|c| &mut c.value)
+        && !is_remote_context(&s.text)
+    {
+        rebase_text(&mut s.text, from, to);
+    }
+}
+
+/// One relative host path written against `from`, rewritten against `to`.
+fn rebase_text(text: &mut String, from: &Path, to: &Path) {
+    if text.is_empty() || text.starts_with('~') || Path::new(text.as_str()).is_absolute() {
+        return;
+    }
+    let target = clean_path(&from.join(text.as_str()));
+    *text = relative_to(&target, to)
+        .unwrap_or(target)
+        .to_string_lossy()
+        .into_owned();
+}
+
+/// `target` as a path from `base` (`./x`, `../x`, `.`), `None` when one of
+/// them cannot be made absolute.
+fn relative_to(target: &Path, base: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let target = clean_path(&std::path::absolute(target).ok()?);
+    let base = clean_path(&std::path::absolute(base).ok()?);
+    let t: Vec<Component> = target.components().collect();
+    let b: Vec<Component> = base.components().collect();
+    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    if common == b.len() {
+        out.push(".");
+    }
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for part in &t[common..] {
+        out.push(part.as_os_str());
+    }
+    Some(out)
 }
 
 /// Errors for a model Compose would refuse: `services` or a service that
@@ -1171,7 +1294,7 @@ fn validate_shape(model: &Node) -> Result<(), LocatedError> {
         ));
     };
     for (name, service) in entries {
-        if service.as_map().is_none() && !service.is_null() {
+        if service.as_map().is_none() {
             return Err(LocatedError::at(
                 &service.pos,
                 format!(
@@ -1212,6 +1335,11 @@ pub fn clean_path(path: &Path) -> PathBuf {
 /// Compose's default project name: the directory name, lowercased, with
 /// only letters, digits, `-` and `_` kept.
 pub fn project_name_from_dir(dir: &Path) -> String {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     let lexical = clean_path(dir);
     let base = match lexical.file_name() {
         Some(name) => name.to_string_lossy().into_owned(),

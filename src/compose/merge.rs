@@ -46,6 +46,10 @@ const UNIQUE_TEXT: [&str; 13] = [
 /// Lists that are really mappings keyed by name when written as a list.
 const NAME_LIST: [&str; 2] = ["networks", "depends_on"];
 
+/// Attributes written as one string or a list of strings: a string is a
+/// list of one, so a file using either form merges with the other.
+const STRING_OR_LIST: [&str; 4] = ["env_file", "dns", "dns_search", "tmpfs"];
+
 /// Merges a whole file model (`over`) onto `base`.
 pub fn merge_documents(base: &mut Node, over: Node) {
     let Value::Map(entries) = over.value else {
@@ -128,6 +132,8 @@ fn merge_named(target: &mut Node, over: Node, services: bool) {
                 let mut definition = definition;
                 strip_tags(&mut definition);
                 *slot = definition;
+            } else if definition.is_null() && definition.tag.is_none() {
+                // `name:` with nothing under it adds nothing.
             } else if definition.tag.as_deref() == Some("reset") {
                 remove_entry(target, &name.text);
             } else {
@@ -189,7 +195,11 @@ fn merge_into(base: &mut Node, over: Node, path: &str) {
         return;
     }
     let over = normalise(over, path);
-    if KEY_VALUE.contains(&path) || NAME_LIST.contains(&path) || path == "build" {
+    if KEY_VALUE.contains(&path)
+        || NAME_LIST.contains(&path)
+        || STRING_OR_LIST.contains(&path)
+        || path == "build"
+    {
         let normalised = normalise(
             std::mem::replace(base, Node::new(Value::Null, over.pos.clone())),
             path,
@@ -269,6 +279,13 @@ fn normalise(node: Node, path: &str) -> Node {
             };
             let pos = node.pos.clone();
             return Node::new(Value::Map(vec![(key, node)]), pos);
+        }
+        return node;
+    }
+    if STRING_OR_LIST.contains(&path) {
+        if let Value::Scalar(_) = &node.value {
+            let pos = node.pos.clone();
+            return Node::new(Value::Seq(vec![node]), pos);
         }
         return node;
     }

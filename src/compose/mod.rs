@@ -10,5 +10,6 @@ pub mod load;
 pub mod merge;
 pub mod model;
 pub mod rules;
+pub mod validate;
 
 pub use load::{Loader, Project, ProjectSpec};

@@ -1,0 +1,276 @@
+//! Regressions found by running drydock on real repositories nobody here
+//! wrote (issue 10): each test reproduces, in a small project of our own
+//! words, a shape seen in the wild, and is named after what it protects.
+//! Docker Compose is the reference for what is valid; the oracle suites in
+//! `compose_oracle.rs` compare the merged models.
+
+#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
+
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+/// Runs drydock in `dir` with an empty environment but `PATH` and `HOME`.
+fn drydock_with_home(dir: &Path, home: &str, args: &[&str]) -> Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn drydock(dir: &Path, args: &[&str]) -> Output {
+    drydock_with_home(dir, "/home/auditor", args)
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+/// `rule file:line severity` of every finding of `rule`, sorted.
+fn located(doc: &Value, rule: &str) -> Vec<String> {
+    let mut found: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                f["location"]["path"].as_str().unwrap(),
+                f["location"]["line"],
+                f["severity"].as_str().unwrap()
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn errors(doc: &Value) -> Vec<String> {
+    doc["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.to_string())
+        .collect()
+}
+
+#[test]
+fn reset_and_override_under_extends_drop_the_base_hazards() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "base.yaml",
+                "services:\n  base:\n    image: example/app:1\n    cap_add: [SYS_ADMIN]\n    \
+                 volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n",
+            ),
+            (
+                "compose.yaml",
+                "services:\n  app:\n    extends:\n      file: base.yaml\n      service: base\n    \
+                 cap_add: !reset []\n    volumes: !override\n      - ./data:/data\n",
+            ),
+        ],
+    );
+    let out = drydock(dir.path(), &["compose", "--format", "json"]);
+    let doc = json(&out);
+    assert_eq!(located(&doc, "added-capabilities"), Vec::<String>::new());
+    assert_eq!(located(&doc, "runtime-socket-mount"), Vec::<String>::new());
+    assert!(errors(&doc).is_empty(), "{doc}");
+
+    // Without the tags, the base's hazards are the service's.
+    write(
+        dir.path(),
+        &[(
+            "compose.yaml",
+            "services:\n  app:\n    extends:\n      file: base.yaml\n      service: base\n",
+        )],
+    );
+    let doc = json(&drydock(dir.path(), &["compose", "--format", "json"]));
+    assert_eq!(
+        located(&doc, "added-capabilities"),
+        ["base.yaml:4 critical"]
+    );
+    assert_eq!(
+        located(&doc, "runtime-socket-mount"),
+        ["base.yaml:6 critical"]
+    );
+}
+
+#[test]
+fn extends_inside_an_include_is_resolved_from_the_included_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("compose.yaml", "include:\n  - stack/compose.yaml\n"),
+            (
+                "stack/compose.yaml",
+                "services:\n  api:\n    extends:\n      file: base.yaml\n      service: base\n    \
+                 image: example/api:1\n",
+            ),
+            (
+                "stack/base.yaml",
+                "services:\n  base:\n    privileged: true\n    env_file: base.env\n",
+            ),
+            ("stack/base.env", "LOG_LEVEL=debug\n"),
+        ],
+    );
+    let out = drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+    );
+    let doc = json(&out);
+    assert!(errors(&doc).is_empty(), "{doc}");
+    assert_eq!(located(&doc, "privileged"), ["stack/base.yaml:3 critical"]);
+}
+
+#[test]
+fn tilde_bind_is_ranked_the_same_whoever_runs_the_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "compose.yaml",
+            "services:\n  web:\n    image: jitsi/web:stable\n    volumes:\n      \
+             - ~/.jitsi-meet-cfg/web:/config\n      - ~/.ssh:/root/.ssh:ro\n      \
+             - ~:/host-home\n",
+        )],
+    );
+    let mut verdicts = Vec::new();
+    for home in ["/root", "/home/u", "/"] {
+        let out = drydock_with_home(dir.path(), home, &["compose", "--format", "json"]);
+        verdicts.push(located(&json(&out), "host-path-mount"));
+    }
+    assert_eq!(
+        verdicts[0],
+        ["compose.yaml:6 medium", "compose.yaml:7 medium"],
+        "an application's directory in a home is not reported; credentials and the whole home are"
+    );
+    assert!(verdicts.iter().all(|v| *v == verdicts[0]), "{verdicts:?}");
+}
+
+#[test]
+fn pwd_and_dot_name_the_same_project_directory() {
+    // A CI checkout under /tmp: `${PWD}/data` is the project's own
+    // directory, wherever drydock is started from.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "app/compose.yaml",
+            "services:\n  web:\n    image: nginx:1.27\n    volumes:\n      \
+             - ${PWD}/html:/usr/share/nginx/html\n      - ./html:/srv/html\n",
+        )],
+    );
+    for (cwd, args) in [
+        (dir.path().to_path_buf(), ["scan", "app"]),
+        (dir.path().join("app"), ["scan", "."]),
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--images", "none", "--format", "json"]);
+        let doc = json(&drydock(&cwd, &args));
+        assert_eq!(
+            located(&doc, "host-path-mount"),
+            Vec::<String>::new(),
+            "{doc}"
+        );
+        assert!(doc["warnings"].as_array().unwrap().is_empty(), "{doc}");
+    }
+}
+
+#[test]
+fn application_data_directories_and_the_time_zone_are_not_host_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "compose.yaml",
+            "services:\n  mail:\n    image: example/mail:1\n    volumes:\n      \
+             - /etc/localtime:/etc/localtime:ro\n      - /etc/timezone:/etc/timezone:ro\n      \
+             - /srv/mail/data:/data\n      - /mnt/docker-volumes/mail:/var/mail\n      \
+             - /opt/mail/conf:/conf:ro\n      - /etc/ssl/private:/certs:ro\n",
+        )],
+    );
+    let doc = json(&drydock(dir.path(), &["compose", "--format", "json"]));
+    assert_eq!(located(&doc, "host-path-mount"), ["compose.yaml:10 medium"]);
+}
+
+#[test]
+fn a_project_docker_compose_refuses_is_an_error_and_still_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "compose.yaml",
+            "services:\n  proxy:\n    image: example/proxy:1\n    privileged: true\n    \
+             networks: [front]\n    depends_on: [storage]\n",
+        )],
+    );
+    let out = drydock(dir.path(), &["compose", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out);
+    let errors = errors(&doc);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors[0].contains("undefined network front"), "{errors:?}");
+    assert!(
+        errors[1].contains("undefined service \\\"storage\\\""),
+        "{errors:?}"
+    );
+    assert_eq!(located(&doc, "privileged"), ["compose.yaml:4 critical"]);
+
+    // `compose config` prints no model for it, as Docker Compose does.
+    let out = drydock(dir.path(), &["compose", "config"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("compose.yaml:6:18: service \"proxy\" depends on undefined service"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn extending_a_service_of_another_file_is_compose_s_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "compose.yaml",
+                "services:\n  api:\n    image: example/api:1\n",
+            ),
+            (
+                "compose.override.yaml",
+                "services:\n  worker:\n    extends: api\n",
+            ),
+        ],
+    );
+    let out = drydock(dir.path(), &["compose", "config"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("compose.override.yaml:3:14: service `worker` extends `api`"),
+        "{stderr}"
+    );
+}
