@@ -445,126 +445,205 @@ pub fn manifest_inputs(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<LocatedE
     (inputs, errors)
 }
 
-/// Reads manifests and checks their workloads: at a Pod Security level
-/// when one is given, otherwise every control with its own severity.
+/// How manifests are checked: at a Pod Security level when one is given,
+/// otherwise every control with its own severity.
+#[derive(Clone, Copy)]
+pub struct ManifestChecks<'a> {
+    pub level: Option<crate::k8s::pss::Level>,
+    pub honour_ignores: bool,
+    pub params: &'a Params,
+}
+
+/// A manifest text to audit.
+pub struct ManifestSource {
+    pub source: Arc<SourceFile>,
+    /// Named by the user: read even without `apiVersion` and `kind`, and
+    /// a document that looks like an unrendered template is an input
+    /// error (found by a walk, it is listed as not audited).
+    pub named: bool,
+    /// For the output of `helm template` or `kustomize build`: the note
+    /// every finding's location carries, saying its line is one of the
+    /// rendered output.
+    pub rendered: Option<String>,
+}
+
+/// What auditing one manifest text left.
+#[derive(Default)]
+struct Audited {
+    source: Option<Arc<SourceFile>>,
+    workloads: usize,
+    findings: Vec<Finding>,
+    notes: Vec<String>,
+    suppressed: usize,
+    containers: Vec<crate::policy::join::ServiceRun>,
+    errors: Vec<LocatedError>,
+    not_audited: Vec<LocatedError>,
+}
+
+/// Reads manifests and checks their workloads.
 pub fn run_manifests(
     inputs: &[(PathBuf, bool)],
     root: &Path,
-    level: Option<crate::k8s::pss::Level>,
-    honour_ignores: bool,
-    params: &Params,
+    checks: ManifestChecks,
     report: &mut RunReport,
 ) {
-    use crate::finding::{Finding, Subject};
-    let results: Vec<_> = inputs
+    let results: Vec<Audited> = inputs
         .par_iter()
-        .map(|(path, named)| {
-            let source = if path.as_os_str() == "-" {
-                let mut text = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
-                    LocatedError::in_file("(standard input)", format!("cannot read: {e}"))
-                })?;
-                crate::yaml::source_from_text("(standard input)", &text)
-            } else {
-                let shown = path.strip_prefix(root).unwrap_or(path);
-                let display = shown.to_string_lossy().replace('\\', "/");
-                crate::yaml::read_source(path.clone(), display, crate::k8s::MAX_FILE_BYTES)?
-            };
-            if !named && !crate::k8s::looks_like_manifest(&source.text) {
-                return Ok(None);
-            }
-            let workloads = crate::k8s::load(&source)?;
-            let mut findings = Vec::new();
-            let mut notes = Vec::new();
-            let mut suppressed = 0usize;
-            let mut containers = Vec::new();
-            for workload in &workloads {
-                let subject = Subject::K8sWorkload {
-                    kind: workload.kind.clone(),
-                    name: workload.name.clone(),
-                    namespace: workload.namespace.clone(),
-                };
-                containers.extend(crate::policy::join::containers_of(workload, &subject));
-                let evaluated = crate::k8s::pss::evaluate(
-                    workload,
-                    level.unwrap_or(crate::k8s::pss::Level::Restricted),
-                );
-                for v in evaluated {
-                    findings.push(Finding::new(
-                        v.rule,
-                        v.severity,
-                        subject.clone(),
-                        &v.node,
-                        v.route,
-                        v.message,
-                    ));
-                }
-                if level.is_none() {
-                    crate::k8s::rules::workload_checks::check(
-                        workload,
-                        &subject,
-                        params,
-                        &mut findings,
-                    );
-                }
-                let (ignored, reason) = workload.ignored_rules();
-                if honour_ignores && !ignored.is_empty() {
-                    for id in &ignored {
-                        if crate::rules::find(id).is_none() {
-                            let hint = crate::rules::suggest(id)
-                                .map(|s| format!("; did you mean `{s}`?"))
-                                .unwrap_or_default();
-                            notes.push(format!(
-                                "{}: {}: drydock.io/ignore names no rule `{id}`{hint}",
-                                source.display,
-                                workload.label()
-                            ));
-                        }
-                    }
-                    if reason.is_none() {
-                        notes.push(format!(
-                            "{}: {}: drydock.io/ignore without a drydock.io/ignore-reason",
-                            source.display,
-                            workload.label()
-                        ));
-                    }
-                    let before = findings.len();
-                    findings.retain(|f| {
-                        !(f.subject == subject && ignored.iter().any(|id| id == f.rule))
-                    });
-                    suppressed += before - findings.len();
-                }
-            }
-            Ok(Some((
-                source,
-                workloads.len(),
-                findings,
-                notes,
-                suppressed,
-                containers,
-            )))
+        .map(|(path, named)| match read_manifest(path, root) {
+            Ok(source) => audit_manifest(
+                ManifestSource {
+                    source,
+                    named: *named,
+                    rendered: None,
+                },
+                checks,
+            ),
+            Err(error) => Audited {
+                errors: vec![error],
+                ..Audited::default()
+            },
         })
-        .collect::<Vec<Result<_, LocatedError>>>();
-    for result in results {
-        match result {
-            Ok(None) => {}
-            Ok(Some((source, workloads, findings, notes, suppressed, containers))) => {
-                report.services.extend(containers);
-                report.warnings.extend(notes);
-                report.ignored += suppressed;
-                if suppressed > 0 {
-                    report.warnings.push(format!(
-                        "{}: {suppressed} finding(s) suppressed by drydock.io/ignore annotations",
-                        source.display
+        .collect();
+    add_manifests(results, report);
+}
+
+/// Checks manifest texts already in memory (rendered charts and
+/// kustomizations).
+pub fn run_manifest_sources(
+    sources: Vec<ManifestSource>,
+    checks: ManifestChecks,
+    report: &mut RunReport,
+) {
+    let results: Vec<Audited> = sources
+        .into_par_iter()
+        .map(|source| audit_manifest(source, checks))
+        .collect();
+    add_manifests(results, report);
+}
+
+fn read_manifest(path: &Path, root: &Path) -> Result<Arc<SourceFile>, LocatedError> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| LocatedError::in_file("(standard input)", format!("cannot read: {e}")))?;
+        return Ok(crate::yaml::source_from_text("(standard input)", &text));
+    }
+    let shown = path.strip_prefix(root).unwrap_or(path);
+    let display = shown.to_string_lossy().replace('\\', "/");
+    crate::yaml::read_source(path.to_path_buf(), display, crate::k8s::MAX_FILE_BYTES)
+}
+
+/// Loads one manifest text, each document on its own, and checks its
+/// workloads.
+fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
+    use crate::finding::{Finding, Place, Subject};
+    let ManifestSource {
+        source,
+        named,
+        rendered,
+    } = input;
+    if !named && !crate::k8s::looks_like_manifest(&source.text) {
+        return Audited::default();
+    }
+    let loaded = crate::k8s::load(&source);
+    let mut audited = Audited {
+        workloads: loaded.workloads.len(),
+        notes: loaded.warnings,
+        errors: loaded.errors,
+        ..Audited::default()
+    };
+    // A template named on the command line is an input error; one found
+    // by a walk is listed as not audited, and the run goes on.
+    if named {
+        audited.errors.extend(loaded.templates);
+    } else {
+        audited.not_audited.extend(loaded.templates);
+    }
+    for workload in &loaded.workloads {
+        let subject = Subject::K8sWorkload {
+            kind: workload.kind.clone(),
+            name: workload.name.clone(),
+            namespace: workload.namespace.clone(),
+        };
+        audited
+            .containers
+            .extend(crate::policy::join::containers_of(workload, &subject));
+        let findings = &mut audited.findings;
+        let evaluated = crate::k8s::pss::evaluate(
+            workload,
+            checks.level.unwrap_or(crate::k8s::pss::Level::Restricted),
+        );
+        for v in evaluated {
+            findings.push(Finding::new(
+                v.rule,
+                v.severity,
+                subject.clone(),
+                &v.node,
+                v.route,
+                v.message,
+            ));
+        }
+        if checks.level.is_none() {
+            crate::k8s::rules::workload_checks::check(workload, &subject, checks.params, findings);
+        }
+        let (ignored, reason) = workload.ignored_rules();
+        if checks.honour_ignores && !ignored.is_empty() {
+            for id in &ignored {
+                if crate::rules::find(id).is_none() {
+                    let hint = crate::rules::suggest(id)
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    audited.notes.push(format!(
+                        "{}: {}: drydock.io/ignore names no rule `{id}`{hint}",
+                        source.display,
+                        workload.label()
                     ));
                 }
-                report.workloads += workloads;
-                report.files += 1;
-                report.sources.insert(source.display.clone(), source);
-                report.findings.extend(findings);
             }
-            Err(error) => report.errors.push(error),
+            if reason.is_none() {
+                audited.notes.push(format!(
+                    "{}: {}: drydock.io/ignore without a drydock.io/ignore-reason",
+                    source.display,
+                    workload.label()
+                ));
+            }
+            let before = findings.len();
+            findings.retain(|f| !(f.subject == subject && ignored.iter().any(|id| id == f.rule)));
+            audited.suppressed += before - findings.len();
         }
+    }
+    if let Some(note) = rendered {
+        for finding in &mut audited.findings {
+            if let Place::Config(location) = &mut finding.location {
+                location.note = Some(note.clone());
+            }
+        }
+    }
+    audited.source = Some(source);
+    audited
+}
+
+/// Adds what auditing manifests left to the report.
+fn add_manifests(results: Vec<Audited>, report: &mut RunReport) {
+    for audited in results {
+        report.errors.extend(audited.errors);
+        report.not_audited.extend(audited.not_audited);
+        report.warnings.extend(audited.notes);
+        let Some(source) = audited.source else {
+            continue;
+        };
+        report.services.extend(audited.containers);
+        report.ignored += audited.suppressed;
+        if audited.suppressed > 0 {
+            report.warnings.push(format!(
+                "{}: {} finding(s) suppressed by drydock.io/ignore annotations",
+                source.display, audited.suppressed
+            ));
+        }
+        report.workloads += audited.workloads;
+        report.files += 1;
+        report.sources.insert(source.display.clone(), source);
+        report.findings.extend(audited.findings);
     }
     sort_findings(report);
 }

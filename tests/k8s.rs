@@ -265,3 +265,165 @@ fn scan_finds_manifests_by_content_next_to_compose_projects() {
         .unwrap();
     assert_eq!(privileged["location"]["path"], "deploy/app.yaml");
 }
+
+fn findings_of<'a>(doc: &'a Value, rule: &str) -> Vec<&'a Value> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+fn line_of(text: &str, needle: &str) -> u64 {
+    text.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1
+}
+
+/// Issue 10: kubectl warns about a key written twice and keeps the last
+/// value; drydock does the same instead of refusing the manifest.
+#[test]
+fn a_duplicate_key_in_a_manifest_warns_and_the_last_value_wins_issue_10() {
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector:\n    matchLabels: {app: a}\n  selector:\n    matchLabels: {app: b}\n  template:\n    metadata: {labels: {app: b}}\n    spec:\n      containers:\n      - name: app\n        image: example/app:1.0\n        securityContext:\n          privileged: true\n";
+    let out = drydock(&["k8s", "-", "--format", "json"], Some(text));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert_eq!(
+        privileged_lines(&doc),
+        vec![line_of(text, "privileged: true")]
+    );
+    let warnings = doc["warnings"].to_string();
+    assert!(
+        warnings.contains("duplicate key `selector`")
+            && warnings.contains("line 7 is used")
+            && warnings.contains("line 5 is dropped"),
+        "{warnings}"
+    );
+    // The human report prints it too.
+    let out = drydock(&["k8s", "-"], Some(text));
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        human.contains("warning: (standard input):7:3: duplicate key `selector`"),
+        "{human}"
+    );
+    // The last value is the one audited, whichever it is.
+    let later_false = text.replace(
+        "privileged: true\n",
+        "privileged: true\n          privileged: false\n",
+    );
+    let doc = json(&drydock(
+        &["k8s", "-", "--format", "json"],
+        Some(&later_false),
+    ));
+    assert!(privileged_lines(&doc).is_empty(), "{}", doc["findings"]);
+    let later_true = text.replace(
+        "privileged: true\n",
+        "privileged: false\n          privileged: true\n",
+    );
+    let doc = json(&drydock(
+        &["k8s", "-", "--format", "json"],
+        Some(&later_true),
+    ));
+    assert_eq!(privileged_lines(&doc), vec![17]);
+}
+
+/// Issue 10: the Compose reader still refuses a duplicate key, as Docker
+/// Compose does.
+#[test]
+fn a_duplicate_key_in_compose_is_still_an_error_issue_10() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("compose.yaml");
+    std::fs::write(&file, "services:\n  web:\n    image: a:1\n    image: b:1\n").unwrap();
+    let out = drydock(
+        &["compose", "-f", file.to_str().unwrap(), "--format", "json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out);
+    assert_eq!(doc["errors"][0]["line"], 4, "{}", doc["errors"]);
+    assert!(
+        doc["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("duplicate key `image`")
+    );
+}
+
+const HOST_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: true\n  containers:\n  - name: app\n    image: example/app:1.0\n    securityContext:\n      privileged: true\n";
+
+/// Issue 10: a document that cannot be read is an error at its line, and
+/// the other documents of the stream are still audited, in every format.
+#[test]
+fn a_broken_document_does_not_hide_the_others_issue_10() {
+    let text = format!(
+        "{HOST_POD}---\napiVersion: v1\nkind: ConfigMap\ndata: {{a: [unclosed\n---\n{}",
+        wrap("Job")
+    );
+    let privileged = line_of(&text, "privileged: true");
+    let host = line_of(&text, "hostNetwork");
+    let out = drydock(&["k8s", "-", "--format", "json"], Some(&text));
+    assert_eq!(out.status.code(), Some(2), "an input error is still exit 2");
+    let doc = json(&out);
+    let lines = privileged_lines(&doc);
+    assert_eq!(
+        lines.len(),
+        2,
+        "the Pod and the Job after the broken document"
+    );
+    assert_eq!(lines[0], privileged);
+    let host_namespace = findings_of(&doc, "host-namespace");
+    assert_eq!(host_namespace[0]["location"]["line"], host);
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["line"], 14, "{errors:?}");
+    assert_eq!(doc["summary"]["workloads"], 2);
+
+    let out = drydock(&["k8s", "-"], Some(&text));
+    assert_eq!(out.status.code(), Some(2));
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(human.contains("error: (standard input):14:"), "{human}");
+    assert!(human.contains("runs privileged"), "{human}");
+
+    let out = drydock(&["k8s", "-", "--format", "sarif"], Some(&text));
+    assert_eq!(out.status.code(), Some(2));
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["ruleId"] == "privileged"
+        && r["locations"][0]["physicalLocation"]["region"]["startLine"] == privileged));
+}
+
+/// Issue 10: a ConfigMap with a duplicate key after a Pod only warns.
+#[test]
+fn a_duplicate_key_in_a_later_document_only_warns_issue_10() {
+    let text = format!(
+        "{HOST_POD}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  a: one\n  a: two\n"
+    );
+    let out = drydock(&["k8s", "-", "--format", "json"], Some(&text));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert_eq!(
+        privileged_lines(&doc),
+        vec![line_of(&text, "privileged: true")]
+    );
+    assert_eq!(
+        findings_of(&doc, "host-namespace")[0]["location"]["line"],
+        line_of(&text, "hostNetwork")
+    );
+    assert!(
+        doc["warnings"]
+            .to_string()
+            .contains(":17:3: duplicate key `a`"),
+        "{}",
+        doc["warnings"]
+    );
+    assert!(doc["errors"].as_array().unwrap().is_empty());
+}
