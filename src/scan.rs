@@ -569,10 +569,10 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
             .containers
             .extend(crate::policy::join::containers_of(workload, &subject));
         let findings = &mut audited.findings;
-        let evaluated = crate::k8s::pss::evaluate(
-            workload,
-            checks.level.unwrap_or(crate::k8s::pss::Level::Restricted),
-        );
+        let evaluated = match checks.level {
+            Some(level) => crate::k8s::pss::evaluate(workload, level),
+            None => crate::k8s::pss::evaluate_all(workload),
+        };
         for v in evaluated {
             findings.push(Finding::new(
                 v.rule,

@@ -427,3 +427,151 @@ fn a_duplicate_key_in_a_later_document_only_warns_issue_10() {
     );
     assert!(doc["errors"].as_array().unwrap().is_empty());
 }
+
+/// A Pod whose one container has `security_context` (YAML lines at 4
+/// spaces under the container) and the pod-level `extra` lines.
+fn pod_with(security_context: &str, extra: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n{extra}  containers:\n  - name: app\n    image: example/app:1.0\n    securityContext:\n{security_context}"
+    )
+}
+
+fn messages(doc: &Value, rule: &str) -> Vec<String> {
+    findings_of(doc, rule)
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn k8s_json(text: &str, policy: Option<&str>) -> Value {
+    let mut args = vec!["k8s", "-", "--format", "json"];
+    if let Some(p) = policy {
+        args.extend(["--policy", p]);
+    }
+    json(&drydock(&args, Some(text)))
+}
+
+/// Issue 10: without a Pod Security level a finding names the lowest
+/// level's control it breaks; at restricted, the restricted override.
+#[test]
+fn without_a_level_findings_name_the_lowest_control_they_break_issue_10() {
+    let text = pod_with(
+        "      capabilities: {add: [SYS_ADMIN, CHOWN]}\n",
+        "  volumes:\n  - name: sock\n    hostPath: {path: /var/run/docker.sock}\n",
+    );
+    let doc = k8s_json(&text, None);
+    let socket = messages(&doc, "runtime-socket-mount");
+    assert!(
+        socket[0].ends_with("(Pod Security control hostPathVolumes)"),
+        "{socket:?}"
+    );
+    let caps = messages(&doc, "added-capabilities");
+    let sys_admin = caps.iter().find(|m| m.contains("SYS_ADMIN")).unwrap();
+    assert!(
+        sys_admin.ends_with("control capabilities_baseline)"),
+        "{sys_admin}"
+    );
+    // CHOWN is allowed at baseline: only restricted denies it.
+    let chown = caps.iter().find(|m| m.contains("CHOWN")).unwrap();
+    assert!(
+        chown.ends_with("control capabilities_restricted)"),
+        "{chown}"
+    );
+
+    let doc = k8s_json(&text, Some("pss-restricted"));
+    let socket = messages(&doc, "runtime-socket-mount");
+    assert!(
+        socket[0].ends_with("control restrictedVolumes)"),
+        "{socket:?}"
+    );
+    let caps = messages(&doc, "added-capabilities");
+    assert!(
+        caps.iter()
+            .all(|m| m.ends_with("control capabilities_restricted)")),
+        "{caps:?}"
+    );
+}
+
+/// Issue 10: Pod Security admission compares capability names exactly, so
+/// `drop: [all]` does not satisfy restricted; the message says why.
+#[test]
+fn dropping_lowercase_all_is_explained_issue_10() {
+    let doc = k8s_json(&pod_with("      capabilities: {drop: [all]}\n", ""), None);
+    let not_dropped = messages(&doc, "capabilities-not-dropped");
+    assert_eq!(not_dropped.len(), 1);
+    assert!(
+        not_dropped[0].contains("drops `all`, which is not `ALL`")
+            && not_dropped[0].contains("case-sensitive"),
+        "{not_dropped:?}"
+    );
+    let doc = k8s_json(&pod_with("      capabilities: {drop: [ALL]}\n", ""), None);
+    assert!(messages(&doc, "capabilities-not-dropped").is_empty());
+    let doc = k8s_json(
+        &pod_with("      capabilities: {drop: [NET_RAW]}\n", ""),
+        None,
+    );
+    let not_dropped = messages(&doc, "capabilities-not-dropped");
+    assert!(
+        not_dropped[0].contains("does not drop ALL capabilities"),
+        "{not_dropped:?}"
+    );
+    assert!(!not_dropped[0].contains("is not `ALL`"));
+}
+
+/// Issue 10: a container with a non-zero runAsUser does not run as root;
+/// restricted still requires runAsNonRoot, and the message says only that.
+#[test]
+fn a_non_zero_run_as_user_is_not_called_root_issue_10() {
+    let run_as_root = |doc: &Value| messages(doc, "root-user");
+    let doc = k8s_json(&pod_with("      runAsUser: 1000\n", ""), None);
+    let root = run_as_root(&doc);
+    assert_eq!(root.len(), 1, "{root:?}");
+    assert!(!root[0].contains("may run as root"), "{root:?}");
+    assert!(root[0].contains("runs as uid 1000, not root"), "{root:?}");
+    // The pod's runAsUser applies to the container too.
+    let doc = k8s_json(
+        &pod_with(
+            "      privileged: false\n",
+            "  securityContext: {runAsUser: 2000}\n",
+        ),
+        None,
+    );
+    assert!(
+        run_as_root(&doc)[0].contains("runs as uid 2000"),
+        "{:?}",
+        run_as_root(&doc)
+    );
+    // The restricted level still denies the pod.
+    let out = drydock(
+        &["k8s", "-", "--policy", "pss-restricted"],
+        Some(&pod_with("      runAsUser: 1000\n", "")),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    for uid_zero_or_unset in ["      runAsUser: 0\n", "      privileged: false\n"] {
+        let doc = k8s_json(&pod_with(uid_zero_or_unset, ""), None);
+        assert!(
+            run_as_root(&doc)
+                .iter()
+                .any(|m| m.contains("may run as root")),
+            "{:?}",
+            run_as_root(&doc)
+        );
+    }
+}
+
+/// Issue 10: `ko://` names a Go package ko builds and pins by digest, not
+/// an image in a registry: it does not "pull latest".
+#[test]
+fn a_ko_placeholder_is_not_an_unpinned_image_issue_10() {
+    let ko = pod_with("      privileged: false\n", "")
+        .replace("example/app:1.0", "ko://example.com/cmd/app");
+    let doc = k8s_json(&ko, None);
+    assert!(
+        messages(&doc, "unpinned-image").is_empty(),
+        "{}",
+        doc["findings"]
+    );
+    let plain = ko.replace("ko://example.com/cmd/app", "example.com/cmd/app");
+    let doc = k8s_json(&plain, None);
+    assert!(messages(&doc, "unpinned-image")[0].contains("pulls `latest`"));
+}
