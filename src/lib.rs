@@ -67,8 +67,8 @@ pub fn run(cli: Cli) -> i32 {
                 .collect();
             let boundary = audit_boundary(&args.boundary, roots);
             let loader = Loader::new(root, process_env(&args.boundary), boundary);
-            let found = scan::discover(&paths);
-            report.errors.extend(found.errors);
+            let mut found = scan::discover(&paths);
+            report.errors.append(&mut found.errors);
             scan::run(&loader, &found.projects, &params, &mut report);
             let checks = scan::ManifestChecks {
                 level: policy.as_ref().and_then(|p| p.pod_security),
@@ -76,6 +76,7 @@ pub fn run(cli: Cli) -> i32 {
                 params: &params,
             };
             scan::run_manifests(&found.manifests, &loader.root, checks, &mut report);
+            scan::run_rendered(&found, &loader.root, &args.helm_values, checks, &mut report);
             scan_images(&args, &loader.root, policy.as_ref(), &mut report);
             finish(report, &args.report, policy.as_ref(), &loader.root)
         }

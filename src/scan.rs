@@ -7,6 +7,13 @@
 //! `-f base -f variant`, and are audited that way. A finding reached through
 //! several projects (an included or extended file, a base file under its
 //! variants) is reported once.
+//!
+//! YAML files that are not Compose files are candidate Kubernetes
+//! manifests, except inside a Helm chart (a directory with `Chart.yaml`:
+//! its templates, values and subcharts are not manifests) and directly in
+//! a kustomization's directory (patches are partial objects): charts and
+//! kustomizations are rendered by their tool when it is on `PATH`
+//! ([`run_rendered`]), and what could not be rendered is said.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -39,6 +46,10 @@ pub struct Found {
     /// walk, read only if they hold `apiVersion` and `kind`; `true`: named
     /// by the user).
     pub manifests: Vec<(PathBuf, bool)>,
+    /// Helm chart directories (subcharts are rendered by their parent).
+    pub charts: Vec<PathBuf>,
+    /// Kustomization files (outside charts).
+    pub kustomizations: Vec<PathBuf>,
     pub errors: Vec<LocatedError>,
 }
 
@@ -64,11 +75,12 @@ pub fn discover(paths: &[PathBuf]) -> Found {
             ));
             continue;
         }
-        let walked = walk(path);
-        errors.extend(walked.errors);
-        found
-            .manifests
-            .extend(walked.yaml.into_iter().map(|p| (p, false)));
+        let mut walked = walk(path);
+        errors.extend(std::mem::take(&mut walked.errors));
+        let (charts, kustomizations, yaml) = rendered_inputs(&mut walked);
+        found.charts.extend(charts);
+        found.kustomizations.extend(kustomizations);
+        found.manifests.extend(yaml.into_iter().map(|p| (p, false)));
         for (dir, mut names) in walked.compose {
             names.sort();
             let base = DEFAULT_FILES.iter().find(|d| names.iter().any(|n| n == *d));
@@ -126,7 +138,38 @@ struct Walked {
     compose: BTreeMap<PathBuf, Vec<String>>,
     /// Other YAML files: candidate Kubernetes manifests.
     yaml: Vec<PathBuf>,
+    /// Directories holding a `Chart.yaml`.
+    charts: Vec<PathBuf>,
+    /// Kustomization files.
+    kustomizations: Vec<PathBuf>,
     errors: Vec<LocatedError>,
+}
+
+/// Splits what a walk found into the Helm charts to render (not those
+/// inside another chart: their parent renders them), the kustomizations
+/// (outside charts) and the YAML files that may be plain manifests (none
+/// inside a chart, none directly beside a kustomization file).
+fn rendered_inputs(walked: &mut Walked) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<PathBuf>) {
+    let mut all_charts = std::mem::take(&mut walked.charts);
+    all_charts.sort();
+    let mut charts: Vec<PathBuf> = Vec::new();
+    for chart in all_charts {
+        if !charts.iter().any(|c| chart.starts_with(c)) {
+            charts.push(chart);
+        }
+    }
+    let in_chart = |p: &Path| charts.iter().any(|c| p.starts_with(c));
+    let mut kustomizations: Vec<PathBuf> = std::mem::take(&mut walked.kustomizations)
+        .into_iter()
+        .filter(|k| !in_chart(k))
+        .collect();
+    kustomizations.sort();
+    let kustomization_dirs: Vec<&Path> = kustomizations.iter().filter_map(|k| k.parent()).collect();
+    let yaml = std::mem::take(&mut walked.yaml)
+        .into_iter()
+        .filter(|p| !in_chart(p) && !p.parent().is_some_and(|d| kustomization_dirs.contains(&d)))
+        .collect();
+    (charts, kustomizations, yaml)
 }
 
 /// Walks a directory on every core, once for everything `scan` reads.
@@ -167,8 +210,16 @@ fn walk(root: &Path) -> Walked {
                     .entry(dir)
                     .or_default()
                     .push(name.into_owned());
+            } else if crate::k8s::render::KUSTOMIZATION_FILES.contains(&name.as_ref()) {
+                lock(&found).kustomizations.push(entry.path().to_path_buf());
             } else if kind.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
-                lock(&found).yaml.push(entry.path().to_path_buf());
+                let mut found = lock(&found);
+                if name == "Chart.yaml"
+                    && let Some(dir) = entry.path().parent()
+                {
+                    found.charts.push(dir.to_path_buf());
+                }
+                found.yaml.push(entry.path().to_path_buf());
             }
             ignore::WalkState::Continue
         })
@@ -614,6 +665,7 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
     }
     if let Some(note) = rendered {
         for finding in &mut audited.findings {
+            finding.message.push_str(&format!(" ({note})"));
             if let Place::Config(location) = &mut finding.location {
                 location.note = Some(note.clone());
             }
@@ -646,6 +698,94 @@ fn add_manifests(results: Vec<Audited>, report: &mut RunReport) {
         report.findings.extend(audited.findings);
     }
     sort_findings(report);
+}
+
+/// Renders the Helm charts and kustomizations `scan` found and audits
+/// their output. A chart without `helm` on `PATH`, or whose rendering
+/// fails, is listed as not audited (with how to audit it); a
+/// kustomization without `kustomize` or `kubectl` has the files its
+/// `resources` list audited as plain manifests, with a warning.
+pub fn run_rendered(
+    found: &Found,
+    root: &Path,
+    helm_values: &[PathBuf],
+    checks: ManifestChecks,
+    report: &mut RunReport,
+) {
+    use crate::k8s::render::{self, Rendered};
+    let shown = |p: &Path| {
+        let s = p
+            .strip_prefix(root)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if s.is_empty() { ".".to_string() } else { s }
+    };
+    let mut sources = Vec::new();
+    let mut plain = Vec::new();
+    for chart in &found.charts {
+        let dir = shown(chart);
+        match render::helm(chart, &dir, helm_values) {
+            Rendered::Output(out) => sources.extend(out.into_iter().map(|source| ManifestSource {
+                source,
+                named: false,
+                rendered: Some(
+                    "rendered by `helm template`: the line is in this template's rendered output"
+                        .to_string(),
+                ),
+            })),
+            Rendered::NoTool => report.not_audited.push(LocatedError::in_file(
+                &dir,
+                format!("Helm chart not rendered: `helm` is not on PATH; to audit it: helm template {dir} | drydock k8s -"),
+            )),
+            Rendered::Failed(message) => {
+                report.warnings.push(format!("{dir}: helm template failed: {message}"));
+                report.not_audited.push(LocatedError::in_file(
+                    &dir,
+                    "Helm chart not audited: `helm template` failed (see the warning)",
+                ));
+            }
+        }
+    }
+    for file in &found.kustomizations {
+        let dir = file.parent().unwrap_or(Path::new("."));
+        let display = shown(file);
+        match render::kustomize(dir, &display) {
+            Rendered::Output(out) => sources.extend(out.into_iter().map(|source| ManifestSource {
+                source,
+                named: false,
+                rendered: Some(
+                    "rendered by `kustomize build`: the line is in the kustomization's rendered output"
+                        .to_string(),
+                ),
+            })),
+            Rendered::NoTool => {
+                report.warnings.push(format!(
+                    "{display}: kustomization not rendered (neither `kustomize` nor `kubectl` is on PATH): the files its `resources` list are audited as plain manifests, without its patches; to audit the result: kubectl kustomize {} | drydock k8s -",
+                    shown(dir)
+                ));
+                match crate::yaml::read_source(file.clone(), display.clone(), crate::k8s::MAX_FILE_BYTES) {
+                    Ok(source) => plain.extend(
+                        render::kustomization_resources(dir, &source)
+                            .into_iter()
+                            .map(|p| (p, false)),
+                    ),
+                    Err(error) => report.errors.push(error),
+                }
+            }
+            Rendered::Failed(message) => {
+                report.warnings.push(format!("{display}: kustomize build failed: {message}"));
+                report.not_audited.push(LocatedError::in_file(
+                    &display,
+                    "kustomization not audited: its rendering failed (see the warning)",
+                ));
+            }
+        }
+    }
+    plain.sort();
+    plain.dedup();
+    run_manifests(&plain, root, checks, report);
+    run_manifest_sources(sources, checks, report);
 }
 
 /// The process environment, for interpolation.

@@ -575,3 +575,418 @@ fn a_ko_placeholder_is_not_an_unpinned_image_issue_10() {
     let doc = k8s_json(&plain, None);
     assert!(messages(&doc, "unpinned-image")[0].contains("pulls `latest`"));
 }
+
+/// Runs drydock with `PATH` set to `path` only (stand-in tools, or none).
+fn drydock_with_path(args: &[&str], path: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
+        .env("PATH", path)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// A script line printing `text` with shell builtins only (`PATH` holds
+/// nothing else), from a file written beside `bin`.
+fn print_text(bin: &std::path::Path, name: &str, text: &str) -> String {
+    let file = bin.with_file_name(format!("{name}.out"));
+    std::fs::write(&file, text).unwrap();
+    format!(
+        "while IFS= read -r l; do printf '%s\\n' \"$l\"; done < '{}'\n",
+        file.display()
+    )
+}
+
+/// Writes an executable shell script `name` into `bin`.
+fn stand_in(bin: &std::path::Path, name: &str, script: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(bin).unwrap();
+    let path = bin.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{script}")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A tree with a Helm chart whose template would not parse as YAML.
+fn tree_with_chart() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("charts/app");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::create_dir_all(chart.join("charts/db/templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: app\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(chart.join("values.yaml"), "privileged: true\n").unwrap();
+    std::fs::write(
+        chart.join("templates/deploy.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  {{- if .Values.privileged }}\n  x: 1\n  {{- end }}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("charts/db/Chart.yaml"),
+        "apiVersion: v2\nname: db\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("charts/db/templates/sts.yaml"),
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: {{ .Release.Name }}-db}\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// What the stand-in `helm` prints: two documents of one template, one of
+/// the subchart, as `helm template` names them.
+const HELM_OUTPUT: &str = "---\n# Source: app/charts/db/templates/sts.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: db}\n---\n# Source: app/templates/deploy.yaml\napiVersion: v1\nkind: Pod\nmetadata: {name: one}\nspec:\n  containers:\n  - name: app\n    image: example/app:1.0\n---\n# Source: app/templates/deploy.yaml\napiVersion: v1\nkind: Pod\nmetadata: {name: two}\nspec:\n  containers:\n  - name: app\n    image: example/app:1.0\n    securityContext:\n      privileged: true\n";
+
+/// Issue 10: a chart is rendered with `helm template` (the one on PATH),
+/// with `--helm-values`, and its findings name the template file.
+#[test]
+fn scan_renders_a_helm_chart_and_names_the_template_issue_10() {
+    let dir = tree_with_chart();
+    let bin = dir.path().join("bin");
+    let args_file = dir.path().join("helm-args");
+    stand_in(
+        &bin,
+        "helm",
+        &format!(
+            "printf '%s\\n' \"$@\" > '{}'\n{}",
+            args_file.display(),
+            print_text(&bin, "helm", HELM_OUTPUT)
+        ),
+    );
+    let values = dir.path().join("prod-values.yaml");
+    std::fs::write(&values, "replicas: 2\n").unwrap();
+    let out = drydock_with_path(
+        &[
+            "scan",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--helm-values",
+            values.to_str().unwrap(),
+        ],
+        &bin,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let doc = json(&out);
+    assert!(
+        doc["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        doc["errors"]
+    );
+    assert_eq!(doc["summary"]["workloads"], 2);
+    let privileged = findings_of(&doc, "privileged");
+    assert_eq!(privileged.len(), 1);
+    let location = &privileged[0]["location"];
+    assert_eq!(location["path"], "charts/app/templates/deploy.yaml");
+    // The template's rendered output is its two documents (9 lines, then
+    // 11): `privileged` is on line 20 of it.
+    assert_eq!(location["line"], 20, "{location}");
+    assert!(
+        location["note"]
+            .as_str()
+            .unwrap()
+            .contains("rendered output")
+    );
+    assert!(
+        privileged[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("helm template")
+    );
+    let args: Vec<String> = std::fs::read_to_string(&args_file)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let chart = dir.path().join("charts/app");
+    assert_eq!(
+        args,
+        [
+            "template",
+            "drydock",
+            chart.to_str().unwrap(),
+            "-f",
+            values.to_str().unwrap()
+        ],
+        "the subchart is rendered by its parent, not on its own"
+    );
+}
+
+/// Issue 10: without `helm`, a chart is skipped with a notice, and its
+/// templates are never read as manifests.
+#[test]
+fn scan_without_helm_skips_a_chart_with_a_notice_issue_10() {
+    let dir = tree_with_chart();
+    let empty = dir.path().join("no-tools");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = drydock_with_path(
+        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
+        &empty,
+    );
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(!all.contains("mapping key must be a scalar"), "{all}");
+    let doc = json(&out);
+    let skipped = doc["not_audited"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0]["path"], "charts/app");
+    assert!(
+        skipped[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("helm template charts/app | drydock k8s -"),
+        "{skipped:?}"
+    );
+    let out = drydock_with_path(&["scan", dir.path().to_str().unwrap()], &empty);
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        human.contains("not audited: charts/app: Helm chart not rendered"),
+        "{human}"
+    );
+    assert!(human.contains("1 input(s) not audited"), "{human}");
+}
+
+/// Issue 10: a failing `helm template` is a warning naming the chart and
+/// helm's first line on stderr, and the chart is listed as not audited.
+#[test]
+fn a_failing_helm_template_is_a_warning_and_the_chart_not_audited_issue_10() {
+    let dir = tree_with_chart();
+    let bin = dir.path().join("bin");
+    stand_in(
+        &bin,
+        "helm",
+        "echo 'Error: found in Chart.yaml, but missing in charts/ directory: db' >&2\necho 'more' >&2\nexit 1\n",
+    );
+    let out = drydock_with_path(
+        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
+        &bin,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let doc = json(&out);
+    let warnings = doc["warnings"].to_string();
+    assert!(
+        warnings.contains("charts/app: helm template failed: Error: found in Chart.yaml")
+            && !warnings.contains("more"),
+        "{warnings}"
+    );
+    assert_eq!(doc["not_audited"][0]["path"], "charts/app");
+}
+
+/// A tree with a kustomization: a resource and a patch beside it.
+fn tree_with_kustomization() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let k = dir.path().join("deploy");
+    std::fs::create_dir_all(&k).unwrap();
+    std::fs::write(
+        k.join("kustomization.yaml"),
+        "resources:\n- pod.yaml\npatches:\n- path: patch.yaml\n",
+    )
+    .unwrap();
+    std::fs::write(k.join("pod.yaml"), wrap("Pod")).unwrap();
+    // A patch is a partial object: read as a manifest it would be an error.
+    std::fs::write(
+        k.join("patch.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n  replicas: 3\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// Issue 10: a kustomization is rendered with `kustomize build` and its
+/// findings are named by the kustomization file.
+#[test]
+fn scan_renders_a_kustomization_issue_10() {
+    let dir = tree_with_kustomization();
+    let bin = dir.path().join("bin");
+    let args_file = dir.path().join("kustomize-args");
+    stand_in(
+        &bin,
+        "kustomize",
+        &format!(
+            "printf '%s\\n' \"$@\" > '{}'\n{}",
+            args_file.display(),
+            print_text(&bin, "kustomize", &wrap("Deployment"))
+        ),
+    );
+    let out = drydock_with_path(
+        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
+        &bin,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert!(
+        doc["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        doc["errors"]
+    );
+    let privileged = findings_of(&doc, "privileged");
+    assert_eq!(
+        privileged.len(),
+        1,
+        "only the rendered output: {}",
+        doc["findings"]
+    );
+    assert_eq!(
+        privileged[0]["location"]["path"],
+        "deploy/kustomization.yaml"
+    );
+    assert_eq!(privileged[0]["location"]["line"], 12);
+    let args = std::fs::read_to_string(&args_file).unwrap();
+    assert_eq!(
+        args,
+        format!("build\n{}\n", dir.path().join("deploy").display())
+    );
+}
+
+/// Issue 10: without kustomize or kubectl, the resources are audited as
+/// plain manifests (not the patch), with a notice.
+#[test]
+fn scan_without_kustomize_audits_the_resources_with_a_notice_issue_10() {
+    let dir = tree_with_kustomization();
+    let empty = dir.path().join("no-tools");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = drydock_with_path(
+        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
+        &empty,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    assert!(
+        doc["errors"].as_array().unwrap().is_empty(),
+        "the patch is not read: {}",
+        doc["errors"]
+    );
+    let privileged = findings_of(&doc, "privileged");
+    assert_eq!(privileged.len(), 1);
+    assert_eq!(privileged[0]["location"]["path"], "deploy/pod.yaml");
+    assert!(
+        doc["warnings"]
+            .to_string()
+            .contains("deploy/kustomization.yaml: kustomization not rendered"),
+        "{}",
+        doc["warnings"]
+    );
+}
+
+const TEMPLATE: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  containers:\n  - name: app\n    image: example/app:1.0\n";
+
+/// Issue 10: a template outside a chart, named on the command line, is an
+/// input error that says what it is; found by `scan`, it is not audited.
+#[test]
+fn an_unrendered_template_is_said_to_be_one_issue_10() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pod.yaml");
+    std::fs::write(&file, format!("{}---\n{TEMPLATE}", wrap("Job"))).unwrap();
+    let out = drydock(&["k8s", file.to_str().unwrap(), "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out);
+    let error = &doc["errors"][0];
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        error["line"],
+        line_of(&text, "{{ .Release.Name }}"),
+        "{error}"
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("looks like an unrendered template"),
+        "{error}"
+    );
+    assert_eq!(privileged_lines(&doc).len(), 1, "the Job is still audited");
+
+    let out = drydock(
+        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
+        None,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "only the Job's finding fails the gate"
+    );
+    let doc = json(&out);
+    assert!(
+        doc["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        doc["errors"]
+    );
+    assert!(
+        doc["not_audited"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("helm template")
+    );
+    // Template syntax inside strings of a valid manifest is just text.
+    let config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: alerts}\ndata:\n  slack.tmpl: |\n    {{ define \"x\" }}{{ .CommonLabels.alertname }}{{ end }}\n";
+    std::fs::write(&file, config).unwrap();
+    let out = drydock(&["k8s", file.to_str().unwrap()], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// Issue 10: with the real `kubectl kustomize` (or `kustomize`) when this
+/// machine has one; CI does not install it, so without it the test says so
+/// and checks nothing.
+#[test]
+fn scan_renders_a_kustomization_with_the_real_tool_when_present_issue_10() {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path)
+        .any(|d| d.join("kubectl").is_file() || d.join("kustomize").is_file());
+    if !found {
+        eprintln!("NOTICE: neither kubectl nor kustomize is on PATH; real-tool test not run");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let k = dir.path().join("deploy");
+    std::fs::create_dir_all(&k).unwrap();
+    std::fs::write(
+        k.join("kustomization.yaml"),
+        "resources:\n- pod.yaml\nnamespace: shop\n",
+    )
+    .unwrap();
+    std::fs::write(k.join("pod.yaml"), wrap("Pod")).unwrap();
+    let out = drydock(
+        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
+        None,
+    );
+    let doc = json(&out);
+    assert!(
+        doc["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        doc["errors"]
+    );
+    let privileged = findings_of(&doc, "privileged");
+    assert_eq!(privileged.len(), 1, "{}", doc["findings"]);
+    assert_eq!(
+        privileged[0]["location"]["path"],
+        "deploy/kustomization.yaml"
+    );
+    assert_eq!(
+        privileged[0]["subject"]["namespace"], "shop",
+        "the rendered object"
+    );
+}

@@ -2,7 +2,8 @@
 //! the pod spec of each workload kind (Pod, PodTemplate,
 //! ReplicationController, ReplicaSet, Deployment, StatefulSet, DaemonSet,
 //! Job, CronJob), with the position of every value kept. Other objects are
-//! parsed and ignored. The Pod Security Standards controls are in [`pss`].
+//! parsed and ignored. The Pod Security Standards controls are in [`pss`];
+//! rendering Helm charts and kustomizations is in [`render`].
 //!
 //! kubectl is the reference for what is valid: documents are independent
 //! (one that cannot be read is an error at its line, and the others are
@@ -10,6 +11,7 @@
 //! warning.
 
 pub mod pss;
+pub mod render;
 pub mod rules;
 
 use std::sync::Arc;
