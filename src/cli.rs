@@ -59,6 +59,10 @@ pub struct ScanArgs {
     /// Docker and Podman sockets).
     #[arg(long, value_name = "URL")]
     pub host: Option<String>,
+    /// A values file for every Helm chart found (`helm template -f FILE`);
+    /// repeatable. Charts are rendered when `helm` is on PATH.
+    #[arg(long, value_name = "FILE")]
+    pub helm_values: Vec<PathBuf>,
     #[command(flatten)]
     pub boundary: BoundaryArgs,
     #[command(flatten)]

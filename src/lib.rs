@@ -67,17 +67,16 @@ pub fn run(cli: Cli) -> i32 {
                 .collect();
             let boundary = audit_boundary(&args.boundary, roots);
             let loader = Loader::new(root, process_env(&args.boundary), boundary);
-            let found = scan::discover(&paths);
-            report.errors.extend(found.errors);
+            let mut found = scan::discover(&paths);
+            report.errors.append(&mut found.errors);
             scan::run(&loader, &found.projects, &params, &mut report);
-            scan::run_manifests(
-                &found.manifests,
-                &loader.root,
-                policy.as_ref().and_then(|p| p.pod_security),
-                !args.report.no_ignores,
-                &params,
-                &mut report,
-            );
+            let checks = scan::ManifestChecks {
+                level: policy.as_ref().and_then(|p| p.pod_security),
+                honour_ignores: !args.report.no_ignores,
+                params: &params,
+            };
+            scan::run_manifests(&found.manifests, &loader.root, checks, &mut report);
+            scan::run_rendered(&found, &loader.root, &args.helm_values, checks, &mut report);
             scan_images(&args, &loader.root, policy.as_ref(), &mut report);
             finish(report, &args.report, policy.as_ref(), &loader.root)
         }
@@ -137,14 +136,12 @@ pub fn run(cli: Cli) -> i32 {
             let level = policy.as_ref().and_then(|p| p.pod_security);
             let (inputs, errors) = scan::manifest_inputs(&args.paths);
             report.errors.extend(errors);
-            scan::run_manifests(
-                &inputs,
-                &root,
+            let checks = scan::ManifestChecks {
                 level,
-                !args.report.no_ignores,
-                &params,
-                &mut report,
-            );
+                honour_ignores: !args.report.no_ignores,
+                params: &params,
+            };
+            scan::run_manifests(&inputs, &root, checks, &mut report);
             finish(report, &args.report, policy.as_ref(), &root)
         }
         Command::Rules(args) => {
@@ -267,6 +264,7 @@ fn new_report(args: &ReportArgs) -> RunReport {
         findings: Vec::new(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        not_audited: Vec::new(),
         projects: 0,
         files: 0,
         fail_on: args.fail_on.unwrap_or(Severity::High),

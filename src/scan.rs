@@ -7,6 +7,13 @@
 //! `-f base -f variant`, and are audited that way. A finding reached through
 //! several projects (an included or extended file, a base file under its
 //! variants) is reported once.
+//!
+//! YAML files that are not Compose files are candidate Kubernetes
+//! manifests, except inside a Helm chart (a directory with `Chart.yaml`:
+//! its templates, values and subcharts are not manifests) and directly in
+//! a kustomization's directory (patches are partial objects): charts and
+//! kustomizations are rendered by their tool when it is on `PATH`
+//! ([`run_rendered`]), and what could not be rendered is said.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -39,6 +46,10 @@ pub struct Found {
     /// walk, read only if they hold `apiVersion` and `kind`; `true`: named
     /// by the user).
     pub manifests: Vec<(PathBuf, bool)>,
+    /// Helm chart directories (subcharts are rendered by their parent).
+    pub charts: Vec<PathBuf>,
+    /// Kustomization files (outside charts).
+    pub kustomizations: Vec<PathBuf>,
     pub errors: Vec<LocatedError>,
 }
 
@@ -64,11 +75,12 @@ pub fn discover(paths: &[PathBuf]) -> Found {
             ));
             continue;
         }
-        let walked = walk(path);
-        errors.extend(walked.errors);
-        found
-            .manifests
-            .extend(walked.yaml.into_iter().map(|p| (p, false)));
+        let mut walked = walk(path);
+        errors.extend(std::mem::take(&mut walked.errors));
+        let (charts, kustomizations, yaml) = rendered_inputs(&mut walked);
+        found.charts.extend(charts);
+        found.kustomizations.extend(kustomizations);
+        found.manifests.extend(yaml.into_iter().map(|p| (p, false)));
         for (dir, mut names) in walked.compose {
             names.sort();
             let base = DEFAULT_FILES.iter().find(|d| names.iter().any(|n| n == *d));
@@ -128,7 +140,38 @@ struct Walked {
     compose: BTreeMap<PathBuf, Vec<String>>,
     /// Other YAML files: candidate Kubernetes manifests.
     yaml: Vec<PathBuf>,
+    /// Directories holding a `Chart.yaml`.
+    charts: Vec<PathBuf>,
+    /// Kustomization files.
+    kustomizations: Vec<PathBuf>,
     errors: Vec<LocatedError>,
+}
+
+/// Splits what a walk found into the Helm charts to render (not those
+/// inside another chart: their parent renders them), the kustomizations
+/// (outside charts) and the YAML files that may be plain manifests (none
+/// inside a chart, none directly beside a kustomization file).
+fn rendered_inputs(walked: &mut Walked) -> (Vec<PathBuf>, Vec<PathBuf>, Vec<PathBuf>) {
+    let mut all_charts = std::mem::take(&mut walked.charts);
+    all_charts.sort();
+    let mut charts: Vec<PathBuf> = Vec::new();
+    for chart in all_charts {
+        if !charts.iter().any(|c| chart.starts_with(c)) {
+            charts.push(chart);
+        }
+    }
+    let in_chart = |p: &Path| charts.iter().any(|c| p.starts_with(c));
+    let mut kustomizations: Vec<PathBuf> = std::mem::take(&mut walked.kustomizations)
+        .into_iter()
+        .filter(|k| !in_chart(k))
+        .collect();
+    kustomizations.sort();
+    let kustomization_dirs: Vec<&Path> = kustomizations.iter().filter_map(|k| k.parent()).collect();
+    let yaml = std::mem::take(&mut walked.yaml)
+        .into_iter()
+        .filter(|p| !in_chart(p) && !p.parent().is_some_and(|d| kustomization_dirs.contains(&d)))
+        .collect();
+    (charts, kustomizations, yaml)
 }
 
 /// Walks a directory on every core, once for everything `scan` reads.
@@ -169,8 +212,16 @@ fn walk(root: &Path) -> Walked {
                     .entry(dir)
                     .or_default()
                     .push(name.into_owned());
+            } else if crate::k8s::render::KUSTOMIZATION_FILES.contains(&name.as_ref()) {
+                lock(&found).kustomizations.push(entry.path().to_path_buf());
             } else if kind.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
-                lock(&found).yaml.push(entry.path().to_path_buf());
+                let mut found = lock(&found);
+                if name == "Chart.yaml"
+                    && let Some(dir) = entry.path().parent()
+                {
+                    found.charts.push(dir.to_path_buf());
+                }
+                found.yaml.push(entry.path().to_path_buf());
             }
             ignore::WalkState::Continue
         })
@@ -449,128 +500,296 @@ pub fn manifest_inputs(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<LocatedE
     (inputs, errors)
 }
 
-/// Reads manifests and checks their workloads: at a Pod Security level
-/// when one is given, otherwise every control with its own severity.
+/// How manifests are checked: at a Pod Security level when one is given,
+/// otherwise every control with its own severity.
+#[derive(Clone, Copy)]
+pub struct ManifestChecks<'a> {
+    pub level: Option<crate::k8s::pss::Level>,
+    pub honour_ignores: bool,
+    pub params: &'a Params,
+}
+
+/// A manifest text to audit.
+pub struct ManifestSource {
+    pub source: Arc<SourceFile>,
+    /// Named by the user: read even without `apiVersion` and `kind`, and
+    /// a document that looks like an unrendered template is an input
+    /// error (found by a walk, it is listed as not audited).
+    pub named: bool,
+    /// For the output of `helm template` or `kustomize build`: the note
+    /// every finding's location carries, saying its line is one of the
+    /// rendered output.
+    pub rendered: Option<String>,
+}
+
+/// What auditing one manifest text left.
+#[derive(Default)]
+struct Audited {
+    source: Option<Arc<SourceFile>>,
+    workloads: usize,
+    findings: Vec<Finding>,
+    notes: Vec<String>,
+    suppressed: usize,
+    containers: Vec<crate::policy::join::ServiceRun>,
+    errors: Vec<LocatedError>,
+    not_audited: Vec<LocatedError>,
+}
+
+/// Reads manifests and checks their workloads.
 pub fn run_manifests(
     inputs: &[(PathBuf, bool)],
     root: &Path,
-    level: Option<crate::k8s::pss::Level>,
-    honour_ignores: bool,
-    params: &Params,
+    checks: ManifestChecks,
     report: &mut RunReport,
 ) {
-    use crate::finding::{Finding, Subject};
-    let results: Vec<_> = inputs
+    let results: Vec<Audited> = inputs
         .par_iter()
-        .map(|(path, named)| {
-            let source = if path.as_os_str() == "-" {
-                let mut text = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
-                    LocatedError::in_file("(standard input)", format!("cannot read: {e}"))
-                })?;
-                crate::yaml::source_from_text("(standard input)", &text)
-            } else {
-                let shown = path.strip_prefix(root).unwrap_or(path);
-                let display = shown.to_string_lossy().replace('\\', "/");
-                crate::yaml::read_source(path.clone(), display, crate::k8s::MAX_FILE_BYTES)?
-            };
-            if !named && !crate::k8s::looks_like_manifest(&source.text) {
-                return Ok(None);
-            }
-            let workloads = crate::k8s::load(&source)?;
-            let mut findings = Vec::new();
-            let mut notes = Vec::new();
-            let mut suppressed = 0usize;
-            let mut containers = Vec::new();
-            for workload in &workloads {
-                let subject = Subject::K8sWorkload {
-                    kind: workload.kind.clone(),
-                    name: workload.name.clone(),
-                    namespace: workload.namespace.clone(),
-                };
-                containers.extend(crate::policy::join::containers_of(workload, &subject));
-                let evaluated = crate::k8s::pss::evaluate(
-                    workload,
-                    level.unwrap_or(crate::k8s::pss::Level::Restricted),
-                );
-                for v in evaluated {
-                    findings.push(Finding::new(
-                        v.rule,
-                        v.severity,
-                        subject.clone(),
-                        &v.node,
-                        v.route,
-                        v.message,
-                    ));
-                }
-                if level.is_none() {
-                    crate::k8s::rules::workload_checks::check(
-                        workload,
-                        &subject,
-                        params,
-                        &mut findings,
-                    );
-                }
-                let (ignored, reason) = workload.ignored_rules();
-                if honour_ignores && !ignored.is_empty() {
-                    for id in &ignored {
-                        if crate::rules::find(id).is_none() {
-                            let hint = crate::rules::suggest(id)
-                                .map(|s| format!("; did you mean `{s}`?"))
-                                .unwrap_or_default();
-                            notes.push(format!(
-                                "{}: {}: drydock.io/ignore names no rule `{id}`{hint}",
-                                source.display,
-                                workload.label()
-                            ));
-                        }
-                    }
-                    if reason.is_none() {
-                        notes.push(format!(
-                            "{}: {}: drydock.io/ignore without a drydock.io/ignore-reason",
-                            source.display,
-                            workload.label()
-                        ));
-                    }
-                    let before = findings.len();
-                    findings.retain(|f| {
-                        !(f.subject == subject && ignored.iter().any(|id| id == f.rule))
-                    });
-                    suppressed += before - findings.len();
-                }
-            }
-            Ok(Some((
-                source,
-                workloads.len(),
-                findings,
-                notes,
-                suppressed,
-                containers,
-            )))
+        .map(|(path, named)| match read_manifest(path, root) {
+            Ok(source) => audit_manifest(
+                ManifestSource {
+                    source,
+                    named: *named,
+                    rendered: None,
+                },
+                checks,
+            ),
+            Err(error) => Audited {
+                errors: vec![error],
+                ..Audited::default()
+            },
         })
-        .collect::<Vec<Result<_, LocatedError>>>();
-    for result in results {
-        match result {
-            Ok(None) => {}
-            Ok(Some((source, workloads, findings, notes, suppressed, containers))) => {
-                report.services.extend(containers);
-                report.warnings.extend(notes);
-                report.ignored += suppressed;
-                if suppressed > 0 {
-                    report.warnings.push(format!(
-                        "{}: {suppressed} finding(s) suppressed by drydock.io/ignore annotations",
-                        source.display
+        .collect();
+    add_manifests(results, report);
+}
+
+/// Checks manifest texts already in memory (rendered charts and
+/// kustomizations).
+pub fn run_manifest_sources(
+    sources: Vec<ManifestSource>,
+    checks: ManifestChecks,
+    report: &mut RunReport,
+) {
+    let results: Vec<Audited> = sources
+        .into_par_iter()
+        .map(|source| audit_manifest(source, checks))
+        .collect();
+    add_manifests(results, report);
+}
+
+fn read_manifest(path: &Path, root: &Path) -> Result<Arc<SourceFile>, LocatedError> {
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| LocatedError::in_file("(standard input)", format!("cannot read: {e}")))?;
+        return Ok(crate::yaml::source_from_text("(standard input)", &text));
+    }
+    let shown = path.strip_prefix(root).unwrap_or(path);
+    let display = shown.to_string_lossy().replace('\\', "/");
+    crate::yaml::read_source(path.to_path_buf(), display, crate::k8s::MAX_FILE_BYTES)
+}
+
+/// Loads one manifest text, each document on its own, and checks its
+/// workloads.
+fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
+    use crate::finding::{Finding, Place, Subject};
+    let ManifestSource {
+        source,
+        named,
+        rendered,
+    } = input;
+    if !named && !crate::k8s::looks_like_manifest(&source.text) {
+        return Audited::default();
+    }
+    let loaded = crate::k8s::load(&source);
+    let mut audited = Audited {
+        workloads: loaded.workloads.len(),
+        notes: loaded.warnings,
+        errors: loaded.errors,
+        ..Audited::default()
+    };
+    // A template named on the command line is an input error; one found
+    // by a walk is listed as not audited, and the run goes on.
+    if named {
+        audited.errors.extend(loaded.templates);
+    } else {
+        audited.not_audited.extend(loaded.templates);
+    }
+    for workload in &loaded.workloads {
+        let subject = Subject::K8sWorkload {
+            kind: workload.kind.clone(),
+            name: workload.name.clone(),
+            namespace: workload.namespace.clone(),
+        };
+        audited
+            .containers
+            .extend(crate::policy::join::containers_of(workload, &subject));
+        let findings = &mut audited.findings;
+        let evaluated = match checks.level {
+            Some(level) => crate::k8s::pss::evaluate(workload, level),
+            None => crate::k8s::pss::evaluate_all(workload),
+        };
+        for v in evaluated {
+            findings.push(Finding::new(
+                v.rule,
+                v.severity,
+                subject.clone(),
+                &v.node,
+                v.route,
+                v.message,
+            ));
+        }
+        if checks.level.is_none() {
+            crate::k8s::rules::workload_checks::check(workload, &subject, checks.params, findings);
+        }
+        let (ignored, reason) = workload.ignored_rules();
+        if checks.honour_ignores && !ignored.is_empty() {
+            for id in &ignored {
+                if crate::rules::find(id).is_none() {
+                    let hint = crate::rules::suggest(id)
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    audited.notes.push(format!(
+                        "{}: {}: drydock.io/ignore names no rule `{id}`{hint}",
+                        source.display,
+                        workload.label()
                     ));
                 }
-                report.workloads += workloads;
-                report.files += 1;
-                report.sources.insert(source.display.clone(), source);
-                report.findings.extend(findings);
             }
-            Err(error) => report.errors.push(error),
+            if reason.is_none() {
+                audited.notes.push(format!(
+                    "{}: {}: drydock.io/ignore without a drydock.io/ignore-reason",
+                    source.display,
+                    workload.label()
+                ));
+            }
+            let before = findings.len();
+            findings.retain(|f| !(f.subject == subject && ignored.iter().any(|id| id == f.rule)));
+            audited.suppressed += before - findings.len();
         }
     }
+    if let Some(note) = rendered {
+        for finding in &mut audited.findings {
+            finding.message.push_str(&format!(" ({note})"));
+            if let Place::Config(location) = &mut finding.location {
+                location.note = Some(note.clone());
+            }
+        }
+    }
+    audited.source = Some(source);
+    audited
+}
+
+/// Adds what auditing manifests left to the report.
+fn add_manifests(results: Vec<Audited>, report: &mut RunReport) {
+    for audited in results {
+        report.errors.extend(audited.errors);
+        report.not_audited.extend(audited.not_audited);
+        report.warnings.extend(audited.notes);
+        let Some(source) = audited.source else {
+            continue;
+        };
+        report.services.extend(audited.containers);
+        report.ignored += audited.suppressed;
+        if audited.suppressed > 0 {
+            report.warnings.push(format!(
+                "{}: {} finding(s) suppressed by drydock.io/ignore annotations",
+                source.display, audited.suppressed
+            ));
+        }
+        report.workloads += audited.workloads;
+        report.files += 1;
+        report.sources.insert(source.display.clone(), source);
+        report.findings.extend(audited.findings);
+    }
     sort_findings(report);
+}
+
+/// Renders the Helm charts and kustomizations `scan` found and audits
+/// their output. A chart without `helm` on `PATH`, or whose rendering
+/// fails, is listed as not audited (with how to audit it); a
+/// kustomization without `kustomize` or `kubectl` has the files its
+/// `resources` list audited as plain manifests, with a warning.
+pub fn run_rendered(
+    found: &Found,
+    root: &Path,
+    helm_values: &[PathBuf],
+    checks: ManifestChecks,
+    report: &mut RunReport,
+) {
+    use crate::k8s::render::{self, Rendered};
+    let shown = |p: &Path| {
+        let s = p
+            .strip_prefix(root)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if s.is_empty() { ".".to_string() } else { s }
+    };
+    let mut sources = Vec::new();
+    let mut plain = Vec::new();
+    for chart in &found.charts {
+        let dir = shown(chart);
+        match render::helm(chart, &dir, helm_values) {
+            Rendered::Output(out) => sources.extend(out.into_iter().map(|source| ManifestSource {
+                source,
+                named: false,
+                rendered: Some(
+                    "rendered by `helm template`: the line is in this template's rendered output"
+                        .to_string(),
+                ),
+            })),
+            Rendered::NoTool => report.not_audited.push(LocatedError::in_file(
+                &dir,
+                format!("Helm chart not rendered: `helm` is not on PATH; to audit it: helm template {dir} | drydock k8s -"),
+            )),
+            Rendered::Failed(message) => {
+                report.warnings.push(format!("{dir}: helm template failed: {message}"));
+                report.not_audited.push(LocatedError::in_file(
+                    &dir,
+                    "Helm chart not audited: `helm template` failed (see the warning)",
+                ));
+            }
+        }
+    }
+    for file in &found.kustomizations {
+        let dir = file.parent().unwrap_or(Path::new("."));
+        let display = shown(file);
+        match render::kustomize(dir, &display) {
+            Rendered::Output(out) => sources.extend(out.into_iter().map(|source| ManifestSource {
+                source,
+                named: false,
+                rendered: Some(
+                    "rendered by `kustomize build`: the line is in the kustomization's rendered output"
+                        .to_string(),
+                ),
+            })),
+            Rendered::NoTool => {
+                report.warnings.push(format!(
+                    "{display}: kustomization not rendered (neither `kustomize` nor `kubectl` is on PATH): the files its `resources` list are audited as plain manifests, without its patches; to audit the result: kubectl kustomize {} | drydock k8s -",
+                    shown(dir)
+                ));
+                match crate::yaml::read_source(file.clone(), display.clone(), crate::k8s::MAX_FILE_BYTES) {
+                    Ok(source) => plain.extend(
+                        render::kustomization_resources(dir, &source)
+                            .into_iter()
+                            .map(|p| (p, false)),
+                    ),
+                    Err(error) => report.errors.push(error),
+                }
+            }
+            Rendered::Failed(message) => {
+                report.warnings.push(format!("{display}: kustomize build failed: {message}"));
+                report.not_audited.push(LocatedError::in_file(
+                    &display,
+                    "kustomization not audited: its rendering failed (see the warning)",
+                ));
+            }
+        }
+    }
+    plain.sort();
+    plain.dedup();
+    run_manifests(&plain, root, checks, report);
+    run_manifest_sources(sources, checks, report);
 }
 
 /// The process environment, for interpolation.

@@ -2,14 +2,21 @@
 //! the pod spec of each workload kind (Pod, PodTemplate,
 //! ReplicationController, ReplicaSet, Deployment, StatefulSet, DaemonSet,
 //! Job, CronJob), with the position of every value kept. Other objects are
-//! parsed and ignored. The Pod Security Standards controls are in [`pss`].
+//! parsed and ignored. The Pod Security Standards controls are in [`pss`];
+//! rendering Helm charts and kustomizations is in [`render`].
+//!
+//! kubectl is the reference for what is valid: documents are independent
+//! (one that cannot be read is an error at its line, and the others are
+//! still read), and a key written twice keeps its last value with a
+//! warning.
 
 pub mod pss;
+pub mod render;
 pub mod rules;
 
 use std::sync::Arc;
 
-use crate::yaml::{Limits, LocatedError, Node, SourceFile, Value, parse_documents};
+use crate::yaml::{DuplicateKeys, Limits, LocatedError, Node, SourceFile, Value};
 
 /// Largest manifest file read (rendered Helm charts can be big).
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
@@ -101,20 +108,62 @@ fn pod_routes(kind: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
-/// Reads the workloads of one manifest text.
-pub fn load(source: &Arc<SourceFile>) -> Result<Vec<Workload>, LocatedError> {
+/// What one manifest text holds.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub workloads: Vec<Workload>,
+    /// Documents (or `List` items) that could not be read, each at its
+    /// line; the others are still read.
+    pub errors: Vec<LocatedError>,
+    /// Documents that could not be read and hold `{{ … }}`: unrendered
+    /// Helm or Go templates, at the line where reading failed.
+    pub templates: Vec<LocatedError>,
+    /// A key written twice: kubectl warns and keeps the last value.
+    pub warnings: Vec<String>,
+}
+
+/// What a document that fails to parse and holds template syntax is told.
+pub const TEMPLATE_MESSAGE: &str = "looks like an unrendered template (Helm/Go template syntax); render it first: helm template … | drydock k8s -";
+
+/// Reads the workloads of one manifest text, each document on its own.
+pub fn load(source: &Arc<SourceFile>) -> Loaded {
     let limits = Limits {
         max_nodes: 4_000_000,
+        duplicate_keys: DuplicateKeys::LastWins,
         ..Limits::default()
     };
-    let mut workloads = Vec::new();
-    for document in parse_documents(source, limits)? {
-        if document.is_null() {
-            continue;
+    let stream = crate::yaml::parse_each_document(source, limits);
+    let mut loaded = Loaded {
+        warnings: stream.duplicates.iter().map(|d| d.to_string()).collect(),
+        ..Loaded::default()
+    };
+    for document in stream.documents {
+        let text = &source.text[document.bytes];
+        match document.result {
+            Ok(nodes) => {
+                for node in nodes.into_iter().filter(|n| !n.is_null()) {
+                    collect(node, &mut loaded.workloads, &mut loaded.errors);
+                }
+            }
+            // A template's `{{ .Values.x }}` is a flow mapping used as a
+            // key, or worse, to a YAML parser: say what the file is.
+            // Only a document that fails is called a template: `{{ }}`
+            // inside strings (Argo parameters, Alertmanager templates in
+            // a ConfigMap) is valid and read as text.
+            Err(mut error) if looks_like_template(text) => {
+                error.message = TEMPLATE_MESSAGE.to_string();
+                loaded.templates.push(error);
+            }
+            Err(error) => loaded.errors.push(error),
         }
-        collect(document, &mut workloads)?;
     }
-    Ok(workloads)
+    loaded
+}
+
+/// Whether a text holds Go template actions (`{{ … }}`).
+pub fn looks_like_template(text: &str) -> bool {
+    text.find("{{")
+        .is_some_and(|start| text[start..].contains("}}"))
 }
 
 /// Whether a document looks like a Kubernetes object (for `scan`, which
@@ -123,7 +172,19 @@ pub fn looks_like_manifest(text: &str) -> bool {
     text.contains("apiVersion:") && text.contains("kind:")
 }
 
-fn collect(object: Node, out: &mut Vec<Workload>) -> Result<(), LocatedError> {
+/// Adds the workloads of one object (or `List`) to `out`; an object that
+/// cannot be read is an error in `errors`, and its siblings are still read.
+fn collect(object: Node, out: &mut Vec<Workload>, errors: &mut Vec<LocatedError>) {
+    if let Err(error) = collect_one(object, out, errors) {
+        errors.push(error);
+    }
+}
+
+fn collect_one(
+    object: Node,
+    out: &mut Vec<Workload>,
+    errors: &mut Vec<LocatedError>,
+) -> Result<(), LocatedError> {
     if object.as_map().is_none() {
         return Err(LocatedError::at(
             &object.pos,
@@ -155,7 +216,7 @@ fn collect(object: Node, out: &mut Vec<Workload>) -> Result<(), LocatedError> {
         match object.get("items").map(|i| &i.value) {
             Some(Value::Seq(items)) => {
                 for item in items.clone() {
-                    collect(item, out)?;
+                    collect(item, out, errors);
                 }
             }
             Some(Value::Null) | None => {}

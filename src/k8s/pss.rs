@@ -140,8 +140,22 @@ fn text(node: Option<&Node>) -> Option<&str> {
     node.and_then(Node::as_str)
 }
 
-/// Evaluates every control of `level` on a workload's pod.
+/// Evaluates every control of `level` on a workload's pod, naming the
+/// controls as the admission controller at that level does (at
+/// restricted, its overrides of baseline controls).
 pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
+    evaluate_named(workload, level, false)
+}
+
+/// Evaluates every control, for a run without a Pod Security level: each
+/// violation names the lowest level's control it breaks, so a hostPath
+/// volume is `hostPathVolumes` (baseline denies it) rather than
+/// `restrictedVolumes`, which would suggest baseline admits the pod.
+pub fn evaluate_all(workload: &Workload) -> Vec<Violation> {
+    evaluate_named(workload, Level::Restricted, true)
+}
+
+fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violation> {
     let spec = workload.pod_spec();
     let sr = workload.spec_route.as_str();
     let cs = containers(spec, sr);
@@ -357,7 +371,10 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
         if let Some(node) = get(c.node, "securityContext.procMount") {
             let value = node.as_str().unwrap_or("");
             if value != "Default" && !node.is_null() {
-                let (control, relaxed) = if restricted {
+                // Without a level, baseline's control names it unless
+                // `hostUsers: false` relaxes baseline.
+                let restricted_only = !lowest || host_users_off;
+                let (control, relaxed) = if restricted && restricted_only {
                     ("procMount_restricted", false)
                 } else {
                     ("procMount", host_users_off)
@@ -411,9 +428,15 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
         }
     } else if !windows {
         let pod_ok = pod_seccomp.is_some_and(|n| confines(n.as_str().unwrap_or("")));
+        // Baseline denies a profile that is set and does not confine too.
+        let explicit = if lowest {
+            "seccompProfile_baseline"
+        } else {
+            "seccompProfile_restricted"
+        };
         if let Some(node) = pod_seccomp.filter(|n| !confines(n.as_str().unwrap_or(""))) {
             add(
-                "seccompProfile_restricted",
+                explicit,
                 "seccomp-disabled",
                 Severity::High,
                 node,
@@ -427,7 +450,7 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
         for c in &cs {
             match get(c.node, "securityContext.seccompProfile.type") {
                 Some(node) if !confines(node.as_str().unwrap_or("")) => add(
-                    "seccompProfile_restricted",
+                    explicit,
                     "seccomp-disabled",
                     Severity::High,
                     node,
@@ -584,17 +607,33 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
                 ),
                 Some(node) if node.as_bool() == Some(true) => {}
                 _ if pod_true => {}
-                _ => add(
-                    "runAsNonRoot",
-                    "root-user",
-                    Severity::Medium,
-                    c.node,
-                    c.route.clone(),
-                    format!(
-                        "container `{}` may run as root (runAsNonRoot is not true on the pod or the container)",
-                        c.name
+                // A non-zero runAsUser (the container's, else the pod's)
+                // does not run as root, but restricted still requires
+                // runAsNonRoot: true.
+                _ => match run_as_user(c.node).or(run_as_user(spec)) {
+                    Some(uid) if uid != "0" => add(
+                        "runAsNonRoot",
+                        "root-user",
+                        Severity::Low,
+                        c.node,
+                        c.route.clone(),
+                        format!(
+                            "container `{}` runs as uid {uid}, not root, but does not set runAsNonRoot: true, which the restricted level requires",
+                            c.name
+                        ),
                     ),
-                ),
+                    _ => add(
+                        "runAsNonRoot",
+                        "root-user",
+                        Severity::Medium,
+                        c.node,
+                        c.route.clone(),
+                        format!(
+                            "container `{}` may run as root (runAsNonRoot is not true on the pod or the container, and no non-zero runAsUser is set)",
+                            c.name
+                        ),
+                    ),
+                },
             }
         }
         let zero = |n: &&Node| n.as_str() == Some("0");
@@ -624,26 +663,41 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
     // capabilities_restricted
     if !windows {
         for c in &cs {
-            let drops_all = capability_list(c.node, "drop")
-                .iter()
-                .any(|(_, n)| n.as_str() == Some("ALL"));
+            let drops = capability_list(c.node, "drop");
+            let drops_all = drops.iter().any(|(_, n)| n.as_str() == Some("ALL"));
             if !drops_all {
                 let node = get(c.node, "securityContext.capabilities.drop").unwrap_or(c.node);
+                // Admission compares names exactly: `all` is not `ALL`.
+                let misspelled = drops
+                    .iter()
+                    .find_map(|(_, n)| n.as_str().filter(|s| s.eq_ignore_ascii_case("ALL")));
+                let what = match misspelled {
+                    Some(written) => format!(
+                        "container `{}` drops `{written}`, which is not `ALL`: capability names are case-sensitive to Pod Security admission, so this does not count as dropping ALL capabilities (write `ALL`)",
+                        c.name
+                    ),
+                    None => format!("container `{}` does not drop ALL capabilities", c.name),
+                };
                 add(
                     "capabilities_restricted",
                     "capabilities-not-dropped",
                     Severity::Low,
                     node,
                     format!("{}.securityContext.capabilities.drop", c.route),
-                    format!("container `{}` does not drop ALL capabilities", c.name),
+                    what,
                 );
             }
             for (i, cap) in capability_list(c.node, "add") {
                 let name = cap.as_str().unwrap_or("");
                 if name != "NET_BIND_SERVICE" {
                     let tier = added_capabilities::tier(&added_capabilities::normalise(name));
+                    let control = if lowest && !BASELINE_CAPABILITIES.contains(&name) {
+                        "capabilities_baseline"
+                    } else {
+                        "capabilities_restricted"
+                    };
                     add(
-                        "capabilities_restricted",
+                        control,
                         "added-capabilities",
                         tier.max(Severity::Medium),
                         cap,
@@ -666,8 +720,13 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
             let route = format!("{sr}.volumes[{i}].{}", key.text);
             if key.text == "hostPath" {
                 let path = text(node.get("path")).unwrap_or("");
+                let control = if lowest {
+                    "hostPathVolumes"
+                } else {
+                    "restrictedVolumes"
+                };
                 add(
-                    "restrictedVolumes",
+                    control,
                     host_path_rule(path),
                     host_path_severity(path),
                     node,
@@ -690,6 +749,11 @@ pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
         }
     }
     out
+}
+
+/// A `securityContext.runAsUser` written as a number.
+fn run_as_user(node: &Node) -> Option<&str> {
+    text(get(node, "securityContext.runAsUser")).filter(|u| u.parse::<i64>().is_ok())
 }
 
 fn capability_list<'a>(container: &'a Node, which: &str) -> Vec<(usize, &'a Node)> {

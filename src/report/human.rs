@@ -157,6 +157,9 @@ pub fn summary(report: &RunReport) -> String {
         scanned.push("no image (no engine answered; see --images)".to_string());
     }
     let mut set_aside = String::new();
+    if !report.not_audited.is_empty() {
+        scanned.push(format!("{} input(s) not audited", report.not_audited.len()));
+    }
     if report.ignored > 0 {
         set_aside.push_str(&format!(", {} ignored", report.ignored));
     }
@@ -187,6 +190,9 @@ pub fn render(report: &RunReport, colour: bool, out: &mut dyn Write) -> io::Resu
     }
     for warning in &report.warnings {
         writeln!(out, "warning: {warning}")?;
+    }
+    for skipped in &report.not_audited {
+        writeln!(out, "not audited: {skipped}")?;
     }
     for error in &report.errors {
         writeln!(out, "error: {error}")?;

@@ -149,13 +149,24 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
         exit_code: report.exit_code(),
     };
     // Keys in the documented order: version, tool, findings, errors,
-    // warnings, summary.
+    // warnings, not_audited, summary.
     write!(out, "{{\"version\":{FORMAT_VERSION}")?;
     super::write_json_field(out, "tool", &tool)?;
     out.write_all(b",\"findings\":")?;
     super::write_json_array(&report.findings, WireFinding::from, out)?;
     super::write_json_field(out, "errors", &errors)?;
     super::write_json_field(out, "warnings", &report.warnings)?;
+    let not_audited: Vec<WireError> = report
+        .not_audited
+        .iter()
+        .map(|e| WireError {
+            path: &e.path,
+            line: e.line,
+            column: e.column,
+            message: &e.message,
+        })
+        .collect();
+    super::write_json_field(out, "not_audited", &not_audited)?;
     super::write_json_field(out, "summary", &summary)?;
     out.write_all(b"}\n")
 }

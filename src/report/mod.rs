@@ -23,6 +23,10 @@ pub struct RunReport {
     /// Inputs that could not be read; each makes the run exit 2.
     pub errors: Vec<LocatedError>,
     pub warnings: Vec<String>,
+    /// Inputs deliberately left unread, each with why and how to audit it
+    /// (an unrendered template, a Helm chart without `helm` on PATH). They
+    /// do not change the exit code: what was skipped is said, not hidden.
+    pub not_audited: Vec<LocatedError>,
     /// Compose projects audited.
     pub projects: usize,
     /// Images audited.
@@ -92,6 +96,9 @@ impl RunReport {
         }
         for warning in &mut self.warnings {
             redactor.redact(warning);
+        }
+        for skipped in &mut self.not_audited {
+            redactor.redact(&mut skipped.message);
         }
     }
 

@@ -375,11 +375,14 @@ fn result<'a>(f: &'a Finding, all: &[&'static RuleMeta]) -> SarifResult<'a> {
 
 pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     let all = rules::all();
+    // Inputs deliberately not audited are notes: the run still succeeded.
     let notifications = report
         .errors
         .iter()
-        .map(|e| Notification {
-            level: "error",
+        .map(|e| (e, "error"))
+        .chain(report.not_audited.iter().map(|e| (e, "note")))
+        .map(|(e, level)| Notification {
+            level,
             message: OwnedText {
                 text: e.to_string(),
             },

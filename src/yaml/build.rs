@@ -1,6 +1,9 @@
-//! Builds [`Node`] trees from parser events, enforcing [`Limits`].
+//! Builds [`Node`] trees from parser events, enforcing [`Limits`], and
+//! splits a stream into its documents for readers that treat documents
+//! independently ([`parse_each_document`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::sync::Arc;
 
 use granit_parser::{Event, Parser, ScalarStyle, Span, Tag};
@@ -14,6 +17,8 @@ pub struct Limits {
     pub max_depth: usize,
     /// Nodes a document may hold after aliases are expanded.
     pub max_nodes: usize,
+    /// What a key written twice in one mapping is.
+    pub duplicate_keys: DuplicateKeys,
 }
 
 impl Default for Limits {
@@ -21,9 +26,63 @@ impl Default for Limits {
         Limits {
             max_depth: 128,
             max_nodes: 250_000,
+            duplicate_keys: DuplicateKeys::Error,
         }
     }
 }
+
+/// What a key written twice in one mapping is. Docker Compose rejects
+/// one (and policies follow it); `kubectl` warns and keeps the last value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DuplicateKeys {
+    /// An error at the second occurrence.
+    #[default]
+    Error,
+    /// The last value wins; each duplicate is recorded in [`Stream::duplicates`].
+    LastWins,
+}
+
+/// A key written twice in one mapping, read with [`DuplicateKeys::LastWins`].
+#[derive(Clone, Debug)]
+pub struct DuplicateKey {
+    pub key: String,
+    /// The later key, whose value is kept.
+    pub kept: Pos,
+    /// The earlier key, whose value is dropped.
+    pub dropped: Pos,
+}
+
+impl std::fmt::Display for DuplicateKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: duplicate key `{}`: the value at line {} is used, the one at line {} is dropped (as kubectl does)",
+            self.kept, self.key, self.kept.line, self.dropped.line
+        )
+    }
+}
+
+/// One document of a stream read by [`parse_each_document`].
+#[derive(Debug)]
+pub struct Document {
+    /// Its bytes in the file's text.
+    pub bytes: Range<usize>,
+    /// The document (more than one only if the split missed a marker), or
+    /// why it could not be read.
+    pub result: Result<Vec<Node>, LocatedError>,
+}
+
+/// A stream read document by document.
+#[derive(Debug, Default)]
+pub struct Stream {
+    pub documents: Vec<Document>,
+    pub duplicates: Vec<DuplicateKey>,
+}
+
+/// Mappings at least this long index their keys in a hash map, so a
+/// duplicate check costs the same for a 200 000-key ConfigMap as for a
+/// container; shorter ones compare linearly, which is cheaper there.
+const INDEX_KEYS_FROM: usize = 16;
 
 enum Frame {
     Seq {
@@ -34,7 +93,10 @@ enum Frame {
     },
     Map {
         entries: Vec<(Key, Node)>,
-        pending_key: Option<Key>,
+        /// Key text to its entry, once the mapping is long.
+        index: Option<HashMap<String, usize>>,
+        /// The key read, and the entry it replaces (a duplicate, last wins).
+        pending_key: Option<(Key, Option<usize>)>,
         merges: Vec<Node>,
         pos: Pos,
         tag: Option<String>,
@@ -49,10 +111,27 @@ struct Builder<'a> {
     anchors: HashMap<usize, Node>,
     stack: Vec<Frame>,
     documents: Vec<Node>,
+    /// Added to every line: the text parsed starts at line `line_offset + 1`
+    /// of the file.
+    line_offset: u32,
+    duplicates: Vec<DuplicateKey>,
 }
 
 /// Parses every document of a YAML stream. Empty documents are skipped.
+/// Duplicates read with [`DuplicateKeys::LastWins`] are not reported here:
+/// readers that keep the last value use [`parse_each_document`].
 pub fn parse_documents(file: &Arc<SourceFile>, limits: Limits) -> Result<Vec<Node>, LocatedError> {
+    parse_part(file, 0..file.text.len(), 0, limits).0
+}
+
+/// Parses `bytes` of the file's text (starting at a line start, after
+/// `line_offset` lines), returning its documents and the duplicates read.
+fn parse_part(
+    file: &Arc<SourceFile>,
+    bytes: Range<usize>,
+    line_offset: u32,
+    limits: Limits,
+) -> (Result<Vec<Node>, LocatedError>, Vec<DuplicateKey>) {
     let mut builder = Builder {
         file,
         limits,
@@ -60,20 +139,83 @@ pub fn parse_documents(file: &Arc<SourceFile>, limits: Limits) -> Result<Vec<Nod
         anchors: HashMap::new(),
         stack: Vec::new(),
         documents: Vec::new(),
+        line_offset,
+        duplicates: Vec::new(),
     };
-    for event in Parser::new_from_str(&file.text) {
-        let (event, span) = event.map_err(|e| {
-            let m = e.marker();
-            LocatedError {
-                path: file.display.clone(),
-                line: Some(m.line() as u32),
-                column: Some(m.col() as u32 + 1),
-                message: format!("invalid YAML: {}", e.info()),
-            }
-        })?;
-        builder.event(event, span)?;
+    let text = &file.text[bytes];
+    for event in Parser::new_from_str(text) {
+        let step = event
+            .map_err(|e| {
+                let m = e.marker();
+                LocatedError {
+                    path: file.display.clone(),
+                    line: Some(m.line() as u32 + line_offset),
+                    column: Some(m.col() as u32 + 1),
+                    message: format!("invalid YAML: {}", e.info()),
+                }
+            })
+            .and_then(|(event, span)| builder.event(event, span));
+        if let Err(e) = step {
+            return (Err(e), builder.duplicates);
+        }
     }
-    Ok(builder.documents)
+    (Ok(builder.documents), builder.duplicates)
+}
+
+/// Parses each document of a stream on its own, so that one a parser
+/// cannot read (a syntax error, a key that is not a scalar) costs only
+/// itself: the stream is split at the document markers `---` and `...`
+/// written at column 0, which YAML forbids anywhere else at that column
+/// (they end even a block scalar), and every part keeps its lines.
+pub fn parse_each_document(file: &Arc<SourceFile>, limits: Limits) -> Stream {
+    let mut stream = Stream::default();
+    for (bytes, line_offset) in split_documents(&file.text) {
+        let (result, duplicates) = parse_part(file, bytes.clone(), line_offset, limits);
+        stream.duplicates.extend(duplicates);
+        stream.documents.push(Document { bytes, result });
+    }
+    stream
+}
+
+/// The documents of a stream: byte ranges, each with the number of lines
+/// before it. A `---` line starts a part (with the `%` directives right
+/// above it); a `...` line ends one.
+fn split_documents(text: &str) -> Vec<(Range<usize>, u32)> {
+    let is_marker = |line: &str, marker: &str| {
+        line.strip_prefix(marker)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
+    };
+    let mut parts = Vec::new();
+    let (mut start, mut start_line) = (0usize, 0u32);
+    // The first line of a run of directives (and blank or comment lines
+    // after them) that belongs to the next document.
+    let mut directives: Option<(usize, u32)> = None;
+    let mut offset = 0usize;
+    for (number, line) in text.split_inclusive('\n').enumerate() {
+        let number = number as u32;
+        let end = offset + line.len();
+        if is_marker(line, "---") {
+            let (cut, cut_line) = directives.unwrap_or((offset, number));
+            if cut > start {
+                parts.push((start..cut, start_line));
+            }
+            (start, start_line) = (cut, cut_line);
+            directives = None;
+        } else if is_marker(line, "...") {
+            parts.push((start..end, start_line));
+            (start, start_line) = (end, number + 1);
+            directives = None;
+        } else if line.starts_with('%') {
+            directives.get_or_insert((offset, number));
+        } else if !(line.trim().is_empty() || line.starts_with('#')) {
+            directives = None;
+        }
+        offset = end;
+    }
+    if start < text.len() || parts.is_empty() {
+        parts.push((start..text.len(), start_line));
+    }
+    parts
 }
 
 fn tag_name(tag: Option<&Tag>) -> Option<String> {
@@ -88,7 +230,7 @@ impl Builder<'_> {
     fn pos(&self, span: &Span) -> Pos {
         Pos {
             file: self.file.clone(),
-            line: span.start.line() as u32,
+            line: span.start.line() as u32 + self.line_offset,
             column: span.start.col() as u32 + 1,
         }
     }
@@ -187,6 +329,7 @@ impl Builder<'_> {
                 self.count(1, &pos)?;
                 let frame = Frame::Map {
                     entries: Vec::new(),
+                    index: None,
                     pending_key: None,
                     merges: Vec::new(),
                     pos: pos.clone(),
@@ -249,12 +392,14 @@ impl Builder<'_> {
 
     /// Places a finished node into its parent (or finishes a document).
     fn add(&mut self, node: Node) -> Result<(), LocatedError> {
-        let file = self.file;
+        let last_wins = self.limits.duplicate_keys == DuplicateKeys::LastWins;
+        let mut duplicate = None;
         match self.stack.last_mut() {
             None => self.documents.push(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map {
                 entries,
+                index,
                 pending_key,
                 merges,
                 ..
@@ -270,19 +415,36 @@ impl Builder<'_> {
                             ));
                         }
                     };
-                    // A duplicate key is an error at the second occurrence.
-                    if text != "<<" && entries.iter().any(|(k, _)| k.text == text) {
-                        return Err(LocatedError::at(
-                            &node.pos,
-                            format!("duplicate key `{text}`"),
-                        ));
+                    let earlier = if text == "<<" {
+                        None
+                    } else {
+                        match index {
+                            Some(index) => index.get(&text).copied(),
+                            None => entries.iter().position(|(k, _)| k.text == text),
+                        }
+                    };
+                    if let Some(i) = earlier {
+                        // A duplicate: an error at the second occurrence,
+                        // or the later value replaces the earlier one.
+                        if !last_wins {
+                            return Err(LocatedError::at(
+                                &node.pos,
+                                format!("duplicate key `{text}`"),
+                            ));
+                        }
+                        duplicate = Some(DuplicateKey {
+                            key: text.clone(),
+                            kept: node.pos.clone(),
+                            dropped: entries[i].0.pos.clone(),
+                        });
                     }
-                    *pending_key = Some(Key {
+                    let key = Key {
                         text,
                         pos: node.pos,
-                    });
+                    };
+                    *pending_key = Some((key, earlier));
                 }
-                Some(key) => {
+                Some((key, replaces)) => {
                     let is_merge = key.text == "<<"
                         && matches!(&node.value, Value::Map(_) | Value::Seq(_))
                         && node.tag.is_none();
@@ -301,26 +463,43 @@ impl Builder<'_> {
                             }
                             _ => merges.push(node),
                         }
+                    } else if let Some(i) = replaces {
+                        entries[i] = (key, node);
                     } else {
-                        let _ = file;
+                        if let Some(index) = index {
+                            index.insert(key.text.clone(), entries.len());
+                        } else if entries.len() + 1 >= INDEX_KEYS_FROM {
+                            let mut built: HashMap<String, usize> = entries
+                                .iter()
+                                .enumerate()
+                                .map(|(i, (k, _))| (k.text.clone(), i))
+                                .collect();
+                            built.insert(key.text.clone(), entries.len());
+                            *index = Some(built);
+                        }
                         entries.push((key, node));
                     }
                 }
             },
         }
+        self.duplicates.extend(duplicate);
         Ok(())
     }
 }
 
 /// `<<` merge keys: explicit keys win, then earlier merge sources win.
 fn apply_merges(entries: &mut Vec<(Key, Node)>, merges: Vec<Node>) {
+    if merges.is_empty() {
+        return;
+    }
+    let mut present: HashSet<String> = entries.iter().map(|(k, _)| k.text.clone()).collect();
     for source in merges {
         let via = source.via.clone().unwrap_or_else(|| source.pos.clone());
         let Value::Map(source_entries) = source.value else {
             continue;
         };
         for (key, mut value) in source_entries {
-            if entries.iter().any(|(k, _)| k.text == key.text) {
+            if !present.insert(key.text.clone()) {
                 continue;
             }
             if value.via.is_none() {
@@ -392,6 +571,60 @@ mod tests {
     fn rejects_duplicate_keys_at_the_second_one() {
         let err = parse("a: 1\nb: 2\na: 3\n").unwrap_err();
         assert_eq!(err.line, Some(3));
+    }
+
+    #[test]
+    fn last_wins_keeps_the_later_value_and_records_both_lines() {
+        let limits = Limits {
+            duplicate_keys: DuplicateKeys::LastWins,
+            ..Limits::default()
+        };
+        let source = source_from_text("t.yaml", "a: 1\nb: 2\na: 3\n");
+        let stream = parse_each_document(&source, limits);
+        let docs = stream.documents[0].result.as_ref().unwrap();
+        assert_eq!(docs[0].get("a").unwrap().as_str(), Some("3"));
+        assert_eq!(docs[0].as_map().unwrap().len(), 2);
+        let dup = &stream.duplicates[0];
+        assert_eq!(
+            (dup.key.as_str(), dup.kept.line, dup.dropped.line),
+            ("a", 3, 1)
+        );
+    }
+
+    #[test]
+    fn duplicates_are_found_in_long_mappings_too() {
+        let mut text: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k7: again\n");
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.line, Some(101));
+        let limits = Limits {
+            duplicate_keys: DuplicateKeys::LastWins,
+            ..Limits::default()
+        };
+        let stream = parse_each_document(&source_from_text("t.yaml", &text), limits);
+        let docs = stream.documents[0].result.as_ref().unwrap();
+        assert_eq!(docs[0].get("k7").unwrap().as_str(), Some("again"));
+        assert_eq!(docs[0].as_map().unwrap().len(), 100);
+        assert_eq!(stream.duplicates.len(), 1);
+    }
+
+    #[test]
+    fn each_document_is_read_alone_with_its_own_lines() {
+        let text = "a: 1\n---\nb: [unclosed\n---\n# c\nc: {x: 1}\n...\n%YAML 1.2\n---\nd: 4\n";
+        let stream = parse_each_document(&source_from_text("t.yaml", text), Limits::default());
+        let results: Vec<_> = stream.documents.iter().map(|d| &d.result).collect();
+        assert_eq!(results.len(), 4, "{results:?}");
+        assert_eq!(results[1].as_ref().unwrap_err().line, Some(3), "the `[`");
+        let c = &results[2].as_ref().unwrap()[0];
+        assert_eq!(c.get("c").unwrap().get("x").unwrap().pos.line, 6);
+        let d = &results[3].as_ref().unwrap()[0];
+        assert_eq!(d.entry("d").unwrap().0.pos.line, 10);
+    }
+
+    #[test]
+    fn a_marker_needs_column_zero_and_an_end() {
+        assert_eq!(split_documents("a: |\n  ---\n---x: 1\n").len(), 1);
+        assert_eq!(split_documents("--- # c\na: 1\n--- \nb: 2\n").len(), 2);
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //!
 //! Hostile input is bounded here, once for every format: nesting depth, the
 //! number of nodes an alias may expand to (billion laughs), and file size.
-//! Duplicate keys are errors, as in Docker Compose and `kubectl`.
+//! Duplicate keys are errors, as in Docker Compose, unless the reader asks
+//! for the last value to win ([`DuplicateKeys::LastWins`], as `kubectl`
+//! does, with a warning per duplicate).
 
 mod build;
 
@@ -19,7 +21,9 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub use build::{Limits, parse_documents};
+pub use build::{
+    Document, DuplicateKey, DuplicateKeys, Limits, Stream, parse_documents, parse_each_document,
+};
 
 /// A file drydock read, kept for snippets and for resolving positions.
 #[derive(Debug)]

@@ -70,7 +70,9 @@ pub fn check(workload: &Workload, subject: &Subject, params: &Params, out: &mut 
             if let Some(image) = container.get("image") {
                 let reference = image.as_str().unwrap_or("");
                 let trusted = &params.trusted_registries;
-                if let Some(registry) = untrusted_registry::untrusted(reference, trusted) {
+                let untrusted = untrusted_registry::untrusted(reference, trusted)
+                    .filter(|_| !is_ko_placeholder(reference));
+                if let Some(registry) = untrusted {
                     push(
                         "untrusted-registry",
                         Severity::High,
@@ -82,6 +84,10 @@ pub fn check(workload: &Workload, subject: &Subject, params: &Params, out: &mut 
                 }
                 let (tag, digest) = tag_and_digest(reference);
                 let problem = match (tag, digest) {
+                    // `ko://import/path` is a placeholder `ko resolve`
+                    // replaces with the image it builds, pinned by digest:
+                    // no registry is asked for it, so no tag is pulled.
+                    _ if is_ko_placeholder(reference) => None,
                     (_, Some(_)) => None,
                     (None, None) => Some((Severity::Medium, "has no tag (pulls `latest`)")),
                     (Some("latest"), None) => Some((Severity::Medium, "uses the `latest` tag")),
@@ -128,4 +134,13 @@ pub fn check(workload: &Workload, subject: &Subject, params: &Params, out: &mut 
             }
         }
     }
+}
+
+/// A `ko://` image: a ko build placeholder (`ko resolve` and `ko apply`
+/// build the Go package it names and write the pushed image's digest
+/// reference in its place), not a registry reference. Its tag and registry
+/// are decided by ko's `KO_DOCKER_REPO`, so the image rules have nothing to
+/// check until it is resolved.
+pub fn is_ko_placeholder(reference: &str) -> bool {
+    reference.starts_with("ko://")
 }
