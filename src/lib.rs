@@ -326,6 +326,7 @@ fn project_job(args: &ProjectArgs) -> (Loader, ProjectSpec) {
         env_files: args.env_files.clone(),
         profiles: args.profiles.clone(),
         listing: None,
+        fragment: false,
     };
     let root = args
         .project_directory

@@ -97,6 +97,7 @@ pub fn discover(paths: &[PathBuf]) -> Found {
                 specs.push(ProjectSpec {
                     project_dir: Some(dir.clone()),
                     files,
+                    fragment: base.is_none(),
                     listing: Some(names.clone()),
                     ..ProjectSpec::default()
                 });
@@ -115,6 +116,8 @@ struct Checked {
     warnings: Vec<String>,
     /// Why Docker Compose would refuse the project, audited all the same.
     errors: Vec<LocatedError>,
+    /// The note that the project is a fragment, audited on its own.
+    fragment: Option<LocatedError>,
 }
 
 /// A walk of a tree as drydock searches it: hidden files included (no
@@ -243,7 +246,20 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, report: &mut
         .par_iter()
         .map(|spec| {
             let mut project = loader.load(spec)?;
+            let fragment = spec.fragment.then(|| {
+                let file = spec
+                    .files
+                    .last()
+                    .map_or(project.dir.as_path(), PathBuf::as_path);
+                LocatedError::in_file(
+                    loader.display(file),
+                    "audited as a fragment: no base Compose file beside it (it is used as \
+                     `-f BASE -f FILE`), so only what it sets was checked; name its base with \
+                     `drydock compose -f BASE -f FILE` to audit the whole project",
+                )
+            });
             Ok(Checked {
+                fragment,
                 findings: rules::check(&project, params),
                 errors: std::mem::take(&mut project.invalid),
                 services: crate::policy::join::services_of(&project),
@@ -258,6 +274,7 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, report: &mut
                 report.projects += 1;
                 report.warnings.extend(checked.warnings);
                 report.errors.extend(checked.errors);
+                report.not_audited.extend(checked.fragment);
                 for file in checked.files {
                     if !report.sources.contains_key(&file.display) {
                         report.sources.insert(file.display.clone(), file);

@@ -133,17 +133,21 @@ fn cases() -> Vec<Case> {
             line: None,
             says: "extends cycle",
         },
+        // A required variable a scan finds unset is a warning (the
+        // deploying environment provides it): see
+        // real_repositories.rs, which also checks that a file the user
+        // names is Compose's error.
         Case {
-            name: "missing required variable",
+            name: "a depends_on cycle",
             files: vec![(
                 "compose.yaml",
                 text(
-                    "services:\n  db:\n    image: postgres:17\n    environment:\n      POSTGRES_PASSWORD: ${DRYDOCK_TEST_UNSET_PW:?set the password}\n",
+                    "services:\n  a:\n    image: x:1\n    depends_on: [b]\n  b:\n    image: y:1\n    depends_on: [a]\n",
                 ),
             )],
             path: "compose.yaml",
-            line: Some(5),
-            says: "set the password",
+            line: Some(7),
+            says: "dependency cycle detected: a -> b -> a",
         },
     ]
 }
@@ -168,7 +172,6 @@ fn every_bad_input_is_a_located_error_and_the_rest_is_still_reported() {
             // Hermetic: `scan` would read the images of a local engine.
             .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
             .args(["scan", dir.path().to_str().unwrap(), "--format", "json"])
-            .env_remove("DRYDOCK_TEST_UNSET_PW")
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);

@@ -274,3 +274,89 @@ fn extending_a_service_of_another_file_is_compose_s_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_override_fragment_found_alone_is_audited_as_a_fragment() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "overrides/compose.prod.yaml",
+            "services:\n  web:\n    environment:\n      DOMAIN: ${DOMAIN:?set the domain}\n    \
+             privileged: true\n    networks: [edge]\n",
+        )],
+    );
+    let out = drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+    );
+    let doc = json(&out);
+    assert_eq!(out.status.code(), Some(1), "{doc}");
+    assert!(errors(&doc).is_empty(), "{doc}");
+    assert_eq!(
+        located(&doc, "privileged"),
+        ["overrides/compose.prod.yaml:5 critical"]
+    );
+    let warnings = doc["warnings"].to_string();
+    assert!(
+        warnings.contains("required variable DOMAIN is not set here"),
+        "{warnings}"
+    );
+    let not_audited = doc["not_audited"].as_array().unwrap();
+    assert_eq!(not_audited.len(), 1, "{doc}");
+    assert_eq!(not_audited[0]["path"], "overrides/compose.prod.yaml");
+    assert!(
+        not_audited[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("audited as a fragment"),
+        "{doc}"
+    );
+
+    // Named by the user, the same file is what Docker Compose makes of it.
+    let out = drydock(
+        dir.path(),
+        &[
+            "compose",
+            "-f",
+            "overrides/compose.prod.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        json(&out)["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("required variable DOMAIN is missing a value: set the domain")
+    );
+}
+
+#[test]
+fn a_required_variable_of_a_discovered_project_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "deploy/compose.yaml",
+            "services:\n  api:\n    image: example/api:1\n    environment:\n      \
+             SMTP_HOST: ${SMTP_HOST:?}\n    cap_add: [SYS_ADMIN]\n",
+        )],
+    );
+    let out = drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+    );
+    let doc = json(&out);
+    assert!(errors(&doc).is_empty(), "{doc}");
+    assert_eq!(
+        located(&doc, "added-capabilities"),
+        ["deploy/compose.yaml:6 critical"]
+    );
+    assert!(
+        doc["warnings"]
+            .to_string()
+            .contains("required variable SMTP_HOST")
+    );
+}

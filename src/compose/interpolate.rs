@@ -33,6 +33,22 @@ pub struct Expanded {
     pub from_env: bool,
     /// Variables that were unset and had no default: Compose warns and uses "".
     pub unset: Vec<String>,
+    /// Required variables (`${VAR:?…}`) left unset, when they are allowed
+    /// to be ([`Required::Warn`]): expanded to "".
+    pub required_unset: Vec<String>,
+    /// What a required variable left unset is.
+    required: Required,
+}
+
+/// What a required variable (`${VAR:?message}`) left unset is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Required {
+    /// An error, as in Docker Compose: the project cannot be loaded.
+    #[default]
+    Error,
+    /// Expanded to "" and reported: the file was found by a scan, and the
+    /// variable is one the deploying environment provides.
+    Warn,
 }
 
 /// Expands one template string.
@@ -180,6 +196,8 @@ fn substitute(
             if ok {
                 out.text.push_str(value.map_or("", String::as_str));
                 out.from_env = true;
+            } else if out.required == Required::Warn {
+                out.required_unset.push(name.to_string());
             } else {
                 let mut message = Expanded::default();
                 expand_into(arg, env, depth + 1, &mut message)?;
@@ -251,21 +269,46 @@ pub fn written_defaults(template: &str) -> Vec<&str> {
 
 /// Interpolates every scalar value in a tree (keys are left alone).
 /// Returns the names of unset variables (Compose warns about them).
-pub fn interpolate_tree(node: &mut Node, env: &Env) -> Result<Vec<String>, LocatedError> {
-    let mut unset = Vec::new();
-    walk(node, env, &mut unset)?;
-    unset.sort();
-    unset.dedup();
+/// The variables of a tree's interpolation that were unset: without a
+/// default (Compose warns and uses ""), and required ones (with
+/// [`Required::Warn`]).
+#[derive(Debug, Default)]
+pub struct Unset {
+    pub plain: Vec<String>,
+    pub required: Vec<String>,
+}
+
+pub fn interpolate_tree(
+    node: &mut Node,
+    env: &Env,
+    required: Required,
+) -> Result<Unset, LocatedError> {
+    let mut unset = Unset::default();
+    walk(node, env, required, &mut unset)?;
+    for names in [&mut unset.plain, &mut unset.required] {
+        names.sort();
+        names.dedup();
+    }
     Ok(unset)
 }
 
-fn walk(node: &mut Node, env: &Env, unset: &mut Vec<String>) -> Result<(), LocatedError> {
+fn walk(
+    node: &mut Node,
+    env: &Env,
+    required: Required,
+    unset: &mut Unset,
+) -> Result<(), LocatedError> {
     match &mut node.value {
         Value::Scalar(scalar) => {
             if !scalar.text.contains('$') {
                 return Ok(());
             }
-            let expanded = expand(&scalar.text, env).map_err(|e| match e {
+            let mut expanded = Expanded {
+                required,
+                ..Expanded::default()
+            };
+            let result = expand_into(&scalar.text, env, 0, &mut expanded);
+            let expanded = result.map(|()| expanded).map_err(|e| match e {
                 TemplateError::Required { name, message } => {
                     let detail = if message.is_empty() {
                         format!("required variable {name} is missing a value")
@@ -279,16 +322,17 @@ fn walk(node: &mut Node, env: &Env, unset: &mut Vec<String>) -> Result<(), Locat
             let raw = std::mem::replace(&mut scalar.text, expanded.text);
             scalar.interpolated |= expanded.from_env;
             scalar.raw = Some(raw);
-            unset.extend(expanded.unset);
+            unset.plain.extend(expanded.unset);
+            unset.required.extend(expanded.required_unset);
         }
         Value::Seq(items) => {
             for item in items {
-                walk(item, env, unset)?;
+                walk(item, env, required, unset)?;
             }
         }
         Value::Map(entries) => {
             for (_, value) in entries {
-                walk(value, env, unset)?;
+                walk(value, env, required, unset)?;
             }
         }
         Value::Null => {}

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::env::{MAX_ENV_FILE, project_env};
-use super::interpolate::{Env, interpolate_tree};
+use super::interpolate::{Env, Required, interpolate_tree};
 use super::merge::{merge_documents, merge_service, strip_tags};
 use crate::boundary::{Boundary, Refusal, Resolved};
 use crate::yaml::{
@@ -57,6 +57,11 @@ pub struct ProjectSpec {
     /// The names of the project directory's files, when a directory walk
     /// already listed them: discovery then needs no `stat` per candidate.
     pub listing: Option<Vec<String>>,
+    /// A variant (`compose.prod.yaml`) a scan found with no base file
+    /// beside it: it is audited on its own for what it sets, and what
+    /// only a base would provide (an image, the networks it names) is not
+    /// an error.
+    pub fragment: bool,
 }
 
 impl ProjectSpec {
@@ -76,6 +81,13 @@ impl ProjectSpec {
     /// `scan`), rather than discovery finding them.
     fn named(&self) -> bool {
         self.listing.is_none() && !self.files.is_empty()
+    }
+
+    /// Whether a scan of a directory found the project. Its environment
+    /// is the auditor's, not the deployment's: a required variable left
+    /// unset is a warning, not Compose's error.
+    fn found_by_scan(&self) -> bool {
+        self.listing.is_some()
     }
 }
 
@@ -237,7 +249,14 @@ impl Loader {
 
     /// Loads one project.
     pub fn load(&self, spec: &ProjectSpec) -> Result<Project, LocatedError> {
-        let mut state = LoadState::default();
+        let mut state = LoadState {
+            required: if spec.found_by_scan() {
+                Required::Warn
+            } else {
+                Required::Error
+            },
+            ..LoadState::default()
+        };
         self.load_project(spec, &self.process_env, &mut state, 0)
     }
 
@@ -317,7 +336,8 @@ impl Loader {
                 ));
             }
         };
-        if model.as_map().is_some_and(<[_]>::is_empty) && state.outside.is_empty() {
+        if model.as_map().is_some_and(<[_]>::is_empty) && state.outside.is_empty() && !spec.fragment
+        {
             let shown = main_file.as_deref().unwrap_or(files[0].as_path());
             return Err(LocatedError::in_file(
                 self.display(shown),
@@ -325,7 +345,7 @@ impl Loader {
             ));
         }
         validate_shape(&model)?;
-        let invalid = if depth == 0 {
+        let invalid = if depth == 0 && !spec.fragment {
             super::validate::validate_project(&model, &spec.profiles)
         } else {
             Vec::new()
@@ -489,9 +509,17 @@ impl Loader {
                 ),
             ));
         }
-        for name in interpolate_tree(&mut doc, env)? {
+        let unset = interpolate_tree(&mut doc, env, state.required)?;
+        for name in unset.plain {
             warnings.push(format!(
                 "{}: variable {name} is not set; it defaults to an empty string",
+                source.display
+            ));
+        }
+        for name in unset.required {
+            warnings.push(format!(
+                "{}: required variable {name} is not set here (the deploying environment \
+                 provides it); audited with an empty value",
                 source.display
             ));
         }
@@ -625,6 +653,7 @@ impl Loader {
                 env_files,
                 profiles: Vec::new(),
                 listing: None,
+                fragment: false,
             };
             let canonical: Vec<PathBuf> =
                 files.iter().filter_map(|f| f.canonicalize().ok()).collect();
@@ -1103,6 +1132,8 @@ struct LoadState {
     files: Vec<Arc<SourceFile>>,
     include_stack: Vec<PathBuf>,
     extended: HashMap<PathBuf, Node>,
+    /// What a required variable left unset is, in every file of the load.
+    required: Required,
 }
 
 /// Copies the services and other resources of an included project.
