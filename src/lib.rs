@@ -355,10 +355,18 @@ fn project_job(args: &ProjectArgs) -> (Loader, ProjectSpec) {
 fn compose_config(args: &ProjectArgs) -> i32 {
     let (loader, spec) = project_job(args);
     match loader.load(&spec) {
-        Ok(project) if !project.invalid.is_empty() => {
-            // Docker Compose prints no model for a project it would not run.
+        Ok(project) if !project.invalid.is_empty() || !project.legacy_format.is_empty() => {
+            // Docker Compose prints no model for a project it would not run
+            // (nor for the version 1 format, which the audit still reads).
             let redactor = process_redactor();
-            for mut error in project.invalid {
+            let legacy = project.legacy_format.iter().map(|file| {
+                yaml::LocatedError::at(
+                    &file.pos,
+                    "the Compose version 1 format (services at the top level): \
+                     Docker Compose v2 refuses it",
+                )
+            });
+            for mut error in project.invalid.into_iter().chain(legacy) {
                 redactor.redact(&mut error.message);
                 eprintln!("error: {error}");
             }

@@ -360,3 +360,38 @@ fn a_required_variable_of_a_discovered_project_is_a_warning() {
             .contains("required variable SMTP_HOST")
     );
 }
+
+#[test]
+fn a_version_1_file_has_its_services_audited_and_its_format_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "legacy/docker-compose.yml",
+            "probe:\n  image: example/probe:0.9\n  privileged: true\n  pid: host\n  net: host\n  \
+             volumes:\n    - /var/run/docker.sock:/var/run/docker.sock\n",
+        )],
+    );
+    let out = drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    assert!(errors(&doc).is_empty(), "{doc}");
+    let file = "legacy/docker-compose.yml";
+    assert_eq!(
+        located(&doc, "legacy-compose-format"),
+        [format!("{file}:1 low")]
+    );
+    assert_eq!(located(&doc, "privileged"), [format!("{file}:3 critical")]);
+    assert_eq!(
+        located(&doc, "host-namespace"),
+        [format!("{file}:4 high"), format!("{file}:5 high")]
+    );
+    assert_eq!(
+        located(&doc, "runtime-socket-mount"),
+        [format!("{file}:7 critical")]
+    );
+    assert_eq!(located(&doc, "unknown-key"), Vec::<String>::new());
+}

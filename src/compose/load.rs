@@ -135,6 +135,9 @@ pub struct Project {
     /// network, a `depends_on` cycle…): input errors, while the project
     /// is still audited.
     pub invalid: Vec<LocatedError>,
+    /// The first line of each file in the version 1 format (services at
+    /// the top level), read as if under `services:`.
+    pub legacy_format: Vec<Node>,
 }
 
 impl Project {
@@ -374,6 +377,7 @@ impl Loader {
             env,
             outside: state.outside.clone(),
             invalid,
+            legacy_format: state.legacy_format.clone(),
         })
     }
 
@@ -499,6 +503,17 @@ impl Loader {
         let mut doc = docs.next().filter(|d| !d.is_null()).unwrap_or_else(empty);
         for more in docs {
             merge_documents(&mut doc, more);
+        }
+        if super::legacy::is_v1(&doc) {
+            state.legacy_format.push(Node::new(
+                Value::Null,
+                Pos {
+                    file: source.clone(),
+                    line: 1,
+                    column: 1,
+                },
+            ));
+            doc = super::legacy::to_services(doc);
         }
         if doc.as_map().is_none() {
             return Err(LocatedError::at(
@@ -1134,6 +1149,8 @@ struct LoadState {
     extended: HashMap<PathBuf, Node>,
     /// What a required variable left unset is, in every file of the load.
     required: Required,
+    /// The first line of each file in the version 1 format.
+    legacy_format: Vec<Node>,
 }
 
 /// Copies the services and other resources of an included project.

@@ -6,6 +6,7 @@ pub mod config_json;
 pub mod env;
 pub mod interpolate;
 pub mod keys;
+pub mod legacy;
 pub mod load;
 pub mod merge;
 pub mod model;

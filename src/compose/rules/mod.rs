@@ -131,6 +131,7 @@ mod file_outside_repository;
 mod host_device;
 mod host_namespace;
 pub mod host_path_mount;
+mod legacy_compose_format;
 mod missing_resource_limits;
 mod no_new_privileges;
 pub mod plaintext_secret;
@@ -156,6 +157,7 @@ pub static ALL: &[&Rule] = &[
     &file_outside_repository::RULE,
     &host_device::RULE,
     &host_namespace::RULE,
+    &legacy_compose_format::RULE,
     &host_path_mount::RULE,
     &missing_resource_limits::RULE,
     &no_new_privileges::RULE,

@@ -103,7 +103,17 @@ fn check_project(project: &Project, out: &mut Vec<Finding>) {
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     let route = format!("services.{}", ctx.name.text);
     let subject = ctx.subject();
-    check_keys(ctx.node, keys::SERVICE, &route, &subject, out);
+    // A version 1 service's own keys are `legacy-compose-format`'s.
+    let v1 = ctx
+        .project
+        .legacy_format
+        .iter()
+        .any(|file| file.pos.file.display == ctx.name.pos.file.display);
+    let mut own: Vec<&str> = keys::SERVICE.to_vec();
+    if v1 {
+        own.extend(crate::compose::legacy::V1_ONLY_KEYS);
+    }
+    check_keys(ctx.node, &own, &route, &subject, out);
     for (attribute, allowed) in keys::NESTED {
         if let Some(node) = ctx.node.get(attribute) {
             check_keys(
