@@ -28,13 +28,23 @@ named volume whose `driver_opts` bind a host directory:
   `/var/lib/kubelet`, `/var/spool/cron`), anything below them and any
   directory above them (`/usr`, `/var/lib`): high when writable, medium
   when read-only;
-- other host system paths (`/home`, `/var`, `/run`, `/srv`, `/media`,
-  `/mnt`, `/opt`, `/usr`, `/tmp`, `/cdrom`, `/selinux`) and anything below
-  them: medium when writable, low when read-only;
+- a user's credentials (`~/.ssh`, `~/.aws`, `~/.kube`, `~/.docker`,
+  `~/.gnupg`… in any home, `~` or `/home/<user>`): high when writable,
+  medium when read-only;
+- other host system paths (`/var`, `/run`, `/usr`, `/tmp`, `/cdrom`,
+  `/selinux`) and anything below them, a whole home directory (`~`,
+  `/home/<user>`), `/home` itself, and a whole data root (`/srv`, `/opt`,
+  `/mnt`, `/media`): medium when writable, low when read-only;
 - the policy's `sensitive-paths` (a parameter), ranked like `/etc`.
-Anonymous volumes
-(`- /data`) and named volumes are not host mounts. Runtime sockets are
-`runtime-socket-mount`'s.
+Not reported: one application's directory below a data root or a home
+directory (`/srv/www`, `/opt/gitea/data`, `~/app/config`: its data, not
+the host's); a path inside the project directory however it is written
+(`./data`, `${PWD}/data`); read-only binds of files that hold nothing
+secret (`/etc/localtime`, `/etc/timezone`, `/usr/share/zoneinfo/…`,
+`/etc/hosts`, `/etc/resolv.conf`, `/etc/machine-id`). `~` is a user's
+home directory whoever runs the audit: the verdict never depends on the
+auditor's `$HOME`. Anonymous volumes (`- /data`) and named volumes are
+not host mounts. Runtime sockets are `runtime-socket-mount`'s.
 
 In Kubernetes manifests, the same hazard is the Pod Security Standards
 control hostPathVolumes and restrictedVolumes (`hostPath`), evaluated as the admission controller does.
