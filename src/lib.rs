@@ -76,7 +76,14 @@ pub fn run(cli: Cli) -> i32 {
                 params: &params,
             };
             scan::run_manifests(&found.manifests, &loader.root, checks, &mut report);
-            scan::run_rendered(&found, &loader.root, &args.helm_values, checks, &mut report);
+            scan::run_rendered(
+                &found,
+                &loader.root,
+                &loader.boundary,
+                &args.helm_values,
+                checks,
+                &mut report,
+            );
             scan_images(&args, &loader.root, policy.as_ref(), &mut report);
             finish(report, &args.report, policy.as_ref(), &loader.root)
         }

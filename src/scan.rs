@@ -729,6 +729,7 @@ fn add_manifests(results: Vec<Audited>, report: &mut RunReport) {
 pub fn run_rendered(
     found: &Found,
     root: &Path,
+    boundary: &crate::boundary::Boundary,
     helm_values: &[PathBuf],
     checks: ManifestChecks,
     report: &mut RunReport,
@@ -746,6 +747,13 @@ pub fn run_rendered(
     let mut plain = Vec::new();
     for chart in &found.charts {
         let dir = shown(chart);
+        if let Some(why) = render::unsafe_to_render(chart, boundary) {
+            report.not_audited.push(LocatedError::in_file(
+                &dir,
+                format!("Helm chart not rendered: {why}"),
+            ));
+            continue;
+        }
         match render::helm(chart, &dir, helm_values) {
             Rendered::Output(out) => sources.extend(out.into_iter().map(|source| ManifestSource {
                 source,
@@ -771,6 +779,13 @@ pub fn run_rendered(
     for file in &found.kustomizations {
         let dir = file.parent().unwrap_or(Path::new("."));
         let display = shown(file);
+        if let Some(why) = render::unsafe_to_render(dir, boundary) {
+            report.not_audited.push(LocatedError::in_file(
+                &display,
+                format!("kustomization not rendered: {why}"),
+            ));
+            continue;
+        }
         match render::kustomize(dir, &display) {
             Rendered::Output(out) => sources.extend(out.into_iter().map(|source| ManifestSource {
                 source,

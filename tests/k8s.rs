@@ -990,3 +990,53 @@ fn scan_renders_a_kustomization_with_the_real_tool_when_present_issue_10() {
         "the rendered object"
     );
 }
+
+/// A chart holding a symlink out of the repository, and a kustomization
+/// naming a remote resource, are never handed to their renderer: `helm`
+/// follows symlinks (a host file could end up in the rendered output) and
+/// `kustomize build` would fetch the remote resource.
+#[test]
+fn scan_does_not_render_what_would_read_outside_the_repository_issue_10() {
+    let dir = tree_with_chart();
+    std::os::unix::fs::symlink("/etc/hostname", dir.path().join("charts/app/files.txt")).unwrap();
+    let k = dir.path().join("deploy");
+    std::fs::create_dir_all(&k).unwrap();
+    std::fs::write(
+        k.join("kustomization.yaml"),
+        "resources:\n- pod.yaml\n- https://example.com/team/base?ref=v1\n",
+    )
+    .unwrap();
+    std::fs::write(k.join("pod.yaml"), wrap("Pod")).unwrap();
+    let bin = dir.path().join("bin");
+    let ran = dir.path().join("renderer-ran");
+    for tool in ["helm", "kustomize"] {
+        stand_in(&bin, tool, &format!("echo {tool} > '{}'\n", ran.display()));
+    }
+    let out = drydock_with_path(
+        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
+        &bin,
+    );
+    assert!(!ran.exists(), "a renderer ran");
+    let doc = json(&out);
+    let skipped: Vec<String> = doc["not_audited"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e["path"].as_str().unwrap(),
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(
+        skipped[0].starts_with("charts/app: Helm chart not rendered: its symlink `files.txt`"),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped[1].starts_with("deploy/kustomization.yaml: kustomization not rendered: `kustomization.yaml` names a remote resource"),
+        "{skipped:?}"
+    );
+}

@@ -35,6 +35,84 @@ pub enum Rendered {
     Failed(String),
 }
 
+/// Why a chart or kustomization directory must not be handed to its
+/// renderer, if it must not: a symlink in it that leads out of the audit
+/// boundary (`helm` follows symlinks, so the rendered output, and the
+/// findings quoting it, could carry a host file), or, for a
+/// kustomization, a remote resource (`kustomize build` would fetch it:
+/// a scan reaches no network unless asked).
+pub fn unsafe_to_render(dir: &Path, boundary: &crate::boundary::Boundary) -> Option<String> {
+    use crate::boundary::Resolved;
+    let mut pending = vec![(dir.to_path_buf(), 0usize)];
+    let mut seen = 0usize;
+    while let Some((current, depth)) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            seen += 1;
+            if seen > MAX_RENDER_ENTRIES {
+                return Some(format!(
+                    "it holds more than {MAX_RENDER_ENTRIES} files and directories"
+                ));
+            }
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_symlink() {
+                if let Resolved::Refused(why) = boundary.resolve(&path) {
+                    let shown = path
+                        .strip_prefix(dir)
+                        .unwrap_or(&path)
+                        .display()
+                        .to_string();
+                    return Some(format!("its symlink `{shown}` {}", why.describe()));
+                }
+            } else if kind.is_dir() && depth < 32 {
+                pending.push((path, depth + 1));
+            } else if KUSTOMIZATION_FILES
+                .iter()
+                .any(|name| entry.file_name() == *name)
+                && let Some(remote) = std::fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|text| remote_resource(&text))
+            {
+                let shown = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string();
+                return Some(format!(
+                    "`{shown}` names a remote resource (`{remote}`), which rendering would fetch"
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Entries of a chart or kustomization directory looked at before
+/// rendering it; a larger one is not rendered.
+const MAX_RENDER_ENTRIES: usize = 20_000;
+
+/// The first list item of a kustomization that names a remote location
+/// (a URL, `github.com/…`, `git@…`).
+fn remote_resource(text: &str) -> Option<String> {
+    text.lines()
+        .filter_map(|line| line.trim_start().strip_prefix("- "))
+        .map(|item| item.trim().trim_matches(['"', '\'']))
+        .find(|item| {
+            item.contains("://")
+                || item.starts_with("git@")
+                || item.starts_with("git::")
+                || ["github.com/", "gitlab.com/", "bitbucket.org/"]
+                    .iter()
+                    .any(|host| item.starts_with(host))
+        })
+        .map(str::to_string)
+}
+
 /// An executable named `name` in a directory of `PATH`.
 pub fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
