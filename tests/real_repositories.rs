@@ -395,3 +395,35 @@ fn a_version_1_file_has_its_services_audited_and_its_format_reported() {
     );
     assert_eq!(located(&doc, "unknown-key"), Vec::<String>::new());
 }
+
+#[test]
+fn an_env_file_kept_out_of_the_repository_is_a_warning_in_a_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "compose.yaml",
+            "services:\n  api:\n    image: example/api:1\n    env_file: secrets.prod.env\n    \
+             privileged: true\n",
+        )],
+    );
+    let out = drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+    );
+    let doc = json(&out);
+    assert!(errors(&doc).is_empty(), "{doc}");
+    assert_eq!(located(&doc, "privileged"), ["compose.yaml:5 critical"]);
+    assert!(
+        doc["warnings"]
+            .to_string()
+            .contains("env file secrets.prod.env is not in the repository"),
+        "{doc}"
+    );
+    // Named by the user, it is Docker Compose's error.
+    let out = drydock(
+        dir.path(),
+        &["compose", "-f", "compose.yaml", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -253,11 +253,7 @@ impl Loader {
     /// Loads one project.
     pub fn load(&self, spec: &ProjectSpec) -> Result<Project, LocatedError> {
         let mut state = LoadState {
-            required: if spec.found_by_scan() {
-                Required::Warn
-            } else {
-                Required::Error
-            },
+            found_by_scan: spec.found_by_scan(),
             ..LoadState::default()
         };
         self.load_project(spec, &self.process_env, &mut state, 0)
@@ -365,6 +361,7 @@ impl Loader {
         for reference in &state.outside {
             warnings.push(reference.warning());
         }
+        warnings.append(&mut state.warnings);
         warnings.sort();
         warnings.dedup();
         Ok(Project {
@@ -524,7 +521,12 @@ impl Loader {
                 ),
             ));
         }
-        let unset = interpolate_tree(&mut doc, env, state.required)?;
+        let required = if state.found_by_scan {
+            Required::Warn
+        } else {
+            Required::Error
+        };
+        let unset = interpolate_tree(&mut doc, env, required)?;
         for name in unset.plain {
             warnings.push(format!(
                 "{}: variable {name} is not set; it defaults to an empty string",
@@ -1092,6 +1094,17 @@ impl Loader {
             let source = match self.open(&full, MAX_FILE_BYTES)? {
                 Opened::Read(source) => source,
                 Opened::Missing if !required => continue,
+                Opened::Missing if state.found_by_scan => {
+                    state.warnings.push(format!(
+                        "{}:{}:{}: env file {} is not in the repository (the deploying \
+                         environment provides it); service `{service}` was audited without it",
+                        item.pos.file.display,
+                        item.pos.line,
+                        item.pos.column,
+                        self.display(&full)
+                    ));
+                    continue;
+                }
                 Opened::Missing => {
                     return Err(LocatedError::at(
                         &item.pos,
@@ -1147,8 +1160,13 @@ struct LoadState {
     files: Vec<Arc<SourceFile>>,
     include_stack: Vec<PathBuf>,
     extended: HashMap<PathBuf, Node>,
-    /// What a required variable left unset is, in every file of the load.
-    required: Required,
+    /// A scan of a directory found the project: what only the deploying
+    /// environment provides (a required variable, an env file kept out of
+    /// the repository) is a warning when it is missing here, not
+    /// Compose's error.
+    found_by_scan: bool,
+    /// Warnings about the project's own files (for the project's report).
+    warnings: Vec<String>,
     /// The first line of each file in the version 1 format.
     legacy_format: Vec<Node>,
 }
