@@ -22,7 +22,6 @@ pub enum Command {
     /// paths (default: `.`), and the images the services run.
     Scan(ScanArgs),
     /// Audit one Compose project, given like `docker compose` flags.
-    #[command(args_conflicts_with_subcommands = true)]
     Compose(ComposeArgs),
     /// Audit container images: from the local Docker or Podman engine by
     /// reference, or from docker-save tarballs and OCI layouts (`--input`).
@@ -180,6 +179,29 @@ pub struct ProjectArgs {
     pub profiles: Vec<String>,
     #[command(flatten)]
     pub boundary: BoundaryArgs,
+}
+
+impl ProjectArgs {
+    /// The project flags given before a subcommand (`compose -f a.yaml
+    /// config`, as with `docker compose`) followed by those given after it.
+    pub fn then(self, after: ProjectArgs) -> ProjectArgs {
+        fn concat<T>(mut a: Vec<T>, b: Vec<T>) -> Vec<T> {
+            a.extend(b);
+            a
+        }
+        ProjectArgs {
+            files: concat(self.files, after.files),
+            project_directory: after.project_directory.or(self.project_directory),
+            env_files: concat(self.env_files, after.env_files),
+            profiles: concat(self.profiles, after.profiles),
+            boundary: BoundaryArgs {
+                root: after.boundary.root.or(self.boundary.root),
+                allow_outside_root: self.boundary.allow_outside_root
+                    || after.boundary.allow_outside_root,
+                env_from_process: self.boundary.env_from_process && after.boundary.env_from_process,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone)]

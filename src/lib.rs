@@ -88,7 +88,7 @@ pub fn run(cli: Cli) -> i32 {
             finish(report, &args.report, policy.as_ref(), &loader.root)
         }
         Command::Compose(args) => match args.action {
-            Some(ComposeAction::Config { project }) => compose_config(&project),
+            Some(ComposeAction::Config { project }) => compose_config(&args.project.then(project)),
             None => {
                 let (loader, spec) = project_job(&args.project);
                 let (mut report, policy, params) = start(&args.report, &loader.root);

@@ -427,3 +427,36 @@ fn an_env_file_kept_out_of_the_repository_is_a_warning_in_a_scan() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn compose_flags_may_come_before_config_as_with_docker_compose() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("base.yml", "services:\n  web:\n    image: nginx:1.27\n"),
+            ("prod.yml", "services:\n  web:\n    read_only: true\n"),
+        ],
+    );
+    let before = drydock(
+        dir.path(),
+        &["compose", "-f", "base.yml", "-f", "prod.yml", "config"],
+    );
+    let after = drydock(
+        dir.path(),
+        &["compose", "config", "-f", "base.yml", "-f", "prod.yml"],
+    );
+    let mixed = drydock(
+        dir.path(),
+        &["compose", "-f", "base.yml", "config", "-f", "prod.yml"],
+    );
+    assert_eq!(
+        before.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&before.stderr)
+    );
+    assert_eq!(json(&before), json(&after));
+    assert_eq!(json(&before), json(&mixed));
+    assert_eq!(json(&before)["services"]["web"]["read_only"], true);
+}

@@ -1313,18 +1313,30 @@ fn rebase_text(text: &mut String, from: &Path, to: &Path) {
         return;
     }
     let target = clean_path(&from.join(text.as_str()));
-    *text = relative_to(&target, to)
-        .unwrap_or(target)
-        .to_string_lossy()
-        .into_owned();
+    let rebased = relative_to(&target, to).unwrap_or(target);
+    // A bind source must start with `.` or `/` to be a path, not a
+    // volume name.
+    *text = if rebased.is_absolute() || rebased.starts_with("..") || rebased.starts_with(".") {
+        rebased.to_string_lossy().into_owned()
+    } else {
+        format!("./{}", rebased.to_string_lossy())
+    };
 }
 
 /// `target` as a path from `base` (`./x`, `../x`, `.`), `None` when one of
 /// them cannot be made absolute.
 fn relative_to(target: &Path, base: &Path) -> Option<PathBuf> {
     use std::path::Component;
-    let target = clean_path(&std::path::absolute(target).ok()?);
-    let base = clean_path(&std::path::absolute(base).ok()?);
+    let absolute = |p: &Path| {
+        let p = if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        };
+        std::path::absolute(p).ok().map(|p| clean_path(&p))
+    };
+    let target = absolute(target)?;
+    let base = absolute(base)?;
     let t: Vec<Component> = target.components().collect();
     let b: Vec<Component> = base.components().collect();
     let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
