@@ -460,3 +460,22 @@ fn compose_flags_may_come_before_config_as_with_docker_compose() {
     assert_eq!(json(&before), json(&mixed));
     assert_eq!(json(&before)["services"]["web"]["read_only"], true);
 }
+
+#[test]
+fn only_the_last_mount_of_a_target_is_audited_as_compose_mounts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "compose.yaml",
+            "services:\n  prometheus:\n    image: prom/prometheus:v2.53.0\n    volumes:\n      \
+             - /etc:/prometheus\n      - prom-data:/prometheus\nvolumes:\n  prom-data: {}\n",
+        )],
+    );
+    let doc = json(&drydock(dir.path(), &["compose", "--format", "json"]));
+    assert_eq!(
+        located(&doc, "host-path-mount"),
+        Vec::<String>::new(),
+        "{doc}"
+    );
+}

@@ -344,6 +344,7 @@ impl Loader {
             ));
         }
         validate_shape(&model)?;
+        keep_last_mount_per_target(&mut model);
         let invalid = if depth == 0 && !spec.fragment {
             super::validate::validate_project(&model, &spec.profiles)
         } else {
@@ -1351,6 +1352,34 @@ fn relative_to(target: &Path, base: &Path) -> Option<PathBuf> {
         out.push(part.as_os_str());
     }
     Some(out)
+}
+
+/// Two `volumes` entries of one service with the same target: Compose
+/// mounts only the last one, so only the last one is audited.
+fn keep_last_mount_per_target(model: &mut Node) {
+    let Some(Value::Map(services)) = model.get_mut("services").map(|s| &mut s.value) else {
+        return;
+    };
+    for (_, service) in services {
+        let Some(Value::Seq(items)) = service.get_mut("volumes").map(|v| &mut v.value) else {
+            continue;
+        };
+        let targets: Vec<Option<String>> = items
+            .iter()
+            .map(|item| {
+                super::model::parse_mount(item).map(|m| m.target.trim_end_matches('/').to_string())
+            })
+            .collect();
+        // From the end: an entry is kept when no later one has its target.
+        let mut later = std::collections::HashSet::new();
+        let keep: Vec<bool> = targets
+            .iter()
+            .rev()
+            .map(|target| target.as_ref().is_none_or(|t| later.insert(t.clone())))
+            .collect();
+        let mut keep = keep.into_iter().rev();
+        items.retain(|_| keep.next().unwrap_or(true));
+    }
 }
 
 /// Errors for a model Compose would refuse: `services` or a service that
