@@ -516,3 +516,40 @@ fn a_comment_only_compose_layer_adds_nothing_and_is_no_error() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn a_credential_from_dot_env_gets_one_verdict_in_every_form_issue_10() {
+    // `- KEY`, `KEY: ${KEY}` and `- KEY=${KEY}` take the value of the same
+    // interpolation variable. The variables do not record whether a value
+    // came from `.env` or from the process, so none of the three is
+    // reported; a `.env` committed with a secret is a finding still to
+    // come (at its line), and an `env_file:` is reported at its line.
+    let dir = project(&[
+        (".env", "DRYDOCK_T10_DB_PASSWORD=Vb3-kq8-Wz5\n"),
+        (
+            "compose.yaml",
+            "services:\n  bare:\n    image: example/a:1\n    environment:\n      - DRYDOCK_T10_DB_PASSWORD\n  mapping:\n    image: example/a:1\n    environment:\n      DRYDOCK_T10_DB_PASSWORD: ${DRYDOCK_T10_DB_PASSWORD}\n  list:\n    image: example/a:1\n    environment:\n      - DRYDOCK_T10_DB_PASSWORD=${DRYDOCK_T10_DB_PASSWORD}\n  file:\n    image: example/a:1\n    env_file: [.env]\n",
+        ),
+    ]);
+    let root = dir.path().to_str().unwrap();
+    let out = drydock(&["compose", "--project-directory", root, "--format", "json"]);
+    let doc = json_of(&out);
+    let found: Vec<(String, String, u64)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "plaintext-secret")
+        .map(|f| {
+            (
+                f["subject"]["service"].as_str().unwrap().to_string(),
+                f["location"]["path"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![("file".to_string(), ".env".to_string(), 1)],
+        "{doc:#}"
+    );
+}

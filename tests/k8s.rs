@@ -178,6 +178,25 @@ fn credentials_sockets_and_unpinned_images_are_found_without_a_policy() {
 }
 
 #[test]
+fn a_secret_name_is_not_a_secret_and_a_placeholder_is_low_issue_10() {
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers:\n      - name: speaker\n        image: example/speaker:0.14@sha256:0000000000000000000000000000000000000000000000000000000000000000\n        env:\n        - name: SPEAKER_ML_SECRET_NAME\n          value: memberlist\n        - name: SPEAKER_ML_SECRET\n          valueFrom: {secretKeyRef: {name: memberlist, key: secretkey}}\n        - name: STORE_TOKEN_REFRESH_INTERVAL\n          value: \"60\"\n        - name: ADMIN_PASSWORD\n          value: changeme\n        - name: API_KEY\n          value: $(API_KEY_FROM_SECRET)\n";
+    let doc = json(&drydock(&["k8s", "-", "--format", "json"], Some(text)));
+    let found: Vec<(u64, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "plaintext-secret")
+        .map(|f| {
+            (
+                f["location"]["line"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(found, vec![(18, "low".to_string())], "{doc:#}");
+}
+
+#[test]
 fn bad_manifests_are_located_errors_and_the_rest_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [

@@ -1,6 +1,12 @@
 //! Credential heuristics every format shares: which variable names hold a
-//! credential, which values carry one (a URL with a password), and which
-//! text may be quoted in an error or a finding without printing one.
+//! credential, what a value written for one is (a secret, a placeholder,
+//! or no credential at all), which values carry one (a URL with a
+//! password), and which text may be quoted in an error or a finding
+//! without printing one.
+//!
+//! The rules (`plaintext-secret` for Compose and Kubernetes,
+//! `secret-in-image-config`) only map a [`CredentialValue`] to a severity
+//! and a message; every guard lives here.
 
 const WORDS: [&str; 10] = [
     "PASSWORD",
@@ -22,20 +28,77 @@ const PAIRS: [(&str, &str); 4] = [
     ("SECRET", "KEY"),
 ];
 
-/// Whether an environment variable name looks like it holds a credential.
-pub fn is_credential_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    let words: Vec<&str> = upper
+/// Last words of a name that make it denote something *about* a
+/// credential rather than the credential itself (`SMTP_PASSWORD_FILE`,
+/// `METALLB_ML_SECRET_NAME`, `TOKEN_REFRESH_INTERVAL`).
+const ABOUT_WORDS: [&str; 33] = [
+    // Where the credential is: a file, a Kubernetes Secret, a header.
+    "NAME",
+    "FILE",
+    "PATH",
+    "DIR",
+    "REF",
+    "HEADER",
+    "FIELD",
+    // An endpoint: a password inside it is found by `url_password`.
+    "URL",
+    "URI",
+    "ENDPOINT",
+    "HOST",
+    "PORT",
+    "ISSUER",
+    "AUDIENCE",
+    // The account the credential belongs to.
+    "USER",
+    "USERNAME",
+    // How it is made or checked (`MAILCOW_PASS_SCHEME`).
+    "SCHEME",
+    "TYPE",
+    "MODE",
+    "ALGORITHM",
+    "ALGO",
+    "LENGTH",
+    "POLICY",
+    // When it expires or is rotated.
+    "INTERVAL",
+    "TTL",
+    "TIMEOUT",
+    "EXPIRY",
+    "EXPIRES",
+    "EXPIRATION",
+    "LIFETIME",
+    // Switches.
+    "ENABLED",
+    "DISABLED",
+    "REQUIRED",
+];
+
+fn name_words(name: &str) -> Vec<String> {
+    name.to_ascii_uppercase()
         .split(['_', '-', '.'])
         .filter(|w| !w.is_empty())
-        .collect();
-    if matches!(
-        words.last(),
-        Some(&("FILE" | "PATH" | "DIR" | "LENGTH" | "POLICY"))
-    ) {
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether an environment variable name looks like it holds a credential.
+pub fn is_credential_name(name: &str) -> bool {
+    let words = name_words(name);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    if words.last().is_some_and(|w| ABOUT_WORDS.contains(w)) {
         return false;
     }
-    if upper == "PWD" {
+    // `AWS_ACCESS_KEY_ID`: the key's identifier, useless without the
+    // secret key and printed in logs and consoles (`VAULT_SECRET_ID`, an
+    // AppRole's secret, stays a credential).
+    if words.ends_with(&["KEY", "ID"]) {
+        return false;
+    }
+    // `TOKEN_EXPIRES_IN`.
+    if words.ends_with(&["EXPIRES", "IN"]) {
+        return false;
+    }
+    if words == ["PWD"] {
         // The shell's working directory.
         return false;
     }
@@ -43,6 +106,304 @@ pub fn is_credential_name(name: &str) -> bool {
         || words
             .windows(2)
             .any(|pair| PAIRS.contains(&(pair[0], pair[1])))
+}
+
+/// Whether the name ends with a credential word: its value is the
+/// credential itself (`REDIS_PASSWORD`), not a setting qualified by one
+/// (`PWD_MAX_TRIES`), so even a number is a password there.
+fn ends_with_credential_word(name: &str) -> bool {
+    let words = name_words(name);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    words.last().is_some_and(|w| WORDS.contains(w))
+        || words
+            .rchunks(2)
+            .next()
+            .is_some_and(|pair| pair.len() == 2 && PAIRS.contains(&(pair[0], pair[1])))
+}
+
+/// What a value given to a credential-named variable is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CredentialValue {
+    /// No credential: empty, a number or a duration, a yes/no flag, a
+    /// sentinel (`none`, `invalid`), a hash-scheme or algorithm name, a
+    /// path to a file holding the secret, a reference to a variable.
+    NotACredential,
+    /// A value that only holds the place of one (`changeme`,
+    /// `<password>`, `xxxx`, `123456`): not a secret, but a deployment
+    /// that forgets to set the variable runs with a guessable credential.
+    Placeholder,
+    /// A credential written out.
+    Literal,
+}
+
+/// What `value` is as the value of the variable `name`: a variable whose
+/// name is no credential name holds no credential (a URL's password is
+/// [`url_password`]'s business).
+pub fn classify(name: &str, value: &str) -> CredentialValue {
+    if !is_credential_name(name) {
+        return CredentialValue::NotACredential;
+    }
+    let value = value.trim();
+    if is_number(value) {
+        // `MYSQL_ALLOW_EMPTY_PASSWORD=1`, `PWD_MAX_TRIES=5`; but a password
+        // of four digits or more may be all digits.
+        return if !ends_with_credential_word(name) || value.len() < 4 {
+            CredentialValue::NotACredential
+        } else if is_trivial_digits(value) {
+            CredentialValue::Placeholder
+        } else {
+            CredentialValue::Literal
+        };
+    }
+    classify_value(value)
+}
+
+/// What a value is, whatever its name (numbers are no credential here:
+/// [`classify`] knows when a name makes them one).
+pub fn classify_value(value: &str) -> CredentialValue {
+    let value = value.trim();
+    if value.is_empty()
+        || is_number(value)
+        || is_duration(value)
+        || crate::yaml::parse_bool(value).is_some()
+        || is_sentinel(value)
+        || is_scheme_name(value)
+        || is_reference(value)
+        || is_path(value)
+    {
+        CredentialValue::NotACredential
+    } else if is_placeholder(value) {
+        CredentialValue::Placeholder
+    } else {
+        CredentialValue::Literal
+    }
+}
+
+fn is_number(value: &str) -> bool {
+    !value.is_empty()
+        && value.chars().any(|c| c.is_ascii_digit())
+        && value
+            .trim_start_matches(['-', '+'])
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.')
+        && value.matches('.').count() <= 1
+}
+
+/// `30s`, `24h`, `1h30m`, `7d`, `500ms`: a lifetime or an interval.
+fn is_duration(value: &str) -> bool {
+    const UNITS: [&str; 8] = ["ns", "us", "ms", "s", "m", "h", "d", "w"];
+    let mut rest = value;
+    let mut parts = 0;
+    while !rest.is_empty() {
+        let digits = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+                .len();
+        if digits == 0 {
+            return false;
+        }
+        rest = &rest[digits..];
+        let Some(unit) = UNITS
+            .iter()
+            .filter(|u| rest.starts_with(**u))
+            .max_by_key(|u| u.len())
+        else {
+            return false;
+        };
+        rest = &rest[unit.len()..];
+        parts += 1;
+    }
+    parts > 0
+}
+
+/// `1234`, `123456`, `0000`, `111111`: the first digit passwords tried.
+fn is_trivial_digits(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let same = bytes.iter().all(|b| *b == bytes[0]);
+    let ascending = bytes
+        .windows(2)
+        .all(|w| w[1] == w[0] + 1 || (w[0] == b'9' && w[1] == b'0'));
+    same || (ascending && matches!(bytes[0], b'0' | b'1'))
+}
+
+/// Values that say "no credential here": the application runs without
+/// one or refuses to start, it does not log anyone in with it.
+fn is_sentinel(value: &str) -> bool {
+    const SENTINELS: [&str; 12] = [
+        "none",
+        "null",
+        "nil",
+        "invalid",
+        "disabled",
+        "unset",
+        "undefined",
+        "empty",
+        "n/a",
+        "na",
+        "-",
+        "*",
+    ];
+    SENTINELS.contains(&value.to_ascii_lowercase().as_str())
+}
+
+/// Names of password-hashing schemes, ciphers and signature algorithms
+/// (Dovecot's `BLF-CRYPT`, JWT's `HS256`, `argon2id`), compared without
+/// case, `-`, `_` or Dovecot's braces: they configure how a credential is
+/// checked and are no credential themselves.
+fn is_scheme_name(value: &str) -> bool {
+    const SCHEMES: [&str; 52] = [
+        "BLFCRYPT",
+        "SHA512CRYPT",
+        "SHA256CRYPT",
+        "MD5CRYPT",
+        "DESCRYPT",
+        "CRYPT",
+        "BCRYPT",
+        "SCRYPT",
+        "YESCRYPT",
+        "ARGON2",
+        "ARGON2I",
+        "ARGON2D",
+        "ARGON2ID",
+        "PBKDF2",
+        "PBKDF2SHA1",
+        "PBKDF2SHA256",
+        "PBKDF2SHA512",
+        "PLAIN",
+        "CLEAR",
+        "CLEARTEXT",
+        "PLAINTEXT",
+        "CRAMMD5",
+        "DIGESTMD5",
+        "SCRAMSHA1",
+        "SCRAMSHA256",
+        "SCRAMSHA512",
+        "MD5",
+        "SMD5",
+        "SHA",
+        "SHA1",
+        "SSHA",
+        "SHA256",
+        "SSHA256",
+        "SHA384",
+        "SHA512",
+        "SSHA512",
+        "HS256",
+        "HS384",
+        "HS512",
+        "RS256",
+        "RS384",
+        "RS512",
+        "ES256",
+        "ES384",
+        "ES512",
+        "PS256",
+        "PS384",
+        "PS512",
+        "EDDSA",
+        "ED25519",
+        "AES256GCM",
+        "HMACSHA256",
+    ];
+    let normalized: String = value
+        .trim_matches(['{', '}'])
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    SCHEMES.contains(&normalized.as_str())
+}
+
+/// A value that is entirely a reference to another variable or a
+/// template, left for something else to fill in: `${DB_PASSWORD}`,
+/// `$DB_PASSWORD`, Kubernetes' `$(DB_PASSWORD)`, an unrendered Helm or
+/// Jinja `{{ .Values.password }}`.
+fn is_reference(value: &str) -> bool {
+    let name = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if let Some(inner) = value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) {
+        return name(inner);
+    }
+    if let Some(inner) = value.strip_prefix("$(").and_then(|v| v.strip_suffix(')')) {
+        return name(inner);
+    }
+    if let Some(inner) = value.strip_prefix('$') {
+        return name(inner);
+    }
+    value.starts_with("{{") && value.ends_with("}}")
+}
+
+/// An absolute path to the file holding the secret (`/run/secrets/db`),
+/// told apart from a base64 secret that happens to start with `/` by its
+/// segments: file names, not token-like runs.
+fn is_path(value: &str) -> bool {
+    value.starts_with('/')
+        && value[1..].split('/').all(|segment| {
+            let has = |f: fn(&char) -> bool| segment.chars().any(|c| f(&c));
+            let token_like = segment.len() >= 8
+                && has(char::is_ascii_uppercase)
+                && has(char::is_ascii_lowercase)
+                && (has(char::is_ascii_digit) || segment.len() >= 16);
+            segment
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+                && !token_like
+        })
+}
+
+/// Values that hold the place of a credential: `changeme`,
+/// `your_api_key_here`, `<password>`, `xxxxxxxx`, a credential word
+/// itself (`password`, `secret`), a product's well-known default
+/// (`admin`, `changeit`).
+fn is_placeholder(value: &str) -> bool {
+    const WHOLE: [&str; 27] = [
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "secret",
+        "token",
+        "apikey",
+        "key",
+        "admin",
+        "root",
+        "test",
+        "example",
+        "sample",
+        "default",
+        "dummy",
+        "todo",
+        "tbd",
+        "fixme",
+        "placeholder",
+        "foo",
+        "bar",
+        "foobar",
+        "changeit",
+        "secretpassword",
+        "mypassword",
+        "mysecret",
+        "letmein",
+    ];
+    const INSIDE: [&str; 6] = [
+        "changeme",
+        "changethis",
+        "replaceme",
+        "replacewith",
+        "yourpassword",
+        "yoursecret",
+    ];
+    let lower = value.to_ascii_lowercase();
+    let normalized: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    let mut chars = value.chars();
+    let repeated = chars
+        .next()
+        .is_some_and(|first| value.len() >= 2 && chars.all(|c| c == first));
+    (value.starts_with('<') && value.ends_with('>'))
+        || repeated
+        || WHOLE.contains(&normalized.as_str())
+        || INSIDE.iter().any(|w| normalized.contains(w))
+        || normalized.starts_with("your")
+        || (normalized.len() >= 4 && normalized.chars().all(|c| c == 'x'))
 }
 
 /// The password of a `scheme://user:password@host` URL inside a value.
@@ -149,6 +510,160 @@ mod tests {
         ] {
             assert!(!is_credential_name(name), "{name}");
         }
+    }
+
+    #[test]
+    fn names_about_a_credential_are_not_credentials() {
+        for name in [
+            "METALLB_ML_SECRET_NAME",
+            "AZUREBLOB_TOKEN_REFRESH_INTERVAL",
+            "MAILCOW_PASS_SCHEME",
+            "ACCOUNT_PASSWORD_HASH_ALGORITHM",
+            "OAUTH_TOKEN_URL",
+            "JWT_SECRET_TTL",
+            "ACCESS_TOKEN_EXPIRES_IN",
+            "SESSION_TOKEN_TIMEOUT",
+            "PASSWORD_MIN_LENGTH",
+            "TOKEN_AUTH_ENABLED",
+            "SMTP_PASSWORD_USER",
+            "AWS_ACCESS_KEY_ID",
+            "API_TOKEN_HEADER",
+        ] {
+            assert!(!is_credential_name(name), "{name}");
+        }
+        for name in [
+            "VAULT_SECRET_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "SECRET_KEY_BASE",
+            "NAME_SERVICE_TOKEN",
+        ] {
+            assert!(is_credential_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn values_that_are_no_credential() {
+        for value in [
+            "",
+            " ",
+            "60",
+            "3600",
+            "1.5",
+            "-1",
+            "true",
+            "False",
+            "yes",
+            "off",
+            "30s",
+            "24h",
+            "1h30m",
+            "500ms",
+            "BLF-CRYPT",
+            "SHA512-CRYPT",
+            "{SSHA512}",
+            "bcrypt",
+            "argon2id",
+            "plain",
+            "md5",
+            "HS256",
+            "RS256",
+            "invalid",
+            "none",
+            "NULL",
+            "nil",
+            "disabled",
+            "unset",
+            "-",
+            "*",
+            "/run/secrets/db_password",
+            "/certs/tls.key",
+            "${DB_PASSWORD}",
+            "$(DB_PASSWORD)",
+            "{{ .Values.db.password }}",
+        ] {
+            assert_eq!(
+                classify_value(value),
+                CredentialValue::NotACredential,
+                "{value:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn placeholders_are_told_from_secrets() {
+        for value in [
+            "changeme",
+            "change_me",
+            "CHANGE_ME",
+            "changethis",
+            "please-change-me-123",
+            "your-password",
+            "your_api_key_here",
+            "<password>",
+            "replace-me",
+            "example",
+            "password",
+            "secret",
+            "xxxxxxxx",
+            "********",
+            "TODO",
+            "admin",
+            "changeit",
+        ] {
+            assert_eq!(
+                classify_value(value),
+                CredentialValue::Placeholder,
+                "{value:?}"
+            );
+        }
+        for value in [
+            "hunter2",
+            "correct horse battery staple",
+            "r00t-pa55",
+            "sk_live_0000placeholder0000",
+            // Base64 that starts with `/` is not a path.
+            "/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "/aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z",
+            "$2y$10$abcdefghijklmnopqrstuv",
+        ] {
+            assert_eq!(classify_value(value), CredentialValue::Literal, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn a_number_is_a_credential_only_where_the_name_is_one() {
+        assert_eq!(
+            classify("AZUREBLOB_TOKEN_REFRESH_INTERVAL", "60"),
+            CredentialValue::NotACredential
+        );
+        assert_eq!(
+            classify("SPASSWORD_PWD_MAX_TRIES", "5"),
+            CredentialValue::NotACredential
+        );
+        assert_eq!(
+            classify("MYSQL_ALLOW_EMPTY_PASSWORD", "1"),
+            CredentialValue::NotACredential
+        );
+        assert_eq!(
+            classify("REDIS_PASSWORD", "83920471"),
+            CredentialValue::Literal
+        );
+        assert_eq!(
+            classify("REDIS_PASSWORD", "123456"),
+            CredentialValue::Placeholder
+        );
+        assert_eq!(
+            classify("DB_PASSWORD", "0000"),
+            CredentialValue::Placeholder
+        );
+        assert_eq!(
+            classify("LOG_LEVEL", "changeme"),
+            CredentialValue::NotACredential
+        );
+        assert_eq!(
+            classify("MAILCOW_PASS_SCHEME", "BLF-CRYPT"),
+            CredentialValue::NotACredential
+        );
     }
 
     #[test]

@@ -5,9 +5,8 @@ use super::{Rule, ServiceCtx};
 use crate::compose::interpolate::{has_variables, written_defaults};
 use crate::compose::model::key_values;
 use crate::finding::{Finding, Severity};
-use crate::hazards::credentials::{is_credential_name, url_password};
+use crate::hazards::credentials::{CredentialValue, classify, url_password};
 use crate::rules::{RuleMeta, Scope};
-use crate::yaml::parse_bool;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -27,10 +26,34 @@ a credential (`PASSWORD`, `PASSWD`, `PWD`, `SECRET`, `TOKEN`, `API_KEY`,
 `ACCESS_KEY`, `PRIVATE_KEY`, `CREDENTIALS` as a word of the name) and whose
 value is a literal written in the file, and any value holding a URL with a
 password (`postgres://app:s3cret@db/app`). A default written in the file
-(`${DB_PASSWORD:-changeme}`) counts as a literal, whatever the environment
-holds. Not reported: names ending in `_FILE`, `_PATH` or `_DIR` (they point
-at a secret), values taken from the environment (`${DB_PASSWORD}`), empty
-values, and yes/no flags such as `MYSQL_RANDOM_ROOT_PASSWORD: "yes"`.
+(`${DB_PASSWORD:-s3cret}`) counts as a literal, whatever the environment
+holds. Kubernetes `env` values get the same checks.
+
+A value that only holds a credential's place (`changeme`, `CHANGE_ME`,
+`your_api_key_here`, `<password>`, `xxxxxxxx`, `password`, `admin`,
+`123456`) is reported as low: it is no secret, but a deployment that
+forgets to replace it runs with a guessable credential.
+
+Not reported:
+- names that denote something about a credential rather than the
+  credential: a last word `NAME` (a Kubernetes Secret's name), `FILE`,
+  `PATH`, `DIR`, `REF`, `HEADER`, `FIELD`, `URL`, `URI`, `ENDPOINT`,
+  `HOST`, `PORT`, `ISSUER`, `AUDIENCE`, `USER`, `USERNAME`, `SCHEME`,
+  `TYPE`, `MODE`, `ALGORITHM`, `ALGO`, `LENGTH`, `POLICY`, `INTERVAL`,
+  `TTL`, `TIMEOUT`, `EXPIRY`, `EXPIRES`, `EXPIRATION`, `LIFETIME`,
+  `ENABLED`, `DISABLED`, `REQUIRED`, and `KEY_ID` (`AWS_ACCESS_KEY_ID`
+  identifies a key);
+- values that are no credential: empty, yes/no flags
+  (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`), numbers and durations (`60`,
+  `24h`; a number of four digits or more is still a password where the
+  name ends in a credential word, `REDIS_PASSWORD: 90417263`), sentinels
+  (`none`, `invalid`, `disabled`, `unset`, `-`), hash-scheme and
+  algorithm names (`BLF-CRYPT`, `SHA512-CRYPT`, `argon2id`, `HS256`), a
+  path to the file holding the secret (`/run/secrets/db`), a reference
+  (`$(VAR)`, `{{ .Values.x }}`);
+- values taken from the environment (`${DB_PASSWORD}`, a bare
+  `- DB_PASSWORD`), `.env` included; a variable of an `env_file:` is
+  checked at its line there.
 
 ## Why it matters
 A password in a Compose file is in every clone of the repository, in its
@@ -43,7 +66,7 @@ services:
   db:
     image: postgres:17
     environment:
-      POSTGRES_PASSWORD: example   # NOT OK
+      POSTGRES_PASSWORD: Tr0ub4dor-db   # NOT OK
 ```
 
 ## Use instead
@@ -61,28 +84,49 @@ secrets:
 - CWE-798: Use of Hard-coded Credentials
 "#;
 
-/// Why a value is a credential written in the file, if it is one.
-fn literal_credential(key: &str, value: &str, written: &str, from_env: bool) -> Option<String> {
+/// How bad a credential written in the file is, and why.
+struct Written {
+    severity: Severity,
+    why: String,
+}
+
+/// The credential written in the file for `key`, if there is one.
+fn written_credential(key: &str, value: &str, written: &str, from_env: bool) -> Option<Written> {
     // A password inside a URL, written in the file (not `${PW}`).
     if url_password(written).is_some() {
-        return Some(format!("has a password inside the URL in `{key}`"));
+        return Some(Written {
+            severity: Severity::High,
+            why: format!("has a password inside the URL in `{key}`"),
+        });
     }
-    if !is_credential_name(key) {
-        return None;
-    }
-    let is_secret_text = |t: &str| {
-        !t.trim().is_empty() && parse_bool(t.trim()).is_none() && !t.starts_with("/run/secrets/")
+    let (class, how) = if !has_variables(written) {
+        if from_env {
+            return None;
+        }
+        (classify(key, value), "to a literal value in the file")
+    } else {
+        // `${DB_PASSWORD:-changeme}`: the default is in the file whatever
+        // the environment holds.
+        let class = written_defaults(written)
+            .into_iter()
+            .filter(|d| !d.contains('$'))
+            .map(|d| classify(key, d))
+            .max()?;
+        (class, "with a default value written in the file")
     };
-    if !has_variables(written) {
-        return (is_secret_text(value) && !from_env)
-            .then(|| format!("sets `{key}` to a literal value in the file"));
+    match class {
+        CredentialValue::NotACredential => None,
+        CredentialValue::Literal => Some(Written {
+            severity: Severity::High,
+            why: format!("sets `{key}` {how}"),
+        }),
+        CredentialValue::Placeholder => Some(Written {
+            severity: Severity::Low,
+            why: format!(
+                "sets `{key}` {how} that is a placeholder: a deployment that does not replace it runs with a guessable credential"
+            ),
+        }),
     }
-    // `${DB_PASSWORD:-changeme}`: the default is in the file whatever the
-    // environment holds.
-    written_defaults(written)
-        .into_iter()
-        .any(|d| !d.contains('$') && is_secret_text(d))
-        .then(|| format!("sets `{key}` with a default value written in the file"))
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
@@ -94,16 +138,16 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             continue;
         };
         let written = kv.written.as_deref().unwrap_or(value);
-        let Some(why) = literal_credential(&kv.key, value, written, kv.interpolated) else {
+        let Some(found) = written_credential(&kv.key, value, written, kv.interpolated) else {
             continue;
         };
         out.push(
             ctx.finding(
                 &RULE.meta,
-                Severity::High,
+                found.severity,
                 kv.node,
                 ctx.route(&format!("environment.{}", kv.key)),
-                format!("service `{}` {why}", ctx.name.text),
+                format!("service `{}` {}", ctx.name.text, found.why),
             )
             .fix(
                 "use a Compose secret (`*_FILE` + `secrets:`) or interpolate from the environment",

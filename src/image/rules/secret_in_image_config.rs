@@ -3,11 +3,10 @@
 
 use super::{Rule, finding};
 use crate::finding::{Finding, Severity};
-use crate::hazards::credentials::{is_credential_name, url_password};
+use crate::hazards::credentials::{CredentialValue, classify, url_password};
 use crate::image::Image;
 use crate::policy::params::Params;
 use crate::rules::{RuleMeta, Scope};
-use crate::yaml::parse_bool;
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
@@ -21,10 +20,13 @@ static META: RuleMeta = RuleMeta {
 
 const DOCS: &str = r#"## What it checks
 `Config.Env` entries whose name looks like a credential (the names
-`plaintext-secret` uses) with a non-empty value, URLs with a password in
+`plaintext-secret` uses) with a value that is one, URLs with a password in
 any `Env` value, and the same `KEY=value` pairs in history steps, where
 build arguments leak (`|2 DB_PASSWORD=… /bin/sh -c …`) and `ENV` lines
-stay forever.
+stay forever. The guards are `plaintext-secret`'s: a name about a
+credential (`*_SECRET_NAME`, `*_TOKEN_TTL`) or a value that is none (a
+flag, a number, a sentinel, a hash-scheme name, a path) is not reported,
+and a placeholder (`changeme`) is low.
 
 ## Why it matters
 Everything in the config and the history ships with the image: anyone who
@@ -46,17 +48,30 @@ time and runtime secrets (files, a secret manager) when the container runs.
 - Docker docs: build secrets
 "#;
 
-/// `KEY=value` pairs in a text, for credential-shaped keys.
-fn credential_pairs(text: &str) -> Vec<String> {
+/// The keys of `KEY=value` pairs in a text whose value is a credential
+/// or a placeholder for one, with what it is.
+fn credential_pairs(text: &str) -> Vec<(String, CredentialValue)> {
     text.split(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ';' || c == '&')
         .filter_map(|word| {
             let (key, value) = word.split_once('=')?;
             let key = key.trim_start_matches('$').trim_start_matches("--");
-            let literal =
-                !value.is_empty() && !value.starts_with('$') && parse_bool(value).is_none();
-            (is_credential_name(key) && literal).then(|| key.to_string())
+            if value.starts_with('$') {
+                // Expanded by the shell when the step ran: not in the text.
+                return None;
+            }
+            let class = classify(key, value);
+            (class != CredentialValue::NotACredential).then(|| (key.to_string(), class))
         })
         .collect()
+}
+
+/// The severity of a credential of this class, if it is one.
+fn severity(class: CredentialValue) -> Option<Severity> {
+    match class {
+        CredentialValue::NotACredential => None,
+        CredentialValue::Placeholder => Some(Severity::Low),
+        CredentialValue::Literal => Some(Severity::High),
+    }
 }
 
 /// The text with the values of credential-shaped `KEY=value` pairs
@@ -64,7 +79,7 @@ fn credential_pairs(text: &str) -> Vec<String> {
 /// the secret.
 pub fn redact(text: &str) -> String {
     let mut out = text.to_string();
-    for key in credential_pairs(text) {
+    for (key, _) in credential_pairs(text) {
         let needle = format!("{key}=");
         let mut from = 0;
         while let Some(at) = out[from..].find(&needle) {
@@ -90,18 +105,31 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
         let Some((key, value)) = entry.split_once('=') else {
             continue;
         };
-        let why = if url_password(value).is_some() {
-            format!("the environment variable `{key}` holds a URL with a password")
-        } else if is_credential_name(key) && !value.is_empty() && parse_bool(value).is_none() {
-            format!("the environment variable `{key}` holds a credential")
+        let (severity, why) = if url_password(value).is_some() {
+            (
+                Severity::High,
+                format!("the environment variable `{key}` holds a URL with a password"),
+            )
         } else {
-            continue;
+            let class = classify(key, value);
+            let Some(severity) = severity(class) else {
+                continue;
+            };
+            let what = if class == CredentialValue::Placeholder {
+                "a placeholder credential (a container that does not override it runs with a guessable one)"
+            } else {
+                "a credential"
+            };
+            (
+                severity,
+                format!("the environment variable `{key}` holds {what}"),
+            )
         };
         out.push(
             finding(
                 image,
                 &META,
-                Severity::High,
+                severity,
                 None,
                 None,
                 format!("{why} in the image config"),
@@ -112,14 +140,16 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     let mut layer = 0usize;
     for step in &image.config.history {
         let text = step.created_by.as_deref().unwrap_or("");
-        let keys = credential_pairs(text);
+        let pairs = credential_pairs(text);
         let at = (!step.empty_layer).then_some(layer);
-        if !keys.is_empty() {
+        let worst = pairs.iter().map(|(_, class)| *class).max();
+        if let Some(severity) = worst.and_then(severity) {
+            let keys: Vec<&String> = pairs.iter().map(|(key, _)| key).collect();
             out.push(
                 finding(
                     image,
                     &META,
-                    Severity::High,
+                    severity,
                     at.filter(|l| *l < image.layers.len()),
                     None,
                     format!(
@@ -142,6 +172,7 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::credential_pairs;
+    use crate::hazards::credentials::CredentialValue;
 
     #[test]
     fn redacts_secret_values_from_history_steps() {
@@ -155,9 +186,25 @@ mod tests {
     fn finds_build_arguments_leaked_into_history() {
         assert_eq!(
             credential_pairs("|2 DB_PASSWORD=hunter2 VERSION=1 /bin/sh -c make"),
-            vec!["DB_PASSWORD".to_string()]
+            vec![("DB_PASSWORD".to_string(), CredentialValue::Literal)]
         );
         assert!(credential_pairs("/bin/sh -c echo $DB_PASSWORD").is_empty());
         assert!(credential_pairs("ENV MYSQL_ALLOW_EMPTY_PASSWORD=yes").is_empty());
+    }
+
+    #[test]
+    fn tells_placeholders_and_settings_from_credentials_in_history() {
+        assert_eq!(
+            credential_pairs("|1 ADMIN_PASSWORD=changeme /bin/sh -c make"),
+            vec![("ADMIN_PASSWORD".to_string(), CredentialValue::Placeholder)]
+        );
+        for step in [
+            "ENV DOVECOT_PASS_SCHEME=SHA512-CRYPT",
+            "ENV TOKEN_REFRESH_INTERVAL=60",
+            "ENV JWT_SECRET_NAME=app-jwt",
+            "ENV API_KEY=invalid",
+        ] {
+            assert!(credential_pairs(step).is_empty(), "{step}");
+        }
     }
 }

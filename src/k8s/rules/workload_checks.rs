@@ -8,10 +8,10 @@
 use crate::compose::rules::unpinned_image::tag_and_digest;
 use crate::compose::rules::untrusted_registry;
 use crate::finding::{Finding, Severity, Subject};
-use crate::hazards::credentials::{is_credential_name, url_password};
+use crate::hazards::credentials::{CredentialValue, classify, url_password};
 use crate::k8s::Workload;
 use crate::policy::params::Params;
-use crate::yaml::{Node, parse_bool};
+use crate::yaml::Node;
 
 /// Runs the checks on one workload.
 pub fn check(workload: &Workload, subject: &Subject, params: &Params, out: &mut Vec<Finding>) {
@@ -112,19 +112,29 @@ pub fn check(workload: &Workload, subject: &Subject, params: &Params, out: &mut 
                         continue;
                     };
                     let value = value_node.as_str().unwrap_or("").trim();
-                    let why = if url_password(value).is_some() {
-                        format!("{who} has a password inside the URL in `{key}`")
-                    } else if is_credential_name(key)
-                        && !value.is_empty()
-                        && parse_bool(value).is_none()
-                    {
-                        format!("{who} sets `{key}` to a literal value in the manifest")
+                    let (severity, why) = if url_password(value).is_some() {
+                        (
+                            Severity::High,
+                            format!("{who} has a password inside the URL in `{key}`"),
+                        )
                     } else {
-                        continue;
+                        match classify(key, value) {
+                            CredentialValue::NotACredential => continue,
+                            CredentialValue::Literal => (
+                                Severity::High,
+                                format!("{who} sets `{key}` to a literal value in the manifest"),
+                            ),
+                            CredentialValue::Placeholder => (
+                                Severity::Low,
+                                format!(
+                                    "{who} sets `{key}` to a placeholder: a deployment that does not replace it runs with a guessable credential"
+                                ),
+                            ),
+                        }
                     };
                     push(
                         "plaintext-secret",
-                        Severity::High,
+                        severity,
                         value_node,
                         format!("{route}.env[{j}].value"),
                         why,
