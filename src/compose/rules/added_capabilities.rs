@@ -5,6 +5,7 @@ use super::{Rule, ServiceCtx};
 use crate::compose::model::strings;
 use crate::finding::{Finding, Severity};
 use crate::rules::{RuleMeta, Scope};
+use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -26,7 +27,10 @@ the `CAP_` prefix, and ranked by what it grants:
 - high: `SYS_PTRACE`, `DAC_READ_SEARCH`, `NET_ADMIN`, `BPF`, `PERFMON`,
   `SYS_BOOT`, `SYS_TIME`, `SYSLOG`, `MAC_ADMIN`, `MAC_OVERRIDE` (escape
   primitives, host-wide effects, or reading what other containers do);
-- medium: any other capability Docker does not grant by default;
+- medium: any other capability Docker does not grant by default, and
+  `NET_ADMIN` when the service has its own network namespace (a VPN or
+  firewall sidecar reconfigures only its own network; with
+  `network_mode: host` it reconfigures the host's, and is high);
 - info: capabilities Docker grants anyway (`CHOWN`, `NET_RAW`, …).
 
 In Kubernetes manifests, the same hazard is the Pod Security Standards
@@ -102,6 +106,10 @@ pub fn normalise(name: &str) -> String {
         .unwrap_or(upper)
 }
 
+/// Capabilities whose power stops at the container's network namespace:
+/// high only when the service shares the host's.
+const NAMESPACED: [&str; 1] = ["NET_ADMIN"];
+
 pub fn tier(capability: &str) -> Severity {
     if CRITICAL.contains(&capability) {
         Severity::Critical
@@ -123,14 +131,20 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         if ctx.params.allowed_capabilities.contains(&capability) {
             continue;
         }
-        let severity = tier(&capability);
+        let mut severity = tier(&capability);
         let what = if capability == "ALL" {
             "every capability".to_string()
         } else {
             format!("CAP_{capability}")
         };
+        let host_network = ctx.node.get("network_mode").and_then(Node::as_str) == Some("host");
         let note = if severity == Severity::Info {
             " (already in Docker's default set)"
+        } else if NAMESPACED.contains(&capability.as_str()) && !host_network {
+            // A VPN or firewall sidecar on its own network: it reconfigures
+            // only its own namespace.
+            severity = Severity::Medium;
+            " (confined to the service's own network namespace; high with `network_mode: host`)"
         } else {
             ""
         };

@@ -22,16 +22,19 @@ const DOCS: &str = r#"## What it checks
 Bind mounts of sensitive host paths, in short or long syntax or through a
 named volume whose `driver_opts` bind a host directory:
 - the host root `/`: critical when writable, high when read-only;
-- root-equivalent paths (`/etc`, `/root`, `/boot`, `/bin`, `/sbin`,
-  `/lib*`, `/usr/bin`, `/usr/sbin`, `/usr/lib*`, `/usr/local/bin`, `/proc`,
-  `/sys`, `/dev`, `/var/lib/docker`, `/var/lib/containerd`,
-  `/var/lib/kubelet`, `/var/spool/cron`), anything below them and any
-  directory above them (`/usr`, `/var/lib`): high when writable, medium
-  when read-only;
+- root-equivalent paths (`/root`, `/boot`, `/bin`, `/sbin`, `/lib*`,
+  `/usr/bin`, `/usr/sbin`, `/usr/lib*`, `/usr/local/bin`, `/proc`, `/sys`,
+  `/dev`, `/var/lib/docker`, `/var/lib/containerd`, `/var/lib/kubelet`,
+  `/var/spool/cron`, and what in `/etc` runs as root or holds the host's
+  keys: `passwd`, `shadow`, `sudoers*`, `cron*`, `systemd`, `ssh`,
+  `ld.so.*`, `profile*`, `pam.d`, `docker`, `kubernetes`, `ssl/private`,
+  `letsencrypt`…), anything below them and any directory above them
+  (`/etc`, `/usr`, `/var/lib`): high when writable, medium when read-only;
 - a user's credentials (`~/.ssh`, `~/.aws`, `~/.kube`, `~/.docker`,
   `~/.gnupg`… in any home, `~` or `/home/<user>`): high when writable,
   medium when read-only;
-- other host system paths (`/var`, `/run`, `/usr`, `/tmp`, `/cdrom`,
+- other host system paths (another directory of `/etc`, which holds one
+  application's configuration, `/var`, `/run`, `/usr`, `/tmp`, `/cdrom`,
   `/selinux`) and anything below them, a whole home directory (`~`,
   `/home/<user>`), `/home` itself, and a whole data root (`/srv`, `/opt`,
   `/mnt`, `/media`): medium when writable, low when read-only;
@@ -75,8 +78,11 @@ possible: `./config:/app/config:ro`.
 
 /// Paths whose write access is code execution on the host (and their
 /// ancestors, which hold them).
-const ROOT_EQUIVALENT: [&str; 22] = [
-    "/etc",
+/// Host paths whose write is code execution as root on the host (and
+/// whose read leaks the host's secrets). `/etc` itself is one through the
+/// files below it; another directory of `/etc` is one application's
+/// configuration.
+const ROOT_EQUIVALENT: &[&str] = &[
     "/root",
     "/boot",
     "/bin",
@@ -98,10 +104,53 @@ const ROOT_EQUIVALENT: [&str; 22] = [
     "/var/lib/containerd",
     "/var/lib/kubelet",
     "/var/spool/cron",
+    "/etc/passwd",
+    "/etc/shadow",
+    "/etc/group",
+    "/etc/gshadow",
+    "/etc/sudoers",
+    "/etc/sudoers.d",
+    "/etc/crontab",
+    "/etc/anacrontab",
+    "/etc/cron.d",
+    "/etc/cron.hourly",
+    "/etc/cron.daily",
+    "/etc/cron.weekly",
+    "/etc/cron.monthly",
+    "/etc/systemd",
+    "/etc/init.d",
+    "/etc/rc.local",
+    "/etc/ssh",
+    "/etc/ld.so.preload",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/profile",
+    "/etc/profile.d",
+    "/etc/bash.bashrc",
+    "/etc/environment",
+    "/etc/pam.d",
+    "/etc/security",
+    "/etc/docker",
+    "/etc/containerd",
+    "/etc/kubernetes",
+    "/etc/modprobe.d",
+    "/etc/modules-load.d",
+    "/etc/udev",
+    "/etc/polkit-1",
+    "/etc/logrotate.d",
+    "/etc/update-motd.d",
+    "/etc/apt",
+    "/etc/yum.repos.d",
+    "/etc/sysctl.conf",
+    "/etc/sysctl.d",
+    "/etc/fstab",
+    "/etc/ssl/private",
+    "/etc/letsencrypt",
+    "/etc/pki",
 ];
 
 /// Host system paths: sensitive, and so is anything below them.
-const SENSITIVE: [&str; 6] = ["/var", "/run", "/usr", "/tmp", "/cdrom", "/selinux"];
+const SENSITIVE: [&str; 7] = ["/etc", "/var", "/run", "/usr", "/tmp", "/cdrom", "/selinux"];
 
 /// Roots under which hosts keep applications' data (`/srv/www`,
 /// `/opt/gitea`, `/mnt/docker-volumes/app`): the root itself holds every
@@ -132,13 +181,19 @@ const HARMLESS_READ_ONLY: [&str; 6] = [
     "/usr/share/zoneinfo",
 ];
 
-const INERT: [&str; 6] = [
+/// Device nodes a bind mount exposes without granting anything: using
+/// one needs the device cgroup's permission (`devices:`), which
+/// `host-device` reports.
+const INERT: [&str; 9] = [
     "/dev/null",
     "/dev/zero",
     "/dev/random",
     "/dev/urandom",
     "/dev/shm",
     "/dev/fuse",
+    "/dev/net/tun",
+    "/dev/dri",
+    "/dev/snd",
 ];
 
 fn within(path: &str, dir: &str) -> bool {
