@@ -479,3 +479,58 @@ fn only_the_last_mount_of_a_target_is_audited_as_compose_mounts_it() {
         "{doc}"
     );
 }
+
+#[test]
+fn a_misspelled_services_key_is_compose_s_error_and_its_services_are_still_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "compose.yaml",
+            "sservices:\n  homeassistant:\n    image: ghcr.io/home-assistant/home-assistant:stable\n    \
+             privileged: true\n    network_mode: host\n",
+        )],
+    );
+    let out = drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let doc = json(&out);
+    let errors = errors(&doc);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("did you mean `services`?"), "{errors:?}");
+    assert_eq!(located(&doc, "privileged"), ["compose.yaml:4 critical"]);
+    assert_eq!(located(&doc, "host-namespace"), ["compose.yaml:5 high"]);
+}
+
+#[test]
+fn two_merge_keys_in_one_mapping_are_compose_s_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "compose.yaml",
+            "x-image: &image {image: nginx:1.27}\nx-restart: &restart {restart: always}\n\
+             services:\n  app:\n    <<: *image\n    <<: *restart\n",
+        )],
+    );
+    let out = drydock(dir.path(), &["compose", "config"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("compose.yaml:6:5: duplicate key `<<`"),
+        "{stderr}"
+    );
+    // One key with a list of both is the way to write it.
+    write(
+        dir.path(),
+        &[(
+            "compose.yaml",
+            "x-image: &image {image: nginx:1.27}\nx-restart: &restart {restart: always}\n\
+             services:\n  app:\n    <<: [*image, *restart]\n",
+        )],
+    );
+    let out = drydock(dir.path(), &["compose", "config"]);
+    assert_eq!(out.status.code(), Some(0));
+}

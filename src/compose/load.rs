@@ -345,11 +345,10 @@ impl Loader {
         }
         validate_shape(&model)?;
         keep_last_mount_per_target(&mut model);
-        let invalid = if depth == 0 && !spec.fragment {
-            super::validate::validate_project(&model, &spec.profiles)
-        } else {
-            Vec::new()
-        };
+        let mut invalid = std::mem::take(&mut state.invalid);
+        if depth == 0 && !spec.fragment {
+            invalid.extend(super::validate::validate_project(&model, &spec.profiles));
+        }
         self.apply_env_files(&mut model, &dir, &env, state)?;
         // Compose's order: COMPOSE_PROJECT_NAME (the process or `.env`),
         // then the top-level `name`, then the directory.
@@ -501,6 +500,9 @@ impl Loader {
         let mut doc = docs.next().filter(|d| !d.is_null()).unwrap_or_else(empty);
         for more in docs {
             merge_documents(&mut doc, more);
+        }
+        if let Some(error) = read_misspelled_services(&mut doc) {
+            state.invalid.push(error);
         }
         if super::legacy::is_v1(&doc) {
             state.legacy_format.push(Node::new(
@@ -1170,6 +1172,9 @@ struct LoadState {
     warnings: Vec<String>,
     /// The first line of each file in the version 1 format.
     legacy_format: Vec<Node>,
+    /// Why Docker Compose would refuse a file read (a misspelled
+    /// `services:`), found while reading it.
+    invalid: Vec<LocatedError>,
 }
 
 /// Copies the services and other resources of an included project.
@@ -1352,6 +1357,35 @@ fn relative_to(target: &Path, base: &Path) -> Option<PathBuf> {
         out.push(part.as_os_str());
     }
     Some(out)
+}
+
+/// A file with no `services:` but a top-level key that is a misspelling
+/// of it holding a mapping (`servcies:`): Docker Compose refuses the file.
+/// Its services are read as if under `services:`, so that their hazards
+/// are still seen, and the refusal is returned as an input error.
+fn read_misspelled_services(doc: &mut Node) -> Option<LocatedError> {
+    let Value::Map(entries) = &mut doc.value else {
+        return None;
+    };
+    if entries.iter().any(|(k, _)| k.text == "services") {
+        return None;
+    }
+    let (key, _) = entries.iter_mut().find(|(k, v)| {
+        !super::keys::TOP_LEVEL.contains(&k.text.as_str())
+            && !k.text.starts_with("x-")
+            && v.as_map().is_some()
+            && crate::suggest::closest(&k.text, ["services"]).is_some()
+    })?;
+    let error = LocatedError::at(
+        &key.pos,
+        format!(
+            "`{}` is not a Compose key; did you mean `services`? (Docker Compose rejects the \
+             file; its services were audited as if under `services:`)",
+            key.text
+        ),
+    );
+    key.text = "services".into();
+    Some(error)
 }
 
 /// Two `volumes` entries of one service with the same target: Compose

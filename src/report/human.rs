@@ -139,7 +139,7 @@ pub fn summary(report: &RunReport) -> String {
             report.failing(),
             report.fail_on
         ),
-        _ => format!("ERROR ({} input(s) could not be read)", report.errors.len()),
+        _ => format!("ERROR ({} input error(s))", report.errors.len()),
     };
     let mut scanned = Vec::new();
     if report.projects > 0 || (report.images == 0 && report.workloads == 0) {

@@ -415,6 +415,17 @@ impl Builder<'_> {
                             ));
                         }
                     };
+                    if text == "<<"
+                        && !last_wins
+                        && (!merges.is_empty() || entries.iter().any(|(k, _)| k.text == "<<"))
+                    {
+                        // As Compose's YAML reader: several merges are one
+                        // `<<: [*a, *b]`, not two keys.
+                        return Err(LocatedError::at(
+                            &node.pos,
+                            "duplicate key `<<` (merge several mappings with `<<: [*a, *b]`)",
+                        ));
+                    }
                     let earlier = if text == "<<" {
                         None
                     } else {
