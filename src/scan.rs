@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use crate::compose::load::{DEFAULT_FILES, OVERRIDE_FILES};
 use crate::compose::{Loader, ProjectSpec, rules};
-use crate::finding::Finding;
+use crate::finding::{Finding, Place};
 use crate::policy::params::Params;
 use crate::report::RunReport;
 use crate::yaml::{LocatedError, SourceFile};
@@ -258,9 +258,32 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, report: &mut
                      `drydock compose -f BASE -f FILE` to audit the whole project",
                 )
             });
+            let findings = rules::check(&project, params);
+            // An env file (`.env`) a finding points into is a file of the
+            // report, for its snippet.
+            let named: std::collections::HashSet<&str> = findings
+                .iter()
+                .filter_map(|f| match &f.location {
+                    Place::Config(l) => Some(l.path.as_str()),
+                    Place::Image(_) => None,
+                })
+                .collect();
+            let mut env_files: Vec<Arc<SourceFile>> = Vec::new();
+            for origin in project.env_origins.values() {
+                if named.contains(origin.file.display.as_str())
+                    && !env_files.iter().any(|f| Arc::ptr_eq(f, &origin.file))
+                    && !project
+                        .files
+                        .iter()
+                        .any(|f| f.display == origin.file.display)
+                {
+                    env_files.push(Arc::clone(&origin.file));
+                }
+            }
+            project.files.extend(env_files);
             Ok(Checked {
                 fragment,
-                findings: rules::check(&project, params),
+                findings,
                 errors: std::mem::take(&mut project.invalid),
                 services: crate::policy::join::services_of(&project),
                 files: project.files,

@@ -520,10 +520,8 @@ fn a_comment_only_compose_layer_adds_nothing_and_is_no_error() {
 #[test]
 fn a_credential_from_dot_env_gets_one_verdict_in_every_form_issue_10() {
     // `- KEY`, `KEY: ${KEY}` and `- KEY=${KEY}` take the value of the same
-    // interpolation variable. The variables do not record whether a value
-    // came from `.env` or from the process, so none of the three is
-    // reported; a `.env` committed with a secret is a finding still to
-    // come (at its line), and an `env_file:` is reported at its line.
+    // interpolation variable, which the committed `.env` writes out: each
+    // is reported at the `.env` line, like an `env_file: .env`.
     let dir = project(&[
         (".env", "DRYDOCK_T10_DB_PASSWORD=Vb3-kq8-Wz5\n"),
         (
@@ -547,9 +545,27 @@ fn a_credential_from_dot_env_gets_one_verdict_in_every_form_issue_10() {
             )
         })
         .collect();
-    assert_eq!(
-        found,
-        vec![("file".to_string(), ".env".to_string(), 1)],
-        "{doc:#}"
-    );
+    let expected: Vec<(String, String, u64)> = ["bare", "file", "list", "mapping"]
+        .iter()
+        .map(|service| (service.to_string(), ".env".to_string(), 1))
+        .collect();
+    let mut found = found;
+    found.sort();
+    assert_eq!(found, expected, "{doc:#}");
+
+    // The process environment's value is nobody's plain text: only the
+    // env file, read as it is, stays.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .args(["compose", "--project-directory", root, "--format", "json"])
+        .env("DRYDOCK_T10_DB_PASSWORD", "from-the-ci-secret-store")
+        .output()
+        .unwrap();
+    let services: Vec<String> = json_of(&out)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "plaintext-secret")
+        .map(|f| f["subject"]["service"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(services, ["file"]);
 }

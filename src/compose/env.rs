@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use super::interpolate::{Env, expand};
-use crate::yaml::{LocatedError, SourceFile};
+use crate::yaml::{LocatedError, Pos, SourceFile};
 
 /// Largest `.env` file read.
 pub const MAX_ENV_FILE: u64 = 1 << 20;
@@ -196,20 +196,35 @@ fn expand_with(
 pub fn project_env(
     env_files: &[Arc<SourceFile>],
     outer: &Arc<Env>,
-) -> Result<Arc<Env>, LocatedError> {
+) -> Result<(Arc<Env>, EnvOrigins), LocatedError> {
+    let mut origins = EnvOrigins::new();
     if env_files.is_empty() {
-        return Ok(Arc::clone(outer));
+        return Ok((Arc::clone(outer), origins));
     }
     let mut env = Env::new();
     for source in env_files {
         let mut scope = (**outer).clone();
         scope.extend(env.clone());
-        let vars = parse_env_text(&source.text, &source.display, &scope)?;
-        env.extend(vars);
+        for entry in parse_env_entries(&source.text, &source.display, &scope)? {
+            let pos = Pos {
+                file: Arc::clone(source),
+                line: entry.line,
+                column: 1,
+            };
+            origins.insert(entry.key.clone(), pos);
+            env.insert(entry.key, entry.value);
+        }
     }
+    // What the outer environment sets is not the file's value.
+    origins.retain(|key, _| !outer.contains_key(key));
     env.extend(outer.iter().map(|(k, v)| (k.clone(), v.clone())));
-    Ok(Arc::new(env))
+    Ok((Arc::new(env), origins))
 }
+
+/// Where each interpolation variable a project's env files set was
+/// written (its line in `.env` or an `--env-file`), for the variables the
+/// process environment does not override.
+pub type EnvOrigins = std::collections::HashMap<String, Pos>;
 
 #[cfg(test)]
 mod tests {

@@ -138,6 +138,9 @@ pub struct Project {
     /// The first line of each file in the version 1 format (services at
     /// the top level), read as if under `services:`.
     pub legacy_format: Vec<Node>,
+    /// Where the project's env files (`.env`, `--env-file`) set each
+    /// interpolation variable the process environment does not override.
+    pub env_origins: super::env::EnvOrigins,
 }
 
 impl Project {
@@ -275,7 +278,7 @@ impl Loader {
             (None, None) => PathBuf::from("."),
         };
         let env_files = self.env_sources(spec, &dir, state)?;
-        let mut env = project_env(&env_files, outer)?;
+        let (mut env, env_origins) = project_env(&env_files, outer)?;
         if depth == 0 {
             // `${PWD}` is the directory `docker compose` runs from: the
             // project's, whatever directory drydock was started in, so that
@@ -375,6 +378,7 @@ impl Loader {
             outside: state.outside.clone(),
             invalid,
             legacy_format: state.legacy_format.clone(),
+            env_origins,
         })
     }
 

@@ -3,10 +3,11 @@
 
 use super::{Rule, ServiceCtx};
 use crate::compose::interpolate::{has_variables, written_defaults};
-use crate::compose::model::key_values;
-use crate::finding::{Finding, Severity};
+use crate::compose::model::{KeyValue, key_values};
+use crate::finding::{Finding, Location, Place, Severity};
 use crate::hazards::credentials::{CredentialValue, classify, url_password};
 use crate::rules::{RuleMeta, Scope};
+use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -51,9 +52,15 @@ Not reported:
   algorithm names (`BLF-CRYPT`, `SHA512-CRYPT`, `argon2id`, `HS256`), a
   path to the file holding the secret (`/run/secrets/db`), a reference
   (`$(VAR)`, `{{ .Values.x }}`);
-- values taken from the environment (`${DB_PASSWORD}`, a bare
-  `- DB_PASSWORD`), `.env` included; a variable of an `env_file:` is
-  checked at its line there.
+- values taken from the process environment (`${DB_PASSWORD}`, a bare
+  `- DB_PASSWORD`).
+
+A value a service takes whole from a variable (`${DB_PASSWORD}`, a bare
+`- DB_PASSWORD`) that the project's `.env` or `--env-file` writes out is
+in the repository like the Compose file: it gets the same checks and is
+reported at its line in that file, as is a variable of an `env_file:`.
+The process environment overrides `.env`, as in Compose: a value the
+deploying environment sets is not reported.
 
 ## Why it matters
 A password in a Compose file is in every clone of the repository, in its
@@ -83,6 +90,58 @@ secrets:
 - OWASP Docker Security Cheat Sheet, rule #12
 - CWE-798: Use of Hard-coded Credentials
 "#;
+
+/// A credential the service takes whole from a variable that the
+/// project's `.env` (or `--env-file`) writes out: `- DB_PASSWORD`,
+/// `DB_PASSWORD: ${DB_PASSWORD}`. The file is in the repository like the
+/// Compose file, so the finding is at its line, as for `env_file: .env`;
+/// a value the process environment provides is nobody's plain text.
+fn credential_from_env_file(ctx: &ServiceCtx, kv: &KeyValue, value: &str) -> Option<Finding> {
+    let key = kv.key.as_str();
+    let variable = match kv.written.as_deref() {
+        // A bare `- KEY` (or `KEY:`) takes the variable of its name.
+        None => key,
+        Some(text) if kv.interpolated && !has_variables(text) => key,
+        Some(text) => whole_reference(text)?,
+    };
+    let origin = ctx.project.env_origins.get(variable)?;
+    let (severity, what) = match classify(key, value) {
+        CredentialValue::NotACredential => return None,
+        CredentialValue::Literal => (Severity::High, "in plain text"),
+        CredentialValue::Placeholder => (
+            Severity::Low,
+            "as a placeholder: a deployment that does not replace it runs with a guessable credential",
+        ),
+    };
+    let here = Node::new(crate::yaml::Value::Null, origin.clone());
+    let route = ctx.route(&format!("environment.{key}"));
+    let used = Location::of(kv.node, route.clone()).with_note("the service takes it here");
+    let finding = ctx
+        .finding(
+            &RULE.meta,
+            severity,
+            &here,
+            route,
+            format!(
+                "service `{}` takes `{key}` from `{variable}`, which `{}` sets {what}",
+                ctx.name.text, origin.file.display
+            ),
+        )
+        .fix("keep the value out of the repository: set it in the deploying environment, or use a Compose secret")
+        .related(Place::Config(used));
+    Some(finding)
+}
+
+/// The variable a value consists of, whole: `${NAME}` or `$NAME`.
+fn whole_reference(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let name = text
+        .strip_prefix("${")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .or_else(|| text.strip_prefix('$'))?;
+    (!name.is_empty() && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric()))
+        .then_some(name)
+}
 
 /// How bad a credential written in the file is, and why.
 struct Written {
@@ -138,6 +197,10 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             continue;
         };
         let written = kv.written.as_deref().unwrap_or(value);
+        if let Some(found) = credential_from_env_file(ctx, &kv, value) {
+            out.push(found);
+            continue;
+        }
         let Some(found) = written_credential(&kv.key, value, written, kv.interpolated) else {
             continue;
         };
