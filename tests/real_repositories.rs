@@ -534,3 +534,33 @@ fn two_merge_keys_in_one_mapping_are_compose_s_error() {
     let out = drydock(dir.path(), &["compose", "config"]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn an_empty_bind_source_is_compose_s_error_when_named_and_a_warning_in_a_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "compose.yaml",
+            "services:\n  plex:\n    image: plexinc/pms-docker:1.41.0\n    volumes:\n      \
+             - ${PLEX_MEDIA_PATH}:/media/\n",
+        )],
+    );
+    let out = drydock(dir.path(), &["compose", "config"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("compose.yaml:5:9: invalid volume spec `:/media/`: empty section"),
+        "{stderr}"
+    );
+    let out = drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+    );
+    let doc = json(&out);
+    assert!(errors(&doc).is_empty(), "{doc}");
+    assert!(
+        doc["warnings"].to_string().contains("PLEX_MEDIA_PATH"),
+        "{doc}"
+    );
+}

@@ -350,7 +350,11 @@ impl Loader {
         keep_last_mount_per_target(&mut model);
         let mut invalid = std::mem::take(&mut state.invalid);
         if depth == 0 && !spec.fragment {
-            invalid.extend(super::validate::validate_project(&model, &spec.profiles));
+            invalid.extend(super::validate::validate_project(
+                &model,
+                &spec.profiles,
+                !spec.found_by_scan(),
+            ));
         }
         self.apply_env_files(&mut model, &dir, &env, state)?;
         // Compose's order: COMPOSE_PROJECT_NAME (the process or `.env`),

@@ -21,7 +21,9 @@ use crate::yaml::{LocatedError, Node, Value};
 
 /// The reasons Docker Compose would refuse to run a merged project, in
 /// the order of its services; `profiles` are the ones the user selected.
-pub fn validate_project(model: &Node, profiles: &[String]) -> Vec<LocatedError> {
+/// `deploying` says the variables interpolated are the deployment's (a
+/// project the user named): then a value they left empty is judged too.
+pub fn validate_project(model: &Node, profiles: &[String], deploying: bool) -> Vec<LocatedError> {
     let mut errors = Vec::new();
     let Some(services) = model.get("services").and_then(Node::as_map) else {
         return errors;
@@ -62,6 +64,9 @@ pub fn validate_project(model: &Node, profiles: &[String]) -> Vec<LocatedError> 
             graph.entry(name).or_default().push((dependency, node));
         }
         check_resources(model, name, service, &mut errors);
+        if deploying {
+            check_empty_sections(service, &mut errors);
+        }
     }
     errors.extend(find_cycle(&active, &graph));
     errors
@@ -115,6 +120,27 @@ fn service_dependencies(service: &Node) -> Vec<(&str, &Node)> {
         }
     }
     out
+}
+
+/// A short-syntax volume whose source is empty (`${MEDIA_DIR}:/media`
+/// with the variable unset): Compose refuses the spec.
+fn check_empty_sections(service: &Node, errors: &mut Vec<LocatedError>) {
+    let Some(volumes) = service.get("volumes").and_then(Node::as_seq) else {
+        return;
+    };
+    for item in volumes {
+        if let Some(text) = item.as_str()
+            && (text.starts_with(':') || text.contains("::"))
+        {
+            errors.push(LocatedError::at(
+                &item.pos,
+                format!(
+                    "invalid volume spec `{text}`: empty section between colons \
+                     (Docker Compose rejects the project; is a variable unset?)"
+                ),
+            ));
+        }
+    }
 }
 
 /// Networks, named volumes, secrets and configs a service uses must be

@@ -21,11 +21,14 @@ const WORDS: [&str; 10] = [
     "CREDENTIAL",
 ];
 
-const PAIRS: [(&str, &str); 4] = [
+const PAIRS: [(&str, &str); 5] = [
     ("API", "KEY"),
     ("ACCESS", "KEY"),
     ("PRIVATE", "KEY"),
     ("SECRET", "KEY"),
+    // Rails' and GitLab's `SECRET_KEY_BASE`, `DB_KEY_BASE`, `OTP_KEY_BASE`:
+    // the key everything else is derived from.
+    ("KEY", "BASE"),
 ];
 
 /// Last words of a name that make it denote something *about* a
@@ -404,6 +407,39 @@ fn is_placeholder(value: &str) -> bool {
         || INSIDE.iter().any(|w| normalized.contains(w))
         || normalized.starts_with("your")
         || (normalized.len() >= 4 && normalized.chars().all(|c| c == 'x'))
+        || is_described(value)
+}
+
+/// A value that describes the credential it stands for instead of being
+/// one: three or more plain words, one of which says what to put there
+/// (`long-and-random-alphanumeric-string`, `generate_a_random_secret`,
+/// `put your key here`).
+fn is_described(value: &str) -> bool {
+    const SAYING: [&str; 12] = [
+        "random",
+        "string",
+        "generate",
+        "generated",
+        "here",
+        "insert",
+        "enter",
+        "put",
+        "replace",
+        "change",
+        "long",
+        "secure",
+    ];
+    let words: Vec<&str> = value
+        .split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() >= 3
+        && words
+            .iter()
+            .all(|w| w.chars().all(|c| c.is_ascii_alphabetic()))
+        && words
+            .iter()
+            .any(|w| SAYING.contains(&w.to_ascii_lowercase().as_str()))
 }
 
 /// The password of a `scheme://user:password@host` URL inside a value.
@@ -587,6 +623,28 @@ mod tests {
                 "{value:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_value_that_describes_the_secret_is_a_placeholder() {
+        for value in [
+            "long-and-random-alphanumeric-string",
+            "generate_a_random_secret",
+            "put your key here",
+        ] {
+            assert_eq!(
+                classify_value(value),
+                CredentialValue::Placeholder,
+                "{value}"
+            );
+        }
+        for value in [
+            "correct-horse-battery-staple",
+            "q7Xk2mN9pL4vR8sT1wY6zB3cF5hJ0dG",
+        ] {
+            assert_eq!(classify_value(value), CredentialValue::Literal, "{value}");
+        }
+        assert!(is_credential_name("GITLAB_SECRETS_DB_KEY_BASE"));
     }
 
     #[test]
