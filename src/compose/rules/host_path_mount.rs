@@ -197,7 +197,8 @@ const INERT: [&str; 9] = [
 ];
 
 fn within(path: &str, dir: &str) -> bool {
-    path == dir || path.starts_with(&format!("{dir}/"))
+    path.strip_prefix(dir)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 /// How sensitive a host path is: (severity when writable, when read-only,
@@ -269,9 +270,10 @@ fn home_sensitivity(below: &str) -> Option<(Severity, Severity, &'static str)> {
     if below == "/" {
         return Some((Severity::Medium, Severity::Low, "a user's home directory"));
     }
+    let below = below.strip_prefix('/').unwrap_or(below);
     if CREDENTIAL_DIRS
         .iter()
-        .any(|d| within(below, &format!("/{d}")) || within(&format!("/{d}"), below))
+        .any(|d| within(below, d) || within(d, below))
     {
         return Some((
             Severity::High,

@@ -49,16 +49,12 @@ impl<'a> ServiceCtx<'a> {
     /// Whether an absolute host path is inside the project directory
     /// (`${PWD}/data` is `./data`): the project's own files.
     pub fn is_project_path(&self, host_path: &str) -> bool {
-        let Ok(dir) = std::path::absolute(if self.project.dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            &self.project.dir
-        }) else {
+        // The loader sets `PWD` to the project directory, made absolute.
+        let Some(dir) = self.project.env.get("PWD") else {
             return false;
         };
-        let dir = crate::compose::load::clean_path(&dir);
         let path = crate::compose::load::clean_path(Path::new(host_path));
-        path.is_absolute() && path.starts_with(&dir)
+        path.is_absolute() && path.starts_with(dir)
     }
 
     /// The service's volume mounts with their index in `volumes:`. A named
