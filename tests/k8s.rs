@@ -1059,3 +1059,25 @@ fn scan_does_not_render_what_would_read_outside_the_repository_issue_10() {
         "{skipped:?}"
     );
 }
+
+/// NET_ADMIN reconfigures the network namespace it is in: medium in the
+/// pod's own, high with `hostNetwork: true`; the same tiers as Compose.
+#[test]
+fn net_admin_is_high_only_on_the_host_network_issue_10() {
+    let pod = |host_network: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: vpn}}\nspec:\n{host_network}  containers:\n  - name: vpn\n    image: example/vpn:1.0\n    securityContext:\n      capabilities:\n        add: [NET_ADMIN]\n"
+        )
+    };
+    for (host_network, expected) in [("", "medium"), ("  hostNetwork: true\n", "high")] {
+        let doc = json(&drydock(
+            &["k8s", "-", "--format", "json"],
+            Some(&pod(host_network)),
+        ));
+        let severities: Vec<&str> = findings_of(&doc, "added-capabilities")
+            .iter()
+            .map(|f| f["severity"].as_str().unwrap())
+            .collect();
+        assert_eq!(severities, [expected], "{doc:#}");
+    }
+}

@@ -218,7 +218,10 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
             for (i, cap) in capability_list(c.node, "add") {
                 let name = cap.as_str().unwrap_or("");
                 if !BASELINE_CAPABILITIES.contains(&name) {
-                    let tier = added_capabilities::tier(&added_capabilities::normalise(name));
+                    let tier = added_capabilities::tier_on_network(
+                        &added_capabilities::normalise(name),
+                        spec.get("hostNetwork").and_then(Node::as_bool) == Some(true),
+                    );
                     add(
                         "capabilities_baseline",
                         "added-capabilities",
@@ -690,7 +693,10 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
             for (i, cap) in capability_list(c.node, "add") {
                 let name = cap.as_str().unwrap_or("");
                 if name != "NET_BIND_SERVICE" {
-                    let tier = added_capabilities::tier(&added_capabilities::normalise(name));
+                    let tier = added_capabilities::tier_on_network(
+                        &added_capabilities::normalise(name),
+                        spec.get("hostNetwork").and_then(Node::as_bool) == Some(true),
+                    );
                     let control = if lowest && !BASELINE_CAPABILITIES.contains(&name) {
                         "capabilities_baseline"
                     } else {

@@ -110,6 +110,17 @@ pub fn normalise(name: &str) -> String {
 /// high only when the service shares the host's.
 const NAMESPACED: [&str; 1] = ["NET_ADMIN"];
 
+/// [`tier`], for a container that shares the host's network namespace
+/// or has its own: a namespaced capability is medium in its own.
+pub fn tier_on_network(capability: &str, host_network: bool) -> Severity {
+    let tier = tier(capability);
+    if NAMESPACED.contains(&capability) && !host_network {
+        tier.min(Severity::Medium)
+    } else {
+        tier
+    }
+}
+
 pub fn tier(capability: &str) -> Severity {
     if CRITICAL.contains(&capability) {
         Severity::Critical
@@ -131,19 +142,18 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         if ctx.params.allowed_capabilities.contains(&capability) {
             continue;
         }
-        let mut severity = tier(&capability);
+        let host_network = ctx.node.get("network_mode").and_then(Node::as_str) == Some("host");
+        let severity = tier_on_network(&capability, host_network);
         let what = if capability == "ALL" {
             "every capability".to_string()
         } else {
             format!("CAP_{capability}")
         };
-        let host_network = ctx.node.get("network_mode").and_then(Node::as_str) == Some("host");
         let note = if severity == Severity::Info {
             " (already in Docker's default set)"
         } else if NAMESPACED.contains(&capability.as_str()) && !host_network {
             // A VPN or firewall sidecar on its own network: it reconfigures
             // only its own namespace.
-            severity = Severity::Medium;
             " (confined to the service's own network namespace; high with `network_mode: host`)"
         } else {
             ""
