@@ -4,9 +4,15 @@
 //! A directory holding a default Compose file (`compose.yaml`…) is a
 //! project, with its override file. Other `compose.*.yaml` /
 //! `docker-compose.*.yml` files next to it are variants used as
-//! `-f base -f variant`, and are audited that way. A finding reached through
-//! several projects (an included or extended file, a base file under its
-//! variants) is reported once.
+//! `-f base -f variant`, and are audited that way; a variant with no base
+//! beside it is audited alone as a fragment, and listed as such. A
+//! finding reached through several projects (an included or extended
+//! file, a base file under its variants) is reported once.
+//!
+//! Discovery guesses, so it never turns a guess into an error: what only
+//! the deploying environment provides (a required variable, an env file
+//! kept out of the repository) is a warning for a project found here, and
+//! Compose's error for a file the user names.
 //!
 //! YAML files that are not Compose files are candidate Kubernetes
 //! manifests, except inside a Helm chart (a directory with `Chart.yaml`:

@@ -1,8 +1,12 @@
 //! Loads a Compose project the way `docker compose config` does: file
 //! discovery (or `-f` / `COMPOSE_FILE`), `.env` and `--env-file`,
-//! per-file interpolation, `include`, overrides merged in order, `extends`
-//! (same file and `file:`), and profiles. Every value keeps the file, line
-//! and column that set it.
+//! per-file interpolation, `extends` (same file and `file:`, resolved file
+//! by file), `include`, overrides merged in order, and profiles. Each
+//! file's relative paths resolve against its own directory (an extended
+//! file's, an included project's), at any depth. Every value keeps the
+//! file, line and column that set it. What Compose would refuse to run is
+//! checked in [`super::validate`]; the version 1 format is read through
+//! [`super::legacy`].
 //!
 //! Every file a project names is opened through the audit boundary
 //! ([`crate::boundary`]): one outside it is not read, and becomes an
