@@ -27,8 +27,15 @@
 //!
 //!   A fixture that docker compose rejects must be rejected by drydock too.
 //! - every directory of `../shared/peers/awesome-compose` (read in place, never
-//!   copied). A sample that docker compose rejects is skipped with its reason.
-//!   Missing folder: skip notice, or a failure with `DRYDOCK_REQUIRE_PEERS=1`.
+//!   copied), once with absolute paths and once as a user types it (from the
+//!   sample's directory, a relative `-f`). A sample that docker compose
+//!   rejects is skipped with its reason. Missing folder: skip notice, or a
+//!   failure with `DRYDOCK_REQUIRE_PEERS=1`.
+//! - every Compose file of `../shared/peers/compose-reference-fixtures` (the
+//!   reference implementations' own test data), loaded on its own from its
+//!   directory: the same accept/reject verdict as docker compose, and the same
+//!   merged fields, but for the deliberate differences listed (with why) in
+//!   `REFERENCE_DIFFERENCES`.
 //!
 //! Both sides are normalised before comparing, so that short and long syntaxes
 //! (ports, volumes, devices, environment, command) compare equal; see
@@ -164,6 +171,41 @@ fn compose_config_matches_oracle_on_awesome_compose() {
         .collect();
     run_suite(
         "awesome-compose",
+        &oracle,
+        &projects,
+        Strictness::SkipOracleErrors,
+    );
+}
+
+/// The same samples as a user types them: from the sample's directory,
+/// `compose -f compose.yaml config`, no `--project-directory` (`.` and
+/// `./dir` bind sources, the project name, `${PWD}`).
+#[test]
+fn compose_config_matches_oracle_on_awesome_compose_with_relative_files() {
+    let Some(oracle) = oracle() else { return };
+    let Some(root) = support::peers_dir("awesome-compose") else {
+        return;
+    };
+    let projects: Vec<Project> = project_dirs(&root)
+        .iter()
+        .filter_map(|dir| {
+            let name = [
+                "compose.yaml",
+                "compose.yml",
+                "docker-compose.yaml",
+                "docker-compose.yml",
+            ]
+            .into_iter()
+            .find(|f| dir.join(f).is_file())?;
+            let mut project = load_project("awesome-compose (relative -f)", dir);
+            project.files = vec![PathBuf::from(name)];
+            project.relative = true;
+            Some(project)
+        })
+        .collect();
+    assert!(!projects.is_empty(), "no projects under {}", root.display());
+    run_suite(
+        "awesome-compose (relative -f)",
         &oracle,
         &projects,
         Strictness::SkipOracleErrors,
