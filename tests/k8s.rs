@@ -1081,3 +1081,42 @@ fn net_admin_is_high_only_on_the_host_network_issue_10() {
         assert_eq!(severities, [expected], "{doc:#}");
     }
 }
+
+/// A hostPath every container mounts `readOnly: true` is ranked read-only,
+/// as a Compose `:ro` bind is, and the message says why it matters.
+#[test]
+fn a_read_only_host_path_is_ranked_read_only_and_says_why_issue_10() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: agent}\nspec:\n  containers:\n  - name: agent\n    image: example/agent:1.0\n    volumeMounts:\n    - {name: logs, mountPath: /var/lib/docker/containers, readOnly: true}\n    - {name: tz, mountPath: /etc/localtime, readOnly: true}\n    - {name: root, mountPath: /host, readOnly: true}\n    - {name: state, mountPath: /var/lib/docker/containers-rw}\n  volumes:\n  - {name: logs, hostPath: {path: /var/lib/docker/containers}}\n  - {name: tz, hostPath: {path: /etc/localtime}}\n  - {name: root, hostPath: {path: /}}\n  - {name: state, hostPath: {path: /var/lib/docker/volumes}}\n";
+    let doc = json(&drydock(&["k8s", "-", "--format", "json"], Some(text)));
+    let found: Vec<(String, String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "host-path-mount" || f["rule"] == "runtime-socket-mount")
+        .map(|f| {
+            (
+                f["location"]["line"].to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let lines: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(line, severity, _)| (line.as_str(), severity.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("14", "medium"),
+            ("15", "low"),
+            ("16", "critical"),
+            ("17", "high")
+        ],
+        "{found:#?}"
+    );
+    assert!(
+        found[2].2.contains("which holds the runtime socket"),
+        "{found:#?}"
+    );
+}

@@ -244,15 +244,17 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
         for (i, volume) in &volumes {
             if let Some(host_path) = volume.get("hostPath") {
                 let path = text(host_path.get("path")).unwrap_or("");
+                let hazard = HostPathHazard::of(path, mounted_read_only(&cs, volume_name(volume)));
                 add(
                     "hostPathVolumes",
-                    host_path_rule(path),
-                    host_path_severity(path),
+                    hazard.rule,
+                    hazard.severity,
                     host_path,
                     format!("{sr}.volumes[{i}].hostPath"),
                     format!(
-                        "volume `{}` mounts the host path `{path}`",
-                        volume_name(volume)
+                        "volume `{}` mounts the host path `{path}`{}",
+                        volume_name(volume),
+                        hazard.why
                     ),
                 );
             }
@@ -731,15 +733,17 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
                 } else {
                     "restrictedVolumes"
                 };
+                let hazard = HostPathHazard::of(path, mounted_read_only(&cs, volume_name(volume)));
                 add(
                     control,
-                    host_path_rule(path),
-                    host_path_severity(path),
+                    hazard.rule,
+                    hazard.severity,
                     node,
                     route,
                     format!(
-                        "volume `{}` mounts the host path `{path}`",
-                        volume_name(volume)
+                        "volume `{}` mounts the host path `{path}`{}",
+                        volume_name(volume),
+                        hazard.why
                     ),
                 );
             } else {
@@ -775,19 +779,65 @@ fn volume_name(volume: &Node) -> &str {
 
 /// A host path volume is `runtime-socket-mount` when it reaches a runtime
 /// socket, `host-path-mount` otherwise.
-fn host_path_rule(path: &str) -> &'static str {
-    if crate::compose::rules::runtime_socket_mount::socket_reason(path).is_some() {
-        "runtime-socket-mount"
-    } else {
-        "host-path-mount"
+/// What a hostPath volume exposes, ranked as `host-path-mount` and
+/// `runtime-socket-mount` rank a Compose bind: the rule, the severity
+/// (read-only when every container mounting it says `readOnly: true`),
+/// and the words that say why. Any hostPath is a Pod Security baseline
+/// violation, so even a harmless one is reported (low).
+struct HostPathHazard {
+    rule: &'static str,
+    severity: Severity,
+    why: String,
+}
+
+impl HostPathHazard {
+    fn of(path: &str, read_only: bool) -> HostPathHazard {
+        use crate::compose::rules::host_path_mount::{harmless_read_only, sensitivity};
+        use crate::compose::rules::runtime_socket_mount::socket_reason;
+        let mode = if read_only { " read-only" } else { "" };
+        if let Some(reason) = socket_reason(path) {
+            // A socket is used by connecting to it, which a read-only
+            // mount does not prevent.
+            return HostPathHazard {
+                rule: "runtime-socket-mount",
+                severity: Severity::Critical,
+                why: format!("{mode}: {reason}, and control of the runtime is root on the host"),
+            };
+        }
+        if read_only && harmless_read_only(path) {
+            return HostPathHazard {
+                rule: "host-path-mount",
+                severity: Severity::Low,
+                why: " read-only: a host file with nothing secret in it".to_string(),
+            };
+        }
+        match sensitivity(path, &[]) {
+            Some((writable, ro, what)) => HostPathHazard {
+                rule: "host-path-mount",
+                severity: if read_only { ro } else { writable },
+                why: format!("{mode}: {what}"),
+            },
+            None => HostPathHazard {
+                rule: "host-path-mount",
+                severity: if read_only {
+                    Severity::Low
+                } else {
+                    Severity::Medium
+                },
+                why: mode.to_string(),
+            },
+        }
     }
 }
 
-fn host_path_severity(path: &str) -> Severity {
-    use crate::compose::rules::host_path_mount::sensitivity;
-    use crate::compose::rules::runtime_socket_mount::socket_reason;
-    if socket_reason(path).is_some() {
-        return Severity::Critical;
-    }
-    sensitivity(path, &[]).map_or(Severity::Medium, |(writable, _, _)| writable)
+/// Whether every container that mounts the volume `name` mounts it
+/// `readOnly: true` (and at least one does).
+fn mounted_read_only(containers: &[Container], name: &str) -> bool {
+    let mut mounts = containers
+        .iter()
+        .filter_map(|c| c.node.get("volumeMounts").and_then(Node::as_seq))
+        .flatten()
+        .filter(|m| text(m.get("name")) == Some(name))
+        .peekable();
+    mounts.peek().is_some() && mounts.all(|m| is_true(m.get("readOnly")))
 }
