@@ -829,21 +829,25 @@ pub fn run_rendered(
                     "{display}: kustomization not rendered (neither `kustomize` nor `kubectl` is on PATH): the files its `resources` list are audited as plain manifests, without its patches; to audit the result: kubectl kustomize {} | drydock k8s -",
                     shown(dir)
                 ));
-                match crate::yaml::read_source(file.clone(), display.clone(), crate::k8s::MAX_FILE_BYTES) {
-                    Ok(source) => plain.extend(
-                        render::kustomization_resources(dir, &source)
-                            .into_iter()
-                            .map(|p| (p, false)),
-                    ),
+                match plain_resources(file, &display, dir) {
+                    Ok(files) => plain.extend(files),
                     Err(error) => report.errors.push(error),
                 }
             }
             Rendered::Failed(message) => {
-                report.warnings.push(format!("{display}: kustomize build failed: {message}"));
+                // Its resources are still manifests: audited as they are,
+                // without the patches a build would apply.
+                report.warnings.push(format!(
+                    "{display}: kustomize build failed: {message}; the files its `resources` list are audited as plain manifests, without its patches"
+                ));
                 report.not_audited.push(LocatedError::in_file(
                     &display,
-                    "kustomization not audited: its rendering failed (see the warning)",
+                    "kustomization not rendered: its build failed (see the warning); its resources were audited as plain manifests",
                 ));
+                match plain_resources(file, &display, dir) {
+                    Ok(files) => plain.extend(files),
+                    Err(error) => report.errors.push(error),
+                }
             }
         }
     }
@@ -851,6 +855,25 @@ pub fn run_rendered(
     plain.dedup();
     run_manifests(&plain, root, checks, report);
     run_manifest_sources(sources, checks, report);
+}
+
+/// The manifest files a kustomization's `resources` list that are there,
+/// to audit as they are when the kustomization cannot be rendered.
+fn plain_resources(
+    file: &Path,
+    display: &str,
+    dir: &Path,
+) -> Result<Vec<(PathBuf, bool)>, LocatedError> {
+    let source = crate::yaml::read_source(
+        file.to_path_buf(),
+        display.to_string(),
+        crate::k8s::MAX_FILE_BYTES,
+    )?;
+    Ok(crate::k8s::render::kustomization_resources(dir, &source)
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|p| (p, false))
+        .collect())
 }
 
 /// The process environment, for interpolation.

@@ -1120,3 +1120,37 @@ fn a_read_only_host_path_is_ranked_read_only_and_says_why_issue_10() {
         "{found:#?}"
     );
 }
+
+/// A kustomization whose build fails still has its resources audited as
+/// plain manifests, and the warning quotes the tool's error, not the
+/// deprecation notice printed before it.
+#[test]
+fn a_failing_kustomize_build_still_audits_the_resources_issue_10() {
+    let dir = tree_with_kustomization();
+    let bin = dir.path().join("bin");
+    stand_in(
+        &bin,
+        "kustomize",
+        "echo \"# Warning: 'commonLabels' is deprecated. Please use 'labels' instead.\" >&2\necho \"Error: accumulating resources: missing.yaml: no such file or directory\" >&2\nexit 1\n",
+    );
+    let out = drydock_with_path(
+        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
+        &bin,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    let privileged = findings_of(&doc, "privileged");
+    assert_eq!(privileged.len(), 1, "{}", doc["findings"]);
+    assert_eq!(privileged[0]["location"]["path"], "deploy/pod.yaml");
+    let warnings = doc["warnings"].to_string();
+    assert!(
+        warnings.contains("Error: accumulating resources: missing.yaml"),
+        "{warnings}"
+    );
+    assert!(!warnings.contains("commonLabels"), "{warnings}");
+}

@@ -186,15 +186,33 @@ fn run(mut command: Command) -> Result<String, String> {
         .map_err(|e| format!("cannot run: {e}"))?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let first = stderr
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("no message")
-            .trim()
-            .to_string();
-        return Err(format!("{first} ({})", output.status));
+        return Err(format!("{} ({})", failure_line(&stderr), output.status));
     }
     String::from_utf8(output.stdout).map_err(|_| "its output is not UTF-8".to_string())
+}
+
+/// The line of a renderer's standard error that says why it failed: its
+/// `Error:` line (helm and kustomize print deprecation warnings first),
+/// else its last line that is not a warning.
+fn failure_line(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines
+        .iter()
+        .find(|l| l.starts_with("Error:") || l.starts_with("error:"))
+        .or_else(|| {
+            lines.iter().rev().find(|l| {
+                !l.to_ascii_lowercase()
+                    .trim_start_matches('#')
+                    .trim()
+                    .starts_with("warning")
+            })
+        })
+        .or_else(|| lines.last())
+        .map_or_else(|| "no message".to_string(), |l| l.to_string())
 }
 
 /// Splits `helm template` output into one source per template: the
