@@ -44,6 +44,40 @@ fn is_variant(name: &str) -> bool {
     yaml && prefixed && !DEFAULT_FILES.contains(&name) && !OVERRIDE_FILES.contains(&name)
 }
 
+/// Whether a file name is one projects give a Compose file that
+/// `docker compose` does not find by itself (`docker-compose-postgres.yml`,
+/// `compose-dev.yaml`, `elk-compose.yml`): used with `-f`, and a Compose
+/// file only if it has a top-level `services:` ([`has_services_key`]).
+fn is_loose_compose_name(name: &str) -> bool {
+    let Some(stem) = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))
+    else {
+        return false;
+    };
+    let stem = stem.to_ascii_lowercase();
+    !is_variant(name)
+        && !DEFAULT_FILES.contains(&name)
+        && !OVERRIDE_FILES.contains(&name)
+        && (stem.starts_with("docker-compose")
+            || stem.starts_with("compose-")
+            || stem.starts_with("compose_")
+            || stem.ends_with("-compose")
+            || stem.ends_with("_compose")
+            || stem.ends_with(".compose"))
+}
+
+/// Whether a file's first 64 KiB hold a top-level `services:` line.
+fn has_services_key(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(64 << 10).read_to_end(&mut head));
+    read.is_ok()
+        && String::from_utf8_lossy(&head)
+            .lines()
+            .any(|line| line.starts_with("services:"))
+}
+
 /// What `scan` found to read under its paths.
 #[derive(Default)]
 pub struct Found {
@@ -93,6 +127,17 @@ pub fn discover(paths: &[PathBuf]) -> Found {
             if base.is_some() {
                 specs.push(ProjectSpec {
                     project_dir: Some(dir.clone()),
+                    listing: Some(names.clone()),
+                    ..ProjectSpec::default()
+                });
+            }
+            // A file `docker compose` never finds by itself is audited on
+            // its own, like a variant with no base.
+            for loose in names.iter().filter(|n| is_loose_compose_name(n)) {
+                specs.push(ProjectSpec {
+                    project_dir: Some(dir.clone()),
+                    files: vec![dir.join(loose)],
+                    fragment: true,
                     listing: Some(names.clone()),
                     ..ProjectSpec::default()
                 });
@@ -206,7 +251,10 @@ fn walk(root: &Path) -> Walked {
             let relevant = DEFAULT_FILES.contains(&name.as_ref())
                 || OVERRIDE_FILES.contains(&name.as_ref())
                 || name == ".env"
-                || is_variant(&name);
+                || is_variant(&name)
+                || (is_loose_compose_name(&name)
+                    && kind.is_file()
+                    && has_services_key(entry.path()));
             // A symlinked Compose file or `.env` is listed: the loader
             // follows it through the audit boundary, and reports one that
             // leads out. Other symlinks are not followed.
@@ -257,12 +305,20 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, report: &mut
                     .files
                     .last()
                     .map_or(project.dir.as_path(), PathBuf::as_path);
-                LocatedError::in_file(
-                    loader.display(file),
+                let loose = file
+                    .file_name()
+                    .is_some_and(|n| is_loose_compose_name(&n.to_string_lossy()));
+                let why = if loose {
+                    "audited on its own as a fragment: `docker compose` does not find a file of \
+                     this name by itself (it is used with `-f`), so only what it sets was \
+                     checked; name the files it is used with, `drydock compose -f … -f FILE`, \
+                     to audit the whole project"
+                } else {
                     "audited as a fragment: no base Compose file beside it (it is used as \
                      `-f BASE -f FILE`), so only what it sets was checked; name its base with \
-                     `drydock compose -f BASE -f FILE` to audit the whole project",
-                )
+                     `drydock compose -f BASE -f FILE` to audit the whole project"
+                };
+                LocatedError::in_file(loader.display(file), why)
             });
             let findings = rules::check(&project, params);
             // An env file (`.env`) a finding points into is a file of the

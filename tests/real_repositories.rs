@@ -564,3 +564,46 @@ fn an_empty_bind_source_is_compose_s_error_when_named_and_a_warning_in_a_scan() 
         "{doc}"
     );
 }
+
+#[test]
+fn a_compose_file_of_another_name_is_found_and_audited_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            (
+                "docker-compose-postgres.yml",
+                "services:\n  db:\n    image: postgres:16\n    privileged: true\n",
+            ),
+            (
+                "extensions/logspout/logspout-compose.yml",
+                "services:\n  logspout:\n    image: gliderlabs/logspout:v3.2\n    volumes:\n      \
+                 - /var/run/docker.sock:/var/run/docker.sock:ro\n",
+            ),
+            // A manifest whose name merely ends in -compose is still one.
+            (
+                "deploy/app-compose.yaml",
+                "apiVersion: v1\nkind: Pod\nmetadata: {name: app}\nspec:\n  containers:\n  \
+                 - {name: app, image: example/app:1, securityContext: {privileged: true}}\n",
+            ),
+        ],
+    );
+    let out = drydock(
+        dir.path(),
+        &["scan", ".", "--images", "none", "--format", "json"],
+    );
+    let doc = json(&out);
+    assert!(errors(&doc).is_empty(), "{doc}");
+    assert_eq!(
+        located(&doc, "privileged"),
+        [
+            "deploy/app-compose.yaml:6 critical",
+            "docker-compose-postgres.yml:4 critical"
+        ]
+    );
+    assert_eq!(
+        located(&doc, "runtime-socket-mount"),
+        ["extensions/logspout/logspout-compose.yml:5 critical"]
+    );
+    assert_eq!(doc["not_audited"].as_array().unwrap().len(), 2, "{doc}");
+}
