@@ -415,7 +415,7 @@ fn is_placeholder(value: &str) -> bool {
 /// (`long-and-random-alphanumeric-string`, `generate_a_random_secret`,
 /// `put your key here`).
 fn is_described(value: &str) -> bool {
-    const SAYING: [&str; 12] = [
+    const SAYING: [&str; 20] = [
         "random",
         "string",
         "generate",
@@ -428,6 +428,14 @@ fn is_described(value: &str) -> bool {
         "change",
         "long",
         "secure",
+        "insecure",
+        "should",
+        "update",
+        "updated",
+        "fake",
+        "dummy",
+        "example",
+        "sample",
     ];
     let words: Vec<&str> = value
         .split(['-', '_', ' '])
@@ -631,6 +639,8 @@ mod tests {
             "long-and-random-alphanumeric-string",
             "generate_a_random_secret",
             "put your key here",
+            "fake_mail_password",
+            "this_password_is_insecure_and_should_be_updated",
         ] {
             assert_eq!(
                 classify_value(value),
