@@ -2,4 +2,6 @@
 //! images), kept below the scanners so none of them borrows it from
 //! another's rule files.
 
+pub mod capabilities;
 pub mod credentials;
+pub mod host_paths;

@@ -9,8 +9,8 @@
 //! where the hazard is the same) and names its control.
 
 use super::Workload;
-use crate::compose::rules::added_capabilities;
 use crate::finding::Severity;
+use crate::hazards::capabilities;
 use crate::yaml::Node;
 
 /// A Pod Security Standards level.
@@ -37,7 +37,7 @@ pub struct Violation {
 }
 
 /// The capabilities baseline allows to add: Docker's default set less
-/// `NET_RAW` (not `added_capabilities::DOCKER_DEFAULT`, which has it).
+/// `NET_RAW` (not `capabilities::DOCKER_DEFAULT`, which has it).
 const BASELINE_CAPABILITIES: [&str; 13] = [
     "AUDIT_WRITE",
     "CHOWN",
@@ -218,8 +218,8 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
             for (i, cap) in capability_list(c.node, "add") {
                 let name = cap.as_str().unwrap_or("");
                 if !BASELINE_CAPABILITIES.contains(&name) {
-                    let tier = added_capabilities::tier_on_network(
-                        &added_capabilities::normalise(name),
+                    let tier = capabilities::tier_on_network(
+                        &capabilities::normalise(name),
                         spec.get("hostNetwork").and_then(Node::as_bool) == Some(true),
                     );
                     add(
@@ -695,8 +695,8 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
             for (i, cap) in capability_list(c.node, "add") {
                 let name = cap.as_str().unwrap_or("");
                 if name != "NET_BIND_SERVICE" {
-                    let tier = added_capabilities::tier_on_network(
-                        &added_capabilities::normalise(name),
+                    let tier = capabilities::tier_on_network(
+                        &capabilities::normalise(name),
                         spec.get("hostNetwork").and_then(Node::as_bool) == Some(true),
                     );
                     let control = if lowest && !BASELINE_CAPABILITIES.contains(&name) {
@@ -792,8 +792,7 @@ struct HostPathHazard {
 
 impl HostPathHazard {
     fn of(path: &str, read_only: bool) -> HostPathHazard {
-        use crate::compose::rules::host_path_mount::{harmless_read_only, sensitivity};
-        use crate::compose::rules::runtime_socket_mount::socket_reason;
+        use crate::hazards::host_paths::{harmless_read_only, sensitivity, socket_reason};
         let mode = if read_only { " read-only" } else { "" };
         if let Some(reason) = socket_reason(path) {
             // A socket is used by connecting to it, which a read-only

@@ -41,7 +41,7 @@ pub const SPECS: [ParamSpec; 5] = [
         set: |params, values| {
             params.allowed_capabilities = values
                 .iter()
-                .map(|c| crate::compose::rules::added_capabilities::normalise(c))
+                .map(|c| crate::hazards::capabilities::normalise(c))
                 .collect();
             Ok(())
         },

@@ -53,7 +53,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     let drops_all = ctx.node.get("cap_drop").is_some_and(|list| {
         strings(list)
             .iter()
-            .any(|(name, _)| super::added_capabilities::normalise(name) == "ALL")
+            .any(|(name, _)| crate::hazards::capabilities::normalise(name) == "ALL")
     });
     if drops_all {
         return;

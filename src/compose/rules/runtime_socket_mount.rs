@@ -4,6 +4,7 @@
 use super::{Rule, ServiceCtx};
 use crate::compose::model::MountKind;
 use crate::finding::{Finding, Severity};
+use crate::hazards::host_paths::socket_reason;
 use crate::rules::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule {
@@ -49,57 +50,6 @@ or run outside the container platform.
 - CIS Docker Benchmark v1.6.0, 5.32
 - OWASP Docker Security Cheat Sheet, rule #1
 "#;
-
-/// Runtime API sockets.
-const SOCKETS: [&str; 8] = [
-    "/var/run/docker.sock",
-    "/run/docker.sock",
-    "/run/containerd/containerd.sock",
-    "/var/run/containerd/containerd.sock",
-    "/run/podman/podman.sock",
-    "/var/run/podman/podman.sock",
-    "/run/crio/crio.sock",
-    "/var/run/crio/crio.sock",
-];
-
-/// Why a host path gives runtime API access, if it does.
-pub fn socket_reason(host_path: &str) -> Option<String> {
-    let path = shown_path(host_path);
-    let file = path.rsplit('/').next().unwrap_or("");
-    if SOCKETS.contains(&path.as_str())
-        || matches!(
-            file,
-            "docker.sock" | "containerd.sock" | "podman.sock" | "crio.sock"
-        )
-    {
-        return Some(format!("the container runtime API socket `{path}`"));
-    }
-    let holds = SOCKETS
-        .iter()
-        .find(|s| path == "/" || s.starts_with(&format!("{path}/")))?;
-    Some(format!(
-        "`{path}`, which holds the runtime socket `{holds}`"
-    ))
-}
-
-/// A host path as reports show it: normalised, or as written when it is
-/// below a home directory (`~/.docker/run/docker.sock`).
-pub fn shown_path(host_path: &str) -> String {
-    if host_path.starts_with('~') {
-        host_path.trim_end_matches('/').to_string()
-    } else {
-        normalise_path(host_path)
-    }
-}
-
-/// `/var/run/` and `/var//run` become `/var/run`.
-pub fn normalise_path(path: &str) -> String {
-    let parts: Vec<&str> = path
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    format!("/{}", parts.join("/"))
-}
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     for (index, mount) in ctx.mounts() {
