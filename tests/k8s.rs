@@ -1154,3 +1154,21 @@ fn a_failing_kustomize_build_still_audits_the_resources_issue_10() {
     );
     assert!(!warnings.contains("commonLabels"), "{warnings}");
 }
+
+/// `mountPropagation` is Compose's bind propagation under other names:
+/// Bidirectional is `rshared` (medium), HostToContainer `rslave` (low).
+#[test]
+fn mount_propagation_is_shared_mount_propagation_issue_10() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: csi}\nspec:\n  containers:\n  - name: node\n    image: example/csi:1.0\n    volumeMounts:\n    - {name: kubelet, mountPath: /var/lib/kubelet, mountPropagation: Bidirectional}\n    - {name: host, mountPath: /host, mountPropagation: HostToContainer}\n    - {name: data, mountPath: /data, mountPropagation: None}\n  volumes:\n  - {name: kubelet, hostPath: {path: /var/lib/kubelet}}\n  - {name: host, hostPath: {path: /mnt}}\n  - {name: data, emptyDir: {}}\n";
+    let doc = json(&drydock(&["k8s", "-", "--format", "json"], Some(text)));
+    let found: Vec<(u64, &str)> = findings_of(&doc, "shared-mount-propagation")
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["line"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [(9, "medium"), (10, "low")], "{doc:#}");
+}

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
         id: "shared-mount-propagation",
         title: "Mount propagation is shared with the host",
         severity: Severity::Medium,
-        scopes: &[Scope::Compose],
+        scopes: &[Scope::Compose, Scope::Kubernetes],
         docs: DOCS,
     },
     check_service: Some(check),
@@ -19,7 +19,9 @@ pub static RULE: Rule = Rule {
 
 const DOCS: &str = r#"## What it checks
 A volume with `bind.propagation` (or the short-syntax flag) `shared` or
-`rshared` (medium), or `slave` or `rslave` (low).
+`rshared` (medium), or `slave` or `rslave` (low). In Kubernetes manifests,
+a `volumeMounts` entry with `mountPropagation: Bidirectional` (medium) or
+`HostToContainer` (low), the same propagation under other names.
 
 ## Why it matters
 With shared propagation, mounts made inside the container appear on the

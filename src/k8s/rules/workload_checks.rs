@@ -46,6 +46,34 @@ pub fn check(workload: &Workload, subject: &Subject, params: &Params, out: &mut 
                     "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the app writes",
                 );
             }
+            // `Bidirectional` is Compose's `rshared`, `HostToContainer` its
+            // `rslave`: one rule, one tier.
+            let mounts = container.get("volumeMounts").and_then(Node::as_seq);
+            for (m, mount) in mounts.into_iter().flatten().enumerate() {
+                let Some(mode) = mount.get("mountPropagation") else {
+                    continue;
+                };
+                let (severity, what) = match mode.as_str() {
+                    Some("Bidirectional") => (
+                        Severity::Medium,
+                        "shares mounts both ways with the host (Bidirectional)",
+                    ),
+                    Some("HostToContainer") => (
+                        Severity::Low,
+                        "receives the host's mounts (HostToContainer)",
+                    ),
+                    _ => continue,
+                };
+                let volume = mount.get("name").and_then(Node::as_str).unwrap_or("?");
+                push(
+                    "shared-mount-propagation",
+                    severity,
+                    mode,
+                    format!("{route}.volumeMounts[{m}].mountPropagation"),
+                    format!("{who}: the mount of volume `{volume}` {what}"),
+                    "drop mountPropagation unless the container must see or make host mounts",
+                );
+            }
             // Ephemeral containers cannot have resources.
             if list != "ephemeralContainers" {
                 let limits = container.get("resources").and_then(|r| r.get("limits"));
