@@ -607,3 +607,26 @@ fn a_compose_file_of_another_name_is_found_and_audited_on_its_own() {
     );
     assert_eq!(doc["not_audited"].as_array().unwrap().len(), 2, "{doc}");
 }
+
+#[test]
+fn a_version_1_service_named_service_is_not_a_misspelled_services_key() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "docker-compose.yml",
+            "service:\n  image: nginx:1.27\n  privileged: true\ndb:\n  image: postgres:16\n",
+        )],
+    );
+    let out = drydock(dir.path(), &["compose", "--format", "json"]);
+    let doc = json(&out);
+    assert!(errors(&doc).is_empty(), "{doc}");
+    assert_eq!(
+        located(&doc, "privileged"),
+        ["docker-compose.yml:3 critical"]
+    );
+    assert_eq!(
+        located(&doc, "legacy-compose-format"),
+        ["docker-compose.yml:1 low"]
+    );
+}

@@ -1385,7 +1385,11 @@ fn read_misspelled_services(doc: &mut Node) -> Option<LocatedError> {
     let (key, _) = entries.iter_mut().find(|(k, v)| {
         !super::keys::TOP_LEVEL.contains(&k.text.as_str())
             && !k.text.starts_with("x-")
-            && v.as_map().is_some()
+            // A mapping of services, not one service's attributes (a
+            // version 1 file may name a service `service`).
+            && v.as_map().is_some_and(|entries| {
+                entries.iter().all(|(_, service)| service.as_map().is_some() || service.is_null())
+            })
             && crate::suggest::closest(&k.text, ["services"]).is_some()
     })?;
     let error = LocatedError::at(
