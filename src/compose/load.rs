@@ -1062,13 +1062,12 @@ impl Loader {
                     text: kv.key.clone(),
                     pos: kv.node.pos.clone(),
                 };
-                merged.retain(|(k, _)| k.text != key.text);
                 merged.push((key, value));
             }
             entries.push((
                 key,
                 Node {
-                    value: Value::Map(merged),
+                    value: Value::Map(keep_last(merged)),
                     ..node
                 },
             ));
@@ -1152,7 +1151,6 @@ impl Loader {
                     }),
                     pos.clone(),
                 );
-                out.retain(|(k, _)| k.text != entry.key);
                 out.push((
                     Key {
                         text: entry.key,
@@ -1162,7 +1160,7 @@ impl Loader {
                 ));
             }
         }
-        Ok(out)
+        Ok(keep_last(out))
     }
 }
 
@@ -1369,6 +1367,20 @@ fn relative_to(target: &Path, base: &Path) -> Option<PathBuf> {
         out.push(part.as_os_str());
     }
     Some(out)
+}
+
+/// Entries of which a key set twice keeps its last value, at the later
+/// place (environment variables from env files, then `environment`), in
+/// one pass.
+fn keep_last(entries: Vec<(Key, Node)>) -> Vec<(Key, Node)> {
+    let mut seen = std::collections::HashSet::with_capacity(entries.len());
+    let mut kept: Vec<(Key, Node)> = entries
+        .into_iter()
+        .rev()
+        .filter(|(k, _)| seen.insert(k.text.clone()))
+        .collect();
+    kept.reverse();
+    kept
 }
 
 /// A file with no `services:` but a top-level key that is a misspelling
