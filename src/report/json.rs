@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::RunReport;
 use crate::finding::{Finding, ImageLocation, Place, Severity, Subject};
+use crate::yaml::LocatedError;
 
 /// Version of the JSON report format.
 pub const FORMAT_VERSION: u32 = 1;
@@ -111,21 +112,23 @@ struct BySeverity {
     info: usize,
 }
 
+impl<'a> From<&'a LocatedError> for WireError<'a> {
+    fn from(e: &'a LocatedError) -> WireError<'a> {
+        WireError {
+            path: &e.path,
+            line: e.line,
+            column: e.column,
+            message: &e.message,
+        }
+    }
+}
+
 pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     let tool = Tool {
         name: "drydock",
         version: env!("CARGO_PKG_VERSION"),
     };
-    let errors: Vec<WireError> = report
-        .errors
-        .iter()
-        .map(|e| WireError {
-            path: &e.path,
-            line: e.line,
-            column: e.column,
-            message: &e.message,
-        })
-        .collect();
+    let errors: Vec<WireError> = report.errors.iter().map(WireError::from).collect();
     let summary = Summary {
         projects: report.projects,
         images: report.images,
@@ -156,16 +159,7 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     super::write_json_array(&report.findings, WireFinding::from, out)?;
     super::write_json_field(out, "errors", &errors)?;
     super::write_json_field(out, "warnings", &report.warnings)?;
-    let not_audited: Vec<WireError> = report
-        .not_audited
-        .iter()
-        .map(|e| WireError {
-            path: &e.path,
-            line: e.line,
-            column: e.column,
-            message: &e.message,
-        })
-        .collect();
+    let not_audited: Vec<WireError> = report.not_audited.iter().map(WireError::from).collect();
     super::write_json_field(out, "not_audited", &not_audited)?;
     super::write_json_field(out, "summary", &summary)?;
     out.write_all(b"}\n")
