@@ -606,6 +606,19 @@ fn drydock_with_path(args: &[&str], path: &std::path::Path) -> Output {
         .unwrap()
 }
 
+/// `scan DIR` in JSON with `path` as the whole `PATH` (the stand-in
+/// tools), which must exit with `code`.
+fn scan_with_tools(dir: &std::path::Path, path: &std::path::Path, code: i32) -> Value {
+    let out = drydock_with_path(&["scan", dir.to_str().unwrap(), "--format", "json"], path);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json(&out)
+}
+
 /// A script line printing `text` with shell builtins only (`PATH` holds
 /// nothing else), from a file written beside `bin`.
 fn print_text(bin: &std::path::Path, name: &str, text: &str) -> String {
@@ -836,17 +849,7 @@ fn scan_renders_a_kustomization_issue_10() {
             print_text(&bin, "kustomize", &wrap("Deployment"))
         ),
     );
-    let out = drydock_with_path(
-        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
-        &bin,
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc = json(&out);
+    let doc = scan_with_tools(dir.path(), &bin, 1);
     assert!(
         doc["errors"].as_array().unwrap().is_empty(),
         "{}",
@@ -878,17 +881,7 @@ fn scan_without_kustomize_audits_the_resources_with_a_notice_issue_10() {
     let dir = tree_with_kustomization();
     let empty = dir.path().join("no-tools");
     std::fs::create_dir_all(&empty).unwrap();
-    let out = drydock_with_path(
-        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
-        &empty,
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc = json(&out);
+    let doc = scan_with_tools(dir.path(), &empty, 1);
     assert!(
         doc["errors"].as_array().unwrap().is_empty(),
         "the patch is not read: {}",
@@ -1133,17 +1126,7 @@ fn a_failing_kustomize_build_still_audits_the_resources_issue_10() {
         "kustomize",
         "echo \"# Warning: 'commonLabels' is deprecated. Please use 'labels' instead.\" >&2\necho \"Error: accumulating resources: missing.yaml: no such file or directory\" >&2\nexit 1\n",
     );
-    let out = drydock_with_path(
-        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
-        &bin,
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc = json(&out);
+    let doc = scan_with_tools(dir.path(), &bin, 1);
     let privileged = findings_of(&doc, "privileged");
     assert_eq!(privileged.len(), 1, "{}", doc["findings"]);
     assert_eq!(privileged[0]["location"]["path"], "deploy/pod.yaml");

@@ -35,6 +35,19 @@ fn drydock(dir: &Path, args: &[&str]) -> Output {
     drydock_with_home(dir, "/home/auditor", args)
 }
 
+/// `scan .` with no images, in JSON.
+fn scan(dir: &Path) -> Output {
+    drydock(dir, &["scan", ".", "--images", "none", "--format", "json"])
+}
+
+/// `compose config` exits 2 and its error says `expected`.
+fn assert_config_refused(dir: &Path, expected: &str) {
+    let out = drydock(dir, &["compose", "config"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(expected), "{stderr}");
+}
+
 fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
@@ -136,10 +149,7 @@ fn extends_inside_an_include_is_resolved_from_the_included_file() {
             ("stack/base.env", "LOG_LEVEL=debug\n"),
         ],
     );
-    let out = drydock(
-        dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
-    );
+    let out = scan(dir.path());
     let doc = json(&out);
     assert!(errors(&doc).is_empty(), "{doc}");
     assert_eq!(located(&doc, "privileged"), ["stack/base.yaml:3 critical"]);
@@ -266,12 +276,9 @@ fn extending_a_service_of_another_file_is_compose_s_error() {
             ),
         ],
     );
-    let out = drydock(dir.path(), &["compose", "config"]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("compose.override.yaml:3:14: service `worker` extends `api`"),
-        "{stderr}"
+    assert_config_refused(
+        dir.path(),
+        "compose.override.yaml:3:14: service `worker` extends `api`",
     );
 }
 
@@ -286,10 +293,7 @@ fn an_override_fragment_found_alone_is_audited_as_a_fragment() {
              privileged: true\n    networks: [edge]\n",
         )],
     );
-    let out = drydock(
-        dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
-    );
+    let out = scan(dir.path());
     let doc = json(&out);
     assert_eq!(out.status.code(), Some(1), "{doc}");
     assert!(errors(&doc).is_empty(), "{doc}");
@@ -344,10 +348,7 @@ fn a_required_variable_of_a_discovered_project_is_a_warning() {
              SMTP_HOST: ${SMTP_HOST:?}\n    cap_add: [SYS_ADMIN]\n",
         )],
     );
-    let out = drydock(
-        dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
-    );
+    let out = scan(dir.path());
     let doc = json(&out);
     assert!(errors(&doc).is_empty(), "{doc}");
     assert_eq!(
@@ -372,10 +373,7 @@ fn a_version_1_file_has_its_services_audited_and_its_format_reported() {
              volumes:\n    - /var/run/docker.sock:/var/run/docker.sock\n",
         )],
     );
-    let out = drydock(
-        dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
-    );
+    let out = scan(dir.path());
     assert_eq!(out.status.code(), Some(1));
     let doc = json(&out);
     assert!(errors(&doc).is_empty(), "{doc}");
@@ -407,10 +405,7 @@ fn an_env_file_kept_out_of_the_repository_is_a_warning_in_a_scan() {
              privileged: true\n",
         )],
     );
-    let out = drydock(
-        dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
-    );
+    let out = scan(dir.path());
     let doc = json(&out);
     assert!(errors(&doc).is_empty(), "{doc}");
     assert_eq!(located(&doc, "privileged"), ["compose.yaml:5 critical"]);
@@ -491,10 +486,7 @@ fn a_misspelled_services_key_is_compose_s_error_and_its_services_are_still_audit
              privileged: true\n    network_mode: host\n",
         )],
     );
-    let out = drydock(
-        dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
-    );
+    let out = scan(dir.path());
     assert_eq!(out.status.code(), Some(2));
     let doc = json(&out);
     let errors = errors(&doc);
@@ -515,13 +507,7 @@ fn two_merge_keys_in_one_mapping_are_compose_s_error() {
              services:\n  app:\n    <<: *image\n    <<: *restart\n",
         )],
     );
-    let out = drydock(dir.path(), &["compose", "config"]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("compose.yaml:6:5: duplicate key `<<`"),
-        "{stderr}"
-    );
+    assert_config_refused(dir.path(), "compose.yaml:6:5: duplicate key `<<`");
     // One key with a list of both is the way to write it.
     write(
         dir.path(),
@@ -546,17 +532,11 @@ fn an_empty_bind_source_is_compose_s_error_when_named_and_a_warning_in_a_scan() 
              - ${PLEX_MEDIA_PATH}:/media/\n",
         )],
     );
-    let out = drydock(dir.path(), &["compose", "config"]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("compose.yaml:5:9: invalid volume spec `:/media/`: empty section"),
-        "{stderr}"
-    );
-    let out = drydock(
+    assert_config_refused(
         dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
+        "compose.yaml:5:9: invalid volume spec `:/media/`: empty section",
     );
+    let out = scan(dir.path());
     let doc = json(&out);
     assert!(errors(&doc).is_empty(), "{doc}");
     assert!(
@@ -588,10 +568,7 @@ fn a_compose_file_of_another_name_is_found_and_audited_on_its_own() {
             ),
         ],
     );
-    let out = drydock(
-        dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
-    );
+    let out = scan(dir.path());
     let doc = json(&out);
     assert!(errors(&doc).is_empty(), "{doc}");
     assert_eq!(
