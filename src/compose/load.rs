@@ -288,13 +288,7 @@ impl Loader {
             // project's, whatever directory drydock was started in, so that
             // `${PWD}/data` and `./data` name the same files (included
             // projects keep the including project's, as in Compose).
-            let pwd = std::path::absolute(if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                &dir
-            })
-            .map(|d| clean_path(&d));
-            if let Ok(pwd) = pwd {
+            if let Some(pwd) = absolute_dir(&dir) {
                 Arc::make_mut(&mut env).insert("PWD".into(), pwd.to_string_lossy().into_owned());
             }
         }
@@ -1343,16 +1337,8 @@ fn rebase_text(text: &mut String, from: &Path, to: &Path) {
 /// them cannot be made absolute.
 fn relative_to(target: &Path, base: &Path) -> Option<PathBuf> {
     use std::path::Component;
-    let absolute = |p: &Path| {
-        let p = if p.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            p
-        };
-        std::path::absolute(p).ok().map(|p| clean_path(&p))
-    };
-    let target = absolute(target)?;
-    let base = absolute(base)?;
+    let target = absolute_dir(target)?;
+    let base = absolute_dir(base)?;
     let t: Vec<Component> = target.components().collect();
     let b: Vec<Component> = base.components().collect();
     let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
@@ -1501,14 +1487,28 @@ pub fn clean_path(path: &Path) -> PathBuf {
     out
 }
 
-/// Compose's default project name: the directory name, lowercased, with
-/// only letters, digits, `-` and `_` kept.
-pub fn project_name_from_dir(dir: &Path) -> String {
-    let dir = if dir.as_os_str().is_empty() {
+/// A directory as written, the empty path (the parent of `compose.yaml`)
+/// being the current directory.
+pub fn or_current(dir: &Path) -> &Path {
+    if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
-    };
+    }
+}
+
+/// A path made absolute against the current directory and cleaned,
+/// without touching the file system.
+pub fn absolute_dir(path: &Path) -> Option<PathBuf> {
+    std::path::absolute(or_current(path))
+        .ok()
+        .map(|p| clean_path(&p))
+}
+
+/// Compose's default project name: the directory name, lowercased, with
+/// only letters, digits, `-` and `_` kept.
+pub fn project_name_from_dir(dir: &Path) -> String {
+    let dir = or_current(dir);
     let lexical = clean_path(dir);
     let base = match lexical.file_name() {
         Some(name) => name.to_string_lossy().into_owned(),
