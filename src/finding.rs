@@ -12,6 +12,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::rule::RuleId;
 use crate::yaml::{Node, Pos};
 
 /// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.
@@ -180,7 +181,7 @@ impl fmt::Display for Subject {
 /// One problem found by one rule.
 #[derive(Clone, Debug)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: RuleId,
     pub severity: Severity,
     pub message: String,
     pub subject: Subject,
@@ -194,7 +195,7 @@ impl Finding {
     /// A finding about `node`. If the value reached its place through an
     /// alias or a `<<` merge key, that site becomes a related location.
     pub fn new(
-        rule: &'static str,
+        rule: impl Into<RuleId>,
         severity: Severity,
         subject: Subject,
         node: &Node,
@@ -209,7 +210,7 @@ impl Finding {
             ));
         }
         Finding {
-            rule,
+            rule: rule.into(),
             severity,
             message: message.into(),
             subject,
@@ -221,13 +222,13 @@ impl Finding {
 
     /// A finding about a place in an image.
     pub fn in_image(
-        rule: &'static str,
+        rule: impl Into<RuleId>,
         severity: Severity,
         location: ImageLocation,
         message: impl Into<String>,
     ) -> Finding {
         Finding {
-            rule,
+            rule: rule.into(),
             severity,
             message: message.into(),
             subject: Subject::Image {
@@ -254,13 +255,13 @@ impl Finding {
     /// line and column; images by image, layer and path; then rule.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str, &str) {
         match &self.location {
-            Place::Config(l) => (&l.path, l.line, l.column, "", self.rule, &self.message),
+            Place::Config(l) => (&l.path, l.line, l.column, "", &self.rule, &self.message),
             Place::Image(l) => (
                 &l.image,
                 l.layer.as_ref().map_or(0, |r| r.index as u32 + 1),
                 0,
                 l.path.as_deref().unwrap_or(""),
-                self.rule,
+                &self.rule,
                 &self.message,
             ),
         }

@@ -27,8 +27,10 @@ pub mod finding;
 pub mod hazards;
 pub mod image;
 pub mod k8s;
+pub mod params;
 pub mod policy;
 pub mod report;
+pub mod rule;
 pub mod rules;
 pub mod scan;
 pub mod suggest;
@@ -41,7 +43,7 @@ use std::path::{Path, PathBuf};
 use cli::{Cli, Command, ComposeAction, Format, ImageSource, ProjectArgs, ReportArgs};
 use compose::{Loader, ProjectSpec};
 use finding::Severity;
-use policy::params::Params;
+use params::Params;
 use report::RunReport;
 
 /// Exit code for usage, input and output errors.
@@ -60,7 +62,7 @@ pub fn run(cli: Cli) -> i32 {
                 [one] if one.is_dir() => one.clone(),
                 _ => PathBuf::from("."),
             };
-            let (mut report, policy, params) = start(&args.report, &root);
+            let (mut report, setup) = start(&args.report, &root);
             let roots: Vec<PathBuf> = paths
                 .iter()
                 .map(|p| boundary::default_root(&directory_of(p)))
@@ -69,11 +71,12 @@ pub fn run(cli: Cli) -> i32 {
             let loader = Loader::new(root, process_env(&args.boundary), boundary);
             let mut found = scan::discover(&paths);
             report.errors.append(&mut found.errors);
-            scan::run(&loader, &found.projects, &params, &mut report);
+            scan::run(&loader, &found.projects, &setup.params, &mut report);
             let checks = scan::ManifestChecks {
-                level: policy.as_ref().and_then(|p| p.pod_security),
+                level: setup.pod_security(),
                 honour_ignores: !args.report.no_ignores,
-                params: &params,
+                params: &setup.params,
+                registry: &setup.registry,
             };
             scan::run_manifests(&found.manifests, &loader.root, checks, &mut report);
             scan::run_rendered(
@@ -84,16 +87,16 @@ pub fn run(cli: Cli) -> i32 {
                 checks,
                 &mut report,
             );
-            scan_images(&args, &loader.root, policy.as_ref(), &mut report);
-            finish(report, &args.report, policy.as_ref(), &loader.root)
+            scan_images(&args, &loader.root, &setup, &mut report);
+            finish(report, &args.report, &setup, &loader.root)
         }
         Command::Compose(args) => match args.action {
             Some(ComposeAction::Config { project }) => compose_config(&args.project.then(project)),
             None => {
                 let (loader, spec) = project_job(&args.project);
-                let (mut report, policy, params) = start(&args.report, &loader.root);
-                scan::run(&loader, &[spec], &params, &mut report);
-                finish(report, &args.report, policy.as_ref(), &loader.root)
+                let (mut report, setup) = start(&args.report, &loader.root);
+                scan::run(&loader, &[spec], &setup.params, &mut report);
+                finish(report, &args.report, &setup, &loader.root)
             }
         },
         Command::Image(args) => {
@@ -101,12 +104,12 @@ pub fn run(cli: Cli) -> i32 {
                 return EXIT_ERROR;
             };
             let root = Path::new(".");
-            let (mut report, policy, params) = start(&args.report, root);
-            scan::run_images(&args.input, root, &options, &params, &mut report);
+            let (mut report, setup) = start(&args.report, root);
+            scan::run_images(&args.input, root, &options, &setup.params, &mut report);
             if !args.references.is_empty() {
                 match image::engine::Engine::connect(args.host.as_deref()) {
                     Ok(engine) => {
-                        let reading = scan::Reading::new(1, &options, &params);
+                        let reading = scan::Reading::new(1, &options, &setup.params);
                         scan::run_engine(&engine, &args.references, &reading, &mut report)
                     }
                     Err(message) => report
@@ -114,42 +117,44 @@ pub fn run(cli: Cli) -> i32 {
                         .push(yaml::LocatedError::in_file("engine", message)),
                 }
             }
-            finish(report, &args.report, policy.as_ref(), root)
+            finish(report, &args.report, &setup, root)
         }
         Command::Images(args) => {
             let Some(options) = image_options(args.platform.as_deref()) else {
                 return EXIT_ERROR;
             };
             let root = Path::new(".");
-            let (mut report, policy, params) = start(&args.report, root);
+            let (mut report, setup) = start(&args.report, root);
             let engine = image::engine::Engine::connect(args.host.as_deref());
             match engine.and_then(|e| e.list(&args.patterns).map(|refs| (e, refs))) {
                 Ok((engine, refs)) => {
-                    let reading = scan::Reading::new(args.concurrency.max(1), &options, &params);
+                    let reading =
+                        scan::Reading::new(args.concurrency.max(1), &options, &setup.params);
                     scan::run_engine(&engine, &refs, &reading, &mut report)
                 }
                 Err(message) => report
                     .errors
                     .push(yaml::LocatedError::in_file("engine", message)),
             }
-            finish(report, &args.report, policy.as_ref(), root)
+            finish(report, &args.report, &setup, root)
         }
         Command::K8s(args) => {
             let root = match args.paths.as_slice() {
                 [one] if one.is_dir() => one.clone(),
                 _ => PathBuf::from("."),
             };
-            let (mut report, policy, params) = start(&args.report, &root);
-            let level = policy.as_ref().and_then(|p| p.pod_security);
+            let (mut report, setup) = start(&args.report, &root);
+            let level = setup.pod_security();
             let (inputs, errors) = scan::manifest_inputs(&args.paths);
             report.errors.extend(errors);
             let checks = scan::ManifestChecks {
                 level,
                 honour_ignores: !args.report.no_ignores,
-                params: &params,
+                params: &setup.params,
+                registry: &setup.registry,
             };
             scan::run_manifests(&inputs, &root, checks, &mut report);
-            finish(report, &args.report, policy.as_ref(), &root)
+            finish(report, &args.report, &setup, &root)
         }
         Command::Rules(args) => {
             print_rules(args.format);
@@ -162,20 +167,45 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-/// A run's report, its policy (`--policy` when given, else the nearest
-/// `.drydock.yaml` at or above `root`) and the policy's rule parameters.
-fn start(args: &ReportArgs, root: &Path) -> (RunReport, Option<policy::Policy>, Params) {
+/// What a run checks against, settled before any input is read.
+struct Setup {
+    /// The built-in rules and the policy's compound rules.
+    registry: rule::Registry,
+    /// `--policy` when given, else the nearest `.drydock.yaml` at or above
+    /// the scan root; none when there is none or it is broken.
+    policy: Option<policy::Policy>,
+    /// The policy's rule parameters (the defaults without one).
+    params: Params,
+}
+
+impl Setup {
+    fn pod_security(&self) -> Option<k8s::pss::Level> {
+        self.policy.as_ref().and_then(|p| p.pod_security)
+    }
+}
+
+/// A run's empty report and its setup.
+fn start(args: &ReportArgs, root: &Path) -> (RunReport, Setup) {
     let mut report = new_report(args);
+    let mut registry = rules::registry();
     let loaded = match args.policy.as_deref() {
-        Some(spec) => Some(policy::load(spec)),
-        None => policy::load_repository_policy(root),
+        Some(spec) => Some(policy::load(spec, &registry)),
+        None => policy::load_repository_policy(root, &registry),
     };
     let policy = adopt(loaded, args.fail_on, &mut report);
+    for rule in policy.iter().flat_map(|p| &p.compound) {
+        registry.declare(rule.info.clone());
+    }
     let params = policy
         .as_ref()
         .map(|p| p.params.clone())
         .unwrap_or_default();
-    (report, policy, params)
+    let setup = Setup {
+        registry,
+        policy,
+        params,
+    };
+    (report, setup)
 }
 
 /// Takes a loaded policy into the run: its gate threshold, or its errors
@@ -191,9 +221,6 @@ fn adopt(
             if let (Some(fail_on), None) = (policy.fail_on, command_line_fail_on) {
                 report.fail_on = fail_on;
             }
-            for rule in &policy.compound {
-                rules::declare(rule.meta);
-            }
             Some(policy)
         }
         Err(errors) => {
@@ -205,7 +232,7 @@ fn adopt(
 
 /// `drydock policy check FILE`.
 fn check_policy(file: &Path) -> i32 {
-    match policy::load_file(file) {
+    match policy::load_file(file, &rules::registry()) {
         Ok(policy) => {
             println!(
                 "{}: valid ({} rule setting(s), {} exception(s), {} compound rule(s))",
@@ -402,14 +429,8 @@ fn compose_config(args: &ProjectArgs) -> i32 {
 
 /// Reads the images of `scan` (`--images`) and joins them to the
 /// services that run them.
-fn scan_images(
-    args: &cli::ScanArgs,
-    root: &Path,
-    policy: Option<&policy::Policy>,
-    report: &mut RunReport,
-) {
-    let default = Params::default();
-    let params = policy.map_or(&default, |p| &p.params);
+fn scan_images(args: &cli::ScanArgs, root: &Path, setup: &Setup, report: &mut RunReport) {
+    let params = &setup.params;
     match &args.images {
         Some(ImageSource::None) => return,
         Some(ImageSource::Dir(dir)) => match scan::image_inputs(dir) {
@@ -435,16 +456,17 @@ fn scan_images(
             }
         }
     }
-    join_images(report, policy);
+    join_images(report, setup);
 }
 
 /// Pairs the Compose services with the images read and adds the findings
 /// of the compound rules, built in and the policy's; a service whose image
 /// was not among them gets a warning.
-fn join_images(report: &mut RunReport, policy: Option<&policy::Policy>) {
-    let compound: Vec<&policy::compound::CompoundRule> = policy::compound::builtin()
+fn join_images(report: &mut RunReport, setup: &Setup) {
+    let builtin = policy::compound::builtin(&setup.registry);
+    let compound: Vec<&policy::compound::CompoundRule> = builtin
         .iter()
-        .chain(policy.into_iter().flat_map(|p| &p.compound))
+        .chain(setup.policy.iter().flat_map(|p| &p.compound))
         .collect();
     let missing = policy::join::evaluate(report, &compound);
     if !missing.is_empty() {
@@ -462,22 +484,17 @@ fn join_images(report: &mut RunReport, policy: Option<&policy::Policy>) {
 /// baseline, writes the report and returns the exit code. The process
 /// exits next: freeing every finding and source one by one would only
 /// cost time, so the report is not dropped.
-fn finish(
-    mut report: RunReport,
-    args: &ReportArgs,
-    policy: Option<&policy::Policy>,
-    root: &Path,
-) -> i32 {
+fn finish(mut report: RunReport, args: &ReportArgs, setup: &Setup, root: &Path) -> i32 {
     // Before anything fingerprints a message: a baseline must not depend
     // on (or hold) the machine's secrets.
     report.redact(&process_redactor());
-    if let Some(policy) = policy {
+    if let Some(policy) = &setup.policy {
         let today = policy::exceptions::Date::today();
         if policy::exceptions::apply(policy, today, root, &mut report) {
             scan::sort_findings(&mut report);
         }
     }
-    if !args.no_ignores && policy::ignore::apply(&mut report) {
+    if !args.no_ignores && policy::ignore::apply(&mut report, &setup.registry) {
         scan::sort_findings(&mut report);
     }
     if let Some(path) = &args.write_baseline
@@ -501,13 +518,11 @@ fn finish(
             }
         }
     }
-    let code = emit(&report, args);
-    std::mem::forget(report);
-    code
+    emit(&report, &setup.registry, args)
 }
 
 /// Writes the report where asked and returns the exit code.
-fn emit(report: &RunReport, args: &ReportArgs) -> i32 {
+fn emit(report: &RunReport, registry: &rule::Registry, args: &ReportArgs) -> i32 {
     let colour = args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -516,7 +531,7 @@ fn emit(report: &RunReport, args: &ReportArgs) -> i32 {
         match args.format {
             Format::Human => report::human(report, colour, &mut out),
             Format::Json => report::json(report, &mut out),
-            Format::Sarif => report::sarif(report, &mut out),
+            Format::Sarif => report::sarif(report, registry, &mut out),
         }?;
         out.flush()
     };
@@ -560,20 +575,22 @@ fn write_stdout(text: &str) -> i32 {
     }
 }
 
-/// Adds the compound rules of the repository's `.drydock.yaml` (found from
-/// the current directory) to the registry, for `rules` and `explain`. A
+/// The built-in rules and those the repository's `.drydock.yaml` (found
+/// from the current directory) declares, for `rules` and `explain`. A
 /// broken policy adds nothing: `policy check` is where it is reported.
-fn declare_repository_rules() {
-    if let Some(Ok(policy)) = policy::load_repository_policy(Path::new(".")) {
-        for rule in &policy.compound {
-            rules::declare(rule.meta);
+fn repository_registry() -> rule::Registry {
+    let mut registry = rules::registry();
+    if let Some(Ok(policy)) = policy::load_repository_policy(Path::new("."), &registry) {
+        for rule in policy.compound {
+            registry.declare(rule.info);
         }
     }
+    registry
 }
 
 fn print_rules(format: Format) {
-    declare_repository_rules();
-    let rules = rules::all();
+    let registry = repository_registry();
+    let rules = registry.all();
     let text = match format {
         Format::Json | Format::Sarif => {
             let list: Vec<_> = rules
@@ -603,11 +620,11 @@ fn print_rules(format: Format) {
 /// `drydock explain ID`: a rule's docs; for a compound rule, also its
 /// declaration. A rule the repository's policy declares is found too.
 fn explain(id: &str) -> i32 {
-    declare_repository_rules();
-    match rules::find(id) {
+    let registry = repository_registry();
+    match registry.find(id) {
         Some(rule) => {
             let scopes: Vec<&str> = rule.scopes.iter().map(|s| s.as_str()).collect();
-            let parameters: String = policy::params::of(rule.id)
+            let parameters: String = params::of(&rule.id)
                 .map(|p| format!("- `{}`: {}\n", p.key, p.doc))
                 .collect();
             let parameters = if parameters.is_empty() {
@@ -618,7 +635,7 @@ fn explain(id: &str) -> i32 {
                     rule.id
                 )
             };
-            let declaration = policy::compound::declaration_of(rule.id)
+            let declaration = policy::compound::declaration_of(&rule.id)
                 .map(|d| format!("\n## Declaration\nAs a policy's `compound-rules:` would write it (add `title` and `severity`):\n```yaml\n{d}```\n"))
                 .unwrap_or_default();
             write_stdout(&format!(
@@ -631,7 +648,8 @@ fn explain(id: &str) -> i32 {
             ))
         }
         None => {
-            let hint = rules::suggest(id)
+            let hint = registry
+                .suggest(id)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
             eprintln!("error: no rule `{id}`{hint} (`drydock rules` lists them)");

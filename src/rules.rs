@@ -1,126 +1,40 @@
-//! The rule registry: every rule's id, title, default severity and
-//! documentation, used by `drydock rules`, `drydock explain`, the SARIF
-//! report and the README's rule table. Rules themselves live one file each
-//! under the scanners (`compose/rules/`); this module only gathers their
-//! metadata, and those a policy declares (`declare`).
+//! The list of every built-in rule, above the scanners that hold them:
+//! Compose, image, Kubernetes and the policy's compound rules. A run's
+//! [`Registry`] starts from [`registry`]; the rule types themselves live in
+//! [`crate::rule`], below the scanners.
 
-use crate::finding::Severity;
+use crate::rule::{Registry, RuleMeta};
 
-/// What a rule looks at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
-    Compose,
-    Image,
-    Kubernetes,
-    /// drydock's own inputs (ignore comments, policy files).
-    Policy,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Compose => "compose",
-            Scope::Image => "image",
-            Scope::Kubernetes => "kubernetes",
-            Scope::Policy => "policy",
-        }
-    }
-}
-
-/// A rule's metadata and user documentation.
-#[derive(Debug)]
-pub struct RuleMeta {
-    /// Stable, kebab-case, named after the hazard.
-    pub id: &'static str,
-    /// One line.
-    pub title: &'static str,
-    /// The highest severity the rule reports with by default (tiered rules
-    /// report some findings lower).
-    pub severity: Severity,
-    pub scopes: &'static [Scope],
-    /// Markdown with the headings of [`DOC_HEADINGS`].
-    pub docs: &'static str,
-}
-
-/// Every rule's documentation has these sections, in this order.
-pub const DOC_HEADINGS: [&str; 5] = [
-    "## What it checks",
-    "## Why it matters",
-    "## Example",
-    "## Use instead",
-    "## References",
-];
-
-/// The compound rules the run's policy declared (`compound-rules:`).
-static DECLARED: std::sync::Mutex<Vec<&'static RuleMeta>> = std::sync::Mutex::new(Vec::new());
-
-/// Adds a policy's own rule to the registry for the rest of the run, so
-/// ignore comments, exceptions and the SARIF rule list know it.
-pub fn declare(meta: &'static RuleMeta) {
-    if let Ok(mut declared) = DECLARED.lock()
-        && !declared.iter().any(|m| m.id == meta.id)
-    {
-        declared.push(meta);
-    }
-}
-
-/// All rules, built in and declared, sorted by id.
-pub fn all() -> Vec<&'static RuleMeta> {
-    let declared = DECLARED.lock().map(|d| d.clone()).unwrap_or_default();
-    let mut rules = builtin();
-    rules.extend(declared);
-    rules.sort_by_key(|r| r.id);
-    rules.dedup_by_key(|r| r.id);
-    rules
-}
-
-/// The rules drydock ships, sorted by id.
-pub fn builtin() -> Vec<&'static RuleMeta> {
-    let mut rules: Vec<&'static RuleMeta> = crate::compose::rules::ALL
+/// The rules drydock ships, in no particular order (a rule shared by
+/// Compose and images is listed once per scanner).
+pub fn builtin() -> impl Iterator<Item = &'static RuleMeta> {
+    crate::compose::rules::ALL
         .iter()
         .map(|r| &r.meta)
         .chain(crate::image::rules::ALL.iter().map(|r| r.meta))
         .chain(crate::k8s::rules::ALL.iter().copied())
         .chain(crate::policy::rules::ALL.iter().copied())
-        .collect();
-    rules.sort_by_key(|r| r.id);
-    rules.dedup_by_key(|r| r.id);
-    rules
 }
 
-pub fn find(id: &str) -> Option<&'static RuleMeta> {
-    all().into_iter().find(|r| r.id == id)
-}
-
-/// The closest rule id to a misspelled one, for "did you mean".
-pub fn suggest(id: &str) -> Option<&'static str> {
-    crate::suggest::closest(id, all().iter().map(|r| r.id))
+/// A registry of the built-in rules, for a run to add its policy's to.
+pub fn registry() -> Registry {
+    Registry::new(builtin().map(Into::into))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rule::DOC_HEADINGS;
 
     #[test]
     fn ids_are_unique_kebab_case_and_documented() {
-        let mut ids = std::collections::HashSet::new();
-        // A rule shared by several scanners is one registry entry.
-        let metas = crate::compose::rules::ALL
-            .iter()
-            .map(|r| &r.meta as *const RuleMeta);
-        for image_rule in crate::image::rules::ALL {
-            let shared = metas.clone().any(|m| std::ptr::eq(m, image_rule.meta));
-            let same_id = crate::compose::rules::ALL
-                .iter()
-                .any(|r| r.meta.id == image_rule.meta.id);
-            assert!(
-                shared || !same_id,
-                "{} is defined twice",
-                image_rule.meta.id
-            );
-        }
-        for rule in all() {
-            assert!(ids.insert(rule.id), "duplicate rule id {}", rule.id);
+        // A rule shared by several scanners is one metadata value.
+        let mut seen: std::collections::HashMap<&str, &RuleMeta> = Default::default();
+        for rule in builtin() {
+            if let Some(first) = seen.insert(rule.id, rule) {
+                assert!(std::ptr::eq(first, rule), "{} is defined twice", rule.id);
+                continue;
+            }
             assert!(
                 rule.id
                     .chars()
@@ -139,5 +53,6 @@ mod tests {
             }
             assert!(!rule.title.is_empty() && !rule.title.ends_with('.'));
         }
+        assert_eq!(registry().all().len(), seen.len());
     }
 }

@@ -30,8 +30,9 @@ use rayon::prelude::*;
 use crate::compose::load::{DEFAULT_FILES, OVERRIDE_FILES};
 use crate::compose::{Loader, ProjectSpec, rules};
 use crate::finding::{Finding, Place};
-use crate::policy::params::Params;
+use crate::params::Params;
 use crate::report::RunReport;
+use crate::rule::Registry;
 use crate::yaml::{LocatedError, SourceFile};
 
 /// Directories never searched.
@@ -609,6 +610,8 @@ pub struct ManifestChecks<'a> {
     pub level: Option<crate::k8s::pss::Level>,
     pub honour_ignores: bool,
     pub params: &'a Params,
+    /// The rules an ignore annotation may name.
+    pub registry: &'a Registry,
 }
 
 /// A manifest text to audit.
@@ -746,8 +749,10 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
         let (ignored, reason) = workload.ignored_rules();
         if checks.honour_ignores && !ignored.is_empty() {
             for id in &ignored {
-                if crate::rules::find(id).is_none() {
-                    let hint = crate::rules::suggest(id)
+                if checks.registry.find(id).is_none() {
+                    let hint = checks
+                        .registry
+                        .suggest(id)
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_default();
                     audited.notes.push(format!(
@@ -765,7 +770,7 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
                 ));
             }
             let before = findings.len();
-            findings.retain(|f| !(f.subject == subject && ignored.iter().any(|id| id == f.rule)));
+            findings.retain(|f| !(f.subject == subject && ignored.iter().any(|id| *id == f.rule)));
             audited.suppressed += before - findings.len();
         }
     }

@@ -5,3 +5,4 @@
 pub mod capabilities;
 pub mod credentials;
 pub mod host_paths;
+pub mod image_ref;

@@ -23,10 +23,10 @@
 //! with a `note`) become `{parts}` in the message and the related
 //! locations of the compound finding, in the order they are written.
 
-use std::sync::OnceLock;
-
 use crate::finding::{Finding, Place, Severity};
-use crate::rules::{RuleMeta, Scope};
+use std::borrow::Cow;
+
+use crate::rule::{Registry, RuleId, RuleInfo, RuleMeta, Scope};
 use crate::yaml::{Key, Limits, LocatedError, Node, Pos, parse_documents, source_from_text};
 
 use super::join::{Pair, noted};
@@ -36,7 +36,7 @@ use super::unknown_keys;
 /// One compound rule, parsed.
 #[derive(Clone, Debug)]
 pub struct CompoundRule {
-    pub meta: &'static RuleMeta,
+    pub info: RuleInfo,
     pub when: Vec<Condition>,
     pub message: String,
     pub fix: Option<String>,
@@ -48,14 +48,14 @@ pub enum Condition {
     /// The image has a finding of `rule` at `min` or above. For
     /// `writable-executable`, the findings under the effective user.
     Image {
-        rule: &'static str,
+        rule: RuleId,
         min: Severity,
         note: Option<String>,
     },
     /// The service (the container, for a workload) has a finding of
     /// `rule` at `min` or above.
     Service {
-        rule: &'static str,
+        rule: RuleId,
         min: Severity,
         note: Option<String>,
     },
@@ -77,15 +77,13 @@ const PLACEHOLDERS: [&str; 4] = ["service", "image", "user", "parts"];
 /// The message of a declared rule that writes none.
 const DEFAULT_MESSAGE: &str = "{service} runs image `{image}` as {user} with {parts}";
 
-/// The built-in compound rules, parsed once from their declarations.
-pub fn builtin() -> &'static [CompoundRule] {
-    static BUILTIN: OnceLock<Vec<CompoundRule>> = OnceLock::new();
-    BUILTIN.get_or_init(|| {
-        BUILTIN_DECLARATIONS
-            .iter()
-            .filter_map(|(meta, text)| parse_builtin(meta, text).ok())
-            .collect()
-    })
+/// The built-in compound rules, parsed from their declarations (three
+/// short texts: parsing them per run costs nothing).
+pub fn builtin(registry: &Registry) -> Vec<CompoundRule> {
+    BUILTIN_DECLARATIONS
+        .iter()
+        .filter_map(|(meta, text)| parse_builtin(meta, text, registry).ok())
+        .collect()
 }
 
 /// Each built-in compound rule's metadata and declaration.
@@ -112,21 +110,29 @@ pub fn declaration_of(id: &str) -> Option<&'static str> {
         .map(|(_, text)| *text)
 }
 
-fn parse_builtin(meta: &'static RuleMeta, text: &str) -> Result<CompoundRule, Vec<LocatedError>> {
+fn parse_builtin(
+    meta: &'static RuleMeta,
+    text: &str,
+    registry: &Registry,
+) -> Result<CompoundRule, Vec<LocatedError>> {
     let source = source_from_text(&format!("built-in {}", meta.id), text);
     let docs = parse_documents(&source, Limits::default()).map_err(|e| vec![e])?;
     let Some(node) = docs.first() else {
         return Err(vec![LocatedError::in_file(meta.id, "empty declaration")]);
     };
     let mut errors = Vec::new();
-    match body(node, &mut errors) {
-        Some(body) if errors.is_empty() => Ok(body.into_rule(meta)),
+    match body(node, registry, &mut errors) {
+        Some(body) if errors.is_empty() => Ok(body.into_rule(meta.into())),
         _ => Err(errors),
     }
 }
 
 /// `compound-rules:` of a policy: rule id → declaration.
-pub fn parse_declared(node: &Node, errors: &mut Vec<LocatedError>) -> Vec<CompoundRule> {
+pub fn parse_declared(
+    node: &Node,
+    registry: &Registry,
+    errors: &mut Vec<LocatedError>,
+) -> Vec<CompoundRule> {
     let Some(entries) = node.as_map() else {
         errors.push(LocatedError::at(
             &node.pos,
@@ -136,7 +142,7 @@ pub fn parse_declared(node: &Node, errors: &mut Vec<LocatedError>) -> Vec<Compou
     };
     let mut rules: Vec<CompoundRule> = Vec::new();
     for (key, value) in entries {
-        if let Some(rule) = declared(key, value, errors) {
+        if let Some(rule) = declared(key, value, registry, errors) {
             rules.push(rule);
         }
     }
@@ -144,7 +150,12 @@ pub fn parse_declared(node: &Node, errors: &mut Vec<LocatedError>) -> Vec<Compou
 }
 
 /// One declared rule: its id, title and severity, then the body.
-fn declared(key: &Key, node: &Node, errors: &mut Vec<LocatedError>) -> Option<CompoundRule> {
+fn declared(
+    key: &Key,
+    node: &Node,
+    registry: &Registry,
+    errors: &mut Vec<LocatedError>,
+) -> Option<CompoundRule> {
     let id = key.text.as_str();
     let before = errors.len();
     let kebab = !id.is_empty()
@@ -157,7 +168,7 @@ fn declared(key: &Key, node: &Node, errors: &mut Vec<LocatedError>) -> Option<Co
             &key.pos,
             format!("compound rule id `{id}` must be kebab-case (a-z, 0-9, -)"),
         ));
-    } else if crate::rules::builtin().iter().any(|r| r.id == id) {
+    } else if registry.find(id).is_some() {
         errors.push(LocatedError::at(
             &key.pos,
             format!("`{id}` is a built-in rule; a compound rule needs an id of its own"),
@@ -198,12 +209,18 @@ fn declared(key: &Key, node: &Node, errors: &mut Vec<LocatedError>) -> Option<Co
     let description = node.get("description").and_then(Node::as_str);
     if errors.len() > before {
         // Still check the body, so every error is reported at once.
-        body(node, errors);
+        body(node, registry, errors);
         return None;
     }
-    let body = body(node, errors)?;
+    let body = body(node, registry, errors)?;
     let docs = declared_docs(id, &key.pos, description, node);
-    Some(body.into_rule(leak_meta(id, &title?, severity?, docs)))
+    Some(body.into_rule(RuleInfo {
+        id: Cow::Owned(id.to_string()),
+        title: Cow::Owned(title?),
+        severity: severity?,
+        scopes: Cow::Borrowed(&[Scope::Policy]),
+        docs: Cow::Owned(docs),
+    }))
 }
 
 /// What built-in and declared rules both write.
@@ -214,9 +231,9 @@ struct Body {
 }
 
 impl Body {
-    fn into_rule(self, meta: &'static RuleMeta) -> CompoundRule {
+    fn into_rule(self, info: RuleInfo) -> CompoundRule {
         CompoundRule {
-            meta,
+            info,
             when: self.when,
             message: self.message,
             fix: self.fix,
@@ -225,13 +242,13 @@ impl Body {
 }
 
 /// `when`, `message` and `fix` of a compound rule.
-fn body(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Body> {
+fn body(node: &Node, registry: &Registry, errors: &mut Vec<LocatedError>) -> Option<Body> {
     let before = errors.len();
     let when = match node.get("when") {
         Some(list) => match list.as_seq() {
             Some(items) if !items.is_empty() => items
                 .iter()
-                .filter_map(|c| condition(c, errors))
+                .filter_map(|c| condition(c, registry, errors))
                 .collect::<Vec<_>>(),
             _ => {
                 errors.push(LocatedError::at(
@@ -278,7 +295,11 @@ fn joins_image(condition: &Condition) -> bool {
     matches!(condition, Condition::Image { .. })
 }
 
-fn condition(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Condition> {
+fn condition(
+    node: &Node,
+    registry: &Registry,
+    errors: &mut Vec<LocatedError>,
+) -> Option<Condition> {
     let Some(entries) = node.as_map() else {
         errors.push(LocatedError::at(
             &node.pos,
@@ -320,7 +341,7 @@ fn condition(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Condition> {
             } else {
                 &[Scope::Compose, Scope::Kubernetes]
             };
-            let rule = scanner_rule(value, scopes, errors)?;
+            let rule = scanner_rule(value, scopes, registry, errors)?;
             if kind == "image" {
                 Condition::Image { rule, min, note }
             } else {
@@ -339,9 +360,12 @@ fn condition(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Condition> {
             }
         },
         _ => match value.as_seq() {
-            Some(items) if !items.is_empty() => {
-                Condition::Any(items.iter().filter_map(|c| condition(c, errors)).collect())
-            }
+            Some(items) if !items.is_empty() => Condition::Any(
+                items
+                    .iter()
+                    .filter_map(|c| condition(c, registry, errors))
+                    .collect(),
+            ),
             _ => {
                 errors.push(LocatedError::at(
                     &value.pos,
@@ -358,22 +382,24 @@ fn condition(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Condition> {
 fn scanner_rule(
     node: &Node,
     scopes: &[Scope],
+    registry: &Registry,
     errors: &mut Vec<LocatedError>,
-) -> Option<&'static str> {
+) -> Option<RuleId> {
     let id = node.as_str().unwrap_or("");
-    let candidates: Vec<&'static RuleMeta> = crate::rules::all()
-        .into_iter()
+    let candidates: Vec<&RuleInfo> = registry
+        .all()
+        .iter()
         .filter(|m| m.scopes.iter().any(|s| scopes.contains(s)))
         .collect();
     if let Some(meta) = candidates.iter().find(|m| m.id == id) {
-        return Some(meta.id);
+        return Some(meta.id.clone());
     }
     let what = if scopes.contains(&Scope::Image) {
         "image"
     } else {
         "Compose or Kubernetes"
     };
-    let hint = crate::suggest::closest(id, candidates.iter().map(|m| m.id))
+    let hint = crate::suggest::closest(id, candidates.iter().map(|m| m.id.as_ref()))
         .map(|s| format!("; did you mean `{s}`?"))
         .unwrap_or_default();
     errors.push(LocatedError::at(
@@ -418,19 +444,6 @@ fn severity_of(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Severity> 
         ));
     }
     found
-}
-
-/// A declared rule's metadata lives as long as the run: findings, the
-/// registry and the reports name it by `&'static` reference. A run parses
-/// a handful of policies at most.
-fn leak_meta(id: &str, title: &str, severity: Severity, docs: String) -> &'static RuleMeta {
-    Box::leak(Box::new(RuleMeta {
-        id: Box::leak(id.to_string().into_boxed_str()),
-        title: Box::leak(title.to_string().into_boxed_str()),
-        severity,
-        scopes: &[Scope::Policy],
-        docs: Box::leak(docs.into_boxed_str()),
-    }))
 }
 
 /// The docs of a declared rule, with the sections every rule has: its
@@ -557,7 +570,7 @@ impl CompoundRule {
             .replace("{user}", user)
             .replace("{parts}", &describe(&parts));
         let related = parts.into_iter().flat_map(|p| p.places).collect();
-        let mut finding = pair.finding(self.meta, message, related);
+        let mut finding = pair.finding(&self.info, message, related);
         finding.fix = self.fix.clone();
         Some(finding)
     }
@@ -597,18 +610,21 @@ mod tests {
     #[test]
     fn every_builtin_declaration_parses() {
         for (meta, text) in BUILTIN_DECLARATIONS {
-            if let Err(errors) = parse_builtin(meta, text) {
+            if let Err(errors) = parse_builtin(meta, text, &crate::rules::registry()) {
                 panic!("{}: {errors:?}", meta.id);
             }
         }
-        assert_eq!(builtin().len(), BUILTIN_DECLARATIONS.len());
+        assert_eq!(
+            builtin(&crate::rules::registry()).len(),
+            BUILTIN_DECLARATIONS.len()
+        );
     }
 
     fn declare(text: &str) -> Result<Vec<CompoundRule>, Vec<String>> {
         let source = source_from_text("p.yaml", text);
         let docs = parse_documents(&source, Limits::default()).unwrap();
         let mut errors = Vec::new();
-        let rules = parse_declared(&docs[0], &mut errors);
+        let rules = parse_declared(&docs[0], &crate::rules::registry(), &mut errors);
         if errors.is_empty() {
             Ok(rules)
         } else {
@@ -622,10 +638,10 @@ mod tests {
             "debug-tools:\n  title: Network tools in a root service\n  severity: high\n  when:\n    - image: network-tool\n      note: network tools\n    - user: root\n",
         )
         .unwrap();
-        assert_eq!(rules[0].meta.id, "debug-tools");
-        assert_eq!(rules[0].meta.severity, Severity::High);
-        assert!(rules[0].meta.docs.contains("- image: network-tool"));
-        assert!(rules[0].meta.docs.contains("p.yaml:1"));
+        assert_eq!(rules[0].info.id, "debug-tools");
+        assert_eq!(rules[0].info.severity, Severity::High);
+        assert!(rules[0].info.docs.contains("- image: network-tool"));
+        assert!(rules[0].info.docs.contains("p.yaml:1"));
     }
 
     #[test]

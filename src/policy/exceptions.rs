@@ -176,11 +176,12 @@ impl Exception {
                             .is_some_and(|all| all.iter().any(|a| a == pinned))
                 })
             };
-            match super::join::pinned_digest(want) {
+            match crate::hazards::image_ref::pinned_digest(want) {
                 Some(pinned) => by_digest(pinned),
-                None => {
-                    image.is_some_and(|i| super::join::normalise(i) == super::join::normalise(want))
-                }
+                None => image.is_some_and(|i| {
+                    crate::hazards::image_ref::normalise(i)
+                        == crate::hazards::image_ref::normalise(want)
+                }),
             }
         });
         equal(&self.service, service)
@@ -194,7 +195,7 @@ impl Exception {
 fn expired_finding(e: &Exception) -> Finding {
     use super::rules::expired_exception::META;
     Finding {
-        rule: META.id,
+        rule: META.id.into(),
         severity: META.severity,
         message: format!(
             "the exception for `{}` expired on {} and no longer applies ({})",

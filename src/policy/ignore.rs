@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 use crate::finding::{Finding, Location, Place, Severity, Subject};
 use crate::report::RunReport;
+use crate::rule::{Registry, Scope};
 
 use super::rules::unused_ignore;
 
@@ -128,7 +129,7 @@ fn ignore_comment(line: &str) -> Option<(usize, &str)> {
 /// findings they cover, counts them in `report.ignored`, and adds an
 /// `unused-ignore` finding for each rule id that covered nothing. Returns
 /// whether it added findings (which then need sorting).
-pub fn apply(report: &mut RunReport) -> bool {
+pub fn apply(report: &mut RunReport, registry: &Registry) -> bool {
     let mut paths: Vec<&String> = report.sources.keys().collect();
     paths.sort();
     // (file, target line) -> (comment, rule) pairs covering that line.
@@ -188,13 +189,14 @@ pub fn apply(report: &mut RunReport) -> bool {
     // not unused in a run that could not have found it.
     let joined = !report.image_runs.is_empty();
     let checked = |id: &str| {
-        crate::rules::find(id)
-            .is_none_or(|meta| joined || !meta.scopes.contains(&crate::rules::Scope::Policy))
+        registry
+            .find(id)
+            .is_none_or(|meta| joined || !meta.scopes.contains(&Scope::Policy))
     };
     for ((path, comment), used) in all.iter().zip(&used) {
         for (rule, _) in used.iter().enumerate().filter(|(_, used)| !**used) {
             if checked(&comment.rules[rule]) {
-                kept.push(unused(path, comment, &comment.rules[rule]));
+                kept.push(unused(path, comment, &comment.rules[rule], registry));
             }
         }
     }
@@ -203,9 +205,10 @@ pub fn apply(report: &mut RunReport) -> bool {
     added
 }
 
-fn unused(path: &str, comment: &Comment, rule: &str) -> Finding {
-    let message = if crate::rules::find(rule).is_none() {
-        let hint = crate::rules::suggest(rule)
+fn unused(path: &str, comment: &Comment, rule: &str, registry: &Registry) -> Finding {
+    let message = if registry.find(rule).is_none() {
+        let hint = registry
+            .suggest(rule)
             .map(|s| format!("; did you mean `{s}`?"))
             .unwrap_or_default();
         format!("`# drydock: ignore[{rule}]` names no rule{hint}")
@@ -218,7 +221,7 @@ fn unused(path: &str, comment: &Comment, rule: &str) -> Finding {
         )
     };
     Finding {
-        rule: unused_ignore::META.id,
+        rule: unused_ignore::META.id.into(),
         severity: Severity::Low,
         message,
         subject: Subject::File {

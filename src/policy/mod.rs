@@ -15,13 +15,13 @@ pub mod compound;
 pub mod exceptions;
 pub mod ignore;
 pub mod join;
-pub mod params;
 pub mod rules;
 
 use std::path::{Path, PathBuf};
 
 use crate::finding::Severity;
 use crate::k8s::pss::Level;
+use crate::rule::Registry;
 use crate::yaml::{Limits, LocatedError, Node, Pos, parse_documents, source_from_text};
 use exceptions::{Date, Exception, RuleSetting};
 
@@ -36,7 +36,7 @@ pub struct Policy {
     pub rules: Vec<RuleSetting>,
     pub exceptions: Vec<Exception>,
     /// Rule parameters (`rules: {id: {parameter: [...]}}`).
-    pub params: params::Params,
+    pub params: crate::params::Params,
     /// The policy's own compound rules (`compound-rules:`).
     pub compound: Vec<compound::CompoundRule>,
     /// The directory of the policy file: exception paths are relative to
@@ -92,14 +92,17 @@ pub const REPOSITORY_FILE: &str = ".drydock.yaml";
 /// The file is in the repository being audited, so it is read only when
 /// it resolves inside the directory it was found in: a committed
 /// `.drydock.yaml -> /etc/…` symlink is an error, never read.
-pub fn load_repository_policy(dir: &Path) -> Option<Result<Policy, Vec<LocatedError>>> {
+pub fn load_repository_policy(
+    dir: &Path,
+    registry: &Registry,
+) -> Option<Result<Policy, Vec<LocatedError>>> {
     use crate::boundary::{Boundary, Resolved};
     let start = dir.canonicalize().ok()?;
     for (depth, ancestor) in start.ancestors().enumerate() {
         let display = format!("{}{REPOSITORY_FILE}", "../".repeat(depth));
         let candidate = ancestor.join(REPOSITORY_FILE);
         match Boundary::new(&[ancestor.to_path_buf()], false).resolve(&candidate) {
-            Resolved::File(real) => return Some(load_file_as(&real, &display)),
+            Resolved::File(real) => return Some(load_file_as(&real, &display, registry)),
             Resolved::Refused(why) => {
                 let message = format!("not read: it {}", why.describe());
                 return Some(Err(vec![LocatedError::in_file(display, message)]));
@@ -111,24 +114,28 @@ pub fn load_repository_policy(dir: &Path) -> Option<Result<Policy, Vec<LocatedEr
 }
 
 /// `--policy`: a file when one exists at that path, else a built-in name.
-pub fn load(spec: &str) -> Result<Policy, Vec<LocatedError>> {
+pub fn load(spec: &str, registry: &Registry) -> Result<Policy, Vec<LocatedError>> {
     let path = Path::new(spec);
     if path.is_file() {
-        return load_file(path);
+        return load_file(path, registry);
     }
-    preset(spec).map_err(|m| vec![LocatedError::in_file("--policy", m)])
+    preset(spec, registry).map_err(|m| vec![LocatedError::in_file("--policy", m)])
 }
 
 /// Reads and validates a policy file.
-pub fn load_file(path: &Path) -> Result<Policy, Vec<LocatedError>> {
-    load_file_as(path, &path.to_string_lossy())
+pub fn load_file(path: &Path, registry: &Registry) -> Result<Policy, Vec<LocatedError>> {
+    load_file_as(path, &path.to_string_lossy(), registry)
 }
 
 /// Reads and validates a policy file that reports name `display`.
-fn load_file_as(path: &Path, display: &str) -> Result<Policy, Vec<LocatedError>> {
+fn load_file_as(
+    path: &Path,
+    display: &str,
+    registry: &Registry,
+) -> Result<Policy, Vec<LocatedError>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| vec![LocatedError::in_file(display, format!("cannot read: {e}"))])?;
-    let mut policy = parse(display, display, &text)?;
+    let mut policy = parse(display, display, &text, registry)?;
     policy.base = path
         .canonicalize()
         .ok()
@@ -137,7 +144,7 @@ fn load_file_as(path: &Path, display: &str) -> Result<Policy, Vec<LocatedError>>
 }
 
 /// Loads a built-in preset by name.
-pub fn preset(name: &str) -> Result<Policy, String> {
+pub fn preset(name: &str, registry: &Registry) -> Result<Policy, String> {
     let Some((_, text)) = PRESETS.iter().find(|(n, _)| *n == name) else {
         let names: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
         let hint = crate::suggest::closest(name, names.iter().copied())
@@ -148,7 +155,7 @@ pub fn preset(name: &str) -> Result<Policy, String> {
             names.join(", ")
         ));
     };
-    parse(&format!("policies/{name}.yaml"), name, text).map_err(|errors| {
+    parse(&format!("policies/{name}.yaml"), name, text, registry).map_err(|errors| {
         errors
             .iter()
             .map(ToString::to_string)
@@ -158,7 +165,12 @@ pub fn preset(name: &str) -> Result<Policy, String> {
 }
 
 /// Parses a policy text, collecting every problem.
-pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<LocatedError>> {
+pub fn parse(
+    display: &str,
+    name: &str,
+    text: &str,
+    registry: &Registry,
+) -> Result<Policy, Vec<LocatedError>> {
     let source = source_from_text(display, text);
     let docs = parse_documents(&source, Limits::default()).map_err(|e| vec![e])?;
     let mut policy = Policy {
@@ -167,7 +179,7 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
         fail_on: None,
         rules: Vec::new(),
         exceptions: Vec::new(),
-        params: params::Params::default(),
+        params: crate::params::Params::default(),
         compound: Vec::new(),
         base: None,
     };
@@ -183,7 +195,7 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
     let mut errors = Vec::new();
     // `extends` first, so this file's keys override the preset's.
     if let Some(base) = doc.get("extends") {
-        match base.as_str().map(preset) {
+        match base.as_str().map(|name| preset(name, registry)) {
             Some(Ok(base)) => {
                 policy.pod_security = base.pod_security;
                 policy.fail_on = base.fail_on;
@@ -200,10 +212,13 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
     }
     // Then the policy's own rules, so its settings and exceptions may name them.
     // A broken declaration still names its rule: no second error there.
-    let mut declared: Vec<&str> = Vec::new();
+    let mut known = Known {
+        registry,
+        declared: Vec::new(),
+    };
     if let Some(node) = doc.get("compound-rules") {
-        policy.compound = compound::parse_declared(node, &mut errors);
-        declared.extend(
+        policy.compound = compound::parse_declared(node, registry, &mut errors);
+        known.declared.extend(
             node.as_map()
                 .unwrap_or(&[])
                 .iter()
@@ -213,11 +228,11 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
     for (key, value) in entries {
         match key.text.as_str() {
             "extends" | "compound-rules" => {}
-            "rules" => rule_settings(value, &declared, &mut policy, &mut errors),
+            "rules" => rule_settings(value, &known, &mut policy, &mut errors),
             "exceptions" => match value.as_seq() {
                 Some(items) => {
                     for (index, item) in items.iter().enumerate() {
-                        if let Some(e) = exception(item, index, &declared, &mut errors) {
+                        if let Some(e) = exception(item, index, &known, &mut errors) {
                             policy.exceptions.push(e);
                         }
                     }
@@ -257,21 +272,21 @@ pub fn parse(display: &str, name: &str, text: &str) -> Result<Policy, Vec<Locate
     }
 }
 
-/// A rule id (built in, or `declared` by the policy), or its error with
+/// The rule ids a policy may name: built in, or declared by the policy.
+struct Known<'a> {
+    registry: &'a Registry,
+    declared: Vec<&'a str>,
+}
+
+/// A rule id (built in, or declared by the policy), or its error with
 /// "did you mean".
-fn rule_id(
-    id: &str,
-    pos: &Pos,
-    declared: &[&str],
-    errors: &mut Vec<LocatedError>,
-) -> Option<String> {
-    if crate::rules::find(id).is_some() || declared.contains(&id) {
+fn rule_id(id: &str, pos: &Pos, known: &Known, errors: &mut Vec<LocatedError>) -> Option<String> {
+    if known.registry.find(id).is_some() || known.declared.contains(&id) {
         return Some(id.to_string());
     }
-    let known = crate::rules::all();
     let hint = crate::suggest::closest(
         id,
-        known.iter().map(|r| r.id).chain(declared.iter().copied()),
+        (known.registry.all().iter().map(|r| r.id.as_ref())).chain(known.declared.iter().copied()),
     )
     .map(|s| format!("; did you mean `{s}`?"))
     .unwrap_or_default();
@@ -280,12 +295,7 @@ fn rule_id(
 }
 
 /// `rules: {id: off | <severity>}`.
-fn rule_settings(
-    node: &Node,
-    declared: &[&str],
-    policy: &mut Policy,
-    errors: &mut Vec<LocatedError>,
-) {
+fn rule_settings(node: &Node, known: &Known, policy: &mut Policy, errors: &mut Vec<LocatedError>) {
     let Some(entries) = node.as_map() else {
         errors.push(LocatedError::at(
             &node.pos,
@@ -294,7 +304,7 @@ fn rule_settings(
         return;
     };
     for (key, value) in entries {
-        let Some(rule) = rule_id(&key.text, &key.pos, declared, errors) else {
+        let Some(rule) = rule_id(&key.text, &key.pos, known, errors) else {
             continue;
         };
         // `id: high`, or `id: {severity: high, <parameter>: [...]}`.
@@ -302,7 +312,7 @@ fn rule_settings(
             Some(fields) => {
                 for (field, list) in fields {
                     if field.text != "severity" {
-                        params::parse(&rule, field, list, &mut policy.params, errors);
+                        crate::params::parse(&rule, field, list, &mut policy.params, errors);
                     }
                 }
                 value.get("severity")
@@ -333,7 +343,7 @@ fn rule_settings(
 fn exception(
     node: &Node,
     index: usize,
-    declared: &[&str],
+    known: &Known,
     errors: &mut Vec<LocatedError>,
 ) -> Option<Exception> {
     let Some(entries) = node.as_map() else {
@@ -367,7 +377,7 @@ fn exception(
         }
     };
     let rule = match node.get("rule") {
-        Some(r) => rule_id(r.as_str().unwrap_or(""), &r.pos, declared, errors),
+        Some(r) => rule_id(r.as_str().unwrap_or(""), &r.pos, known, errors),
         None => {
             errors.push(LocatedError::at(&node.pos, "an exception needs a `rule`"));
             None
@@ -446,9 +456,13 @@ mod tests {
     #[test]
     fn every_preset_parses() {
         for (name, _) in PRESETS {
-            assert!(preset(name).is_ok(), "{name}: {:?}", preset(name).err());
+            assert!(
+                preset(name, &crate::rules::registry()).is_ok(),
+                "{name}: {:?}",
+                preset(name, &crate::rules::registry()).err()
+            );
         }
-        let strict = preset("strict").unwrap();
+        let strict = preset("strict", &crate::rules::registry()).unwrap();
         assert_eq!(strict.fail_on, Some(Severity::Medium));
         assert!(
             strict
@@ -461,15 +475,19 @@ mod tests {
     #[test]
     fn the_presets_parse() {
         assert_eq!(
-            preset("pss-baseline").unwrap().pod_security,
+            preset("pss-baseline", &crate::rules::registry())
+                .unwrap()
+                .pod_security,
             Some(Level::Baseline)
         );
         assert_eq!(
-            preset("pss-restricted").unwrap().fail_on,
+            preset("pss-restricted", &crate::rules::registry())
+                .unwrap()
+                .fail_on,
             Some(Severity::Info)
         );
         assert!(
-            preset("pss-restricted2")
+            preset("pss-restricted2", &crate::rules::registry())
                 .unwrap_err()
                 .contains("did you mean `pss-restricted`")
         );
@@ -477,11 +495,67 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported_with_its_line() {
-        let errors =
-            parse("p.yaml", "p", "pod-securty: baseline\nfail-on: sometimes\n").unwrap_err();
+        let errors = parse(
+            "p.yaml",
+            "p",
+            "pod-securty: baseline\nfail-on: sometimes\n",
+            &crate::rules::registry(),
+        )
+        .unwrap_err();
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].line, Some(1));
         assert!(errors[0].message.contains("did you mean `pod-security`"));
         assert_eq!(errors[1].line, Some(2));
+    }
+}
+
+#[cfg(test)]
+mod parameter_tests {
+    use super::parse;
+
+    #[test]
+    fn parameters_are_read_under_their_rule() {
+        let policy = parse(
+            "p.yaml",
+            "p",
+            "rules:\n  added-capabilities:\n    allowed: [cap_net_admin]\n  host-path-mount:\n    severity: high\n    sensitive-paths: [/srv/keys/]\n  untrusted-registry:\n    trusted: [registry.example.com/]\n",
+            &crate::rules::registry(),
+        )
+        .unwrap();
+        assert_eq!(policy.params.allowed_capabilities, ["NET_ADMIN"]);
+        assert_eq!(policy.params.sensitive_paths, ["/srv/keys"]);
+        assert_eq!(policy.params.trusted_registries, ["registry.example.com"]);
+        assert_eq!(policy.rules.len(), 1, "the severity is a setting too");
+    }
+
+    #[test]
+    fn every_parameter_problem_is_reported() {
+        let errors = parse(
+            "p.yaml",
+            "p",
+            "rules:\n  network-tool:\n    tool: [curl]\n    allowed: curl\n  privileged:\n    allowed: [x]\n  host-path-mount:\n    sensitive-paths: [srv]\n",
+            &crate::rules::registry(),
+        )
+        .unwrap_err();
+        let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        let all = all.join("\n");
+        assert!(
+            all.contains(
+                "p.yaml:3:5: `network-tool` has no parameter `tool`; did you mean `tools`?"
+            ),
+            "{all}"
+        );
+        assert!(
+            all.contains("p.yaml:4:14: `allowed` must be a list of names"),
+            "{all}"
+        );
+        assert!(
+            all.contains("p.yaml:6:5: `privileged` takes no parameters"),
+            "{all}"
+        );
+        assert!(
+            all.contains("p.yaml:8:22: `sensitive-paths` are absolute"),
+            "{all}"
+        );
     }
 }

@@ -83,7 +83,7 @@ fn image_lines(l: &ImageLocation) -> Vec<String> {
 fn render_finding(report: &RunReport, finding: &Finding, renderer: &Renderer) -> String {
     let title = level(finding.severity)
         .primary_title(finding.message.as_str())
-        .id(finding.rule);
+        .id(finding.rule.as_ref());
     let mut group = match &finding.location {
         Place::Config(loc) => {
             let source = report.sources.get(&loc.path);

@@ -64,7 +64,7 @@ struct WireFinding<'a> {
 impl<'a> From<&'a Finding> for WireFinding<'a> {
     fn from(f: &'a Finding) -> Self {
         WireFinding {
-            rule: f.rule,
+            rule: &f.rule,
             severity: f.severity,
             message: &f.message,
             subject: &f.subject,

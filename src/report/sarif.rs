@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::RunReport;
 use crate::finding::{Finding, ImageLocation, Location, Place, Severity, Subject};
-use crate::rules::{self, RuleMeta};
+use crate::rule::{Registry, RuleInfo};
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -51,7 +51,7 @@ pub fn fingerprint(f: &Finding) -> String {
         Place::Config(l) => (l.path.as_str(), l.route.as_str()),
         Place::Image(l) => ("", l.path.as_deref().unwrap_or("")),
     };
-    for part in [f.rule, file, kind, owner, member, route, &f.message] {
+    for part in [&f.rule, file, kind, owner, member, route, &f.message] {
         hash.update(part.as_bytes());
         hash.update([0]);
     }
@@ -305,15 +305,15 @@ fn locate(place: &Place) -> (Option<Physical<'_>>, Logical) {
     }
 }
 
-fn rule_object(r: &'static RuleMeta) -> SarifRule<'static> {
+fn rule_object(r: &RuleInfo) -> SarifRule<'_> {
     SarifRule {
-        id: r.id,
-        name: r.id,
-        short_description: Text { text: r.title },
-        full_description: Text { text: r.title },
+        id: &r.id,
+        name: &r.id,
+        short_description: Text { text: &r.title },
+        full_description: Text { text: &r.title },
         help: Help {
-            text: r.docs,
-            markdown: r.docs,
+            text: &r.docs,
+            markdown: &r.docs,
         },
         default_configuration: Level {
             level: level(r.severity),
@@ -325,14 +325,14 @@ fn rule_object(r: &'static RuleMeta) -> SarifRule<'static> {
     }
 }
 
-fn result<'a>(f: &'a Finding, all: &[&'static RuleMeta]) -> SarifResult<'a> {
+fn result<'a>(f: &'a Finding, registry: &Registry) -> SarifResult<'a> {
     let mut message = f.message.clone();
     if let Some(fix) = &f.fix {
         message.push_str(&format!(" (fix: {fix})"));
     }
     SarifResult {
-        rule_id: f.rule,
-        rule_index: all.iter().position(|r| r.id == f.rule),
+        rule_id: &f.rule,
+        rule_index: registry.index_of(&f.rule),
         level: level(f.severity),
         message: OwnedText { text: message },
         locations: {
@@ -373,8 +373,7 @@ fn result<'a>(f: &'a Finding, all: &[&'static RuleMeta]) -> SarifResult<'a> {
     }
 }
 
-pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
-    let all = rules::all();
+pub fn render(report: &RunReport, registry: &Registry, out: &mut dyn Write) -> io::Result<()> {
     // Inputs deliberately not audited are notes: the run still succeeded.
     let notifications = report
         .errors
@@ -410,7 +409,7 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
                     name: "drydock",
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    rules: all.iter().map(|r| rule_object(r)).collect(),
+                    rules: registry.all().iter().map(rule_object).collect(),
                 },
             },
             column_kind: "unicodeCodePoints",
@@ -431,6 +430,6 @@ pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
     };
     out.write_all(&head[..open])?;
     out.write_all(b",\"results\":")?;
-    super::write_json_array(&report.findings, |f| result(f, &all), out)?;
+    super::write_json_array(&report.findings, |f| result(f, registry), out)?;
     out.write_all(b"}]}\n")
 }

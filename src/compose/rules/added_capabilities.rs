@@ -5,7 +5,7 @@ use super::{Rule, ServiceCtx};
 use crate::compose::model::strings;
 use crate::finding::{Finding, Severity};
 use crate::hazards::capabilities::{NAMESPACED, normalise, tier_on_network};
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {

@@ -5,7 +5,7 @@ use super::Rule;
 use crate::boundary::Refusal;
 use crate::compose::Project;
 use crate::finding::{Finding, Severity, Subject};
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

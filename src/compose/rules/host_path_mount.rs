@@ -4,7 +4,7 @@ use super::{Rule, ServiceCtx};
 use crate::compose::model::MountKind;
 use crate::finding::{Finding, Severity};
 use crate::hazards::host_paths::{harmless_read_only, sensitivity, shown_path, socket_reason};
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

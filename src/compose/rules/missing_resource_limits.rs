@@ -2,7 +2,7 @@
 
 use super::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {

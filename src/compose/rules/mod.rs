@@ -5,12 +5,12 @@
 use std::path::Path;
 
 use crate::finding::{Finding, Subject};
-use crate::rules::RuleMeta;
+use crate::rule::RuleMeta;
 use crate::yaml::{Key, Node};
 
 use super::Project;
 use super::model::{Mount, MountKind, parse_mount};
-use crate::policy::params::Params;
+use crate::params::Params;
 
 /// One service of a project, as a rule sees it.
 pub struct ServiceCtx<'a> {

@@ -6,7 +6,7 @@ use crate::compose::interpolate::{has_variables, written_defaults};
 use crate::compose::model::{KeyValue, key_values};
 use crate::finding::{Finding, Location, Place, Severity};
 use crate::hazards::credentials::{CredentialValue, classify, url_password};
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 use crate::yaml::Node;
 
 pub static RULE: Rule = Rule {

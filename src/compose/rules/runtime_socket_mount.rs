@@ -5,7 +5,7 @@ use super::{Rule, ServiceCtx};
 use crate::compose::model::MountKind;
 use crate::finding::{Finding, Severity};
 use crate::hazards::host_paths::socket_reason;
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

@@ -3,7 +3,7 @@
 use super::security_opt::security_opts;
 use super::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

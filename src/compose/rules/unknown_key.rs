@@ -4,7 +4,7 @@ use super::{Rule, ServiceCtx};
 use crate::compose::Project;
 use crate::compose::keys;
 use crate::finding::{Finding, Severity, Subject};
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 use crate::suggest::closest;
 use crate::yaml::Node;
 

@@ -3,7 +3,7 @@
 
 use super::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -63,7 +63,7 @@ pub fn untrusted(reference: &str, trusted: &[String]) -> Option<String> {
     if trusted.is_empty() || reference.trim().is_empty() {
         return None;
     }
-    let resolved = crate::policy::join::normalise(reference);
+    let resolved = crate::hazards::image_ref::normalise(reference);
     // At a path boundary, or where the tag or digest starts: a port
     // (`registry.example.com:5000/…`) makes another registry.
     let under = |entry: &String| {

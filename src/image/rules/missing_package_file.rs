@@ -1,13 +1,13 @@
 //! `missing-package-file`: files a package installed are gone.
 
-use crate::policy::params::Params;
+use crate::params::Params;
 use std::collections::BTreeMap;
 
 use super::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::image::pkgdb::Recorded;
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 

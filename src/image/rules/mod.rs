@@ -3,8 +3,8 @@
 
 use super::Image;
 use crate::finding::{Finding, Severity};
-use crate::policy::params::Params;
-use crate::rules::RuleMeta;
+use crate::params::Params;
+use crate::rule::RuleMeta;
 
 /// An image rule. Its metadata is a reference, so a rule that also reads
 /// Compose files (`root-user`) is one registry entry.

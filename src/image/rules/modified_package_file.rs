@@ -1,7 +1,7 @@
 //! `modified-package-file`: a file no longer matches the digest its
 //! package recorded.
 
-use crate::policy::params::Params;
+use crate::params::Params;
 use md5::Digest;
 
 use super::{Rule, finding};
@@ -9,7 +9,7 @@ use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::image::layer::Kind;
 use crate::image::pkgdb::Recorded;
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 

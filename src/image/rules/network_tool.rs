@@ -5,8 +5,8 @@ use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::image::content::Tool;
 use crate::image::layer::Kind;
-use crate::policy::params::Params;
-use crate::rules::{RuleMeta, Scope};
+use crate::params::Params;
+use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 

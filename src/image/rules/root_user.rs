@@ -4,7 +4,7 @@
 use super::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
-use crate::policy::params::Params;
+use crate::params::Params;
 
 pub static RULE: Rule = Rule {
     meta: &crate::compose::rules::root_user::RULE.meta,

@@ -3,8 +3,8 @@
 use super::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
-use crate::policy::params::Params;
-use crate::rules::{RuleMeta, Scope};
+use crate::params::Params;
+use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 

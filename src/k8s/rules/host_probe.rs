@@ -2,7 +2,7 @@
 //! part of the Pod Security Standards evaluation in `k8s/pss.rs`.
 
 use crate::finding::Severity;
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta {
     id: "host-probe",

@@ -3,7 +3,7 @@
 //! Rules shared with Compose (`privileged`, `host-namespace`…) keep their
 //! metadata in `compose/rules/`.
 
-use crate::rules::RuleMeta;
+use crate::rule::RuleMeta;
 
 pub mod host_port;
 pub mod host_probe;

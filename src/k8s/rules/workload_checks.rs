@@ -10,7 +10,7 @@ use crate::compose::rules::untrusted_registry;
 use crate::finding::{Finding, Severity, Subject};
 use crate::hazards::credentials::{CredentialValue, classify, url_password};
 use crate::k8s::Workload;
-use crate::policy::params::Params;
+use crate::params::Params;
 use crate::yaml::Node;
 
 /// Runs the checks on one workload.

@@ -2,7 +2,7 @@
 //! passed. The check is in `policy/exceptions.rs`.
 
 use crate::finding::Severity;
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta {
     id: "expired-exception",

@@ -2,7 +2,7 @@
 //! the image it runs (`join.rs` pairs them), and rules about drydock's own
 //! inputs (ignore comments).
 
-use crate::rules::RuleMeta;
+use crate::rule::RuleMeta;
 
 pub mod expired_exception;
 pub mod remote_shell_toolkit;

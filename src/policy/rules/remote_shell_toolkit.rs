@@ -3,7 +3,7 @@
 //! process from rewriting binaries or gaining privileges.
 
 use crate::finding::Severity;
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta {
     id: "remote-shell-toolkit",

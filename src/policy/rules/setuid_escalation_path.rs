@@ -2,7 +2,7 @@
 //! files a distribution does not ship, and does not set no-new-privileges.
 
 use crate::finding::Severity;
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta {
     id: "setuid-escalation-path",

@@ -2,7 +2,7 @@
 //! suppressed nothing. The check is in `policy/ignore.rs`.
 
 use crate::finding::Severity;
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta {
     id: "unused-ignore",

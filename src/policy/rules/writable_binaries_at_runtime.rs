@@ -2,7 +2,7 @@
 //! executables of its image, and the root filesystem is writable.
 
 use crate::finding::Severity;
-use crate::rules::{RuleMeta, Scope};
+use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta {
     id: "writable-binaries-at-runtime",
