@@ -11,6 +11,7 @@
 use std::fmt;
 
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::rule::RuleId;
 use crate::yaml::{Node, Pos};
@@ -251,6 +252,40 @@ impl Finding {
         self
     }
 
+    /// A fingerprint that does not depend on line numbers, for baselines
+    /// and SARIF: rule, file, subject, key route and message.
+    pub fn fingerprint(&self) -> String {
+        let f = self;
+        let mut hash = Sha256::new();
+        let (kind, owner, member) = match &f.subject {
+            Subject::ComposeService { project, service } => {
+                ("compose-service", project.as_str(), service.as_str())
+            }
+            Subject::ComposeProject { project } => ("compose-project", project.as_str(), ""),
+            Subject::Image { image, .. } => ("image", image.as_str(), ""),
+            Subject::K8sWorkload { kind, name, .. } => (kind.as_str(), name.as_str(), ""),
+            Subject::File { path } => ("file", path.as_str(), ""),
+        };
+        // Lines and layers move when files and images are rebuilt; the file,
+        // key route or path inside the image do not.
+        let (file, route) = match &f.location {
+            Place::Config(l) => (l.path.as_str(), l.route.as_str()),
+            Place::Image(l) => ("", l.path.as_deref().unwrap_or("")),
+        };
+        for part in [&f.rule, file, kind, owner, member, route, &f.message] {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let digest = hash.finalize();
+        let mut text = String::with_capacity(32);
+        for byte in &digest[..16] {
+            text.push(HEX[usize::from(byte >> 4)] as char);
+            text.push(HEX[usize::from(byte & 15)] as char);
+        }
+        text
+    }
+
     /// The order reports list findings in: configuration files by file,
     /// line and column; images by image, layer and path; then rule.
     pub fn sort_key(&self) -> (&str, u32, u32, &str, &str, &str) {
@@ -266,4 +301,18 @@ impl Finding {
             ),
         }
     }
+}
+
+/// Report order: by place, then rule; ties broken by subject so the
+/// order never depends on thread timing.
+pub fn sort_in_report_order(findings: &mut [Finding]) {
+    use rayon::prelude::*;
+    findings.par_sort_unstable_by(report_order);
+}
+
+/// The order of findings in a report ([`Finding::sort_key`], then subject).
+pub fn report_order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    a.sort_key()
+        .cmp(&b.sort_key())
+        .then_with(|| a.subject.cmp(&b.subject))
 }

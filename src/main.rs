@@ -1,8 +1,9 @@
 //! The `drydock` binary: parse arguments, run, exit.
 
+use std::process::ExitCode;
+
 use clap::Parser;
 
-fn main() {
-    let cli = drydock::cli::Cli::parse();
-    std::process::exit(drydock::run(cli));
+fn main() -> ExitCode {
+    drydock::run(drydock::cli::Cli::parse())
 }

@@ -9,7 +9,6 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
-use crate::report::fingerprint;
 
 /// Version of the baseline file format.
 const VERSION: u32 = 1;
@@ -33,7 +32,7 @@ pub fn write(path: &Path, findings: &[Finding]) -> Result<(), String> {
     let mut entries: Vec<Entry> = findings
         .iter()
         .map(|f| Entry {
-            fingerprint: fingerprint(f),
+            fingerprint: f.fingerprint(),
             rule: f.rule.to_string(),
             message: f.message.clone(),
         })

@@ -4,10 +4,11 @@
 //! the findings it matches until it expires. An expired exception no
 //! longer applies and is reported as a warning with its line.
 
-use crate::finding::{Finding, Place, Severity, Subject};
-use crate::report::RunReport;
+use std::collections::HashMap;
 
-use super::Policy;
+use crate::finding::{Finding, Place, Severity, Subject};
+
+use super::{Policy, Verdict};
 
 /// A calendar date, `YYYY-MM-DD`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -129,7 +130,7 @@ impl Exception {
         &self,
         f: &Finding,
         prefix: &str,
-        digests: &std::collections::HashMap<String, Vec<String>>,
+        digests: &HashMap<String, Vec<String>>,
     ) -> bool {
         if f.rule != self.rule {
             return false;
@@ -217,11 +218,16 @@ fn expired_finding(e: &Exception) -> Finding {
 
 /// Applies a policy's rule settings and exceptions to the report of a
 /// scan of `root`. An expired exception becomes an `expired-exception`
-/// finding; returns whether there was one (the findings need sorting
-/// again).
-pub fn apply(policy: &Policy, today: Date, root: &std::path::Path, report: &mut RunReport) -> bool {
+/// finding.
+pub fn apply(
+    policy: &Policy,
+    today: Date,
+    root: &std::path::Path,
+    image_digests: &HashMap<String, Vec<String>>,
+    report: &mut Verdict,
+) {
     if policy.rules.is_empty() && policy.exceptions.is_empty() {
-        return false;
+        return;
     }
     let (live, expired): (Vec<&Exception>, Vec<&Exception>) = policy
         .exceptions
@@ -264,14 +270,11 @@ pub fn apply(policy: &Policy, today: Date, root: &std::path::Path, report: &mut 
         })
         .unwrap_or_default();
     let before = report.findings.len();
-    report.findings.retain(|f| {
-        !live
-            .iter()
-            .any(|e| e.matches(f, &prefix, &report.image_digests))
-    });
+    report
+        .findings
+        .retain(|f| !live.iter().any(|e| e.matches(f, &prefix, image_digests)));
     report.excepted += before - report.findings.len();
     report.turned_off += turned_off;
-    !expired.is_empty()
 }
 
 #[cfg(test)]

@@ -12,9 +12,10 @@
 use std::collections::HashMap;
 
 use crate::finding::{Finding, Location, Place, Severity, Subject};
-use crate::report::RunReport;
 use crate::rule::{Registry, Scope};
+use crate::scan::runs::IgnoreAnnotation;
 
+use super::Verdict;
 use super::rules::unused_ignore;
 
 /// One ignore comment.
@@ -125,11 +126,77 @@ fn ignore_comment(line: &str) -> Option<(usize, &str)> {
     None
 }
 
+/// Applies the `drydock.io/ignore` annotations of the workloads read:
+/// drops their findings of the rules named (those in the workload's own
+/// manifest), counts them in `report.ignored` with a warning per manifest,
+/// and warns about an annotation that names no rule or gives no reason.
+pub fn apply_annotations(
+    report: &mut Verdict,
+    annotations: &[IgnoreAnnotation],
+    registry: &Registry,
+) {
+    let mut covered: HashMap<(&Subject, &str), Vec<&str>> = HashMap::new();
+    for annotation in annotations {
+        let IgnoreAnnotation {
+            subject,
+            file,
+            label,
+            rules,
+            has_reason,
+        } = annotation;
+        for id in rules {
+            if registry.find(id).is_none() {
+                let hint = registry
+                    .suggest(id)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                report.warnings.push(format!(
+                    "{file}: {label}: drydock.io/ignore names no rule `{id}`{hint}"
+                ));
+            }
+        }
+        if !has_reason {
+            report.warnings.push(format!(
+                "{file}: {label}: drydock.io/ignore without a drydock.io/ignore-reason"
+            ));
+        }
+        covered
+            .entry((subject, file.as_str()))
+            .or_default()
+            .extend(rules.iter().map(String::as_str));
+    }
+    // One pass over the findings: a workload's findings in its own
+    // manifest, of a rule its annotation names.
+    let mut suppressed: Vec<(String, usize)> = Vec::new();
+    report.findings.retain(|f| {
+        let Place::Config(l) = &f.location else {
+            return true;
+        };
+        let Some(rules) = covered.get(&(&f.subject, l.path.as_str())) else {
+            return true;
+        };
+        if !rules.iter().any(|id| *id == f.rule) {
+            return true;
+        }
+        match suppressed.iter_mut().find(|(file, _)| *file == l.path) {
+            Some((_, count)) => *count += 1,
+            None => suppressed.push((l.path.clone(), 1)),
+        }
+        false
+    });
+    for (file, count) in suppressed {
+        report.ignored += count;
+        report.warnings.push(format!(
+            "{file}: {count} finding(s) suppressed by drydock.io/ignore annotations"
+        ));
+    }
+}
+
 /// Applies the ignore comments of every source of the report: drops the
 /// findings they cover, counts them in `report.ignored`, and adds an
-/// `unused-ignore` finding for each rule id that covered nothing. Returns
-/// whether it added findings (which then need sorting).
-pub fn apply(report: &mut RunReport, registry: &Registry) -> bool {
+/// `unused-ignore` finding for each rule id that covered nothing. `joined`
+/// says whether the compound rules ran (images were read for the join).
+pub fn apply(report: &mut Verdict, registry: &Registry, joined: bool) {
     let mut paths: Vec<&String> = report.sources.keys().collect();
     paths.sort();
     // (file, target line) -> (comment, rule) pairs covering that line.
@@ -159,7 +226,7 @@ pub fn apply(report: &mut RunReport, registry: &Registry) -> bool {
         }
     }
     if all.is_empty() {
-        return false;
+        return;
     }
     let mut used: Vec<Vec<bool>> = all
         .iter()
@@ -184,10 +251,8 @@ pub fn apply(report: &mut RunReport, registry: &Registry) -> bool {
         }
     }
     report.ignored += before - kept.len();
-    let survivors = kept.len();
     // A compound rule runs only when images were read: an ignore of one is
     // not unused in a run that could not have found it.
-    let joined = !report.image_runs.is_empty();
     let checked = |id: &str| {
         registry
             .find(id)
@@ -200,9 +265,7 @@ pub fn apply(report: &mut RunReport, registry: &Registry) -> bool {
             }
         }
     }
-    let added = kept.len() > survivors;
     report.findings = kept;
-    added
 }
 
 fn unused(path: &str, comment: &Comment, rule: &str, registry: &Registry) -> Finding {

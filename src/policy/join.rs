@@ -12,199 +12,11 @@
 //! before the next one is read; only the findings and these small records
 //! stay.
 
-use crate::compose::Project;
-use crate::finding::{Finding, Location, Place, Subject};
-use crate::hazards::image_ref::{normalise, pinned_digest};
-use crate::image::Image;
-use crate::k8s::Workload;
-use crate::report::RunReport;
+use crate::finding::{Finding, Place, Subject};
 use crate::rule::RuleInfo;
-use crate::yaml::Node;
+use crate::scan::runs::{ImageRun, Reference, ServiceRun};
 
 use super::compound::CompoundRule;
-
-/// What the join needs of a Compose service or of one container of a
-/// Kubernetes workload.
-#[derive(Clone, Debug)]
-pub struct ServiceRun {
-    pub subject: Subject,
-    /// How messages name it: "service `web`", "Deployment/api, container `app`".
-    pub label: String,
-    /// For a container, the key route of its entry: its own findings are
-    /// the workload's findings under this route.
-    pub scope: Option<String>,
-    /// `runAsNonRoot: true` without a uid: the kubelet refuses to start
-    /// the container as root, whatever the image says.
-    pub non_root_enforced: bool,
-    /// The reference as written (after interpolation).
-    pub image: String,
-    /// The `image` line.
-    pub image_at: Location,
-    /// `user:` (`runAsUser`) and its line, when set.
-    pub user: Option<(String, Location)>,
-}
-
-/// What the join needs of an image that was read.
-#[derive(Debug)]
-pub struct ImageRun {
-    /// Its name (first `RepoTags` entry, `ref.name`, or the input),
-    /// normalised.
-    pub name_key: String,
-    /// The reference the image was asked for by (engine), normalised.
-    pub requested_key: Option<String>,
-    /// The image id (`sha256:` of the config).
-    pub digest: String,
-    /// Every digest a reference may pin it by: the image id, its
-    /// manifest's and index's, the engine's repo digests.
-    pub digests: Vec<String>,
-    /// `Config.User` (empty: root).
-    pub user: String,
-    /// `writable-executable` findings under each user that a service runs
-    /// the image as, other than the image's own.
-    pub writable_as: Vec<(String, Vec<Finding>)>,
-}
-
-/// The services of a project that name an image.
-pub fn services_of(project: &Project) -> Vec<ServiceRun> {
-    let mut runs = Vec::new();
-    for (name, node) in project.services() {
-        let Some((image, image_node)) = node
-            .get("image")
-            .and_then(|n| n.as_str().map(|s| (s.to_string(), n)))
-        else {
-            continue;
-        };
-        let route = |key: &str| format!("services.{}.{key}", name.text);
-        let user = node.get("user").and_then(|n| {
-            n.as_str()
-                .map(|u| (u.to_string(), Location::of(n, route("user"))))
-        });
-        runs.push(ServiceRun {
-            subject: Subject::ComposeService {
-                project: project.name.clone(),
-                service: name.text.clone(),
-            },
-            label: format!("service `{}`", name.text),
-            scope: None,
-            non_root_enforced: false,
-            image,
-            image_at: Location::of(image_node, route("image")),
-            user,
-        });
-    }
-    runs
-}
-
-/// The containers of a Kubernetes workload that name an image. The user
-/// is the container's `securityContext.runAsUser`, else the pod's.
-pub fn containers_of(workload: &Workload, subject: &Subject) -> Vec<ServiceRun> {
-    let spec = workload.pod_spec();
-    let pod_context = spec.get("securityContext");
-    let mut runs = Vec::new();
-    for list in ["initContainers", "containers", "ephemeralContainers"] {
-        let Some(items) = spec.get(list).and_then(Node::as_seq) else {
-            continue;
-        };
-        for (i, container) in items.iter().enumerate() {
-            let route = format!("{}.{list}[{i}]", workload.spec_route);
-            let Some(image_node) = container.get("image") else {
-                continue;
-            };
-            let Some(image) = image_node.as_str() else {
-                continue;
-            };
-            let context = container.get("securityContext");
-            let setting = |key: &str| {
-                context
-                    .and_then(|c| c.get(key))
-                    .map(|n| (n, format!("{route}.securityContext.{key}")))
-                    .or_else(|| {
-                        pod_context
-                            .and_then(|c| c.get(key))
-                            .map(|n| (n, format!("{}.securityContext.{key}", workload.spec_route)))
-                    })
-            };
-            let user = setting("runAsUser")
-                .and_then(|(node, at)| Some((node.as_str()?.to_string(), Location::of(node, at))));
-            let non_root = setting("runAsNonRoot").is_some_and(|(n, _)| n.as_bool() == Some(true));
-            let name = container.get("name").and_then(Node::as_str).unwrap_or("?");
-            runs.push(ServiceRun {
-                subject: subject.clone(),
-                label: format!("{}, container `{name}`", workload.label()),
-                scope: Some(route.clone()),
-                non_root_enforced: non_root && user.is_none(),
-                image: image.to_string(),
-                image_at: Location::of(image_node, format!("{route}.image")),
-                user,
-            });
-        }
-    }
-    runs
-}
-
-/// Records an image for the join, after its own rules ran. When a
-/// service runs it as another user than its own, `writable-executable` is
-/// checked again as that user; the image is consumed (dropped) here.
-pub fn image_run(mut image: Image, requested: Option<&str>, services: &[ServiceRun]) -> ImageRun {
-    let own = image.config_user();
-    let mut run = ImageRun {
-        name_key: normalise(&image.name),
-        requested_key: requested.map(normalise),
-        digest: image.digest.clone(),
-        digests: std::iter::once(image.digest.clone())
-            .chain(image.manifest_digests.iter().cloned())
-            .collect(),
-        user: own.clone(),
-        writable_as: Vec::new(),
-    };
-    let mut others: Vec<&str> = services
-        .iter()
-        .filter(|s| run.runs(&Reference::parse(&s.image)))
-        .filter_map(|s| s.user.as_ref().map(|(u, _)| u.as_str()))
-        .filter(|u| *u != own)
-        .collect();
-    others.sort_unstable();
-    others.dedup();
-    for user in others {
-        image.config.config.get_or_insert_default().user = Some(user.to_string());
-        run.writable_as.push((
-            user.to_string(),
-            crate::image::rules::writable_executable::check_all(&image),
-        ));
-    }
-    run
-}
-
-/// An image reference a service names, read once for matching.
-pub struct Reference {
-    /// Normalised (`docker.io/library/nginx:1.27`).
-    key: String,
-    /// The digest it is pinned by, if any.
-    pinned: Option<String>,
-}
-
-impl Reference {
-    pub fn parse(reference: &str) -> Reference {
-        Reference {
-            key: normalise(reference),
-            pinned: pinned_digest(reference).map(String::from),
-        }
-    }
-}
-
-impl ImageRun {
-    /// Whether a service naming `reference` runs this image: the very
-    /// reference the image was read for; else, pinned `@sha256:`, by one
-    /// of the image's digests (whatever its name and tag say, as the
-    /// engine resolves it); else by name.
-    pub fn runs(&self, reference: &Reference) -> bool {
-        self.requested_key.as_ref() == Some(&reference.key)
-            || match &reference.pinned {
-                Some(digest) => self.digests.contains(digest),
-                None => self.name_key == reference.key,
-            }
-    }
-}
 
 /// One service paired with the image it runs, as the compound rules see it.
 pub struct Pair<'a> {
@@ -295,37 +107,39 @@ pub fn noted(place: &Place, note: &str) -> Place {
 }
 
 /// Pairs services with images and adds the findings of the compound
-/// `rules`. Returns the services whose image was not among the images
-/// read.
-pub fn evaluate(report: &mut RunReport, rules: &[&CompoundRule]) -> Vec<String> {
+/// `rules` to `findings`. Returns the services whose image was not among
+/// the images read.
+pub fn evaluate(
+    findings: &mut Vec<Finding>,
+    mut services: Vec<ServiceRun>,
+    image_runs: &[ImageRun],
+    rules: &[&CompoundRule],
+) -> Vec<String> {
     use std::collections::HashMap;
     let mut compound = Vec::new();
     let mut attached: HashMap<String, Vec<Place>> = HashMap::new();
     let mut missing = Vec::new();
     // A file shared by several projects (a base file under variants)
     // names the same service more than once.
-    report
-        .services
+    services
         .sort_by(|a, b| (&a.subject, &a.scope, &a.image).cmp(&(&b.subject, &b.scope, &b.image)));
-    report
-        .services
-        .dedup_by(|a, b| a.subject == b.subject && a.scope == b.scope && a.image == b.image);
+    services.dedup_by(|a, b| a.subject == b.subject && a.scope == b.scope && a.image == b.image);
     // Each service's reference is compared with each image read: a run
     // reads tens of images, not thousands. Then indexes, so a pair looks
     // at its own findings only.
     let image_of = |reference: &str| {
         let wanted = Reference::parse(reference);
-        report.image_runs.iter().find(|image| image.runs(&wanted))
+        image_runs.iter().find(|image| image.runs(&wanted))
     };
     let mut by_subject: HashMap<&Subject, Vec<&Finding>> = HashMap::new();
     let mut by_digest: HashMap<&str, Vec<&Finding>> = HashMap::new();
-    for finding in &report.findings {
+    for finding in findings.iter() {
         match &finding.subject {
             Subject::Image { digest, .. } => by_digest.entry(digest).or_default().push(finding),
             other => by_subject.entry(other).or_default().push(finding),
         }
     }
-    for service in &report.services {
+    for service in &services {
         let Some(image) = image_of(&service.image) else {
             missing.push(format!("{} ({})", service.label, service.image));
             continue;
@@ -354,13 +168,13 @@ pub fn evaluate(report: &mut RunReport, rules: &[&CompoundRule]) -> Vec<String> 
                     .with_note(format!("run by {}", service.label)),
             ));
     }
-    for finding in &mut report.findings {
+    for finding in findings.iter_mut() {
         if let Subject::Image { digest, .. } = &finding.subject
             && let Some(places) = attached.get(digest)
         {
             finding.related.extend(places.iter().cloned());
         }
     }
-    report.findings.extend(compound);
+    findings.extend(compound);
     missing
 }

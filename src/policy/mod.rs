@@ -1,9 +1,11 @@
-//! The policy evaluator, between the scanners and the report: `join`
-//! pairs Compose services and Kubernetes containers with the images they
-//! run and `compound` adds the findings of the compound rules (built in,
-//! `rules/`, or declared by the policy), `exceptions` applies a
-//! policy's rule settings and exceptions, `ignore` applies inline ignore
-//! comments, and `baseline` holds the accepted findings of an earlier run.
+//! The policy evaluator, between the scanners and the report:
+//! [`evaluate`] turns what the scanners found into the run's [`Verdict`]
+//! (`evaluate.rs` gives the order). `join` pairs Compose services and
+//! Kubernetes containers with the images they run and `compound` adds the
+//! findings of the compound rules (built in, `rules/`, or declared by the
+//! policy), `exceptions` applies a policy's rule settings and exceptions,
+//! `ignore` applies ignore comments and annotations, and `baseline` holds
+//! the accepted findings of an earlier run.
 //!
 //! This file reads policies: the built-in presets in `policies/`
 //! (compiled in) and policy files (`.drydock.yaml`, `--policy FILE`), with
@@ -12,10 +14,15 @@
 
 pub mod baseline;
 pub mod compound;
+mod evaluate;
 pub mod exceptions;
 pub mod ignore;
 pub mod join;
 pub mod rules;
+mod verdict;
+
+pub use evaluate::{Evaluation, evaluate};
+pub use verdict::Verdict;
 
 use std::path::{Path, PathBuf};
 

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use super::RunReport;
 use crate::finding::{Finding, ImageLocation, Place, Severity};
+use crate::policy::Verdict;
 
 fn level(severity: Severity) -> Level<'static> {
     let base = match severity {
@@ -80,7 +80,7 @@ fn image_lines(l: &ImageLocation) -> Vec<String> {
     lines
 }
 
-fn render_finding(report: &RunReport, finding: &Finding, renderer: &Renderer) -> String {
+fn render_finding(report: &Verdict, finding: &Finding, renderer: &Renderer) -> String {
     let title = level(finding.severity)
         .primary_title(finding.message.as_str())
         .id(finding.rule.as_ref());
@@ -127,7 +127,7 @@ fn render_finding(report: &RunReport, finding: &Finding, renderer: &Renderer) ->
 }
 
 /// The summary line: counts by severity and the gate's verdict.
-pub fn summary(report: &RunReport) -> String {
+pub fn summary(report: &Verdict) -> String {
     let counts: Vec<String> = Severity::ALL
         .iter()
         .map(|s| format!("{} {}", report.count(*s), s))
@@ -179,7 +179,7 @@ pub fn summary(report: &RunReport) -> String {
     )
 }
 
-pub fn render(report: &RunReport, colour: bool, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(report: &Verdict, colour: bool, out: &mut dyn Write) -> io::Result<()> {
     let renderer = if colour {
         Renderer::styled()
     } else {

@@ -7,8 +7,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::RunReport;
 use crate::finding::{Finding, ImageLocation, Place, Severity, Subject};
+use crate::policy::Verdict;
 use crate::yaml::LocatedError;
 
 /// Version of the JSON report format.
@@ -71,7 +71,7 @@ impl<'a> From<&'a Finding> for WireFinding<'a> {
             location: (&f.location).into(),
             related: f.related.iter().map(Into::into).collect(),
             fix: f.fix.as_deref(),
-            fingerprint: super::sarif::fingerprint(f),
+            fingerprint: f.fingerprint(),
         }
     }
 }
@@ -100,7 +100,7 @@ struct Summary<'a> {
     by_severity: BySeverity,
     fail_on: Severity,
     failing: usize,
-    exit_code: i32,
+    exit_code: u8,
 }
 
 #[derive(Serialize)]
@@ -123,7 +123,7 @@ impl<'a> From<&'a LocatedError> for WireError<'a> {
     }
 }
 
-pub fn render(report: &RunReport, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(report: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     let tool = Tool {
         name: "drydock",
         version: env!("CARGO_PKG_VERSION"),

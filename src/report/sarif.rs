@@ -7,10 +7,9 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
-use super::RunReport;
-use crate::finding::{Finding, ImageLocation, Location, Place, Severity, Subject};
+use crate::finding::{Finding, ImageLocation, Location, Place, Severity};
+use crate::policy::Verdict;
 use crate::rule::{Registry, RuleInfo};
 
 fn level(severity: Severity) -> &'static str {
@@ -30,39 +29,6 @@ fn security_severity(severity: Severity) -> &'static str {
         Severity::Low => "3.0",
         Severity::Info => "1.0",
     }
-}
-
-/// A fingerprint that does not depend on line numbers: rule, file,
-/// subject, key route and message.
-pub fn fingerprint(f: &Finding) -> String {
-    let mut hash = Sha256::new();
-    let (kind, owner, member) = match &f.subject {
-        Subject::ComposeService { project, service } => {
-            ("compose-service", project.as_str(), service.as_str())
-        }
-        Subject::ComposeProject { project } => ("compose-project", project.as_str(), ""),
-        Subject::Image { image, .. } => ("image", image.as_str(), ""),
-        Subject::K8sWorkload { kind, name, .. } => (kind.as_str(), name.as_str(), ""),
-        Subject::File { path } => ("file", path.as_str(), ""),
-    };
-    // Lines and layers move when files and images are rebuilt; the file,
-    // key route or path inside the image do not.
-    let (file, route) = match &f.location {
-        Place::Config(l) => (l.path.as_str(), l.route.as_str()),
-        Place::Image(l) => ("", l.path.as_deref().unwrap_or("")),
-    };
-    for part in [&f.rule, file, kind, owner, member, route, &f.message] {
-        hash.update(part.as_bytes());
-        hash.update([0]);
-    }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = hash.finalize();
-    let mut text = String::with_capacity(32);
-    for byte in &digest[..16] {
-        text.push(HEX[usize::from(byte >> 4)] as char);
-        text.push(HEX[usize::from(byte & 15)] as char);
-    }
-    text
 }
 
 #[derive(Serialize)]
@@ -361,7 +327,9 @@ fn result<'a>(f: &'a Finding, registry: &Registry) -> SarifResult<'a> {
                 }
             })
             .collect(),
-        partial_fingerprints: Fingerprints { v1: fingerprint(f) },
+        partial_fingerprints: Fingerprints {
+            v1: f.fingerprint(),
+        },
         properties: ResultProperties {
             severity: f.severity,
             security_severity: security_severity(f.severity),
@@ -373,7 +341,8 @@ fn result<'a>(f: &'a Finding, registry: &Registry) -> SarifResult<'a> {
     }
 }
 
-pub fn render(report: &RunReport, registry: &Registry, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(report: &Verdict, out: &mut dyn Write) -> io::Result<()> {
+    let registry = &report.rules;
     // Inputs deliberately not audited are notes: the run still succeeded.
     let notifications = report
         .errors

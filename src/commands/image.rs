@@ -1,0 +1,96 @@
+//! `drydock image` (archives, OCI layouts, references in an engine) and
+//! `drydock images` (every image of an engine that matches).
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::cli::{ImageArgs, ImagesArgs};
+use crate::image::engine::Engine;
+use crate::scan::{self, Reading};
+use crate::settings::Settings;
+use crate::yaml::LocatedError;
+
+use super::output::{self, EXIT_ERROR};
+
+pub fn run_image(args: &ImageArgs) -> ExitCode {
+    let Some(options) = image_options(args.platform.as_deref()) else {
+        return ExitCode::from(EXIT_ERROR);
+    };
+    let root = Path::new(".");
+    let mut settings = Settings::new(&args.report, root);
+    let mut scanned = super::scanned(&mut settings);
+    scan::run_images(&args.input, root, &options, &settings.params, &mut scanned);
+    if !args.references.is_empty() {
+        match Engine::connect(args.host.as_deref()) {
+            Ok(engine) => {
+                let reading = Reading::new(1, &options, &settings.params);
+                scan::run_engine(&engine, &args.references, &reading, &mut scanned)
+            }
+            Err(message) => scanned
+                .errors
+                .push(LocatedError::in_file("engine", message)),
+        }
+    }
+    super::report(scanned, &settings)
+}
+
+pub fn run_images(args: &ImagesArgs) -> ExitCode {
+    let Some(options) = image_options(args.platform.as_deref()) else {
+        return ExitCode::from(EXIT_ERROR);
+    };
+    let mut settings = Settings::new(&args.report, Path::new("."));
+    let mut scanned = super::scanned(&mut settings);
+    let engine = Engine::connect(args.host.as_deref());
+    match engine.and_then(|e| e.list(&args.patterns).map(|refs| (e, refs))) {
+        Ok((engine, refs)) => {
+            let reading = Reading::new(args.concurrency.max(1), &options, &settings.params);
+            scan::run_engine(&engine, &refs, &reading, &mut scanned)
+        }
+        Err(message) => scanned
+            .errors
+            .push(LocatedError::in_file("engine", message)),
+    }
+    super::report(scanned, &settings)
+}
+
+/// Image-reading options from the command line; `None` after printing a
+/// usage error.
+fn image_options(platform: Option<&str>) -> Option<crate::image::Options> {
+    let platform = match platform.map(crate::image::source::parse_platform) {
+        Some(Err(e)) => {
+            output::error(format_args!("--platform: {e}"));
+            return None;
+        }
+        Some(Ok(p)) => Some(p),
+        None => None,
+    };
+    Some(crate::image::Options {
+        platform,
+        progress: progress_bar(),
+        ..crate::image::Options::default()
+    })
+}
+
+/// A progress bar on standard error for image reading, when standard
+/// error is a terminal.
+fn progress_bar() -> Option<crate::image::Progress> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::hidden();
+    let style = indicatif::ProgressStyle::with_template(
+        "{spinner} reading layers {bar:30} {bytes}/{total_bytes} {bytes_per_sec}",
+    )
+    .ok()?;
+    bar.set_style(style);
+    Some(std::sync::Arc::new(move |event| match event {
+        crate::image::ProgressEvent::Start { bytes } => {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.reset();
+            bar.set_length(bytes);
+        }
+        crate::image::ProgressEvent::Read(n) => bar.inc(n),
+        crate::image::ProgressEvent::Done => bar.finish_and_clear(),
+    }))
+}

@@ -1,0 +1,140 @@
+//! One short function per command: each turns its arguments into
+//! [`Settings`] and inputs, runs the scanners into a [`Scanned`] value, and
+//! hands it to [`report`], which asks the policy for the [`Verdict`] and
+//! writes it. Nothing below this module prints or exits.
+
+mod compose;
+mod image;
+mod k8s;
+mod listing;
+mod output;
+mod scan;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command, Format};
+use crate::hazards::credentials::Redactor;
+use crate::policy::{self, Evaluation, Verdict};
+use crate::scan::Scanned;
+use crate::settings::Settings;
+
+pub use output::EXIT_ERROR;
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Scan(args) => scan::run(&args),
+        Command::Compose(args) => compose::run(args),
+        Command::Image(args) => image::run_image(&args),
+        Command::Images(args) => image::run_images(&args),
+        Command::K8s(args) => k8s::run(&args),
+        Command::Rules(args) => listing::rules(args.format),
+        Command::Policy(args) => match args.action {
+            crate::cli::PolicyAction::Check { file } => listing::check_policy(&file),
+        },
+        Command::Explain { rule } => listing::explain(&rule),
+    }
+}
+
+/// A run's scanned value, holding the policy's problems as input errors.
+fn scanned(settings: &mut Settings) -> Scanned {
+    Scanned {
+        errors: std::mem::take(&mut settings.errors),
+        ..Scanned::default()
+    }
+}
+
+/// Judges what was scanned, writes the report where asked and returns the
+/// exit code.
+fn report(scanned: Scanned, settings: &Settings) -> ExitCode {
+    let redactor = process_redactor();
+    let how = Evaluation {
+        registry: &settings.registry,
+        policy: settings.policy.as_ref(),
+        fail_on: settings.fail_on,
+        root: &settings.root,
+        today: policy::exceptions::Date::today(),
+        honour_ignores: settings.honour_ignores,
+        redactor: &redactor,
+        write_baseline: settings.write_baseline.as_deref(),
+        baseline: settings.baseline.as_deref(),
+    };
+    let verdict = match policy::evaluate(scanned, &how) {
+        Ok(verdict) => verdict,
+        Err(message) => {
+            output::error(message);
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    emit(&verdict, settings)
+}
+
+/// Writes the verdict in the chosen format and returns its exit code.
+fn emit(verdict: &Verdict, settings: &Settings) -> ExitCode {
+    let written = output::document(settings.output.as_deref(), |out| match settings.format {
+        Format::Human => crate::report::human(verdict, settings.colour, out),
+        Format::Json => crate::report::json(verdict, out),
+        Format::Sarif => crate::report::sarif(verdict, out),
+    });
+    if !written {
+        return ExitCode::from(EXIT_ERROR);
+    }
+    if settings.output.is_some() {
+        // The verdict still reaches the terminal.
+        output::note(crate::report::summary(verdict));
+        for error in &verdict.errors {
+            output::error(error);
+        }
+    }
+    ExitCode::from(verdict.exit_code())
+}
+
+/// The directory a path given on the command line stands for: itself, or
+/// the directory of a file.
+fn directory_of(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        return path.to_path_buf();
+    }
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The audit boundary: `--root`, else the roots of the directories the
+/// user gave (see [`crate::boundary::default_root`]).
+fn audit_boundary(
+    args: &crate::cli::BoundaryArgs,
+    default_roots: Vec<PathBuf>,
+) -> crate::boundary::Boundary {
+    let roots = match &args.root {
+        Some(root) => vec![root.clone()],
+        None => default_roots,
+    };
+    crate::boundary::Boundary::new(&roots, args.allow_outside_root)
+}
+
+/// Hides the values of the process environment's credentials.
+fn process_redactor() -> Redactor {
+    Redactor::new(crate::scan::process_env())
+}
+
+/// The variables interpolation takes from the process: all of them, as
+/// Docker Compose does, or none (`--env-from-process=false`).
+fn process_env(args: &crate::cli::BoundaryArgs) -> crate::compose::interpolate::Env {
+    if args.env_from_process {
+        crate::scan::process_env()
+    } else {
+        crate::compose::interpolate::Env::new()
+    }
+}
+
+/// The directory a command that takes paths is rooted at: the one
+/// directory given, else the current one.
+fn root_of(paths: &[PathBuf]) -> PathBuf {
+    match paths {
+        [one] if one.is_dir() => one.clone(),
+        _ => PathBuf::from("."),
+    }
+}

@@ -1,0 +1,84 @@
+//! `drydock scan`: every Compose project, manifest, chart and
+//! kustomization under the paths, and the images their services run.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::cli::{ImageSource, ScanArgs};
+use crate::compose::Loader;
+use crate::scan::{self, ManifestChecks, Scanned};
+use crate::settings::Settings;
+
+pub fn run(args: &ScanArgs) -> ExitCode {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut settings = Settings::new(&args.report, &super::root_of(&paths));
+    let mut scanned = super::scanned(&mut settings);
+    let roots: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| crate::boundary::default_root(&super::directory_of(p)))
+        .collect();
+    let boundary = super::audit_boundary(&args.boundary, roots);
+    let loader = Loader::new(
+        settings.root.clone(),
+        super::process_env(&args.boundary),
+        boundary,
+    );
+    let mut found = scan::discover(&paths);
+    scanned.errors.append(&mut found.errors);
+    scan::run(&loader, &found.projects, &settings.params, &mut scanned);
+    let checks = ManifestChecks {
+        level: settings.pod_security(),
+        params: &settings.params,
+    };
+    scan::run_manifests(&found.manifests, &loader.root, checks, &mut scanned);
+    scan::run_rendered(
+        &found,
+        &loader.root,
+        &loader.boundary,
+        &args.helm_values,
+        checks,
+        &mut scanned,
+    );
+    scan_images(args, &loader.root, &settings, &mut scanned);
+    super::report(scanned, &settings)
+}
+
+/// Reads the images of `scan` (`--images`) for the join with the services
+/// that run them.
+fn scan_images(args: &ScanArgs, root: &Path, settings: &Settings, scanned: &mut Scanned) {
+    let params = &settings.params;
+    match &args.images {
+        Some(ImageSource::None) => return,
+        Some(ImageSource::Dir(dir)) => match scan::image_inputs(dir) {
+            Ok(inputs) => scan::run_images(
+                &inputs,
+                root,
+                &crate::image::Options::default(),
+                params,
+                scanned,
+            ),
+            Err(error) => scanned.errors.push(error),
+        },
+        Some(ImageSource::Engine) | None if scanned.services.is_empty() => return,
+        Some(ImageSource::Engine) | None => {
+            match crate::image::engine::Engine::connect(args.host.as_deref()) {
+                Ok(engine) => scan::run_service_images(&engine, params, scanned),
+                Err(message) if args.images.is_some() => {
+                    scanned
+                        .errors
+                        .push(crate::yaml::LocatedError::in_file("engine", message));
+                    return;
+                }
+                Err(message) => {
+                    scanned.images_not_scanned = Some(message);
+                    return;
+                }
+            }
+        }
+    }
+    scanned.joined = true;
+}

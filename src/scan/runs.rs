@@ -1,0 +1,210 @@
+//! Who runs what: the Compose services and the containers of Kubernetes
+//! workloads that name an image, and what the join needs of each image
+//! read. Services are collected as projects and manifests load and images
+//! as they are read, so an image is checked once per digest and dropped
+//! before the next one is read; only these small records stay for the
+//! policy's join (`policy::join`).
+
+use crate::compose::Project;
+use crate::finding::{Finding, Location, Subject};
+use crate::hazards::image_ref::{normalise, pinned_digest};
+use crate::image::Image;
+use crate::k8s::Workload;
+use crate::yaml::Node;
+
+/// What the join needs of a Compose service or of one container of a
+/// Kubernetes workload.
+#[derive(Clone, Debug)]
+pub struct ServiceRun {
+    pub subject: Subject,
+    /// How messages name it: "service `web`", "Deployment/api, container `app`".
+    pub label: String,
+    /// For a container, the key route of its entry: its own findings are
+    /// the workload's findings under this route.
+    pub scope: Option<String>,
+    /// `runAsNonRoot: true` without a uid: the kubelet refuses to start
+    /// the container as root, whatever the image says.
+    pub non_root_enforced: bool,
+    /// The reference as written (after interpolation).
+    pub image: String,
+    /// The `image` line.
+    pub image_at: Location,
+    /// `user:` (`runAsUser`) and its line, when set.
+    pub user: Option<(String, Location)>,
+}
+
+/// What the join needs of an image that was read.
+#[derive(Debug)]
+pub struct ImageRun {
+    /// Its name (first `RepoTags` entry, `ref.name`, or the input),
+    /// normalised.
+    pub name_key: String,
+    /// The reference the image was asked for by (engine), normalised.
+    pub requested_key: Option<String>,
+    /// The image id (`sha256:` of the config).
+    pub digest: String,
+    /// Every digest a reference may pin it by: the image id, its
+    /// manifest's and index's, the engine's repo digests.
+    pub digests: Vec<String>,
+    /// `Config.User` (empty: root).
+    pub user: String,
+    /// `writable-executable` findings under each user that a service runs
+    /// the image as, other than the image's own.
+    pub writable_as: Vec<(String, Vec<Finding>)>,
+}
+
+/// The services of a project that name an image.
+pub fn services_of(project: &Project) -> Vec<ServiceRun> {
+    let mut runs = Vec::new();
+    for (name, node) in project.services() {
+        let Some((image, image_node)) = node
+            .get("image")
+            .and_then(|n| n.as_str().map(|s| (s.to_string(), n)))
+        else {
+            continue;
+        };
+        let route = |key: &str| format!("services.{}.{key}", name.text);
+        let user = node.get("user").and_then(|n| {
+            n.as_str()
+                .map(|u| (u.to_string(), Location::of(n, route("user"))))
+        });
+        runs.push(ServiceRun {
+            subject: Subject::ComposeService {
+                project: project.name.clone(),
+                service: name.text.clone(),
+            },
+            label: format!("service `{}`", name.text),
+            scope: None,
+            non_root_enforced: false,
+            image,
+            image_at: Location::of(image_node, route("image")),
+            user,
+        });
+    }
+    runs
+}
+
+/// The containers of a Kubernetes workload that name an image. The user
+/// is the container's `securityContext.runAsUser`, else the pod's.
+pub fn containers_of(workload: &Workload, subject: &Subject) -> Vec<ServiceRun> {
+    let spec = workload.pod_spec();
+    let pod_context = spec.get("securityContext");
+    let mut runs = Vec::new();
+    for list in ["initContainers", "containers", "ephemeralContainers"] {
+        let Some(items) = spec.get(list).and_then(Node::as_seq) else {
+            continue;
+        };
+        for (i, container) in items.iter().enumerate() {
+            let route = format!("{}.{list}[{i}]", workload.spec_route);
+            let Some(image_node) = container.get("image") else {
+                continue;
+            };
+            let Some(image) = image_node.as_str() else {
+                continue;
+            };
+            let context = container.get("securityContext");
+            let setting = |key: &str| {
+                context
+                    .and_then(|c| c.get(key))
+                    .map(|n| (n, format!("{route}.securityContext.{key}")))
+                    .or_else(|| {
+                        pod_context
+                            .and_then(|c| c.get(key))
+                            .map(|n| (n, format!("{}.securityContext.{key}", workload.spec_route)))
+                    })
+            };
+            let user = setting("runAsUser")
+                .and_then(|(node, at)| Some((node.as_str()?.to_string(), Location::of(node, at))));
+            let non_root = setting("runAsNonRoot").is_some_and(|(n, _)| n.as_bool() == Some(true));
+            let name = container.get("name").and_then(Node::as_str).unwrap_or("?");
+            runs.push(ServiceRun {
+                subject: subject.clone(),
+                label: format!("{}, container `{name}`", workload.label()),
+                scope: Some(route.clone()),
+                non_root_enforced: non_root && user.is_none(),
+                image: image.to_string(),
+                image_at: Location::of(image_node, format!("{route}.image")),
+                user,
+            });
+        }
+    }
+    runs
+}
+
+/// Records an image for the join, after its own rules ran. When a
+/// service runs it as another user than its own, `writable-executable` is
+/// checked again as that user; the image is consumed (dropped) here.
+pub fn image_run(mut image: Image, requested: Option<&str>, services: &[ServiceRun]) -> ImageRun {
+    let own = image.config_user();
+    let mut run = ImageRun {
+        name_key: normalise(&image.name),
+        requested_key: requested.map(normalise),
+        digest: image.digest.clone(),
+        digests: std::iter::once(image.digest.clone())
+            .chain(image.manifest_digests.iter().cloned())
+            .collect(),
+        user: own.clone(),
+        writable_as: Vec::new(),
+    };
+    let mut others: Vec<&str> = services
+        .iter()
+        .filter(|s| run.runs(&Reference::parse(&s.image)))
+        .filter_map(|s| s.user.as_ref().map(|(u, _)| u.as_str()))
+        .filter(|u| *u != own)
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    for user in others {
+        image.config.config.get_or_insert_default().user = Some(user.to_string());
+        run.writable_as.push((
+            user.to_string(),
+            crate::image::rules::writable_executable::check_all(&image),
+        ));
+    }
+    run
+}
+
+/// An image reference a service names, read once for matching.
+pub struct Reference {
+    /// Normalised (`docker.io/library/nginx:1.27`).
+    key: String,
+    /// The digest it is pinned by, if any.
+    pinned: Option<String>,
+}
+
+impl Reference {
+    pub fn parse(reference: &str) -> Reference {
+        Reference {
+            key: normalise(reference),
+            pinned: pinned_digest(reference).map(String::from),
+        }
+    }
+}
+
+impl ImageRun {
+    /// Whether a service naming `reference` runs this image: the very
+    /// reference the image was read for; else, pinned `@sha256:`, by one
+    /// of the image's digests (whatever its name and tag say, as the
+    /// engine resolves it); else by name.
+    pub fn runs(&self, reference: &Reference) -> bool {
+        self.requested_key.as_ref() == Some(&reference.key)
+            || match &reference.pinned {
+                Some(digest) => self.digests.contains(digest),
+                None => self.name_key == reference.key,
+            }
+    }
+}
+
+/// The `drydock.io/ignore` annotation of a workload: the rules whose
+/// findings on it the policy drops (unless ignores are turned off).
+#[derive(Clone, Debug)]
+pub struct IgnoreAnnotation {
+    pub subject: Subject,
+    /// The manifest, as reports name it.
+    pub file: String,
+    /// How messages name the workload (`Deployment/api`).
+    pub label: String,
+    pub rules: Vec<String>,
+    /// Whether `drydock.io/ignore-reason` says why.
+    pub has_reason: bool,
+}
