@@ -28,6 +28,11 @@
 //! Arrows run one way: scanners never import `scan`, `policy` or
 //! `report`; the policy never imports `report`.
 
+// Only `commands/output.rs` writes to the terminal; everything else
+// returns values or writes to the `Write` it is given.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+
 pub mod boundary;
 pub mod cli;
 pub mod commands;
@@ -46,4 +51,4 @@ pub mod settings;
 pub mod suggest;
 pub mod yaml;
 
-pub use commands::{EXIT_ERROR, run};
+pub use commands::run;

@@ -12,7 +12,7 @@ use crate::yaml::LocatedError;
 
 use super::output::{self, EXIT_ERROR};
 
-pub fn run(args: ComposeArgs) -> ExitCode {
+pub(super) fn run(args: ComposeArgs) -> ExitCode {
     match args.action {
         Some(ComposeAction::Config { project }) => config(&args.project.then(project)),
         None => {

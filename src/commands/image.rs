@@ -12,7 +12,7 @@ use crate::yaml::LocatedError;
 
 use super::output::{self, EXIT_ERROR};
 
-pub fn run_image(args: &ImageArgs) -> ExitCode {
+pub(super) fn run_image(args: &ImageArgs) -> ExitCode {
     let Some(options) = image_options(args.platform.as_deref()) else {
         return ExitCode::from(EXIT_ERROR);
     };
@@ -34,7 +34,7 @@ pub fn run_image(args: &ImageArgs) -> ExitCode {
     super::report(scanned, &settings)
 }
 
-pub fn run_images(args: &ImagesArgs) -> ExitCode {
+pub(super) fn run_images(args: &ImagesArgs) -> ExitCode {
     let Some(options) = image_options(args.platform.as_deref()) else {
         return ExitCode::from(EXIT_ERROR);
     };

@@ -6,7 +6,7 @@ use crate::cli::K8sArgs;
 use crate::scan::{self, ManifestChecks};
 use crate::settings::Settings;
 
-pub fn run(args: &K8sArgs) -> ExitCode {
+pub(super) fn run(args: &K8sArgs) -> ExitCode {
     let root = super::root_of(&args.paths);
     let mut settings = Settings::new(&args.report, &root);
     let mut scanned = super::scanned(&mut settings);

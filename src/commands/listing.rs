@@ -11,7 +11,7 @@ use crate::rule::Registry;
 use super::output::{self, EXIT_ERROR};
 
 /// `drydock policy check FILE`.
-pub fn check_policy(file: &Path) -> ExitCode {
+pub(super) fn check_policy(file: &Path) -> ExitCode {
     match policy::load_file(file, &crate::rules::registry()) {
         Ok(policy) => output::stdout(&format!(
             "{}: valid ({} rule setting(s), {} exception(s), {} compound rule(s))\n",
@@ -43,7 +43,7 @@ fn repository_registry() -> Registry {
 }
 
 /// `drydock rules`: every rule, built in and the repository's.
-pub fn rules(format: Format) -> ExitCode {
+pub(super) fn rules(format: Format) -> ExitCode {
     let registry = repository_registry();
     let rules = registry.all();
     let text = match format {
@@ -74,7 +74,7 @@ pub fn rules(format: Format) -> ExitCode {
 
 /// `drydock explain ID`: a rule's docs; for a compound rule, also its
 /// declaration. A rule the repository's policy declares is found too.
-pub fn explain(id: &str) -> ExitCode {
+pub(super) fn explain(id: &str) -> ExitCode {
     let registry = repository_registry();
     match registry.find(id) {
         Some(rule) => {

@@ -19,7 +19,7 @@ use crate::policy::{self, Evaluation, Verdict};
 use crate::scan::Scanned;
 use crate::settings::Settings;
 
-pub use output::EXIT_ERROR;
+use output::EXIT_ERROR;
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {

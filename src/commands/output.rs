@@ -7,27 +7,27 @@ use std::io::Write;
 use std::process::ExitCode;
 
 /// Exit code for usage, input and output errors.
-pub const EXIT_ERROR: u8 = 2;
+pub(super) const EXIT_ERROR: u8 = 2;
 
 /// An error line on standard error.
-pub fn error(message: impl std::fmt::Display) {
+pub(super) fn error(message: impl std::fmt::Display) {
     eprintln!("error: {message}");
 }
 
 /// A warning line on standard error.
-pub fn warning(message: impl std::fmt::Display) {
+pub(super) fn warning(message: impl std::fmt::Display) {
     eprintln!("warning: {message}");
 }
 
 /// A line on standard error that is neither (the verdict's summary when
 /// the report went to a file).
-pub fn note(message: impl std::fmt::Display) {
+pub(super) fn note(message: impl std::fmt::Display) {
     eprintln!("{message}");
 }
 
 /// Writes to standard output; a closed pipe (`drydock … | head`) is not
 /// an error.
-pub fn stdout(text: &str) -> ExitCode {
+pub(super) fn stdout(text: &str) -> ExitCode {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,
@@ -42,7 +42,7 @@ pub fn stdout(text: &str) -> ExitCode {
 /// Renders a document with `render` to `--output FILE` or standard
 /// output, buffered. Returns whether it was written; a closed pipe counts
 /// as written.
-pub fn document(
+pub(super) fn document(
     file: Option<&std::path::Path>,
     render: impl Fn(&mut dyn Write) -> std::io::Result<()>,
 ) -> bool {

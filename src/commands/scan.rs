@@ -9,7 +9,7 @@ use crate::compose::Loader;
 use crate::scan::{self, ManifestChecks, Scanned};
 use crate::settings::Settings;
 
-pub fn run(args: &ScanArgs) -> ExitCode {
+pub(super) fn run(args: &ScanArgs) -> ExitCode {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
