@@ -137,6 +137,14 @@ pub enum Place {
 }
 
 impl Place {
+    /// A copy of the place with a note saying what it is.
+    pub fn noted(&self, note: &str) -> Place {
+        match self {
+            Place::Config(l) => Place::Config(l.clone().with_note(note)),
+            Place::Image(l) => Place::Image(l.clone().with_note(note)),
+        }
+    }
+
     pub fn note(&self) -> Option<&str> {
         match self {
             Place::Config(l) => l.note.as_deref(),

@@ -32,7 +32,6 @@
 // returns values or writes to the `Write` it is given.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-
 pub mod boundary;
 pub mod cli;
 pub mod commands;

@@ -23,7 +23,9 @@ use crate::rule::Registry;
 use crate::scan::Scanned;
 
 use super::exceptions::Date;
-use super::{Policy, Verdict, baseline, compound, exceptions, ignore, join};
+use super::load::Policy;
+use super::verdict::Verdict;
+use super::{baseline, compound, exceptions, ignore, join};
 
 /// What a run's findings are judged by.
 pub struct Evaluation<'a> {
@@ -105,7 +107,15 @@ pub fn evaluate(scanned: Scanned, how: &Evaluation) -> Result<Verdict, String> {
     }
     verdict.redact(how.redactor);
     if let Some(policy) = how.policy {
-        exceptions::apply(policy, how.today, how.root, &image_digests, &mut verdict);
+        exceptions::apply(
+            &policy.rules,
+            &policy.exceptions,
+            policy.base.as_deref(),
+            how.today,
+            how.root,
+            &image_digests,
+            &mut verdict,
+        );
     }
     if how.honour_ignores {
         ignore::apply(&mut verdict, how.registry, !image_runs.is_empty());

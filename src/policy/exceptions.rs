@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::finding::{Finding, Place, Severity, Subject};
 
-use super::{Policy, Verdict};
+use super::verdict::Verdict;
 
 /// A calendar date, `YYYY-MM-DD`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -217,20 +217,22 @@ fn expired_finding(e: &Exception) -> Finding {
 }
 
 /// Applies a policy's rule settings and exceptions to the report of a
-/// scan of `root`. An expired exception becomes an `expired-exception`
-/// finding.
+/// scan of `root`; `base` is the policy file's directory, which exception
+/// paths are relative to. An expired exception becomes an
+/// `expired-exception` finding.
 pub fn apply(
-    policy: &Policy,
+    settings: &[RuleSetting],
+    exceptions: &[Exception],
+    base: Option<&std::path::Path>,
     today: Date,
     root: &std::path::Path,
     image_digests: &HashMap<String, Vec<String>>,
     report: &mut Verdict,
 ) {
-    if policy.rules.is_empty() && policy.exceptions.is_empty() {
+    if settings.is_empty() && exceptions.is_empty() {
         return;
     }
-    let (live, expired): (Vec<&Exception>, Vec<&Exception>) = policy
-        .exceptions
+    let (live, expired): (Vec<&Exception>, Vec<&Exception>) = exceptions
         .iter()
         .partition(|e| e.expires.is_none_or(|d| today <= d));
     for e in &expired {
@@ -243,7 +245,7 @@ pub fn apply(
     }
     let before = report.findings.len();
     report.findings.retain_mut(|f| {
-        if let Some(setting) = policy.rules.iter().rev().find(|s| s.rule == f.rule) {
+        if let Some(setting) = settings.iter().rev().find(|s| s.rule == f.rule) {
             match setting.severity {
                 None => return false,
                 Some(severity) => f.severity = severity,
@@ -252,9 +254,7 @@ pub fn apply(
         true
     });
     let turned_off = before - report.findings.len();
-    let prefix = policy
-        .base
-        .as_ref()
+    let prefix = base
         .and_then(|base| {
             let root = root.canonicalize().ok()?;
             let rel = root

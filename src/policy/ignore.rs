@@ -15,8 +15,8 @@ use crate::finding::{Finding, Location, Place, Severity, Subject};
 use crate::rule::{Registry, Scope};
 use crate::scan::runs::IgnoreAnnotation;
 
-use super::Verdict;
 use super::rules::unused_ignore;
+use super::verdict::Verdict;
 
 /// One ignore comment.
 #[derive(Debug, PartialEq)]
