@@ -117,14 +117,14 @@ fn audit_boundary(
 
 /// Hides the values of the process environment's credentials.
 fn process_redactor() -> Redactor {
-    Redactor::new(crate::scan::process_env())
+    Redactor::new(process_variables())
 }
 
 /// The variables interpolation takes from the process: all of them, as
 /// Docker Compose does, or none (`--env-from-process=false`).
 fn process_env(args: &crate::cli::BoundaryArgs) -> crate::compose::interpolate::Env {
     if args.env_from_process {
-        crate::scan::process_env()
+        process_variables()
     } else {
         crate::compose::interpolate::Env::new()
     }
@@ -137,4 +137,11 @@ fn root_of(paths: &[PathBuf]) -> PathBuf {
         [one] if one.is_dir() => one.clone(),
         _ => PathBuf::from("."),
     }
+}
+
+/// The process environment, as text: for interpolation and redaction.
+fn process_variables() -> std::collections::HashMap<String, String> {
+    std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+        .collect()
 }

@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use crate::params::Params;
 use crate::yaml::LocatedError;
 
-use super::Scanned;
 use super::runs::image_run;
+use super::scanned::Scanned;
 
 /// The images directly inside a directory: files (tarballs) and
 /// directories holding an OCI layout, in name order.

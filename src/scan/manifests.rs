@@ -11,9 +11,9 @@ use crate::finding::Finding;
 use crate::params::Params;
 use crate::yaml::{LocatedError, SourceFile};
 
-use super::Scanned;
 use super::discover::Found;
 use super::runs::{IgnoreAnnotation, ServiceRun, containers_of};
+use super::scanned::Scanned;
 
 /// How manifests are checked: at a Pod Security level when one is given,
 /// otherwise every control with its own severity.

@@ -13,9 +13,9 @@ use crate::finding::{Finding, Place};
 use crate::params::Params;
 use crate::yaml::{LocatedError, SourceFile};
 
-use super::Scanned;
 use super::discover::is_loose_compose_name;
 use super::runs::{ServiceRun, services_of};
+use super::scanned::Scanned;
 
 /// What a checked project leaves behind: its model is dropped as soon as
 /// the rules have run, so memory does not grow with the number of projects.

@@ -1,0 +1,46 @@
+//! [`Scanned`]: what the scan stage hands to the policy.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::finding::Finding;
+use crate::yaml::{LocatedError, SourceFile};
+
+use super::runs;
+
+/// Everything the scanners found in one run, before the policy decides
+/// what it adds up to ([`crate::policy::evaluate`]).
+#[derive(Default)]
+pub struct Scanned {
+    pub findings: Vec<Finding>,
+    /// Inputs that could not be read; each makes the run exit 2.
+    pub errors: Vec<LocatedError>,
+    pub warnings: Vec<String>,
+    /// Inputs deliberately left unread, each with why and how to audit it
+    /// (an unrendered template, a Helm chart without `helm` on PATH).
+    pub not_audited: Vec<LocatedError>,
+    /// Compose projects audited.
+    pub projects: usize,
+    /// Images audited.
+    pub images: usize,
+    /// Kubernetes workloads audited.
+    pub workloads: usize,
+    /// Files read.
+    pub files: usize,
+    /// Compose services and containers that name an image, and the images
+    /// read, for the join.
+    pub services: Vec<runs::ServiceRun>,
+    pub image_runs: Vec<runs::ImageRun>,
+    /// For each image read (by image id), the other digests that name it
+    /// (manifest, index, repo digests), for exceptions by digest.
+    pub image_digests: HashMap<String, Vec<String>>,
+    /// Why `scan` read no images for its services (no engine answered).
+    pub images_not_scanned: Option<String>,
+    /// `drydock.io/ignore` annotations of the workloads read, for the
+    /// policy to apply.
+    pub annotations: Vec<runs::IgnoreAnnotation>,
+    /// Source texts by display path, for snippets.
+    pub sources: HashMap<String, Arc<SourceFile>>,
+    /// Whether images were read for the services, so the join runs.
+    pub joined: bool,
+}
