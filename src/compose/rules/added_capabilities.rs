@@ -1,7 +1,7 @@
 //! `added-capabilities`: `cap_add` grants Linux capabilities beyond
 //! Docker's default set, tiered by what they give.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::model::strings;
 use crate::finding::{Finding, Severity};
 use crate::hazards::capabilities::{NAMESPACED, normalise, tier_on_network};

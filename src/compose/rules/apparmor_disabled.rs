@@ -1,7 +1,7 @@
 //! `apparmor-disabled`: `security_opt: apparmor:unconfined`.
 
+use super::ctx::{Rule, ServiceCtx};
 use super::security_opt::security_opts;
-use super::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 

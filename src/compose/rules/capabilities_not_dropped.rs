@@ -1,7 +1,7 @@
 //! `capabilities-not-dropped`: a service keeps Docker's default
 //! capabilities (no `cap_drop: [ALL]`).
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::model::strings;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};

@@ -1,7 +1,7 @@
 //! `file-outside-repository`: a project names a file outside the audit
 //! root (or one drydock never opens), which was therefore not read.
 
-use super::Rule;
+use super::ctx::Rule;
 use crate::boundary::Refusal;
 use crate::compose::Project;
 use crate::finding::{Finding, Severity, Subject};

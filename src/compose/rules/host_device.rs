@@ -1,6 +1,6 @@
 //! `host-device`: a host device is passed into a service.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::model::strings;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};

@@ -1,6 +1,6 @@
 //! `host-namespace`: a service shares a namespace with the host.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 

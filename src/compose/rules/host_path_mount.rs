@@ -1,6 +1,6 @@
 //! `host-path-mount`: a sensitive host directory is bind-mounted.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::model::MountKind;
 use crate::finding::{Finding, Severity};
 use crate::hazards::host_paths::{harmless_read_only, sensitivity, shown_path, socket_reason};

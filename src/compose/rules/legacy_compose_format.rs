@@ -1,6 +1,6 @@
 //! `legacy-compose-format`: a Compose file in the version 1 format.
 
-use super::Rule;
+use super::ctx::Rule;
 use crate::compose::Project;
 use crate::finding::{Finding, Severity, Subject};
 use crate::rule::{RuleMeta, Scope};

@@ -1,6 +1,6 @@
 //! `missing-resource-limits`: a service has no memory, CPU or PID limit.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 use crate::yaml::Node;

@@ -1,8 +1,8 @@
 //! `no-new-privileges`: a service does not set `no-new-privileges`, or sets
 //! it to false.
 
+use super::ctx::{Rule, ServiceCtx};
 use super::security_opt::security_opts;
-use super::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 

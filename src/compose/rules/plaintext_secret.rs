@@ -1,7 +1,7 @@
 //! `plaintext-secret`: a credential is written literally in a service's
 //! environment.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::interpolate::{has_variables, written_defaults};
 use crate::compose::model::{KeyValue, key_values};
 use crate::finding::{Finding, Location, Place, Severity};

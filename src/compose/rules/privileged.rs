@@ -1,6 +1,6 @@
 //! `privileged`: a service runs with `privileged: true`.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 

@@ -3,8 +3,8 @@
 //! Unmasked`, whose check is part of the Pod Security Standards
 //! evaluation in `k8s/pss.rs`).
 
+use super::ctx::{Rule, ServiceCtx};
 use super::security_opt::security_opts;
-use super::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 

@@ -1,7 +1,7 @@
 //! `published-on-all-interfaces`: a port is published on every host
 //! interface.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::model::parse_port;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};

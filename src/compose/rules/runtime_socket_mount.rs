@@ -1,7 +1,7 @@
 //! `runtime-socket-mount`: a container runtime's API socket (or a directory
 //! holding one) is mounted into a service, or `use_api_socket` is set.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::model::MountKind;
 use crate::finding::{Finding, Severity};
 use crate::hazards::host_paths::socket_reason;

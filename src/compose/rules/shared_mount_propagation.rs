@@ -1,7 +1,7 @@
 //! `shared-mount-propagation`: a bind mount propagates mounts between the
 //! host and the container.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 

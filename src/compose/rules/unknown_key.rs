@@ -1,6 +1,6 @@
 //! `unknown-key`: a key the Compose Specification does not define.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::Project;
 use crate::compose::keys;
 use crate::finding::{Finding, Severity, Subject};

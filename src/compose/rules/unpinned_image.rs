@@ -1,6 +1,6 @@
 //! `unpinned-image`: a service's image is not pinned to a version.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 

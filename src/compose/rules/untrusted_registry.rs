@@ -1,7 +1,7 @@
 //! `untrusted-registry`: a service's image comes from a registry the
 //! policy does not list as trusted.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 

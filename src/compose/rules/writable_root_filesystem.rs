@@ -1,6 +1,6 @@
 //! `writable-root-filesystem`: the container's root filesystem is writable.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 

@@ -1,7 +1,7 @@
 //! `exec-capable-netcat`: the image ships a netcat that can hand a shell to
 //! whoever connects.
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Place, Severity};
 use crate::image::Image;
 use crate::image::content::Tool;

@@ -1,6 +1,6 @@
 //! `missing-healthcheck`: the image declares no health check.
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;

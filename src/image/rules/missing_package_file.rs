@@ -3,7 +3,7 @@
 use crate::params::Params;
 use std::collections::BTreeMap;
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::image::pkgdb::Recorded;

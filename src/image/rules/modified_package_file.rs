@@ -4,7 +4,7 @@
 use crate::params::Params;
 use md5::Digest;
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::image::layer::Kind;

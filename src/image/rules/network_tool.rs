@@ -1,6 +1,6 @@
 //! `network-tool`: network reconnaissance and transfer tools in the image.
 
-use super::{Rule, finding, on_path};
+use super::ctx::{Rule, finding, on_path};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::image::content::Tool;

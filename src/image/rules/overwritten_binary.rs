@@ -1,7 +1,7 @@
 //! `overwritten-binary`: a later layer replaced an executable from an
 //! earlier layer.
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Place, Severity};
 use crate::image::Image;
 use crate::params::Params;

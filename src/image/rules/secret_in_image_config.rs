@@ -1,7 +1,7 @@
 //! `secret-in-image-config`: credentials in the image's environment or
 //! build history.
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::hazards::credentials::{CredentialValue, classify, url_password};
 use crate::image::Image;

@@ -1,6 +1,6 @@
 //! `setuid-file`: setuid or setgid files in the image.
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;

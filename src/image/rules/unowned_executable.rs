@@ -1,7 +1,7 @@
 //! `unowned-executable`: a program in a system directory that no package
 //! installed.
 
-use super::{Rule, finding, in_system_dir};
+use super::ctx::{Rule, finding, in_system_dir};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;

@@ -1,6 +1,6 @@
 //! `writable-executable`: an executable the runtime user can rewrite.
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;
