@@ -16,6 +16,7 @@
 //! does, with a warning per duplicate).
 
 mod build;
+mod routed;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ use std::sync::Arc;
 pub use build::{
     Document, DuplicateKey, DuplicateKeys, Limits, Stream, parse_documents, parse_each_document,
 };
+pub use routed::Routed;
 
 /// A file drydock read, kept for snippets and for resolving positions.
 #[derive(Debug)]

@@ -64,10 +64,10 @@ Drop everything and add back the one capability the process needs:
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let Some(list) = ctx.node.get("cap_add") else {
+    let Some(list) = ctx.at("cap_add") else {
         return;
     };
-    for (index, (name, node)) in strings(list).into_iter().enumerate() {
+    for (index, (name, node)) in strings(list.node).into_iter().enumerate() {
         let capability = normalise(name);
         if ctx.params.allowed_capabilities.contains(&capability) {
             continue;
@@ -92,8 +92,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             ctx.finding(
                 &RULE.meta,
                 severity,
-                node,
-                ctx.route(&format!("cap_add[{index}]")),
+                &list.item(index, node),
                 format!("service `{}` adds {what}{note}", ctx.name.text),
             )
             .fix("drop ALL and add back only what the process needs"),

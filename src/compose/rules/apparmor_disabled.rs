@@ -1,7 +1,6 @@
 //! `apparmor-disabled`: `security_opt: apparmor:unconfined`.
 
 use super::ctx::{Rule, ServiceCtx};
-use super::security_opt::security_opts;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
@@ -47,14 +46,13 @@ Keep the default (`docker-default`) or name a tailored profile:
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for opt in security_opts(ctx.node) {
+    for opt in ctx.security_opts() {
         if opt.option == "apparmor" && opt.value.as_deref() == Some("unconfined") {
             out.push(
                 ctx.finding(
                     &RULE.meta,
                     Severity::High,
-                    opt.node,
-                    ctx.route(&format!("security_opt[{}]", opt.index)),
+                    &opt.at,
                     format!("service `{}` runs without AppArmor", ctx.name.text),
                 )
                 .fix("remove `apparmor:unconfined`"),

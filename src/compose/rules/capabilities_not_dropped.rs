@@ -50,21 +50,19 @@ services:
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let drops_all = ctx.node.get("cap_drop").is_some_and(|list| {
-        strings(list)
+    let drops_all = ctx.at("cap_drop").is_some_and(|list| {
+        strings(list.node)
             .iter()
             .any(|(name, _)| crate::hazards::capabilities::normalise(name) == "ALL")
     });
     if drops_all {
         return;
     }
-    let (node, route) = ctx.key_or_header("cap_drop");
     out.push(
-        ctx.finding(
+        ctx.lacking(
             &RULE.meta,
             Severity::Low,
-            &node,
-            route,
+            Some("cap_drop"),
             format!(
                 "service `{}` keeps Docker's default capabilities",
                 ctx.name.text

@@ -1,16 +1,16 @@
 //! What every Compose rule file imports: [`Rule`] and the [`ServiceCtx`]
-//! a check gets. The list of the rules is in `mod.rs`, which imports the
+//! a check gets, which looks values up together with their routes. The list of the rules is in `mod.rs`, which imports the
 //! rule files; a rule file imports only this file, so no import runs in a
 //! circle.
 
 use std::path::Path;
 
 use crate::compose::Project;
-use crate::compose::model::{Mount, MountKind, parse_mount};
-use crate::finding::{Finding, Subject};
+use crate::compose::model::{Mount, MountKind, parse_mount, strings};
+use crate::finding::{Finding, Severity, Subject};
 use crate::params::Params;
 use crate::rule::RuleMeta;
-use crate::yaml::{Key, Node};
+use crate::yaml::{Key, Node, Routed, Value};
 
 /// One service of a project, as a rule sees it.
 pub struct ServiceCtx<'a> {
@@ -29,21 +29,54 @@ impl<'a> ServiceCtx<'a> {
         }
     }
 
-    /// `services.<name>.<attribute>`.
-    pub fn route(&self, attribute: &str) -> String {
-        format!("services.{}.{attribute}", self.name.text)
+    /// The service's mapping, routed `services.<name>`.
+    pub fn service(&self) -> Routed<'a> {
+        Routed::new(self.node, format!("services.{}", self.name.text))
     }
 
-    /// A finding about `node`, found at `route`.
+    /// Looks a value of the service up and names its route in one call:
+    /// `ctx.at("deploy.resources.limits")` is that node, routed
+    /// `services.<name>.deploy.resources.limits`.
+    pub fn at(&self, path: &str) -> Option<Routed<'a>> {
+        self.service().at(path)
+    }
+
+    /// A finding about the value `at` points to.
     pub fn finding(
         &self,
         meta: &RuleMeta,
-        severity: crate::finding::Severity,
-        node: &Node,
-        route: String,
+        severity: Severity,
+        at: &Routed,
         message: impl Into<String>,
     ) -> Finding {
-        Finding::new(meta.id, severity, self.subject(), node, route, message)
+        Finding::new(
+            meta.id,
+            severity,
+            self.subject(),
+            at.node,
+            at.route.clone(),
+            message,
+        )
+    }
+
+    /// A finding about something the service lacks, reported at `key` when
+    /// the service writes that key (`security_opt:` without the entry the
+    /// rule wants), else at the service's own line. A service that came
+    /// from an anchor still points at its name in this file.
+    pub fn lacking(
+        &self,
+        meta: &RuleMeta,
+        severity: Severity,
+        key: Option<&str>,
+        message: impl Into<String>,
+    ) -> Finding {
+        let service = self.service();
+        let (pos, route) = match key.and_then(|key| self.node.entry(key)) {
+            Some((key, _)) => (&key.pos, format!("{}.{}", service.route, key.text)),
+            None => (&self.name.pos, service.route),
+        };
+        let here = Node::new(Value::Null, pos.clone());
+        Finding::new(meta.id, severity, self.subject(), &here, route, message)
     }
 
     /// Whether an absolute host path is inside the project directory
@@ -57,20 +90,43 @@ impl<'a> ServiceCtx<'a> {
         path.is_absolute() && path.starts_with(dir)
     }
 
-    /// The service's volume mounts with their index in `volumes:`. A named
+    /// The service's `security_opt` entries, split into option and value.
+    /// Docker accepts both `key:value` and `key=value`.
+    pub fn security_opts(&self) -> Vec<SecurityOpt<'a>> {
+        let Some(list) = self.at("security_opt") else {
+            return Vec::new();
+        };
+        strings(list.node)
+            .into_iter()
+            .enumerate()
+            .map(|(index, (text, node))| {
+                let text = text.trim();
+                let (option, value) = match text.find([':', '=']) {
+                    Some(i) => (&text[..i], Some(text[i + 1..].to_string())),
+                    None => (text, None),
+                };
+                SecurityOpt {
+                    option: option.to_ascii_lowercase(),
+                    value,
+                    at: list.item(index, node),
+                }
+            })
+            .collect()
+    }
+
+    /// The service's volume mounts, each routed `volumes[i]`. A named
     /// volume whose top-level definition binds a host directory
     /// (`driver_opts: {o: bind, device: /path}`) is returned as a bind of
     /// that directory, pointing at the `device:` line.
-    pub fn mounts(&self) -> Vec<(usize, Mount<'a>)> {
-        let Some(items) = self.node.get("volumes").and_then(Node::as_seq) else {
+    pub fn mounts(&self) -> Vec<(Routed<'a>, Mount<'a>)> {
+        let Some(volumes) = self.at("volumes") else {
             return Vec::new();
         };
         let top = self.project.model.get("volumes");
-        items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| parse_mount(item).map(|m| (i, m)))
-            .map(|(i, mut mount)| {
+        volumes
+            .items()
+            .filter_map(|item| parse_mount(item.node).map(|m| (item, m)))
+            .map(|(item, mut mount)| {
                 if mount.kind == MountKind::Volume {
                     let opts = mount
                         .source
@@ -89,28 +145,19 @@ impl<'a> ServiceCtx<'a> {
                         mount.source_node = device;
                     }
                 }
-                (i, mount)
+                (item, mount)
             })
             .collect()
     }
+}
 
-    /// Where to report a key that lacks an entry: the key itself when the
-    /// service has it (`security_opt:`), else the service's name.
-    pub fn key_or_header(&self, key: &str) -> (Node, String) {
-        match self.node.entry(key) {
-            Some((k, _)) => (
-                Node::new(crate::yaml::Value::Null, k.pos.clone()),
-                self.route(key),
-            ),
-            None => (self.header(), format!("services.{}", self.name.text)),
-        }
-    }
-
-    /// The service's own line, for findings about a missing key. A service
-    /// that came from an anchor still points at its name in this file.
-    pub fn header(&self) -> Node {
-        Node::new(crate::yaml::Value::Null, self.name.pos.clone())
-    }
+/// One `security_opt` entry, split into option and value.
+pub struct SecurityOpt<'a> {
+    /// Lower case.
+    pub option: String,
+    pub value: Option<String>,
+    /// The entry, routed `security_opt[i]`.
+    pub at: Routed<'a>,
 }
 
 /// A Compose rule: its metadata and the hooks it implements.

@@ -60,10 +60,11 @@ const NAMESPACES: [(&str, &str, Severity); 6] = [
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     for (key, name, severity) in NAMESPACES {
-        let Some(node) = ctx.node.get(key) else {
+        let Some(at) = ctx.at(key) else {
             continue;
         };
-        if node
+        if at
+            .node
             .as_str()
             .is_some_and(|v| v.eq_ignore_ascii_case("host"))
         {
@@ -71,8 +72,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 ctx.finding(
                     &RULE.meta,
                     severity,
-                    node,
-                    ctx.route(key),
+                    &at,
                     format!(
                         "service `{}` shares the host's {name} namespace",
                         ctx.name.text

@@ -79,7 +79,7 @@ possible: `./config:/app/config:ro`.
 /// Paths whose write access is code execution on the host (and their
 /// ancestors, which hold them).
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for (index, mount) in ctx.mounts() {
+    for (entry, mount) in ctx.mounts() {
         if mount.kind != MountKind::Bind {
             continue;
         }
@@ -110,8 +110,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             ctx.finding(
                 &RULE.meta,
                 severity,
-                mount.source_node,
-                ctx.route(&format!("volumes[{index}]")),
+                &entry.pointing_at(mount.source_node),
                 format!(
                     "service `{}` mounts {what} `{}` {mode} at `{}`",
                     ctx.name.text,

@@ -60,12 +60,8 @@ fn limited(node: Option<&Node>) -> bool {
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let limits = ctx
-        .node
-        .get("deploy")
-        .and_then(|d| d.get("resources"))
-        .and_then(|r| r.get("limits"));
-    let deploy = |key: &str| limits.and_then(|l| l.get(key));
+    let limits = ctx.at("deploy.resources.limits");
+    let deploy = |key: &str| limits.as_ref().and_then(|l| l.node.get(key));
     let mut missing = Vec::new();
     if !limited(ctx.node.get("mem_limit")) && !limited(deploy("memory")) {
         missing.push("memory");
@@ -80,11 +76,10 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         return;
     }
     out.push(
-        ctx.finding(
+        ctx.lacking(
             &RULE.meta,
             Severity::Low,
-            &ctx.header(),
-            format!("services.{}", ctx.name.text),
+            None,
             format!(
                 "service `{}` has no {} limit",
                 ctx.name.text,

@@ -27,7 +27,6 @@ mod published_on_all_interfaces;
 pub mod root_user;
 pub mod runtime_socket_mount;
 mod seccomp_disabled;
-pub mod security_opt;
 mod selinux_disabled;
 mod shared_mount_propagation;
 mod unknown_key;

@@ -2,7 +2,6 @@
 //! it to false.
 
 use super::ctx::{Rule, ServiceCtx};
-use super::security_opt::security_opts;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
@@ -65,7 +64,7 @@ fn go_parse_bool(text: &str) -> Option<bool> {
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let opts = security_opts(ctx.node);
+    let opts = ctx.security_opts();
     let setting = opts.iter().rev().find(|o| o.option == "no-new-privileges");
     match setting {
         Some(opt) => {
@@ -76,8 +75,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                     ctx.finding(
                         &RULE.meta,
                         Severity::Medium,
-                        opt.node,
-                        ctx.route(&format!("security_opt[{}]", opt.index)),
+                        &opt.at,
                         format!("service `{}` turns no-new-privileges off", ctx.name.text),
                     )
                     .fix("use `no-new-privileges:true`"),
@@ -87,13 +85,11 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         None => {
             // A `security_opt` without the entry is where it belongs; with
             // no `security_opt` at all, the service itself.
-            let (node, route) = ctx.key_or_header("security_opt");
             out.push(
-                ctx.finding(
+                ctx.lacking(
                     &RULE.meta,
                     Severity::Medium,
-                    &node,
-                    route,
+                    Some("security_opt"),
                     format!("service `{}` does not set no-new-privileges", ctx.name.text),
                 )
                 .fix("add `no-new-privileges:true` to `security_opt`"),

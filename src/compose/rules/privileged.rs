@@ -46,16 +46,15 @@ with `devices:`, one capability with `cap_add:`.
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let Some(node) = ctx.node.get("privileged") else {
+    let Some(at) = ctx.at("privileged") else {
         return;
     };
-    if node.as_bool() == Some(true) {
+    if at.node.as_bool() == Some(true) {
         out.push(
             ctx.finding(
                 &RULE.meta,
                 Severity::Critical,
-                node,
-                ctx.route("privileged"),
+                &at,
                 format!("service `{}` runs privileged", ctx.name.text),
             )
             .fix("remove `privileged: true`; add only the devices or capabilities needed"),

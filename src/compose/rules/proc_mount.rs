@@ -4,7 +4,6 @@
 //! evaluation in `k8s/pss.rs`).
 
 use super::ctx::{Rule, ServiceCtx};
-use super::security_opt::security_opts;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
@@ -61,7 +60,7 @@ mounted read-only, not the whole of /proc.
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for opt in security_opts(ctx.node) {
+    for opt in ctx.security_opts() {
         let unconfined = opt.option == "systempaths"
             && opt
                 .value
@@ -74,8 +73,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             ctx.finding(
                 &RULE.meta,
                 Severity::High,
-                opt.node,
-                ctx.route(&format!("security_opt[{}]", opt.index)),
+                &opt.at,
                 format!(
                     "service `{}` unmasks /proc and /sys (`systempaths=unconfined`)",
                     ctx.name.text

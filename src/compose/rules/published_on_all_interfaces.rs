@@ -49,11 +49,11 @@ services:
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let Some(items) = ctx.node.get("ports").and_then(|p| p.as_seq()) else {
+    let Some(ports) = ctx.at("ports") else {
         return;
     };
-    for (index, item) in items.iter().enumerate() {
-        let Some(port) = parse_port(item) else {
+    for item in ports.items() {
+        let Some(port) = parse_port(item.node) else {
             continue;
         };
         let all = match port.host_ip.as_deref() {
@@ -68,8 +68,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             ctx.finding(
                 &RULE.meta,
                 Severity::Medium,
-                item,
-                ctx.route(&format!("ports[{index}]")),
+                &item,
                 format!(
                     "service `{}` publishes container port {} on {host} of every host interface",
                     ctx.name.text, port.target

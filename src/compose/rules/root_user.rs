@@ -59,16 +59,15 @@ pub fn is_root(user: &str) -> bool {
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let Some(node) = ctx.node.get("user") else {
+    let Some(at) = ctx.at("user") else {
         return;
     };
-    if node.as_str().is_some_and(is_root) {
+    if at.node.as_str().is_some_and(is_root) {
         out.push(
             ctx.finding(
                 &RULE.meta,
                 Severity::Medium,
-                node,
-                ctx.route("user"),
+                &at,
                 format!("service `{}` runs as root", ctx.name.text),
             )
             .fix("run as an unprivileged uid, e.g. `user: \"1000:1000\"`"),

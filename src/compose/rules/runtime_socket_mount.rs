@@ -52,7 +52,7 @@ or run outside the container platform.
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for (index, mount) in ctx.mounts() {
+    for (entry, mount) in ctx.mounts() {
         if mount.kind != MountKind::Bind {
             continue;
         }
@@ -72,8 +72,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 ctx.finding(
                     &RULE.meta,
                     Severity::Critical,
-                    mount.source_node,
-                    ctx.route(&format!("volumes[{index}]")),
+                    &entry.pointing_at(mount.source_node),
                     format!(
                         "service `{}` mounts {reason}: control of the runtime is root on the host{ro}",
                         ctx.name.text
@@ -83,15 +82,14 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             );
         }
     }
-    if let Some(node) = ctx.node.get("use_api_socket")
-        && node.as_bool() == Some(true)
+    if let Some(at) = ctx.at("use_api_socket")
+        && at.node.as_bool() == Some(true)
     {
         out.push(
                 ctx.finding(
                     &RULE.meta,
                     Severity::Critical,
-                    node,
-                    ctx.route("use_api_socket"),
+                    &at,
                     format!(
                         "service `{}` gets the engine API socket and the user's registry credentials (use_api_socket)",
                         ctx.name.text

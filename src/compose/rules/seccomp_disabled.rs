@@ -1,7 +1,6 @@
 //! `seccomp-disabled`: `security_opt: seccomp:unconfined`.
 
 use super::ctx::{Rule, ServiceCtx};
-use super::security_opt::security_opts;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
@@ -47,14 +46,13 @@ extra call needed: `seccomp:./seccomp-app.json`.
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for opt in security_opts(ctx.node) {
+    for opt in ctx.security_opts() {
         if opt.option == "seccomp" && opt.value.as_deref() == Some("unconfined") {
             out.push(
                 ctx.finding(
                     &RULE.meta,
                     Severity::High,
-                    opt.node,
-                    ctx.route(&format!("security_opt[{}]", opt.index)),
+                    &opt.at,
                     format!("service `{}` runs without seccomp", ctx.name.text),
                 )
                 .fix("remove `seccomp:unconfined` or use a custom profile"),

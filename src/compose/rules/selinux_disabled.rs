@@ -1,7 +1,6 @@
 //! `selinux-disabled`: `security_opt: label:disable`.
 
 use super::ctx::{Rule, ServiceCtx};
-use super::security_opt::security_opts;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
@@ -45,7 +44,7 @@ Keep the default labelling; relabel bind mounts with `:z` or `:Z` instead.
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for opt in security_opts(ctx.node) {
+    for opt in ctx.security_opts() {
         if opt.option != "label" {
             continue;
         }
@@ -56,8 +55,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 ctx.finding(
                     &RULE.meta,
                     Severity::Medium,
-                    opt.node,
-                    ctx.route(&format!("security_opt[{}]", opt.index)),
+                    &opt.at,
                     format!(
                         "service `{}` runs without SELinux separation",
                         ctx.name.text

@@ -50,7 +50,7 @@ Leave propagation at its default (`rprivate`).
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for (index, mount) in ctx.mounts() {
+    for (entry, mount) in ctx.mounts() {
         let Some(mode) = mount.propagation.as_deref() else {
             continue;
         };
@@ -68,8 +68,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             ctx.finding(
                 &RULE.meta,
                 severity,
-                node,
-                ctx.route(&format!("volumes[{index}]")),
+                &entry.pointing_at(node),
                 format!(
                     "service `{}` mounts `{}` with {mode} propagation",
                     ctx.name.text, mount.target

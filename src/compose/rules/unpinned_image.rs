@@ -58,10 +58,10 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     if ctx.node.get("build").is_some() {
         return;
     }
-    let Some(node) = ctx.node.get("image") else {
+    let Some(at) = ctx.at("image") else {
         return;
     };
-    let Some(image) = node.as_str() else {
+    let Some(image) = at.node.as_str() else {
         return;
     };
     let (tag, digest) = tag_and_digest(image);
@@ -81,7 +81,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         ),
     };
     out.push(
-        ctx.finding(&RULE.meta, severity, node, ctx.route("image"), message)
+        ctx.finding(&RULE.meta, severity, &at, message)
             .fix("pin a version tag and its digest: name:1.2.3@sha256:…"),
     );
 }

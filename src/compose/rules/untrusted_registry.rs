@@ -91,11 +91,11 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     if ctx.node.get("build").is_some() {
         return;
     }
-    let Some(node) = ctx.node.get("image") else {
+    let Some(at) = ctx.at("image") else {
         return;
     };
     let trusted = &ctx.params.trusted_registries;
-    let Some(registry) = node.as_str().and_then(|r| untrusted(r, trusted)) else {
+    let Some(registry) = at.node.as_str().and_then(|r| untrusted(r, trusted)) else {
         return;
     };
     let who = format!("service `{}`", ctx.name.text);
@@ -103,9 +103,8 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         ctx.finding(
             &RULE.meta,
             Severity::High,
-            node,
-            ctx.route("image"),
-            message(&who, node.as_str().unwrap_or(""), &registry, trusted),
+            &at,
+            message(&who, at.node.as_str().unwrap_or(""), &registry, trusted),
         )
         .fix("pull the image from a trusted registry, or add its registry to `trusted`"),
     );

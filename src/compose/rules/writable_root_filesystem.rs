@@ -44,22 +44,14 @@ services:
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let node = ctx.node.get("read_only");
-    if node.and_then(|n| n.as_bool()) == Some(true) {
+    let read_only = ctx.at("read_only");
+    if read_only.as_ref().and_then(|at| at.node.as_bool()) == Some(true) {
         return;
     }
-    let (node, route) = match node {
-        Some(n) => (n.clone(), ctx.route("read_only")),
-        None => (ctx.header(), format!("services.{}", ctx.name.text)),
+    let message = format!("service `{}` has a writable root filesystem", ctx.name.text);
+    let finding = match read_only {
+        Some(at) => ctx.finding(&RULE.meta, Severity::Low, &at, message),
+        None => ctx.lacking(&RULE.meta, Severity::Low, None, message),
     };
-    out.push(
-        ctx.finding(
-            &RULE.meta,
-            Severity::Low,
-            &node,
-            route,
-            format!("service `{}` has a writable root filesystem", ctx.name.text),
-        )
-        .fix("set `read_only: true` and mount a tmpfs where the app writes"),
-    );
+    out.push(finding.fix("set `read_only: true` and mount a tmpfs where the app writes"));
 }
