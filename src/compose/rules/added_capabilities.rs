@@ -8,17 +8,10 @@ use crate::hazards::capabilities::{NAMESPACED, normalise, tier_on_network};
 use crate::rule::{RuleMeta, Scope};
 use crate::yaml::Node;
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "added-capabilities",
-        title: "Dangerous Linux capabilities added",
-        severity: Severity::Critical,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("added-capabilities", Severity::Critical, DOCS)
+    .title("Dangerous Linux capabilities added")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 Each capability in `cap_add`, compared by name without case and without

@@ -6,17 +6,10 @@ use crate::compose::model::strings;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "capabilities-not-dropped",
-        title: "Default capabilities are not dropped",
-        severity: Severity::Low,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("capabilities-not-dropped", Severity::Low, DOCS)
+    .title("Default capabilities are not dropped")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 A service whose `cap_drop` does not contain `ALL` (any case, with or

@@ -166,3 +166,31 @@ pub struct Rule {
     pub check_service: Option<fn(&ServiceCtx, &mut Vec<Finding>)>,
     pub check_project: Option<fn(&Project, &mut Vec<Finding>)>,
 }
+
+impl Rule {
+    /// A rule that looks at one service at a time.
+    pub const fn service(meta: RuleMeta, check: fn(&ServiceCtx, &mut Vec<Finding>)) -> Rule {
+        Rule {
+            meta,
+            check_service: Some(check),
+            check_project: None,
+        }
+    }
+
+    /// A rule that looks at the project as a whole.
+    pub const fn project(meta: RuleMeta, check: fn(&Project, &mut Vec<Finding>)) -> Rule {
+        Rule {
+            meta,
+            check_service: None,
+            check_project: Some(check),
+        }
+    }
+
+    /// The rule looks at the project as a whole too.
+    pub const fn and_project(self, check: fn(&Project, &mut Vec<Finding>)) -> Rule {
+        Rule {
+            check_project: Some(check),
+            ..self
+        }
+    }
+}

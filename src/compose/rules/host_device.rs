@@ -5,17 +5,10 @@ use crate::compose::model::strings;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "host-device",
-        title: "Host device exposed to the container",
-        severity: Severity::High,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("host-device", Severity::High, DOCS)
+    .title("Host device exposed to the container")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 Entries of `devices:` (short `HOST:CONTAINER[:rwm]` or long syntax) and

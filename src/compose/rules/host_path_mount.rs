@@ -6,17 +6,10 @@ use crate::finding::{Finding, Severity};
 use crate::hazards::host_paths::{harmless_read_only, sensitivity, shown_path, socket_reason};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "host-path-mount",
-        title: "Sensitive host path mounted",
-        severity: Severity::Critical,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("host-path-mount", Severity::Critical, DOCS)
+    .title("Sensitive host path mounted")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 Bind mounts of sensitive host paths, in short or long syntax or through a

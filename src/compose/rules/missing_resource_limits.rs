@@ -5,17 +5,10 @@ use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 use crate::yaml::Node;
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "missing-resource-limits",
-        title: "No memory, CPU or PID limit",
-        severity: Severity::Low,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("missing-resource-limits", Severity::Low, DOCS)
+    .title("No memory, CPU or PID limit")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 Each of memory (`mem_limit` or `deploy.resources.limits.memory`), CPU

@@ -5,17 +5,10 @@ use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "no-new-privileges",
-        title: "Processes may gain privileges (no-new-privileges not set)",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("no-new-privileges", Severity::Medium, DOCS)
+    .title("Processes may gain privileges (no-new-privileges not set)")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 A service whose `security_opt` has no `no-new-privileges` entry, or has it

@@ -9,17 +9,10 @@ use crate::hazards::credentials::{CredentialValue, classify, url_password};
 use crate::rule::{RuleMeta, Scope};
 use crate::yaml::{Node, Routed};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "plaintext-secret",
-        title: "Credential written in plain text",
-        severity: Severity::High,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("plaintext-secret", Severity::High, DOCS)
+    .title("Credential written in plain text")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 `environment:` entries (mapping or `KEY=VALUE` list) whose name looks like

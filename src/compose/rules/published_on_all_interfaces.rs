@@ -6,17 +6,10 @@ use crate::compose::model::parse_port;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "published-on-all-interfaces",
-        title: "Port published on all host interfaces",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("published-on-all-interfaces", Severity::Medium, DOCS)
+    .title("Port published on all host interfaces")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 Entries of `ports:` with no host address, or with `0.0.0.0` or `::`:

@@ -4,17 +4,10 @@ use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "root-user",
-        title: "Container runs as root",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose, Scope::Image, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("root-user", Severity::Medium, DOCS)
+    .title("Container runs as root")
+    .scopes(&[Scope::Compose, Scope::Image, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 - Compose: a service whose `user:` is `root`, `0`, or `root`/`0` with any

@@ -7,17 +7,10 @@ use crate::finding::{Finding, Severity};
 use crate::hazards::host_paths::socket_reason;
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "runtime-socket-mount",
-        title: "Container runtime socket mounted",
-        severity: Severity::Critical,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("runtime-socket-mount", Severity::Critical, DOCS)
+    .title("Container runtime socket mounted")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 Bind mounts (short or long syntax, or a named volume that binds a host

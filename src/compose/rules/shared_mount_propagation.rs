@@ -5,17 +5,10 @@ use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "shared-mount-propagation",
-        title: "Mount propagation is shared with the host",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("shared-mount-propagation", Severity::Medium, DOCS)
+    .title("Mount propagation is shared with the host")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 A volume with `bind.propagation` (or the short-syntax flag) `shared` or

@@ -8,17 +8,10 @@ use crate::rule::{RuleMeta, Scope};
 use crate::suggest::closest;
 use crate::yaml::{Node, Routed};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "unknown-key",
-        title: "Key not defined by the Compose Specification",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: Some(check_project),
-};
+pub static RULE: Rule = Rule::service(META, check).and_project(check_project);
+const META: RuleMeta = RuleMeta::new("unknown-key", Severity::Medium, DOCS)
+    .title("Key not defined by the Compose Specification")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 Keys at the top level, in a service, in a service's `build`, `deploy`,

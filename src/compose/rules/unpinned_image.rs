@@ -4,17 +4,10 @@ use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "unpinned-image",
-        title: "Image not pinned to a version",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("unpinned-image", Severity::Medium, DOCS)
+    .title("Image not pinned to a version")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 The `image:` of a service that is pulled (services with `build:` name their

@@ -4,17 +4,10 @@ use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "writable-root-filesystem",
-        title: "Root filesystem is writable",
-        severity: Severity::Low,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("writable-root-filesystem", Severity::Low, DOCS)
+    .title("Root filesystem is writable")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 A service without `read_only: true`.

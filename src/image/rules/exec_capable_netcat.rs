@@ -10,13 +10,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "exec-capable-netcat",
-    title: "Netcat that can run a program for the remote side",
-    severity: Severity::High,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("exec-capable-netcat", Severity::High, DOCS)
+    .title("Netcat that can run a program for the remote side")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 Files whose contents are a netcat able to execute a program on connect:

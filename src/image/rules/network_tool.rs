@@ -10,13 +10,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "network-tool",
-    title: "Network tool in the image",
-    severity: Severity::Low,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("network-tool", Severity::Low, DOCS)
+    .title("Network tool in the image")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 Network tools an intruder reaches for, found by content (netcat-openbsd,

@@ -10,13 +10,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "secret-in-image-config",
-    title: "Credential in the image config or history",
-    severity: Severity::High,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("secret-in-image-config", Severity::High, DOCS)
+    .title("Credential in the image config or history")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 `Config.Env` entries whose name looks like a credential (the names

@@ -9,13 +9,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "unowned-executable",
-    title: "Executable in a system directory owned by no package",
-    severity: Severity::Medium,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("unowned-executable", Severity::Medium, DOCS)
+    .title("Executable in a system directory owned by no package")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 Executable regular files under `bin`, `sbin`, `usr/bin`, `usr/sbin`,
