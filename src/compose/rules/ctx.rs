@@ -1,7 +1,7 @@
 //! What every Compose rule file imports: [`Rule`] and the [`ServiceCtx`]
-//! a check gets, which looks values up together with their routes. The list of the rules is in `mod.rs`, which imports the
-//! rule files; a rule file imports only this file, so no import runs in a
-//! circle.
+//! a check gets, which looks values up together with their routes. The
+//! list of the rules is in `mod.rs`, which imports the rule files; a rule
+//! file imports only this file, so no import runs in a circle.
 
 use std::path::Path;
 
