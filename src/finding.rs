@@ -4,8 +4,8 @@
 //!
 //! Locations are resolved here, in one place: a rule hands over the YAML node
 //! it is about and the key route it followed, and [`Location::of`] turns that
-//! into a path, a line and a column (plus the alias or merge-key site when
-//! the value was written elsewhere). Image rules hand over the image, the
+//! into a path, a line, a column and the byte span to highlight (plus the
+//! alias or merge-key site when the value was written elsewhere). Image rules hand over the image, the
 //! layer and the path, and [`ImageLocation`] carries them as they are.
 
 use std::fmt;
@@ -14,7 +14,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::rule::RuleId;
-use crate::yaml::{Node, Pos};
+use crate::yaml::{Node, Pos, Span};
 
 /// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
@@ -67,6 +67,12 @@ pub struct Location {
     /// Why this place is named (for related locations).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The bytes of the file the rule pointed at (a key, a scalar with its
+    /// quotes, a collection), which the human report highlights. `None`
+    /// for a place no parser read (the report then highlights to the end
+    /// of the line). Not part of the JSON or SARIF output.
+    #[serde(skip)]
+    pub span: Option<Span>,
 }
 
 impl Location {
@@ -82,6 +88,7 @@ impl Location {
             column: pos.column,
             route: route.into(),
             note: None,
+            span: Some(pos.span),
         }
     }
 

@@ -48,6 +48,34 @@ pub struct RuleMeta {
     pub docs: &'static str,
 }
 
+impl RuleMeta {
+    /// A rule's metadata, its title and scopes set by the calls that
+    /// follow, so a rule file's header reads in three short lines:
+    ///
+    /// ```ignore
+    /// static META: RuleMeta = RuleMeta::new("privileged", Severity::Critical, DOCS)
+    ///     .title("Container runs privileged")
+    ///     .scopes(&[Scope::Compose, Scope::Kubernetes]);
+    /// ```
+    pub const fn new(id: &'static str, severity: Severity, docs: &'static str) -> RuleMeta {
+        RuleMeta {
+            id,
+            title: "",
+            severity,
+            scopes: &[],
+            docs,
+        }
+    }
+
+    pub const fn title(self, title: &'static str) -> RuleMeta {
+        RuleMeta { title, ..self }
+    }
+
+    pub const fn scopes(self, scopes: &'static [Scope]) -> RuleMeta {
+        RuleMeta { scopes, ..self }
+    }
+}
+
 /// Every rule's documentation has these sections, in this order.
 pub const DOC_HEADINGS: [&str; 5] = [
     "## What it checks",

@@ -206,11 +206,7 @@ pub fn project_env(
         let mut scope = (**outer).clone();
         scope.extend(env.clone());
         for entry in parse_env_entries(&source.text, &source.display, &scope)? {
-            let pos = Pos {
-                file: Arc::clone(source),
-                line: entry.line,
-                column: 1,
-            };
+            let pos = Pos::line_of(Arc::clone(source), entry.line);
             origins.insert(entry.key.clone(), pos);
             env.insert(entry.key, entry.value);
         }

@@ -234,14 +234,7 @@ impl Loader {
         let display = self.display(path);
         let file = crate::yaml::source_from_text(&display, "");
         OutsideReference {
-            node: Node::new(
-                Value::Null,
-                Pos {
-                    file,
-                    line: 1,
-                    column: 1,
-                },
-            ),
+            node: Node::new(Value::Null, Pos::line_of(file, 1)),
             route: String::new(),
             service: None,
             what,
@@ -496,11 +489,7 @@ impl Loader {
         // in Docker Compose; a project whose files are all empty is an
         // error once they are merged.
         let empty = || {
-            let pos = Pos {
-                file: source.clone(),
-                line: 1,
-                column: 1,
-            };
+            let pos = Pos::line_of(source.clone(), 1);
             Node::new(Value::Map(Vec::new()), pos)
         };
         let mut doc = docs.next().filter(|d| !d.is_null()).unwrap_or_else(empty);
@@ -511,14 +500,9 @@ impl Loader {
             state.invalid.push(error);
         }
         if super::legacy::is_v1(&doc) {
-            state.legacy_format.push(Node::new(
-                Value::Null,
-                Pos {
-                    file: source.clone(),
-                    line: 1,
-                    column: 1,
-                },
-            ));
+            state
+                .legacy_format
+                .push(Node::new(Value::Null, Pos::line_of(source.clone(), 1)));
             doc = super::legacy::to_services(doc);
         }
         if doc.as_map().is_none() {
@@ -1131,11 +1115,7 @@ impl Loader {
             };
             state.files.push(source.clone());
             for entry in super::env::parse_env_entries(&source.text, &source.display, env)? {
-                let pos = crate::yaml::Pos {
-                    file: source.clone(),
-                    line: entry.line,
-                    column: 1,
-                };
+                let pos = crate::yaml::Pos::line_of(source.clone(), entry.line);
                 let value = Node::new(
                     Value::Scalar(crate::yaml::Scalar {
                         text: entry.value,

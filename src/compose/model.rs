@@ -328,11 +328,7 @@ mod tests {
                 interpolated: false,
                 raw: None,
             }),
-            Pos {
-                file: source_from_text("t", ""),
-                line: 1,
-                column: 1,
-            },
+            Pos::line_of(source_from_text("t", ""), 1),
         )
     }
 

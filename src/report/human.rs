@@ -2,10 +2,11 @@
 //! style, via annotate-snippets), then errors, then one summary line.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
-use crate::finding::{Finding, ImageLocation, Place, Severity};
+use crate::finding::{Finding, ImageLocation, Location, Place, Severity};
 use crate::policy::Verdict;
 
 fn level(severity: Severity) -> Level<'static> {
@@ -18,9 +19,41 @@ fn level(severity: Severity) -> Level<'static> {
     base.with_name(severity.as_str())
 }
 
+/// Line `number` (1-based) of `text`, without its line break, and the byte
+/// of `text` it starts at.
+fn line_at(text: &str, number: u32) -> Option<(usize, &str)> {
+    let mut start = 0;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        if index + 1 == number as usize {
+            let line = line.strip_suffix('\n').unwrap_or(line);
+            return Some((start, line.strip_suffix('\r').unwrap_or(line)));
+        }
+        start += line.len();
+    }
+    None
+}
+
+/// The bytes of `line` (which starts at byte `start` of its file) to
+/// highlight: exactly what the rule pointed at when the parser recorded
+/// it on this line; for a value that runs on past the line (a block
+/// mapping, a block scalar) or a place no parser read, from the column
+/// up to a trailing comment or the end of the line.
+fn highlight(loc: &Location, start: usize, line: &str) -> Range<usize> {
+    let end = start + line.len();
+    match loc.span {
+        Some(span) if start <= span.start && span.start <= span.end && span.end <= end => {
+            // An empty span (a key with no text) still marks one character.
+            let from = span.start - start;
+            let one = line[from..].chars().next().map_or(0, char::len_utf8);
+            from..(span.end - start).max(from + one)
+        }
+        _ => value_span(line, loc.column),
+    }
+}
+
 /// The byte range of the value starting at `column` (1-based, characters)
 /// on `line`, up to a trailing comment or the end of the line.
-fn value_span(line: &str, column: u32) -> std::ops::Range<usize> {
+fn value_span(line: &str, column: u32) -> Range<usize> {
     let start = line
         .char_indices()
         .nth(column.saturating_sub(1) as usize)
@@ -87,14 +120,12 @@ fn render_finding(report: &Verdict, finding: &Finding, renderer: &Renderer) -> S
     let mut group = match &finding.location {
         Place::Config(loc) => {
             let source = report.sources.get(&loc.path);
-            let line_text =
-                source.and_then(|s| s.text.lines().nth(loc.line.saturating_sub(1) as usize));
-            match line_text {
-                Some(text) => title.element(
+            match source.and_then(|s| line_at(&s.text, loc.line)) {
+                Some((start, text)) => title.element(
                     Snippet::source(text)
                         .line_start(loc.line as usize)
                         .path(loc.path.as_str())
-                        .annotation(AnnotationKind::Primary.span(value_span(text, loc.column))),
+                        .annotation(AnnotationKind::Primary.span(highlight(loc, start, text))),
                 ),
                 None => title.element(Level::NOTE.message(format!(
                     "at {}",
@@ -198,4 +229,49 @@ pub fn render(report: &Verdict, colour: bool, out: &mut dyn Write) -> io::Result
         writeln!(out, "error: {error}")?;
     }
     writeln!(out, "{}", summary(report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::Span;
+
+    const TEXT: &str = "services:\n  web:\n    cap_add: [BPF, SYSLOG]  # c\n";
+
+    /// What the human report marks for a location at `line`:`column`
+    /// whose parser span is the bytes of `TEXT` in `span`.
+    fn marked(line: u32, column: u32, span: Option<Range<usize>>) -> &'static str {
+        let (start, text) = line_at(TEXT, line).unwrap();
+        let loc = Location {
+            path: "compose.yaml".into(),
+            line,
+            column,
+            route: String::new(),
+            note: None,
+            span: span.map(|r| Span {
+                start: r.start,
+                end: r.end,
+            }),
+        };
+        &text[highlight(&loc, start, text)]
+    }
+
+    fn bytes_of(found: &str) -> Option<Range<usize>> {
+        let start = TEXT.find(found).unwrap();
+        Some(start..start + found.len())
+    }
+
+    #[test]
+    fn highlights_exactly_what_the_rule_pointed_at() {
+        assert_eq!(marked(3, 20, bytes_of("SYSLOG")), "SYSLOG");
+        assert_eq!(marked(2, 3, bytes_of("web")), "web");
+        assert_eq!(marked(3, 5, bytes_of("cap_add")), "cap_add");
+    }
+
+    #[test]
+    fn a_value_running_past_its_line_is_marked_up_to_the_comment() {
+        let (start, _) = line_at(TEXT, 2).unwrap();
+        assert_eq!(marked(2, 3, Some(start + 2..TEXT.len())), "web:");
+        assert_eq!(marked(3, 5, None), "cap_add: [BPF, SYSLOG]");
+    }
 }

@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use granit_parser::{Event, Parser, ScalarStyle, Span, Tag};
+use granit_parser::{Event, Marker, Parser, ScalarStyle, Span, Tag};
 
-use super::{Key, LocatedError, Node, Pos, Scalar, SourceFile, Value};
+use super::{Key, LocatedError, Node, Pos, Scalar, SourceFile, Span as TextSpan, Value};
 
 /// Bounds on what one file may cost to load.
 #[derive(Clone, Copy, Debug)]
@@ -90,6 +90,8 @@ enum Frame {
         pos: Pos,
         tag: Option<String>,
         anchor: usize,
+        /// Where the last key or item written in it ends (bytes).
+        end: usize,
     },
     Map {
         entries: Vec<(Key, Node)>,
@@ -101,6 +103,8 @@ enum Frame {
         pos: Pos,
         tag: Option<String>,
         anchor: usize,
+        /// Where the last key or item written in it ends (bytes).
+        end: usize,
     },
 }
 
@@ -114,6 +118,8 @@ struct Builder<'a> {
     /// Added to every line: the text parsed starts at line `line_offset + 1`
     /// of the file.
     line_offset: u32,
+    /// Added to every byte offset: the text parsed starts at this byte.
+    byte_offset: usize,
     duplicates: Vec<DuplicateKey>,
 }
 
@@ -140,6 +146,7 @@ fn parse_part(
         stack: Vec::new(),
         documents: Vec::new(),
         line_offset,
+        byte_offset: bytes.start,
         duplicates: Vec::new(),
     };
     let text = &file.text[bytes];
@@ -232,7 +239,17 @@ impl Builder<'_> {
             file: self.file.clone(),
             line: span.start.line() as u32 + self.line_offset,
             column: span.start.col() as u32 + 1,
+            span: TextSpan {
+                start: self.byte(&span.start),
+                end: self.byte(&span.end),
+            },
         }
+    }
+
+    /// A marker's byte in the file (the parser reads a `&str`, so it
+    /// knows every marker's byte offset).
+    fn byte(&self, marker: &Marker) -> usize {
+        self.byte_offset + marker.byte_offset().unwrap_or_default()
     }
 
     fn error(&self, pos: &Pos, message: impl Into<String>) -> LocatedError {
@@ -281,7 +298,7 @@ impl Builder<'_> {
                 let size = subtree_size(&node);
                 self.count(size, &pos)?;
                 mark_via(&mut node, &pos);
-                self.add(node)?;
+                self.add(node, pos.span.end)?;
             }
             Event::UnresolvedAlias(name) => {
                 let pos = self.pos(&span);
@@ -302,6 +319,7 @@ impl Builder<'_> {
                         raw: None,
                     })
                 };
+                let end = pos.span.end;
                 let node = Node {
                     value,
                     pos,
@@ -311,7 +329,7 @@ impl Builder<'_> {
                 if anchor != 0 {
                     self.anchors.insert(anchor, node.clone());
                 }
-                self.add(node)?;
+                self.add(node, end)?;
             }
             Event::SequenceStart(_, anchor, tag) => {
                 let pos = self.pos(&span);
@@ -321,6 +339,7 @@ impl Builder<'_> {
                     pos: pos.clone(),
                     tag: tag_name(tag.as_deref()),
                     anchor,
+                    end: pos.span.end,
                 };
                 self.push_frame(frame, &pos)?;
             }
@@ -335,19 +354,23 @@ impl Builder<'_> {
                     pos: pos.clone(),
                     tag: tag_name(tag.as_deref()),
                     anchor,
+                    end: pos.span.end,
                 };
                 self.push_frame(frame, &pos)?;
             }
             Event::SequenceEnd => {
                 let Some(Frame::Seq {
                     items,
-                    pos,
+                    mut pos,
                     tag,
                     anchor,
+                    end,
                 }) = self.stack.pop()
                 else {
                     return Err(self.error(&self.pos(&span), "unbalanced sequence"));
                 };
+                pos.span.end = self.collection_end(&span, end);
+                let end = pos.span.end;
                 let node = Node {
                     value: Value::Seq(items),
                     pos,
@@ -357,20 +380,23 @@ impl Builder<'_> {
                 if anchor != 0 {
                     self.anchors.insert(anchor, node.clone());
                 }
-                self.add(node)?;
+                self.add(node, end)?;
             }
             Event::MappingEnd => {
                 let Some(Frame::Map {
                     mut entries,
                     merges,
-                    pos,
+                    mut pos,
                     tag,
                     anchor,
+                    end,
                     ..
                 }) = self.stack.pop()
                 else {
                     return Err(self.error(&self.pos(&span), "unbalanced mapping"));
                 };
+                pos.span.end = self.collection_end(&span, end);
+                let end = pos.span.end;
                 apply_merges(&mut entries, merges);
                 let node = Node {
                     value: Value::Map(entries),
@@ -381,7 +407,7 @@ impl Builder<'_> {
                 if anchor != 0 {
                     self.anchors.insert(anchor, node.clone());
                 }
-                self.add(node)?;
+                self.add(node, end)?;
             }
             // Comments, anchor metadata and any event kinds added later
             // carry no data.
@@ -390,10 +416,27 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// Places a finished node into its parent (or finishes a document).
-    fn add(&mut self, node: Node) -> Result<(), LocatedError> {
+    /// Where a collection closed by the event at `span` ends: at its `]`
+    /// or `}`, or (a block collection, whose end event is empty) where the
+    /// last thing written in it ends.
+    fn collection_end(&self, span: &Span, last: usize) -> usize {
+        if span.end.index() > span.start.index() {
+            self.byte(&span.end)
+        } else {
+            last
+        }
+    }
+
+    /// Places a finished node into its parent (or finishes a document);
+    /// its text here ends at byte `end` (for an alias: the `*name`).
+    fn add(&mut self, node: Node, end: usize) -> Result<(), LocatedError> {
         let last_wins = self.limits.duplicate_keys == DuplicateKeys::LastWins;
         let mut duplicate = None;
+        if let Some(Frame::Seq { end: last, .. } | Frame::Map { end: last, .. }) =
+            self.stack.last_mut()
+        {
+            *last = end;
+        }
         match self.stack.last_mut() {
             None => self.documents.push(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
@@ -564,6 +607,34 @@ mod tests {
         let b = docs[0].get("a").unwrap().entry("b").unwrap();
         assert_eq!((b.0.pos.line, b.0.pos.column), (2, 3));
         assert_eq!((b.1.pos.line, b.1.pos.column), (2, 6));
+    }
+
+    #[test]
+    fn spans_cover_exactly_what_is_written() {
+        let text = "a: \"q x\"  # c\nb: [x, 'y']\nc:\n  d: &z 1\n  e: [2]\n\nf: *z\n";
+        let docs = parse(text).unwrap();
+        let written = |pos: &Pos| &text[pos.span.start..pos.span.end];
+        let (a_key, a) = docs[0].entry("a").unwrap();
+        assert_eq!((written(&a_key.pos), written(&a.pos)), ("a", "\"q x\""));
+        let b = docs[0].get("b").unwrap();
+        assert_eq!(written(&b.pos), "[x, 'y']");
+        assert_eq!(written(&b.as_seq().unwrap()[1].pos), "'y'");
+        // A block mapping runs from its first key to the end of its last value.
+        let c = docs[0].get("c").unwrap();
+        assert_eq!(written(&c.pos), "d: &z 1\n  e: [2]");
+        // An alias's value is where the anchor's is written.
+        assert_eq!(written(&docs[0].get("f").unwrap().pos), "1");
+    }
+
+    #[test]
+    fn spans_of_a_later_document_count_from_the_start_of_the_file() {
+        let text = "a: 1\n---\nb: two\n";
+        let stream = parse_each_document(&source_from_text("t.yaml", text), Limits::default());
+        let b = stream.documents[1].result.as_ref().unwrap()[0]
+            .get("b")
+            .unwrap();
+        assert_eq!(&text[b.pos.span.start..b.pos.span.end], "two");
+        assert_eq!(b.pos.line, 3);
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! does, with a warning per duplicate).
 
 mod build;
+mod routed;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ use std::sync::Arc;
 pub use build::{
     Document, DuplicateKey, DuplicateKeys, Limits, Stream, parse_documents, parse_each_document,
 };
+pub use routed::Routed;
 
 /// A file drydock read, kept for snippets and for resolving positions.
 #[derive(Debug)]
@@ -36,12 +38,46 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// A 1-based line and column inside a source file.
+/// A 1-based line and column inside a source file, and the bytes of what
+/// is written there.
 #[derive(Clone)]
 pub struct Pos {
     pub file: Arc<SourceFile>,
     pub line: u32,
     pub column: u32,
+    /// The bytes of the key or value written here: a scalar with its
+    /// quotes, a collection from its first to its last character.
+    pub span: Span,
+}
+
+/// Byte offsets into a file's text, end exclusive.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Pos {
+    /// Column 1 of a 1-based line, spanning the line's text (without its
+    /// line break): for places a reader found line by line (an `.env`
+    /// entry, a whole file).
+    pub fn line_of(file: Arc<SourceFile>, line: u32) -> Pos {
+        let before = line.saturating_sub(1) as usize;
+        let start: usize = file
+            .text
+            .split_inclusive('\n')
+            .take(before)
+            .map(str::len)
+            .sum();
+        let text = file.text[start..].lines().next().unwrap_or("");
+        let end = start + text.trim_end().len();
+        Pos {
+            file,
+            line,
+            column: 1,
+            span: Span { start, end },
+        }
+    }
 }
 
 impl fmt::Debug for Pos {

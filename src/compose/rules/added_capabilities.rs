@@ -1,24 +1,17 @@
 //! `added-capabilities`: `cap_add` grants Linux capabilities beyond
 //! Docker's default set, tiered by what they give.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::model::strings;
 use crate::finding::{Finding, Severity};
 use crate::hazards::capabilities::{NAMESPACED, normalise, tier_on_network};
 use crate::rule::{RuleMeta, Scope};
 use crate::yaml::Node;
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "added-capabilities",
-        title: "Dangerous Linux capabilities added",
-        severity: Severity::Critical,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("added-capabilities", Severity::Critical, DOCS)
+    .title("Dangerous Linux capabilities added")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 Each capability in `cap_add`, compared by name without case and without
@@ -64,10 +57,10 @@ Drop everything and add back the one capability the process needs:
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let Some(list) = ctx.node.get("cap_add") else {
+    let Some(list) = ctx.at("cap_add") else {
         return;
     };
-    for (index, (name, node)) in strings(list).into_iter().enumerate() {
+    for (index, (name, node)) in strings(list.node).into_iter().enumerate() {
         let capability = normalise(name);
         if ctx.params.allowed_capabilities.contains(&capability) {
             continue;
@@ -92,8 +85,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             ctx.finding(
                 &RULE.meta,
                 severity,
-                node,
-                ctx.route(&format!("cap_add[{index}]")),
+                &list.item(index, node),
                 format!("service `{}` adds {what}{note}", ctx.name.text),
             )
             .fix("drop ALL and add back only what the process needs"),

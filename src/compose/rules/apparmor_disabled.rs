@@ -1,21 +1,13 @@
 //! `apparmor-disabled`: `security_opt: apparmor:unconfined`.
 
-use super::security_opt::security_opts;
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "apparmor-disabled",
-        title: "AppArmor confinement is disabled",
-        severity: Severity::High,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("apparmor-disabled", Severity::High, DOCS)
+    .title("AppArmor confinement is disabled")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 `apparmor:unconfined` or `apparmor=unconfined` in a service's
@@ -47,14 +39,13 @@ Keep the default (`docker-default`) or name a tailored profile:
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for opt in security_opts(ctx.node) {
+    for opt in ctx.security_opts() {
         if opt.option == "apparmor" && opt.value.as_deref() == Some("unconfined") {
             out.push(
                 ctx.finding(
                     &RULE.meta,
                     Severity::High,
-                    opt.node,
-                    ctx.route(&format!("security_opt[{}]", opt.index)),
+                    &opt.at,
                     format!("service `{}` runs without AppArmor", ctx.name.text),
                 )
                 .fix("remove `apparmor:unconfined`"),

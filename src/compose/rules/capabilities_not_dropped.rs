@@ -1,22 +1,15 @@
 //! `capabilities-not-dropped`: a service keeps Docker's default
 //! capabilities (no `cap_drop: [ALL]`).
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::model::strings;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "capabilities-not-dropped",
-        title: "Default capabilities are not dropped",
-        severity: Severity::Low,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("capabilities-not-dropped", Severity::Low, DOCS)
+    .title("Default capabilities are not dropped")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 A service whose `cap_drop` does not contain `ALL` (any case, with or
@@ -50,21 +43,19 @@ services:
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let drops_all = ctx.node.get("cap_drop").is_some_and(|list| {
-        strings(list)
+    let drops_all = ctx.at("cap_drop").is_some_and(|list| {
+        strings(list.node)
             .iter()
             .any(|(name, _)| crate::hazards::capabilities::normalise(name) == "ALL")
     });
     if drops_all {
         return;
     }
-    let (node, route) = ctx.key_or_header("cap_drop");
     out.push(
-        ctx.finding(
+        ctx.lacking(
             &RULE.meta,
             Severity::Low,
-            &node,
-            route,
+            Some("cap_drop"),
             format!(
                 "service `{}` keeps Docker's default capabilities",
                 ctx.name.text

@@ -1,23 +1,16 @@
 //! `file-outside-repository`: a project names a file outside the audit
 //! root (or one drydock never opens), which was therefore not read.
 
-use super::Rule;
+use super::ctx::Rule;
 use crate::boundary::Refusal;
 use crate::compose::Project;
 use crate::finding::{Finding, Severity, Subject};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "file-outside-repository",
-        title: "Project depends on a file outside the repository",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: None,
-    check_project: Some(check),
-};
+pub static RULE: Rule = Rule::project(META, check);
+const META: RuleMeta = RuleMeta::new("file-outside-repository", Severity::Medium, DOCS)
+    .title("Project depends on a file outside the repository")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 A file the project names that lies outside the audit root: an `env_file`,

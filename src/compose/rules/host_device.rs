@@ -1,21 +1,14 @@
 //! `host-device`: a host device is passed into a service.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::model::strings;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "host-device",
-        title: "Host device exposed to the container",
-        severity: Severity::High,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("host-device", Severity::High, DOCS)
+    .title("Host device exposed to the container")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 Entries of `devices:` (short `HOST:CONTAINER[:rwm]` or long syntax) and
@@ -80,11 +73,11 @@ fn severity_of(host: &str) -> Severity {
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    if let Some(list) = ctx.node.get("devices").and_then(|d| d.as_seq()) {
-        for (index, item) in list.iter().enumerate() {
-            let host = match item.as_str() {
+    if let Some(list) = ctx.at("devices") {
+        for item in list.items() {
+            let host = match item.node.as_str() {
                 Some(text) => text.split(':').next().unwrap_or(text).to_string(),
-                None => match item.get("source").and_then(|s| s.as_str()) {
+                None => match item.node.get("source").and_then(|s| s.as_str()) {
                     Some(s) => s.to_string(),
                     None => continue,
                 },
@@ -97,16 +90,15 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 ctx.finding(
                     &RULE.meta,
                     severity_of(&host),
-                    item,
-                    ctx.route(&format!("devices[{index}]")),
+                    &item,
                     format!("service `{}` gets the host device `{host}`", ctx.name.text),
                 )
                 .fix("pass only the device the workload needs, never a disk"),
             );
         }
     }
-    if let Some(list) = ctx.node.get("device_cgroup_rules") {
-        for (index, (rule, node)) in strings(list).into_iter().enumerate() {
+    if let Some(list) = ctx.at("device_cgroup_rules") {
+        for (index, (rule, node)) in strings(list.node).into_iter().enumerate() {
             let all = rule.starts_with('a') || rule.contains("*:*");
             let severity = if all {
                 Severity::High
@@ -117,8 +109,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 ctx.finding(
                     &RULE.meta,
                     severity,
-                    node,
-                    ctx.route(&format!("device_cgroup_rules[{index}]")),
+                    &list.item(index, node),
                     format!(
                         "service `{}` may create or use devices matching `{rule}`",
                         ctx.name.text

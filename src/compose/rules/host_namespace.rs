@@ -1,20 +1,13 @@
 //! `host-namespace`: a service shares a namespace with the host.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "host-namespace",
-        title: "Container shares a host namespace",
-        severity: Severity::High,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("host-namespace", Severity::High, DOCS)
+    .title("Container shares a host namespace")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 `network_mode: host`, `pid: host` and `ipc: host` (high), and
@@ -60,10 +53,11 @@ const NAMESPACES: [(&str, &str, Severity); 6] = [
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     for (key, name, severity) in NAMESPACES {
-        let Some(node) = ctx.node.get(key) else {
+        let Some(at) = ctx.at(key) else {
             continue;
         };
-        if node
+        if at
+            .node
             .as_str()
             .is_some_and(|v| v.eq_ignore_ascii_case("host"))
         {
@@ -71,8 +65,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 ctx.finding(
                     &RULE.meta,
                     severity,
-                    node,
-                    ctx.route(key),
+                    &at,
                     format!(
                         "service `{}` shares the host's {name} namespace",
                         ctx.name.text

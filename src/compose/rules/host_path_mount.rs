@@ -1,22 +1,15 @@
 //! `host-path-mount`: a sensitive host directory is bind-mounted.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::model::MountKind;
 use crate::finding::{Finding, Severity};
 use crate::hazards::host_paths::{harmless_read_only, sensitivity, shown_path, socket_reason};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "host-path-mount",
-        title: "Sensitive host path mounted",
-        severity: Severity::Critical,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("host-path-mount", Severity::Critical, DOCS)
+    .title("Sensitive host path mounted")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 Bind mounts of sensitive host paths, in short or long syntax or through a
@@ -79,7 +72,7 @@ possible: `./config:/app/config:ro`.
 /// Paths whose write access is code execution on the host (and their
 /// ancestors, which hold them).
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for (index, mount) in ctx.mounts() {
+    for (entry, mount) in ctx.mounts() {
         if mount.kind != MountKind::Bind {
             continue;
         }
@@ -110,8 +103,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             ctx.finding(
                 &RULE.meta,
                 severity,
-                mount.source_node,
-                ctx.route(&format!("volumes[{index}]")),
+                &entry.pointing_at(mount.source_node),
                 format!(
                     "service `{}` mounts {what} `{}` {mode} at `{}`",
                     ctx.name.text,

@@ -1,21 +1,14 @@
 //! `legacy-compose-format`: a Compose file in the version 1 format.
 
-use super::Rule;
+use super::ctx::Rule;
 use crate::compose::Project;
 use crate::finding::{Finding, Severity, Subject};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "legacy-compose-format",
-        title: "Compose file in the version 1 format",
-        severity: Severity::Low,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: None,
-    check_project: Some(check),
-};
+pub static RULE: Rule = Rule::project(META, check);
+const META: RuleMeta = RuleMeta::new("legacy-compose-format", Severity::Low, DOCS)
+    .title("Compose file in the version 1 format")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 A Compose file in the version 1 format: its services at the top level,

@@ -1,21 +1,14 @@
 //! `missing-resource-limits`: a service has no memory, CPU or PID limit.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 use crate::yaml::Node;
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "missing-resource-limits",
-        title: "No memory, CPU or PID limit",
-        severity: Severity::Low,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("missing-resource-limits", Severity::Low, DOCS)
+    .title("No memory, CPU or PID limit")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 Each of memory (`mem_limit` or `deploy.resources.limits.memory`), CPU
@@ -60,12 +53,8 @@ fn limited(node: Option<&Node>) -> bool {
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let limits = ctx
-        .node
-        .get("deploy")
-        .and_then(|d| d.get("resources"))
-        .and_then(|r| r.get("limits"));
-    let deploy = |key: &str| limits.and_then(|l| l.get(key));
+    let limits = ctx.at("deploy.resources.limits");
+    let deploy = |key: &str| limits.as_ref().and_then(|l| l.node.get(key));
     let mut missing = Vec::new();
     if !limited(ctx.node.get("mem_limit")) && !limited(deploy("memory")) {
         missing.push("memory");
@@ -80,11 +69,10 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         return;
     }
     out.push(
-        ctx.finding(
+        ctx.lacking(
             &RULE.meta,
             Severity::Low,
-            &ctx.header(),
-            format!("services.{}", ctx.name.text),
+            None,
             format!(
                 "service `{}` has no {} limit",
                 ctx.name.text,

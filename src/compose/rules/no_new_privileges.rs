@@ -1,22 +1,14 @@
 //! `no-new-privileges`: a service does not set `no-new-privileges`, or sets
 //! it to false.
 
-use super::security_opt::security_opts;
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "no-new-privileges",
-        title: "Processes may gain privileges (no-new-privileges not set)",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("no-new-privileges", Severity::Medium, DOCS)
+    .title("Processes may gain privileges (no-new-privileges not set)")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 A service whose `security_opt` has no `no-new-privileges` entry, or has it
@@ -65,7 +57,7 @@ fn go_parse_bool(text: &str) -> Option<bool> {
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let opts = security_opts(ctx.node);
+    let opts = ctx.security_opts();
     let setting = opts.iter().rev().find(|o| o.option == "no-new-privileges");
     match setting {
         Some(opt) => {
@@ -76,8 +68,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                     ctx.finding(
                         &RULE.meta,
                         Severity::Medium,
-                        opt.node,
-                        ctx.route(&format!("security_opt[{}]", opt.index)),
+                        &opt.at,
                         format!("service `{}` turns no-new-privileges off", ctx.name.text),
                     )
                     .fix("use `no-new-privileges:true`"),
@@ -87,13 +78,11 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         None => {
             // A `security_opt` without the entry is where it belongs; with
             // no `security_opt` at all, the service itself.
-            let (node, route) = ctx.key_or_header("security_opt");
             out.push(
-                ctx.finding(
+                ctx.lacking(
                     &RULE.meta,
                     Severity::Medium,
-                    &node,
-                    route,
+                    Some("security_opt"),
                     format!("service `{}` does not set no-new-privileges", ctx.name.text),
                 )
                 .fix("add `no-new-privileges:true` to `security_opt`"),

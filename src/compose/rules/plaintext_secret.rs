@@ -1,25 +1,18 @@
 //! `plaintext-secret`: a credential is written literally in a service's
 //! environment.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::interpolate::{has_variables, written_defaults};
 use crate::compose::model::{KeyValue, key_values};
 use crate::finding::{Finding, Location, Place, Severity};
 use crate::hazards::credentials::{CredentialValue, classify, url_password};
 use crate::rule::{RuleMeta, Scope};
-use crate::yaml::Node;
+use crate::yaml::{Node, Routed};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "plaintext-secret",
-        title: "Credential written in plain text",
-        severity: Severity::High,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("plaintext-secret", Severity::High, DOCS)
+    .title("Credential written in plain text")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 `environment:` entries (mapping or `KEY=VALUE` list) whose name looks like
@@ -96,7 +89,12 @@ secrets:
 /// `DB_PASSWORD: ${DB_PASSWORD}`. The file is in the repository like the
 /// Compose file, so the finding is at its line, as for `env_file: .env`;
 /// a value the process environment provides is nobody's plain text.
-fn credential_from_env_file(ctx: &ServiceCtx, kv: &KeyValue, value: &str) -> Option<Finding> {
+fn credential_from_env_file(
+    ctx: &ServiceCtx,
+    env: &Routed,
+    kv: &KeyValue,
+    value: &str,
+) -> Option<Finding> {
     let key = kv.key.as_str();
     let variable = match kv.written.as_deref() {
         // A bare `- KEY` (or `KEY:`) takes the variable of its name.
@@ -113,22 +111,23 @@ fn credential_from_env_file(ctx: &ServiceCtx, kv: &KeyValue, value: &str) -> Opt
             "as a placeholder: a deployment that does not replace it runs with a guessable credential",
         ),
     };
+    // The finding is at the file's line, routed as the entry that uses it.
+    let used = env.entry(key, kv.node);
     let here = Node::new(crate::yaml::Value::Null, origin.clone());
-    let route = ctx.route(&format!("environment.{key}"));
-    let used = Location::of(kv.node, route.clone()).with_note("the service takes it here");
     let finding = ctx
         .finding(
             &RULE.meta,
             severity,
-            &here,
-            route,
+            &Routed::new(&here, used.route.clone()),
             format!(
                 "service `{}` takes `{key}` from `{variable}`, which `{}` sets {what}",
                 ctx.name.text, origin.file.display
             ),
         )
         .fix("keep the value out of the repository: set it in the deploying environment, or use a Compose secret")
-        .related(Place::Config(used));
+        .related(Place::Config(
+            Location::of(used.node, used.route).with_note("the service takes it here"),
+        ));
     Some(finding)
 }
 
@@ -189,15 +188,15 @@ fn written_credential(key: &str, value: &str, written: &str, from_env: bool) -> 
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let Some(env) = ctx.node.get("environment") else {
+    let Some(env) = ctx.at("environment") else {
         return;
     };
-    for kv in key_values(env) {
+    for kv in key_values(env.node) {
         let Some(value) = kv.value.as_deref() else {
             continue;
         };
         let written = kv.written.as_deref().unwrap_or(value);
-        if let Some(found) = credential_from_env_file(ctx, &kv, value) {
+        if let Some(found) = credential_from_env_file(ctx, &env, &kv, value) {
             out.push(found);
             continue;
         }
@@ -208,8 +207,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             ctx.finding(
                 &RULE.meta,
                 found.severity,
-                kv.node,
-                ctx.route(&format!("environment.{}", kv.key)),
+                &env.entry(&kv.key, kv.node),
                 format!("service `{}` {}", ctx.name.text, found.why),
             )
             .fix(

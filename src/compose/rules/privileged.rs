@@ -1,20 +1,13 @@
 //! `privileged`: a service runs with `privileged: true`.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "privileged",
-        title: "Container runs privileged",
-        severity: Severity::Critical,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("privileged", Severity::Critical, DOCS)
+    .title("Container runs privileged")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 A service with `privileged: true` (also `yes`/`on`, and values that
@@ -46,16 +39,15 @@ with `devices:`, one capability with `cap_add:`.
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let Some(node) = ctx.node.get("privileged") else {
+    let Some(at) = ctx.at("privileged") else {
         return;
     };
-    if node.as_bool() == Some(true) {
+    if at.node.as_bool() == Some(true) {
         out.push(
             ctx.finding(
                 &RULE.meta,
                 Severity::Critical,
-                node,
-                ctx.route("privileged"),
+                &at,
                 format!("service `{}` runs privileged", ctx.name.text),
             )
             .fix("remove `privileged: true`; add only the devices or capabilities needed"),

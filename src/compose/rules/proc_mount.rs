@@ -3,22 +3,14 @@
 //! Unmasked`, whose check is part of the Pod Security Standards
 //! evaluation in `k8s/pss.rs`).
 
-use super::security_opt::security_opts;
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "proc-mount",
-        title: "Container mounts an unmasked /proc",
-        severity: Severity::High,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("proc-mount", Severity::High, DOCS)
+    .title("Container mounts an unmasked /proc")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 Compose: `systempaths=unconfined` (or `systempaths:unconfined`) in a
@@ -61,7 +53,7 @@ mounted read-only, not the whole of /proc.
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for opt in security_opts(ctx.node) {
+    for opt in ctx.security_opts() {
         let unconfined = opt.option == "systempaths"
             && opt
                 .value
@@ -74,8 +66,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             ctx.finding(
                 &RULE.meta,
                 Severity::High,
-                opt.node,
-                ctx.route(&format!("security_opt[{}]", opt.index)),
+                &opt.at,
                 format!(
                     "service `{}` unmasks /proc and /sys (`systempaths=unconfined`)",
                     ctx.name.text

@@ -1,22 +1,15 @@
 //! `published-on-all-interfaces`: a port is published on every host
 //! interface.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::model::parse_port;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "published-on-all-interfaces",
-        title: "Port published on all host interfaces",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("published-on-all-interfaces", Severity::Medium, DOCS)
+    .title("Port published on all host interfaces")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 Entries of `ports:` with no host address, or with `0.0.0.0` or `::`:
@@ -49,11 +42,11 @@ services:
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let Some(items) = ctx.node.get("ports").and_then(|p| p.as_seq()) else {
+    let Some(ports) = ctx.at("ports") else {
         return;
     };
-    for (index, item) in items.iter().enumerate() {
-        let Some(port) = parse_port(item) else {
+    for item in ports.items() {
+        let Some(port) = parse_port(item.node) else {
             continue;
         };
         let all = match port.host_ip.as_deref() {
@@ -68,8 +61,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             ctx.finding(
                 &RULE.meta,
                 Severity::Medium,
-                item,
-                ctx.route(&format!("ports[{index}]")),
+                &item,
                 format!(
                     "service `{}` publishes container port {} on {host} of every host interface",
                     ctx.name.text, port.target

@@ -1,20 +1,13 @@
 //! `root-user`: a service is configured to run as root.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "root-user",
-        title: "Container runs as root",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose, Scope::Image, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("root-user", Severity::Medium, DOCS)
+    .title("Container runs as root")
+    .scopes(&[Scope::Compose, Scope::Image, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 - Compose: a service whose `user:` is `root`, `0`, or `root`/`0` with any
@@ -59,16 +52,15 @@ pub fn is_root(user: &str) -> bool {
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let Some(node) = ctx.node.get("user") else {
+    let Some(at) = ctx.at("user") else {
         return;
     };
-    if node.as_str().is_some_and(is_root) {
+    if at.node.as_str().is_some_and(is_root) {
         out.push(
             ctx.finding(
                 &RULE.meta,
                 Severity::Medium,
-                node,
-                ctx.route("user"),
+                &at,
                 format!("service `{}` runs as root", ctx.name.text),
             )
             .fix("run as an unprivileged uid, e.g. `user: \"1000:1000\"`"),

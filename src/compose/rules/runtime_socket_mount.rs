@@ -1,23 +1,16 @@
 //! `runtime-socket-mount`: a container runtime's API socket (or a directory
 //! holding one) is mounted into a service, or `use_api_socket` is set.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::model::MountKind;
 use crate::finding::{Finding, Severity};
 use crate::hazards::host_paths::socket_reason;
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "runtime-socket-mount",
-        title: "Container runtime socket mounted",
-        severity: Severity::Critical,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("runtime-socket-mount", Severity::Critical, DOCS)
+    .title("Container runtime socket mounted")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 Bind mounts (short or long syntax, or a named volume that binds a host
@@ -52,7 +45,7 @@ or run outside the container platform.
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for (index, mount) in ctx.mounts() {
+    for (entry, mount) in ctx.mounts() {
         if mount.kind != MountKind::Bind {
             continue;
         }
@@ -72,8 +65,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 ctx.finding(
                     &RULE.meta,
                     Severity::Critical,
-                    mount.source_node,
-                    ctx.route(&format!("volumes[{index}]")),
+                    &entry.pointing_at(mount.source_node),
                     format!(
                         "service `{}` mounts {reason}: control of the runtime is root on the host{ro}",
                         ctx.name.text
@@ -83,15 +75,14 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             );
         }
     }
-    if let Some(node) = ctx.node.get("use_api_socket")
-        && node.as_bool() == Some(true)
+    if let Some(at) = ctx.at("use_api_socket")
+        && at.node.as_bool() == Some(true)
     {
         out.push(
                 ctx.finding(
                     &RULE.meta,
                     Severity::Critical,
-                    node,
-                    ctx.route("use_api_socket"),
+                    &at,
                     format!(
                         "service `{}` gets the engine API socket and the user's registry credentials (use_api_socket)",
                         ctx.name.text

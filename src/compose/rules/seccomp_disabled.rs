@@ -1,21 +1,13 @@
 //! `seccomp-disabled`: `security_opt: seccomp:unconfined`.
 
-use super::security_opt::security_opts;
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "seccomp-disabled",
-        title: "Seccomp filtering is disabled",
-        severity: Severity::High,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("seccomp-disabled", Severity::High, DOCS)
+    .title("Seccomp filtering is disabled")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 `seccomp:unconfined` or `seccomp=unconfined` in a service's `security_opt`.
@@ -47,14 +39,13 @@ extra call needed: `seccomp:./seccomp-app.json`.
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for opt in security_opts(ctx.node) {
+    for opt in ctx.security_opts() {
         if opt.option == "seccomp" && opt.value.as_deref() == Some("unconfined") {
             out.push(
                 ctx.finding(
                     &RULE.meta,
                     Severity::High,
-                    opt.node,
-                    ctx.route(&format!("security_opt[{}]", opt.index)),
+                    &opt.at,
                     format!("service `{}` runs without seccomp", ctx.name.text),
                 )
                 .fix("remove `seccomp:unconfined` or use a custom profile"),

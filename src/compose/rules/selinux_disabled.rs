@@ -1,21 +1,13 @@
 //! `selinux-disabled`: `security_opt: label:disable`.
 
-use super::security_opt::security_opts;
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "selinux-disabled",
-        title: "SELinux separation is disabled",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("selinux-disabled", Severity::Medium, DOCS)
+    .title("SELinux separation is disabled")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 `label:disable` or `label=disable` in a service's `security_opt`, and the
@@ -45,7 +37,7 @@ Keep the default labelling; relabel bind mounts with `:z` or `:Z` instead.
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for opt in security_opts(ctx.node) {
+    for opt in ctx.security_opts() {
         if opt.option != "label" {
             continue;
         }
@@ -56,8 +48,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
                 ctx.finding(
                     &RULE.meta,
                     Severity::Medium,
-                    opt.node,
-                    ctx.route(&format!("security_opt[{}]", opt.index)),
+                    &opt.at,
                     format!(
                         "service `{}` runs without SELinux separation",
                         ctx.name.text

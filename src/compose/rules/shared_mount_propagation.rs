@@ -1,21 +1,14 @@
 //! `shared-mount-propagation`: a bind mount propagates mounts between the
 //! host and the container.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "shared-mount-propagation",
-        title: "Mount propagation is shared with the host",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("shared-mount-propagation", Severity::Medium, DOCS)
+    .title("Mount propagation is shared with the host")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 A volume with `bind.propagation` (or the short-syntax flag) `shared` or
@@ -50,7 +43,7 @@ Leave propagation at its default (`rprivate`).
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    for (index, mount) in ctx.mounts() {
+    for (entry, mount) in ctx.mounts() {
         let Some(mode) = mount.propagation.as_deref() else {
             continue;
         };
@@ -68,8 +61,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             ctx.finding(
                 &RULE.meta,
                 severity,
-                node,
-                ctx.route(&format!("volumes[{index}]")),
+                &entry.pointing_at(node),
                 format!(
                     "service `{}` mounts `{}` with {mode} propagation",
                     ctx.name.text, mount.target

@@ -1,24 +1,17 @@
 //! `unknown-key`: a key the Compose Specification does not define.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::compose::Project;
 use crate::compose::keys;
 use crate::finding::{Finding, Severity, Subject};
 use crate::rule::{RuleMeta, Scope};
 use crate::suggest::closest;
-use crate::yaml::Node;
+use crate::yaml::{Node, Routed};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "unknown-key",
-        title: "Key not defined by the Compose Specification",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: Some(check_project),
-};
+pub static RULE: Rule = Rule::service(META, check).and_project(check_project);
+const META: RuleMeta = RuleMeta::new("unknown-key", Severity::Medium, DOCS)
+    .title("Key not defined by the Compose Specification")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 Keys at the top level, in a service, in a service's `build`, `deploy`,
@@ -51,14 +44,8 @@ services:
 - Compose Specification, services top-level element
 "#;
 
-fn check_keys(
-    map: &Node,
-    allowed: &[&str],
-    route: &str,
-    subject: &Subject,
-    out: &mut Vec<Finding>,
-) {
-    let Some(entries) = map.as_map() else {
+fn check_keys(map: &Routed, allowed: &[&str], subject: &Subject, out: &mut Vec<Finding>) {
+    let Some(entries) = map.node.as_map() else {
         return;
     };
     for (key, _) in entries {
@@ -66,17 +53,19 @@ fn check_keys(
             continue;
         }
         let hint = closest(&key.text, allowed.iter().copied());
-        let mut message = format!("`{}` is not a Compose key in `{route}`", key.text);
+        let mut message = format!("`{}` is not a Compose key in `{}`", key.text, map.route);
         if let Some(suggestion) = hint {
             message.push_str(&format!("; did you mean `{suggestion}`?"));
         }
+        // At the key itself: its value may be anything, or nothing.
         let node = Node::new(crate::yaml::Value::Null, key.pos.clone());
+        let at = map.entry(&key.text, &node);
         let mut finding = Finding::new(
             RULE.meta.id,
             Severity::Medium,
             subject.clone(),
-            &node,
-            format!("{route}.{}", key.text),
+            at.node,
+            at.route,
             message,
         );
         finding.fix = Some(match hint {
@@ -91,17 +80,11 @@ fn check_project(project: &Project, out: &mut Vec<Finding>) {
     let subject = Subject::ComposeProject {
         project: project.name.clone(),
     };
-    check_keys(
-        &project.model,
-        keys::TOP_LEVEL,
-        "(top level)",
-        &subject,
-        out,
-    );
+    let top = Routed::new(&project.model, "(top level)");
+    check_keys(&top, keys::TOP_LEVEL, &subject, out);
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let route = format!("services.{}", ctx.name.text);
     let subject = ctx.subject();
     // A version 1 service's own keys are `legacy-compose-format`'s.
     let v1 = ctx
@@ -113,29 +96,18 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     if v1 {
         own.extend(crate::compose::legacy::V1_ONLY_KEYS);
     }
-    check_keys(ctx.node, &own, &route, &subject, out);
+    check_keys(&ctx.service(), &own, &subject, out);
     for (attribute, allowed) in keys::NESTED {
-        if let Some(node) = ctx.node.get(attribute) {
-            check_keys(
-                node,
-                allowed,
-                &format!("{route}.{attribute}"),
-                &subject,
-                out,
-            );
+        if let Some(nested) = ctx.at(attribute) {
+            check_keys(&nested, allowed, &subject, out);
         }
     }
     for (attribute, allowed) in [("volumes", keys::VOLUME_ENTRY), ("ports", keys::PORT_ENTRY)] {
-        if let Some(items) = ctx.node.get(attribute).and_then(Node::as_seq) {
-            for (i, item) in items.iter().enumerate() {
-                check_keys(
-                    item,
-                    allowed,
-                    &format!("{route}.{attribute}[{i}]"),
-                    &subject,
-                    out,
-                );
-            }
+        let Some(list) = ctx.at(attribute) else {
+            continue;
+        };
+        for item in list.items() {
+            check_keys(&item, allowed, &subject, out);
         }
     }
 }

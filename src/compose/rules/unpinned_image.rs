@@ -1,20 +1,13 @@
 //! `unpinned-image`: a service's image is not pinned to a version.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "unpinned-image",
-        title: "Image not pinned to a version",
-        severity: Severity::Medium,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("unpinned-image", Severity::Medium, DOCS)
+    .title("Image not pinned to a version")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 The `image:` of a service that is pulled (services with `build:` name their
@@ -58,10 +51,10 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     if ctx.node.get("build").is_some() {
         return;
     }
-    let Some(node) = ctx.node.get("image") else {
+    let Some(at) = ctx.at("image") else {
         return;
     };
-    let Some(image) = node.as_str() else {
+    let Some(image) = at.node.as_str() else {
         return;
     };
     let (tag, digest) = tag_and_digest(image);
@@ -81,7 +74,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         ),
     };
     out.push(
-        ctx.finding(&RULE.meta, severity, node, ctx.route("image"), message)
+        ctx.finding(&RULE.meta, severity, &at, message)
             .fix("pin a version tag and its digest: name:1.2.3@sha256:…"),
     );
 }

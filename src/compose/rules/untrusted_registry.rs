@@ -1,21 +1,14 @@
 //! `untrusted-registry`: a service's image comes from a registry the
 //! policy does not list as trusted.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "untrusted-registry",
-        title: "Image from a registry the policy does not trust",
-        severity: Severity::High,
-        scopes: &[Scope::Compose, Scope::Kubernetes],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("untrusted-registry", Severity::High, DOCS)
+    .title("Image from a registry the policy does not trust")
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 Only when a policy lists trusted registries (the `trusted` parameter):
@@ -91,11 +84,11 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     if ctx.node.get("build").is_some() {
         return;
     }
-    let Some(node) = ctx.node.get("image") else {
+    let Some(at) = ctx.at("image") else {
         return;
     };
     let trusted = &ctx.params.trusted_registries;
-    let Some(registry) = node.as_str().and_then(|r| untrusted(r, trusted)) else {
+    let Some(registry) = at.node.as_str().and_then(|r| untrusted(r, trusted)) else {
         return;
     };
     let who = format!("service `{}`", ctx.name.text);
@@ -103,9 +96,8 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         ctx.finding(
             &RULE.meta,
             Severity::High,
-            node,
-            ctx.route("image"),
-            message(&who, node.as_str().unwrap_or(""), &registry, trusted),
+            &at,
+            message(&who, at.node.as_str().unwrap_or(""), &registry, trusted),
         )
         .fix("pull the image from a trusted registry, or add its registry to `trusted`"),
     );

@@ -1,20 +1,13 @@
 //! `writable-root-filesystem`: the container's root filesystem is writable.
 
-use super::{Rule, ServiceCtx};
+use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule {
-    meta: RuleMeta {
-        id: "writable-root-filesystem",
-        title: "Root filesystem is writable",
-        severity: Severity::Low,
-        scopes: &[Scope::Compose],
-        docs: DOCS,
-    },
-    check_service: Some(check),
-    check_project: None,
-};
+pub static RULE: Rule = Rule::service(META, check);
+const META: RuleMeta = RuleMeta::new("writable-root-filesystem", Severity::Low, DOCS)
+    .title("Root filesystem is writable")
+    .scopes(&[Scope::Compose]);
 
 const DOCS: &str = r#"## What it checks
 A service without `read_only: true`.
@@ -44,22 +37,14 @@ services:
 "#;
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let node = ctx.node.get("read_only");
-    if node.and_then(|n| n.as_bool()) == Some(true) {
+    let read_only = ctx.at("read_only");
+    if read_only.as_ref().and_then(|at| at.node.as_bool()) == Some(true) {
         return;
     }
-    let (node, route) = match node {
-        Some(n) => (n.clone(), ctx.route("read_only")),
-        None => (ctx.header(), format!("services.{}", ctx.name.text)),
+    let message = format!("service `{}` has a writable root filesystem", ctx.name.text);
+    let finding = match read_only {
+        Some(at) => ctx.finding(&RULE.meta, Severity::Low, &at, message),
+        None => ctx.lacking(&RULE.meta, Severity::Low, None, message),
     };
-    out.push(
-        ctx.finding(
-            &RULE.meta,
-            Severity::Low,
-            &node,
-            route,
-            format!("service `{}` has a writable root filesystem", ctx.name.text),
-        )
-        .fix("set `read_only: true` and mount a tmpfs where the app writes"),
-    );
+    out.push(finding.fix("set `read_only: true` and mount a tmpfs where the app writes"));
 }

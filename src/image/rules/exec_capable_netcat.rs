@@ -1,7 +1,7 @@
 //! `exec-capable-netcat`: the image ships a netcat that can hand a shell to
 //! whoever connects.
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Place, Severity};
 use crate::image::Image;
 use crate::image::content::Tool;
@@ -10,13 +10,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "exec-capable-netcat",
-    title: "Netcat that can run a program for the remote side",
-    severity: Severity::High,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("exec-capable-netcat", Severity::High, DOCS)
+    .title("Netcat that can run a program for the remote side")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 Files whose contents are a netcat able to execute a program on connect:

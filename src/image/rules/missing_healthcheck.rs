@@ -1,6 +1,6 @@
 //! `missing-healthcheck`: the image declares no health check.
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;
@@ -8,13 +8,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "missing-healthcheck",
-    title: "Image declares no health check",
-    severity: Severity::Info,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("missing-healthcheck", Severity::Info, DOCS)
+    .title("Image declares no health check")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 An image config without `Healthcheck`, or with `HEALTHCHECK NONE`.

@@ -3,7 +3,7 @@
 use crate::params::Params;
 use std::collections::BTreeMap;
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::image::pkgdb::Recorded;
@@ -11,13 +11,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "missing-package-file",
-    title: "Package file missing from the image",
-    severity: Severity::Low,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("missing-package-file", Severity::Low, DOCS)
+    .title("Package file missing from the image")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 Files a package database records a digest for that are not in the merged

@@ -4,7 +4,7 @@
 use crate::params::Params;
 use md5::Digest;
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::image::layer::Kind;
@@ -13,13 +13,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "modified-package-file",
-    title: "Package file does not match its recorded checksum",
-    severity: Severity::High,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("modified-package-file", Severity::High, DOCS)
+    .title("Package file does not match its recorded checksum")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 Every file a package database records a digest for: dpkg's

@@ -1,6 +1,6 @@
 //! `network-tool`: network reconnaissance and transfer tools in the image.
 
-use super::{Rule, finding, on_path};
+use super::ctx::{Rule, finding, on_path};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::image::content::Tool;
@@ -10,13 +10,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "network-tool",
-    title: "Network tool in the image",
-    severity: Severity::Low,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("network-tool", Severity::Low, DOCS)
+    .title("Network tool in the image")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 Network tools an intruder reaches for, found by content (netcat-openbsd,

@@ -1,7 +1,7 @@
 //! `overwritten-binary`: a later layer replaced an executable from an
 //! earlier layer.
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Place, Severity};
 use crate::image::Image;
 use crate::params::Params;
@@ -9,13 +9,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "overwritten-binary",
-    title: "Executable replaced by a later layer",
-    severity: Severity::Medium,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("overwritten-binary", Severity::Medium, DOCS)
+    .title("Executable replaced by a later layer")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 Executable files written by one layer and replaced by a later layer with

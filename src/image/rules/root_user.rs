@@ -1,7 +1,7 @@
 //! `root-user` for images: the image's configured user is root. The rule's
 //! documentation (shared with Compose) is in `compose/rules/root_user.rs`.
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;

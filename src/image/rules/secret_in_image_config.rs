@@ -1,7 +1,7 @@
 //! `secret-in-image-config`: credentials in the image's environment or
 //! build history.
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::hazards::credentials::{CredentialValue, classify, url_password};
 use crate::image::Image;
@@ -10,13 +10,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "secret-in-image-config",
-    title: "Credential in the image config or history",
-    severity: Severity::High,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("secret-in-image-config", Severity::High, DOCS)
+    .title("Credential in the image config or history")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 `Config.Env` entries whose name looks like a credential (the names

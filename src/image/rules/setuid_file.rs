@@ -1,6 +1,6 @@
 //! `setuid-file`: setuid or setgid files in the image.
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;
@@ -8,13 +8,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "setuid-file",
-    title: "Setuid or setgid file",
-    severity: Severity::High,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("setuid-file", Severity::High, DOCS)
+    .title("Setuid or setgid file")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 Regular files with the setuid or setgid bit in the merged image (after

@@ -1,7 +1,7 @@
 //! `unowned-executable`: a program in a system directory that no package
 //! installed.
 
-use super::{Rule, finding, in_system_dir};
+use super::ctx::{Rule, finding, in_system_dir};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;
@@ -9,13 +9,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "unowned-executable",
-    title: "Executable in a system directory owned by no package",
-    severity: Severity::Medium,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("unowned-executable", Severity::Medium, DOCS)
+    .title("Executable in a system directory owned by no package")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 Executable regular files under `bin`, `sbin`, `usr/bin`, `usr/sbin`,

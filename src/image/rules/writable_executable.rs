@@ -1,6 +1,6 @@
 //! `writable-executable`: an executable the runtime user can rewrite.
 
-use super::{Rule, finding};
+use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;
@@ -8,13 +8,9 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule { meta: &META, check };
 
-static META: RuleMeta = RuleMeta {
-    id: "writable-executable",
-    title: "Executable writable by the runtime user",
-    severity: Severity::High,
-    scopes: &[Scope::Image],
-    docs: DOCS,
-};
+static META: RuleMeta = RuleMeta::new("writable-executable", Severity::High, DOCS)
+    .title("Executable writable by the runtime user")
+    .scopes(&[Scope::Image]);
 
 const DOCS: &str = r#"## What it checks
 Executable files (any `x` bit) that are world-writable (high),

@@ -4,13 +4,9 @@
 use crate::finding::Severity;
 use crate::rule::{RuleMeta, Scope};
 
-pub static META: RuleMeta = RuleMeta {
-    id: "host-port",
-    title: "Container binds a host port",
-    severity: Severity::Medium,
-    scopes: &[Scope::Kubernetes],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("host-port", Severity::Medium, DOCS)
+    .title("Container binds a host port")
+    .scopes(&[Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 `hostPort` on a container port (other than 0): the Pod Security

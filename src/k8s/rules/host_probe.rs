@@ -4,13 +4,9 @@
 use crate::finding::Severity;
 use crate::rule::{RuleMeta, Scope};
 
-pub static META: RuleMeta = RuleMeta {
-    id: "host-probe",
-    title: "Probe or lifecycle hook aimed at another host",
-    severity: Severity::Medium,
-    scopes: &[Scope::Kubernetes],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("host-probe", Severity::Medium, DOCS)
+    .title("Probe or lifecycle hook aimed at another host")
+    .scopes(&[Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 A `host` set on the `httpGet` or `tcpSocket` of a liveness, readiness or

@@ -4,13 +4,9 @@
 use crate::finding::Severity;
 use crate::rule::{RuleMeta, Scope};
 
-pub static META: RuleMeta = RuleMeta {
-    id: "restricted-volume-type",
-    title: "Volume type outside the restricted set",
-    severity: Severity::Low,
-    scopes: &[Scope::Kubernetes],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("restricted-volume-type", Severity::Low, DOCS)
+    .title("Volume type outside the restricted set")
+    .scopes(&[Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 Pod volumes of any type other than `configMap`, `csi`, `downwardAPI`,

@@ -4,13 +4,9 @@
 use crate::finding::Severity;
 use crate::rule::{RuleMeta, Scope};
 
-pub static META: RuleMeta = RuleMeta {
-    id: "unsafe-sysctl",
-    title: "Pod sets a sysctl outside the safe set",
-    severity: Severity::Medium,
-    scopes: &[Scope::Kubernetes],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("unsafe-sysctl", Severity::Medium, DOCS)
+    .title("Pod sets a sysctl outside the safe set")
+    .scopes(&[Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 `spec.securityContext.sysctls` names outside the safe set of the Pod

@@ -4,13 +4,9 @@
 use crate::finding::Severity;
 use crate::rule::{RuleMeta, Scope};
 
-pub static META: RuleMeta = RuleMeta {
-    id: "windows-host-process",
-    title: "Windows HostProcess container",
-    severity: Severity::Critical,
-    scopes: &[Scope::Kubernetes],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("windows-host-process", Severity::Critical, DOCS)
+    .title("Windows HostProcess container")
+    .scopes(&[Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 `securityContext.windowsOptions.hostProcess: true` on the pod or a

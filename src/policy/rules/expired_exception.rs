@@ -4,13 +4,9 @@
 use crate::finding::Severity;
 use crate::rule::{RuleMeta, Scope};
 
-pub static META: RuleMeta = RuleMeta {
-    id: "expired-exception",
-    title: "Policy exception past its expiry date",
-    severity: Severity::Low,
-    scopes: &[Scope::Policy],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("expired-exception", Severity::Low, DOCS)
+    .title("Policy exception past its expiry date")
+    .scopes(&[Scope::Policy]);
 
 const DOCS: &str = r#"## What it checks
 Each entry of a policy's `exceptions` with an `expires` date before

@@ -5,13 +5,9 @@
 use crate::finding::Severity;
 use crate::rule::{RuleMeta, Scope};
 
-pub static META: RuleMeta = RuleMeta {
-    id: "remote-shell-toolkit",
-    title: "Root service whose image holds an exec-capable netcat",
-    severity: Severity::Critical,
-    scopes: &[Scope::Policy],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("remote-shell-toolkit", Severity::Critical, DOCS)
+    .title("Root service whose image holds an exec-capable netcat")
+    .scopes(&[Scope::Policy]);
 
 const DOCS: &str = r#"## What it checks
 A Compose service or a Kubernetes container paired with the image it

@@ -4,13 +4,9 @@
 use crate::finding::Severity;
 use crate::rule::{RuleMeta, Scope};
 
-pub static META: RuleMeta = RuleMeta {
-    id: "setuid-escalation-path",
-    title: "Non-default setuid files reachable without no-new-privileges",
-    severity: Severity::High,
-    scopes: &[Scope::Policy],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("setuid-escalation-path", Severity::High, DOCS)
+    .title("Non-default setuid files reachable without no-new-privileges")
+    .scopes(&[Scope::Policy]);
 
 const DOCS: &str = r#"## What it checks
 A Compose service or a Kubernetes container paired with the image it

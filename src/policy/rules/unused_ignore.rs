@@ -4,13 +4,9 @@
 use crate::finding::Severity;
 use crate::rule::{RuleMeta, Scope};
 
-pub static META: RuleMeta = RuleMeta {
-    id: "unused-ignore",
-    title: "Ignore comment that suppresses nothing",
-    severity: Severity::Low,
-    scopes: &[Scope::Policy],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("unused-ignore", Severity::Low, DOCS)
+    .title("Ignore comment that suppresses nothing")
+    .scopes(&[Scope::Policy]);
 
 const DOCS: &str = r#"## What it checks
 A `# drydock: ignore[rule-id,...] reason` comment in a Compose file or a

@@ -4,13 +4,9 @@
 use crate::finding::Severity;
 use crate::rule::{RuleMeta, Scope};
 
-pub static META: RuleMeta = RuleMeta {
-    id: "writable-binaries-at-runtime",
-    title: "Executables writable by the service's user on a writable root filesystem",
-    severity: Severity::High,
-    scopes: &[Scope::Policy],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("writable-binaries-at-runtime", Severity::High, DOCS)
+    .title("Executables writable by the service's user on a writable root filesystem")
+    .scopes(&[Scope::Policy]);
 
 const DOCS: &str = r#"## What it checks
 A Compose service or a Kubernetes container paired with the image it
