@@ -27,6 +27,7 @@ pub(super) fn run_image(args: &ImageArgs) -> ExitCode {
                 scan::run_engine(&engine, &args.references, &reading, &mut scanned)
             }
             Err(message) => scanned
+                .coverage
                 .errors
                 .push(LocatedError::in_file("engine", message)),
         }
@@ -47,6 +48,7 @@ pub(super) fn run_images(args: &ImagesArgs) -> ExitCode {
             scan::run_engine(&engine, &refs, &reading, &mut scanned)
         }
         Err(message) => scanned
+            .coverage
             .errors
             .push(LocatedError::in_file("engine", message)),
     }

@@ -11,7 +11,7 @@ pub(super) fn run(args: &K8sArgs) -> ExitCode {
     let mut settings = Settings::new(&args.report, &root);
     let mut scanned = super::scanned(&mut settings);
     let (inputs, errors) = scan::manifest_inputs(&args.paths);
-    scanned.errors.extend(errors);
+    scanned.coverage.errors.extend(errors);
     let checks = ManifestChecks {
         level: settings.pod_security(),
         params: &settings.params,

@@ -39,10 +39,9 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// A run's scanned value, holding the policy's problems as input errors.
 fn scanned(settings: &mut Settings) -> Scanned {
-    Scanned {
-        errors: std::mem::take(&mut settings.errors),
-        ..Scanned::default()
-    }
+    let mut scanned = Scanned::default();
+    scanned.coverage.errors = std::mem::take(&mut settings.errors);
+    scanned
 }
 
 /// Judges what was scanned, writes the report where asked and returns the
@@ -83,7 +82,7 @@ fn emit(verdict: &Verdict, settings: &Settings) -> ExitCode {
     if settings.output.is_some() {
         // The verdict still reaches the terminal.
         output::note(crate::report::summary(verdict));
-        for error in &verdict.errors {
+        for error in &verdict.coverage.errors {
             output::error(error);
         }
     }

@@ -28,7 +28,7 @@ pub(super) fn run(args: &ScanArgs) -> ExitCode {
         boundary,
     );
     let mut found = scan::discover(&paths);
-    scanned.errors.append(&mut found.errors);
+    scanned.coverage.errors.append(&mut found.errors);
     scan::run(&loader, &found.projects, &settings.params, &mut scanned);
     let checks = ManifestChecks {
         level: settings.pod_security(),
@@ -61,7 +61,7 @@ fn scan_images(args: &ScanArgs, root: &Path, settings: &Settings, scanned: &mut 
                 params,
                 scanned,
             ),
-            Err(error) => scanned.errors.push(error),
+            Err(error) => scanned.coverage.errors.push(error),
         },
         Some(ImageSource::Engine) | None if scanned.services.is_empty() => return,
         Some(ImageSource::Engine) | None => {
@@ -69,12 +69,13 @@ fn scan_images(args: &ScanArgs, root: &Path, settings: &Settings, scanned: &mut 
                 Ok(engine) => scan::run_service_images(&engine, params, scanned),
                 Err(message) if args.images.is_some() => {
                     scanned
+                        .coverage
                         .errors
                         .push(crate::yaml::LocatedError::in_file("engine", message));
                     return;
                 }
                 Err(message) => {
-                    scanned.images_not_scanned = Some(message);
+                    scanned.coverage.images_not_scanned = Some(message);
                     return;
                 }
             }

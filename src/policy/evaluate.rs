@@ -54,37 +54,21 @@ pub struct Evaluation<'a> {
 pub fn evaluate(scanned: Scanned, how: &Evaluation) -> Result<Verdict, String> {
     let Scanned {
         findings,
-        errors,
-        warnings,
-        not_audited,
-        projects,
-        images,
-        workloads,
-        files,
+        coverage,
         services,
         image_runs,
         image_digests,
-        images_not_scanned,
         annotations,
-        sources,
         joined,
     } = scanned;
     let mut verdict = Verdict {
         findings,
-        errors,
-        warnings,
-        not_audited,
-        projects,
-        images,
-        workloads,
-        files,
+        coverage,
         baselined: 0,
         ignored: 0,
         excepted: 0,
         turned_off: 0,
         fail_on: how.fail_on,
-        images_not_scanned,
-        sources,
         rules: how.registry.clone(),
     };
     if how.honour_ignores {
@@ -98,7 +82,7 @@ pub fn evaluate(scanned: Scanned, how: &Evaluation) -> Result<Verdict, String> {
             .collect();
         let missing = join::evaluate(&mut verdict.findings, services, &image_runs, &rules);
         if !missing.is_empty() {
-            verdict.warnings.push(format!(
+            verdict.coverage.warnings.push(format!(
                 "{} service(s) run an image that was not read, so compound rules were not checked for them: {}",
                 missing.len(),
                 missing.join(", ")

@@ -239,6 +239,7 @@ pub fn apply(
         report.findings.push(expired_finding(e));
         let file = &e.at.file;
         report
+            .coverage
             .sources
             .entry(file.display.clone())
             .or_insert_with(|| file.clone());

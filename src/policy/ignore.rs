@@ -150,13 +150,13 @@ pub fn apply_annotations(
                     .suggest(id)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
-                report.warnings.push(format!(
+                report.coverage.warnings.push(format!(
                     "{file}: {label}: drydock.io/ignore names no rule `{id}`{hint}"
                 ));
             }
         }
         if !has_reason {
-            report.warnings.push(format!(
+            report.coverage.warnings.push(format!(
                 "{file}: {label}: drydock.io/ignore without a drydock.io/ignore-reason"
             ));
         }
@@ -186,7 +186,7 @@ pub fn apply_annotations(
     });
     for (file, count) in suppressed {
         report.ignored += count;
-        report.warnings.push(format!(
+        report.coverage.warnings.push(format!(
             "{file}: {count} finding(s) suppressed by drydock.io/ignore annotations"
         ));
     }
@@ -197,21 +197,22 @@ pub fn apply_annotations(
 /// `unused-ignore` finding for each rule id that covered nothing. `joined`
 /// says whether the compound rules ran (images were read for the join).
 pub fn apply(report: &mut Verdict, registry: &Registry, joined: bool) {
-    let mut paths: Vec<&String> = report.sources.keys().collect();
+    let mut paths: Vec<&String> = report.coverage.sources.keys().collect();
     paths.sort();
     // (file, target line) -> (comment, rule) pairs covering that line.
     let mut covering: HashMap<(&str, u32), Vec<(usize, usize)>> = HashMap::new();
     let mut all: Vec<(&str, Comment)> = Vec::new();
     for path in paths {
-        let (comments, malformed) = comments(&report.sources[path].text);
+        let (comments, malformed) = comments(&report.coverage.sources[path].text);
         for m in malformed {
             report
+                .coverage
                 .warnings
                 .push(format!("{path}:{}: {}", m.line, m.message));
         }
         for comment in comments {
             if comment.reason.is_none() {
-                report.warnings.push(format!(
+                report.coverage.warnings.push(format!(
                     "{path}:{}: `# drydock: ignore[...]` without a reason after the `]`",
                     comment.line
                 ));

@@ -1,32 +1,18 @@
 //! The verdict of a run: what [`super::evaluate`] leaves once the policy
 //! has spoken, and what the reports render.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
 use crate::finding::{Finding, Place, Severity};
 use crate::hazards::credentials::Redactor;
 use crate::rule::Registry;
-use crate::yaml::{LocatedError, SourceFile};
+use crate::scan::Coverage;
 
 /// What a run adds up to once the policy has decided: the findings that
 /// stand (sorted in report order), what was read and what was not, and
 /// the gate. The reports render it and nothing else.
 pub struct Verdict {
     pub findings: Vec<Finding>,
-    /// Inputs that could not be read; each makes the run exit 2.
-    pub errors: Vec<LocatedError>,
-    pub warnings: Vec<String>,
-    /// Inputs deliberately left unread, each with why and how to audit it
-    /// (an unrendered template, a Helm chart without `helm` on PATH). They
-    /// do not change the exit code: what was skipped is said, not hidden.
-    pub not_audited: Vec<LocatedError>,
-    /// Compose projects audited.
-    pub projects: usize,
-    /// Images audited.
-    pub images: usize,
-    /// Kubernetes workloads audited.
-    pub workloads: usize,
+    /// What was read and what was not.
+    pub coverage: Coverage,
     /// Findings left out because a baseline holds them.
     pub baselined: usize,
     /// Findings suppressed by ignore comments and annotations.
@@ -35,13 +21,7 @@ pub struct Verdict {
     pub excepted: usize,
     /// Findings of rules the policy turns off.
     pub turned_off: usize,
-    /// Files read.
-    pub files: usize,
     pub fail_on: Severity,
-    /// Why `scan` read no images for its services (no engine answered).
-    pub images_not_scanned: Option<String>,
-    /// Source texts by display path, for snippets.
-    pub sources: HashMap<String, Arc<SourceFile>>,
     /// The rules of the run (built in and the policy's), for SARIF.
     pub rules: Registry,
 }
@@ -65,13 +45,13 @@ impl Verdict {
                 }
             }
         }
-        for error in &mut self.errors {
+        for error in &mut self.coverage.errors {
             redactor.redact(&mut error.message);
         }
-        for warning in &mut self.warnings {
+        for warning in &mut self.coverage.warnings {
             redactor.redact(warning);
         }
-        for skipped in &mut self.not_audited {
+        for skipped in &mut self.coverage.not_audited {
             redactor.redact(&mut skipped.message);
         }
     }
@@ -94,7 +74,7 @@ impl Verdict {
     /// The process exit code: 2 when an input could not be read, 1 when
     /// the gate failed, 0 otherwise.
     pub fn exit_code(&self) -> u8 {
-        if !self.errors.is_empty() {
+        if !self.coverage.errors.is_empty() {
             2
         } else if self.failing() > 0 {
             1

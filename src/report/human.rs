@@ -119,7 +119,7 @@ fn render_finding(report: &Verdict, finding: &Finding, renderer: &Renderer) -> S
         .id(finding.rule.as_ref());
     let mut group = match &finding.location {
         Place::Config(loc) => {
-            let source = report.sources.get(&loc.path);
+            let source = report.coverage.sources.get(&loc.path);
             match source.and_then(|s| line_at(&s.text, loc.line)) {
                 Some((start, text)) => title.element(
                     Snippet::source(text)
@@ -170,26 +170,34 @@ pub fn summary(report: &Verdict) -> String {
             report.failing(),
             report.fail_on
         ),
-        _ => format!("ERROR ({} input error(s))", report.errors.len()),
+        _ => format!("ERROR ({} input error(s))", report.coverage.errors.len()),
     };
     let mut scanned = Vec::new();
-    if report.projects > 0 || (report.images == 0 && report.workloads == 0) {
+    if report.coverage.projects > 0
+        || (report.coverage.images == 0 && report.coverage.workloads == 0)
+    {
         scanned.push(format!(
             "{} project(s), {} file(s)",
-            report.projects, report.files
+            report.coverage.projects, report.coverage.files
         ));
     }
-    if report.workloads > 0 {
-        scanned.push(format!("{} Kubernetes workload(s)", report.workloads));
+    if report.coverage.workloads > 0 {
+        scanned.push(format!(
+            "{} Kubernetes workload(s)",
+            report.coverage.workloads
+        ));
     }
-    if report.images > 0 {
-        scanned.push(format!("{} image(s)", report.images));
-    } else if report.images_not_scanned.is_some() {
+    if report.coverage.images > 0 {
+        scanned.push(format!("{} image(s)", report.coverage.images));
+    } else if report.coverage.images_not_scanned.is_some() {
         scanned.push("no image (no engine answered; see --images)".to_string());
     }
     let mut set_aside = String::new();
-    if !report.not_audited.is_empty() {
-        scanned.push(format!("{} input(s) not audited", report.not_audited.len()));
+    if !report.coverage.not_audited.is_empty() {
+        scanned.push(format!(
+            "{} input(s) not audited",
+            report.coverage.not_audited.len()
+        ));
     }
     if report.ignored > 0 {
         set_aside.push_str(&format!(", {} ignored", report.ignored));
@@ -219,13 +227,13 @@ pub fn render(report: &Verdict, colour: bool, out: &mut dyn Write) -> io::Result
     for finding in &report.findings {
         writeln!(out, "{}\n", render_finding(report, finding, &renderer))?;
     }
-    for warning in &report.warnings {
+    for warning in &report.coverage.warnings {
         writeln!(out, "warning: {warning}")?;
     }
-    for skipped in &report.not_audited {
+    for skipped in &report.coverage.not_audited {
         writeln!(out, "not audited: {skipped}")?;
     }
-    for error in &report.errors {
+    for error in &report.coverage.errors {
         writeln!(out, "error: {error}")?;
     }
     writeln!(out, "{}", summary(report))

@@ -128,17 +128,17 @@ pub fn render(report: &Verdict, out: &mut dyn Write) -> io::Result<()> {
         name: "drydock",
         version: env!("CARGO_PKG_VERSION"),
     };
-    let errors: Vec<WireError> = report.errors.iter().map(WireError::from).collect();
+    let errors: Vec<WireError> = report.coverage.errors.iter().map(WireError::from).collect();
     let summary = Summary {
-        projects: report.projects,
-        images: report.images,
-        workloads: report.workloads,
-        files: report.files,
+        projects: report.coverage.projects,
+        images: report.coverage.images,
+        workloads: report.coverage.workloads,
+        files: report.coverage.files,
         baselined: report.baselined,
         ignored: report.ignored,
         excepted: report.excepted,
         turned_off: report.turned_off,
-        images_not_scanned: report.images_not_scanned.as_deref(),
+        images_not_scanned: report.coverage.images_not_scanned.as_deref(),
         findings: report.findings.len(),
         by_severity: BySeverity {
             critical: report.count(Severity::Critical),
@@ -158,8 +158,13 @@ pub fn render(report: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b",\"findings\":")?;
     super::write_json_array(&report.findings, WireFinding::from, out)?;
     super::write_json_field(out, "errors", &errors)?;
-    super::write_json_field(out, "warnings", &report.warnings)?;
-    let not_audited: Vec<WireError> = report.not_audited.iter().map(WireError::from).collect();
+    super::write_json_field(out, "warnings", &report.coverage.warnings)?;
+    let not_audited: Vec<WireError> = report
+        .coverage
+        .not_audited
+        .iter()
+        .map(WireError::from)
+        .collect();
     super::write_json_field(out, "not_audited", &not_audited)?;
     super::write_json_field(out, "summary", &summary)?;
     out.write_all(b"}\n")

@@ -345,10 +345,11 @@ pub fn render(report: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     let registry = &report.rules;
     // Inputs deliberately not audited are notes: the run still succeeded.
     let notifications = report
+        .coverage
         .errors
         .iter()
         .map(|e| (e, "error"))
-        .chain(report.not_audited.iter().map(|e| (e, "note")))
+        .chain(report.coverage.not_audited.iter().map(|e| (e, "note")))
         .map(|(e, level)| Notification {
             level,
             message: OwnedText {
@@ -386,7 +387,7 @@ pub fn render(report: &Verdict, out: &mut dyn Write) -> io::Result<()> {
                 "%SRCROOT%": {"description": {"text": "the scan root"}}
             }),
             invocations: [Invocation {
-                execution_successful: report.errors.is_empty(),
+                execution_successful: report.coverage.errors.is_empty(),
                 tool_execution_notifications: notifications,
             }],
         }],

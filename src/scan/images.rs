@@ -137,7 +137,7 @@ pub fn run_service_images(
         }
     }
     if !absent.is_empty() {
-        scanned.warnings.push(format!(
+        scanned.coverage.warnings.push(format!(
             "engine: {} image(s) the services run are not in the engine and were not scanned: {}",
             absent.len(),
             absent.join(", ")
@@ -166,8 +166,8 @@ fn add_image(
 ) {
     match read {
         Ok(image) => {
-            scanned.images += 1;
-            scanned.warnings.extend(
+            scanned.coverage.images += 1;
+            scanned.coverage.warnings.extend(
                 image
                     .warnings
                     .iter()
@@ -184,6 +184,6 @@ fn add_image(
                 scanned.image_runs.push(run);
             }
         }
-        Err(error) => scanned.errors.push(error),
+        Err(error) => scanned.coverage.errors.push(error),
     }
 }

@@ -179,17 +179,20 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
 /// Adds what auditing manifests left to the scanned.
 fn add_manifests(results: Vec<Audited>, scanned: &mut Scanned) {
     for audited in results {
-        scanned.errors.extend(audited.errors);
-        scanned.not_audited.extend(audited.not_audited);
-        scanned.warnings.extend(audited.notes);
+        scanned.coverage.errors.extend(audited.errors);
+        scanned.coverage.not_audited.extend(audited.not_audited);
+        scanned.coverage.warnings.extend(audited.notes);
         let Some(source) = audited.source else {
             continue;
         };
         scanned.services.extend(audited.containers);
         scanned.annotations.extend(audited.annotations);
-        scanned.workloads += audited.workloads;
-        scanned.files += 1;
-        scanned.sources.insert(source.display.clone(), source);
+        scanned.coverage.workloads += audited.workloads;
+        scanned.coverage.files += 1;
+        scanned
+            .coverage
+            .sources
+            .insert(source.display.clone(), source);
         scanned.findings.extend(audited.findings);
     }
 }
@@ -221,7 +224,7 @@ pub fn run_rendered(
     for chart in &found.charts {
         let dir = shown(chart);
         if let Some(why) = render::unsafe_to_render(chart, boundary) {
-            scanned.not_audited.push(LocatedError::in_file(
+            scanned.coverage.not_audited.push(LocatedError::in_file(
                 &dir,
                 format!("Helm chart not rendered: {why}"),
             ));
@@ -236,13 +239,13 @@ pub fn run_rendered(
                         .to_string(),
                 ),
             })),
-            Rendered::NoTool => scanned.not_audited.push(LocatedError::in_file(
+            Rendered::NoTool => scanned.coverage.not_audited.push(LocatedError::in_file(
                 &dir,
                 format!("Helm chart not rendered: `helm` is not on PATH; to audit it: helm template {dir} | drydock k8s -"),
             )),
             Rendered::Failed(message) => {
-                scanned.warnings.push(format!("{dir}: helm template failed: {message}"));
-                scanned.not_audited.push(LocatedError::in_file(
+                scanned.coverage.warnings.push(format!("{dir}: helm template failed: {message}"));
+                scanned.coverage.not_audited.push(LocatedError::in_file(
                     &dir,
                     "Helm chart not audited: `helm template` failed (see the warning)",
                 ));
@@ -253,7 +256,7 @@ pub fn run_rendered(
         let dir = file.parent().unwrap_or(Path::new("."));
         let display = shown(file);
         if let Some(why) = render::unsafe_to_render(dir, boundary) {
-            scanned.not_audited.push(LocatedError::in_file(
+            scanned.coverage.not_audited.push(LocatedError::in_file(
                 &display,
                 format!("kustomization not rendered: {why}"),
             ));
@@ -269,28 +272,28 @@ pub fn run_rendered(
                 ),
             })),
             Rendered::NoTool => {
-                scanned.warnings.push(format!(
+                scanned.coverage.warnings.push(format!(
                     "{display}: kustomization not rendered (neither `kustomize` nor `kubectl` is on PATH): the files its `resources` list are audited as plain manifests, without its patches; to audit the result: kubectl kustomize {} | drydock k8s -",
                     shown(dir)
                 ));
                 match plain_resources(file, &display, dir) {
                     Ok(files) => plain.extend(files),
-                    Err(error) => scanned.errors.push(error),
+                    Err(error) => scanned.coverage.errors.push(error),
                 }
             }
             Rendered::Failed(message) => {
                 // Its resources are still manifests: audited as they are,
                 // without the patches a build would apply.
-                scanned.warnings.push(format!(
+                scanned.coverage.warnings.push(format!(
                     "{display}: kustomize build failed: {message}; the files its `resources` list are audited as plain manifests, without its patches"
                 ));
-                scanned.not_audited.push(LocatedError::in_file(
+                scanned.coverage.not_audited.push(LocatedError::in_file(
                     &display,
                     "kustomization not rendered: its build failed (see the warning); its resources were audited as plain manifests",
                 ));
                 match plain_resources(file, &display, dir) {
                     Ok(files) => plain.extend(files),
-                    Err(error) => scanned.errors.push(error),
+                    Err(error) => scanned.coverage.errors.push(error),
                 }
             }
         }

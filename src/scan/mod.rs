@@ -34,4 +34,4 @@ pub use manifests::{
     ManifestChecks, ManifestSource, run_manifest_sources, run_manifests, run_rendered,
 };
 pub use projects::run;
-pub use scanned::Scanned;
+pub use scanned::{Coverage, Scanned};

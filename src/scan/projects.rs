@@ -92,22 +92,22 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, scanned: &mu
     for result in results {
         match result {
             Ok(checked) => {
-                scanned.projects += 1;
-                scanned.warnings.extend(checked.warnings);
-                scanned.errors.extend(checked.errors);
-                scanned.not_audited.extend(checked.fragment);
+                scanned.coverage.projects += 1;
+                scanned.coverage.warnings.extend(checked.warnings);
+                scanned.coverage.errors.extend(checked.errors);
+                scanned.coverage.not_audited.extend(checked.fragment);
                 for file in checked.files {
-                    if !scanned.sources.contains_key(&file.display) {
-                        scanned.sources.insert(file.display.clone(), file);
+                    if !scanned.coverage.sources.contains_key(&file.display) {
+                        scanned.coverage.sources.insert(file.display.clone(), file);
                     }
                 }
                 scanned.findings.extend(checked.findings);
                 scanned.services.extend(checked.services);
             }
-            Err(error) => scanned.errors.push(error),
+            Err(error) => scanned.coverage.errors.push(error),
         }
     }
-    scanned.files = scanned.sources.len();
+    scanned.coverage.files = scanned.coverage.sources.len();
     // A finding reached through several projects (an included file, a base
     // file under its variants) is reported once.
     scanned
@@ -116,12 +116,14 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, scanned: &mu
     scanned
         .findings
         .dedup_by(|a, b| a.sort_key() == b.sort_key());
-    scanned.warnings.sort();
-    scanned.warnings.dedup();
+    scanned.coverage.warnings.sort();
+    scanned.coverage.warnings.dedup();
     scanned
+        .coverage
         .errors
         .sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
     scanned
+        .coverage
         .errors
         .dedup_by(|a, b| a.to_string() == b.to_string());
 }

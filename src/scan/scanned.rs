@@ -13,11 +13,31 @@ use super::runs;
 #[derive(Default)]
 pub struct Scanned {
     pub findings: Vec<Finding>,
+    /// What was read and what was not; the verdict carries it on.
+    pub coverage: Coverage,
+    /// Compose services and containers that name an image, and the images
+    /// read, for the join.
+    pub services: Vec<runs::ServiceRun>,
+    pub image_runs: Vec<runs::ImageRun>,
+    /// For each image read (by image id), the other digests that name it
+    /// (manifest, index, repo digests), for exceptions by digest.
+    pub image_digests: HashMap<String, Vec<String>>,
+    /// `drydock.io/ignore` annotations of the workloads read, for the
+    /// policy to apply.
+    pub annotations: Vec<runs::IgnoreAnnotation>,
+    /// Whether images were read for the services, so the join runs.
+    pub joined: bool,
+}
+
+/// What a run read and what it could not, from the scan to the report.
+#[derive(Default)]
+pub struct Coverage {
     /// Inputs that could not be read; each makes the run exit 2.
     pub errors: Vec<LocatedError>,
     pub warnings: Vec<String>,
     /// Inputs deliberately left unread, each with why and how to audit it
-    /// (an unrendered template, a Helm chart without `helm` on PATH).
+    /// (an unrendered template, a Helm chart without `helm` on PATH). They
+    /// do not change the exit code: what was skipped is said, not hidden.
     pub not_audited: Vec<LocatedError>,
     /// Compose projects audited.
     pub projects: usize,
@@ -27,20 +47,8 @@ pub struct Scanned {
     pub workloads: usize,
     /// Files read.
     pub files: usize,
-    /// Compose services and containers that name an image, and the images
-    /// read, for the join.
-    pub services: Vec<runs::ServiceRun>,
-    pub image_runs: Vec<runs::ImageRun>,
-    /// For each image read (by image id), the other digests that name it
-    /// (manifest, index, repo digests), for exceptions by digest.
-    pub image_digests: HashMap<String, Vec<String>>,
     /// Why `scan` read no images for its services (no engine answered).
     pub images_not_scanned: Option<String>,
-    /// `drydock.io/ignore` annotations of the workloads read, for the
-    /// policy to apply.
-    pub annotations: Vec<runs::IgnoreAnnotation>,
     /// Source texts by display path, for snippets.
     pub sources: HashMap<String, Arc<SourceFile>>,
-    /// Whether images were read for the services, so the join runs.
-    pub joined: bool,
 }
