@@ -8,9 +8,9 @@
 //! Each violation is reported under a drydock rule id (shared with Compose
 //! where the hazard is the same) and names its control.
 
-use super::Workload;
 use crate::finding::Severity;
 use crate::hazards::capabilities;
+use crate::k8s::workload::Workload;
 use crate::yaml::Node;
 
 /// A Pod Security Standards level.

@@ -9,7 +9,7 @@ use crate::compose::rules::unpinned_image::tag_and_digest;
 use crate::compose::rules::untrusted_registry;
 use crate::finding::{Finding, Severity, Subject};
 use crate::hazards::credentials::{CredentialValue, classify, url_password};
-use crate::k8s::Workload;
+use crate::k8s::workload::Workload;
 use crate::params::Params;
 use crate::yaml::Node;
 
