@@ -725,13 +725,14 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
             name: workload.name.clone(),
             namespace: workload.namespace.clone(),
         };
+        let pod = crate::k8s::pod::PodCtx::new(workload);
         audited
             .containers
-            .extend(crate::policy::join::containers_of(workload, &subject));
+            .extend(crate::policy::join::containers_of(&pod, &subject));
         let findings = &mut audited.findings;
         let evaluated = match checks.level {
-            Some(level) => crate::k8s::pss::evaluate(workload, level),
-            None => crate::k8s::pss::evaluate_all(workload),
+            Some(level) => crate::k8s::pss::evaluate(&pod, level),
+            None => crate::k8s::pss::evaluate_all(&pod),
         };
         for v in evaluated {
             findings.push(Finding::new(
@@ -744,7 +745,7 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
             ));
         }
         if checks.level.is_none() {
-            crate::k8s::rules::workload_checks::check(workload, &subject, checks.params, findings);
+            crate::k8s::rules::workload_checks::check(&pod, &subject, checks.params, findings);
         }
         let (ignored, reason) = workload.ignored_rules();
         if checks.honour_ignores && !ignored.is_empty() {

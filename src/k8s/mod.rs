@@ -2,6 +2,9 @@
 //!
 //! - `workload.rs`: reading manifests into [`Workload`]s (every document,
 //!   `List` items, the pod spec of each workload kind).
+//! - `pod.rs`: a workload's pod as checks see it, `PodCtx` and one
+//!   `ContainerCtx` per init, regular and ephemeral container, with
+//!   lookups that return a node and its key route together.
 //! - `pss.rs`: the Pod Security Standards controls.
 //! - `rules/`: the Kubernetes-only rules and the checks beyond Pod
 //!   Security.
@@ -9,6 +12,7 @@
 //!
 //! Nothing here reads policies or writes reports.
 
+pub mod pod;
 pub mod pss;
 pub mod render;
 pub mod rules;

@@ -10,7 +10,7 @@
 
 use crate::finding::Severity;
 use crate::hazards::capabilities;
-use crate::k8s::workload::Workload;
+use crate::k8s::pod::{ContainerCtx, PodCtx};
 use crate::yaml::Node;
 
 /// A Pod Security Standards level.
@@ -91,37 +91,10 @@ const RESTRICTED_VOLUME_SOURCES: [&str; 9] = [
     "secret",
 ];
 
-/// A container of the pod spec, with its route.
 /// Whether an AppArmor or seccomp profile type confines the container:
 /// both use the same names, and both allow only these two.
 fn confines(profile_type: &str) -> bool {
     profile_type == "RuntimeDefault" || profile_type == "Localhost"
-}
-
-struct Container<'a> {
-    node: &'a Node,
-    route: String,
-    name: String,
-}
-
-fn containers<'a>(spec: &'a Node, spec_route: &str) -> Vec<Container<'a>> {
-    let mut out = Vec::new();
-    for list in ["initContainers", "containers", "ephemeralContainers"] {
-        if let Some(items) = spec.get(list).and_then(Node::as_seq) {
-            for (i, node) in items.iter().enumerate() {
-                out.push(Container {
-                    node,
-                    route: format!("{spec_route}.{list}[{i}]"),
-                    name: node
-                        .get("name")
-                        .and_then(Node::as_str)
-                        .unwrap_or("?")
-                        .to_string(),
-                });
-            }
-        }
-    }
-    out
 }
 
 fn get<'a>(node: &'a Node, path: &str) -> Option<&'a Node> {
@@ -143,22 +116,23 @@ fn text(node: Option<&Node>) -> Option<&str> {
 /// Evaluates every control of `level` on a workload's pod, naming the
 /// controls as the admission controller at that level does (at
 /// restricted, its overrides of baseline controls).
-pub fn evaluate(workload: &Workload, level: Level) -> Vec<Violation> {
-    evaluate_named(workload, level, false)
+pub fn evaluate(pod: &PodCtx, level: Level) -> Vec<Violation> {
+    evaluate_named(pod, level, false)
 }
 
 /// Evaluates every control, for a run without a Pod Security level: each
 /// violation names the lowest level's control it breaks, so a hostPath
 /// volume is `hostPathVolumes` (baseline denies it) rather than
 /// `restrictedVolumes`, which would suggest baseline admits the pod.
-pub fn evaluate_all(workload: &Workload) -> Vec<Violation> {
-    evaluate_named(workload, Level::Restricted, true)
+pub fn evaluate_all(pod: &PodCtx) -> Vec<Violation> {
+    evaluate_named(pod, Level::Restricted, true)
 }
 
-fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violation> {
-    let spec = workload.pod_spec();
-    let sr = workload.spec_route.as_str();
-    let cs = containers(spec, sr);
+fn evaluate_named(pod: &PodCtx, level: Level, lowest: bool) -> Vec<Violation> {
+    let workload = pod.workload;
+    let spec = pod.spec;
+    let sr = pod.route();
+    let cs = &pod.containers;
     let windows = text(get(spec, "os.name")) == Some("windows");
     let host_users_off = spec.get("hostUsers").and_then(Node::as_bool) == Some(false);
     let restricted = level == Level::Restricted;
@@ -200,7 +174,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
         }
     }
     // privileged
-    for c in &cs {
+    for c in cs {
         if let Some(node) = get(c.node, "securityContext.privileged").filter(|n| is_true(Some(n))) {
             add(
                 "privileged",
@@ -214,7 +188,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
     }
     // capabilities_baseline (overridden by capabilities_restricted)
     if !restricted {
-        for c in &cs {
+        for c in cs {
             for (i, cap) in capability_list(c.node, "add") {
                 let name = cap.as_str().unwrap_or("");
                 if !BASELINE_CAPABILITIES.contains(&name) {
@@ -244,7 +218,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
         for (i, volume) in &volumes {
             if let Some(host_path) = volume.get("hostPath") {
                 let path = text(host_path.get("path")).unwrap_or("");
-                let hazard = HostPathHazard::of(path, mounted_read_only(&cs, volume_name(volume)));
+                let hazard = HostPathHazard::of(path, mounted_read_only(cs, volume_name(volume)));
                 add(
                     "hostPathVolumes",
                     hazard.rule,
@@ -261,7 +235,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
         }
     }
     // hostPorts
-    for c in &cs {
+    for c in cs {
         if let Some(ports) = c.node.get("ports").and_then(Node::as_seq) {
             for (i, port) in ports.iter().enumerate() {
                 if let Some(host_port) = port.get("hostPort") {
@@ -294,7 +268,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
             );
         }
     }
-    for c in &cs {
+    for c in cs {
         if let Some(node) = get(c.node, "securityContext.appArmorProfile.type") {
             let t = node.as_str().unwrap_or("");
             if !confines(t) {
@@ -364,7 +338,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
         format!("{sr}.securityContext.seLinuxOptions"),
         "the pod".into(),
     );
-    for c in &cs {
+    for c in cs {
         selinux(
             get(c.node, "securityContext.seLinuxOptions"),
             format!("{}.securityContext.seLinuxOptions", c.route),
@@ -372,7 +346,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
         );
     }
     // procMount / procMount_restricted
-    for c in &cs {
+    for c in cs {
         if let Some(node) = get(c.node, "securityContext.procMount") {
             let value = node.as_str().unwrap_or("");
             if value != "Default" && !node.is_null() {
@@ -413,7 +387,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
                 ),
             );
         }
-        for c in &cs {
+        for c in cs {
             if let Some(node) = get(c.node, "securityContext.seccompProfile.type")
                 .filter(|n| !confines(n.as_str().unwrap_or("")))
             {
@@ -452,7 +426,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
                 ),
             );
         }
-        for c in &cs {
+        for c in cs {
             match get(c.node, "securityContext.seccompProfile.type") {
                 Some(node) if !confines(node.as_str().unwrap_or("")) => add(
                     explicit,
@@ -511,7 +485,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
             "the pod runs as a Windows HostProcess".into(),
         );
     }
-    for c in &cs {
+    for c in cs {
         if let Some(node) =
             get(c.node, "securityContext.windowsOptions.hostProcess").filter(|n| is_true(Some(n)))
         {
@@ -526,7 +500,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
         }
     }
     // hostProbesAndHostLifecycle
-    for c in &cs {
+    for c in cs {
         let handlers = [
             "livenessProbe",
             "readinessProbe",
@@ -561,7 +535,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
     }
     // allowPrivilegeEscalation
     if !windows {
-        for c in &cs {
+        for c in cs {
             match get(c.node, "securityContext.allowPrivilegeEscalation") {
                 Some(node) if node.as_bool() == Some(false) => {}
                 Some(node) => add(
@@ -600,7 +574,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
             );
         }
         let pod_true = pod_non_root.and_then(Node::as_bool) == Some(true);
-        for c in &cs {
+        for c in cs {
             match get(c.node, "securityContext.runAsNonRoot") {
                 Some(node) if node.as_bool() == Some(false) => add(
                     "runAsNonRoot",
@@ -652,7 +626,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
                 "the pod runs as uid 0".into(),
             );
         }
-        for c in &cs {
+        for c in cs {
             if let Some(node) = get(c.node, "securityContext.runAsUser").filter(zero) {
                 add(
                     "runAsUser",
@@ -667,7 +641,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
     }
     // capabilities_restricted
     if !windows {
-        for c in &cs {
+        for c in cs {
             let drops = capability_list(c.node, "drop");
             let drops_all = drops.iter().any(|(_, n)| n.as_str() == Some("ALL"));
             if !drops_all {
@@ -733,7 +707,7 @@ fn evaluate_named(workload: &Workload, level: Level, lowest: bool) -> Vec<Violat
                 } else {
                     "restrictedVolumes"
                 };
-                let hazard = HostPathHazard::of(path, mounted_read_only(&cs, volume_name(volume)));
+                let hazard = HostPathHazard::of(path, mounted_read_only(cs, volume_name(volume)));
                 add(
                     control,
                     hazard.rule,
@@ -831,7 +805,7 @@ impl HostPathHazard {
 
 /// Whether every container that mounts the volume `name` mounts it
 /// `readOnly: true` (and at least one does).
-fn mounted_read_only(containers: &[Container], name: &str) -> bool {
+fn mounted_read_only(containers: &[ContainerCtx], name: &str) -> bool {
     let mut mounts = containers
         .iter()
         .filter_map(|c| c.node.get("volumeMounts").and_then(Node::as_seq))

@@ -128,7 +128,7 @@ mod host_device;
 mod host_namespace;
 pub mod host_path_mount;
 mod legacy_compose_format;
-mod missing_resource_limits;
+pub mod missing_resource_limits;
 mod no_new_privileges;
 pub mod plaintext_secret;
 mod privileged;
@@ -139,11 +139,11 @@ pub mod runtime_socket_mount;
 mod seccomp_disabled;
 pub mod security_opt;
 mod selinux_disabled;
-mod shared_mount_propagation;
+pub mod shared_mount_propagation;
 mod unknown_key;
 pub mod unpinned_image;
 pub mod untrusted_registry;
-mod writable_root_filesystem;
+pub mod writable_root_filesystem;
 
 /// Every Compose rule.
 pub static ALL: &[&Rule] = &[

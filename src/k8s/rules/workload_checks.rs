@@ -1,176 +1,218 @@
 //! Checks of Kubernetes workloads beyond the Pod Security Standards, under
 //! the rule ids Compose uses for the same hazards (their documentation is
-//! in `compose/rules/`): a writable root filesystem, missing resource
-//! limits, unpinned images, images from untrusted registries and
-//! credentials written into `env`. They run
-//! without `--policy`; a Pod Security policy evaluates its controls only.
+//! in `compose/rules/`): a writable root filesystem, shared mount
+//! propagation, missing resource limits, unpinned images, images from
+//! untrusted registries and credentials written into `env`. One function
+//! per hazard, each looking at one container. They run without
+//! `--policy`; a Pod Security policy evaluates its controls only.
 
 use crate::compose::rules::unpinned_image::tag_and_digest;
-use crate::compose::rules::untrusted_registry;
+use crate::compose::rules::{
+    missing_resource_limits, plaintext_secret, shared_mount_propagation, unpinned_image,
+    untrusted_registry, writable_root_filesystem,
+};
 use crate::finding::{Finding, Severity, Subject};
 use crate::hazards::credentials::{CredentialValue, classify, url_password};
-use crate::k8s::workload::Workload;
+use crate::k8s::pod::{At, ContainerCtx, ContainerKind, PodCtx, lookup};
 use crate::params::Params;
+use crate::rule::RuleMeta;
 use crate::yaml::Node;
 
-/// Runs the checks on one workload.
-pub fn check(workload: &Workload, subject: &Subject, params: &Params, out: &mut Vec<Finding>) {
-    let spec = workload.pod_spec();
-    for list in ["initContainers", "containers", "ephemeralContainers"] {
-        let Some(items) = spec.get(list).and_then(Node::as_seq) else {
+/// Runs the checks on one workload's pod.
+pub fn check(pod: &PodCtx, subject: &Subject, params: &Params, out: &mut Vec<Finding>) {
+    for container in &pod.containers {
+        let mut found = Found {
+            subject,
+            who: format!("{}: container `{}`", pod.label(), container.name),
+            out: &mut *out,
+        };
+        for check in CHECKS {
+            check(container, params, &mut found);
+        }
+    }
+}
+
+/// The checks, in the order they run on each container.
+const CHECKS: [fn(&ContainerCtx, &Params, &mut Found); 5] = [
+    writable_root_filesystem,
+    shared_mount_propagation,
+    missing_resource_limits,
+    image,
+    plaintext_secret,
+];
+
+/// Where a check adds its findings about one container.
+struct Found<'a> {
+    subject: &'a Subject,
+    /// `Kind/name: container `app``, for messages.
+    who: String,
+    out: &'a mut Vec<Finding>,
+}
+
+impl Found<'_> {
+    fn push(&mut self, rule: &RuleMeta, severity: Severity, at: At, message: String, fix: &str) {
+        let (node, route) = at;
+        let finding = Finding::new(
+            rule.id,
+            severity,
+            self.subject.clone(),
+            node,
+            route,
+            message,
+        );
+        self.out.push(finding.fix(fix));
+    }
+}
+
+fn writable_root_filesystem(c: &ContainerCtx, _: &Params, found: &mut Found) {
+    // Unset, it points at the container (not a boolean either).
+    let at = c.at_or_container("securityContext.readOnlyRootFilesystem");
+    if at.0.as_bool() != Some(true) {
+        let message = format!("{} has a writable root filesystem", found.who);
+        found.push(
+            &writable_root_filesystem::RULE.meta,
+            Severity::Low,
+            at,
+            message,
+            "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the app writes",
+        );
+    }
+}
+
+/// `Bidirectional` is Compose's `rshared`, `HostToContainer` its `rslave`:
+/// one rule, one tier.
+fn shared_mount_propagation(c: &ContainerCtx, _: &Params, found: &mut Found) {
+    for (mount, route) in c.items("volumeMounts") {
+        let Some((mode, route)) = lookup(mount, &route, "mountPropagation") else {
             continue;
         };
-        for (i, container) in items.iter().enumerate() {
-            let route = format!("{}.{list}[{i}]", workload.spec_route);
-            let name = container.get("name").and_then(Node::as_str).unwrap_or("?");
-            let who = format!("{}: container `{name}`", workload.label());
-            let mut push = |rule: &'static str,
-                            severity: Severity,
-                            node: &Node,
-                            at: String,
-                            message: String,
-                            fix: &str| {
-                out.push(Finding::new(rule, severity, subject.clone(), node, at, message).fix(fix));
-            };
-            let read_only = container
-                .get("securityContext")
-                .and_then(|s| s.get("readOnlyRootFilesystem"));
-            if read_only.and_then(Node::as_bool) != Some(true) {
-                let node = read_only.unwrap_or(container);
-                push(
-                    "writable-root-filesystem",
+        let (severity, what) = match mode.as_str() {
+            Some("Bidirectional") => (
+                Severity::Medium,
+                "shares mounts both ways with the host (Bidirectional)",
+            ),
+            Some("HostToContainer") => (
+                Severity::Low,
+                "receives the host's mounts (HostToContainer)",
+            ),
+            _ => continue,
+        };
+        let volume = mount.get("name").and_then(Node::as_str).unwrap_or("?");
+        let message = format!("{}: the mount of volume `{volume}` {what}", found.who);
+        found.push(
+            &shared_mount_propagation::RULE.meta,
+            severity,
+            (mode, route),
+            message,
+            "drop mountPropagation unless the container must see or make host mounts",
+        );
+    }
+}
+
+fn missing_resource_limits(c: &ContainerCtx, _: &Params, found: &mut Found) {
+    // Ephemeral containers cannot have resources.
+    if c.kind == ContainerKind::Ephemeral {
+        return;
+    }
+    let limits = c.at("resources.limits").map(|(n, _)| n);
+    let mut missing = Vec::new();
+    if limits.and_then(|l| l.get("memory")).is_none() {
+        missing.push("memory");
+    }
+    if limits.and_then(|l| l.get("cpu")).is_none() {
+        missing.push("CPU");
+    }
+    if !missing.is_empty() {
+        let message = format!("{} has no {} limit", found.who, missing.join(" or "));
+        found.push(
+            &missing_resource_limits::RULE.meta,
+            Severity::Low,
+            // On the container: where the missing limits would go.
+            (c.node, format!("{}.resources.limits", c.route)),
+            message,
+            "set resources.limits.memory and resources.limits.cpu",
+        );
+    }
+}
+
+/// `untrusted-registry` and `unpinned-image`.
+fn image(c: &ContainerCtx, params: &Params, found: &mut Found) {
+    let Some((image, route)) = c.at("image") else {
+        return;
+    };
+    let reference = image.as_str().unwrap_or("");
+    let trusted = &params.trusted_registries;
+    let untrusted =
+        untrusted_registry::untrusted(reference, trusted).filter(|_| !is_ko_placeholder(reference));
+    if let Some(registry) = untrusted {
+        let message = untrusted_registry::message(&found.who, reference, &registry, trusted);
+        found.push(
+            &untrusted_registry::RULE.meta,
+            Severity::High,
+            (image, route.clone()),
+            message,
+            "pull the image from a trusted registry, or add its registry to `trusted`",
+        );
+    }
+    let problem = match tag_and_digest(reference) {
+        // `ko://import/path` is a placeholder `ko resolve` replaces with
+        // the image it builds, pinned by digest: no registry is asked for
+        // it, so no tag is pulled.
+        _ if is_ko_placeholder(reference) => None,
+        (_, Some(_)) => None,
+        (None, None) => Some((Severity::Medium, "has no tag (pulls `latest`)")),
+        (Some("latest"), None) => Some((Severity::Medium, "uses the `latest` tag")),
+        (Some(_), None) => Some((Severity::Info, "is pinned by tag, not by digest")),
+    };
+    if let Some((severity, what)) = problem {
+        let message = format!("{}: image `{reference}` {what}", found.who);
+        found.push(
+            &unpinned_image::RULE.meta,
+            severity,
+            (image, route),
+            message,
+            "pin a version tag and its digest: name:1.2.3@sha256:…",
+        );
+    }
+}
+
+/// A credential written as a literal `env` value.
+fn plaintext_secret(c: &ContainerCtx, _: &Params, found: &mut Found) {
+    for (var, route) in c.items("env") {
+        let key = var.get("name").and_then(Node::as_str).unwrap_or("");
+        // valueFrom (a Secret or ConfigMap reference) is fine.
+        let Some((value_node, route)) = lookup(var, &route, "value") else {
+            continue;
+        };
+        let value = value_node.as_str().unwrap_or("").trim();
+        let who = &found.who;
+        let (severity, why) = if url_password(value).is_some() {
+            (
+                Severity::High,
+                format!("{who} has a password inside the URL in `{key}`"),
+            )
+        } else {
+            match classify(key, value) {
+                CredentialValue::NotACredential => continue,
+                CredentialValue::Literal => (
+                    Severity::High,
+                    format!("{who} sets `{key}` to a literal value in the manifest"),
+                ),
+                CredentialValue::Placeholder => (
                     Severity::Low,
-                    node,
-                    format!("{route}.securityContext.readOnlyRootFilesystem"),
-                    format!("{who} has a writable root filesystem"),
-                    "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the app writes",
-                );
-            }
-            // `Bidirectional` is Compose's `rshared`, `HostToContainer` its
-            // `rslave`: one rule, one tier.
-            let mounts = container.get("volumeMounts").and_then(Node::as_seq);
-            for (m, mount) in mounts.into_iter().flatten().enumerate() {
-                let Some(mode) = mount.get("mountPropagation") else {
-                    continue;
-                };
-                let (severity, what) = match mode.as_str() {
-                    Some("Bidirectional") => (
-                        Severity::Medium,
-                        "shares mounts both ways with the host (Bidirectional)",
+                    format!(
+                        "{who} sets `{key}` to a placeholder: a deployment that does not replace it runs with a guessable credential"
                     ),
-                    Some("HostToContainer") => (
-                        Severity::Low,
-                        "receives the host's mounts (HostToContainer)",
-                    ),
-                    _ => continue,
-                };
-                let volume = mount.get("name").and_then(Node::as_str).unwrap_or("?");
-                push(
-                    "shared-mount-propagation",
-                    severity,
-                    mode,
-                    format!("{route}.volumeMounts[{m}].mountPropagation"),
-                    format!("{who}: the mount of volume `{volume}` {what}"),
-                    "drop mountPropagation unless the container must see or make host mounts",
-                );
+                ),
             }
-            // Ephemeral containers cannot have resources.
-            if list != "ephemeralContainers" {
-                let limits = container.get("resources").and_then(|r| r.get("limits"));
-                let mut missing = Vec::new();
-                if limits.and_then(|l| l.get("memory")).is_none() {
-                    missing.push("memory");
-                }
-                if limits.and_then(|l| l.get("cpu")).is_none() {
-                    missing.push("CPU");
-                }
-                if !missing.is_empty() {
-                    push(
-                        "missing-resource-limits",
-                        Severity::Low,
-                        container,
-                        format!("{route}.resources.limits"),
-                        format!("{who} has no {} limit", missing.join(" or ")),
-                        "set resources.limits.memory and resources.limits.cpu",
-                    );
-                }
-            }
-            if let Some(image) = container.get("image") {
-                let reference = image.as_str().unwrap_or("");
-                let trusted = &params.trusted_registries;
-                let untrusted = untrusted_registry::untrusted(reference, trusted)
-                    .filter(|_| !is_ko_placeholder(reference));
-                if let Some(registry) = untrusted {
-                    push(
-                        "untrusted-registry",
-                        Severity::High,
-                        image,
-                        format!("{route}.image"),
-                        untrusted_registry::message(&who, reference, &registry, trusted),
-                        "pull the image from a trusted registry, or add its registry to `trusted`",
-                    );
-                }
-                let (tag, digest) = tag_and_digest(reference);
-                let problem = match (tag, digest) {
-                    // `ko://import/path` is a placeholder `ko resolve`
-                    // replaces with the image it builds, pinned by digest:
-                    // no registry is asked for it, so no tag is pulled.
-                    _ if is_ko_placeholder(reference) => None,
-                    (_, Some(_)) => None,
-                    (None, None) => Some((Severity::Medium, "has no tag (pulls `latest`)")),
-                    (Some("latest"), None) => Some((Severity::Medium, "uses the `latest` tag")),
-                    (Some(_), None) => Some((Severity::Info, "is pinned by tag, not by digest")),
-                };
-                if let Some((severity, what)) = problem {
-                    push(
-                        "unpinned-image",
-                        severity,
-                        image,
-                        format!("{route}.image"),
-                        format!("{who}: image `{reference}` {what}"),
-                        "pin a version tag and its digest: name:1.2.3@sha256:…",
-                    );
-                }
-            }
-            if let Some(env) = container.get("env").and_then(Node::as_seq) {
-                for (j, var) in env.iter().enumerate() {
-                    let key = var.get("name").and_then(Node::as_str).unwrap_or("");
-                    let Some(value_node) = var.get("value") else {
-                        // valueFrom (a Secret or ConfigMap reference) is fine.
-                        continue;
-                    };
-                    let value = value_node.as_str().unwrap_or("").trim();
-                    let (severity, why) = if url_password(value).is_some() {
-                        (
-                            Severity::High,
-                            format!("{who} has a password inside the URL in `{key}`"),
-                        )
-                    } else {
-                        match classify(key, value) {
-                            CredentialValue::NotACredential => continue,
-                            CredentialValue::Literal => (
-                                Severity::High,
-                                format!("{who} sets `{key}` to a literal value in the manifest"),
-                            ),
-                            CredentialValue::Placeholder => (
-                                Severity::Low,
-                                format!(
-                                    "{who} sets `{key}` to a placeholder: a deployment that does not replace it runs with a guessable credential"
-                                ),
-                            ),
-                        }
-                    };
-                    push(
-                        "plaintext-secret",
-                        severity,
-                        value_node,
-                        format!("{route}.env[{j}].value"),
-                        why,
-                        "use valueFrom.secretKeyRef with a Secret",
-                    );
-                }
-            }
-        }
+        };
+        found.push(
+            &plaintext_secret::RULE.meta,
+            severity,
+            (value_node, route),
+            why,
+            "use valueFrom.secretKeyRef with a Secret",
+        );
     }
 }
 
