@@ -745,7 +745,7 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
             ));
         }
         if checks.level.is_none() {
-            crate::k8s::rules::workload_checks::check(&pod, &subject, checks.params, findings);
+            crate::k8s::workload_checks::check(&pod, &subject, checks.params, findings);
         }
         let (ignored, reason) = workload.ignored_rules();
         if checks.honour_ignores && !ignored.is_empty() {

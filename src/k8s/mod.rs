@@ -5,18 +5,22 @@
 //! - `pod.rs`: a workload's pod as checks see it, `PodCtx` and one
 //!   `ContainerCtx` per init, regular and ephemeral container, with
 //!   lookups that return a node and its key route together.
-//! - `pss.rs`: the Pod Security Standards controls.
-//! - `rules/`: the Kubernetes-only rules and the checks beyond Pod
-//!   Security.
+//! - `control.rs`: what a Pod Security control is (`Level`, `Control`,
+//!   `Violation`).
+//! - `pss/`: the Pod Security Standards controls, one file each, their
+//!   table and their evaluation.
+//! - `workload_checks.rs`: the checks beyond Pod Security (writable root
+//!   filesystem, resource limits, images, credentials in `env`).
 //! - `render.rs`: rendering Helm charts and kustomizations.
 //!
 //! Nothing here reads policies or writes reports.
 
+pub mod control;
 pub mod pod;
 pub mod pss;
 pub mod render;
-pub mod rules;
 pub mod workload;
+pub mod workload_checks;
 
 pub use workload::{
     Loaded, MAX_FILE_BYTES, TEMPLATE_MESSAGE, Workload, load, looks_like_manifest,
