@@ -12,7 +12,7 @@ pub fn builtin() -> impl Iterator<Item = &'static RuleMeta> {
         .iter()
         .map(|r| &r.meta)
         .chain(crate::image::rules::ALL.iter().map(|r| r.meta))
-        .chain(crate::k8s::rules::ALL.iter().copied())
+        .chain(crate::k8s::pss::RULES.iter().copied())
         .chain(crate::policy::rules::ALL.iter().copied())
 }
 

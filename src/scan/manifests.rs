@@ -134,11 +134,12 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
             name: workload.name.clone(),
             namespace: workload.namespace.clone(),
         };
-        audited.containers.extend(containers_of(workload, &subject));
+        let pod = crate::k8s::pod::PodCtx::new(workload);
+        audited.containers.extend(containers_of(&pod, &subject));
         let findings = &mut audited.findings;
         let evaluated = match checks.level {
-            Some(level) => crate::k8s::pss::evaluate(workload, level),
-            None => crate::k8s::pss::evaluate_all(workload),
+            Some(level) => crate::k8s::pss::evaluate(&pod, level),
+            None => crate::k8s::pss::evaluate_all(&pod),
         };
         for v in evaluated {
             findings.push(Finding::new(
@@ -151,7 +152,7 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
             ));
         }
         if checks.level.is_none() {
-            crate::k8s::rules::workload_checks::check(workload, &subject, checks.params, findings);
+            crate::k8s::workload_checks::check(&pod, &subject, checks.params, findings);
         }
         let (rules, reason) = workload.ignored_rules();
         if !rules.is_empty() {

@@ -9,8 +9,7 @@ use crate::compose::Project;
 use crate::finding::{Finding, Location, Subject};
 use crate::hazards::image_ref::{normalise, pinned_digest};
 use crate::image::Image;
-use crate::k8s::Workload;
-use crate::yaml::Node;
+use crate::k8s::pod::PodCtx;
 
 /// What the join needs of a Compose service or of one container of a
 /// Kubernetes workload.
@@ -86,47 +85,30 @@ pub fn services_of(project: &Project) -> Vec<ServiceRun> {
 
 /// The containers of a Kubernetes workload that name an image. The user
 /// is the container's `securityContext.runAsUser`, else the pod's.
-pub fn containers_of(workload: &Workload, subject: &Subject) -> Vec<ServiceRun> {
-    let spec = workload.pod_spec();
-    let pod_context = spec.get("securityContext");
+pub fn containers_of(pod: &PodCtx, subject: &Subject) -> Vec<ServiceRun> {
     let mut runs = Vec::new();
-    for list in ["initContainers", "containers", "ephemeralContainers"] {
-        let Some(items) = spec.get(list).and_then(Node::as_seq) else {
+    for container in &pod.containers {
+        let Some((image_node, image_at)) = container.at("image") else {
             continue;
         };
-        for (i, container) in items.iter().enumerate() {
-            let route = format!("{}.{list}[{i}]", workload.spec_route);
-            let Some(image_node) = container.get("image") else {
-                continue;
-            };
-            let Some(image) = image_node.as_str() else {
-                continue;
-            };
-            let context = container.get("securityContext");
-            let setting = |key: &str| {
-                context
-                    .and_then(|c| c.get(key))
-                    .map(|n| (n, format!("{route}.securityContext.{key}")))
-                    .or_else(|| {
-                        pod_context
-                            .and_then(|c| c.get(key))
-                            .map(|n| (n, format!("{}.securityContext.{key}", workload.spec_route)))
-                    })
-            };
-            let user = setting("runAsUser")
-                .and_then(|(node, at)| Some((node.as_str()?.to_string(), Location::of(node, at))));
-            let non_root = setting("runAsNonRoot").is_some_and(|(n, _)| n.as_bool() == Some(true));
-            let name = container.get("name").and_then(Node::as_str).unwrap_or("?");
-            runs.push(ServiceRun {
-                subject: subject.clone(),
-                label: format!("{}, container `{name}`", workload.label()),
-                scope: Some(route.clone()),
-                non_root_enforced: non_root && user.is_none(),
-                image: image.to_string(),
-                image_at: Location::of(image_node, format!("{route}.image")),
-                user,
-            });
-        }
+        let Some(image) = image_node.as_str() else {
+            continue;
+        };
+        let user = pod
+            .inherited(container, "securityContext.runAsUser")
+            .and_then(|(node, at)| Some((node.as_str()?.to_string(), Location::of(node, at))));
+        let non_root = pod
+            .inherited(container, "securityContext.runAsNonRoot")
+            .is_some_and(|(n, _)| n.as_bool() == Some(true));
+        runs.push(ServiceRun {
+            subject: subject.clone(),
+            label: format!("{}, container `{}`", pod.label(), container.name),
+            scope: Some(container.route.clone()),
+            non_root_enforced: non_root && user.is_none(),
+            image: image.to_string(),
+            image_at: Location::of(image_node, image_at),
+            user,
+        });
     }
     runs
 }

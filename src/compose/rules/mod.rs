@@ -11,28 +11,28 @@ mod ctx;
 pub use ctx::{Rule, ServiceCtx};
 
 pub mod added_capabilities;
-mod apparmor_disabled;
-mod capabilities_not_dropped;
+pub mod apparmor_disabled;
+pub mod capabilities_not_dropped;
 mod file_outside_repository;
 mod host_device;
-mod host_namespace;
+pub mod host_namespace;
 pub mod host_path_mount;
 mod legacy_compose_format;
-mod missing_resource_limits;
-mod no_new_privileges;
+pub mod missing_resource_limits;
+pub mod no_new_privileges;
 pub mod plaintext_secret;
-mod privileged;
-mod proc_mount;
+pub mod privileged;
+pub mod proc_mount;
 mod published_on_all_interfaces;
 pub mod root_user;
 pub mod runtime_socket_mount;
-mod seccomp_disabled;
-mod selinux_disabled;
-mod shared_mount_propagation;
+pub mod seccomp_disabled;
+pub mod selinux_disabled;
+pub mod shared_mount_propagation;
 mod unknown_key;
 pub mod unpinned_image;
 pub mod untrusted_registry;
-mod writable_root_filesystem;
+pub mod writable_root_filesystem;
 
 /// Every Compose rule.
 pub static ALL: &[&Rule] = &[

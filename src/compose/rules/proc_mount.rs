@@ -1,7 +1,7 @@
 //! `proc-mount`: a container sees an unmasked /proc and /sys (Compose
 //! `security_opt: systempaths=unconfined`; Kubernetes `procMount:
 //! Unmasked`, whose check is part of the Pod Security Standards
-//! evaluation in `k8s/pss.rs`).
+//! evaluation in `k8s/pss/proc_mount.rs`).
 
 use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};

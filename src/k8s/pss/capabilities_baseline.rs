@@ -1,0 +1,63 @@
+//! `capabilities_baseline` (baseline; at restricted,
+//! `capabilities_restricted` replaces it): a container adds a capability
+//! outside the baseline set. Reported as `added-capabilities`. The set and
+//! the severity of an added capability are shared with
+//! `capabilities_restricted`.
+
+use crate::compose::rules::added_capabilities::RULE;
+use crate::finding::Severity;
+use crate::hazards::capabilities;
+use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::pod::PodCtx;
+
+pub static CONTROL: Control = Control {
+    id: "capabilities_baseline",
+    level: Level::Baseline,
+    overrides: None,
+    rules: &[&RULE.meta],
+    check,
+};
+
+/// Where a container lists the capabilities it adds.
+pub const ADD: &str = "securityContext.capabilities.add";
+
+/// The capabilities baseline allows to add: Docker's default set less
+/// `NET_RAW` (not `capabilities::DOCKER_DEFAULT`, which has it).
+pub const BASELINE_CAPABILITIES: [&str; 13] = [
+    "AUDIT_WRITE",
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FOWNER",
+    "FSETID",
+    "KILL",
+    "MKNOD",
+    "NET_BIND_SERVICE",
+    "SETFCAP",
+    "SETGID",
+    "SETPCAP",
+    "SETUID",
+    "SYS_CHROOT",
+];
+
+fn check(pod: &PodCtx, out: &mut Violations) {
+    for c in &pod.containers {
+        for (cap, route) in c.items(ADD) {
+            let name = cap.as_str().unwrap_or("");
+            if !BASELINE_CAPABILITIES.contains(&name) {
+                out.add(
+                    &RULE.meta,
+                    added_severity(pod, name),
+                    (cap, route),
+                    format!("container `{}` adds capability `{name}`", c.name),
+                );
+            }
+        }
+    }
+}
+
+/// How bad adding the capability `name` is: its tier (on the host's
+/// network for a `hostNetwork` pod), at least medium.
+pub fn added_severity(pod: &PodCtx, name: &str) -> Severity {
+    capabilities::tier_on_network(&capabilities::normalise(name), pod.host_network())
+        .max(Severity::Medium)
+}

@@ -1,0 +1,32 @@
+//! `hostNamespaces` (baseline): the pod shares the host's network, PID or
+//! IPC namespace. Reported as `host-namespace`.
+
+use crate::compose::rules::host_namespace::RULE;
+use crate::finding::Severity;
+use crate::k8s::control::{Control, Level, Violations, is_true};
+use crate::k8s::pod::PodCtx;
+
+pub static CONTROL: Control = Control {
+    id: "hostNamespaces",
+    level: Level::Baseline,
+    overrides: None,
+    rules: &[&RULE.meta],
+    check,
+};
+
+fn check(pod: &PodCtx, out: &mut Violations) {
+    for (field, name) in [
+        ("hostNetwork", "network"),
+        ("hostPID", "PID"),
+        ("hostIPC", "IPC"),
+    ] {
+        if let Some(at) = pod.at(field).filter(|(n, _)| is_true(n)) {
+            out.add(
+                &RULE.meta,
+                Severity::High,
+                at,
+                format!("the pod shares the host's {name} namespace"),
+            );
+        }
+    }
+}
