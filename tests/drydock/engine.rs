@@ -23,10 +23,6 @@
 //! An engine that was not started here gets the test's tags removed at the
 //! end.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -37,10 +33,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::debian::*;
+use crate::support::fixtures::*;
+use crate::support::image::*;
 use serde_json::Value;
-use support::debian::*;
-use support::fixtures::*;
-use support::image::*;
 
 const NETCAT_TAG: &str = "drydock-test/netcat:1";
 const OTHER_TAG: &str = "drydock-test/other:1";
@@ -351,7 +347,7 @@ fn require(var: &str) -> bool {
 
 // ---- images -------------------------------------------------------------------------
 
-/// The image of `tests/image.rs`'s first test: a usr-merged Debian-style base
+/// The image of `tests/drydock/image.rs`'s first test: a usr-merged Debian-style base
 /// with coreutils in its dpkg database, then `apt-get install
 /// netcat-traditional` (with its update-alternatives symlinks).
 fn netcat_image() -> Image {

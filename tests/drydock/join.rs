@@ -2,16 +2,12 @@
 //! compound rules under each service's effective user, root filesystem and
 //! no-new-privileges, on generated images.
 
-#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
-
-mod support;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use crate::support::fixtures;
+use crate::support::image::{BuiltImage, Image, Layer};
 use serde_json::Value;
-use support::fixtures;
-use support::image::{BuiltImage, Image, Layer};
 
 /// Root by default; an exec-capable netcat, a setuid helper no
 /// distribution ships, and a server binary owned by uid 10001.

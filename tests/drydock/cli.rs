@@ -1,8 +1,6 @@
 //! The command line as a user runs it: exit codes, formats, `--fail-on`,
 //! `--output`, `rules` and `explain`.
 
-#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

@@ -7,7 +7,7 @@
 //!
 //! ```sh
 //! export DRYDOCK_COMPOSE_ORACLE="$(scripts/install-compose-oracle.sh)"
-//! cargo test --test compose_oracle -- --nocapture
+//! cargo test --test drydock compose_oracle:: -- --nocapture
 //! ```
 //!
 //! Without `DRYDOCK_COMPOSE_ORACLE` the tests print a notice and pass, unless
@@ -42,8 +42,6 @@
 //! `normalise_field`. `$$` is unescaped to `$` in every string on both sides
 //! (docker compose prints its output re-escaped, e.g. `$$HOME`).
 
-#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -53,7 +51,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-mod support;
+use crate::support;
 
 const ORACLE_VAR: &str = "DRYDOCK_COMPOSE_ORACLE";
 const FIXTURES_DIR: &str = "testdata/compose/oracle";

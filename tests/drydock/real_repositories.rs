@@ -4,8 +4,6 @@
 //! Docker Compose is the reference for what is valid; the oracle suites in
 //! `compose_oracle.rs` compare the merged models.
 
-#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
-
 use std::path::Path;
 use std::process::Output;
 

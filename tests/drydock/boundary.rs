@@ -20,18 +20,14 @@
 //! repo/.git/config       an Authorization header with the git marker
 //! ```
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use std::collections::BTreeSet;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::fixtures::netcat_traditional;
+use crate::support::image::{Image, Layer};
 use serde_json::Value;
-use support::fixtures::netcat_traditional;
-use support::image::{Image, Layer};
 
 /// In the host file outside the repository.
 const OUTSIDE_MARKER: &str = "outside-marker-5f3a9c1d";

@@ -22,7 +22,7 @@
 //! reports every mismatch of every fixture at once.
 //!
 //! ```sh
-//! cargo test --test rule_fixtures
+//! cargo test --test drydock rule_fixtures::
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};

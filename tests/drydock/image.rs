@@ -1,18 +1,14 @@
 //! `drydock image --input PATH`: what the image rules report for images
-//! built by `tests/support/image.rs`, in every layout and compression.
-
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
+//! built by `tests/drydock/support/image.rs`, in every layout and compression.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::debian::*;
+use crate::support::fixtures::*;
+use crate::support::image::*;
 use serde_json::Value;
-use support::debian::*;
-use support::fixtures::*;
-use support::image::*;
 
 // ---- running drydock ------------------------------------------------------------
 

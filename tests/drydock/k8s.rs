@@ -2,8 +2,6 @@
 //! documents, standard input, annotations, bad input, and `scan` finding
 //! manifests by content.
 
-#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
-
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 

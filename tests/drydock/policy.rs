@@ -3,8 +3,6 @@
 //! expiry (the date comes from `DRYDOCK_TODAY`, never the clock), and
 //! `drydock policy check`.
 
-#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
-
 use std::path::Path;
 use std::process::Output;
 

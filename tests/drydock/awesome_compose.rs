@@ -2,9 +2,7 @@
 //! read in place). Every project loads, and the real high-value problems
 //! in it are found at their lines.
 
-#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
-
-mod support;
+use crate::support;
 
 use serde_json::Value;
 

@@ -3,16 +3,12 @@
 //! wrong, never a panic; entries that cannot be placed are skipped with a
 //! warning and the rest of the image is still reported.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::fixtures::*;
+use crate::support::image::*;
 use serde_json::Value;
-use support::fixtures::*;
-use support::image::*;
 
 struct Run {
     code: i32,

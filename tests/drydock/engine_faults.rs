@@ -14,10 +14,6 @@
 //! `/images/{ref}/json` and `/images/{ref}/get`, with or without the
 //! `/v1.xx` prefix. Every request line is logged and shown when a case fails.
 
-#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
-
-mod support;
-
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
@@ -28,9 +24,9 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use crate::support::fixtures::*;
+use crate::support::image::*;
 use serde_json::{Value, json};
-use support::fixtures::*;
-use support::image::*;
 
 const NETCAT_TAG: &str = "drydock-fake/netcat:1";
 const SOCAT_TAG: &str = "drydock-fake/socat:1";

@@ -1,20 +1,16 @@
-//! Checks the image builders of `tests/support` on their own, by reading
+//! Checks the image builders of `tests/drydock/support` on their own, by reading
 //! what they write with `tar`, `flate2` and `zstd` directly — independent of
 //! drydock's reader, so a bug there cannot hide a bug here.
-
-#![allow(clippy::unwrap_used)] // test helpers: a failed unwrap is a failed test
-
-mod support;
 
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-use serde_json::Value;
-use support::fixtures::{self, Alternative, ApkPackage, Busybox, Dpkg, DpkgPackage};
-use support::image::{
+use crate::support::fixtures::{self, Alternative, ApkPackage, Busybox, Dpkg, DpkgPackage};
+use crate::support::image::{
     self, BuiltImage, Compression, Corruption, Image, IndexStyle, Layer, hostile, media,
 };
+use serde_json::Value;
 use tar::EntryType;
 
 // ---- reading helpers ---------------------------------------------------------
