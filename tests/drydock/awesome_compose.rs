@@ -6,22 +6,18 @@ use crate::support;
 
 use serde_json::Value;
 
+use crate::support::drydock;
+
 fn scan() -> Option<Value> {
     let dir = support::peers_dir("awesome-compose")?;
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+    let out = drydock()
         // Hermetic: `scan` would read the images of a local engine.
         .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
         .args(["scan", dir.to_str().unwrap(), "--format", "json"])
         .env_clear()
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(serde_json::from_slice(&out.stdout).unwrap())
+        .run();
+    assert_eq!(out.code(), Some(1), "{}", out.stderr.as_str());
+    Some(serde_json::from_str(&out.stdout).unwrap())
 }
 
 fn has(doc: &Value, rule: &str, path: &str, line: u64, severity: &str) -> bool {

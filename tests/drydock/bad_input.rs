@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use crate::support::drydock;
+
 struct Case {
     name: &'static str,
     files: Vec<(&'static str, Vec<u8>)>,
@@ -168,22 +170,21 @@ fn every_bad_input_is_a_located_error_and_the_rest_is_still_reported() {
         let good = dir.path().join("good");
         std::fs::create_dir_all(&good).unwrap();
         std::fs::write(good.join("compose.yaml"), GOOD).unwrap();
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+        let out = drydock()
             // Hermetic: `scan` would read the images of a local engine.
             .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
             .args(["scan", dir.path().to_str().unwrap(), "--format", "json"])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        if out.status.code() != Some(2) {
+            .run();
+        let stderr = out.stderr.as_str();
+        if out.code() != Some(2) {
             failures.push(format!(
                 "{}: exit {:?}, stderr {stderr}",
                 case.name,
-                out.status.code()
+                out.code()
             ));
             continue;
         }
-        let doc: Value = match serde_json::from_slice(&out.stdout) {
+        let doc: Value = match serde_json::from_str(&out.stdout) {
             Ok(doc) => doc,
             Err(e) => {
                 failures.push(format!("{}: report is not JSON: {e}", case.name));
@@ -236,14 +237,13 @@ fn the_human_report_names_the_file_and_line_on_one_line() {
         "services:\n  web:\n    image: a\n    image: b\n",
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+    let out = drydock()
         // Hermetic: `scan` would read the images of a local engine.
         .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
         .args(["scan", dir.path().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stdout = String::from_utf8_lossy(&out.stdout);
+        .run();
+    assert_eq!(out.code(), Some(2));
+    let stdout = out.stdout.as_str();
     assert!(
         stdout
             .lines()

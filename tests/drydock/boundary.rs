@@ -23,11 +23,12 @@
 use std::collections::BTreeSet;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::support::fixtures::netcat_traditional;
 use crate::support::image::{Image, Layer};
 use serde_json::Value;
+
+use crate::support::run::{Drydock, Run, drydock};
 
 /// In the host file outside the repository.
 const OUTSIDE_MARKER: &str = "outside-marker-5f3a9c1d";
@@ -127,38 +128,12 @@ fn hostile_tree() -> Tree {
     }
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn all(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
-}
-
-/// Runs drydock in `cwd` with a credential in its environment.
-fn drydock(cwd: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_drydock"))
+/// drydock in `cwd` with a credential in its environment.
+fn in_dir(cwd: &Path) -> Drydock {
+    drydock()
         .current_dir(cwd)
-        .args(args)
         .env("CI_DEPLOY_TOKEN", PROCESS_MARKER)
         .env("DRYDOCK_TODAY", "2026-01-01")
-        .output()
-        .unwrap();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "drydock panicked:\n{}",
-        run.stderr
-    );
-    run
 }
 
 /// No secret of the machine in anything drydock printed.
@@ -222,12 +197,12 @@ fn a_hostile_repository_reveals_nothing_about_the_machine() {
             if what != "compose config" {
                 args.extend(["--format", format]);
             }
-            let run = drydock(cwd, &args);
+            let run = in_dir(cwd).args(&args).run();
             let what = format!("{what} ({format})");
             assert_reveals_nothing(&what, &run);
-            assert_eq!(run.code, 0, "{what}: exit code\n{}", run.all());
+            assert_eq!(run.code(), Some(0), "{what}: exit code\n{}", run.all());
             if format == "json" {
-                let json: Value = serde_json::from_str(&run.stdout).unwrap();
+                let json: Value = run.json();
                 // `scan repo` names files relative to `repo`, as `compose`
                 // names them relative to the project directory.
                 let expected = expected_references();
@@ -249,8 +224,8 @@ fn a_hostile_repository_reveals_nothing_about_the_machine() {
     }
     // The merged model names no service of the host file, and the tag
     // fell back to its default: `.env` was not read.
-    let config = drydock(repo, &["compose", "config"]);
-    let model: Value = serde_json::from_str(&config.stdout).unwrap();
+    let config = in_dir(repo).args(["compose", "config"]).run();
+    let model: Value = config.json();
     assert!(model["services"].get("leak").is_none());
     assert_eq!(model["services"]["tagged"]["image"], "example/app:none");
     assert!(
@@ -265,9 +240,11 @@ fn a_hostile_repository_reveals_nothing_about_the_machine() {
 #[test]
 fn allow_outside_root_reads_host_files_but_never_proc_or_git() {
     let tree = hostile_tree();
-    let config = drydock(&tree.repo, &["compose", "config", "--allow-outside-root"]);
-    assert_eq!(config.code, 0, "{}", config.all());
-    let model: Value = serde_json::from_str(&config.stdout).unwrap();
+    let config = in_dir(&tree.repo)
+        .args(["compose", "config", "--allow-outside-root"])
+        .run();
+    assert_eq!(config.code(), Some(0), "{}", config.all());
+    let model: Value = config.json();
     // Today's behaviour for trusted local use: the host files are read.
     assert_eq!(
         model["services"]["tagged"]["image"],
@@ -283,11 +260,10 @@ fn allow_outside_root_reads_host_files_but_never_proc_or_git() {
     assert!(!all.contains(PROCESS_MARKER), "{all}");
     assert!(!all.contains(GIT_MARKER), "{all}");
     let json: Value = serde_json::from_str(
-        &drydock(
-            &tree.repo,
-            &["compose", "--allow-outside-root", "--format", "json"],
-        )
-        .stdout,
+        &in_dir(&tree.repo)
+            .args(["compose", "--allow-outside-root", "--format", "json"])
+            .run()
+            .stdout,
     )
     .unwrap();
     assert_eq!(
@@ -307,17 +283,16 @@ fn root_widens_the_boundary_to_a_directory_the_user_names() {
     let tree = hostile_tree();
     let parent = tree.repo.parent().unwrap();
     let json: Value = serde_json::from_str(
-        &drydock(
-            &tree.repo,
-            &[
+        &in_dir(&tree.repo)
+            .args([
                 "compose",
                 "--root",
                 parent.to_str().unwrap(),
                 "--format",
                 "json",
-            ],
-        )
-        .stdout,
+            ])
+            .run()
+            .stdout,
     )
     .unwrap();
     // host/ is inside the wider root now; /proc, /etc, `../..` and .git
@@ -335,8 +310,10 @@ fn root_widens_the_boundary_to_a_directory_the_user_names() {
 fn a_named_file_that_is_a_symlink_out_of_its_directory_is_an_error_that_quotes_nothing() {
     let tree = hostile_tree();
     symlink("../host/compose.yaml", tree.repo.join("linked.yaml")).unwrap();
-    let run = drydock(&tree.repo, &["compose", "-f", "linked.yaml"]);
-    assert_eq!(run.code, 2, "{}", run.all());
+    let run = in_dir(&tree.repo)
+        .args(["compose", "-f", "linked.yaml"])
+        .run();
+    assert_eq!(run.code(), Some(2), "{}", run.all());
     assert!(
         run.all()
             .contains("error: linked.yaml: not read: it is a symlink to outside the audit root"),
@@ -355,8 +332,8 @@ fn a_repository_policy_symlinked_out_of_its_directory_is_not_read() {
     )
     .unwrap();
     symlink("../host/policy.yaml", tree.repo.join(".drydock.yaml")).unwrap();
-    let run = drydock(&tree.repo, &["compose"]);
-    assert_eq!(run.code, 2, "{}", run.all());
+    let run = in_dir(&tree.repo).args(["compose"]).run();
+    assert_eq!(run.code(), Some(2), "{}", run.all());
     assert!(
         run.all()
             .contains(".drydock.yaml: not read: it is a symlink to outside the audit root"),
@@ -379,8 +356,8 @@ fn an_env_file_that_is_not_one_is_named_without_quoting_a_credential() {
         format!("[server]\nAuthorization Bearer {GIT_MARKER}\n"),
     )
     .unwrap();
-    let run = drydock(dir.path(), &["compose"]);
-    assert_eq!(run.code, 2, "{}", run.all());
+    let run = in_dir(dir.path()).args(["compose"]).run();
+    assert_eq!(run.code(), Some(2), "{}", run.all());
     assert!(
         run.all()
             .contains("app.ini:1: expected KEY=VALUE, found `[server]`"),
@@ -392,8 +369,8 @@ fn an_env_file_that_is_not_one_is_named_without_quoting_a_credential() {
         format!("Authorization Bearer {GIT_MARKER}\n"),
     )
     .unwrap();
-    let run = drydock(dir.path(), &["compose"]);
-    assert_eq!(run.code, 2, "{}", run.all());
+    let run = in_dir(dir.path()).args(["compose"]).run();
+    assert_eq!(run.code(), Some(2), "{}", run.all());
     assert!(
         run.all().contains("app.ini:1: expected KEY=VALUE\n"),
         "{}",
@@ -411,15 +388,17 @@ fn process_credentials_are_interpolated_like_compose_but_never_in_findings() {
     )
     .unwrap();
     // `compose config` prints the model as Docker Compose would.
-    let config = drydock(dir.path(), &["compose", "config"]);
-    let model: Value = serde_json::from_str(&config.stdout).unwrap();
+    let config = in_dir(dir.path()).args(["compose", "config"]).run();
+    let model: Value = config.json();
     assert_eq!(
         model["services"]["app"]["image"],
         format!("registry.example.com/app:{PROCESS_MARKER}")
     );
     // Findings quote the image, with the credential's value hidden.
     for format in ["human", "json", "sarif"] {
-        let run = drydock(dir.path(), &["compose", "--format", format]);
+        let run = in_dir(dir.path())
+            .args(["compose", "--format", format])
+            .run();
         assert!(
             !run.all().contains(PROCESS_MARKER),
             "{format}:\n{}",
@@ -433,19 +412,17 @@ fn process_credentials_are_interpolated_like_compose_but_never_in_findings() {
         );
     }
     // --env-from-process=false: interpolation sees the repository only.
-    let config = drydock(
-        dir.path(),
-        &["compose", "config", "--env-from-process=false"],
-    );
-    let model: Value = serde_json::from_str(&config.stdout).unwrap();
+    let config = in_dir(dir.path())
+        .args(["compose", "config", "--env-from-process=false"])
+        .run();
+    let model: Value = config.json();
     assert_eq!(
         model["services"]["app"]["image"],
         "registry.example.com/app:unset"
     );
-    let scan = drydock(
-        dir.path(),
-        &["scan", "--env-from-process", "false", "--images", "none"],
-    );
+    let scan = in_dir(dir.path())
+        .args(["scan", "--env-from-process", "false", "--images", "none"])
+        .run();
     assert!(
         scan.all().contains("registry.example.com/app:unset"),
         "{}",
@@ -472,12 +449,11 @@ fn symlinks_inside_an_image_are_never_resolved_on_the_host() {
         .tag("hostile/links:1");
     let tar = dir.path().join("links.tar");
     linked.write_docker_legacy(&tar);
-    let run = drydock(
-        dir.path(),
-        &["image", "--input", "links.tar", "--format", "json"],
-    );
+    let run = in_dir(dir.path())
+        .args(["image", "--input", "links.tar", "--format", "json"])
+        .run();
     assert_reveals_nothing("image with host symlinks", &run);
-    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let json: Value = run.json();
     let rules: BTreeSet<&str> = json["findings"]
         .as_array()
         .unwrap()
@@ -496,11 +472,10 @@ fn symlinks_inside_an_image_are_never_resolved_on_the_host() {
         ))
         .tag("hostile/shipped:1");
     shipped.write_docker_legacy(&dir.path().join("shipped.tar"));
-    let run = drydock(
-        dir.path(),
-        &["image", "--input", "shipped.tar", "--format", "json"],
-    );
-    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let run = in_dir(dir.path())
+        .args(["image", "--input", "shipped.tar", "--format", "json"])
+        .run();
+    let json: Value = run.json();
     assert!(
         json["findings"]
             .as_array()
@@ -525,12 +500,10 @@ fn the_root_is_the_git_work_tree_around_the_project() {
         "services:\n  app:\n    build: ..\n    env_file: ../.env.app\n",
     )
     .unwrap();
-    let outside = |run: &Run| -> BTreeSet<(String, u64)> {
-        references_in(&serde_json::from_str(&run.stdout).unwrap())
-    };
+    let outside = |run: &Run| -> BTreeSet<(String, u64)> { references_in(&run.json()) };
     let args = ["compose", "-f", "docker/compose.yaml", "--format", "json"];
     // Not a Git work tree: the root is the project directory.
-    let run = drydock(&repo, &args);
+    let run = in_dir(&repo).args(args).run();
     assert_eq!(
         outside(&run),
         [3, 4]
@@ -540,9 +513,11 @@ fn the_root_is_the_git_work_tree_around_the_project() {
     );
     // A Git work tree: its top is the root.
     std::fs::create_dir(repo.join(".git")).unwrap();
-    let run = drydock(&repo, &args);
+    let run = in_dir(&repo).args(args).run();
     assert_eq!(outside(&run), BTreeSet::new(), "{}", run.all());
-    let config = drydock(&repo, &["compose", "config", "-f", "docker/compose.yaml"]);
-    let model: Value = serde_json::from_str(&config.stdout).unwrap();
+    let config = in_dir(&repo)
+        .args(["compose", "config", "-f", "docker/compose.yaml"])
+        .run();
+    let model: Value = config.json();
     assert_eq!(model["services"]["app"]["environment"]["API_MODE"], "fast");
 }

@@ -2,19 +2,10 @@
 //! `--output`, `rules` and `explain`.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use serde_json::Value;
 
-fn drydock(args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
-        // Hermetic: `scan` would read the images of a local engine.
-        .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("drydock runs")
-}
+use crate::support::drydock;
 
 fn testdata(rel: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -22,16 +13,6 @@ fn testdata(rel: &str) -> String {
         .join(rel)
         .to_string_lossy()
         .into_owned()
-}
-
-fn json_of(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
@@ -48,9 +29,9 @@ const SOCKET: &str = "services:\n  ui:\n    image: portainer/portainer-ce:2.21\n
 
 #[test]
 fn exits_zero_on_a_hardened_project() {
-    let out = drydock(&["scan", &testdata("compose/clean")]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let out = drydock().args(["scan", &testdata("compose/clean")]).run();
+    let stdout = out.stdout.as_str();
+    assert_eq!(out.code(), Some(0), "{stdout}");
     assert!(stdout.contains("gate fail-on high: passed"), "{stdout}");
 }
 
@@ -58,9 +39,9 @@ fn exits_zero_on_a_hardened_project() {
 fn exits_one_when_a_finding_reaches_the_threshold() {
     let dir = project(&[("compose.yaml", SOCKET)]);
     let path = dir.path().to_str().unwrap();
-    let out = drydock(&["scan", path]);
-    assert_eq!(out.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let out = drydock().args(["scan", path]).run();
+    assert_eq!(out.code(), Some(1));
+    let stdout = out.stdout.as_str();
     assert!(
         stdout.contains("critical[runtime-socket-mount]"),
         "{stdout}"
@@ -75,16 +56,18 @@ fn fail_on_moves_the_threshold() {
         "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n",
     )]);
     let path = dir.path().to_str().unwrap();
-    assert_eq!(drydock(&["scan", path]).status.code(), Some(0));
+    assert_eq!(drydock().args(["scan", path]).run().code(), Some(0));
     assert_eq!(
-        drydock(&["scan", path, "--fail-on", "medium"])
-            .status
+        drydock()
+            .args(["scan", path, "--fail-on", "medium"])
+            .run()
             .code(),
         Some(1)
     );
     assert_eq!(
-        drydock(&["scan", path, "--fail-on", "critical"])
-            .status
+        drydock()
+            .args(["scan", path, "--fail-on", "critical"])
+            .run()
             .code(),
         Some(0)
     );
@@ -93,8 +76,10 @@ fn fail_on_moves_the_threshold() {
 #[test]
 fn json_report_has_a_versioned_shape() {
     let dir = project(&[("compose.yaml", SOCKET)]);
-    let out = drydock(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
-    let doc = json_of(&out);
+    let out = drydock()
+        .args(["scan", dir.path().to_str().unwrap(), "--format", "json"])
+        .run();
+    let doc = out.json();
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["tool"]["name"], "drydock");
     let finding = doc["findings"]
@@ -115,8 +100,10 @@ fn json_report_has_a_versioned_shape() {
 #[test]
 fn sarif_report_follows_the_code_scanning_conventions() {
     let dir = project(&[("sub/compose.yaml", SOCKET)]);
-    let out = drydock(&["scan", dir.path().to_str().unwrap(), "--format", "sarif"]);
-    let doc = json_of(&out);
+    let out = drydock()
+        .args(["scan", dir.path().to_str().unwrap(), "--format", "sarif"])
+        .run();
+    let doc = out.json();
     assert_eq!(doc["version"], "2.1.0");
     let run = &doc["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
@@ -155,17 +142,19 @@ fn sarif_report_follows_the_code_scanning_conventions() {
 fn output_file_gets_the_report_and_stderr_the_verdict() {
     let dir = project(&[("compose.yaml", SOCKET)]);
     let report = dir.path().join("out.sarif");
-    let out = drydock(&[
-        "scan",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "sarif",
-        "--output",
-        report.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = drydock()
+        .args([
+            "scan",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "sarif",
+            "--output",
+            report.to_str().unwrap(),
+        ])
+        .run();
+    assert_eq!(out.code(), Some(1));
     assert!(out.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("FAILED"));
+    assert!(out.stderr.contains("FAILED"));
     let doc: Value = serde_json::from_slice(&std::fs::read(report).unwrap()).unwrap();
     assert_eq!(doc["version"], "2.1.0");
 }
@@ -173,8 +162,11 @@ fn output_file_gets_the_report_and_stderr_the_verdict() {
 #[test]
 fn human_output_has_no_colour_when_piped() {
     let dir = project(&[("compose.yaml", SOCKET)]);
-    let out = drydock(&["scan", dir.path().to_str().unwrap()]);
-    assert!(!out.stdout.contains(&0x1b), "escape codes in piped output");
+    let out = drydock()
+        .args(["scan", dir.path().to_str().unwrap()])
+        .env_remove("NO_COLOR")
+        .run();
+    assert!(!out.stdout.contains('\x1b'), "escape codes in piped output");
 }
 
 #[test]
@@ -185,17 +177,19 @@ fn compose_command_merges_files_given_with_f() {
     ]);
     let base = dir.path().join("base.yaml");
     let prod = dir.path().join("prod.yaml");
-    let out = drydock(&[
-        "compose",
-        "-f",
-        base.to_str().unwrap(),
-        "-f",
-        prod.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    let doc = json_of(&out);
+    let out = drydock()
+        .args([
+            "compose",
+            "-f",
+            base.to_str().unwrap(),
+            "-f",
+            prod.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .run();
+    assert_eq!(out.code(), Some(1));
+    let doc = out.json();
     let privileged = doc["findings"]
         .as_array()
         .unwrap()
@@ -219,19 +213,16 @@ fn compose_config_prints_the_merged_model() {
         ),
         (".env", "TAG=1.28\n"),
     ]);
-    let out = drydock(&[
-        "compose",
-        "config",
-        "--project-directory",
-        dir.path().to_str().unwrap(),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc = json_of(&out);
+    let out = drydock()
+        .args([
+            "compose",
+            "config",
+            "--project-directory",
+            dir.path().to_str().unwrap(),
+        ])
+        .run();
+    assert_eq!(out.code(), Some(0), "{}", out.stderr.as_str());
+    let doc = out.json();
     let web = &doc["services"]["web"];
     assert_eq!(web["image"], "nginx:1.28");
     assert_eq!(web["cap_add"][0], "NET_ADMIN");
@@ -241,8 +232,8 @@ fn compose_config_prints_the_merged_model() {
 
 #[test]
 fn rules_and_explain_document_every_rule() {
-    let out = drydock(&["rules", "--format", "json"]);
-    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = drydock().args(["rules", "--format", "json"]).run();
+    let rules: Value = serde_json::from_str(&out.stdout).unwrap();
     let ids: Vec<&str> = rules
         .as_array()
         .unwrap()
@@ -251,31 +242,31 @@ fn rules_and_explain_document_every_rule() {
         .collect();
     assert!(ids.contains(&"no-new-privileges"));
     for id in ids {
-        let out = drydock(&["explain", id]);
-        assert_eq!(out.status.code(), Some(0));
-        assert!(String::from_utf8_lossy(&out.stdout).contains("## Use instead"));
+        let out = drydock().args(["explain", id]).run();
+        assert_eq!(out.code(), Some(0));
+        assert!(out.stdout.contains("## Use instead"));
     }
 }
 
 #[test]
 fn explain_prints_a_compound_rules_declaration() {
-    let out = drydock(&["explain", "remote-shell-toolkit"]);
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = drydock().args(["explain", "remote-shell-toolkit"]).run();
+    let text = out.stdout.as_str();
     assert!(text.contains("## Declaration"), "{text}");
     assert!(text.contains("- image: exec-capable-netcat"), "{text}");
 }
 
 #[test]
 fn explain_suggests_a_close_rule_id() {
-    let out = drydock(&["explain", "no-new-privilege"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `no-new-privileges`"));
+    let out = drydock().args(["explain", "no-new-privilege"]).run();
+    assert_eq!(out.code(), Some(2));
+    assert!(out.stderr.contains("did you mean `no-new-privileges`"));
 }
 
 #[test]
 fn a_missing_path_is_an_input_error() {
-    let out = drydock(&["scan", "does/not/exist"]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = drydock().args(["scan", "does/not/exist"]).run();
+    assert_eq!(out.code(), Some(2));
 }
 
 #[test]
@@ -289,8 +280,10 @@ fn scan_skips_vendor_and_node_modules_and_reports_shared_files_once() {
         ("node_modules/pkg/compose.yaml", SOCKET),
         ("vendor/x/compose.yaml", SOCKET),
     ]);
-    let out = drydock(&["scan", dir.path().to_str().unwrap(), "--format", "json"]);
-    let doc = json_of(&out);
+    let out = drydock()
+        .args(["scan", dir.path().to_str().unwrap(), "--format", "json"])
+        .run();
+    let doc = out.json();
     let sockets: Vec<&Value> = doc["findings"]
         .as_array()
         .unwrap()
@@ -307,8 +300,8 @@ fn readme_rule_table_matches_the_registry() {
     let readme =
         std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
             .expect("README.md");
-    let out = drydock(&["rules", "--format", "json"]);
-    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = drydock().args(["rules", "--format", "json"]).run();
+    let rules: Value = serde_json::from_str(&out.stdout).unwrap();
     for rule in rules.as_array().unwrap() {
         let row = format!(
             "| `{}` | {} | {} |",
@@ -330,24 +323,28 @@ fn a_baseline_keeps_accepted_findings_out_of_the_gate() {
     let baseline = dir.path().join("drydock-baseline.json");
     let baseline = baseline.to_str().unwrap();
 
-    let first = drydock(&[
-        "scan",
-        path,
-        "--format",
-        "json",
-        "--write-baseline",
-        baseline,
-    ]);
-    assert_eq!(first.status.code(), Some(1), "the write run still gates");
-    let recorded = json_of(&first)["summary"]["findings"].as_u64().unwrap();
+    let first = drydock()
+        .args([
+            "scan",
+            path,
+            "--format",
+            "json",
+            "--write-baseline",
+            baseline,
+        ])
+        .run();
+    assert_eq!(first.code(), Some(1), "the write run still gates");
+    let recorded = first.json()["summary"]["findings"].as_u64().unwrap();
     assert!(recorded > 0);
 
     // Moved lines keep a finding baselined.
     let moved = format!("# moved down\n\n{SOCKET}");
     std::fs::write(dir.path().join("compose.yaml"), &moved).unwrap();
-    let again = drydock(&["scan", path, "--format", "json", "--baseline", baseline]);
-    let report = json_of(&again);
-    assert_eq!(again.status.code(), Some(0), "{report}");
+    let again = drydock()
+        .args(["scan", path, "--format", "json", "--baseline", baseline])
+        .run();
+    let report = again.json();
+    assert_eq!(again.code(), Some(0), "{report}");
     assert_eq!(report["summary"]["findings"], 0, "{report}");
     assert_eq!(report["summary"]["baselined"].as_u64(), Some(recorded));
 
@@ -357,9 +354,11 @@ fn a_baseline_keeps_accepted_findings_out_of_the_gate() {
         format!("{moved}    privileged: true\n"),
     )
     .unwrap();
-    let new = drydock(&["scan", path, "--format", "json", "--baseline", baseline]);
-    let report = json_of(&new);
-    assert_eq!(new.status.code(), Some(1), "{report}");
+    let new = drydock()
+        .args(["scan", path, "--format", "json", "--baseline", baseline])
+        .run();
+    let report = new.json();
+    assert_eq!(new.code(), Some(1), "{report}");
     let rules: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
@@ -368,8 +367,8 @@ fn a_baseline_keeps_accepted_findings_out_of_the_gate() {
         .collect();
     assert_eq!(rules, ["privileged"], "{report}");
 
-    let human = drydock(&["scan", path, "--baseline", baseline]);
-    let stdout = String::from_utf8_lossy(&human.stdout);
+    let human = drydock().args(["scan", path, "--baseline", baseline]).run();
+    let stdout = human.stdout.as_str();
     assert!(
         stdout.contains(&format!("{recorded} more in the baseline")),
         "{stdout}"
@@ -383,14 +382,16 @@ fn a_broken_baseline_is_an_input_error() {
         ("baseline.json", "{\"findings\": 3}"),
     ]);
     let baseline = dir.path().join("baseline.json");
-    let out = drydock(&[
-        "scan",
-        dir.path().to_str().unwrap(),
-        "--baseline",
-        baseline.to_str().unwrap(),
-    ]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let out = drydock()
+        .args([
+            "scan",
+            dir.path().to_str().unwrap(),
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ])
+        .run();
+    let stderr = out.stderr.as_str();
+    assert_eq!(out.code(), Some(2), "{stderr}");
     assert!(
         stderr.contains("baseline.json: not a drydock baseline"),
         "{stderr}"
@@ -418,8 +419,8 @@ fn ignore_comments_suppress_their_line_and_report_when_unused() {
             .collect()
     };
 
-    let out = drydock(&["scan", path, "--format", "json"]);
-    let report = json_of(&out);
+    let out = drydock().args(["scan", path, "--format", "json"]).run();
+    let report = out.json();
     let found = rules_of(&report);
     for (rule, line) in [
         ("privileged", 5),
@@ -434,7 +435,7 @@ fn ignore_comments_suppress_their_line_and_report_when_unused() {
     let unused: Vec<&(String, u64)> = found.iter().filter(|(r, _)| r == "unused-ignore").collect();
     assert_eq!(unused.len(), 2, "{report}");
     assert_eq!(report["summary"]["ignored"], 3, "{report}");
-    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert_eq!(out.code(), Some(0), "{report}");
     let messages = report.to_string();
     assert!(messages.contains("did you mean `privileged`"), "{messages}");
     assert!(
@@ -442,8 +443,10 @@ fn ignore_comments_suppress_their_line_and_report_when_unused() {
         "{messages}"
     );
 
-    let audit = drydock(&["scan", path, "--format", "json", "--no-ignores"]);
-    let report = json_of(&audit);
+    let audit = drydock()
+        .args(["scan", path, "--format", "json", "--no-ignores"])
+        .run();
+    let report = audit.json();
     let found = rules_of(&report);
     assert!(found.contains(&("privileged".to_string(), 5)), "{report}");
     assert!(
@@ -452,7 +455,7 @@ fn ignore_comments_suppress_their_line_and_report_when_unused() {
     );
     assert!(!found.iter().any(|(r, _)| r == "unused-ignore"), "{report}");
     assert_eq!(report["summary"]["ignored"], 0);
-    assert_eq!(audit.status.code(), Some(1));
+    assert_eq!(audit.code(), Some(1));
 }
 
 #[test]
@@ -460,26 +463,30 @@ fn scan_says_when_no_engine_answered_for_the_images() {
     let dir = project(&[("compose.yaml", SOCKET)]);
     let path = dir.path().to_str().unwrap();
 
-    let out = drydock(&["scan", path]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "the gate is the same: {stdout}");
+    let out = drydock().args(["scan", path]).run();
+    let stdout = out.stdout.as_str();
+    assert_eq!(out.code(), Some(1), "the gate is the same: {stdout}");
     assert!(stdout.contains("no image (no engine answered"), "{stdout}");
-    let report = json_of(&drydock(&["scan", path, "--format", "json"]));
+    let report = drydock()
+        .args(["scan", path, "--format", "json"])
+        .run()
+        .json();
     let why = report["summary"]["images_not_scanned"].as_str().unwrap();
     assert!(why.contains("drydock-test.sock"), "{why}");
 
-    let none = json_of(&drydock(&[
-        "scan", path, "--images", "none", "--format", "json",
-    ]));
+    let none = drydock()
+        .args(["scan", path, "--images", "none", "--format", "json"])
+        .run()
+        .json();
     assert!(
         none["summary"].get("images_not_scanned").is_none(),
         "{none}"
     );
 
-    let required = drydock(&["scan", path, "--images", "engine"]);
-    let stderr = String::from_utf8_lossy(&required.stderr);
-    let stdout = String::from_utf8_lossy(&required.stdout);
-    assert_eq!(required.status.code(), Some(2), "{stdout}{stderr}");
+    let required = drydock().args(["scan", path, "--images", "engine"]).run();
+    let stderr = required.stderr.as_str();
+    let stdout = required.stdout.as_str();
+    assert_eq!(required.code(), Some(2), "{stdout}{stderr}");
     assert!(
         format!("{stdout}{stderr}").contains("engine"),
         "{stdout}{stderr}"
@@ -492,8 +499,10 @@ fn a_comment_only_compose_layer_adds_nothing_and_is_no_error() {
     // "the file is empty"; Docker Compose accepts it (the oracle fixture
     // testdata/compose/oracle/comment-only-override says the same).
     let dir = testdata("compose/oracle/comment-only-override");
-    let out = drydock(&["scan", &dir, "--images", "none", "--format", "json"]);
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = drydock()
+        .args(["scan", &dir, "--images", "none", "--format", "json"])
+        .run();
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["errors"], serde_json::json!([]), "{doc}");
     // Both the base and the base with its empty layer are audited.
     assert_eq!(doc["summary"]["projects"], 2);
@@ -506,12 +515,12 @@ fn a_comment_only_compose_layer_adds_nothing_and_is_no_error() {
     );
     // A project whose every file is empty is still Compose's error.
     let empty = testdata("compose/oracle/error-empty-compose-file");
-    let out = drydock(&["scan", &empty, "--images", "none"]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = drydock().args(["scan", &empty, "--images", "none"]).run();
+    assert_eq!(out.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("compose.yaml: empty compose file"),
+        out.stdout.contains("compose.yaml: empty compose file"),
         "{}",
-        String::from_utf8_lossy(&out.stdout)
+        out.stdout.as_str()
     );
 }
 
@@ -528,8 +537,10 @@ fn a_credential_from_dot_env_gets_one_verdict_in_every_form_issue_10() {
         ),
     ]);
     let root = dir.path().to_str().unwrap();
-    let out = drydock(&["compose", "--project-directory", root, "--format", "json"]);
-    let doc = json_of(&out);
+    let out = drydock()
+        .args(["compose", "--project-directory", root, "--format", "json"])
+        .run();
+    let doc = out.json();
     let found: Vec<(String, String, u64)> = doc["findings"]
         .as_array()
         .unwrap()
@@ -553,12 +564,11 @@ fn a_credential_from_dot_env_gets_one_verdict_in_every_form_issue_10() {
 
     // The process environment's value is nobody's plain text: only the
     // env file, read as it is, stays.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+    let out = drydock()
         .args(["compose", "--project-directory", root, "--format", "json"])
         .env("DRYDOCK_T10_DB_PASSWORD", "from-the-ci-secret-store")
-        .output()
-        .unwrap();
-    let services: Vec<String> = json_of(&out)["findings"]
+        .run();
+    let services: Vec<String> = out.json()["findings"]
         .as_array()
         .unwrap()
         .iter()

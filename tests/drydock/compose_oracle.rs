@@ -240,10 +240,6 @@ fn notice(msg: &str) {
     let _ = writeln!(std::io::stderr(), "{msg}");
 }
 
-fn env_flag(name: &str) -> bool {
-    std::env::var(name).is_ok_and(|v| v == "1" || v.eq_ignore_ascii_case("true"))
-}
-
 fn oracle() -> Option<PathBuf> {
     match std::env::var_os(ORACLE_VAR) {
         Some(path) if !path.is_empty() => {
@@ -267,14 +263,9 @@ fn oracle() -> Option<PathBuf> {
             Some(path)
         }
         _ => {
-            if env_flag("DRYDOCK_REQUIRE_ORACLE") {
-                panic!(
-                    "{ORACLE_VAR} not set but DRYDOCK_REQUIRE_ORACLE=1 \
-                     (run scripts/install-compose-oracle.sh)"
-                );
-            }
-            notice(
-                "skipping: DRYDOCK_COMPOSE_ORACLE not set (run scripts/install-compose-oracle.sh)",
+            support::skip(
+                "DRYDOCK_REQUIRE_ORACLE",
+                "DRYDOCK_COMPOSE_ORACLE not set (run scripts/install-compose-oracle.sh)",
             );
             None
         }
@@ -373,7 +364,7 @@ fn oracle_command(oracle: &Path, project: &Project, home: &Path) -> Command {
 }
 
 fn drydock_command(project: &Project, home: &Path) -> Command {
-    let mut cmd = command(Path::new(env!("CARGO_BIN_EXE_drydock")), project, home);
+    let mut cmd = command(Path::new(support::run::BIN), project, home);
     cmd.args(["compose", "config"]).args(file_args(project));
     if let Some(root) = &project.root {
         cmd.arg("--root").arg(root);

@@ -10,6 +10,8 @@ use crate::support::fixtures::{self, Alternative, Dpkg, DpkgPackage};
 use crate::support::image::{Compression, Image, Layer};
 use serde_json::Value;
 
+use crate::support::drydock;
+
 fn demo_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")
 }
@@ -87,20 +89,14 @@ fn the_committed_demo_image_is_what_the_builder_makes() {
 
 #[test]
 fn the_quick_start_shows_compose_and_image_findings_and_their_join() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+    let out = drydock()
         .args(["scan", "testdata/demo", "--images", "testdata/demo/images"])
         .args(["--format", "json"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_clear()
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    assert_eq!(out.code(), Some(1), "{}", out.stderr.as_str());
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     let has = |rule: &str, path: &str| {
         doc["findings"]
             .as_array()
@@ -146,19 +142,17 @@ fn the_quick_start_shows_compose_and_image_findings_and_their_join() {
     );
     assert_eq!(doc["summary"]["images"], 1);
     assert_eq!(doc["summary"]["projects"], 1);
-    assert!(!String::from_utf8_lossy(&out.stdout).contains("demo-not-a-real-token"));
+    assert!(!out.stdout.contains("demo-not-a-real-token"));
 }
 
 #[test]
 fn the_readme_shows_what_the_quick_start_prints() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+    let out = drydock()
         .args(["scan", "testdata/demo", "--images", "testdata/demo/images"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_clear()
-        .output()
-        .unwrap();
-    let printed =
-        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+        .run();
+    let printed = out.stdout.clone() + &out.stderr;
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let quick_start = readme

@@ -38,6 +38,8 @@ use crate::support::fixtures::*;
 use crate::support::image::*;
 use serde_json::Value;
 
+use crate::support::{self, run::Run};
+
 const NETCAT_TAG: &str = "drydock-test/netcat:1";
 const OTHER_TAG: &str = "drydock-test/other:1";
 const ABSENT_TAG: &str = "drydock-test/absent:404";
@@ -341,10 +343,6 @@ fn docker_engine() -> Result<Engine, String> {
     })
 }
 
-fn require(var: &str) -> bool {
-    std::env::var(var).is_ok_and(|v| v == "1")
-}
-
 // ---- images -------------------------------------------------------------------------
 
 /// The image of `tests/drydock/image.rs`'s first test: a usr-merged Debian-style base
@@ -393,24 +391,6 @@ fn fixtures() -> Fixtures {
 
 // ---- running drydock ----------------------------------------------------------------
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Result<Value, String> {
-        serde_json::from_str(&self.stdout)
-            .map_err(|e| format!("not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
-    }
-
-    /// Everything it printed, for error messages that may go to either stream.
-    fn said(&self) -> String {
-        format!("{}\n{}", self.stdout, self.stderr)
-    }
-}
-
 /// `drydock ARGS` with `DOCKER_HOST=docker_host` (unset for `None`); `as_uid`
 /// runs it as that uid and gid through `setpriv`.
 fn drydock_as(
@@ -418,43 +398,15 @@ fn drydock_as(
     docker_host: Option<&str>,
     as_uid: Option<u32>,
 ) -> Result<Run, String> {
-    let bin = env!("CARGO_BIN_EXE_drydock");
-    let mut cmd = match as_uid {
-        Some(id) => {
-            let mut c = Command::new("setpriv");
-            c.args([
-                format!("--reuid={id}"),
-                format!("--regid={id}"),
-                "--clear-groups".to_string(),
-                "--".to_string(),
-                bin.to_string(),
-            ]);
-            c
-        }
-        None => Command::new(bin),
+    let mut run = support::drydock().args(args);
+    run = match docker_host {
+        Some(h) => run.env("DOCKER_HOST", h),
+        None => run.env_remove("DOCKER_HOST"),
     };
-    cmd.args(args)
-        .stdin(Stdio::null())
-        .env_remove("DOCKER_CONTEXT")
-        .env_remove("CONTAINER_HOST");
-    match docker_host {
-        Some(h) => cmd.env("DOCKER_HOST", h),
-        None => cmd.env_remove("DOCKER_HOST"),
-    };
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run drydock {args:?}: {e}"))?;
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    ensure!(
-        !run.stderr.contains("panicked"),
-        "drydock {args:?} panicked:\n{}",
-        run.stderr
-    );
-    Ok(run)
+    if let Some(id) = as_uid {
+        run = run.setpriv_uid(id);
+    }
+    run.try_run()
 }
 
 fn drydock(args: &[&str], docker_host: Option<&str>) -> Result<Run, String> {
@@ -466,11 +418,11 @@ fn report(args: &[&str], docker_host: Option<&str>) -> Result<Value, String> {
     let mut all = args.to_vec();
     all.extend(["--format", "json", "--fail-on", "critical"]);
     let run = drydock(&all, docker_host)?;
-    let json = run.json()?;
+    let json = run.try_json()?;
     ensure!(
-        run.code == 0 || run.code == 1,
-        "drydock {all:?}: exit {}\n{json:#}\nstderr:\n{}",
-        run.code,
+        run.code() == Some(0) || run.code() == Some(1),
+        "drydock {all:?}: exit {:?}\n{json:#}\nstderr:\n{}",
+        run.code(),
         run.stderr
     );
     ensure!(
@@ -648,8 +600,12 @@ fn missing_reference(e: &Engine) -> Check {
         ],
         Some(&e.host),
     )?;
-    let said = run.said();
-    ensure!(run.code == 2, "exit {} (want 2):\n{said}", run.code);
+    let said = run.all();
+    ensure!(
+        run.code() == Some(2),
+        "exit {:?} (want 2):\n{said}",
+        run.code()
+    );
     ensure!(said.contains(ABSENT_TAG), "{ABSENT_TAG} not named:\n{said}");
     let sock = e.sock.to_str().unwrap();
     ensure!(said.contains(sock), "the engine {sock} not named:\n{said}");
@@ -699,11 +655,11 @@ fn host_flag(e: &Engine, fx: &Fixtures) -> Check {
         &["image", NETCAT_TAG, "--host", nowhere, "--format", "json"],
         Some(&e.host),
     )?;
-    let said = run.said();
+    let said = run.all();
     ensure!(
-        run.code == 2,
-        "--host {nowhere}: exit {} (want 2):\n{said}",
-        run.code
+        run.code() == Some(2),
+        "--host {nowhere}: exit {:?} (want 2):\n{said}",
+        run.code()
     );
     ensure!(
         said.contains("/nonexistent.sock"),
@@ -725,7 +681,9 @@ fn permission_denied() -> Check {
             .output()
             .is_ok_and(|o| o.status.success());
         if !have_setpriv {
-            eprintln!("   skipping: running as root and no setpriv to drop to uid {nobody}");
+            support::skipped(&format!(
+                "permission-denied socket: running as root and no setpriv to drop to uid {nobody}"
+            ));
             return Ok(());
         }
         Some(nobody)
@@ -744,8 +702,12 @@ fn permission_denied() -> Check {
         Some(&host),
         as_uid,
     )?;
-    let said = run.said();
-    ensure!(run.code == 2, "exit {} (want 2):\n{said}", run.code);
+    let said = run.all();
+    ensure!(
+        run.code() == Some(2),
+        "exit {:?} (want 2):\n{said}",
+        run.code()
+    );
     ensure!(
         said.to_lowercase().contains("permission"),
         "no word of permission:\n{said}"
@@ -822,10 +784,10 @@ fn engine() {
     let docker = match docker_engine() {
         Ok(e) => e,
         Err(reason) => {
-            if require("DRYDOCK_REQUIRE_ENGINE") {
-                panic!("no container engine and DRYDOCK_REQUIRE_ENGINE=1: {reason}");
-            }
-            eprintln!("skipping: no container engine ({reason})");
+            support::skip(
+                "DRYDOCK_REQUIRE_ENGINE",
+                &format!("no container engine ({reason})"),
+            );
             return;
         }
     };
@@ -844,10 +806,12 @@ fn engine() {
         "DRYDOCK_TEST_PODMAN_DIR",
     ) {
         Ok(podman) => engine_cases(&mut cases, &podman, &fx),
-        Err(reason) if require("DRYDOCK_REQUIRE_PODMAN") => cases.failures.push(format!(
+        Err(reason) if support::required("DRYDOCK_REQUIRE_PODMAN") => cases.failures.push(format!(
             "no Podman service and DRYDOCK_REQUIRE_PODMAN=1: {reason}"
         )),
-        Err(reason) => eprintln!("skipping the Podman sub-cases: {reason}"),
+        Err(reason) => support::skipped(&format!(
+            "the Podman sub-cases: {reason} (set DRYDOCK_REQUIRE_PODMAN=1 to fail instead)"
+        )),
     }
     eprintln!("engine test: {:.1?}", t.elapsed());
     assert!(

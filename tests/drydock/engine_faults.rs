@@ -18,15 +18,17 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::fixtures::*;
 use crate::support::image::*;
 use serde_json::{Value, json};
+
+use crate::support;
 
 const NETCAT_TAG: &str = "drydock-fake/netcat:1";
 const SOCAT_TAG: &str = "drydock-fake/socat:1";
@@ -520,61 +522,25 @@ impl Run {
 
 /// `drydock ARGS --host <engine> --format json`, killed after
 /// [`RUN_LIMIT`]; asserts it did not panic and printed a JSON report.
-fn drydock(engine: &FakeEngine, args: &[&str]) -> Run {
-    let t = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_drydock"))
+fn on_fake(engine: &FakeEngine, args: &[&str]) -> Run {
+    let run = support::drydock()
         .args(args)
         .args(["--host", &engine.host, "--format", "json"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .env_remove("DOCKER_HOST")
-        .env_remove("DOCKER_CONTEXT")
-        .env_remove("CONTAINER_HOST")
         .env("NO_COLOR", "1")
-        .spawn()
-        .unwrap();
-    let drain = |mut r: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut s = Vec::new();
-            let _ = r.read_to_end(&mut s);
-            String::from_utf8_lossy(&s).into_owned()
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if t.elapsed() > RUN_LIMIT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "drydock {args:?} still running after {RUN_LIMIT:?} (hung on the fake engine?); requests:\n  {}",
-                engine.requests().join("\n  ")
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let stdout = stdout.join().unwrap();
-    let stderr = stderr.join().unwrap();
+        .timeout(RUN_LIMIT)
+        .try_run();
     let requests = engine.requests();
-    assert!(
-        !stderr.contains("panicked"),
-        "drydock {args:?} panicked:\n{stderr}\nrequests:\n  {}",
-        requests.join("\n  ")
-    );
-    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "drydock {args:?}: not JSON ({e}):\n{stdout}\nstderr:\n{stderr}\nrequests:\n  {}",
-            requests.join("\n  ")
-        )
-    });
+    let show = || requests.join("\n  ");
+    let run =
+        run.unwrap_or_else(|e| panic!("{e} (hung on the fake engine?); requests:\n  {}", show()));
+    let json = run
+        .try_json()
+        .unwrap_or_else(|e| panic!("{e}\nrequests:\n  {}", show()));
     Run {
-        code: status.code().unwrap_or(-1),
+        code: run.code().unwrap_or(-1),
         json,
-        stderr,
+        stderr: run.stderr,
         requests,
     }
 }
@@ -585,7 +551,7 @@ fn drydock(engine: &FakeEngine, args: &[&str]) -> Run {
 fn broken_image(export: Export) -> (String, FakeEngine) {
     let (_, id) = docker_save(&netcat_image());
     let engine = FakeEngine::start(&[(NETCAT_TAG, FakeImage { id, export })]);
-    let run = drydock(&engine, &["image", NETCAT_TAG]);
+    let run = on_fake(&engine, &["image", NETCAT_TAG]);
     assert_eq!(run.code, 2, "exit {} (want 2)\n{}", run.code, run.context());
     assert!(
         run.requested(&format!("/images/{NETCAT_TAG}/get")),
@@ -633,7 +599,7 @@ fn healthy_export_is_scanned() {
             export: Export::Tar(tar),
         },
     )]);
-    let run = drydock(&engine, &["image", NETCAT_TAG]);
+    let run = on_fake(&engine, &["image", NETCAT_TAG]);
     assert_eq!(run.code, 1, "exit {} (want 1)\n{}", run.code, run.context());
     assert!(run.errors().is_empty(), "{}", run.context());
     let finding = run
@@ -715,7 +681,7 @@ fn corrupt_export() {
 #[test]
 fn image_not_in_the_engine() {
     let engine = FakeEngine::start(&[]);
-    let run = drydock(&engine, &["image", NETCAT_TAG]);
+    let run = on_fake(&engine, &["image", NETCAT_TAG]);
     assert_eq!(run.code, 2, "exit {} (want 2)\n{}", run.code, run.context());
     let error = run.error_for(NETCAT_TAG);
     assert_eq!(run.errors().len(), 1, "{}", run.context());
@@ -754,7 +720,7 @@ fn images_with_one_broken_export() {
             },
         ),
     ]);
-    let run = drydock(&engine, &["images"]);
+    let run = on_fake(&engine, &["images"]);
     assert_eq!(run.code, 2, "exit {} (want 2)\n{}", run.code, run.context());
     for tag in [NETCAT_TAG, SOCAT_TAG] {
         assert!(

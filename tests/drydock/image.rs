@@ -3,59 +3,26 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::support::debian::*;
 use crate::support::fixtures::*;
 use crate::support::image::*;
 use serde_json::Value;
 
+use crate::support::drydock;
+
 // ---- running drydock ------------------------------------------------------------
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!("not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr)
-        })
-    }
-}
-
-fn drydock(inputs: &[&Path], args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drydock"));
-    cmd.arg("image");
-    for input in inputs {
-        cmd.arg("--input").arg(input);
-    }
-    let out = cmd.args(args).output().unwrap();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "drydock panicked:\n{}",
-        run.stderr
-    );
-    run
-}
 
 /// A JSON report of one clean input (no errors, exit 0 or 1).
 fn report(input: &Path, args: &[&str]) -> Value {
     let mut all = vec!["--format", "json", "--fail-on", "critical"];
     all.extend_from_slice(args);
-    let run = drydock(&[input], &all);
+    let run = drydock().image_inputs(&[input]).args(&all).run();
     let json = run.json();
     assert!(
-        run.code == 0 || run.code == 1,
-        "exit {} for {}:\n{json:#}\nstderr:\n{}",
-        run.code,
+        matches!(run.code(), Some(0 | 1)),
+        "exit {:?} for {}:\n{json:#}\nstderr:\n{}",
+        run.code(),
         input.display(),
         run.stderr
     );
@@ -677,8 +644,11 @@ fn secret_in_history_is_redacted() {
     let text = json.to_string();
     assert!(!text.contains("s3cr3t"), "secret leaked:\n{json:#}");
     for format in ["human", "sarif"] {
-        let run = drydock(&[&dir], &["--format", format, "--fail-on", "critical"]);
-        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+        let run = drydock()
+            .image_inputs(&[&dir])
+            .args(["--format", format, "--fail-on", "critical"])
+            .run();
+        assert_eq!(run.code(), Some(0), "{format}: {}", run.stderr);
         assert!(!run.stdout.contains("s3cr3t"), "{format}:\n{}", run.stdout);
     }
 }
@@ -708,11 +678,11 @@ fn multi_arch_platform_selection() {
     let arm64 = single_file("usr/bin/socat", socat());
     let host_is_amd64 = std::env::consts::OS == "linux" && std::env::consts::ARCH == "x86_64";
     if !host_is_amd64 {
-        eprintln!(
-            "notice: host is {}/{}, not linux/amd64: not checking the default platform",
+        crate::support::skipped(&format!(
+            "the default platform: host is {}/{}, not linux/amd64",
             std::env::consts::OS,
             std::env::consts::ARCH
-        );
+        ));
     }
     for style in [IndexStyle::Nested, IndexStyle::Flat] {
         let tmp = tempfile::tempdir().unwrap();
@@ -731,8 +701,11 @@ fn multi_arch_platform_selection() {
         one(&json, "exec-capable-netcat", "/usr/bin/socat");
         none_at(&json, "exec-capable-netcat", "/usr/bin/nc.traditional");
 
-        let run = drydock(&[&dir], &["--format", "json", "--platform", "linux/s390x"]);
-        assert_eq!(run.code, 2, "{style:?}: {}", run.stdout);
+        let run = drydock()
+            .image_inputs(&[&dir])
+            .args(["--format", "json", "--platform", "linux/s390x"])
+            .run();
+        assert_eq!(run.code(), Some(2), "{style:?}: {}", run.stdout);
         let json = run.json();
         let error = json["errors"][0]["message"].as_str().unwrap();
         assert!(
@@ -751,8 +724,11 @@ fn sarif_and_human_name_the_layer_and_path() {
     let built = netcat_image().write_oci_dir(&dir);
     let path = "/usr/bin/nc.traditional";
 
-    let run = drydock(&[&dir], &["--format", "sarif", "--fail-on", "critical"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = drydock()
+        .image_inputs(&[&dir])
+        .args(["--format", "sarif", "--fail-on", "critical"])
+        .run();
+    assert_eq!(run.code(), Some(0), "{}", run.stderr);
     let sarif = run.json();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let nc: Vec<&Value> = results
@@ -770,8 +746,11 @@ fn sarif_and_human_name_the_layer_and_path() {
     let props = &nc[0]["properties"]["image"];
     assert_eq!(props["path"], path, "{:#}", nc[0]);
 
-    let run = drydock(&[&dir], &["--format", "human", "--fail-on", "critical"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = drydock()
+        .image_inputs(&[&dir])
+        .args(["--format", "human", "--fail-on", "critical"])
+        .run();
+    assert_eq!(run.code(), Some(0), "{}", run.stderr);
     let text = &run.stdout;
     let line = text
         .lines()

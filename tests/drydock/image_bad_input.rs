@@ -4,46 +4,27 @@
 //! warning and the rest of the image is still reported.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::support::fixtures::*;
 use crate::support::image::*;
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    json: Value,
-    stderr: String,
-}
+use crate::support::run::{Run, drydock};
 
-fn drydock(inputs: &[&Path]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drydock"));
-    cmd.arg("image");
-    for input in inputs {
-        cmd.arg("--input").arg(input);
-    }
-    let out = cmd
+/// `drydock image --input INPUT... --format json --fail-on critical`.
+fn image_json(inputs: &[&Path]) -> Run {
+    drydock()
+        .image_inputs(inputs)
         .args(["--format", "json", "--fail-on", "critical"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "drydock panicked:\n{stderr}");
-    let json = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}\nstderr:\n{stderr}"));
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        json,
-        stderr,
-    }
+        .run()
 }
 
 /// Exit 2; the first error names `input` and says one of `words`
 /// (case-insensitive) on one line. Returns the message.
 fn input_error(input: &Path, words: &[&str]) -> String {
-    let run = drydock(&[input]);
-    let json = &run.json;
-    assert_eq!(run.code, 2, "{json:#}\nstderr:\n{}", run.stderr);
+    let run = image_json(&[input]);
+    let json = &run.json();
+    assert_eq!(run.code(), Some(2), "{json:#}\nstderr:\n{}", run.stderr);
     let error = &json["errors"][0];
     let path = error["path"].as_str().unwrap();
     let name = input.file_name().unwrap().to_str().unwrap();
@@ -63,12 +44,12 @@ fn input_error(input: &Path, words: &[&str]) -> String {
 
 /// A clean run (exit 0 or 1, no errors). Returns the report.
 fn scans(input: &Path) -> Value {
-    let run = drydock(&[input]);
-    let json = run.json;
+    let run = image_json(&[input]);
+    let json = run.json();
     assert!(
-        run.code == 0 || run.code == 1,
-        "exit {}: {json:#}\nstderr:\n{}",
-        run.code,
+        matches!(run.code(), Some(0 | 1)),
+        "exit {:?}: {json:#}\nstderr:\n{}",
+        run.code(),
         run.stderr
     );
     assert_eq!(json["errors"], Value::Array(Vec::new()), "{json:#}");
@@ -334,9 +315,10 @@ fn random_file() -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn random_file_is_an_input_error() {
     let (_dir, input) = random_file();
-    let run = drydock(&[&input]);
-    assert_eq!(run.code, 2, "{:#}", run.json);
-    let path = run.json["errors"][0]["path"].as_str().unwrap();
+    let run = image_json(&[&input]);
+    assert_eq!(run.code(), Some(2), "{:#}", run.json());
+    let json = run.json();
+    let path = json["errors"][0]["path"].as_str().unwrap();
     assert!(path.contains("random.bin"), "{path}");
 }
 
@@ -440,9 +422,9 @@ fn a_bad_input_does_not_hide_a_good_one() {
     good_image()
         .corrupt(Corruption::MissingLayerBlob(0))
         .write_docker_oci(&bad);
-    let run = drydock(&[&good, &bad]);
-    let json = &run.json;
-    assert_eq!(run.code, 2, "{json:#}");
+    let run = image_json(&[&good, &bad]);
+    let json = &run.json();
+    assert_eq!(run.code(), Some(2), "{json:#}");
     has_netcat(json);
     let errors = json["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1, "{json:#}");

@@ -9,6 +9,8 @@ use crate::support::fixtures;
 use crate::support::image::{BuiltImage, Image, Layer};
 use serde_json::Value;
 
+use crate::support::drydock;
+
 /// Root by default; an exec-capable netcat, a setuid helper no
 /// distribution ships, and a server binary owned by uid 10001.
 fn toolbox() -> Image {
@@ -63,19 +65,18 @@ const COMPOSE: &str = r#"services:
 "#;
 
 fn scan(dir: &Path, extra: &[&str]) -> (Option<i32>, Value) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+    let out = drydock()
         .arg("scan")
         .arg(dir.join("project"))
         .arg("--images")
         .arg(dir.join("images"))
         .args(["--format", "json"])
         .args(extra)
-        .output()
-        .unwrap();
-    let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+        .run();
+    let doc = serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", out.stderr.as_str());
     });
-    (out.status.code(), doc)
+    (out.code(), doc)
 }
 
 fn setup() -> tempfile::TempDir {
@@ -368,15 +369,14 @@ fn a_policy_declares_its_own_compound_rule() {
     );
 
     // SARIF describes the declared rule with its declaration.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+    let out = drydock()
         .arg("scan")
         .arg(dir.path().join("project"))
         .arg("--images")
         .arg(dir.path().join("images"))
         .args(["--format", "sarif"])
-        .output()
-        .unwrap();
-    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    let sarif: Value = serde_json::from_str(&out.stdout).unwrap();
     let rule = sarif["runs"][0]["tool"]["driver"]["rules"]
         .as_array()
         .unwrap()
@@ -392,22 +392,20 @@ fn a_policy_declares_its_own_compound_rule() {
     );
 
     // `rules` and `explain` in the repository know it.
-    let explain = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+    let explain = drydock()
         .current_dir(dir.path().join("project"))
         .args(["explain", "setuid-helper-as-root"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&explain.stdout);
+        .run();
+    let text = explain.stdout.as_str();
     assert!(
         text.contains("Our images carry no setuid helpers"),
         "{text}"
     );
-    let listed = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+    let listed = drydock()
         .current_dir(dir.path().join("project"))
         .arg("rules")
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&listed.stdout).contains("setuid-helper-as-root"));
+        .run();
+    assert!(listed.stdout.contains("setuid-helper-as-root"));
 }
 
 #[test]
@@ -419,13 +417,9 @@ fn a_broken_declaration_is_reported_with_every_line() {
         "compound-rules:\n  netcat-anywhere:\n    title: Netcat\n    when:\n      - image: exec-capable-netcatt\n      - service: root-usr\n    message: \"{service} {imag}\"\nrules:\n  netcat-anywhere: high\n",
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
-        .args(["policy", "check"])
-        .arg(&policy)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = drydock().args(["policy", "check"]).arg(&policy).run();
+    assert_eq!(out.code(), Some(2));
+    let stderr = out.stderr.as_str();
     for expected in [
         ":2:3: compound rule `netcat-anywhere` needs a `severity`",
         ":5:16: no image rule `exec-capable-netcatt`; did you mean `exec-capable-netcat`?",
@@ -478,7 +472,7 @@ fn network_tool_lists_come_from_the_policy() {
     assert_eq!(tools(&doc), ["/usr/bin/curl"], "{doc}");
 
     // `drydock image` reads the repository's policy too.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+    let out = drydock()
         .current_dir(dir.path().join("project"))
         .args([
             "image",
@@ -487,9 +481,8 @@ fn network_tool_lists_come_from_the_policy() {
             "--format",
             "json",
         ])
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(tools(&doc), ["/usr/bin/curl"], "{doc}");
 }
 

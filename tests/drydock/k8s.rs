@@ -2,37 +2,9 @@
 //! documents, standard input, annotations, bad input, and `scan` finding
 //! manifests by content.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
 use serde_json::Value;
 
-fn drydock(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_drydock"))
-        // Hermetic: `scan` would read the images of a local engine.
-        .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        // drydock may exit before reading (a bad `--policy` is exit 2 at
-        // once): a closed pipe then is not the test's failure.
-        let written = child.stdin.take().unwrap().write_all(text.as_bytes());
-        if let Err(e) = written {
-            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
-        }
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)))
-}
+use crate::support::drydock;
 
 /// A privileged container, indented for a pod spec at `indent` spaces.
 fn pod_spec(indent: usize) -> String {
@@ -93,14 +65,12 @@ fn every_workload_kind_is_checked_at_the_right_line() {
             .position(|l| l.contains("privileged: true"))
             .unwrap() as u64
             + 1;
-        let out = drydock(&["k8s", "-", "--format", "json"], Some(&text));
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{kind}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let doc = json(&out);
+        let out = drydock()
+            .args(["k8s", "-", "--format", "json"])
+            .stdin(&text)
+            .run();
+        assert_eq!(out.code(), Some(1), "{kind}: {}", out.stderr.as_str());
+        let doc = out.json();
         assert_eq!(privileged_lines(&doc), vec![line], "{kind}");
         assert_eq!(doc["findings"][0]["subject"]["object_kind"], kind);
     }
@@ -112,15 +82,21 @@ fn lists_and_multi_document_files_are_read_and_other_objects_ignored() {
         "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {{name: c}}\n- apiVersion: v1\n  kind: Pod\n  metadata: {{name: p}}\n  spec:\n{}",
         pod_spec(4)
     );
-    let out = drydock(&["k8s", "-", "--format", "json"], Some(&list));
-    assert_eq!(privileged_lines(&json(&out)), vec![15]);
+    let out = drydock()
+        .args(["k8s", "-", "--format", "json"])
+        .stdin(&list)
+        .run();
+    assert_eq!(privileged_lines(&out.json()), vec![15]);
     let multi = format!(
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\n---\n{}---\n{}",
         wrap("Pod"),
         wrap("Job")
     );
-    let out = drydock(&["k8s", "-", "--format", "json"], Some(&multi));
-    let doc = json(&out);
+    let out = drydock()
+        .args(["k8s", "-", "--format", "json"])
+        .stdin(&multi)
+        .run();
+    let doc = out.json();
     assert_eq!(privileged_lines(&doc).len(), 2);
     assert_eq!(doc["summary"]["workloads"], 2);
 }
@@ -128,19 +104,31 @@ fn lists_and_multi_document_files_are_read_and_other_objects_ignored() {
 #[test]
 fn a_pss_policy_gates_exactly_on_denial() {
     let allowed = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: example/app:1.0\n";
-    let out = drydock(&["k8s", "-", "--policy", "pss-baseline"], Some(allowed));
-    assert_eq!(out.status.code(), Some(0));
-    let out = drydock(&["k8s", "-", "--policy", "pss-restricted"], Some(allowed));
-    assert_eq!(out.status.code(), Some(1));
-    let out = drydock(&["k8s", "-", "--policy", "pss-nope"], Some(allowed));
-    assert_eq!(out.status.code(), Some(2));
+    let out = drydock()
+        .args(["k8s", "-", "--policy", "pss-baseline"])
+        .stdin(allowed)
+        .run();
+    assert_eq!(out.code(), Some(0));
+    let out = drydock()
+        .args(["k8s", "-", "--policy", "pss-restricted"])
+        .stdin(allowed)
+        .run();
+    assert_eq!(out.code(), Some(1));
+    let out = drydock()
+        .args(["k8s", "-", "--policy", "pss-nope"])
+        .stdin(allowed)
+        .run();
+    assert_eq!(out.code(), Some(2));
 }
 
 #[test]
 fn the_ignore_annotation_suppresses_named_rules() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    drydock.io/ignore: privileged\n    drydock.io/ignore-reason: a node agent\nspec:\n  containers:\n  - name: app\n    image: example/app:1.0\n    securityContext:\n      privileged: true\n";
-    let out = drydock(&["k8s", "-", "--format", "json"], Some(text));
-    let doc = json(&out);
+    let out = drydock()
+        .args(["k8s", "-", "--format", "json"])
+        .stdin(text)
+        .run();
+    let doc = out.json();
     assert!(privileged_lines(&doc).is_empty());
     assert!(doc["warnings"].to_string().contains("suppressed"));
 }
@@ -148,7 +136,11 @@ fn the_ignore_annotation_suppresses_named_rules() {
 #[test]
 fn credentials_sockets_and_unpinned_images_are_found_without_a_policy() {
     let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers:\n      - name: app\n        image: example/app\n        env:\n        - name: DB_PASSWORD\n          value: hunter2\n        - name: TOKEN\n          valueFrom: {secretKeyRef: {name: s, key: t}}\n      volumes:\n      - name: sock\n        hostPath: {path: /var/run/docker.sock}\n";
-    let doc = json(&drydock(&["k8s", "-", "--format", "json"], Some(text)));
+    let doc = drydock()
+        .args(["k8s", "-", "--format", "json"])
+        .stdin(text)
+        .run()
+        .json();
     let rules: Vec<(String, u64)> = doc["findings"]
         .as_array()
         .unwrap()
@@ -178,7 +170,11 @@ fn credentials_sockets_and_unpinned_images_are_found_without_a_policy() {
 #[test]
 fn a_secret_name_is_not_a_secret_and_a_placeholder_is_low_issue_10() {
     let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers:\n      - name: speaker\n        image: example/speaker:0.14@sha256:0000000000000000000000000000000000000000000000000000000000000000\n        env:\n        - name: SPEAKER_ML_SECRET_NAME\n          value: memberlist\n        - name: SPEAKER_ML_SECRET\n          valueFrom: {secretKeyRef: {name: memberlist, key: secretkey}}\n        - name: STORE_TOKEN_REFRESH_INTERVAL\n          value: \"60\"\n        - name: ADMIN_PASSWORD\n          value: changeme\n        - name: API_KEY\n          value: $(API_KEY_FROM_SECRET)\n";
-    let doc = json(&drydock(&["k8s", "-", "--format", "json"], Some(text)));
+    let doc = drydock()
+        .args(["k8s", "-", "--format", "json"])
+        .stdin(text)
+        .run()
+        .json();
     let found: Vec<(u64, String)> = doc["findings"]
         .as_array()
         .unwrap()
@@ -223,12 +219,11 @@ fn bad_manifests_are_located_errors_and_the_rest_is_reported() {
         std::fs::write(dir.path().join(name), text).unwrap();
     }
     std::fs::write(dir.path().join("good.yaml"), wrap("Pod")).unwrap();
-    let out = drydock(
-        &["k8s", dir.path().to_str().unwrap(), "--format", "json"],
-        None,
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let doc = json(&out);
+    let out = drydock()
+        .args(["k8s", dir.path().to_str().unwrap(), "--format", "json"])
+        .run();
+    assert_eq!(out.code(), Some(2));
+    let doc = out.json();
     for (name, _, line) in &cases {
         let error = doc["errors"]
             .as_array()
@@ -261,11 +256,10 @@ fn scan_finds_manifests_by_content_next_to_compose_projects() {
         "services:\n  web:\n    image: nginx:1.27\n",
     )
     .unwrap();
-    let out = drydock(
-        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
-        None,
-    );
-    let doc = json(&out);
+    let out = drydock()
+        .args(["scan", dir.path().to_str().unwrap(), "--format", "json"])
+        .run();
+    let doc = out.json();
     assert_eq!(doc["summary"]["projects"], 1);
     assert_eq!(doc["summary"]["workloads"], 1);
     assert_eq!(
@@ -301,14 +295,12 @@ fn line_of(text: &str, needle: &str) -> u64 {
 #[test]
 fn a_duplicate_key_in_a_manifest_warns_and_the_last_value_wins_issue_10() {
     let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  selector:\n    matchLabels: {app: a}\n  selector:\n    matchLabels: {app: b}\n  template:\n    metadata: {labels: {app: b}}\n    spec:\n      containers:\n      - name: app\n        image: example/app:1.0\n        securityContext:\n          privileged: true\n";
-    let out = drydock(&["k8s", "-", "--format", "json"], Some(text));
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc = json(&out);
+    let out = drydock()
+        .args(["k8s", "-", "--format", "json"])
+        .stdin(text)
+        .run();
+    assert_eq!(out.code(), Some(1), "{}", out.stderr.as_str());
+    let doc = out.json();
     assert_eq!(
         privileged_lines(&doc),
         vec![line_of(text, "privileged: true")]
@@ -321,8 +313,8 @@ fn a_duplicate_key_in_a_manifest_warns_and_the_last_value_wins_issue_10() {
         "{warnings}"
     );
     // The human report prints it too.
-    let out = drydock(&["k8s", "-"], Some(text));
-    let human = String::from_utf8_lossy(&out.stdout);
+    let out = drydock().args(["k8s", "-"]).stdin(text).run();
+    let human = out.stdout.as_str();
     assert!(
         human.contains("warning: (standard input):7:3: duplicate key `selector`"),
         "{human}"
@@ -332,19 +324,21 @@ fn a_duplicate_key_in_a_manifest_warns_and_the_last_value_wins_issue_10() {
         "privileged: true\n",
         "privileged: true\n          privileged: false\n",
     );
-    let doc = json(&drydock(
-        &["k8s", "-", "--format", "json"],
-        Some(&later_false),
-    ));
+    let doc = drydock()
+        .args(["k8s", "-", "--format", "json"])
+        .stdin(&later_false)
+        .run()
+        .json();
     assert!(privileged_lines(&doc).is_empty(), "{}", doc["findings"]);
     let later_true = text.replace(
         "privileged: true\n",
         "privileged: false\n          privileged: true\n",
     );
-    let doc = json(&drydock(
-        &["k8s", "-", "--format", "json"],
-        Some(&later_true),
-    ));
+    let doc = drydock()
+        .args(["k8s", "-", "--format", "json"])
+        .stdin(&later_true)
+        .run()
+        .json();
     assert_eq!(privileged_lines(&doc), vec![17]);
 }
 
@@ -355,12 +349,11 @@ fn a_duplicate_key_in_compose_is_still_an_error_issue_10() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("compose.yaml");
     std::fs::write(&file, "services:\n  web:\n    image: a:1\n    image: b:1\n").unwrap();
-    let out = drydock(
-        &["compose", "-f", file.to_str().unwrap(), "--format", "json"],
-        None,
-    );
-    assert_eq!(out.status.code(), Some(2));
-    let doc = json(&out);
+    let out = drydock()
+        .args(["compose", "-f", file.to_str().unwrap(), "--format", "json"])
+        .run();
+    assert_eq!(out.code(), Some(2));
+    let doc = out.json();
     assert_eq!(doc["errors"][0]["line"], 4, "{}", doc["errors"]);
     assert!(
         doc["errors"][0]["message"]
@@ -382,9 +375,12 @@ fn a_broken_document_does_not_hide_the_others_issue_10() {
     );
     let privileged = line_of(&text, "privileged: true");
     let host = line_of(&text, "hostNetwork");
-    let out = drydock(&["k8s", "-", "--format", "json"], Some(&text));
-    assert_eq!(out.status.code(), Some(2), "an input error is still exit 2");
-    let doc = json(&out);
+    let out = drydock()
+        .args(["k8s", "-", "--format", "json"])
+        .stdin(&text)
+        .run();
+    assert_eq!(out.code(), Some(2), "an input error is still exit 2");
+    let doc = out.json();
     let lines = privileged_lines(&doc);
     assert_eq!(
         lines.len(),
@@ -399,15 +395,18 @@ fn a_broken_document_does_not_hide_the_others_issue_10() {
     assert_eq!(errors[0]["line"], 14, "{errors:?}");
     assert_eq!(doc["summary"]["workloads"], 2);
 
-    let out = drydock(&["k8s", "-"], Some(&text));
-    assert_eq!(out.status.code(), Some(2));
-    let human = String::from_utf8_lossy(&out.stdout);
+    let out = drydock().args(["k8s", "-"]).stdin(&text).run();
+    assert_eq!(out.code(), Some(2));
+    let human = out.stdout.as_str();
     assert!(human.contains("error: (standard input):14:"), "{human}");
     assert!(human.contains("runs privileged"), "{human}");
 
-    let out = drydock(&["k8s", "-", "--format", "sarif"], Some(&text));
-    assert_eq!(out.status.code(), Some(2));
-    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = drydock()
+        .args(["k8s", "-", "--format", "sarif"])
+        .stdin(&text)
+        .run();
+    assert_eq!(out.code(), Some(2));
+    let sarif: Value = serde_json::from_str(&out.stdout).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(results.iter().any(|r| r["ruleId"] == "privileged"
         && r["locations"][0]["physicalLocation"]["region"]["startLine"] == privileged));
@@ -419,14 +418,12 @@ fn a_duplicate_key_in_a_later_document_only_warns_issue_10() {
     let text = format!(
         "{HOST_POD}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  a: one\n  a: two\n"
     );
-    let out = drydock(&["k8s", "-", "--format", "json"], Some(&text));
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc = json(&out);
+    let out = drydock()
+        .args(["k8s", "-", "--format", "json"])
+        .stdin(&text)
+        .run();
+    assert_eq!(out.code(), Some(1), "{}", out.stderr.as_str());
+    let doc = out.json();
     assert_eq!(
         privileged_lines(&doc),
         vec![line_of(&text, "privileged: true")]
@@ -465,7 +462,7 @@ fn k8s_json(text: &str, policy: Option<&str>) -> Value {
     if let Some(p) = policy {
         args.extend(["--policy", p]);
     }
-    json(&drydock(&args, Some(text)))
+    drydock().args(&args).stdin(text).run().json()
 }
 
 /// Issue 10: without a Pod Security level a finding names the lowest
@@ -559,11 +556,11 @@ fn a_non_zero_run_as_user_is_not_called_root_issue_10() {
         run_as_root(&doc)
     );
     // The restricted level still denies the pod.
-    let out = drydock(
-        &["k8s", "-", "--policy", "pss-restricted"],
-        Some(&pod_with("      runAsUser: 1000\n", "")),
-    );
-    assert_eq!(out.status.code(), Some(1));
+    let out = drydock()
+        .args(["k8s", "-", "--policy", "pss-restricted"])
+        .stdin(pod_with("      runAsUser: 1000\n", ""))
+        .run();
+    assert_eq!(out.code(), Some(1));
     for uid_zero_or_unset in ["      runAsUser: 0\n", "      privileged: false\n"] {
         let doc = k8s_json(&pod_with(uid_zero_or_unset, ""), None);
         assert!(
@@ -593,28 +590,15 @@ fn a_ko_placeholder_is_not_an_unpinned_image_issue_10() {
     assert!(messages(&doc, "unpinned-image")[0].contains("pulls `latest`"));
 }
 
-/// Runs drydock with `PATH` set to `path` only (stand-in tools, or none).
-fn drydock_with_path(args: &[&str], path: &std::path::Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_drydock"))
-        .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
-        .env("PATH", path)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
 /// `scan DIR` in JSON with `path` as the whole `PATH` (the stand-in
 /// tools), which must exit with `code`.
 fn scan_with_tools(dir: &std::path::Path, path: &std::path::Path, code: i32) -> Value {
-    let out = drydock_with_path(&["scan", dir.to_str().unwrap(), "--format", "json"], path);
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    json(&out)
+    let out = drydock()
+        .args(["scan", dir.to_str().unwrap(), "--format", "json"])
+        .env("PATH", path)
+        .run();
+    assert_eq!(out.code(), Some(code), "{}", out.stderr.as_str());
+    out.json()
 }
 
 /// A script line printing `text` with shell builtins only (`PATH` holds
@@ -689,20 +673,20 @@ fn scan_renders_a_helm_chart_and_names_the_template_issue_10() {
     );
     let values = dir.path().join("prod-values.yaml");
     std::fs::write(&values, "replicas: 2\n").unwrap();
-    let out = drydock_with_path(
-        &[
+    let out = drydock()
+        .args([
             "scan",
             dir.path().to_str().unwrap(),
             "--format",
             "json",
             "--helm-values",
             values.to_str().unwrap(),
-        ],
-        &bin,
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
-    let doc = json(&out);
+        ])
+        .env("PATH", &bin)
+        .run();
+    let stderr = out.stderr.as_str();
+    assert_eq!(out.code(), Some(1), "{stderr}");
+    let doc = out.json();
     assert!(
         doc["errors"].as_array().unwrap().is_empty(),
         "{}",
@@ -754,18 +738,14 @@ fn scan_without_helm_skips_a_chart_with_a_notice_issue_10() {
     let dir = tree_with_chart();
     let empty = dir.path().join("no-tools");
     std::fs::create_dir_all(&empty).unwrap();
-    let out = drydock_with_path(
-        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
-        &empty,
-    );
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(0), "{all}");
+    let out = drydock()
+        .args(["scan", dir.path().to_str().unwrap(), "--format", "json"])
+        .env("PATH", &empty)
+        .run();
+    let all = format!("{}{}", out.stdout.as_str(), out.stderr.as_str());
+    assert_eq!(out.code(), Some(0), "{all}");
     assert!(!all.contains("mapping key must be a scalar"), "{all}");
-    let doc = json(&out);
+    let doc = out.json();
     let skipped = doc["not_audited"].as_array().unwrap();
     assert_eq!(skipped.len(), 1, "{skipped:?}");
     assert_eq!(skipped[0]["path"], "charts/app");
@@ -776,8 +756,11 @@ fn scan_without_helm_skips_a_chart_with_a_notice_issue_10() {
             .contains("helm template charts/app | drydock k8s -"),
         "{skipped:?}"
     );
-    let out = drydock_with_path(&["scan", dir.path().to_str().unwrap()], &empty);
-    let human = String::from_utf8_lossy(&out.stdout);
+    let out = drydock()
+        .args(["scan", dir.path().to_str().unwrap()])
+        .env("PATH", &empty)
+        .run();
+    let human = out.stdout.as_str();
     assert!(
         human.contains("not audited: charts/app: Helm chart not rendered"),
         "{human}"
@@ -796,12 +779,12 @@ fn a_failing_helm_template_is_a_warning_and_the_chart_not_audited_issue_10() {
         "helm",
         "echo 'Error: found in Chart.yaml, but missing in charts/ directory: db' >&2\necho 'more' >&2\nexit 1\n",
     );
-    let out = drydock_with_path(
-        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
-        &bin,
-    );
-    assert_eq!(out.status.code(), Some(0));
-    let doc = json(&out);
+    let out = drydock()
+        .args(["scan", dir.path().to_str().unwrap(), "--format", "json"])
+        .env("PATH", &bin)
+        .run();
+    assert_eq!(out.code(), Some(0));
+    let doc = out.json();
     let warnings = doc["warnings"].to_string();
     assert!(
         warnings.contains("charts/app: helm template failed: Error: found in Chart.yaml")
@@ -906,9 +889,11 @@ fn an_unrendered_template_is_said_to_be_one_issue_10() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("pod.yaml");
     std::fs::write(&file, format!("{}---\n{TEMPLATE}", wrap("Job"))).unwrap();
-    let out = drydock(&["k8s", file.to_str().unwrap(), "--format", "json"], None);
-    assert_eq!(out.status.code(), Some(2));
-    let doc = json(&out);
+    let out = drydock()
+        .args(["k8s", file.to_str().unwrap(), "--format", "json"])
+        .run();
+    assert_eq!(out.code(), Some(2));
+    let doc = out.json();
     let error = &doc["errors"][0];
     let text = std::fs::read_to_string(&file).unwrap();
     assert_eq!(
@@ -925,16 +910,11 @@ fn an_unrendered_template_is_said_to_be_one_issue_10() {
     );
     assert_eq!(privileged_lines(&doc).len(), 1, "the Job is still audited");
 
-    let out = drydock(
-        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
-        None,
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "only the Job's finding fails the gate"
-    );
-    let doc = json(&out);
+    let out = drydock()
+        .args(["scan", dir.path().to_str().unwrap(), "--format", "json"])
+        .run();
+    assert_eq!(out.code(), Some(1), "only the Job's finding fails the gate");
+    let doc = out.json();
     assert!(
         doc["errors"].as_array().unwrap().is_empty(),
         "{}",
@@ -949,13 +929,8 @@ fn an_unrendered_template_is_said_to_be_one_issue_10() {
     // Template syntax inside strings of a valid manifest is just text.
     let config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: alerts}\ndata:\n  slack.tmpl: |\n    {{ define \"x\" }}{{ .CommonLabels.alertname }}{{ end }}\n";
     std::fs::write(&file, config).unwrap();
-    let out = drydock(&["k8s", file.to_str().unwrap()], None);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    let out = drydock().args(["k8s", file.to_str().unwrap()]).run();
+    assert_eq!(out.code(), Some(0), "{}", out.stdout.as_str());
 }
 
 /// Issue 10: with the real `kubectl kustomize` (or `kustomize`) when this
@@ -967,7 +942,7 @@ fn scan_renders_a_kustomization_with_the_real_tool_when_present_issue_10() {
     let found = std::env::split_paths(&path)
         .any(|d| d.join("kubectl").is_file() || d.join("kustomize").is_file());
     if !found {
-        eprintln!("NOTICE: neither kubectl nor kustomize is on PATH; real-tool test not run");
+        crate::support::skipped("neither kubectl nor kustomize is on PATH");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -979,11 +954,10 @@ fn scan_renders_a_kustomization_with_the_real_tool_when_present_issue_10() {
     )
     .unwrap();
     std::fs::write(k.join("pod.yaml"), wrap("Pod")).unwrap();
-    let out = drydock(
-        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
-        None,
-    );
-    let doc = json(&out);
+    let out = drydock()
+        .args(["scan", dir.path().to_str().unwrap(), "--format", "json"])
+        .run();
+    let doc = out.json();
     assert!(
         doc["errors"].as_array().unwrap().is_empty(),
         "{}",
@@ -1022,12 +996,12 @@ fn scan_does_not_render_what_would_read_outside_the_repository_issue_10() {
     for tool in ["helm", "kustomize"] {
         stand_in(&bin, tool, &format!("echo {tool} > '{}'\n", ran.display()));
     }
-    let out = drydock_with_path(
-        &["scan", dir.path().to_str().unwrap(), "--format", "json"],
-        &bin,
-    );
+    let out = drydock()
+        .args(["scan", dir.path().to_str().unwrap(), "--format", "json"])
+        .env("PATH", &bin)
+        .run();
     assert!(!ran.exists(), "a renderer ran");
-    let doc = json(&out);
+    let doc = out.json();
     let skipped: Vec<String> = doc["not_audited"]
         .as_array()
         .unwrap()
@@ -1061,10 +1035,11 @@ fn net_admin_is_high_only_on_the_host_network_issue_10() {
         )
     };
     for (host_network, expected) in [("", "medium"), ("  hostNetwork: true\n", "high")] {
-        let doc = json(&drydock(
-            &["k8s", "-", "--format", "json"],
-            Some(&pod(host_network)),
-        ));
+        let doc = drydock()
+            .args(["k8s", "-", "--format", "json"])
+            .stdin(pod(host_network))
+            .run()
+            .json();
         let severities: Vec<&str> = findings_of(&doc, "added-capabilities")
             .iter()
             .map(|f| f["severity"].as_str().unwrap())
@@ -1078,7 +1053,11 @@ fn net_admin_is_high_only_on_the_host_network_issue_10() {
 #[test]
 fn a_read_only_host_path_is_ranked_read_only_and_says_why_issue_10() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: agent}\nspec:\n  containers:\n  - name: agent\n    image: example/agent:1.0\n    volumeMounts:\n    - {name: logs, mountPath: /var/lib/docker/containers, readOnly: true}\n    - {name: tz, mountPath: /etc/localtime, readOnly: true}\n    - {name: root, mountPath: /host, readOnly: true}\n    - {name: state, mountPath: /var/lib/docker/containers-rw}\n  volumes:\n  - {name: logs, hostPath: {path: /var/lib/docker/containers}}\n  - {name: tz, hostPath: {path: /etc/localtime}}\n  - {name: root, hostPath: {path: /}}\n  - {name: state, hostPath: {path: /var/lib/docker/volumes}}\n";
-    let doc = json(&drydock(&["k8s", "-", "--format", "json"], Some(text)));
+    let doc = drydock()
+        .args(["k8s", "-", "--format", "json"])
+        .stdin(text)
+        .run()
+        .json();
     let found: Vec<(String, String, String)> = doc["findings"]
         .as_array()
         .unwrap()
@@ -1141,7 +1120,11 @@ fn a_failing_kustomize_build_still_audits_the_resources_issue_10() {
 #[test]
 fn mount_propagation_is_shared_mount_propagation_issue_10() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: csi}\nspec:\n  containers:\n  - name: node\n    image: example/csi:1.0\n    volumeMounts:\n    - {name: kubelet, mountPath: /var/lib/kubelet, mountPropagation: Bidirectional}\n    - {name: host, mountPath: /host, mountPropagation: HostToContainer}\n    - {name: data, mountPath: /data, mountPropagation: None}\n  volumes:\n  - {name: kubelet, hostPath: {path: /var/lib/kubelet}}\n  - {name: host, hostPath: {path: /mnt}}\n  - {name: data, emptyDir: {}}\n";
-    let doc = json(&drydock(&["k8s", "-", "--format", "json"], Some(text)));
+    let doc = drydock()
+        .args(["k8s", "-", "--format", "json"])
+        .stdin(text)
+        .run()
+        .json();
     let found: Vec<(u64, &str)> = findings_of(&doc, "shared-mount-propagation")
         .iter()
         .map(|f| {

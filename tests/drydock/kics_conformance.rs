@@ -30,9 +30,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
+
+use crate::support::drydock;
 
 use crate::support;
 
@@ -362,16 +363,15 @@ fn drydock_conforms_to_kics_compose_samples() {
     let Some(root) = support::peers_dir("kics-compose") else {
         return;
     };
-    let bin = Path::new(env!("CARGO_BIN_EXE_drydock"));
     let mut problems = Vec::new();
 
-    check_table(&root, bin, &mut problems);
+    check_table(&root, &mut problems);
 
     let mut results = Vec::new();
     for query in QUERIES {
         let dir = root.join(query.folder);
         if dir.is_dir() {
-            results.push(check_query(query, &dir, bin, &mut problems));
+            results.push(check_query(query, &dir, &mut problems));
         }
     }
 
@@ -429,7 +429,7 @@ fn drydock_conforms_to_kics_compose_samples() {
 
 /// The table must list exactly the query folders present, and name rules
 /// that exist.
-fn check_table(root: &Path, bin: &Path, problems: &mut Vec<String>) {
+fn check_table(root: &Path, problems: &mut Vec<String>) {
     let mut folders = BTreeSet::new();
     let entries =
         std::fs::read_dir(root).unwrap_or_else(|e| panic!("cannot read {}: {e}", root.display()));
@@ -447,12 +447,9 @@ fn check_table(root: &Path, bin: &Path, problems: &mut Vec<String>) {
         problems.push(format!("{gone}: in QUERIES but not under {PEERS_DIR}"));
     }
 
-    let out = Command::new(bin)
-        .arg("rules")
-        .output()
-        .expect("run drydock rules");
-    assert!(out.status.success(), "drydock rules failed");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let out = drydock().arg("rules").run();
+    assert!(out.success(), "drydock rules failed");
+    let stdout = out.stdout.as_str();
     let known: BTreeSet<&str> = stdout
         .lines()
         .filter_map(|l| l.split_whitespace().next())
@@ -516,12 +513,7 @@ struct QueryResult {
     disagreements: Vec<Disagreement>,
 }
 
-fn check_query(
-    query: &'static Query,
-    dir: &Path,
-    bin: &Path,
-    problems: &mut Vec<String>,
-) -> QueryResult {
+fn check_query(query: &'static Query, dir: &Path, problems: &mut Vec<String>) -> QueryResult {
     let metadata: Value = read_json(&dir.join("metadata.json"));
     let expected = expected_lines(&dir.join("test/positive_expected_result.json"));
     let mut result = QueryResult {
@@ -557,7 +549,7 @@ fn check_query(
         }
 
         let label = format!("{}/{name}", query.folder);
-        let Some(run) = scan(bin, &sample, &label, problems) else {
+        let Some(run) = scan(&sample, &label, problems) else {
             continue;
         };
         if let Some(detail) = run.rejected {
@@ -722,27 +714,31 @@ impl Found {
     }
 }
 
-struct Run {
+struct Scanned {
     findings: Vec<Found>,
     /// Why drydock rejected the file (exit 2), if it did.
     rejected: Option<String>,
 }
 
-fn scan(bin: &Path, file: &Path, label: &str, problems: &mut Vec<String>) -> Option<Run> {
-    let mut cmd = Command::new(bin);
-    cmd.args(["compose", "-f"])
+fn scan(file: &Path, label: &str, problems: &mut Vec<String>) -> Option<Scanned> {
+    let out = drydock()
+        .args(["compose", "-f"])
         .arg(file)
         .args(["--format", "json", "--fail-on", "critical"])
         // Samples interpolate `$ENVVAR`, `${MODE}`...: keep the host's
         // environment out of the results.
-        .env_clear();
-    if let Some(path) = std::env::var_os("PATH") {
-        cmd.env("PATH", path);
-    }
-    let out = cmd.output().expect("run drydock");
-    let code = out.status.code();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let report: Value = match serde_json::from_slice(&out.stdout) {
+        .env_clear()
+        .try_run();
+    let out = match out {
+        Ok(out) => out,
+        Err(e) => {
+            problems.push(format!("{label}: {e}"));
+            return None;
+        }
+    };
+    let code = out.code();
+    let stderr = out.stderr.as_str();
+    let report: Value = match serde_json::from_str(&out.stdout) {
         Ok(v) => v,
         Err(e) => {
             problems.push(format!(
@@ -778,7 +774,7 @@ fn scan(bin: &Path, file: &Path, label: &str, problems: &mut Vec<String>) -> Opt
                 })
                 .collect::<Vec<_>>()
                 .join("; ");
-            return Some(Run {
+            return Some(Scanned {
                 findings: Vec::new(),
                 rejected: Some(detail),
             });
@@ -811,7 +807,7 @@ fn scan(bin: &Path, file: &Path, label: &str, problems: &mut Vec<String>) -> Opt
             message: f["message"].as_str().unwrap_or_default().to_owned(),
         })
         .collect();
-    Some(Run {
+    Some(Scanned {
         findings,
         rejected: None,
     })

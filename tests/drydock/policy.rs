@@ -4,26 +4,12 @@
 //! `drydock policy check`.
 
 use std::path::Path;
-use std::process::Output;
 
 use serde_json::Value;
 
+use crate::support::drydock;
+
 const COMPOSE: &str = "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n  agent:\n    image: agent:1.0\n    privileged: true\n";
-
-fn drydock(dir: &Path, args: &[&str], today: &str) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
-        .current_dir(dir)
-        .args(args)
-        .env("DRYDOCK_TODAY", today)
-        .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
-        .output()
-        .unwrap()
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)))
-}
 
 /// (rule, service, severity) of every finding.
 fn findings(doc: &Value) -> Vec<(String, String, String)> {
@@ -64,12 +50,12 @@ exceptions:
 #[test]
 fn the_repository_policy_is_found_above_the_scan_root_and_applied() {
     let dir = repo(POLICY);
-    let out = drydock(
-        &dir.path().join("deploy"),
-        &["scan", "app", "--images", "none", "--format", "json"],
-        "2026-11-27",
-    );
-    let doc = json(&out);
+    let out = drydock()
+        .current_dir(dir.path().join("deploy"))
+        .args(["scan", "app", "--images", "none", "--format", "json"])
+        .env("DRYDOCK_TODAY", "2026-11-27")
+        .run();
+    let doc = out.json();
     let found = findings(&doc);
     let privileged: Vec<&String> = found
         .iter()
@@ -89,18 +75,18 @@ fn the_repository_policy_is_found_above_the_scan_root_and_applied() {
         "{doc}"
     );
     assert_eq!(doc["summary"]["excepted"], 1, "{doc}");
-    assert_eq!(out.status.code(), Some(1), "web is still privileged");
+    assert_eq!(out.code(), Some(1), "web is still privileged");
 }
 
 #[test]
 fn an_expired_exception_no_longer_applies_and_says_so() {
     let dir = repo(POLICY);
-    let out = drydock(
-        dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
-        "2027-02-01",
-    );
-    let doc = json(&out);
+    let out = drydock()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--images", "none", "--format", "json"])
+        .env("DRYDOCK_TODAY", "2027-02-01")
+        .run();
+    let doc = out.json();
     let privileged = findings(&doc)
         .into_iter()
         .filter(|(r, _, _)| r == "privileged")
@@ -122,11 +108,12 @@ fn an_expired_exception_no_longer_applies_and_says_so() {
         "the exception for `privileged` expired on 2027-01-31 and no longer applies (loads the NIC driver; SEC-123)"
     );
     // Named like the scanned files: relative to the scan root.
-    let below = json(&drydock(
-        &dir.path().join("deploy"),
-        &["scan", "app", "--images", "none", "--format", "json"],
-        "2027-02-01",
-    ));
+    let below = drydock()
+        .current_dir(dir.path().join("deploy"))
+        .args(["scan", "app", "--images", "none", "--format", "json"])
+        .env("DRYDOCK_TODAY", "2027-02-01")
+        .run()
+        .json();
     assert!(
         below["findings"]
             .as_array()
@@ -137,28 +124,32 @@ fn an_expired_exception_no_longer_applies_and_says_so() {
         "{below}"
     );
     // It shows with its line in the human report too.
-    let out = drydock(dir.path(), &["scan", ".", "--images", "none"], "2027-02-01");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = drydock()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--images", "none"])
+        .env("DRYDOCK_TODAY", "2027-02-01")
+        .run();
+    let text = out.stdout.as_str();
     assert!(
         text.contains("low[expired-exception]") && text.contains("--> .drydock.yaml:6:5"),
         "{text}"
     );
     // The last day still counts.
-    let out = drydock(
-        dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
-        "2027-01-31",
-    );
-    assert_eq!(json(&out)["summary"]["excepted"], 1);
+    let out = drydock()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--images", "none", "--format", "json"])
+        .env("DRYDOCK_TODAY", "2027-01-31")
+        .run();
+    assert_eq!(out.json()["summary"]["excepted"], 1);
 }
 
 #[test]
 fn policy_flag_overrides_the_repository_file() {
     let dir = repo(POLICY);
     std::fs::write(dir.path().join("strict.yaml"), "fail-on: info\n").unwrap();
-    let out = drydock(
-        dir.path(),
-        &[
+    let out = drydock()
+        .current_dir(dir.path())
+        .args([
             "scan",
             ".",
             "--images",
@@ -167,10 +158,10 @@ fn policy_flag_overrides_the_repository_file() {
             "strict.yaml",
             "--format",
             "json",
-        ],
-        "2026-11-27",
-    );
-    let doc = json(&out);
+        ])
+        .env("DRYDOCK_TODAY", "2026-11-27")
+        .run();
+    let doc = out.json();
     assert_eq!(doc["summary"]["excepted"], 0, "{doc}");
     assert_eq!(doc["summary"]["fail_on"], "info", "{doc}");
 }
@@ -183,9 +174,13 @@ fn policy_check_reports_every_error_with_its_line() {
         "extend: pss-baseline\nfail-on: hgh\nrules:\n  privilegd: off\nexceptions:\n  - rule: privileged\n    servce: x\n    expires: 2026-02-30\n",
     )
     .unwrap();
-    let out = drydock(dir.path(), &["policy", "check", "bad.yaml"], "2026-11-27");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let out = drydock()
+        .current_dir(dir.path())
+        .args(["policy", "check", "bad.yaml"])
+        .env("DRYDOCK_TODAY", "2026-11-27")
+        .run();
+    let stderr = out.stderr.as_str();
+    assert_eq!(out.code(), Some(2), "{stderr}");
     for want in [
         "bad.yaml:1:1: unknown policy key `extend`; did you mean `extends`?",
         "bad.yaml:2:10: `fail-on` must be",
@@ -199,21 +194,25 @@ fn policy_check_reports_every_error_with_its_line() {
     assert_eq!(stderr.lines().count(), 6, "{stderr}");
 
     std::fs::write(dir.path().join("good.yaml"), POLICY).unwrap();
-    let out = drydock(dir.path(), &["policy", "check", "good.yaml"], "2026-11-27");
-    assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("1 exception(s)"));
+    let out = drydock()
+        .current_dir(dir.path())
+        .args(["policy", "check", "good.yaml"])
+        .env("DRYDOCK_TODAY", "2026-11-27")
+        .run();
+    assert_eq!(out.code(), Some(0));
+    assert!(out.stdout.contains("1 exception(s)"));
 }
 
 #[test]
 fn a_broken_repository_policy_is_an_input_error_and_the_run_goes_on() {
     let dir = repo("fail-on: sometimes\n");
-    let out = drydock(
-        dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
-        "2026-11-27",
-    );
-    let doc = json(&out);
-    assert_eq!(out.status.code(), Some(2));
+    let out = drydock()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--images", "none", "--format", "json"])
+        .env("DRYDOCK_TODAY", "2026-11-27")
+        .run();
+    let doc = out.json();
+    assert_eq!(out.code(), Some(2));
     assert_eq!(doc["errors"][0]["line"], 1, "{doc}");
     assert!(
         !findings(&doc).is_empty(),
@@ -230,26 +229,26 @@ fn a_policy_extends_a_preset() {
     )
     .unwrap();
     std::fs::write(dir.path().join("p.yaml"), "extends: pss-baseline\n").unwrap();
-    let out = drydock(
-        dir.path(),
-        &["k8s", "pod.yaml", "--policy", "p.yaml", "--format", "json"],
-        "2026-11-27",
-    );
+    let out = drydock()
+        .current_dir(dir.path())
+        .args(["k8s", "pod.yaml", "--policy", "p.yaml", "--format", "json"])
+        .env("DRYDOCK_TODAY", "2026-11-27")
+        .run();
     // The preset's settings came in: its gate (`fail-on: info`) and
     // exactly the baseline controls, which admit this pod (every control
     // would report several findings on it).
-    let doc = json(&out);
+    let doc = out.json();
     assert_eq!(doc["summary"]["fail_on"], "info", "{doc}");
     assert_eq!(doc["summary"]["findings"], 0, "{doc}");
-    assert_eq!(out.status.code(), Some(0), "{doc}");
+    assert_eq!(out.code(), Some(0), "{doc}");
 }
 
 #[test]
 fn an_explicit_fail_on_wins_over_the_policy() {
     let dir = repo("fail-on: info\n");
-    let out = drydock(
-        dir.path(),
-        &[
+    let out = drydock()
+        .current_dir(dir.path())
+        .args([
             "scan",
             ".",
             "--images",
@@ -258,16 +257,16 @@ fn an_explicit_fail_on_wins_over_the_policy() {
             "critical",
             "--format",
             "json",
-        ],
-        "2026-11-27",
-    );
-    assert_eq!(json(&out)["summary"]["fail_on"], "critical");
-    let out = drydock(
-        dir.path(),
-        &["scan", ".", "--images", "none", "--format", "json"],
-        "2026-11-27",
-    );
-    assert_eq!(json(&out)["summary"]["fail_on"], "info");
+        ])
+        .env("DRYDOCK_TODAY", "2026-11-27")
+        .run();
+    assert_eq!(out.json()["summary"]["fail_on"], "critical");
+    let out = drydock()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--images", "none", "--format", "json"])
+        .env("DRYDOCK_TODAY", "2026-11-27")
+        .run();
+    assert_eq!(out.json()["summary"]["fail_on"], "info");
 }
 
 #[test]
@@ -283,17 +282,12 @@ fn the_readmes_policy_examples_are_valid() {
         }
         let file = dir.path().join(format!("example-{checked}.yaml"));
         std::fs::write(&file, body).unwrap();
-        let out = drydock(
-            dir.path(),
-            &["policy", "check", file.to_str().unwrap()],
-            "2026-01-01",
-        );
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{body}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = drydock()
+            .current_dir(dir.path())
+            .args(["policy", "check", file.to_str().unwrap()])
+            .env("DRYDOCK_TODAY", "2026-01-01")
+            .run();
+        assert_eq!(out.code(), Some(0), "{body}\n{}", out.stderr.as_str());
         checked += 1;
     }
     assert!(checked >= 2, "the README has policy examples");
@@ -366,11 +360,12 @@ fn rule_parameters_tune_what_the_rules_report() {
         "untrusted-registry",
     ];
     let scanned = || {
-        json(&drydock(
-            dir.path(),
-            &["scan", ".", "--images", "none", "--format", "json"],
-            "2026-11-27",
-        ))
+        drydock()
+            .current_dir(dir.path())
+            .args(["scan", ".", "--images", "none", "--format", "json"])
+            .env("DRYDOCK_TODAY", "2026-11-27")
+            .run()
+            .json()
     };
     let untuned = scanned();
     assert_eq!(
@@ -430,24 +425,26 @@ fn compose_and_k8s_find_the_repository_policy_too() {
         "extends: pss-baseline\nrules:\n  privileged: off\n",
     )
     .unwrap();
-    let k8s = json(&drydock(
-        dir.path(),
-        &["k8s", "deploy", "--format", "json"],
-        "2026-11-27",
-    ));
+    let k8s = drydock()
+        .current_dir(dir.path())
+        .args(["k8s", "deploy", "--format", "json"])
+        .env("DRYDOCK_TODAY", "2026-11-27")
+        .run()
+        .json();
     assert_eq!(k8s["summary"]["fail_on"], "info", "{k8s}");
     assert_eq!(k8s["summary"]["findings"], 0, "{k8s}");
-    let compose = json(&drydock(
-        dir.path(),
-        &[
+    let compose = drydock()
+        .current_dir(dir.path())
+        .args([
             "compose",
             "--project-directory",
             "deploy",
             "--format",
             "json",
-        ],
-        "2026-11-27",
-    ));
+        ])
+        .env("DRYDOCK_TODAY", "2026-11-27")
+        .run()
+        .json();
     assert!(
         !findings(&compose).iter().any(|(r, _, _)| r == "privileged"),
         "{compose}"

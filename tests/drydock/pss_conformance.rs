@@ -40,11 +40,12 @@ use crate::support;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use serde_json::Value;
+
+use crate::support::drydock;
 
 const PEERS_SUB: &str = "pss-fixtures";
 const VERSION: &str = "v1.37";
@@ -555,16 +556,14 @@ fn control_of(message: &str) -> Option<String> {
     Some(rest[start..].to_owned())
 }
 
-fn run_drydock(bin: &Path, file: &Path, level: Level) -> Outcome {
-    let mut cmd = Command::new(bin);
-    cmd.arg("k8s")
+fn run_drydock(file: &Path, level: Level) -> Outcome {
+    let run = drydock()
+        .arg("k8s")
         .arg(file)
         .args(["--policy", &format!("pss-{}", level.name())])
         .args(["--format", "json"])
-        .env_clear();
-    if let Some(path) = std::env::var_os("PATH") {
-        cmd.env("PATH", path);
-    }
+        .env_clear()
+        .try_run();
     let mut outcome = Outcome {
         file: file.to_path_buf(),
         code: None,
@@ -572,18 +571,18 @@ fn run_drydock(bin: &Path, file: &Path, level: Level) -> Outcome {
         errors: Vec::new(),
         broken: None,
     };
-    let out = match cmd.output() {
+    let out = match run {
         Ok(out) => out,
         Err(e) => {
-            outcome.broken = Some(format!("cannot run {}: {e}", bin.display()));
+            outcome.broken = Some(e);
             return outcome;
         }
     };
-    outcome.code = out.status.code();
-    let report: Value = match serde_json::from_slice(&out.stdout) {
+    outcome.code = out.code();
+    let report: Value = match serde_json::from_str(&out.stdout) {
         Ok(v) => v,
         Err(e) => {
-            let stderr = String::from_utf8_lossy(&out.stderr);
+            let stderr = out.stderr.as_str();
             let stderr = stderr.trim();
             let stderr = stderr.lines().take(3).collect::<Vec<_>>().join(" / ");
             outcome.broken = Some(format!("no JSON report ({e}); stderr: {stderr}"));
@@ -654,7 +653,6 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
 
 /// Writes every (fixture, wrapper) file and scans each one.
 fn scan_all<'a>(
-    bin: &Path,
     dir: &Path,
     fixtures: &[&'a Fixture],
     wrappers: &[Wrapper],
@@ -666,7 +664,7 @@ fn scan_all<'a>(
         }
     }
     parallel_map(&jobs, |(fixture, wrapper, file)| {
-        (*fixture, *wrapper, run_drydock(bin, file, fixture.level))
+        (*fixture, *wrapper, run_drydock(file, fixture.level))
     })
 }
 
@@ -783,7 +781,6 @@ fn drydock_conforms_to_pss_fixtures() {
     let Some(root) = support::peers_dir(PEERS_SUB) else {
         return;
     };
-    let bin = Path::new(env!("CARGO_BIN_EXE_drydock"));
     let fixtures = load_fixtures(&root);
     for (level, stem, control, _) in ALSO_BREAKS {
         let used = fixtures.iter().any(|f| {
@@ -798,7 +795,7 @@ fn drydock_conforms_to_pss_fixtures() {
     let tmp = tempfile::tempdir().unwrap();
     let started = Instant::now();
     let all: Vec<&Fixture> = fixtures.iter().collect();
-    let results = scan_all(bin, tmp.path(), &all, &Wrapper::ALL);
+    let results = scan_all(tmp.path(), &all, &Wrapper::ALL);
     let elapsed = started.elapsed();
 
     // (level, wrapper) → (right, total); (level, verdict, group, wrapper) → same.
@@ -1048,12 +1045,11 @@ fn pss_finding_lines_point_at_the_offending_field() {
     let Some(root) = support::peers_dir(PEERS_SUB) else {
         return;
     };
-    let bin = Path::new(env!("CARGO_BIN_EXE_drydock"));
     let fixtures = load_fixtures(&root);
     let fail: Vec<&Fixture> = fixtures.iter().filter(|f| !f.allowed).collect();
     let tmp = tempfile::tempdir().unwrap();
     let wrappers = [Wrapper::Pod, Wrapper::MultiDoc, Wrapper::Deployment];
-    let results = scan_all(bin, tmp.path(), &fail, &wrappers);
+    let results = scan_all(tmp.path(), &fail, &wrappers);
 
     let mut problems = Vec::new();
     let (mut pinned, mut lenient) = (0, 0);

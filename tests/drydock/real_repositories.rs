@@ -5,9 +5,10 @@
 //! `compose_oracle.rs` compare the merged models.
 
 use std::path::Path;
-use std::process::Output;
 
 use serde_json::Value;
+
+use crate::support::run::{Drydock, Run, drydock};
 
 fn write(dir: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {
@@ -17,43 +18,27 @@ fn write(dir: &Path, files: &[(&str, &str)]) {
     }
 }
 
-/// Runs drydock in `dir` with an empty environment but `PATH` and `HOME`.
-fn drydock_with_home(dir: &Path, home: &str, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_drydock"))
+/// drydock in `dir` with an empty environment but `PATH` and `HOME`.
+fn in_dir(dir: &Path) -> Drydock {
+    drydock()
         .current_dir(dir)
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn drydock(dir: &Path, args: &[&str]) -> Output {
-    drydock_with_home(dir, "/home/auditor", args)
+        .env("HOME", "/home/auditor")
 }
 
 /// `scan .` with no images, in JSON.
-fn scan(dir: &Path) -> Output {
-    drydock(dir, &["scan", ".", "--images", "none", "--format", "json"])
+fn scan(dir: &Path) -> Run {
+    in_dir(dir)
+        .args(["scan", ".", "--images", "none", "--format", "json"])
+        .run()
 }
 
 /// `compose config` exits 2 and its error says `expected`.
 fn assert_config_refused(dir: &Path, expected: &str) {
-    let out = drydock(dir, &["compose", "config"]);
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = in_dir(dir).args(["compose", "config"]).run();
+    assert_eq!(out.code(), Some(2));
+    let stderr = out.stderr.as_str();
     assert!(stderr.contains(expected), "{stderr}");
-}
-
-fn json(out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 /// `rule file:line severity` of every finding of `rule`, sorted.
@@ -103,8 +88,10 @@ fn reset_and_override_under_extends_drop_the_base_hazards() {
             ),
         ],
     );
-    let out = drydock(dir.path(), &["compose", "--format", "json"]);
-    let doc = json(&out);
+    let out = in_dir(dir.path())
+        .args(["compose", "--format", "json"])
+        .run();
+    let doc = out.json();
     assert_eq!(located(&doc, "added-capabilities"), Vec::<String>::new());
     assert_eq!(located(&doc, "runtime-socket-mount"), Vec::<String>::new());
     assert!(errors(&doc).is_empty(), "{doc}");
@@ -117,7 +104,10 @@ fn reset_and_override_under_extends_drop_the_base_hazards() {
             "services:\n  app:\n    extends:\n      file: base.yaml\n      service: base\n",
         )],
     );
-    let doc = json(&drydock(dir.path(), &["compose", "--format", "json"]));
+    let doc = in_dir(dir.path())
+        .args(["compose", "--format", "json"])
+        .run()
+        .json();
     assert_eq!(
         located(&doc, "added-capabilities"),
         ["base.yaml:4 critical"]
@@ -148,7 +138,7 @@ fn extends_inside_an_include_is_resolved_from_the_included_file() {
         ],
     );
     let out = scan(dir.path());
-    let doc = json(&out);
+    let doc = out.json();
     assert!(errors(&doc).is_empty(), "{doc}");
     assert_eq!(located(&doc, "privileged"), ["stack/base.yaml:3 critical"]);
 }
@@ -167,8 +157,11 @@ fn tilde_bind_is_ranked_the_same_whoever_runs_the_scan() {
     );
     let mut verdicts = Vec::new();
     for home in ["/root", "/home/u", "/"] {
-        let out = drydock_with_home(dir.path(), home, &["compose", "--format", "json"]);
-        verdicts.push(located(&json(&out), "host-path-mount"));
+        let out = in_dir(dir.path())
+            .env("HOME", home)
+            .args(["compose", "--format", "json"])
+            .run();
+        verdicts.push(located(&out.json(), "host-path-mount"));
     }
     assert_eq!(
         verdicts[0],
@@ -197,7 +190,7 @@ fn pwd_and_dot_name_the_same_project_directory() {
     ] {
         let mut args = args.to_vec();
         args.extend(["--images", "none", "--format", "json"]);
-        let doc = json(&drydock(&cwd, &args));
+        let doc = in_dir(&cwd).args(&args).run().json();
         assert_eq!(
             located(&doc, "host-path-mount"),
             Vec::<String>::new(),
@@ -220,7 +213,10 @@ fn application_data_directories_and_the_time_zone_are_not_host_paths() {
              - /opt/mail/conf:/conf:ro\n      - /etc/ssl/private:/certs:ro\n",
         )],
     );
-    let doc = json(&drydock(dir.path(), &["compose", "--format", "json"]));
+    let doc = in_dir(dir.path())
+        .args(["compose", "--format", "json"])
+        .run()
+        .json();
     assert_eq!(located(&doc, "host-path-mount"), ["compose.yaml:10 medium"]);
 }
 
@@ -235,9 +231,11 @@ fn a_project_docker_compose_refuses_is_an_error_and_still_audited() {
              networks: [front]\n    depends_on: [storage]\n",
         )],
     );
-    let out = drydock(dir.path(), &["compose", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(2));
-    let doc = json(&out);
+    let out = in_dir(dir.path())
+        .args(["compose", "--format", "json"])
+        .run();
+    assert_eq!(out.code(), Some(2));
+    let doc = out.json();
     let errors = errors(&doc);
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(errors[0].contains("undefined network front"), "{errors:?}");
@@ -248,10 +246,10 @@ fn a_project_docker_compose_refuses_is_an_error_and_still_audited() {
     assert_eq!(located(&doc, "privileged"), ["compose.yaml:4 critical"]);
 
     // `compose config` prints no model for it, as Docker Compose does.
-    let out = drydock(dir.path(), &["compose", "config"]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = in_dir(dir.path()).args(["compose", "config"]).run();
+    assert_eq!(out.code(), Some(2));
     assert!(out.stdout.is_empty());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = out.stderr.as_str();
     assert!(
         stderr.contains("compose.yaml:6:18: service \"proxy\" depends on undefined service"),
         "{stderr}"
@@ -292,8 +290,8 @@ fn an_override_fragment_found_alone_is_audited_as_a_fragment() {
         )],
     );
     let out = scan(dir.path());
-    let doc = json(&out);
-    assert_eq!(out.status.code(), Some(1), "{doc}");
+    let doc = out.json();
+    assert_eq!(out.code(), Some(1), "{doc}");
     assert!(errors(&doc).is_empty(), "{doc}");
     assert_eq!(
         located(&doc, "privileged"),
@@ -316,19 +314,18 @@ fn an_override_fragment_found_alone_is_audited_as_a_fragment() {
     );
 
     // Named by the user, the same file is what Docker Compose makes of it.
-    let out = drydock(
-        dir.path(),
-        &[
+    let out = in_dir(dir.path())
+        .args([
             "compose",
             "-f",
             "overrides/compose.prod.yaml",
             "--format",
             "json",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(2));
+        ])
+        .run();
+    assert_eq!(out.code(), Some(2));
     assert!(
-        json(&out)["errors"][0]["message"]
+        out.json()["errors"][0]["message"]
             .as_str()
             .unwrap()
             .contains("required variable DOMAIN is missing a value: set the domain")
@@ -347,7 +344,7 @@ fn a_required_variable_of_a_discovered_project_is_a_warning() {
         )],
     );
     let out = scan(dir.path());
-    let doc = json(&out);
+    let doc = out.json();
     assert!(errors(&doc).is_empty(), "{doc}");
     assert_eq!(
         located(&doc, "added-capabilities"),
@@ -372,8 +369,8 @@ fn a_version_1_file_has_its_services_audited_and_its_format_reported() {
         )],
     );
     let out = scan(dir.path());
-    assert_eq!(out.status.code(), Some(1));
-    let doc = json(&out);
+    assert_eq!(out.code(), Some(1));
+    let doc = out.json();
     assert!(errors(&doc).is_empty(), "{doc}");
     let file = "legacy/docker-compose.yml";
     assert_eq!(
@@ -404,7 +401,7 @@ fn an_env_file_kept_out_of_the_repository_is_a_warning_in_a_scan() {
         )],
     );
     let out = scan(dir.path());
-    let doc = json(&out);
+    let doc = out.json();
     assert!(errors(&doc).is_empty(), "{doc}");
     assert_eq!(located(&doc, "privileged"), ["compose.yaml:5 critical"]);
     assert!(
@@ -414,11 +411,10 @@ fn an_env_file_kept_out_of_the_repository_is_a_warning_in_a_scan() {
         "{doc}"
     );
     // Named by the user, it is Docker Compose's error.
-    let out = drydock(
-        dir.path(),
-        &["compose", "-f", "compose.yaml", "--format", "json"],
-    );
-    assert_eq!(out.status.code(), Some(2));
+    let out = in_dir(dir.path())
+        .args(["compose", "-f", "compose.yaml", "--format", "json"])
+        .run();
+    assert_eq!(out.code(), Some(2));
 }
 
 #[test]
@@ -431,27 +427,19 @@ fn compose_flags_may_come_before_config_as_with_docker_compose() {
             ("prod.yml", "services:\n  web:\n    read_only: true\n"),
         ],
     );
-    let before = drydock(
-        dir.path(),
-        &["compose", "-f", "base.yml", "-f", "prod.yml", "config"],
-    );
-    let after = drydock(
-        dir.path(),
-        &["compose", "config", "-f", "base.yml", "-f", "prod.yml"],
-    );
-    let mixed = drydock(
-        dir.path(),
-        &["compose", "-f", "base.yml", "config", "-f", "prod.yml"],
-    );
-    assert_eq!(
-        before.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&before.stderr)
-    );
-    assert_eq!(json(&before), json(&after));
-    assert_eq!(json(&before), json(&mixed));
-    assert_eq!(json(&before)["services"]["web"]["read_only"], true);
+    let before = in_dir(dir.path())
+        .args(["compose", "-f", "base.yml", "-f", "prod.yml", "config"])
+        .run();
+    let after = in_dir(dir.path())
+        .args(["compose", "config", "-f", "base.yml", "-f", "prod.yml"])
+        .run();
+    let mixed = in_dir(dir.path())
+        .args(["compose", "-f", "base.yml", "config", "-f", "prod.yml"])
+        .run();
+    assert_eq!(before.code(), Some(0), "{}", before.stderr.as_str());
+    assert_eq!(before.json(), after.json());
+    assert_eq!(before.json(), mixed.json());
+    assert_eq!(before.json()["services"]["web"]["read_only"], true);
 }
 
 #[test]
@@ -465,7 +453,10 @@ fn only_the_last_mount_of_a_target_is_audited_as_compose_mounts_it() {
              - /etc:/prometheus\n      - prom-data:/prometheus\nvolumes:\n  prom-data: {}\n",
         )],
     );
-    let doc = json(&drydock(dir.path(), &["compose", "--format", "json"]));
+    let doc = in_dir(dir.path())
+        .args(["compose", "--format", "json"])
+        .run()
+        .json();
     assert_eq!(
         located(&doc, "host-path-mount"),
         Vec::<String>::new(),
@@ -485,8 +476,8 @@ fn a_misspelled_services_key_is_compose_s_error_and_its_services_are_still_audit
         )],
     );
     let out = scan(dir.path());
-    assert_eq!(out.status.code(), Some(2));
-    let doc = json(&out);
+    assert_eq!(out.code(), Some(2));
+    let doc = out.json();
     let errors = errors(&doc);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(errors[0].contains("did you mean `services`?"), "{errors:?}");
@@ -515,8 +506,8 @@ fn two_merge_keys_in_one_mapping_are_compose_s_error() {
              services:\n  app:\n    <<: [*image, *restart]\n",
         )],
     );
-    let out = drydock(dir.path(), &["compose", "config"]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = in_dir(dir.path()).args(["compose", "config"]).run();
+    assert_eq!(out.code(), Some(0));
 }
 
 #[test]
@@ -535,7 +526,7 @@ fn an_empty_bind_source_is_compose_s_error_when_named_and_a_warning_in_a_scan() 
         "compose.yaml:5:9: invalid volume spec `:/media/`: empty section",
     );
     let out = scan(dir.path());
-    let doc = json(&out);
+    let doc = out.json();
     assert!(errors(&doc).is_empty(), "{doc}");
     assert!(
         doc["warnings"].to_string().contains("PLEX_MEDIA_PATH"),
@@ -567,7 +558,7 @@ fn a_compose_file_of_another_name_is_found_and_audited_on_its_own() {
         ],
     );
     let out = scan(dir.path());
-    let doc = json(&out);
+    let doc = out.json();
     assert!(errors(&doc).is_empty(), "{doc}");
     assert_eq!(
         located(&doc, "privileged"),
@@ -593,8 +584,10 @@ fn a_version_1_service_named_service_is_not_a_misspelled_services_key() {
             "service:\n  image: nginx:1.27\n  privileged: true\ndb:\n  image: postgres:16\n",
         )],
     );
-    let out = drydock(dir.path(), &["compose", "--format", "json"]);
-    let doc = json(&out);
+    let out = in_dir(dir.path())
+        .args(["compose", "--format", "json"])
+        .run();
+    let doc = out.json();
     assert!(errors(&doc).is_empty(), "{doc}");
     assert_eq!(
         located(&doc, "privileged"),

@@ -28,9 +28,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use serde_json::Value;
+use crate::support::run::{Drydock, ROOT, drydock};
 
 const FIXTURES_DIR: &str = "testdata/compose/rules";
 
@@ -189,28 +188,10 @@ fn trailing_marker<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
 // ---------------------------------------------------------------------------
 // Running drydock
 
-/// drydock with an empty environment but `PATH` and `HOME`, from the crate
-/// root.
-fn drydock(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_drydock"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", HOME)
-        .output()
-        .expect("drydock runs")
-}
-
-fn json_of(args: &[&str], out: &Output) -> Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "`drydock {}` printed no JSON ({e}):\n{}\nstderr: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+/// drydock from the crate root with an empty environment but `PATH` and
+/// `HOME`.
+fn from_root() -> Drydock {
+    drydock().current_dir(ROOT).env_clear().env("HOME", HOME)
 }
 
 /// The ids `drydock rules --format json` lists.
@@ -218,13 +199,13 @@ fn json_of(args: &[&str], out: &Output) -> Value {
 /// own tests, on images built by `support::image`).
 fn rule_ids() -> BTreeSet<String> {
     let args = ["rules", "--format", "json"];
-    let out = drydock(&args);
+    let out = from_root().args(args).run();
     assert!(
-        out.status.success(),
+        out.success(),
         "`drydock rules` failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+        out.stderr.as_str()
     );
-    json_of(&args, &out)
+    out.json()
         .as_array()
         .expect("`drydock rules --format json` prints an array")
         .iter()
@@ -294,17 +275,17 @@ fn check_fixture(path: &Path) -> Vec<String> {
     if Path::new(&policy).is_file() {
         args.extend(["--policy", &policy]);
     }
-    let out = drydock(&args);
-    if !matches!(out.status.code(), Some(0 | 1)) {
+    let out = from_root().args(&args).run();
+    if !matches!(out.code(), Some(0 | 1)) {
         problems.push(format!(
             "{shown}: drydock exited with {:?}: {}{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+            out.code(),
+            out.stdout.as_str(),
+            out.stderr.as_str()
         ));
         return problems;
     }
-    let report = json_of(&args, &out);
+    let report = out.json();
     for error in report["errors"].as_array().into_iter().flatten() {
         problems.push(format!("{shown}: drydock reported an error: {error}"));
     }
