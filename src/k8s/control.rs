@@ -33,6 +33,29 @@ pub struct Control {
     pub check: fn(&PodCtx, &mut Violations),
 }
 
+impl Control {
+    pub const fn new(
+        id: &'static str,
+        level: Level,
+        rules: &'static [&'static RuleMeta],
+        check: fn(&PodCtx, &mut Violations),
+    ) -> Control {
+        Control {
+            id,
+            level,
+            overrides: None,
+            rules,
+            check,
+        }
+    }
+
+    /// The control replaces `baseline` at its level.
+    pub const fn replacing(mut self, baseline: &'static Control) -> Control {
+        self.overrides = Some(baseline);
+        self
+    }
+}
+
 /// One control a pod fails.
 #[derive(Clone, Debug)]
 pub struct Violation {

@@ -7,13 +7,12 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control {
-    id: "allowPrivilegeEscalation",
-    level: Level::Restricted,
-    overrides: None,
-    rules: &[&RULE.meta],
+pub static CONTROL: Control = Control::new(
+    "allowPrivilegeEscalation",
+    Level::Restricted,
+    &[&RULE.meta],
     check,
-};
+);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     if pod.is_windows() {

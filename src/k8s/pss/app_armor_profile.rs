@@ -8,13 +8,8 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations, confines};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control {
-    id: "appArmorProfile",
-    level: Level::Baseline,
-    overrides: None,
-    rules: &[&RULE.meta],
-    check,
-};
+pub static CONTROL: Control =
+    Control::new("appArmorProfile", Level::Baseline, &[&RULE.meta], check);
 
 const PROFILE: &str = "securityContext.appArmorProfile.type";
 const ANNOTATION: &str = "container.apparmor.security.beta.kubernetes.io/";

@@ -10,13 +10,12 @@ use crate::hazards::capabilities;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control {
-    id: "capabilities_baseline",
-    level: Level::Baseline,
-    overrides: None,
-    rules: &[&RULE.meta],
+pub static CONTROL: Control = Control::new(
+    "capabilities_baseline",
+    Level::Baseline,
+    &[&RULE.meta],
     check,
-};
+);
 
 /// Where a container lists the capabilities it adds.
 pub const ADD: &str = "securityContext.capabilities.add";

@@ -11,16 +11,16 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::{ContainerCtx, PodCtx};
 
-pub static CONTROL: Control = Control {
-    id: "capabilities_restricted",
-    level: Level::Restricted,
-    overrides: Some(&baseline::CONTROL),
-    rules: &[
+pub static CONTROL: Control = Control::new(
+    "capabilities_restricted",
+    Level::Restricted,
+    &[
         &capabilities_not_dropped::RULE.meta,
         &added_capabilities::RULE.meta,
     ],
     check,
-};
+)
+.replacing(&baseline::CONTROL);
 
 const DROP: &str = "securityContext.capabilities.drop";
 

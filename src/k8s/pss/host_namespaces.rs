@@ -6,13 +6,7 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations, is_true};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control {
-    id: "hostNamespaces",
-    level: Level::Baseline,
-    overrides: None,
-    rules: &[&RULE.meta],
-    check,
-};
+pub static CONTROL: Control = Control::new("hostNamespaces", Level::Baseline, &[&RULE.meta], check);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     for (field, name) in [

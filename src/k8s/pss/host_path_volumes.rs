@@ -10,16 +10,15 @@ use crate::k8s::pod::{PodCtx, lookup};
 use crate::rule::RuleMeta;
 use crate::yaml::Node;
 
-pub static CONTROL: Control = Control {
-    id: "hostPathVolumes",
-    level: Level::Baseline,
-    overrides: None,
-    rules: &[
+pub static CONTROL: Control = Control::new(
+    "hostPathVolumes",
+    Level::Baseline,
+    &[
         &runtime_socket_mount::RULE.meta,
         &host_path_mount::RULE.meta,
     ],
     check,
-};
+);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     for (volume, route) in pod.items("volumes") {

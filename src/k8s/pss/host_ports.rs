@@ -6,21 +6,11 @@ use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::{PodCtx, lookup};
 use crate::rule::{RuleMeta, Scope};
 
-pub static CONTROL: Control = Control {
-    id: "hostPorts",
-    level: Level::Baseline,
-    overrides: None,
-    rules: &[&META],
-    check,
-};
+pub static CONTROL: Control = Control::new("hostPorts", Level::Baseline, &[&META], check);
 
-pub static META: RuleMeta = RuleMeta {
-    id: "host-port",
-    title: "Container binds a host port",
-    severity: Severity::Medium,
-    scopes: &[Scope::Kubernetes],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("host-port", Severity::Medium, DOCS)
+    .title("Container binds a host port")
+    .scopes(&[Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 `hostPort` on a container port (other than 0): the Pod Security

@@ -7,21 +7,16 @@ use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::PodCtx;
 use crate::rule::{RuleMeta, Scope};
 
-pub static CONTROL: Control = Control {
-    id: "hostProbesAndHostLifecycle",
-    level: Level::Baseline,
-    overrides: None,
-    rules: &[&META],
+pub static CONTROL: Control = Control::new(
+    "hostProbesAndHostLifecycle",
+    Level::Baseline,
+    &[&META],
     check,
-};
+);
 
-pub static META: RuleMeta = RuleMeta {
-    id: "host-probe",
-    title: "Probe or lifecycle hook aimed at another host",
-    severity: Severity::Medium,
-    scopes: &[Scope::Kubernetes],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("host-probe", Severity::Medium, DOCS)
+    .title("Probe or lifecycle hook aimed at another host")
+    .scopes(&[Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 A `host` set on the `httpGet` or `tcpSocket` of a liveness, readiness or

@@ -8,13 +8,7 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::{At, ContainerCtx, PodCtx};
 
-pub static CONTROL: Control = Control {
-    id: "procMount",
-    level: Level::Baseline,
-    overrides: None,
-    rules: &[&RULE.meta],
-    check,
-};
+pub static CONTROL: Control = Control::new("procMount", Level::Baseline, &[&RULE.meta], check);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     if pod.host_users_off() {

@@ -8,13 +8,13 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control {
-    id: "procMount_restricted",
-    level: Level::Restricted,
-    overrides: Some(&proc_mount::CONTROL),
-    rules: &[&RULE.meta],
+pub static CONTROL: Control = Control::new(
+    "procMount_restricted",
+    Level::Restricted,
+    &[&RULE.meta],
     check,
-};
+)
+.replacing(&proc_mount::CONTROL);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     let baseline_denies = !pod.host_users_off();

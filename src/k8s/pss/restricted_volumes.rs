@@ -11,25 +11,21 @@ use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::PodCtx;
 use crate::rule::{RuleMeta, Scope};
 
-pub static CONTROL: Control = Control {
-    id: "restrictedVolumes",
-    level: Level::Restricted,
-    overrides: Some(&host_path_volumes::CONTROL),
-    rules: &[
+pub static CONTROL: Control = Control::new(
+    "restrictedVolumes",
+    Level::Restricted,
+    &[
         &META,
         &runtime_socket_mount::RULE.meta,
         &host_path_mount::RULE.meta,
     ],
     check,
-};
+)
+.replacing(&host_path_volumes::CONTROL);
 
-pub static META: RuleMeta = RuleMeta {
-    id: "restricted-volume-type",
-    title: "Volume type outside the restricted set",
-    severity: Severity::Low,
-    scopes: &[Scope::Kubernetes],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("restricted-volume-type", Severity::Low, DOCS)
+    .title("Volume type outside the restricted set")
+    .scopes(&[Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 Pod volumes of any type other than `configMap`, `csi`, `downwardAPI`,

@@ -10,13 +10,7 @@ use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::{ContainerCtx, PodCtx};
 use crate::yaml::Node;
 
-pub static CONTROL: Control = Control {
-    id: "runAsNonRoot",
-    level: Level::Restricted,
-    overrides: None,
-    rules: &[&RULE.meta],
-    check,
-};
+pub static CONTROL: Control = Control::new("runAsNonRoot", Level::Restricted, &[&RULE.meta], check);
 
 const NON_ROOT: &str = "securityContext.runAsNonRoot";
 

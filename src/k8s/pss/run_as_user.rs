@@ -6,13 +6,7 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::{At, PodCtx};
 
-pub static CONTROL: Control = Control {
-    id: "runAsUser",
-    level: Level::Restricted,
-    overrides: None,
-    rules: &[&RULE.meta],
-    check,
-};
+pub static CONTROL: Control = Control::new("runAsUser", Level::Restricted, &[&RULE.meta], check);
 
 const RUN_AS_USER: &str = "securityContext.runAsUser";
 

@@ -7,13 +7,7 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::{At, PodCtx, lookup};
 
-pub static CONTROL: Control = Control {
-    id: "seLinuxOptions",
-    level: Level::Baseline,
-    overrides: None,
-    rules: &[&RULE.meta],
-    check,
-};
+pub static CONTROL: Control = Control::new("seLinuxOptions", Level::Baseline, &[&RULE.meta], check);
 
 const OPTIONS: &str = "securityContext.seLinuxOptions";
 

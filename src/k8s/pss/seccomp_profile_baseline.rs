@@ -9,13 +9,12 @@ use crate::k8s::control::{Control, Level, Violations, confines};
 use crate::k8s::pod::{At, ContainerCtx, PodCtx};
 use crate::yaml::Node;
 
-pub static CONTROL: Control = Control {
-    id: "seccompProfile_baseline",
-    level: Level::Baseline,
-    overrides: None,
-    rules: &[&RULE.meta],
+pub static CONTROL: Control = Control::new(
+    "seccompProfile_baseline",
+    Level::Baseline,
+    &[&RULE.meta],
     check,
-};
+);
 
 /// Where the pod and each container set their seccomp profile.
 pub const PROFILE: &str = "securityContext.seccompProfile.type";

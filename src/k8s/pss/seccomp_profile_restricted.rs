@@ -13,13 +13,13 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control {
-    id: "seccompProfile_restricted",
-    level: Level::Restricted,
-    overrides: Some(&baseline::CONTROL),
-    rules: &[&RULE.meta],
+pub static CONTROL: Control = Control::new(
+    "seccompProfile_restricted",
+    Level::Restricted,
+    &[&RULE.meta],
     check,
-};
+)
+.replacing(&baseline::CONTROL);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     if pod.is_windows() {

@@ -7,21 +7,11 @@ use crate::k8s::pod::{PodCtx, lookup_or};
 use crate::rule::{RuleMeta, Scope};
 use crate::yaml::Node;
 
-pub static CONTROL: Control = Control {
-    id: "sysctls",
-    level: Level::Baseline,
-    overrides: None,
-    rules: &[&META],
-    check,
-};
+pub static CONTROL: Control = Control::new("sysctls", Level::Baseline, &[&META], check);
 
-pub static META: RuleMeta = RuleMeta {
-    id: "unsafe-sysctl",
-    title: "Pod sets a sysctl outside the safe set",
-    severity: Severity::Medium,
-    scopes: &[Scope::Kubernetes],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("unsafe-sysctl", Severity::Medium, DOCS)
+    .title("Pod sets a sysctl outside the safe set")
+    .scopes(&[Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 `spec.securityContext.sysctls` names outside the safe set of the Pod

@@ -7,21 +7,11 @@ use crate::k8s::control::{Control, Level, Violations, is_true};
 use crate::k8s::pod::PodCtx;
 use crate::rule::{RuleMeta, Scope};
 
-pub static CONTROL: Control = Control {
-    id: "windowsHostProcess",
-    level: Level::Baseline,
-    overrides: None,
-    rules: &[&META],
-    check,
-};
+pub static CONTROL: Control = Control::new("windowsHostProcess", Level::Baseline, &[&META], check);
 
-pub static META: RuleMeta = RuleMeta {
-    id: "windows-host-process",
-    title: "Windows HostProcess container",
-    severity: Severity::Critical,
-    scopes: &[Scope::Kubernetes],
-    docs: DOCS,
-};
+pub static META: RuleMeta = RuleMeta::new("windows-host-process", Severity::Critical, DOCS)
+    .title("Windows HostProcess container")
+    .scopes(&[Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 `securityContext.windowsOptions.hostProcess: true` on the pod or a
