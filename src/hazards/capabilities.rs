@@ -74,3 +74,10 @@ pub fn tier(capability: &str) -> Severity {
         Severity::Medium
     }
 }
+
+/// Whether the Pod Security Standards' baseline lets a container add a
+/// capability (named as Kubernetes writes it: no `CAP_`, upper case):
+/// Docker's default set less `NET_RAW`.
+pub fn baseline_may_add(name: &str) -> bool {
+    name != "NET_RAW" && DOCKER_DEFAULT.contains(&name)
+}

@@ -22,3 +22,16 @@ pub(super) fn unknown_keys(
         }
     }
 }
+
+/// The entries of a mapping, or `None` after adding `error` at the node.
+pub(super) fn mapping<'a>(
+    node: &'a Node,
+    error: impl Into<String>,
+    errors: &mut Vec<LocatedError>,
+) -> Option<&'a [(Key, Node)]> {
+    let entries = node.as_map();
+    if entries.is_none() {
+        errors.push(LocatedError::at(&node.pos, error));
+    }
+    entries
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::compound::{self, CompoundRule};
 use super::exceptions::{Date, Exception, RuleSetting};
-use super::keys::unknown_keys;
+use super::keys::{mapping, unknown_keys};
 use crate::finding::Severity;
 use crate::k8s::pss::Level;
 use crate::rule::Registry;
@@ -284,11 +284,11 @@ fn rule_id(id: &str, pos: &Pos, known: &Known, errors: &mut Vec<LocatedError>) -
 
 /// `rules: {id: off | <severity>}`.
 fn rule_settings(node: &Node, known: &Known, policy: &mut Policy, errors: &mut Vec<LocatedError>) {
-    let Some(entries) = node.as_map() else {
-        errors.push(LocatedError::at(
-            &node.pos,
-            "`rules` must map rule ids to `off`, a severity, or a mapping of `severity` and parameters",
-        ));
+    let Some(entries) = mapping(
+        node,
+        "`rules` must map rule ids to `off`, a severity, or a mapping of `severity` and parameters",
+        errors,
+    ) else {
         return;
     };
     for (key, value) in entries {
@@ -334,11 +334,7 @@ fn exception(
     known: &Known,
     errors: &mut Vec<LocatedError>,
 ) -> Option<Exception> {
-    let Some(entries) = node.as_map() else {
-        errors.push(LocatedError::at(
-            &node.pos,
-            "an exception must be a mapping",
-        ));
+    let Some(entries) = mapping(node, "an exception must be a mapping", errors) else {
         return None;
     };
     let before = errors.len();
@@ -475,11 +471,6 @@ mod tests {
         assert!(errors[0].message.contains("did you mean `pod-security`"));
         assert_eq!(errors[1].line, Some(2));
     }
-}
-
-#[cfg(test)]
-mod parameter_tests {
-    use super::parse;
 
     #[test]
     fn parameters_are_read_under_their_rule() {

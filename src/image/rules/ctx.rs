@@ -46,6 +46,18 @@ pub fn on_path(path: &str) -> bool {
     )
 }
 
+/// A finding about a file of an image, in the layer that last wrote it.
+pub fn file_finding(
+    image: &Image,
+    meta: &RuleMeta,
+    severity: Severity,
+    path: &str,
+    node: &crate::image::tree::Node,
+    message: impl Into<String>,
+) -> Finding {
+    finding(image, meta, severity, Some(node.layer), Some(path), message)
+}
+
 /// A finding about a path (or the config, with `path: None`) of an image.
 pub fn finding(
     image: &Image,

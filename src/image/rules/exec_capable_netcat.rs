@@ -1,7 +1,7 @@
 //! `exec-capable-netcat`: the image ships a netcat that can hand a shell to
 //! whoever connects.
 
-use super::ctx::{Rule, finding};
+use super::ctx::{Rule, file_finding};
 use crate::finding::{Finding, Place, Severity};
 use crate::image::Image;
 use crate::image::content::Tool;
@@ -96,15 +96,8 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
             let shown: Vec<String> = names.iter().map(|n| format!("/{n}")).collect();
             message.push_str(&format!("; reached as {}", shown.join(", ")));
         }
-        let mut f = finding(
-            image,
-            &META,
-            severity,
-            Some(node.layer),
-            Some(path),
-            message,
-        )
-        .fix("remove netcat from the runtime image; use an ephemeral debug container instead");
+        let mut f = file_finding(image, &META, severity, path, node, message)
+            .fix("remove netcat from the runtime image; use an ephemeral debug container instead");
         for name in names {
             let layer = image.tree.get(&name).map(|n| n.layer);
             f = f.related(Place::Image(

@@ -4,7 +4,7 @@
 use crate::params::Params;
 use md5::Digest;
 
-use super::ctx::{Rule, finding};
+use super::ctx::{Rule, file_finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::image::layer::Kind;
@@ -108,15 +108,9 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
             message.push_str(&format!("; written by layers {}", layers.join(", ")));
         }
         out.push(
-            finding(
-                image,
-                &META,
-                severity,
-                Some(node.layer),
-                Some(path),
-                message,
-            )
-            .fix("restore the packaged file, or install the changed program outside package paths"),
+            file_finding(image, &META, severity, path, node, message).fix(
+                "restore the packaged file, or install the changed program outside package paths",
+            ),
         );
     }
 }

@@ -1,6 +1,6 @@
 //! `setuid-file`: setuid or setgid files in the image.
 
-use super::ctx::{Rule, finding};
+use super::ctx::{Rule, file_finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;
@@ -103,15 +103,8 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
             message.push_str(&format!("; a hard link to /{target}"));
         }
         out.push(
-            finding(
-                image,
-                &META,
-                severity,
-                Some(node.layer),
-                Some(path),
-                message,
-            )
-            .fix("remove the setuid/setgid bit (chmod a-s) and set no-new-privileges"),
+            file_finding(image, &META, severity, path, node, message)
+                .fix("remove the setuid/setgid bit (chmod a-s) and set no-new-privileges"),
         );
     }
 }

@@ -1,7 +1,7 @@
 //! `unowned-executable`: a program in a system directory that no package
 //! installed.
 
-use super::ctx::{Rule, finding, in_system_dir};
+use super::ctx::{Rule, file_finding, in_system_dir};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;
@@ -58,12 +58,12 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
             continue;
         }
         out.push(
-            finding(
+            file_finding(
                 image,
                 &META,
                 Severity::Medium,
-                Some(node.layer),
-                Some(path),
+                path,
+                node,
                 format!("`/{path}` is executable and no package owns it"),
             )
             .fix("install unpackaged programs under /usr/local or /opt"),

@@ -1,6 +1,6 @@
 //! `writable-executable`: an executable the runtime user can rewrite.
 
-use super::ctx::{Rule, finding};
+use super::ctx::{Rule, file_finding};
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;
@@ -70,12 +70,12 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
             continue;
         };
         out.push(
-            finding(
+            file_finding(
                 image,
                 &META,
                 severity,
-                Some(node.layer),
-                Some(path),
+                path,
+                node,
                 format!(
                     "executable `/{path}` is {why} (mode {:04o})",
                     entry.mode & 0o7777

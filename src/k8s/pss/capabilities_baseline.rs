@@ -20,29 +20,11 @@ pub static CONTROL: Control = Control::new(
 /// Where a container lists the capabilities it adds.
 pub const ADD: &str = "securityContext.capabilities.add";
 
-/// The capabilities baseline allows to add: Docker's default set less
-/// `NET_RAW` (not `capabilities::DOCKER_DEFAULT`, which has it).
-pub const BASELINE_CAPABILITIES: [&str; 13] = [
-    "AUDIT_WRITE",
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "FOWNER",
-    "FSETID",
-    "KILL",
-    "MKNOD",
-    "NET_BIND_SERVICE",
-    "SETFCAP",
-    "SETGID",
-    "SETPCAP",
-    "SETUID",
-    "SYS_CHROOT",
-];
-
 fn check(pod: &PodCtx, out: &mut Violations) {
     for c in &pod.containers {
         for (cap, route) in c.items(ADD) {
             let name = cap.as_str().unwrap_or("");
-            if !BASELINE_CAPABILITIES.contains(&name) {
+            if !capabilities::baseline_may_add(name) {
                 out.add(
                     &RULE.meta,
                     added_severity(pod, name),

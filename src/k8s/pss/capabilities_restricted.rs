@@ -5,9 +5,10 @@
 //! an added capability outside the baseline set is named
 //! `capabilities_baseline`, which denies it too.
 
-use super::capabilities_baseline::{self as baseline, ADD, BASELINE_CAPABILITIES, added_severity};
+use super::capabilities_baseline::{self as baseline, ADD, added_severity};
 use crate::compose::rules::{added_capabilities, capabilities_not_dropped};
 use crate::finding::Severity;
+use crate::hazards::capabilities;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::{ContainerCtx, PodCtx};
 
@@ -34,7 +35,7 @@ fn check(pod: &PodCtx, out: &mut Violations) {
             let name = cap.as_str().unwrap_or("");
             if name != "NET_BIND_SERVICE" {
                 out.add_lowest(
-                    !BASELINE_CAPABILITIES.contains(&name),
+                    !capabilities::baseline_may_add(name),
                     &added_capabilities::RULE.meta,
                     added_severity(pod, name),
                     (cap, route),

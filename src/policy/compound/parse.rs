@@ -9,7 +9,7 @@ use crate::rule::{Registry, RuleId, RuleInfo, RuleMeta, Scope};
 use crate::yaml::{Key, Limits, LocatedError, Node, Pos, parse_documents, source_from_text};
 
 use super::rule::{CompoundRule, Condition};
-use crate::policy::keys::unknown_keys;
+use crate::policy::keys::{mapping, unknown_keys};
 use crate::policy::rules::{
     remote_shell_toolkit, setuid_escalation_path, writable_binaries_at_runtime,
 };
@@ -82,11 +82,11 @@ pub fn parse_declared(
     registry: &Registry,
     errors: &mut Vec<LocatedError>,
 ) -> Vec<CompoundRule> {
-    let Some(entries) = node.as_map() else {
-        errors.push(LocatedError::at(
-            &node.pos,
-            "`compound-rules` must map new rule ids to their declarations",
-        ));
+    let Some(entries) = mapping(
+        node,
+        "`compound-rules` must map new rule ids to their declarations",
+        errors,
+    ) else {
         return Vec::new();
     };
     let mut rules: Vec<CompoundRule> = Vec::new();
@@ -123,11 +123,11 @@ fn declared(
             format!("`{id}` is a built-in rule; a compound rule needs an id of its own"),
         ));
     }
-    let Some(entries) = node.as_map() else {
-        errors.push(LocatedError::at(
-            &node.pos,
-            format!("compound rule `{id}` must be a mapping (title, severity, when, message, fix)"),
-        ));
+    let Some(entries) = mapping(
+        node,
+        format!("compound rule `{id}` must be a mapping (title, severity, when, message, fix)"),
+        errors,
+    ) else {
         return None;
     };
     unknown_keys(entries, &RULE_KEYS, "compound rule", errors);
@@ -249,11 +249,11 @@ fn condition(
     registry: &Registry,
     errors: &mut Vec<LocatedError>,
 ) -> Option<Condition> {
-    let Some(entries) = node.as_map() else {
-        errors.push(LocatedError::at(
-            &node.pos,
-            "a condition is a mapping: `image: RULE`, `service: RULE`, `user: root|non-root` or `any: [...]`",
-        ));
+    let Some(entries) = mapping(
+        node,
+        "a condition is a mapping: `image: RULE`, `service: RULE`, `user: root|non-root` or `any: [...]`",
+        errors,
+    ) else {
         return None;
     };
     let before = errors.len();
