@@ -6,13 +6,13 @@
 //! per hazard, each looking at one container. They run without
 //! `--policy`; a Pod Security policy evaluates its controls only.
 
-use crate::compose::rules::unpinned_image::tag_and_digest;
 use crate::compose::rules::{
     missing_resource_limits, plaintext_secret, shared_mount_propagation, unpinned_image,
     untrusted_registry, writable_root_filesystem,
 };
 use crate::finding::{Finding, Severity, Subject};
 use crate::hazards::credentials::{CredentialValue, classify, url_password};
+use crate::hazards::image_ref::{self, tag_and_digest};
 use crate::k8s::pod::{At, ContainerCtx, ContainerKind, PodCtx, lookup};
 use crate::params::Params;
 use crate::rule::RuleMeta;
@@ -143,9 +143,9 @@ fn image(c: &ContainerCtx, params: &Params, found: &mut Found) {
     let reference = image.as_str().unwrap_or("");
     let trusted = &params.trusted_registries;
     let untrusted =
-        untrusted_registry::untrusted(reference, trusted).filter(|_| !is_ko_placeholder(reference));
+        image_ref::untrusted(reference, trusted).filter(|_| !is_ko_placeholder(reference));
     if let Some(registry) = untrusted {
-        let message = untrusted_registry::message(&found.who, reference, &registry, trusted);
+        let message = image_ref::message(&found.who, reference, &registry, trusted);
         found.push(
             &untrusted_registry::RULE.meta,
             Severity::High,

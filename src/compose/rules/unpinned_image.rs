@@ -2,6 +2,7 @@
 
 use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
+use crate::hazards::image_ref::tag_and_digest;
 use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule::service(META, check);
@@ -36,17 +37,6 @@ services:
 - OWASP Docker Security Cheat Sheet, rule #13
 "#;
 
-/// Splits `registry/name:tag@digest` into (tag, digest).
-pub fn tag_and_digest(image: &str) -> (Option<&str>, Option<&str>) {
-    let (name, digest) = match image.split_once('@') {
-        Some((n, d)) => (n, Some(d)),
-        None => (image, None),
-    };
-    let last_segment_start = name.rfind('/').map_or(0, |i| i + 1);
-    let tag = name[last_segment_start..].rsplit_once(':').map(|(_, t)| t);
-    (tag, digest)
-}
-
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     if ctx.node.get("build").is_some() {
         return;
@@ -77,20 +67,4 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         ctx.finding(&RULE.meta, severity, &at, message)
             .fix("pin a version tag and its digest: name:1.2.3@sha256:…"),
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::tag_and_digest;
-
-    #[test]
-    fn splits_references() {
-        assert_eq!(tag_and_digest("redis"), (None, None));
-        assert_eq!(tag_and_digest("localhost:5000/app"), (None, None));
-        assert_eq!(
-            tag_and_digest("localhost:5000/app:1.2"),
-            (Some("1.2"), None)
-        );
-        assert_eq!(tag_and_digest("app@sha256:ab"), (None, Some("sha256:ab")));
-    }
 }

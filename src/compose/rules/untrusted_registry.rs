@@ -3,6 +3,7 @@
 
 use super::ctx::{Rule, ServiceCtx};
 use crate::finding::{Finding, Severity};
+use crate::hazards::image_ref::{message, untrusted};
 use crate::rule::{RuleMeta, Scope};
 
 pub static RULE: Rule = Rule::service(META, check);
@@ -50,36 +51,6 @@ Pull from (or mirror into) a trusted registry:
 - NIST SP 800-190, 4.1.5 (use of untrusted images)
 "#;
 
-/// The registry (or the whole repository) of `reference` when it is under
-/// none of the `trusted` entries.
-pub fn untrusted(reference: &str, trusted: &[String]) -> Option<String> {
-    if trusted.is_empty() || reference.trim().is_empty() {
-        return None;
-    }
-    let resolved = crate::hazards::image_ref::normalise(reference);
-    // At a path boundary, or where the tag or digest starts: a port
-    // (`registry.example.com:5000/…`) makes another registry.
-    let under = |entry: &String| {
-        resolved.strip_prefix(entry.as_str()).is_some_and(|rest| {
-            rest.is_empty()
-                || rest.starts_with(['/', '@'])
-                || (rest.starts_with(':') && !rest.contains('/'))
-        })
-    };
-    if trusted.iter().any(under) {
-        return None;
-    }
-    Some(resolved.split('/').next().unwrap_or("").to_string())
-}
-
-/// The message for a reference from `registry`.
-pub fn message(who: &str, reference: &str, registry: &str, trusted: &[String]) -> String {
-    format!(
-        "{who} runs image `{reference}` from `{registry}`, outside the trusted registries ({})",
-        trusted.join(", ")
-    )
-}
-
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     if ctx.node.get("build").is_some() {
         return;
@@ -101,32 +72,4 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         )
         .fix("pull the image from a trusted registry, or add its registry to `trusted`"),
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::untrusted;
-
-    #[test]
-    fn entries_match_at_a_path_boundary() {
-        let trusted = vec!["docker.io/library".to_string(), "ghcr.io/acme".to_string()];
-        assert_eq!(untrusted("nginx:1.27", &trusted), None);
-        assert_eq!(untrusted("ghcr.io/acme/app:1", &trusted), None);
-        assert_eq!(
-            untrusted("ghcr.io/acme-evil/app:1", &trusted).as_deref(),
-            Some("ghcr.io")
-        );
-        assert_eq!(
-            untrusted("someone/redis", &trusted).as_deref(),
-            Some("docker.io")
-        );
-        assert_eq!(untrusted("anything", &[]), None);
-        let registry = vec!["registry.example.com".to_string()];
-        assert_eq!(
-            untrusted("registry.example.com:5000/app", &registry).as_deref(),
-            Some("registry.example.com:5000")
-        );
-        let repository = vec!["docker.io/library/nginx".to_string()];
-        assert_eq!(untrusted("nginx:1.27", &repository), None);
-    }
 }
