@@ -33,6 +33,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod boundary;
+pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod compose;

@@ -10,7 +10,7 @@ use crate::rule::{Registry, RuleMeta};
 pub fn builtin() -> impl Iterator<Item = &'static RuleMeta> {
     crate::compose::rules::ALL
         .iter()
-        .map(|r| &r.meta)
+        .map(|r| r.meta)
         .chain(crate::image::rules::ALL.iter().map(|r| r.meta))
         .chain(crate::k8s::pss::RULES.iter().copied())
         .chain(crate::policy::rules::ALL.iter().copied())

@@ -6,3 +6,4 @@ pub mod capabilities;
 pub mod credentials;
 pub mod host_paths;
 pub mod image_ref;
+pub mod users;

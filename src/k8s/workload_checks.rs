@@ -6,7 +6,7 @@
 //! per hazard, each looking at one container. They run without
 //! `--policy`; a Pod Security policy evaluates its controls only.
 
-use crate::compose::rules::{
+use crate::catalog::{
     missing_resource_limits, plaintext_secret, shared_mount_propagation, unpinned_image,
     untrusted_registry, writable_root_filesystem,
 };
@@ -70,7 +70,7 @@ fn writable_root_filesystem(c: &ContainerCtx, _: &Params, found: &mut Found) {
     if at.0.as_bool() != Some(true) {
         let message = format!("{} has a writable root filesystem", found.who);
         found.push(
-            &writable_root_filesystem::RULE.meta,
+            &writable_root_filesystem::META,
             Severity::Low,
             at,
             message,
@@ -100,7 +100,7 @@ fn shared_mount_propagation(c: &ContainerCtx, _: &Params, found: &mut Found) {
         let volume = mount.get("name").and_then(Node::as_str).unwrap_or("?");
         let message = format!("{}: the mount of volume `{volume}` {what}", found.who);
         found.push(
-            &shared_mount_propagation::RULE.meta,
+            &shared_mount_propagation::META,
             severity,
             (mode, route),
             message,
@@ -125,7 +125,7 @@ fn missing_resource_limits(c: &ContainerCtx, _: &Params, found: &mut Found) {
     if !missing.is_empty() {
         let message = format!("{} has no {} limit", found.who, missing.join(" or "));
         found.push(
-            &missing_resource_limits::RULE.meta,
+            &missing_resource_limits::META,
             Severity::Low,
             // On the container: where the missing limits would go.
             (c.node, format!("{}.resources.limits", c.route)),
@@ -147,7 +147,7 @@ fn image(c: &ContainerCtx, params: &Params, found: &mut Found) {
     if let Some(registry) = untrusted {
         let message = image_ref::message(&found.who, reference, &registry, trusted);
         found.push(
-            &untrusted_registry::RULE.meta,
+            &untrusted_registry::META,
             Severity::High,
             (image, route.clone()),
             message,
@@ -167,7 +167,7 @@ fn image(c: &ContainerCtx, params: &Params, found: &mut Found) {
     if let Some((severity, what)) = problem {
         let message = format!("{}: image `{reference}` {what}", found.who);
         found.push(
-            &unpinned_image::RULE.meta,
+            &unpinned_image::META,
             severity,
             (image, route),
             message,
@@ -207,7 +207,7 @@ fn plaintext_secret(c: &ContainerCtx, _: &Params, found: &mut Found) {
             }
         };
         found.push(
-            &plaintext_secret::RULE.meta,
+            &plaintext_secret::META,
             severity,
             (value_node, route),
             why,

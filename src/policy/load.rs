@@ -334,9 +334,7 @@ fn exception(
     known: &Known,
     errors: &mut Vec<LocatedError>,
 ) -> Option<Exception> {
-    let Some(entries) = mapping(node, "an exception must be a mapping", errors) else {
-        return None;
-    };
+    let entries = mapping(node, "an exception must be a mapping", errors)?;
     let before = errors.len();
     unknown_keys(entries, &EXCEPTION_KEYS, "exception", errors);
     let text = |key: &str| node.get(key).and_then(Node::as_str).map(String::from);

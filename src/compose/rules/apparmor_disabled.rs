@@ -1,49 +1,17 @@
 //! `apparmor-disabled`: `security_opt: apparmor:unconfined`.
 
 use super::ctx::{Rule, ServiceCtx};
+use crate::catalog;
 use crate::finding::{Finding, Severity};
-use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule::service(META, check);
-const META: RuleMeta = RuleMeta::new("apparmor-disabled", Severity::High, DOCS)
-    .title("AppArmor confinement is disabled")
-    .scopes(&[Scope::Compose, Scope::Kubernetes]);
-
-const DOCS: &str = r#"## What it checks
-`apparmor:unconfined` or `apparmor=unconfined` in a service's
-`security_opt`.
-
-In Kubernetes manifests, the same hazard is the Pod Security Standards
-control appArmorProfile, evaluated as the admission controller does.
-
-## Why it matters
-On hosts with AppArmor, Docker's default profile denies writes to `/proc`
-and `/sys` files and mounts that lead out of the container. Unconfined, a
-root process in the container loses that second line of defence.
-
-## Example
-```yaml
-services:
-  app:
-    image: example/app:2.0
-    security_opt: ["apparmor:unconfined"]   # NOT OK
-```
-
-## Use instead
-Keep the default (`docker-default`) or name a tailored profile:
-`apparmor:my-app-profile`.
-
-## References
-- CIS Docker Benchmark v1.6.0, 5.2
-- OWASP Docker Security Cheat Sheet, rule #6
-"#;
+pub static RULE: Rule = Rule::service(&catalog::apparmor_disabled::META, check);
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     for opt in ctx.security_opts() {
         if opt.option == "apparmor" && opt.value.as_deref() == Some("unconfined") {
             out.push(
                 ctx.finding(
-                    &RULE.meta,
+                    RULE.meta,
                     Severity::High,
                     &opt.at,
                     format!("service `{}` runs without AppArmor", ctx.name.text),

@@ -162,14 +162,17 @@ pub struct SecurityOpt<'a> {
 
 /// A Compose rule: its metadata and the hooks it implements.
 pub struct Rule {
-    pub meta: RuleMeta,
+    pub meta: &'static RuleMeta,
     pub check_service: Option<fn(&ServiceCtx, &mut Vec<Finding>)>,
     pub check_project: Option<fn(&Project, &mut Vec<Finding>)>,
 }
 
 impl Rule {
     /// A rule that looks at one service at a time.
-    pub const fn service(meta: RuleMeta, check: fn(&ServiceCtx, &mut Vec<Finding>)) -> Rule {
+    pub const fn service(
+        meta: &'static RuleMeta,
+        check: fn(&ServiceCtx, &mut Vec<Finding>),
+    ) -> Rule {
         Rule {
             meta,
             check_service: Some(check),
@@ -178,7 +181,7 @@ impl Rule {
     }
 
     /// A rule that looks at the project as a whole.
-    pub const fn project(meta: RuleMeta, check: fn(&Project, &mut Vec<Finding>)) -> Rule {
+    pub const fn project(meta: &'static RuleMeta, check: fn(&Project, &mut Vec<Finding>)) -> Rule {
         Rule {
             meta,
             check_service: None,

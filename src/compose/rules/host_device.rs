@@ -5,8 +5,8 @@ use crate::compose::model::strings;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule::service(META, check);
-const META: RuleMeta = RuleMeta::new("host-device", Severity::High, DOCS)
+pub static RULE: Rule = Rule::service(&META, check);
+static META: RuleMeta = RuleMeta::new("host-device", Severity::High, DOCS)
     .title("Host device exposed to the container")
     .scopes(&[Scope::Compose]);
 
@@ -88,7 +88,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             }
             out.push(
                 ctx.finding(
-                    &RULE.meta,
+                    RULE.meta,
                     severity_of(&host),
                     &item,
                     format!("service `{}` gets the host device `{host}`", ctx.name.text),
@@ -107,7 +107,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             };
             out.push(
                 ctx.finding(
-                    &RULE.meta,
+                    RULE.meta,
                     severity,
                     &list.item(index, node),
                     format!(

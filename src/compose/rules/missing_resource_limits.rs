@@ -1,43 +1,11 @@
 //! `missing-resource-limits`: a service has no memory, CPU or PID limit.
 
 use super::ctx::{Rule, ServiceCtx};
+use crate::catalog;
 use crate::finding::{Finding, Severity};
-use crate::rule::{RuleMeta, Scope};
 use crate::yaml::Node;
 
-pub static RULE: Rule = Rule::service(META, check);
-const META: RuleMeta = RuleMeta::new("missing-resource-limits", Severity::Low, DOCS)
-    .title("No memory, CPU or PID limit")
-    .scopes(&[Scope::Compose]);
-
-const DOCS: &str = r#"## What it checks
-Each of memory (`mem_limit` or `deploy.resources.limits.memory`), CPU
-(`cpus` or `deploy.resources.limits.cpus`) and PIDs (`pids_limit` or
-`deploy.resources.limits.pids`) that a service leaves unlimited. `0`,
-`0.00`, `0m` and `-1` count as unlimited. One finding per service lists what is missing.
-
-## Why it matters
-An unlimited container can starve the host and its neighbours: a memory
-leak triggers the host's OOM killer, a fork bomb exhausts the PID table,
-a crypto miner takes every core.
-
-## Example
-```yaml
-services:
-  worker:
-    image: example/worker:1.0   # NOT OK: no limits
-```
-
-## Use instead
-```yaml
-    deploy:
-      resources:
-        limits: {cpus: "1.0", memory: 512M, pids: 200}
-```
-
-## References
-- CIS Docker Benchmark v1.6.0, 5.11, 5.12, 5.29
-"#;
+pub static RULE: Rule = Rule::service(&catalog::missing_resource_limits::META, check);
 
 /// Whether a limit is set to something: `0`, `0.00`, `0m` and `-1` mean
 /// unlimited.
@@ -70,7 +38,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     }
     out.push(
         ctx.lacking(
-            &RULE.meta,
+            RULE.meta,
             Severity::Low,
             None,
             format!(

@@ -6,8 +6,8 @@ use crate::compose::model::parse_port;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule::service(META, check);
-const META: RuleMeta = RuleMeta::new("published-on-all-interfaces", Severity::Medium, DOCS)
+pub static RULE: Rule = Rule::service(&META, check);
+static META: RuleMeta = RuleMeta::new("published-on-all-interfaces", Severity::Medium, DOCS)
     .title("Port published on all host interfaces")
     .scopes(&[Scope::Compose]);
 
@@ -59,7 +59,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         let host = port.published.as_deref().unwrap_or("an ephemeral port");
         out.push(
             ctx.finding(
-                &RULE.meta,
+                RULE.meta,
                 Severity::Medium,
                 &item,
                 format!(

@@ -1,55 +1,11 @@
 //! `root-user`: a service is configured to run as root.
 
 use super::ctx::{Rule, ServiceCtx};
+use crate::catalog;
 use crate::finding::{Finding, Severity};
-use crate::rule::{RuleMeta, Scope};
+use crate::hazards::users::is_root;
 
-pub static RULE: Rule = Rule::service(META, check);
-const META: RuleMeta = RuleMeta::new("root-user", Severity::Medium, DOCS)
-    .title("Container runs as root")
-    .scopes(&[Scope::Compose, Scope::Image, Scope::Kubernetes]);
-
-const DOCS: &str = r#"## What it checks
-- Compose: a service whose `user:` is `root`, `0`, or `root`/`0` with any
-  group (`0:0`, `root:root`).
-- Images: a config whose `User` is empty (the default: root), `root`,
-  `0`, or a name that the image's `/etc/passwd` maps to uid 0.
-
-A service without `user:` runs as its image's user, so both halves
-matter; the image check is in `image/rules/root_user.rs`.
-
-In Kubernetes manifests, the same hazard is the Pod Security Standards
-control runAsNonRoot and runAsUser, evaluated as the admission controller does.
-
-## Why it matters
-Root in a container is root on the host's kernel: any escape, any writable
-host mount and any added capability is worth more. Root can also rewrite
-every binary in the image, which is what Falco's `EXE_WRITABLE` flag
-reports at run time.
-
-## Example
-```yaml
-services:
-  web:
-    image: nginx:1.27
-    user: "0:0"   # NOT OK
-```
-
-## Use instead
-```yaml
-    user: "101:101"
-```
-
-## References
-- CIS Docker Benchmark v1.6.0, 4.1
-- OWASP Docker Security Cheat Sheet, rule #2
-"#;
-
-/// Whether a `user:` value names uid 0.
-pub fn is_root(user: &str) -> bool {
-    let name = user.split(':').next().unwrap_or("").trim();
-    name == "root" || name == "0"
-}
+pub static RULE: Rule = Rule::service(&catalog::root_user::META, check);
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     let Some(at) = ctx.at("user") else {
@@ -58,7 +14,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     if at.node.as_str().is_some_and(is_root) {
         out.push(
             ctx.finding(
-                &RULE.meta,
+                RULE.meta,
                 Severity::Medium,
                 &at,
                 format!("service `{}` runs as root", ctx.name.text),

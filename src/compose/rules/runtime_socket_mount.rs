@@ -2,47 +2,12 @@
 //! holding one) is mounted into a service, or `use_api_socket` is set.
 
 use super::ctx::{Rule, ServiceCtx};
+use crate::catalog;
 use crate::compose::model::MountKind;
 use crate::finding::{Finding, Severity};
 use crate::hazards::host_paths::socket_reason;
-use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule::service(META, check);
-const META: RuleMeta = RuleMeta::new("runtime-socket-mount", Severity::Critical, DOCS)
-    .title("Container runtime socket mounted")
-    .scopes(&[Scope::Compose]);
-
-const DOCS: &str = r#"## What it checks
-Bind mounts (short or long syntax, or a named volume that binds a host
-directory) of the Docker, containerd, Podman or CRI-O API sockets, or of a
-directory that contains them (`/`, `/run`, `/var/run`, `/var`,
-`/run/containerd`, `/run/podman`, `/run/crio`…), and `use_api_socket: true`.
-Read-only mounts are reported too.
-
-## Why it matters
-Whoever can talk to the runtime's API can start a privileged container
-with the host's root filesystem mounted: the socket is root on the host.
-A read-only bind only stops the file from being replaced; API calls
-through it still work.
-
-## Example
-```yaml
-services:
-  ui:
-    image: portainer/portainer-ce:2.21
-    volumes:
-      - /var/run/docker.sock:/var/run/docker.sock:ro   # NOT OK
-```
-
-## Use instead
-Do not give the socket to application containers. Tools that need the API
-should go through a filtering proxy that allows only the calls they need,
-or run outside the container platform.
-
-## References
-- CIS Docker Benchmark v1.6.0, 5.32
-- OWASP Docker Security Cheat Sheet, rule #1
-"#;
+pub static RULE: Rule = Rule::service(&catalog::runtime_socket_mount::META, check);
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     for (entry, mount) in ctx.mounts() {
@@ -63,7 +28,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             };
             out.push(
                 ctx.finding(
-                    &RULE.meta,
+                    RULE.meta,
                     Severity::Critical,
                     &entry.pointing_at(mount.source_node),
                     format!(
@@ -80,7 +45,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     {
         out.push(
                 ctx.finding(
-                    &RULE.meta,
+                    RULE.meta,
                     Severity::Critical,
                     &at,
                     format!(

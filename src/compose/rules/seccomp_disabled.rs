@@ -1,49 +1,17 @@
 //! `seccomp-disabled`: `security_opt: seccomp:unconfined`.
 
 use super::ctx::{Rule, ServiceCtx};
+use crate::catalog;
 use crate::finding::{Finding, Severity};
-use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule::service(META, check);
-const META: RuleMeta = RuleMeta::new("seccomp-disabled", Severity::High, DOCS)
-    .title("Seccomp filtering is disabled")
-    .scopes(&[Scope::Compose, Scope::Kubernetes]);
-
-const DOCS: &str = r#"## What it checks
-`seccomp:unconfined` or `seccomp=unconfined` in a service's `security_opt`.
-
-In Kubernetes manifests, the same hazard is the Pod Security Standards
-control seccompProfile_baseline and seccompProfile_restricted, evaluated as the admission controller does.
-
-## Why it matters
-The default seccomp profile blocks about 44 system calls that containers
-do not need and that many kernel exploits and escapes use (`keyctl`,
-`unshare`, `mount`, `bpf`…). Turning it off widens the kernel attack
-surface for every process in the container.
-
-## Example
-```yaml
-services:
-  app:
-    image: example/app:2.0
-    security_opt: ["seccomp=unconfined"]   # NOT OK
-```
-
-## Use instead
-Keep the default profile, or give a custom profile that allows the one
-extra call needed: `seccomp:./seccomp-app.json`.
-
-## References
-- CIS Docker Benchmark v1.6.0, 5.22
-- OWASP Docker Security Cheat Sheet, rule #6
-"#;
+pub static RULE: Rule = Rule::service(&catalog::seccomp_disabled::META, check);
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     for opt in ctx.security_opts() {
         if opt.option == "seccomp" && opt.value.as_deref() == Some("unconfined") {
             out.push(
                 ctx.finding(
-                    &RULE.meta,
+                    RULE.meta,
                     Severity::High,
                     &opt.at,
                     format!("service `{}` runs without seccomp", ctx.name.text),

@@ -8,8 +8,8 @@ use crate::rule::{RuleMeta, Scope};
 use crate::suggest::closest;
 use crate::yaml::{Node, Routed};
 
-pub static RULE: Rule = Rule::service(META, check).and_project(check_project);
-const META: RuleMeta = RuleMeta::new("unknown-key", Severity::Medium, DOCS)
+pub static RULE: Rule = Rule::service(&META, check).and_project(check_project);
+static META: RuleMeta = RuleMeta::new("unknown-key", Severity::Medium, DOCS)
     .title("Key not defined by the Compose Specification")
     .scopes(&[Scope::Compose]);
 

@@ -1,41 +1,11 @@
 //! `unpinned-image`: a service's image is not pinned to a version.
 
 use super::ctx::{Rule, ServiceCtx};
+use crate::catalog;
 use crate::finding::{Finding, Severity};
 use crate::hazards::image_ref::tag_and_digest;
-use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule::service(META, check);
-const META: RuleMeta = RuleMeta::new("unpinned-image", Severity::Medium, DOCS)
-    .title("Image not pinned to a version")
-    .scopes(&[Scope::Compose]);
-
-const DOCS: &str = r#"## What it checks
-The `image:` of a service that is pulled (services with `build:` name their
-own image and are skipped): no tag or the `latest` tag is medium; a tag
-without an `@sha256:` digest is info, since tags can be moved.
-
-## Why it matters
-An unpinned image changes under you: the next pull can bring a different
-base, new binaries, or a compromised release, and what was reviewed is no
-longer what runs.
-
-## Example
-```yaml
-services:
-  cache:
-    image: redis   # NOT OK
-```
-
-## Use instead
-```yaml
-    image: redis:7.4@sha256:<digest>
-```
-
-## References
-- CIS Docker Benchmark v1.6.0, 5.28
-- OWASP Docker Security Cheat Sheet, rule #13
-"#;
+pub static RULE: Rule = Rule::service(&catalog::unpinned_image::META, check);
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     if ctx.node.get("build").is_some() {
@@ -64,7 +34,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         ),
     };
     out.push(
-        ctx.finding(&RULE.meta, severity, &at, message)
+        ctx.finding(RULE.meta, severity, &at, message)
             .fix("pin a version tag and its digest: name:1.2.3@sha256:…"),
     );
 }

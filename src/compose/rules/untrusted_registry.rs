@@ -2,54 +2,11 @@
 //! policy does not list as trusted.
 
 use super::ctx::{Rule, ServiceCtx};
+use crate::catalog;
 use crate::finding::{Finding, Severity};
 use crate::hazards::image_ref::{message, untrusted};
-use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule::service(META, check);
-const META: RuleMeta = RuleMeta::new("untrusted-registry", Severity::High, DOCS)
-    .title("Image from a registry the policy does not trust")
-    .scopes(&[Scope::Compose, Scope::Kubernetes]);
-
-const DOCS: &str = r#"## What it checks
-Only when a policy lists trusted registries (the `trusted` parameter):
-the `image:` of each Compose service that is pulled (services with
-`build:` name their own image and are skipped) and of each Kubernetes
-container, resolved as the engine resolves it (`nginx` is
-`docker.io/library/nginx`), must start with one of the entries: a
-registry (`registry.example.com`, `docker.io`) or a repository prefix
-(`docker.io/library`, `ghcr.io/acme`), matched at a `/` boundary.
-
-```yaml
-# .drydock.yaml
-rules:
-  untrusted-registry:
-    trusted: [registry.example.com, docker.io/library]
-```
-
-## Why it matters
-An image is code that runs with the service's privileges. A gate that
-admits images from anywhere admits a typosquatted repository, a personal
-fork, or a registry nobody scans. A list of where images may come from
-is the first control of a supply chain.
-
-## Example
-```yaml
-services:
-  cache:
-    image: docker.io/someone/redis:7   # NOT OK: not under a trusted prefix
-```
-
-## Use instead
-Pull from (or mirror into) a trusted registry:
-```yaml
-    image: registry.example.com/mirror/redis:7.4
-```
-
-## References
-- CIS Docker Benchmark v1.6.0, 4.2 (use trusted base images)
-- NIST SP 800-190, 4.1.5 (use of untrusted images)
-"#;
+pub static RULE: Rule = Rule::service(&catalog::untrusted_registry::META, check);
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     if ctx.node.get("build").is_some() {
@@ -65,7 +22,7 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
     let who = format!("service `{}`", ctx.name.text);
     out.push(
         ctx.finding(
-            &RULE.meta,
+            RULE.meta,
             Severity::High,
             &at,
             message(&who, at.node.as_str().unwrap_or(""), &registry, trusted),

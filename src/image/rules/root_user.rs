@@ -7,7 +7,7 @@ use crate::image::Image;
 use crate::params::Params;
 
 pub static RULE: Rule = Rule {
-    meta: &crate::compose::rules::root_user::RULE.meta,
+    meta: &crate::catalog::root_user::META,
     check,
 };
 

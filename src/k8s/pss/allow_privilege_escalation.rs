@@ -2,7 +2,7 @@
 //! `allowPrivilegeEscalation: false`. Windows pods are exempt. Reported as
 //! `no-new-privileges`.
 
-use crate::compose::rules::no_new_privileges::RULE;
+use crate::catalog::no_new_privileges;
 use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::PodCtx;
@@ -10,7 +10,7 @@ use crate::k8s::pod::PodCtx;
 pub static CONTROL: Control = Control::new(
     "allowPrivilegeEscalation",
     Level::Restricted,
-    &[&RULE.meta],
+    &[&no_new_privileges::META],
     check,
 );
 
@@ -22,13 +22,13 @@ fn check(pod: &PodCtx, out: &mut Violations) {
         match c.at("securityContext.allowPrivilegeEscalation") {
             Some((node, _)) if node.as_bool() == Some(false) => {}
             Some(at) => out.add(
-                &RULE.meta,
+                &no_new_privileges::META,
                 Severity::Medium,
                 at,
                 format!("container `{}` allows privilege escalation", c.name),
             ),
             None => out.add(
-                &RULE.meta,
+                &no_new_privileges::META,
                 Severity::Medium,
                 c.here(),
                 format!(

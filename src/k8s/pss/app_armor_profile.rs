@@ -3,13 +3,17 @@
 //! the legacy `container.apparmor.security.beta.kubernetes.io/`
 //! annotations. Reported as `apparmor-disabled`.
 
-use crate::compose::rules::apparmor_disabled::RULE;
+use crate::catalog::apparmor_disabled;
 use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations, confines};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control =
-    Control::new("appArmorProfile", Level::Baseline, &[&RULE.meta], check);
+pub static CONTROL: Control = Control::new(
+    "appArmorProfile",
+    Level::Baseline,
+    &[&apparmor_disabled::META],
+    check,
+);
 
 const PROFILE: &str = "securityContext.appArmorProfile.type";
 const ANNOTATION: &str = "container.apparmor.security.beta.kubernetes.io/";
@@ -19,7 +23,12 @@ fn check(pod: &PodCtx, out: &mut Violations) {
         let t = node.as_str().unwrap_or("");
         if !confines(t) {
             let what = format!("the pod's AppArmor profile is `{t}`");
-            out.add(&RULE.meta, Severity::High, (node, route), what);
+            out.add(
+                &apparmor_disabled::META,
+                Severity::High,
+                (node, route),
+                what,
+            );
         }
     }
     for c in &pod.containers {
@@ -27,7 +36,12 @@ fn check(pod: &PodCtx, out: &mut Violations) {
             let t = node.as_str().unwrap_or("");
             if !confines(t) {
                 let what = format!("container `{}` has AppArmor profile `{t}`", c.name);
-                out.add(&RULE.meta, Severity::High, (node, route), what);
+                out.add(
+                    &apparmor_disabled::META,
+                    Severity::High,
+                    (node, route),
+                    what,
+                );
             }
         }
     }
@@ -42,7 +56,12 @@ fn check(pod: &PodCtx, out: &mut Violations) {
             let route = format!("{}.annotations.{key}", pod.workload.meta_route);
             let what =
                 format!("container `{container}` has AppArmor profile `{value}` (annotation)");
-            out.add(&RULE.meta, Severity::High, (node, route), what);
+            out.add(
+                &apparmor_disabled::META,
+                Severity::High,
+                (node, route),
+                what,
+            );
         }
     }
 }

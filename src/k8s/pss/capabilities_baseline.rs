@@ -4,7 +4,7 @@
 //! the severity of an added capability are shared with
 //! `capabilities_restricted`.
 
-use crate::compose::rules::added_capabilities::RULE;
+use crate::catalog::added_capabilities;
 use crate::finding::Severity;
 use crate::hazards::capabilities;
 use crate::k8s::control::{Control, Level, Violations};
@@ -13,7 +13,7 @@ use crate::k8s::pod::PodCtx;
 pub static CONTROL: Control = Control::new(
     "capabilities_baseline",
     Level::Baseline,
-    &[&RULE.meta],
+    &[&added_capabilities::META],
     check,
 );
 
@@ -26,7 +26,7 @@ fn check(pod: &PodCtx, out: &mut Violations) {
             let name = cap.as_str().unwrap_or("");
             if !capabilities::baseline_may_add(name) {
                 out.add(
-                    &RULE.meta,
+                    &added_capabilities::META,
                     added_severity(pod, name),
                     (cap, route),
                     format!("container `{}` adds capability `{name}`", c.name),

@@ -6,7 +6,7 @@
 //! `capabilities_baseline`, which denies it too.
 
 use super::capabilities_baseline::{self as baseline, ADD, added_severity};
-use crate::compose::rules::{added_capabilities, capabilities_not_dropped};
+use crate::catalog::{added_capabilities, capabilities_not_dropped};
 use crate::finding::Severity;
 use crate::hazards::capabilities;
 use crate::k8s::control::{Control, Level, Violations};
@@ -15,10 +15,7 @@ use crate::k8s::pod::{ContainerCtx, PodCtx};
 pub static CONTROL: Control = Control::new(
     "capabilities_restricted",
     Level::Restricted,
-    &[
-        &capabilities_not_dropped::RULE.meta,
-        &added_capabilities::RULE.meta,
-    ],
+    &[&capabilities_not_dropped::META, &added_capabilities::META],
     check,
 )
 .replacing(&baseline::CONTROL);
@@ -36,7 +33,7 @@ fn check(pod: &PodCtx, out: &mut Violations) {
             if name != "NET_BIND_SERVICE" {
                 out.add_lowest(
                     !capabilities::baseline_may_add(name),
-                    &added_capabilities::RULE.meta,
+                    &added_capabilities::META,
                     added_severity(pod, name),
                     (cap, route),
                     format!("container `{}` adds capability `{name}`", c.name),
@@ -64,7 +61,7 @@ fn check_drop(c: &ContainerCtx, out: &mut Violations) {
         None => format!("container `{}` does not drop ALL capabilities", c.name),
     };
     out.add(
-        &capabilities_not_dropped::RULE.meta,
+        &capabilities_not_dropped::META,
         Severity::Low,
         c.at_or_container(DROP),
         what,

@@ -1,12 +1,17 @@
 //! `hostNamespaces` (baseline): the pod shares the host's network, PID or
 //! IPC namespace. Reported as `host-namespace`.
 
-use crate::compose::rules::host_namespace::RULE;
+use crate::catalog::host_namespace;
 use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations, is_true};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control::new("hostNamespaces", Level::Baseline, &[&RULE.meta], check);
+pub static CONTROL: Control = Control::new(
+    "hostNamespaces",
+    Level::Baseline,
+    &[&host_namespace::META],
+    check,
+);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     for (field, name) in [
@@ -16,7 +21,7 @@ fn check(pod: &PodCtx, out: &mut Violations) {
     ] {
         if let Some(at) = pod.at(field).filter(|(n, _)| is_true(n)) {
             out.add(
-                &RULE.meta,
+                &host_namespace::META,
                 Severity::High,
                 at,
                 format!("the pod shares the host's {name} namespace"),

@@ -3,7 +3,7 @@
 //! `host-path-mount`, ranked by what the path exposes
 //! ([`HostPathHazard`], shared with `restrictedVolumes`).
 
-use crate::compose::rules::{host_path_mount, runtime_socket_mount};
+use crate::catalog::{host_path_mount, runtime_socket_mount};
 use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations, is_true};
 use crate::k8s::pod::{PodCtx, lookup};
@@ -13,10 +13,7 @@ use crate::yaml::Node;
 pub static CONTROL: Control = Control::new(
     "hostPathVolumes",
     Level::Baseline,
-    &[
-        &runtime_socket_mount::RULE.meta,
-        &host_path_mount::RULE.meta,
-    ],
+    &[&runtime_socket_mount::META, &host_path_mount::META],
     check,
 );
 
@@ -68,12 +65,12 @@ impl HostPathHazard {
 fn rank(path: &str, read_only: bool) -> (&'static RuleMeta, Severity, String) {
     use crate::hazards::host_paths::{harmless_read_only, sensitivity, socket_reason};
     let mode = if read_only { " read-only" } else { "" };
-    let host_path = &host_path_mount::RULE.meta;
+    let host_path = &host_path_mount::META;
     if let Some(reason) = socket_reason(path) {
         // A socket is used by connecting to it, which a read-only mount
         // does not prevent.
         return (
-            &runtime_socket_mount::RULE.meta,
+            &runtime_socket_mount::META,
             Severity::Critical,
             format!("{mode}: {reason}, and control of the runtime is root on the host"),
         );

@@ -1,12 +1,13 @@
 //! `privileged` (baseline): a container runs privileged. Reported as
 //! `privileged`.
 
-use crate::compose::rules::privileged::RULE;
+use crate::catalog::privileged;
 use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations, is_true};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control::new("privileged", Level::Baseline, &[&RULE.meta], check);
+pub static CONTROL: Control =
+    Control::new("privileged", Level::Baseline, &[&privileged::META], check);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     for c in &pod.containers {
@@ -15,7 +16,7 @@ fn check(pod: &PodCtx, out: &mut Violations) {
             .filter(|(n, _)| is_true(n))
         {
             out.add(
-                &RULE.meta,
+                &privileged::META,
                 Severity::Critical,
                 at,
                 format!("container `{}` runs privileged", c.name),

@@ -3,12 +3,13 @@
 //! pod's user namespace confines what `/proc` shows. Reported as
 //! `proc-mount`.
 
-use crate::compose::rules::proc_mount::RULE;
+use crate::catalog::proc_mount;
 use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::{At, ContainerCtx, PodCtx};
 
-pub static CONTROL: Control = Control::new("procMount", Level::Baseline, &[&RULE.meta], check);
+pub static CONTROL: Control =
+    Control::new("procMount", Level::Baseline, &[&proc_mount::META], check);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     if pod.host_users_off() {
@@ -16,7 +17,7 @@ fn check(pod: &PodCtx, out: &mut Violations) {
     }
     for c in &pod.containers {
         if let Some((at, what)) = unmasked(c) {
-            out.add(&RULE.meta, Severity::High, at, what);
+            out.add(&proc_mount::META, Severity::High, at, what);
         }
     }
 }

@@ -5,7 +5,7 @@
 //! level named `hostPathVolumes`, which denies it too.
 
 use super::host_path_volumes::{self, HostPathHazard, volume_name};
-use crate::compose::rules::{host_path_mount, runtime_socket_mount};
+use crate::catalog::{host_path_mount, runtime_socket_mount};
 use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::PodCtx;
@@ -14,11 +14,7 @@ use crate::rule::{RuleMeta, Scope};
 pub static CONTROL: Control = Control::new(
     "restrictedVolumes",
     Level::Restricted,
-    &[
-        &META,
-        &runtime_socket_mount::RULE.meta,
-        &host_path_mount::RULE.meta,
-    ],
+    &[&META, &runtime_socket_mount::META, &host_path_mount::META],
     check,
 )
 .replacing(&host_path_volumes::CONTROL);

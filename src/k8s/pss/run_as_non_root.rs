@@ -4,13 +4,18 @@
 //! Reported as `root-user`; a container with a non-zero `runAsUser` but no
 //! `runAsNonRoot` is reported low.
 
-use crate::compose::rules::root_user::RULE;
+use crate::catalog::root_user;
 use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::{ContainerCtx, PodCtx};
 use crate::yaml::Node;
 
-pub static CONTROL: Control = Control::new("runAsNonRoot", Level::Restricted, &[&RULE.meta], check);
+pub static CONTROL: Control = Control::new(
+    "runAsNonRoot",
+    Level::Restricted,
+    &[&root_user::META],
+    check,
+);
 
 const NON_ROOT: &str = "securityContext.runAsNonRoot";
 
@@ -22,13 +27,13 @@ fn check(pod: &PodCtx, out: &mut Violations) {
     let pod_true = on_pod.as_ref().and_then(|(n, _)| n.as_bool()) == Some(true);
     if let Some(at) = on_pod.filter(|(n, _)| n.as_bool() == Some(false)) {
         let what = "the pod sets runAsNonRoot: false".to_string();
-        out.add(&RULE.meta, Severity::Medium, at, what);
+        out.add(&root_user::META, Severity::Medium, at, what);
     }
     for c in &pod.containers {
         match c.at(NON_ROOT) {
             Some(at) if at.0.as_bool() == Some(false) => {
                 let what = format!("container `{}` sets runAsNonRoot: false", c.name);
-                out.add(&RULE.meta, Severity::Medium, at, what);
+                out.add(&root_user::META, Severity::Medium, at, what);
             }
             Some((node, _)) if node.as_bool() == Some(true) => {}
             _ if pod_true => {}
@@ -43,7 +48,7 @@ fn check(pod: &PodCtx, out: &mut Violations) {
 fn may_run_as_root(pod: &PodCtx, c: &ContainerCtx, out: &mut Violations) {
     match run_as_user(c.node).or(run_as_user(pod.spec)) {
         Some(uid) if uid != "0" => out.add(
-            &RULE.meta,
+            &root_user::META,
             Severity::Low,
             c.here(),
             format!(
@@ -52,7 +57,7 @@ fn may_run_as_root(pod: &PodCtx, c: &ContainerCtx, out: &mut Violations) {
             ),
         ),
         _ => out.add(
-            &RULE.meta,
+            &root_user::META,
             Severity::Medium,
             c.here(),
             format!(

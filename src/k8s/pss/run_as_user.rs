@@ -1,12 +1,13 @@
 //! `runAsUser` (restricted): neither the pod nor a container may set
 //! `runAsUser: 0`. `hostUsers: false` relaxes it. Reported as `root-user`.
 
-use crate::compose::rules::root_user::RULE;
+use crate::catalog::root_user;
 use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::{At, PodCtx};
 
-pub static CONTROL: Control = Control::new("runAsUser", Level::Restricted, &[&RULE.meta], check);
+pub static CONTROL: Control =
+    Control::new("runAsUser", Level::Restricted, &[&root_user::META], check);
 
 const RUN_AS_USER: &str = "securityContext.runAsUser";
 
@@ -17,12 +18,12 @@ fn check(pod: &PodCtx, out: &mut Violations) {
     let zero = |(node, _): &At| node.as_str() == Some("0");
     if let Some(at) = pod.at(RUN_AS_USER).filter(zero) {
         let what = "the pod runs as uid 0".to_string();
-        out.add(&RULE.meta, Severity::Medium, at, what);
+        out.add(&root_user::META, Severity::Medium, at, what);
     }
     for c in &pod.containers {
         if let Some(at) = c.at(RUN_AS_USER).filter(zero) {
             let what = format!("container `{}` runs as uid 0", c.name);
-            out.add(&RULE.meta, Severity::Medium, at, what);
+            out.add(&root_user::META, Severity::Medium, at, what);
         }
     }
 }

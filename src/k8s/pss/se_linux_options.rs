@@ -2,12 +2,17 @@
 //! type outside the container types, or any SELinux user or role.
 //! Reported as `selinux-disabled`.
 
-use crate::compose::rules::selinux_disabled::RULE;
+use crate::catalog::selinux_disabled;
 use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::{At, PodCtx, lookup};
 
-pub static CONTROL: Control = Control::new("seLinuxOptions", Level::Baseline, &[&RULE.meta], check);
+pub static CONTROL: Control = Control::new(
+    "seLinuxOptions",
+    Level::Baseline,
+    &[&selinux_disabled::META],
+    check,
+);
 
 const OPTIONS: &str = "securityContext.seLinuxOptions";
 
@@ -35,7 +40,7 @@ fn check_options(options: Option<At>, who: &str, out: &mut Violations) {
         let value = t.as_str().unwrap_or("");
         if !SELINUX_TYPES.contains(&value) {
             let what = format!("{who} sets SELinux type `{value}`");
-            out.add(&RULE.meta, Severity::Medium, (t, at), what);
+            out.add(&selinux_disabled::META, Severity::Medium, (t, at), what);
         }
     }
     for field in ["user", "role"] {
@@ -43,7 +48,7 @@ fn check_options(options: Option<At>, who: &str, out: &mut Violations) {
             .filter(|(v, _)| v.as_str().is_some_and(|s| !s.is_empty()));
         if let Some((v, at)) = set {
             let what = format!("{who} sets SELinux {field} `{}`", v.as_str().unwrap_or(""));
-            out.add(&RULE.meta, Severity::Medium, (v, at), what);
+            out.add(&selinux_disabled::META, Severity::Medium, (v, at), what);
         }
     }
 }

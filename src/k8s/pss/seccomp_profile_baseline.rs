@@ -3,7 +3,7 @@
 //! seccomp profile that does not confine it (leaving it unset is
 //! allowed). Reported as `seccomp-disabled`.
 
-use crate::compose::rules::seccomp_disabled::RULE;
+use crate::catalog::seccomp_disabled;
 use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations, confines};
 use crate::k8s::pod::{At, ContainerCtx, PodCtx};
@@ -12,7 +12,7 @@ use crate::yaml::Node;
 pub static CONTROL: Control = Control::new(
     "seccompProfile_baseline",
     Level::Baseline,
-    &[&RULE.meta],
+    &[&seccomp_disabled::META],
     check,
 );
 
@@ -22,12 +22,12 @@ pub const PROFILE: &str = "securityContext.seccompProfile.type";
 fn check(pod: &PodCtx, out: &mut Violations) {
     if let Some(at) = pod.at(PROFILE).filter(unconfined) {
         let what = pod_profile(&at);
-        out.add(&RULE.meta, Severity::High, at, what);
+        out.add(&seccomp_disabled::META, Severity::High, at, what);
     }
     for c in &pod.containers {
         if let Some(at) = c.at(PROFILE).filter(unconfined) {
             let what = container_profile(c, &at);
-            out.add(&RULE.meta, Severity::High, at, what);
+            out.add(&seccomp_disabled::META, Severity::High, at, what);
         }
     }
 }

@@ -8,7 +8,7 @@
 use super::seccomp_profile_baseline::{
     self as baseline, PROFILE, container_profile, pod_profile, unconfined,
 };
-use crate::compose::rules::seccomp_disabled::RULE;
+use crate::catalog::seccomp_disabled;
 use crate::finding::Severity;
 use crate::k8s::control::{Control, Level, Violations};
 use crate::k8s::pod::PodCtx;
@@ -16,7 +16,7 @@ use crate::k8s::pod::PodCtx;
 pub static CONTROL: Control = Control::new(
     "seccompProfile_restricted",
     Level::Restricted,
-    &[&RULE.meta],
+    &[&seccomp_disabled::META],
     check,
 )
 .replacing(&baseline::CONTROL);
@@ -29,16 +29,16 @@ fn check(pod: &PodCtx, out: &mut Violations) {
     let pod_confines = on_pod.as_ref().is_some_and(|at| !unconfined(at));
     if let Some(at) = on_pod.filter(unconfined) {
         let what = pod_profile(&at);
-        out.add_lowest(true, &RULE.meta, Severity::High, at, what);
+        out.add_lowest(true, &seccomp_disabled::META, Severity::High, at, what);
     }
     for c in &pod.containers {
         match c.at(PROFILE) {
             Some(at) if unconfined(&at) => {
                 let what = container_profile(c, &at);
-                out.add_lowest(true, &RULE.meta, Severity::High, at, what);
+                out.add_lowest(true, &seccomp_disabled::META, Severity::High, at, what);
             }
             None if !pod_confines => out.add(
-                &RULE.meta,
+                &seccomp_disabled::META,
                 Severity::Medium,
                 c.here(),
                 format!(

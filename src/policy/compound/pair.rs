@@ -22,7 +22,7 @@ impl Pair<'_> {
     /// Whether the effective user is root (unset counts as root).
     pub fn runs_as_root(&self) -> bool {
         !self.service.non_root_enforced
-            && (self.user.trim().is_empty() || crate::compose::rules::root_user::is_root(self.user))
+            && (self.user.trim().is_empty() || crate::hazards::users::is_root(self.user))
     }
 
     /// The service's (or the container's) finding of `rule`.

@@ -123,13 +123,11 @@ fn declared(
             format!("`{id}` is a built-in rule; a compound rule needs an id of its own"),
         ));
     }
-    let Some(entries) = mapping(
+    let entries = mapping(
         node,
         format!("compound rule `{id}` must be a mapping (title, severity, when, message, fix)"),
         errors,
-    ) else {
-        return None;
-    };
+    )?;
     unknown_keys(entries, &RULE_KEYS, "compound rule", errors);
     let title = match node.get("title").map(|t| (t, t.as_str())) {
         Some((_, Some(t))) if !t.trim().is_empty() => Some(t.trim().to_string()),
@@ -249,13 +247,11 @@ fn condition(
     registry: &Registry,
     errors: &mut Vec<LocatedError>,
 ) -> Option<Condition> {
-    let Some(entries) = mapping(
+    let entries = mapping(
         node,
         "a condition is a mapping: `image: RULE`, `service: RULE`, `user: root|non-root` or `any: [...]`",
         errors,
-    ) else {
-        return None;
-    };
+    )?;
     let before = errors.len();
     unknown_keys(entries, &CONDITION_KEYS, "condition", errors);
     let kinds: Vec<&Key> = entries
