@@ -13,8 +13,11 @@ use std::fmt;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::rule::RuleId;
 use crate::yaml::{Node, Pos, Span};
+
+/// A rule's id as a finding carries it: borrowed for a built-in rule,
+/// owned for one a policy declares.
+pub type RuleId = std::borrow::Cow<'static, str>;
 
 /// How bad a finding is. Ordered: `Info < Low < Medium < High < Critical`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]

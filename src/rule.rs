@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 
+pub use crate::finding::RuleId;
 use crate::finding::Severity;
 
 /// What a rule looks at.
@@ -28,10 +29,6 @@ impl Scope {
         }
     }
 }
-
-/// A rule's id as a finding carries it: borrowed for a built-in rule,
-/// owned for one a policy declares.
-pub type RuleId = Cow<'static, str>;
 
 /// A built-in rule's metadata and user documentation.
 #[derive(Debug)]
