@@ -37,6 +37,7 @@ pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod compose;
+pub mod error;
 pub mod finding;
 pub mod hazards;
 pub mod image;

@@ -18,7 +18,8 @@
 //! [`SPECS`] lists every parameter (validation and `drydock explain` read
 //! it); [`Params`] holds the values the rules read.
 
-use crate::yaml::{Key, LocatedError, Node};
+use crate::error::InputError;
+use crate::yaml::{Key, Node};
 
 /// One parameter of one rule.
 pub struct ParamSpec {
@@ -128,7 +129,7 @@ pub fn parse(
     key: &Key,
     value: &Node,
     params: &mut Params,
-    errors: &mut Vec<LocatedError>,
+    errors: &mut Vec<InputError>,
 ) {
     let Some(spec) = of(rule).find(|s| s.key == key.text) else {
         let known: Vec<&'static str> = of(rule).map(|s| s.key).collect();
@@ -147,7 +148,7 @@ pub fn parse(
                 known.join("`, `")
             )
         };
-        errors.push(LocatedError::at(&key.pos, message));
+        errors.push(InputError::at(&key.pos, message));
         return;
     };
     let items: Option<Vec<String>> = value.as_seq().and_then(|items| {
@@ -158,14 +159,14 @@ pub fn parse(
             .collect()
     });
     let Some(items) = items else {
-        errors.push(LocatedError::at(
+        errors.push(InputError::at(
             &value.pos,
             format!("`{}` must be a list of names", key.text),
         ));
         return;
     };
     if let Err(message) = (spec.set)(params, items) {
-        errors.push(LocatedError::at(&value.pos, message));
+        errors.push(InputError::at(&value.pos, message));
     }
 }
 

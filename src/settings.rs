@@ -6,12 +6,12 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{Format, ReportArgs};
+use crate::error::InputError;
 use crate::finding::Severity;
 use crate::k8s::pss::Level;
 use crate::params::Params;
 use crate::policy::{self, Policy};
 use crate::rule::Registry;
-use crate::yaml::LocatedError;
 
 /// Everything a report-producing command needs besides its inputs.
 pub struct Settings {
@@ -37,7 +37,7 @@ pub struct Settings {
     pub write_baseline: Option<PathBuf>,
     /// The policy's problems: input errors of the run, which goes on
     /// without the policy.
-    pub errors: Vec<LocatedError>,
+    pub errors: Vec<InputError>,
 }
 
 impl Settings {

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use crate::cli::{ComposeAction, ComposeArgs, ProjectArgs};
 use crate::compose::{Loader, ProjectSpec};
+use crate::error::InputError;
 use crate::settings::Settings;
-use crate::yaml::LocatedError;
 
 use super::output::{self, EXIT_ERROR};
 
@@ -68,7 +68,7 @@ fn config(args: &ProjectArgs) -> ExitCode {
             // Docker Compose prints no model for a project it would not run
             // (nor for the version 1 format, which the audit still reads).
             let legacy = project.legacy_format.iter().map(|file| {
-                LocatedError::at(
+                InputError::at(
                     &file.pos,
                     "the Compose version 1 format (services at the top level): \
                      Docker Compose v2 refuses it",

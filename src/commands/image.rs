@@ -5,10 +5,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cli::{ImageArgs, ImagesArgs};
+use crate::error::InputError;
 use crate::image::engine::Engine;
 use crate::scan::{self, Reading};
 use crate::settings::Settings;
-use crate::yaml::LocatedError;
 
 use super::output::{self, EXIT_ERROR};
 
@@ -26,10 +26,7 @@ pub(super) fn run_image(args: &ImageArgs) -> ExitCode {
                 let reading = Reading::new(1, &options, &settings.params);
                 scan::run_engine(&engine, &args.references, &reading, &mut scanned)
             }
-            Err(message) => scanned
-                .coverage
-                .errors
-                .push(LocatedError::in_file("engine", message)),
+            Err(message) => scanned.coverage.errors.push(InputError::engine(message)),
         }
     }
     super::report(scanned, &settings)
@@ -47,10 +44,7 @@ pub(super) fn run_images(args: &ImagesArgs) -> ExitCode {
             let reading = Reading::new(args.concurrency.max(1), &options, &settings.params);
             scan::run_engine(&engine, &refs, &reading, &mut scanned)
         }
-        Err(message) => scanned
-            .coverage
-            .errors
-            .push(LocatedError::in_file("engine", message)),
+        Err(message) => scanned.coverage.errors.push(InputError::engine(message)),
     }
     super::report(scanned, &settings)
 }

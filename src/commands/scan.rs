@@ -71,7 +71,7 @@ fn scan_images(args: &ScanArgs, root: &Path, settings: &Settings, scanned: &mut 
                     scanned
                         .coverage
                         .errors
-                        .push(crate::yaml::LocatedError::in_file("engine", message));
+                        .push(crate::error::InputError::engine(message));
                     return;
                 }
                 Err(message) => {

@@ -7,7 +7,8 @@
 use std::sync::Arc;
 
 use super::interpolate::{Env, expand};
-use crate::yaml::{LocatedError, Pos, SourceFile};
+use crate::error::InputError;
+use crate::yaml::{Pos, SourceFile};
 
 /// Largest `.env` file read.
 pub const MAX_ENV_FILE: u64 = 1 << 20;
@@ -19,7 +20,7 @@ pub struct EnvEntry {
     pub line: u32,
 }
 
-pub fn parse_env_text(text: &str, display: &str, base: &Env) -> Result<Env, LocatedError> {
+pub fn parse_env_text(text: &str, display: &str, base: &Env) -> Result<Env, InputError> {
     Ok(parse_env_entries(text, display, base)?
         .into_iter()
         .map(|e| (e.key, e.value))
@@ -31,7 +32,7 @@ pub fn parse_env_entries(
     text: &str,
     display: &str,
     base: &Env,
-) -> Result<Vec<EnvEntry>, LocatedError> {
+) -> Result<Vec<EnvEntry>, InputError> {
     let mut entries: Vec<EnvEntry> = Vec::new();
     let mut vars = Env::new();
     let lines: Vec<&str> = text.lines().collect();
@@ -123,12 +124,10 @@ pub fn parse_env_entries(
     Ok(entries)
 }
 
-fn located(display: &str, line: u32, message: impl Into<String>) -> LocatedError {
-    LocatedError {
-        path: display.to_string(),
+fn located(display: &str, line: u32, message: impl Into<String>) -> InputError {
+    InputError {
         line: Some(line),
-        column: None,
-        message: message.into(),
+        ..InputError::in_file(display, message)
     }
 }
 
@@ -178,7 +177,7 @@ fn expand_with(
     base: &Env,
     display: &str,
     line: u32,
-) -> Result<String, LocatedError> {
+) -> Result<String, InputError> {
     if !value.contains('$') {
         return Ok(value.to_string());
     }
@@ -196,7 +195,7 @@ fn expand_with(
 pub fn project_env(
     env_files: &[Arc<SourceFile>],
     outer: &Arc<Env>,
-) -> Result<(Arc<Env>, EnvOrigins), LocatedError> {
+) -> Result<(Arc<Env>, EnvOrigins), InputError> {
     let mut origins = EnvOrigins::new();
     if env_files.is_empty() {
         return Ok((Arc::clone(outer), origins));

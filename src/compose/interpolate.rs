@@ -7,7 +7,8 @@
 
 use std::collections::HashMap;
 
-use crate::yaml::{LocatedError, Node, Value};
+use crate::error::InputError;
+use crate::yaml::{Node, Value};
 
 /// Variables visible to interpolation, already in Compose's precedence.
 pub type Env = HashMap<String, String>;
@@ -282,7 +283,7 @@ pub fn interpolate_tree(
     node: &mut Node,
     env: &Env,
     required: Required,
-) -> Result<Unset, LocatedError> {
+) -> Result<Unset, InputError> {
     let mut unset = Unset::default();
     walk(node, env, required, &mut unset)?;
     for names in [&mut unset.plain, &mut unset.required] {
@@ -297,7 +298,7 @@ fn walk(
     env: &Env,
     required: Required,
     unset: &mut Unset,
-) -> Result<(), LocatedError> {
+) -> Result<(), InputError> {
     match &mut node.value {
         Value::Scalar(scalar) => {
             if !scalar.text.contains('$') {
@@ -315,9 +316,9 @@ fn walk(
                     } else {
                         format!("required variable {name} is missing a value: {message}")
                     };
-                    LocatedError::at(&node.pos, detail)
+                    InputError::at(&node.pos, detail)
                 }
-                TemplateError::Syntax(message) => LocatedError::at(&node.pos, message),
+                TemplateError::Syntax(message) => InputError::at(&node.pos, message),
             })?;
             let raw = std::mem::replace(&mut scalar.text, expanded.text);
             scalar.interpolated |= expanded.from_env;

@@ -21,9 +21,8 @@ use super::env::{MAX_ENV_FILE, project_env};
 use super::interpolate::{Env, Required, interpolate_tree};
 use super::merge::{merge_documents, merge_service, strip_tags};
 use crate::boundary::{Boundary, Refusal, Resolved};
-use crate::yaml::{
-    Key, Limits, LocatedError, Node, Pos, SourceFile, Value, parse_documents, read_opened,
-};
+use crate::error::InputError;
+use crate::yaml::{Key, Limits, Node, Pos, SourceFile, Value, parse_documents, read_opened};
 
 /// The default file names, in Compose's order of preference.
 pub const DEFAULT_FILES: [&str; 4] = [
@@ -138,7 +137,7 @@ pub struct Project {
     /// Why Docker Compose would refuse to run the project (an undefined
     /// network, a `depends_on` cycle…): input errors, while the project
     /// is still audited.
-    pub invalid: Vec<LocatedError>,
+    pub invalid: Vec<InputError>,
     /// The first line of each file in the version 1 format (services at
     /// the top level), read as if under `services:`.
     pub legacy_format: Vec<Node>,
@@ -198,7 +197,7 @@ impl Loader {
     }
 
     /// Opens and reads a file through the boundary.
-    fn open(&self, path: &Path, max_bytes: u64) -> Result<Opened, LocatedError> {
+    fn open(&self, path: &Path, max_bytes: u64) -> Result<Opened, InputError> {
         let display = self.display(path);
         match self.boundary.open(path) {
             Ok((file, size)) => {
@@ -208,13 +207,13 @@ impl Loader {
             Err(crate::boundary::OpenError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 Ok(Opened::Missing)
             }
-            Err(e) => Err(LocatedError::in_file(display, e.to_string())),
+            Err(e) => Err(InputError::in_file(display, e.to_string())),
         }
     }
 
     /// The error for a file the user named that the boundary refuses.
-    fn refused_error(&self, path: &Path, why: Refusal) -> LocatedError {
-        LocatedError::in_file(
+    fn refused_error(&self, path: &Path, why: Refusal) -> InputError {
+        InputError::in_file(
             self.display(path),
             format!(
                 "not read: it {} (--root DIR widens the root; --allow-outside-root lifts it)",
@@ -251,7 +250,7 @@ impl Loader {
     }
 
     /// Loads one project.
-    pub fn load(&self, spec: &ProjectSpec) -> Result<Project, LocatedError> {
+    pub fn load(&self, spec: &ProjectSpec) -> Result<Project, InputError> {
         let mut state = LoadState {
             found_by_scan: spec.found_by_scan(),
             ..LoadState::default()
@@ -268,7 +267,7 @@ impl Loader {
         outer: &Arc<Env>,
         state: &mut LoadState,
         depth: usize,
-    ) -> Result<Project, LocatedError> {
+    ) -> Result<Project, InputError> {
         let dir = match (&spec.project_dir, spec.files.first()) {
             (Some(dir), _) => dir.clone(),
             (None, Some(first)) => first.parent().map(Path::to_path_buf).unwrap_or_default(),
@@ -323,7 +322,7 @@ impl Loader {
             // that carries the findings.
             (None, Some(refused)) => Node::new(Value::Map(Vec::new()), refused.node.pos.clone()),
             (None, None) => {
-                return Err(LocatedError::in_file(
+                return Err(InputError::in_file(
                     self.display(&dir),
                     "no Compose file found",
                 ));
@@ -332,7 +331,7 @@ impl Loader {
         if model.as_map().is_some_and(<[_]>::is_empty) && state.outside.is_empty() && !spec.fragment
         {
             let shown = main_file.as_deref().unwrap_or(files[0].as_path());
-            return Err(LocatedError::in_file(
+            return Err(InputError::in_file(
                 self.display(shown),
                 "empty compose file: no services or other top-level keys in any file of the project",
             ));
@@ -386,7 +385,7 @@ impl Loader {
         spec: &ProjectSpec,
         dir: &Path,
         state: &mut LoadState,
-    ) -> Result<Vec<Arc<SourceFile>>, LocatedError> {
+    ) -> Result<Vec<Arc<SourceFile>>, InputError> {
         if spec.env_files.is_empty() {
             if !spec.has_file(dir, ".env", &self.boundary) {
                 return Ok(Vec::new());
@@ -407,7 +406,7 @@ impl Loader {
             match self.open(path, MAX_ENV_FILE)? {
                 Opened::Read(source) => sources.push(source),
                 Opened::Missing => {
-                    return Err(LocatedError::in_file(
+                    return Err(InputError::in_file(
                         self.display(path),
                         "cannot read: No such file or directory (os error 2)",
                     ));
@@ -423,7 +422,7 @@ impl Loader {
         spec: &ProjectSpec,
         dir: &Path,
         env: &Env,
-    ) -> Result<Vec<PathBuf>, LocatedError> {
+    ) -> Result<Vec<PathBuf>, InputError> {
         if !spec.files.is_empty() {
             return Ok(spec.files.clone());
         }
@@ -443,7 +442,7 @@ impl Loader {
             .find(|f| spec.has_file(dir, f, &self.boundary))
             .map(|f| dir.join(f))
         else {
-            return Err(LocatedError::in_file(
+            return Err(InputError::in_file(
                 self.display(dir),
                 "no compose.yaml, compose.yml, docker-compose.yaml or docker-compose.yml here",
             ));
@@ -468,11 +467,11 @@ impl Loader {
         env: &Env,
         state: &mut LoadState,
         warnings: &mut Vec<String>,
-    ) -> Result<Option<Node>, LocatedError> {
+    ) -> Result<Option<Node>, InputError> {
         let source = match self.open(path, MAX_FILE_BYTES)? {
             Opened::Read(source) => source,
             Opened::Missing => {
-                return Err(LocatedError::in_file(
+                return Err(InputError::in_file(
                     self.display(path),
                     "cannot read: No such file or directory (os error 2)",
                 ));
@@ -506,7 +505,7 @@ impl Loader {
             doc = super::legacy::to_services(doc);
         }
         if doc.as_map().is_none() {
-            return Err(LocatedError::at(
+            return Err(InputError::at(
                 &doc.pos,
                 format!(
                     "a Compose file must be a mapping, found {}",
@@ -546,7 +545,7 @@ impl Loader {
         env: &Arc<Env>,
         state: &mut LoadState,
         depth: usize,
-    ) -> Result<(), LocatedError> {
+    ) -> Result<(), InputError> {
         let Value::Map(entries) = &mut doc.value else {
             return Ok(());
         };
@@ -555,13 +554,13 @@ impl Loader {
         };
         let (_, includes) = entries.remove(index);
         if depth >= MAX_CHAIN {
-            return Err(LocatedError::at(&includes.pos, "include chain is too deep"));
+            return Err(InputError::at(&includes.pos, "include chain is too deep"));
         }
         let items = match &includes.value {
             Value::Seq(items) => items.clone(),
             Value::Null => Vec::new(),
             _ => {
-                return Err(LocatedError::at(&includes.pos, "`include` must be a list"));
+                return Err(InputError::at(&includes.pos, "`include` must be a list"));
             }
         };
         for (index, item) in items.into_iter().enumerate() {
@@ -576,7 +575,7 @@ impl Loader {
                             .map(|(s, node)| (s.to_string(), node.clone()))
                             .collect(),
                         None => {
-                            return Err(LocatedError::at(&item.pos, "include entry has no `path`"));
+                            return Err(InputError::at(&item.pos, "include entry has no `path`"));
                         }
                     };
                     let project_dir = item
@@ -594,13 +593,13 @@ impl Loader {
                         .unwrap_or_default();
                     (paths, project_dir, env_files)
                 }
-                _ => return Err(LocatedError::at(&item.pos, "invalid include entry")),
+                _ => return Err(InputError::at(&item.pos, "invalid include entry")),
             };
             if paths
                 .iter()
                 .any(|(p, _)| p.contains("://") || p.starts_with("oci:") || p.starts_with("git@"))
             {
-                return Err(LocatedError::at(
+                return Err(InputError::at(
                     &item.pos,
                     "remote include is not supported: drydock reads local files only",
                 ));
@@ -645,13 +644,13 @@ impl Loader {
                 .collect();
             for file in &files {
                 let canonical = file.canonicalize().map_err(|e| {
-                    LocatedError::at(
+                    InputError::at(
                         &item.pos,
                         format!("cannot include {}: {e}", self.display(file)),
                     )
                 })?;
                 if state.include_stack.contains(&canonical) {
-                    return Err(LocatedError::at(
+                    return Err(InputError::at(
                         &item.pos,
                         format!("include cycle: {} includes itself", self.display(file)),
                     ));
@@ -687,7 +686,7 @@ impl Loader {
         working_dir: &Path,
         env: &Env,
         state: &mut LoadState,
-    ) -> Result<(), LocatedError> {
+    ) -> Result<(), InputError> {
         let Some(services) = doc.get("services").and_then(Node::as_map) else {
             return Ok(());
         };
@@ -731,7 +730,7 @@ impl Loader {
         state: &mut LoadState,
         chain: &mut Vec<(PathBuf, String)>,
         resolved: &mut HashMap<(PathBuf, String), Node>,
-    ) -> Result<Node, LocatedError> {
+    ) -> Result<Node, InputError> {
         let link = (file.path.to_path_buf(), name.to_string());
         if let Some(done) = resolved.get(&link) {
             return Ok(done.clone());
@@ -741,7 +740,7 @@ impl Loader {
             .get("services")
             .and_then(|s| s.get(name))
             .ok_or_else(|| {
-                LocatedError::in_file(
+                InputError::in_file(
                     self.display(file.path),
                     format!("no service `{name}` to extend"),
                 )
@@ -750,7 +749,7 @@ impl Loader {
             return Ok(service.clone());
         };
         if chain.contains(&link) || chain.len() >= MAX_CHAIN {
-            return Err(LocatedError::at(
+            return Err(InputError::at(
                 &extends.pos,
                 format!("extends cycle: service `{name}` extends itself"),
             ));
@@ -762,13 +761,13 @@ impl Loader {
                 let base_name = extends
                     .get("service")
                     .and_then(Node::as_str)
-                    .ok_or_else(|| LocatedError::at(&extends.pos, "`extends` needs a `service`"))?;
+                    .ok_or_else(|| InputError::at(&extends.pos, "`extends` needs a `service`"))?;
                 (
                     base_name.to_string(),
                     extends.get("file").and_then(Node::as_str),
                 )
             }
-            _ => return Err(LocatedError::at(&extends.pos, "invalid `extends`")),
+            _ => return Err(InputError::at(&extends.pos, "invalid `extends`")),
         };
         let mut base = match base_file {
             None => {
@@ -778,7 +777,7 @@ impl Loader {
                     .and_then(|s| s.get(&base_name))
                     .is_none()
                 {
-                    return Err(LocatedError::at(
+                    return Err(InputError::at(
                         &extends.pos,
                         format!(
                             "service `{name}` extends `{base_name}`, which {} does not define \
@@ -811,7 +810,7 @@ impl Loader {
                                 return Ok(service.clone());
                             }
                             Resolved::Missing | Resolved::Dir(_) => {
-                                return Err(LocatedError::at(
+                                return Err(InputError::at(
                                     &extends.pos,
                                     format!(
                                         "cannot read extended file {}",
@@ -993,7 +992,7 @@ impl Loader {
         dir: &Path,
         env: &Env,
         state: &mut LoadState,
-    ) -> Result<(), LocatedError> {
+    ) -> Result<(), InputError> {
         let Some(Value::Map(services)) = model.get_mut("services").map(|s| &mut s.value) else {
             return Ok(());
         };
@@ -1060,7 +1059,7 @@ impl Loader {
         dir: &Path,
         env: &Env,
         state: &mut LoadState,
-    ) -> Result<Vec<(Key, Node)>, LocatedError> {
+    ) -> Result<Vec<(Key, Node)>, InputError> {
         let mut out: Vec<(Key, Node)> = Vec::new();
         let items: Vec<(String, &Node)> = match &list.value {
             Value::Seq(items) => items
@@ -1098,7 +1097,7 @@ impl Loader {
                     continue;
                 }
                 Opened::Missing => {
-                    return Err(LocatedError::at(
+                    return Err(InputError::at(
                         &item.pos,
                         format!("env file {} not found", self.display(&full)),
                     ));
@@ -1158,11 +1157,11 @@ struct LoadState {
     legacy_format: Vec<Node>,
     /// Why Docker Compose would refuse a file read (a misspelled
     /// `services:`), found while reading it.
-    invalid: Vec<LocatedError>,
+    invalid: Vec<InputError>,
 }
 
 /// Copies the services and other resources of an included project.
-fn import_resources(doc: &mut Node, included: Node, item: &Node) -> Result<(), LocatedError> {
+fn import_resources(doc: &mut Node, included: Node, item: &Node) -> Result<(), InputError> {
     let Value::Map(sections) = included.value else {
         return Ok(());
     };
@@ -1194,14 +1193,14 @@ fn import_resources(doc: &mut Node, included: Node, item: &Node) -> Result<(), L
             slot.value = Value::Map(Vec::new());
         }
         let Value::Map(existing) = &mut slot.value else {
-            return Err(LocatedError::at(
+            return Err(InputError::at(
                 &slot.pos,
                 format!("`{}` must be a mapping", section.text),
             ));
         };
         for (name, resource) in resources {
             if existing.iter().any(|(k, _)| k.text == name.text) {
-                return Err(LocatedError::at(
+                return Err(InputError::at(
                     &item.pos,
                     format!(
                         "{}.{} is defined both here and in the included project",
@@ -1353,7 +1352,7 @@ fn keep_last(entries: Vec<(Key, Node)>) -> Vec<(Key, Node)> {
 /// of it holding a mapping (`servcies:`): Docker Compose refuses the file.
 /// Its services are read as if under `services:`, so that their hazards
 /// are still seen, and the refusal is returned as an input error.
-fn read_misspelled_services(doc: &mut Node) -> Option<LocatedError> {
+fn read_misspelled_services(doc: &mut Node) -> Option<InputError> {
     let Value::Map(entries) = &mut doc.value else {
         return None;
     };
@@ -1370,7 +1369,7 @@ fn read_misspelled_services(doc: &mut Node) -> Option<LocatedError> {
             })
             && crate::suggest::closest(&k.text, ["services"]).is_some()
     })?;
-    let error = LocatedError::at(
+    let error = InputError::at(
         &key.pos,
         format!(
             "`{}` is not a Compose key; did you mean `services`? (Docker Compose rejects the \
@@ -1412,7 +1411,7 @@ fn keep_last_mount_per_target(model: &mut Node) {
 
 /// Errors for a model Compose would refuse: `services` or a service that
 /// is not a mapping.
-fn validate_shape(model: &Node) -> Result<(), LocatedError> {
+fn validate_shape(model: &Node) -> Result<(), InputError> {
     let Some(services) = model.get("services") else {
         return Ok(());
     };
@@ -1420,7 +1419,7 @@ fn validate_shape(model: &Node) -> Result<(), LocatedError> {
         if services.is_null() {
             return Ok(());
         }
-        return Err(LocatedError::at(
+        return Err(InputError::at(
             &services.pos,
             format!(
                 "`services` must be a mapping, found {}",
@@ -1430,7 +1429,7 @@ fn validate_shape(model: &Node) -> Result<(), LocatedError> {
     };
     for (name, service) in entries {
         if service.as_map().is_none() {
-            return Err(LocatedError::at(
+            return Err(InputError::at(
                 &service.pos,
                 format!(
                     "service `{}` must be a mapping, found {}",

@@ -17,13 +17,14 @@
 use std::collections::{HashMap, HashSet};
 
 use super::model::{MountKind, parse_mount};
-use crate::yaml::{LocatedError, Node, Value};
+use crate::error::InputError;
+use crate::yaml::{Node, Value};
 
 /// The reasons Docker Compose would refuse to run a merged project, in
 /// the order of its services; `profiles` are the ones the user selected.
 /// `deploying` says the variables interpolated are the deployment's (a
 /// project the user named): then a value they left empty is judged too.
-pub fn validate_project(model: &Node, profiles: &[String], deploying: bool) -> Vec<LocatedError> {
+pub fn validate_project(model: &Node, profiles: &[String], deploying: bool) -> Vec<InputError> {
     let mut errors = Vec::new();
     let Some(services) = model.get("services").and_then(Node::as_map) else {
         return errors;
@@ -37,7 +38,7 @@ pub fn validate_project(model: &Node, profiles: &[String], deploying: bool) -> V
     let mut graph: HashMap<&str, Vec<(&str, &Node)>> = HashMap::new();
     for &(name, service) in &active {
         if service.get("image").is_none() && service.get("build").is_none() {
-            errors.push(LocatedError::at(
+            errors.push(InputError::at(
                 &service.pos,
                 format!(
                     "service \"{name}\" has neither an image nor a build context specified \
@@ -47,7 +48,7 @@ pub fn validate_project(model: &Node, profiles: &[String], deploying: bool) -> V
         }
         for (dependency, node) in service_dependencies(service) {
             if !active_names.contains(dependency) {
-                errors.push(LocatedError::at(
+                errors.push(InputError::at(
                     &node.pos,
                     format!(
                         "service \"{name}\" depends on undefined service \"{dependency}\" \
@@ -124,7 +125,7 @@ fn service_dependencies(service: &Node) -> Vec<(&str, &Node)> {
 
 /// A short-syntax volume whose source is empty (`${MEDIA_DIR}:/media`
 /// with the variable unset): Compose refuses the spec.
-fn check_empty_sections(service: &Node, errors: &mut Vec<LocatedError>) {
+fn check_empty_sections(service: &Node, errors: &mut Vec<InputError>) {
     let Some(volumes) = service.get("volumes").and_then(Node::as_seq) else {
         return;
     };
@@ -132,7 +133,7 @@ fn check_empty_sections(service: &Node, errors: &mut Vec<LocatedError>) {
         if let Some(text) = item.as_str()
             && (text.starts_with(':') || text.contains("::"))
         {
-            errors.push(LocatedError::at(
+            errors.push(InputError::at(
                 &item.pos,
                 format!(
                     "invalid volume spec `{text}`: empty section between colons \
@@ -145,7 +146,7 @@ fn check_empty_sections(service: &Node, errors: &mut Vec<LocatedError>) {
 
 /// Networks, named volumes, secrets and configs a service uses must be
 /// defined at the top level (the `default` network always is).
-fn check_resources(model: &Node, name: &str, service: &Node, errors: &mut Vec<LocatedError>) {
+fn check_resources(model: &Node, name: &str, service: &Node, errors: &mut Vec<InputError>) {
     let defined = |section: &str, resource: &str| {
         model
             .get(section)
@@ -153,7 +154,7 @@ fn check_resources(model: &Node, name: &str, service: &Node, errors: &mut Vec<Lo
             .is_some_and(|entries| entries.iter().any(|(k, _)| k.text == resource))
     };
     let undefined = |node: &Node, what: &str, resource: &str| {
-        LocatedError::at(
+        InputError::at(
             &node.pos,
             format!(
                 "service \"{name}\" refers to undefined {what} {resource} \
@@ -212,7 +213,7 @@ fn check_resources(model: &Node, name: &str, service: &Node, errors: &mut Vec<Lo
 fn find_cycle(
     active: &[(&str, &Node)],
     graph: &HashMap<&str, Vec<(&str, &Node)>>,
-) -> Option<LocatedError> {
+) -> Option<InputError> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         Unvisited,
@@ -241,7 +242,7 @@ fn find_cycle(
                     let from = path.iter().position(|(s, _)| *s == dependency).unwrap_or(0);
                     let mut names: Vec<&str> = path[from..].iter().map(|(s, _)| *s).collect();
                     names.push(dependency);
-                    return Some(LocatedError::at(
+                    return Some(InputError::at(
                         &node.pos,
                         format!(
                             "dependency cycle detected: {} (Docker Compose rejects the project)",

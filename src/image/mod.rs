@@ -22,8 +22,8 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::error::InputError;
 use crate::finding::{ImageLocation, LayerRef};
-use crate::yaml::LocatedError;
 use layer::{Limits, scan_layer};
 use oci::{ImageConfig, Platform};
 use pkgdb::Packages;
@@ -159,8 +159,8 @@ impl Image {
 
 /// Reads an image from a docker-save tarball, an OCI layout directory or
 /// an OCI archive. `display` is how errors and findings name the input.
-pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, LocatedError> {
-    let error = |message: String| LocatedError::in_file(display, message);
+pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, InputError> {
+    let error = |message: String| InputError::in_file(display, message);
     if !input.is_dir() && is_compressed(input) {
         // `docker save | gzip`: one stream, read as it decompresses.
         let file = std::fs::File::open(input).map_err(|e| error(format!("cannot open: {e}")))?;
@@ -224,8 +224,8 @@ pub fn read_stream(
     reader: impl std::io::Read,
     display: &str,
     options: &Options,
-) -> Result<Image, LocatedError> {
-    let error = |message: String| LocatedError::in_file(display, message);
+) -> Result<Image, InputError> {
+    let error = |message: String| InputError::in_file(display, message);
     // Without a second look at the layers, every file gets every digest.
     let limits = Limits {
         all_digests: true,
@@ -392,8 +392,8 @@ fn assemble(
     display: &str,
     artifact: Option<String>,
     second_pass: bool,
-) -> Result<Image, LocatedError> {
-    let error = |message: String| LocatedError::in_file(display, message);
+) -> Result<Image, InputError> {
+    let error = |message: String| InputError::in_file(display, message);
     let created_by = layer_history(&located.config, located.layers.len());
     let base_layers = base_layer_count(&located.config, located.layers.len());
     let mut tree = Tree::default();

@@ -12,7 +12,8 @@
 
 use std::sync::Arc;
 
-use crate::yaml::{DuplicateKeys, Limits, LocatedError, Node, SourceFile, Value};
+use crate::error::InputError;
+use crate::yaml::{DuplicateKeys, Limits, Node, SourceFile, Value};
 
 /// Largest manifest file read (rendered Helm charts can be big).
 pub const MAX_FILE_BYTES: u64 = 64 << 20;
@@ -110,10 +111,10 @@ pub struct Loaded {
     pub workloads: Vec<Workload>,
     /// Documents (or `List` items) that could not be read, each at its
     /// line; the others are still read.
-    pub errors: Vec<LocatedError>,
+    pub errors: Vec<InputError>,
     /// Documents that could not be read and hold `{{ … }}`: unrendered
     /// Helm or Go templates, at the line where reading failed.
-    pub templates: Vec<LocatedError>,
+    pub templates: Vec<InputError>,
     /// A key written twice: kubectl warns and keeps the last value.
     pub warnings: Vec<String>,
 }
@@ -170,7 +171,7 @@ pub fn looks_like_manifest(text: &str) -> bool {
 
 /// Adds the workloads of one object (or `List`) to `out`; an object that
 /// cannot be read is an error in `errors`, and its siblings are still read.
-fn collect(object: Node, out: &mut Vec<Workload>, errors: &mut Vec<LocatedError>) {
+fn collect(object: Node, out: &mut Vec<Workload>, errors: &mut Vec<InputError>) {
     if let Err(error) = collect_one(object, out, errors) {
         errors.push(error);
     }
@@ -179,10 +180,10 @@ fn collect(object: Node, out: &mut Vec<Workload>, errors: &mut Vec<LocatedError>
 fn collect_one(
     object: Node,
     out: &mut Vec<Workload>,
-    errors: &mut Vec<LocatedError>,
-) -> Result<(), LocatedError> {
+    errors: &mut Vec<InputError>,
+) -> Result<(), InputError> {
     if object.as_map().is_none() {
-        return Err(LocatedError::at(
+        return Err(InputError::at(
             &object.pos,
             format!(
                 "a manifest document must be a mapping, found {}",
@@ -193,17 +194,17 @@ fn collect_one(
     let kind = match object.get("kind") {
         Some(k) => k
             .as_str()
-            .ok_or_else(|| LocatedError::at(&k.pos, "`kind` must be a string"))?
+            .ok_or_else(|| InputError::at(&k.pos, "`kind` must be a string"))?
             .to_string(),
         None => {
-            return Err(LocatedError::at(
+            return Err(InputError::at(
                 &object.pos,
                 "not a Kubernetes object: no `kind`",
             ));
         }
     };
     if object.get("apiVersion").is_none() {
-        return Err(LocatedError::at(
+        return Err(InputError::at(
             &object.pos,
             format!("not a Kubernetes object: `{kind}` has no `apiVersion`"),
         ));
@@ -218,7 +219,7 @@ fn collect_one(
             Some(Value::Null) | None => {}
             Some(_) => {
                 let items = object.get("items").unwrap_or(&object);
-                return Err(LocatedError::at(&items.pos, "`items` must be a list"));
+                return Err(InputError::at(&items.pos, "`items` must be a list"));
             }
         }
         return Ok(());
@@ -247,7 +248,7 @@ fn collect_one(
     match workload.at(spec_route) {
         Some(spec) if spec.as_map().is_some() => {}
         Some(spec) => {
-            return Err(LocatedError::at(
+            return Err(InputError::at(
                 &spec.pos,
                 format!(
                     "{}: `{spec_route}` must be a mapping, found {}",
@@ -257,7 +258,7 @@ fn collect_one(
             ));
         }
         None => {
-            return Err(LocatedError::at(
+            return Err(InputError::at(
                 &workload.object.pos,
                 format!("{}: no pod spec at `{spec_route}`", workload.label()),
             ));

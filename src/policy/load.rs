@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use super::compound::{self, CompoundRule};
 use super::exceptions::{Date, Exception, RuleSetting};
 use super::keys::{mapping, unknown_keys};
+use crate::error::InputError;
 use crate::finding::Severity;
 use crate::k8s::pss::Level;
 use crate::rule::Registry;
-use crate::yaml::{Limits, LocatedError, Node, Pos, parse_documents, source_from_text};
+use crate::yaml::{Limits, Node, Pos, parse_documents, source_from_text};
 
 /// A policy, validated.
 #[derive(Clone, Debug)]
@@ -83,7 +84,7 @@ pub const REPOSITORY_FILE: &str = ".drydock.yaml";
 pub fn load_repository_policy(
     dir: &Path,
     registry: &Registry,
-) -> Option<Result<Policy, Vec<LocatedError>>> {
+) -> Option<Result<Policy, Vec<InputError>>> {
     use crate::boundary::{Boundary, Resolved};
     let start = dir.canonicalize().ok()?;
     for (depth, ancestor) in start.ancestors().enumerate() {
@@ -93,7 +94,7 @@ pub fn load_repository_policy(
             Resolved::File(real) => return Some(load_file_as(&real, &display, registry)),
             Resolved::Refused(why) => {
                 let message = format!("not read: it {}", why.describe());
-                return Some(Err(vec![LocatedError::in_file(display, message)]));
+                return Some(Err(vec![InputError::in_file(display, message)]));
             }
             Resolved::Missing | Resolved::Dir(_) => {}
         }
@@ -102,16 +103,16 @@ pub fn load_repository_policy(
 }
 
 /// `--policy`: a file when one exists at that path, else a built-in name.
-pub fn load(spec: &str, registry: &Registry) -> Result<Policy, Vec<LocatedError>> {
+pub fn load(spec: &str, registry: &Registry) -> Result<Policy, Vec<InputError>> {
     let path = Path::new(spec);
     if path.is_file() {
         return load_file(path, registry);
     }
-    preset(spec, registry).map_err(|m| vec![LocatedError::in_file("--policy", m)])
+    preset(spec, registry).map_err(|m| vec![InputError::option("--policy", m)])
 }
 
 /// Reads and validates a policy file.
-pub fn load_file(path: &Path, registry: &Registry) -> Result<Policy, Vec<LocatedError>> {
+pub fn load_file(path: &Path, registry: &Registry) -> Result<Policy, Vec<InputError>> {
     load_file_as(path, &path.to_string_lossy(), registry)
 }
 
@@ -120,9 +121,9 @@ fn load_file_as(
     path: &Path,
     display: &str,
     registry: &Registry,
-) -> Result<Policy, Vec<LocatedError>> {
+) -> Result<Policy, Vec<InputError>> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| vec![LocatedError::in_file(display, format!("cannot read: {e}"))])?;
+        .map_err(|e| vec![InputError::in_file(display, format!("cannot read: {e}"))])?;
     let mut policy = parse(display, display, &text, registry)?;
     policy.base = path
         .canonicalize()
@@ -158,7 +159,7 @@ pub fn parse(
     name: &str,
     text: &str,
     registry: &Registry,
-) -> Result<Policy, Vec<LocatedError>> {
+) -> Result<Policy, Vec<InputError>> {
     let source = source_from_text(display, text);
     let docs = parse_documents(&source, Limits::default()).map_err(|e| vec![e])?;
     let mut policy = Policy {
@@ -175,10 +176,7 @@ pub fn parse(
         return Ok(policy);
     };
     let Some(entries) = doc.as_map() else {
-        return Err(vec![LocatedError::at(
-            &doc.pos,
-            "a policy must be a mapping",
-        )]);
+        return Err(vec![InputError::at(&doc.pos, "a policy must be a mapping")]);
     };
     let mut errors = Vec::new();
     // `extends` first, so this file's keys override the preset's.
@@ -191,8 +189,8 @@ pub fn parse(
                 policy.exceptions = base.exceptions;
                 policy.params = base.params;
             }
-            Some(Err(message)) => errors.push(LocatedError::at(&base.pos, message)),
-            None => errors.push(LocatedError::at(
+            Some(Err(message)) => errors.push(InputError::at(&base.pos, message)),
+            None => errors.push(InputError::at(
                 &base.pos,
                 "`extends` must name a built-in policy",
             )),
@@ -225,19 +223,19 @@ pub fn parse(
                         }
                     }
                 }
-                None => errors.push(LocatedError::at(&value.pos, "`exceptions` must be a list")),
+                None => errors.push(InputError::at(&value.pos, "`exceptions` must be a list")),
             },
             "pod-security" => match value.as_str() {
                 Some("baseline") => policy.pod_security = Some(Level::Baseline),
                 Some("restricted") => policy.pod_security = Some(Level::Restricted),
-                _ => errors.push(LocatedError::at(
+                _ => errors.push(InputError::at(
                     &value.pos,
                     "`pod-security` must be `baseline` or `restricted`",
                 )),
             },
             "fail-on" => match severity(value) {
                 Some(s) => policy.fail_on = Some(s),
-                None => errors.push(LocatedError::at(
+                None => errors.push(InputError::at(
                     &value.pos,
                     "`fail-on` must be info, low, medium, high or critical",
                 )),
@@ -246,7 +244,7 @@ pub fn parse(
                 let hint = crate::suggest::closest(other, KEYS)
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default();
-                errors.push(LocatedError::at(
+                errors.push(InputError::at(
                     &key.pos,
                     format!("unknown policy key `{other}`{hint}"),
                 ));
@@ -268,7 +266,7 @@ struct Known<'a> {
 
 /// A rule id (built in, or declared by the policy), or its error with
 /// "did you mean".
-fn rule_id(id: &str, pos: &Pos, known: &Known, errors: &mut Vec<LocatedError>) -> Option<String> {
+fn rule_id(id: &str, pos: &Pos, known: &Known, errors: &mut Vec<InputError>) -> Option<String> {
     if known.registry.find(id).is_some() || known.declared.contains(&id) {
         return Some(id.to_string());
     }
@@ -278,12 +276,12 @@ fn rule_id(id: &str, pos: &Pos, known: &Known, errors: &mut Vec<LocatedError>) -
     )
     .map(|s| format!("; did you mean `{s}`?"))
     .unwrap_or_default();
-    errors.push(LocatedError::at(pos, format!("no rule `{id}`{hint}")));
+    errors.push(InputError::at(pos, format!("no rule `{id}`{hint}")));
     None
 }
 
 /// `rules: {id: off | <severity>}`.
-fn rule_settings(node: &Node, known: &Known, policy: &mut Policy, errors: &mut Vec<LocatedError>) {
+fn rule_settings(node: &Node, known: &Known, policy: &mut Policy, errors: &mut Vec<InputError>) {
     let Some(entries) = mapping(
         node,
         "`rules` must map rule ids to `off`, a severity, or a mapping of `severity` and parameters",
@@ -316,7 +314,7 @@ fn rule_settings(node: &Node, known: &Known, policy: &mut Policy, errors: &mut V
         };
         match setting {
             Some(severity) => policy.rules.push(RuleSetting { rule, severity }),
-            None => errors.push(LocatedError::at(
+            None => errors.push(InputError::at(
                 &severity_node.pos,
                 format!(
                     "`{}` must be `off` or info, low, medium, high or critical",
@@ -332,13 +330,13 @@ fn exception(
     node: &Node,
     index: usize,
     known: &Known,
-    errors: &mut Vec<LocatedError>,
+    errors: &mut Vec<InputError>,
 ) -> Option<Exception> {
     let entries = mapping(node, "an exception must be a mapping", errors)?;
     let before = errors.len();
     unknown_keys(entries, &EXCEPTION_KEYS, "exception", errors);
     let text = |key: &str| node.get(key).and_then(Node::as_str).map(String::from);
-    let glob = |key: &str, errors: &mut Vec<LocatedError>| {
+    let glob = |key: &str, errors: &mut Vec<InputError>| {
         let value = node.get(key)?;
         match value
             .as_str()
@@ -346,11 +344,11 @@ fn exception(
         {
             Some(Ok(glob)) => Some(glob.compile_matcher()),
             Some(Err(e)) => {
-                errors.push(LocatedError::at(&value.pos, format!("`{key}`: {e}")));
+                errors.push(InputError::at(&value.pos, format!("`{key}`: {e}")));
                 None
             }
             None => {
-                errors.push(LocatedError::at(
+                errors.push(InputError::at(
                     &value.pos,
                     format!("`{key}` must be a glob"),
                 ));
@@ -361,13 +359,13 @@ fn exception(
     let rule = match node.get("rule") {
         Some(r) => rule_id(r.as_str().unwrap_or(""), &r.pos, known, errors),
         None => {
-            errors.push(LocatedError::at(&node.pos, "an exception needs a `rule`"));
+            errors.push(InputError::at(&node.pos, "an exception needs a `rule`"));
             None
         }
     };
     let reason = text("reason").filter(|r| !r.trim().is_empty());
     if reason.is_none() {
-        errors.push(LocatedError::at(
+        errors.push(InputError::at(
             &node.pos,
             "an exception needs a `reason` (why the finding is accepted)",
         ));
@@ -377,7 +375,7 @@ fn exception(
         Some(value) => match value.as_str().and_then(Date::parse) {
             Some(date) => Some(date),
             None => {
-                errors.push(LocatedError::at(
+                errors.push(InputError::at(
                     &value.pos,
                     "`expires` must be a date, YYYY-MM-DD",
                 ));

@@ -7,9 +7,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::error::InputError;
 use crate::finding::{Finding, ImageLocation, Place, Severity, Subject};
 use crate::policy::Verdict;
-use crate::yaml::LocatedError;
 
 /// Version of the JSON report format.
 pub const FORMAT_VERSION: u32 = 1;
@@ -112,10 +112,10 @@ struct BySeverity {
     info: usize,
 }
 
-impl<'a> From<&'a LocatedError> for WireError<'a> {
-    fn from(e: &'a LocatedError) -> WireError<'a> {
+impl<'a> From<&'a InputError> for WireError<'a> {
+    fn from(e: &'a InputError) -> WireError<'a> {
         WireError {
-            path: &e.path,
+            path: e.path(),
             line: e.line,
             column: e.column,
             message: &e.message,

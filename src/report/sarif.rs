@@ -359,7 +359,7 @@ pub fn render(report: &Verdict, out: &mut dyn Write) -> io::Result<()> {
                 .line
                 .map(|line| PhysicalWrap {
                     physical_location: Physical {
-                        artifact_location: Artifact::of(&e.path),
+                        artifact_location: Artifact::of(e.path()),
                         region: Some(Region {
                             start_line: Some(line),
                             start_column: e.column,

@@ -27,7 +27,7 @@ use std::sync::Mutex;
 
 use crate::compose::ProjectSpec;
 use crate::compose::load::{DEFAULT_FILES, OVERRIDE_FILES};
-use crate::yaml::LocatedError;
+use crate::error::InputError;
 
 /// Directories never searched.
 const SKIPPED_DIRS: [&str; 3] = [".git", "node_modules", "vendor"];
@@ -85,7 +85,7 @@ pub struct Found {
     pub charts: Vec<PathBuf>,
     /// Kustomization files (outside charts).
     pub kustomizations: Vec<PathBuf>,
-    pub errors: Vec<LocatedError>,
+    pub errors: Vec<InputError>,
 }
 
 /// Finds the Compose projects and candidate manifests under `paths`, in
@@ -104,7 +104,7 @@ pub fn discover(paths: &[PathBuf]) -> Found {
             continue;
         }
         if !path.is_dir() {
-            errors.push(LocatedError::in_file(
+            errors.push(InputError::in_file(
                 path.to_string_lossy(),
                 "no such file or directory",
             ));
@@ -180,7 +180,7 @@ struct Walked {
     charts: Vec<PathBuf>,
     /// Kustomization files.
     kustomizations: Vec<PathBuf>,
-    errors: Vec<LocatedError>,
+    errors: Vec<InputError>,
 }
 
 /// Splits what a walk found into the Helm charts to render (not those
@@ -218,7 +218,7 @@ fn walk(root: &Path) -> Walked {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let error = LocatedError::in_file(root.to_string_lossy(), e.to_string());
+                    let error = InputError::in_file(root.to_string_lossy(), e.to_string());
                     lock(&found).errors.push(error);
                     return ignore::WalkState::Continue;
                 }
@@ -273,7 +273,7 @@ fn walk(root: &Path) -> Walked {
 /// The candidate manifests under `paths` (`drydock k8s`): files named
 /// directly (and `-`) are read as manifests; directories are walked for
 /// YAML files, which are read only if they hold `apiVersion` and `kind`.
-pub fn manifest_inputs(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<LocatedError>) {
+pub fn manifest_inputs(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<InputError>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -284,7 +284,7 @@ pub fn manifest_inputs(paths: &[PathBuf]) -> (Vec<(PathBuf, bool)>, Vec<LocatedE
             errors.extend(walked.errors);
             inputs.extend(walked.yaml.into_iter().map(|p| (p, false)));
         } else {
-            errors.push(LocatedError::in_file(
+            errors.push(InputError::in_file(
                 path.to_string_lossy(),
                 "no such file or directory",
             ));

@@ -7,17 +7,17 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::error::InputError;
 use crate::params::Params;
-use crate::yaml::LocatedError;
 
 use super::runs::image_run;
 use super::scanned::Scanned;
 
 /// The images directly inside a directory: files (tarballs) and
 /// directories holding an OCI layout, in name order.
-pub fn image_inputs(dir: &Path) -> Result<Vec<PathBuf>, LocatedError> {
+pub fn image_inputs(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        LocatedError::in_file(
+        InputError::in_file(
             dir.to_string_lossy(),
             format!("cannot read the image directory: {e}"),
         )
@@ -45,8 +45,8 @@ pub fn run_images(
         let display = shown.to_string_lossy().replace('\\', "/");
         let read = if input.as_os_str() == "-" {
             crate::image::layer::decompressing(std::io::BufReader::new(std::io::stdin()))
-                .map_err(|e| LocatedError::in_file("(standard input)", e))
-                .and_then(|stream| crate::image::read_stream(stream, "(standard input)", options))
+                .map_err(|e| InputError::in_file(crate::error::STDIN, e))
+                .and_then(|stream| crate::image::read_stream(stream, crate::error::STDIN, options))
         } else {
             crate::image::read(input, &display, options)
         };
@@ -89,8 +89,8 @@ pub fn run_engine(
         params,
         ref inspected,
     } = *reading;
-    let read = |reference: &String| -> Result<crate::image::Image, LocatedError> {
-        let error = |message: String| LocatedError::in_file(reference.as_str(), message);
+    let read = |reference: &String| -> Result<crate::image::Image, InputError> {
+        let error = |message: String| InputError::image(reference.as_str(), message);
         // Inspecting first gives an error that names what is missing, and
         // the digests the registry knows the image by.
         let repo_digests = match inspected.get(reference) {
@@ -102,7 +102,7 @@ pub fn run_engine(
         image.manifest_digests.extend(repo_digests);
         Ok(image)
     };
-    let results: Vec<Result<crate::image::Image, LocatedError>> =
+    let results: Vec<Result<crate::image::Image, InputError>> =
         match rayon::ThreadPoolBuilder::new()
             .num_threads(concurrency)
             .build()
@@ -160,7 +160,7 @@ pub fn run_service_images(
 /// join also matches (Podman names `app:1` `localhost/app:1`).
 fn add_image(
     scanned: &mut Scanned,
-    read: Result<crate::image::Image, LocatedError>,
+    read: Result<crate::image::Image, InputError>,
     requested: Option<&str>,
     params: &Params,
 ) {

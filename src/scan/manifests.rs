@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::error::InputError;
 use crate::finding::Finding;
 use crate::params::Params;
-use crate::yaml::{LocatedError, SourceFile};
+use crate::yaml::SourceFile;
 
 use super::discover::Found;
 use super::runs::{IgnoreAnnotation, ServiceRun, containers_of};
@@ -45,8 +46,8 @@ struct Audited {
     notes: Vec<String>,
     annotations: Vec<IgnoreAnnotation>,
     containers: Vec<ServiceRun>,
-    errors: Vec<LocatedError>,
-    not_audited: Vec<LocatedError>,
+    errors: Vec<InputError>,
+    not_audited: Vec<InputError>,
 }
 
 /// Reads manifests and checks their workloads.
@@ -90,12 +91,12 @@ pub fn run_manifest_sources(
     add_manifests(results, scanned);
 }
 
-fn read_manifest(path: &Path, root: &Path) -> Result<Arc<SourceFile>, LocatedError> {
+fn read_manifest(path: &Path, root: &Path) -> Result<Arc<SourceFile>, InputError> {
     if path.as_os_str() == "-" {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .map_err(|e| LocatedError::in_file("(standard input)", format!("cannot read: {e}")))?;
-        return Ok(crate::yaml::source_from_text("(standard input)", &text));
+            .map_err(|e| InputError::in_file(crate::error::STDIN, format!("cannot read: {e}")))?;
+        return Ok(crate::yaml::source_from_text(crate::error::STDIN, &text));
     }
     let shown = path.strip_prefix(root).unwrap_or(path);
     let display = shown.to_string_lossy().replace('\\', "/");
@@ -225,7 +226,7 @@ pub fn run_rendered(
     for chart in &found.charts {
         let dir = shown(chart);
         if let Some(why) = render::unsafe_to_render(chart, boundary) {
-            scanned.coverage.not_audited.push(LocatedError::in_file(
+            scanned.coverage.not_audited.push(InputError::in_file(
                 &dir,
                 format!("Helm chart not rendered: {why}"),
             ));
@@ -240,13 +241,13 @@ pub fn run_rendered(
                         .to_string(),
                 ),
             })),
-            Rendered::NoTool => scanned.coverage.not_audited.push(LocatedError::in_file(
+            Rendered::NoTool => scanned.coverage.not_audited.push(InputError::in_file(
                 &dir,
                 format!("Helm chart not rendered: `helm` is not on PATH; to audit it: helm template {dir} | drydock k8s -"),
             )),
             Rendered::Failed(message) => {
                 scanned.coverage.warnings.push(format!("{dir}: helm template failed: {message}"));
-                scanned.coverage.not_audited.push(LocatedError::in_file(
+                scanned.coverage.not_audited.push(InputError::in_file(
                     &dir,
                     "Helm chart not audited: `helm template` failed (see the warning)",
                 ));
@@ -257,7 +258,7 @@ pub fn run_rendered(
         let dir = file.parent().unwrap_or(Path::new("."));
         let display = shown(file);
         if let Some(why) = render::unsafe_to_render(dir, boundary) {
-            scanned.coverage.not_audited.push(LocatedError::in_file(
+            scanned.coverage.not_audited.push(InputError::in_file(
                 &display,
                 format!("kustomization not rendered: {why}"),
             ));
@@ -288,7 +289,7 @@ pub fn run_rendered(
                 scanned.coverage.warnings.push(format!(
                     "{display}: kustomize build failed: {message}; the files its `resources` list are audited as plain manifests, without its patches"
                 ));
-                scanned.coverage.not_audited.push(LocatedError::in_file(
+                scanned.coverage.not_audited.push(InputError::in_file(
                     &display,
                     "kustomization not rendered: its build failed (see the warning); its resources were audited as plain manifests",
                 ));
@@ -311,7 +312,7 @@ fn plain_resources(
     file: &Path,
     display: &str,
     dir: &Path,
-) -> Result<Vec<(PathBuf, bool)>, LocatedError> {
+) -> Result<Vec<(PathBuf, bool)>, InputError> {
     let source = crate::yaml::read_source(
         file.to_path_buf(),
         display.to_string(),

@@ -9,9 +9,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::compose::{Loader, ProjectSpec, rules};
+use crate::error::InputError;
 use crate::finding::{Finding, Place};
 use crate::params::Params;
-use crate::yaml::{LocatedError, SourceFile};
+use crate::yaml::SourceFile;
 
 use super::discover::is_loose_compose_name;
 use super::runs::{ServiceRun, services_of};
@@ -25,14 +26,14 @@ struct Checked {
     files: Vec<Arc<SourceFile>>,
     warnings: Vec<String>,
     /// Why Docker Compose would refuse the project, audited all the same.
-    errors: Vec<LocatedError>,
+    errors: Vec<InputError>,
     /// The note that the project is a fragment, audited on its own.
-    fragment: Option<LocatedError>,
+    fragment: Option<InputError>,
 }
 
 /// Loads and checks every project in parallel.
 pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, scanned: &mut Scanned) {
-    let results: Vec<Result<Checked, LocatedError>> = specs
+    let results: Vec<Result<Checked, InputError>> = specs
         .par_iter()
         .map(|spec| {
             let mut project = loader.load(spec)?;
@@ -54,7 +55,7 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, scanned: &mu
                      `-f BASE -f FILE`), so only what it sets was checked; name its base with \
                      `drydock compose -f BASE -f FILE` to audit the whole project"
                 };
-                LocatedError::in_file(loader.display(file), why)
+                InputError::in_file(loader.display(file), why)
             });
             let findings = rules::check(&project, params);
             // An env file (`.env`) a finding points into is a file of the
@@ -121,7 +122,7 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, scanned: &mu
     scanned
         .coverage
         .errors
-        .sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+        .sort_by(|a, b| (&a.origin, a.line, &a.message).cmp(&(&b.origin, b.line, &b.message)));
     scanned
         .coverage
         .errors

@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::error::InputError;
 use crate::finding::Finding;
-use crate::yaml::{LocatedError, SourceFile};
+use crate::yaml::SourceFile;
 
 use super::runs;
 
@@ -33,12 +34,12 @@ pub struct Scanned {
 #[derive(Default)]
 pub struct Coverage {
     /// Inputs that could not be read; each makes the run exit 2.
-    pub errors: Vec<LocatedError>,
+    pub errors: Vec<InputError>,
     pub warnings: Vec<String>,
     /// Inputs deliberately left unread, each with why and how to audit it
     /// (an unrendered template, a Helm chart without `helm` on PATH). They
     /// do not change the exit code: what was skipped is said, not hidden.
-    pub not_audited: Vec<LocatedError>,
+    pub not_audited: Vec<InputError>,
     /// Compose projects audited.
     pub projects: usize,
     /// Images audited.

@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use granit_parser::{Event, Marker, Parser, ScalarStyle, Span, Tag};
 
-use super::{Key, LocatedError, Node, Pos, Scalar, SourceFile, Span as TextSpan, Value};
+use super::node::{Key, Node, Pos, Scalar, Span as TextSpan, Value};
+use super::source::SourceFile;
+use crate::error::InputError;
 
 /// Bounds on what one file may cost to load.
 #[derive(Clone, Copy, Debug)]
@@ -69,7 +71,7 @@ pub struct Document {
     pub bytes: Range<usize>,
     /// The document (more than one only if the split missed a marker), or
     /// why it could not be read.
-    pub result: Result<Vec<Node>, LocatedError>,
+    pub result: Result<Vec<Node>, InputError>,
 }
 
 /// A stream read document by document.
@@ -126,7 +128,7 @@ struct Builder<'a> {
 /// Parses every document of a YAML stream. Empty documents are skipped.
 /// Duplicates read with [`DuplicateKeys::LastWins`] are not reported here:
 /// readers that keep the last value use [`parse_each_document`].
-pub fn parse_documents(file: &Arc<SourceFile>, limits: Limits) -> Result<Vec<Node>, LocatedError> {
+pub fn parse_documents(file: &Arc<SourceFile>, limits: Limits) -> Result<Vec<Node>, InputError> {
     parse_part(file, 0..file.text.len(), 0, limits).0
 }
 
@@ -137,7 +139,7 @@ fn parse_part(
     bytes: Range<usize>,
     line_offset: u32,
     limits: Limits,
-) -> (Result<Vec<Node>, LocatedError>, Vec<DuplicateKey>) {
+) -> (Result<Vec<Node>, InputError>, Vec<DuplicateKey>) {
     let mut builder = Builder {
         file,
         limits,
@@ -154,11 +156,13 @@ fn parse_part(
         let step = event
             .map_err(|e| {
                 let m = e.marker();
-                LocatedError {
-                    path: file.display.clone(),
+                InputError {
                     line: Some(m.line() as u32 + line_offset),
                     column: Some(m.col() as u32 + 1),
-                    message: format!("invalid YAML: {}", e.info()),
+                    ..InputError::in_file(
+                        file.display.as_str(),
+                        format!("invalid YAML: {}", e.info()),
+                    )
                 }
             })
             .and_then(|(event, span)| builder.event(event, span));
@@ -252,11 +256,11 @@ impl Builder<'_> {
         self.byte_offset + marker.byte_offset().unwrap_or_default()
     }
 
-    fn error(&self, pos: &Pos, message: impl Into<String>) -> LocatedError {
-        LocatedError::at(pos, message)
+    fn error(&self, pos: &Pos, message: impl Into<String>) -> InputError {
+        InputError::at(pos, message)
     }
 
-    fn count(&mut self, n: usize, pos: &Pos) -> Result<(), LocatedError> {
+    fn count(&mut self, n: usize, pos: &Pos) -> Result<(), InputError> {
         self.nodes += n;
         if self.nodes > self.limits.max_nodes {
             return Err(self.error(
@@ -270,7 +274,7 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn push_frame(&mut self, frame: Frame, pos: &Pos) -> Result<(), LocatedError> {
+    fn push_frame(&mut self, frame: Frame, pos: &Pos) -> Result<(), InputError> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(self.error(
                 pos,
@@ -281,7 +285,7 @@ impl Builder<'_> {
         Ok(())
     }
 
-    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), LocatedError> {
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), InputError> {
         match event {
             Event::StreamStart | Event::StreamEnd => {}
             Event::DocumentStart(..) => {
@@ -429,7 +433,7 @@ impl Builder<'_> {
 
     /// Places a finished node into its parent (or finishes a document);
     /// its text here ends at byte `end` (for an alias: the `*name`).
-    fn add(&mut self, node: Node, end: usize) -> Result<(), LocatedError> {
+    fn add(&mut self, node: Node, end: usize) -> Result<(), InputError> {
         let last_wins = self.limits.duplicate_keys == DuplicateKeys::LastWins;
         let mut duplicate = None;
         if let Some(Frame::Seq { end: last, .. } | Frame::Map { end: last, .. }) =
@@ -452,7 +456,7 @@ impl Builder<'_> {
                         Value::Scalar(s) => s.text.clone(),
                         Value::Null => String::new(),
                         _ => {
-                            return Err(LocatedError::at(
+                            return Err(InputError::at(
                                 &node.pos,
                                 "a mapping key must be a scalar",
                             ));
@@ -464,7 +468,7 @@ impl Builder<'_> {
                     {
                         // As Compose's YAML reader: several merges are one
                         // `<<: [*a, *b]`, not two keys.
-                        return Err(LocatedError::at(
+                        return Err(InputError::at(
                             &node.pos,
                             "duplicate key `<<` (merge several mappings with `<<: [*a, *b]`)",
                         ));
@@ -481,7 +485,7 @@ impl Builder<'_> {
                         // A duplicate: an error at the second occurrence,
                         // or the later value replaces the earlier one.
                         if !last_wins {
-                            return Err(LocatedError::at(
+                            return Err(InputError::at(
                                 &node.pos,
                                 format!("duplicate key `{text}`"),
                             ));
@@ -507,7 +511,7 @@ impl Builder<'_> {
                             Value::Seq(items) => {
                                 for item in items {
                                     if item.as_map().is_none() {
-                                        return Err(LocatedError::at(
+                                        return Err(InputError::at(
                                             &item.pos,
                                             "a `<<` merge list may only hold mappings",
                                         ));
@@ -597,7 +601,7 @@ mod tests {
     use super::*;
     use crate::yaml::source_from_text;
 
-    fn parse(text: &str) -> Result<Vec<Node>, LocatedError> {
+    fn parse(text: &str) -> Result<Vec<Node>, InputError> {
         parse_documents(&source_from_text("t.yaml", text), Limits::default())
     }
 

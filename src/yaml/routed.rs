@@ -3,7 +3,7 @@
 //! (`ctx.at("deploy.resources.limits")` is the node and
 //! `services.web.deploy.resources.limits`).
 
-use super::Node;
+use super::node::Node;
 
 /// A node and the route of keys and indices that reached it, e.g.
 /// `services.web.security_opt[1]`: what a finding needs to say where it is.

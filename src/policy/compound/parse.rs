@@ -4,9 +4,10 @@
 
 use std::borrow::Cow;
 
+use crate::error::InputError;
 use crate::finding::Severity;
 use crate::rule::{Registry, RuleId, RuleInfo, RuleMeta, Scope};
-use crate::yaml::{Key, Limits, LocatedError, Node, Pos, parse_documents, source_from_text};
+use crate::yaml::{Key, Limits, Node, Pos, parse_documents, source_from_text};
 
 use super::rule::{CompoundRule, Condition};
 use crate::policy::keys::{mapping, unknown_keys};
@@ -63,11 +64,11 @@ fn parse_builtin(
     meta: &'static RuleMeta,
     text: &str,
     registry: &Registry,
-) -> Result<CompoundRule, Vec<LocatedError>> {
+) -> Result<CompoundRule, Vec<InputError>> {
     let source = source_from_text(&format!("built-in {}", meta.id), text);
     let docs = parse_documents(&source, Limits::default()).map_err(|e| vec![e])?;
     let Some(node) = docs.first() else {
-        return Err(vec![LocatedError::in_file(meta.id, "empty declaration")]);
+        return Err(vec![InputError::in_file(meta.id, "empty declaration")]);
     };
     let mut errors = Vec::new();
     match body(node, registry, &mut errors) {
@@ -80,7 +81,7 @@ fn parse_builtin(
 pub fn parse_declared(
     node: &Node,
     registry: &Registry,
-    errors: &mut Vec<LocatedError>,
+    errors: &mut Vec<InputError>,
 ) -> Vec<CompoundRule> {
     let Some(entries) = mapping(
         node,
@@ -103,7 +104,7 @@ fn declared(
     key: &Key,
     node: &Node,
     registry: &Registry,
-    errors: &mut Vec<LocatedError>,
+    errors: &mut Vec<InputError>,
 ) -> Option<CompoundRule> {
     let id = key.text.as_str();
     let before = errors.len();
@@ -113,12 +114,12 @@ fn declared(
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !kebab {
-        errors.push(LocatedError::at(
+        errors.push(InputError::at(
             &key.pos,
             format!("compound rule id `{id}` must be kebab-case (a-z, 0-9, -)"),
         ));
     } else if registry.find(id).is_some() {
-        errors.push(LocatedError::at(
+        errors.push(InputError::at(
             &key.pos,
             format!("`{id}` is a built-in rule; a compound rule needs an id of its own"),
         ));
@@ -132,11 +133,11 @@ fn declared(
     let title = match node.get("title").map(|t| (t, t.as_str())) {
         Some((_, Some(t))) if !t.trim().is_empty() => Some(t.trim().to_string()),
         Some((t, _)) => {
-            errors.push(LocatedError::at(&t.pos, "`title` must be a line of text"));
+            errors.push(InputError::at(&t.pos, "`title` must be a line of text"));
             None
         }
         None => {
-            errors.push(LocatedError::at(
+            errors.push(InputError::at(
                 &key.pos,
                 format!("compound rule `{id}` needs a `title`"),
             ));
@@ -146,7 +147,7 @@ fn declared(
     let severity = match node.get("severity") {
         Some(s) => severity_of(s, errors),
         None => {
-            errors.push(LocatedError::at(
+            errors.push(InputError::at(
                 &key.pos,
                 format!("compound rule `{id}` needs a `severity`"),
             ));
@@ -189,7 +190,7 @@ impl Body {
 }
 
 /// `when`, `message` and `fix` of a compound rule.
-fn body(node: &Node, registry: &Registry, errors: &mut Vec<LocatedError>) -> Option<Body> {
+fn body(node: &Node, registry: &Registry, errors: &mut Vec<InputError>) -> Option<Body> {
     let before = errors.len();
     let when = match node.get("when") {
         Some(list) => match list.as_seq() {
@@ -198,7 +199,7 @@ fn body(node: &Node, registry: &Registry, errors: &mut Vec<LocatedError>) -> Opt
                 .filter_map(|c| condition(c, registry, errors))
                 .collect::<Vec<_>>(),
             _ => {
-                errors.push(LocatedError::at(
+                errors.push(InputError::at(
                     &list.pos,
                     "`when` must be a non-empty list of conditions",
                 ));
@@ -206,7 +207,7 @@ fn body(node: &Node, registry: &Registry, errors: &mut Vec<LocatedError>) -> Opt
             }
         },
         None => {
-            errors.push(LocatedError::at(
+            errors.push(InputError::at(
                 &node.pos,
                 "a compound rule needs `when`: the conditions that make it",
             ));
@@ -214,7 +215,7 @@ fn body(node: &Node, registry: &Registry, errors: &mut Vec<LocatedError>) -> Opt
         }
     };
     if !when.iter().any(joins_image) && errors.len() == before {
-        errors.push(LocatedError::at(
+        errors.push(InputError::at(
             &node.pos,
             "a compound rule needs at least one `image:` condition outside `any` \
              (it is about a service and the image it runs)",
@@ -227,7 +228,7 @@ fn body(node: &Node, registry: &Registry, errors: &mut Vec<LocatedError>) -> Opt
                 text.trim().to_string()
             }
             None => {
-                errors.push(LocatedError::at(&m.pos, "`message` must be text"));
+                errors.push(InputError::at(&m.pos, "`message` must be text"));
                 String::new()
             }
         },
@@ -242,11 +243,7 @@ fn joins_image(condition: &Condition) -> bool {
     matches!(condition, Condition::Image { .. })
 }
 
-fn condition(
-    node: &Node,
-    registry: &Registry,
-    errors: &mut Vec<LocatedError>,
-) -> Option<Condition> {
+fn condition(node: &Node, registry: &Registry, errors: &mut Vec<InputError>) -> Option<Condition> {
     let entries = mapping(
         node,
         "a condition is a mapping: `image: RULE`, `service: RULE`, `user: root|non-root` or `any: [...]`",
@@ -260,7 +257,7 @@ fn condition(
         .filter(|k| ["image", "service", "user", "any"].contains(&k.text.as_str()))
         .collect();
     if kinds.len() != 1 {
-        errors.push(LocatedError::at(
+        errors.push(InputError::at(
             &node.pos,
             "a condition has exactly one of `image`, `service`, `user` and `any`",
         ));
@@ -274,7 +271,7 @@ fn condition(
     let kind = kinds[0].text.as_str();
     let value = node.get(kind)?;
     if node.get("severity").is_some() && matches!(kind, "user" | "any") {
-        errors.push(LocatedError::at(
+        errors.push(InputError::at(
             &node.pos,
             format!("`severity` applies to `image` and `service` conditions, not `{kind}`"),
         ));
@@ -297,7 +294,7 @@ fn condition(
             Some("root") => Condition::User { root: true, note },
             Some("non-root") => Condition::User { root: false, note },
             _ => {
-                errors.push(LocatedError::at(
+                errors.push(InputError::at(
                     &value.pos,
                     "`user` must be `root` or `non-root`",
                 ));
@@ -312,7 +309,7 @@ fn condition(
                     .collect(),
             ),
             _ => {
-                errors.push(LocatedError::at(
+                errors.push(InputError::at(
                     &value.pos,
                     "`any` must be a non-empty list of conditions",
                 ));
@@ -328,7 +325,7 @@ fn scanner_rule(
     node: &Node,
     scopes: &[Scope],
     registry: &Registry,
-    errors: &mut Vec<LocatedError>,
+    errors: &mut Vec<InputError>,
 ) -> Option<RuleId> {
     let id = node.as_str().unwrap_or("");
     let candidates: Vec<&RuleInfo> = registry
@@ -347,19 +344,19 @@ fn scanner_rule(
     let hint = crate::suggest::closest(id, candidates.iter().map(|m| m.id.as_ref()))
         .map(|s| format!("; did you mean `{s}`?"))
         .unwrap_or_default();
-    errors.push(LocatedError::at(
+    errors.push(InputError::at(
         &node.pos,
         format!("no {what} rule `{id}`{hint}"),
     ));
     None
 }
 
-fn check_placeholders(text: &str, pos: &Pos, errors: &mut Vec<LocatedError>) {
+fn check_placeholders(text: &str, pos: &Pos, errors: &mut Vec<InputError>) {
     let mut rest = text;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
         let Some(close) = after.find('}') else {
-            errors.push(LocatedError::at(pos, "`message` has a `{` without `}`"));
+            errors.push(InputError::at(pos, "`message` has a `{` without `}`"));
             return;
         };
         let name = &after[..close];
@@ -367,7 +364,7 @@ fn check_placeholders(text: &str, pos: &Pos, errors: &mut Vec<LocatedError>) {
             let hint = crate::suggest::closest(name, PLACEHOLDERS)
                 .map(|s| format!("; did you mean `{{{s}}}`?"))
                 .unwrap_or_default();
-            errors.push(LocatedError::at(
+            errors.push(InputError::at(
                 pos,
                 format!(
                     "`message` names `{{{name}}}`{hint} (it may name {{service}}, {{image}}, {{user}} and {{parts}})"
@@ -378,12 +375,12 @@ fn check_placeholders(text: &str, pos: &Pos, errors: &mut Vec<LocatedError>) {
     }
 }
 
-fn severity_of(node: &Node, errors: &mut Vec<LocatedError>) -> Option<Severity> {
+fn severity_of(node: &Node, errors: &mut Vec<InputError>) -> Option<Severity> {
     let found = Severity::ALL
         .into_iter()
         .find(|s| Some(s.as_str()) == node.as_str());
     if found.is_none() {
-        errors.push(LocatedError::at(
+        errors.push(InputError::at(
             &node.pos,
             "`severity` must be info, low, medium, high or critical",
         ));
