@@ -18,9 +18,9 @@ pub(super) fn run(args: ComposeArgs) -> ExitCode {
         None => {
             let (loader, spec) = project_job(&args.project);
             let mut settings = Settings::new(&args.report, &loader.root);
-            let mut scanned = super::scanned(&mut settings);
+            let mut scanned = super::audit::scanned(&mut settings);
             crate::scan::run(&loader, &[spec], &settings.params, &mut scanned);
-            super::report(scanned, &settings)
+            super::audit::report(scanned, &settings)
         }
     }
 }
@@ -52,17 +52,17 @@ fn project_job(args: &ProjectArgs) -> (Loader, ProjectSpec) {
         args.files
             .iter()
             .chain(&args.env_files)
-            .map(|f| crate::boundary::default_root(&super::directory_of(f))),
+            .map(|f| crate::boundary::default_root(&super::audit::directory_of(f))),
     );
-    let boundary = super::audit_boundary(&args.boundary, roots);
-    let loader = Loader::new(root, super::process_env(&args.boundary), boundary);
+    let boundary = super::audit::audit_boundary(&args.boundary, roots);
+    let loader = Loader::new(root, super::audit::process_env(&args.boundary), boundary);
     (loader, spec)
 }
 
 /// `drydock compose config`: the merged model as JSON, or Compose's errors.
 fn config(args: &ProjectArgs) -> ExitCode {
     let (loader, spec) = project_job(args);
-    let redactor = super::process_redactor();
+    let redactor = super::audit::process_redactor();
     match loader.load(&spec) {
         Ok(project) if !project.invalid.is_empty() || !project.legacy_format.is_empty() => {
             // Docker Compose prints no model for a project it would not run

@@ -18,7 +18,7 @@ pub(super) fn run_image(args: &ImageArgs) -> ExitCode {
     };
     let root = Path::new(".");
     let mut settings = Settings::new(&args.report, root);
-    let mut scanned = super::scanned(&mut settings);
+    let mut scanned = super::audit::scanned(&mut settings);
     scan::run_images(&args.input, root, &options, &settings.params, &mut scanned);
     if !args.references.is_empty() {
         match Engine::connect(args.host.as_deref()) {
@@ -29,7 +29,7 @@ pub(super) fn run_image(args: &ImageArgs) -> ExitCode {
             Err(message) => scanned.coverage.errors.push(InputError::engine(message)),
         }
     }
-    super::report(scanned, &settings)
+    super::audit::report(scanned, &settings)
 }
 
 pub(super) fn run_images(args: &ImagesArgs) -> ExitCode {
@@ -37,7 +37,7 @@ pub(super) fn run_images(args: &ImagesArgs) -> ExitCode {
         return ExitCode::from(EXIT_ERROR);
     };
     let mut settings = Settings::new(&args.report, Path::new("."));
-    let mut scanned = super::scanned(&mut settings);
+    let mut scanned = super::audit::scanned(&mut settings);
     let engine = Engine::connect(args.host.as_deref());
     match engine.and_then(|e| e.list(&args.patterns).map(|refs| (e, refs))) {
         Ok((engine, refs)) => {
@@ -46,7 +46,7 @@ pub(super) fn run_images(args: &ImagesArgs) -> ExitCode {
         }
         Err(message) => scanned.coverage.errors.push(InputError::engine(message)),
     }
-    super::report(scanned, &settings)
+    super::audit::report(scanned, &settings)
 }
 
 /// Image-reading options from the command line; `None` after printing a

@@ -7,9 +7,9 @@ use crate::scan::{self, ManifestChecks};
 use crate::settings::Settings;
 
 pub(super) fn run(args: &K8sArgs) -> ExitCode {
-    let root = super::root_of(&args.paths);
+    let root = super::audit::root_of(&args.paths);
     let mut settings = Settings::new(&args.report, &root);
-    let mut scanned = super::scanned(&mut settings);
+    let mut scanned = super::audit::scanned(&mut settings);
     let (inputs, errors) = scan::manifest_inputs(&args.paths);
     scanned.coverage.errors.extend(errors);
     let checks = ManifestChecks {
@@ -17,5 +17,5 @@ pub(super) fn run(args: &K8sArgs) -> ExitCode {
         params: &settings.params,
     };
     scan::run_manifests(&inputs, &root, checks, &mut scanned);
-    super::report(scanned, &settings)
+    super::audit::report(scanned, &settings)
 }

@@ -1,8 +1,10 @@
 //! One short function per command: each turns its arguments into
-//! [`Settings`] and inputs, runs the scanners into a [`Scanned`] value, and
-//! hands it to [`report`], which asks the policy for the [`Verdict`] and
+//! [`crate::settings::Settings`] and inputs, runs the scanners into a
+//! [`crate::scan::Scanned`] value, and
+//! hands it to `audit::report`, which asks the policy for the verdict and
 //! writes it. Nothing below this module prints or exits.
 
+mod audit;
 mod compose;
 mod image;
 mod k8s;
@@ -10,16 +12,9 @@ mod listing;
 mod output;
 mod scan;
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command, Format};
-use crate::hazards::credentials::Redactor;
-use crate::policy::{self, Evaluation, Verdict};
-use crate::scan::Scanned;
-use crate::settings::Settings;
-
-use output::EXIT_ERROR;
+use crate::cli::{Cli, Command};
 
 /// Runs a parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
@@ -35,112 +30,4 @@ pub fn run(cli: Cli) -> ExitCode {
         },
         Command::Explain { rule } => listing::explain(&rule),
     }
-}
-
-/// A run's scanned value, holding the policy's problems as input errors.
-fn scanned(settings: &mut Settings) -> Scanned {
-    let mut scanned = Scanned::default();
-    scanned.coverage.errors = std::mem::take(&mut settings.errors);
-    scanned
-}
-
-/// Judges what was scanned, writes the report where asked and returns the
-/// exit code.
-fn report(scanned: Scanned, settings: &Settings) -> ExitCode {
-    let redactor = process_redactor();
-    let how = Evaluation {
-        registry: &settings.registry,
-        policy: settings.policy.as_ref(),
-        fail_on: settings.fail_on,
-        root: &settings.root,
-        today: policy::exceptions::Date::today(),
-        honour_ignores: settings.honour_ignores,
-        redactor: &redactor,
-        write_baseline: settings.write_baseline.as_deref(),
-        baseline: settings.baseline.as_deref(),
-    };
-    let verdict = match policy::evaluate(scanned, &how) {
-        Ok(verdict) => verdict,
-        Err(message) => {
-            output::error(message);
-            return ExitCode::from(EXIT_ERROR);
-        }
-    };
-    emit(&verdict, settings)
-}
-
-/// Writes the verdict in the chosen format and returns its exit code.
-fn emit(verdict: &Verdict, settings: &Settings) -> ExitCode {
-    let written = output::document(settings.output.as_deref(), |out| match settings.format {
-        Format::Human => crate::report::human(verdict, settings.colour, out),
-        Format::Json => crate::report::json(verdict, out),
-        Format::Sarif => crate::report::sarif(verdict, out),
-    });
-    if !written {
-        return ExitCode::from(EXIT_ERROR);
-    }
-    if settings.output.is_some() {
-        // The verdict still reaches the terminal.
-        output::note(crate::report::summary(verdict));
-        for error in &verdict.coverage.errors {
-            output::error(error);
-        }
-    }
-    ExitCode::from(verdict.exit_code())
-}
-
-/// The directory a path given on the command line stands for: itself, or
-/// the directory of a file.
-fn directory_of(path: &Path) -> PathBuf {
-    if path.is_dir() {
-        return path.to_path_buf();
-    }
-    match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// The audit boundary: `--root`, else the roots of the directories the
-/// user gave (see [`crate::boundary::default_root`]).
-fn audit_boundary(
-    args: &crate::cli::BoundaryArgs,
-    default_roots: Vec<PathBuf>,
-) -> crate::boundary::Boundary {
-    let roots = match &args.root {
-        Some(root) => vec![root.clone()],
-        None => default_roots,
-    };
-    crate::boundary::Boundary::new(&roots, args.allow_outside_root)
-}
-
-/// Hides the values of the process environment's credentials.
-fn process_redactor() -> Redactor {
-    Redactor::new(process_variables())
-}
-
-/// The variables interpolation takes from the process: all of them, as
-/// Docker Compose does, or none (`--env-from-process=false`).
-fn process_env(args: &crate::cli::BoundaryArgs) -> crate::compose::interpolate::Env {
-    if args.env_from_process {
-        process_variables()
-    } else {
-        crate::compose::interpolate::Env::new()
-    }
-}
-
-/// The directory a command that takes paths is rooted at: the one
-/// directory given, else the current one.
-fn root_of(paths: &[PathBuf]) -> PathBuf {
-    match paths {
-        [one] if one.is_dir() => one.clone(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// The process environment, as text: for interpolation and redaction.
-fn process_variables() -> std::collections::HashMap<String, String> {
-    std::env::vars_os()
-        .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-        .collect()
 }

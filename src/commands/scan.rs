@@ -15,16 +15,16 @@ pub(super) fn run(args: &ScanArgs) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let mut settings = Settings::new(&args.report, &super::root_of(&paths));
-    let mut scanned = super::scanned(&mut settings);
+    let mut settings = Settings::new(&args.report, &super::audit::root_of(&paths));
+    let mut scanned = super::audit::scanned(&mut settings);
     let roots: Vec<PathBuf> = paths
         .iter()
-        .map(|p| crate::boundary::default_root(&super::directory_of(p)))
+        .map(|p| crate::boundary::default_root(&super::audit::directory_of(p)))
         .collect();
-    let boundary = super::audit_boundary(&args.boundary, roots);
+    let boundary = super::audit::audit_boundary(&args.boundary, roots);
     let loader = Loader::new(
         settings.root.clone(),
-        super::process_env(&args.boundary),
+        super::audit::process_env(&args.boundary),
         boundary,
     );
     let mut found = scan::discover(&paths);
@@ -44,7 +44,7 @@ pub(super) fn run(args: &ScanArgs) -> ExitCode {
         &mut scanned,
     );
     scan_images(args, &loader.root, &settings, &mut scanned);
-    super::report(scanned, &settings)
+    super::audit::report(scanned, &settings)
 }
 
 /// Reads the images of `scan` (`--images`) for the join with the services

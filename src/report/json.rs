@@ -154,18 +154,18 @@ pub fn render(report: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     // Keys in the documented order: version, tool, findings, errors,
     // warnings, not_audited, summary.
     write!(out, "{{\"version\":{FORMAT_VERSION}")?;
-    super::write_json_field(out, "tool", &tool)?;
+    super::json_stream::write_json_field(out, "tool", &tool)?;
     out.write_all(b",\"findings\":")?;
-    super::write_json_array(&report.findings, WireFinding::from, out)?;
-    super::write_json_field(out, "errors", &errors)?;
-    super::write_json_field(out, "warnings", &report.coverage.warnings)?;
+    super::json_stream::write_json_array(&report.findings, WireFinding::from, out)?;
+    super::json_stream::write_json_field(out, "errors", &errors)?;
+    super::json_stream::write_json_field(out, "warnings", &report.coverage.warnings)?;
     let not_audited: Vec<WireError> = report
         .coverage
         .not_audited
         .iter()
         .map(WireError::from)
         .collect();
-    super::write_json_field(out, "not_audited", &not_audited)?;
-    super::write_json_field(out, "summary", &summary)?;
+    super::json_stream::write_json_field(out, "not_audited", &not_audited)?;
+    super::json_stream::write_json_field(out, "summary", &summary)?;
     out.write_all(b"}\n")
 }

@@ -400,6 +400,6 @@ pub fn render(report: &Verdict, out: &mut dyn Write) -> io::Result<()> {
     };
     out.write_all(&head[..open])?;
     out.write_all(b",\"results\":")?;
-    super::write_json_array(&report.findings, |f| result(f, registry), out)?;
+    super::json_stream::write_json_array(&report.findings, |f| result(f, registry), out)?;
     out.write_all(b"}]}\n")
 }

@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::source::SourceFile;
+use crate::error::InputError;
 
 /// A 1-based line and column inside a source file, and the bytes of what
 /// is written there.
@@ -186,5 +187,16 @@ pub fn parse_bool(text: &str) -> Option<bool> {
         "true" | "yes" | "y" | "on" => Some(true),
         "false" | "no" | "n" | "off" => Some(false),
         _ => None,
+    }
+}
+
+impl InputError {
+    /// An error at a position of a file (or of standard input).
+    pub fn at(pos: &Pos, message: impl Into<String>) -> InputError {
+        InputError {
+            line: Some(pos.line),
+            column: Some(pos.column),
+            ..InputError::in_file(pos.file.display.as_str(), message)
+        }
     }
 }
