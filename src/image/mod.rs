@@ -9,6 +9,7 @@
 //! executed.
 
 pub mod busybox;
+pub mod codec;
 pub mod content;
 pub mod engine;
 pub mod layer;
@@ -164,7 +165,7 @@ pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, Loc
     if !input.is_dir() && is_compressed(input) {
         // `docker save | gzip`: one stream, read as it decompresses.
         let file = std::fs::File::open(input).map_err(|e| error(format!("cannot open: {e}")))?;
-        let reader = layer::decompressing(std::io::BufReader::new(file)).map_err(error)?;
+        let reader = codec::decompressing(std::io::BufReader::new(file)).map_err(error)?;
         return read_stream(reader, display, options);
     }
     let located = source::locate(input, options.platform.as_ref()).map_err(error)?;
@@ -204,7 +205,7 @@ fn is_compressed(input: &Path) -> bool {
     let n = std::fs::File::open(input)
         .and_then(|mut f| f.read(&mut magic))
         .unwrap_or(0);
-    layer::Compression::sniff(&magic[..n]) != layer::Compression::None
+    codec::Compression::sniff(&magic[..n]) != codec::Compression::None
 }
 
 /// Largest layer of a stream whose files all get SHA-1 and SHA-256 (for
@@ -244,17 +245,17 @@ pub fn read_stream(
     for (n, entry) in entries.enumerate() {
         let mut entry = entry.map_err(|e| {
             error(if n == 0 {
-                format!("cannot read the image: {}", layer::describe_error(&e))
+                format!("cannot read the image: {}", codec::describe_read_error(&e))
             } else {
                 format!(
                     "the image stream breaks off at entry {}: {}",
                     n + 1,
-                    layer::describe_error(&e)
+                    codec::describe_read_error(&e)
                 )
             })
         })?;
         let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-        let Some(name) = layer::normalise(&raw) else {
+        let Some(name) = codec::normalise(&raw) else {
             continue;
         };
         let kind = entry.header().entry_type();
@@ -268,7 +269,7 @@ pub fn read_stream(
                         let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
                         format!("{dir}/{target}")
                     };
-                    if let Some(resolved) = layer::normalise(&resolved) {
+                    if let Some(resolved) = codec::normalise(&resolved) {
                         store.links.insert(name, resolved);
                     }
                 }
@@ -278,7 +279,10 @@ pub fn read_stream(
                 if size <= SMALL_BLOB && small_total + size <= 64 * SMALL_BLOB {
                     let mut bytes = Vec::with_capacity(size as usize);
                     std::io::Read::read_to_end(&mut entry, &mut bytes).map_err(|e| {
-                        error(format!("cannot read {name}: {}", layer::describe_error(&e)))
+                        error(format!(
+                            "cannot read {name}: {}",
+                            codec::describe_read_error(&e)
+                        ))
                     })?;
                     small_total += size;
                     store.small.insert(name, std::sync::Arc::new(bytes));
@@ -318,15 +322,12 @@ pub fn read_stream(
             let result = match &blob.blob {
                 source::Blob::Scanned { name, .. } => match scanned.get(name) {
                     Some(Ok(scan)) => Ok(scan.clone()),
-                    Some(Err(e)) => Err(layer::LayerError {
-                        message: e.message.clone(),
-                        blob_digest: e.blob_digest.clone(),
-                    }),
-                    None => Err(layer::LayerError::from(format!("{name} was not read"))),
+                    Some(Err(e)) => Err(e.clone()),
+                    None => return Err(format!("layer {i} ({}): {name} was not read", blob.name)),
                 },
                 other => match other.open() {
                     Ok(reader) => scan_layer(reader, &limits),
-                    Err(e) => Err(layer::LayerError::from(format!("cannot read: {e}"))),
+                    Err(e) => Err(layer::LayerError::Read(e.to_string())),
                 },
             };
             verify(i, blob, result)
@@ -359,12 +360,12 @@ fn verify(
     blob: &source::LayerBlob,
     scan: Result<layer::LayerScan, layer::LayerError>,
 ) -> Result<layer::LayerScan, String> {
-    let scan = scan.map_err(|e| match (&e.blob_digest, &blob.expected_blob) {
+    let scan = scan.map_err(|e| match (e.blob_digest(), &blob.expected_blob) {
         (Some(actual), Some(expected)) if actual != expected => format!(
-            "layer {i} ({}): blob digest is {actual}, but the manifest says {expected} (and it does not decode: {})",
-            blob.name, e.message
+            "layer {i} ({}): blob digest is {actual}, but the manifest says {expected} (and it does not decode: {e})",
+            blob.name
         ),
-        _ => format!("layer {i} ({}): {}", blob.name, e.message),
+        _ => format!("layer {i} ({}): {e}", blob.name),
     })?;
     if let Some(expected) = &blob.expected_blob
         && *expected != scan.blob_digest

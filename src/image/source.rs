@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::layer::hex;
+use super::codec::hex;
 use super::oci::{self, DockerManifestEntry, ImageConfig, Index, Manifest, Platform};
 
 /// Largest JSON document (index, manifest, config) read.
@@ -138,7 +138,7 @@ impl TarIndex {
                 }
             })?;
             let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
-            let Some(name) = super::layer::normalise(&name) else {
+            let Some(name) = super::codec::normalise(&name) else {
                 continue;
             };
             match entry.header().entry_type() {
@@ -155,7 +155,7 @@ impl TarIndex {
                             let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
                             format!("{dir}/{target}")
                         };
-                        if let Some(resolved) = super::layer::normalise(&resolved) {
+                        if let Some(resolved) = super::codec::normalise(&resolved) {
                             symlinks.insert(name, resolved);
                         }
                     }
@@ -337,7 +337,7 @@ pub fn locate(input: &Path, platform: Option<&Platform>) -> Result<Located, Stri
         let n = File::open(input)
             .and_then(|mut f| f.read(&mut magic))
             .map_err(|e| format!("cannot open: {e}"))?;
-        if super::layer::Compression::sniff(&magic[..n]) != super::layer::Compression::None {
+        if super::codec::Compression::sniff(&magic[..n]) != super::codec::Compression::None {
             return Err(
                 "the archive itself is compressed; decompress it first (e.g. `gunzip`)".into(),
             );
