@@ -5,7 +5,8 @@
 
 use std::io::Read;
 
-use super::{Entry, Kind, Whiteout};
+use super::index::{Entry, Kind};
+use super::whiteout::Whiteout;
 use crate::image::codec::normalise;
 
 /// What one tar entry means for the layer's index.

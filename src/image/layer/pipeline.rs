@@ -12,8 +12,10 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use sha2::{Digest, Sha256};
 
+use super::error::LayerError;
+use super::index::LayerScan;
+use super::limits::{CHUNK, Limits};
 use super::walk::walk;
-use super::{LayerError, LayerScan, Limits};
 use crate::image::codec::{Compression, Decoder, describe_read_error, sha256_digest};
 
 /// Reads that hash what passes through (unless `hash` is off) and count it.
@@ -36,9 +38,6 @@ impl<R: Read> Read for Hashing<R> {
 
 /// Bytes of the uncompressed layer, as they are passed between threads.
 type Chunk = Arc<Vec<u8>>;
-
-/// Size of the pieces the decompressor hands on.
-pub(super) const CHUNK: usize = 1 << 18;
 
 /// Reads the chunks a channel delivers, as one stream. `None` on the
 /// channel means the reader failed (its own error is the one reported).

@@ -8,8 +8,8 @@ use std::io::{BufReader, Read};
 
 use sha2::{Digest, Sha256};
 
-use super::LayerError;
-use super::pipeline::CHUNK;
+use super::error::LayerError;
+use super::limits::CHUNK;
 use crate::image::codec::{Decoder, describe_read_error, normalise};
 
 /// SHA-1 and SHA-256 of files, by path.

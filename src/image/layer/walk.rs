@@ -10,8 +10,10 @@ use md5::Md5;
 use sha2::{Digest, Sha256};
 
 use super::entry::{Decoded, decode};
-use super::pipeline::CHUNK;
-use super::{Content, Entry, Kind, LayerError, Limits, Whiteout, is_database_path};
+use super::error::LayerError;
+use super::index::{Content, Entry, Kind, is_database_path};
+use super::limits::{CHUNK, Limits};
+use super::whiteout::Whiteout;
 use crate::image::codec::describe_read_error;
 use crate::image::content::{self, Seen};
 
