@@ -3,10 +3,14 @@
 //! one pass over each layer ([`layer`], with [`content`] and [`busybox`]
 //! telling what a file is) → the merged filesystem ([`tree`]) and its
 //! package databases ([`pkgdb`]) → the [`Image`] ([`assemble`]) → the
-//! image rules ([`rules`]). [`read`] drives the stages; [`codec`] (the
-//! decompressors, digests and tar names) and [`oci`] (the JSON documents)
-//! sit below them all; [`options`] says how to read. A file imports only
-//! from stages before its own, and this file only lists them.
+//! image rules ([`rules`]). [`read`](mod@read) drives the stages;
+//! [`codec`] (the decompressors, digests and tar names) and [`oci`] (the
+//! JSON documents) sit below them all; [`options`] says how to read.
+//!
+//! A file imports only from stages before its own, and this file only
+//! lists them. One exception is left: `assemble` borrows the credential
+//! redaction of history steps from `rules::secret_in_image_config`; it
+//! belongs with the shared credential knowledge below the scanners.
 //!
 //! Layers of a seekable input are decoded in parallel, each by one thread
 //! that decompresses, hashes and indexes it as the bytes stream; only the

@@ -3,6 +3,10 @@
 //! a stream) and checked against the digests and sizes the manifest and
 //! config give, and the scans are assembled into an [`Image`]. This file
 //! drives the stages; what each stage does is in its own module.
+//!
+//! A layer's typed error ([`LayerError`]) is turned into the message the
+//! report shows here, where the manifest's digest is at hand: a blob that
+//! did not decode and whose digest is wrong is reported as a mismatch.
 
 use std::io::Read;
 use std::path::Path;

@@ -20,6 +20,9 @@
 //! A source hands out blobs and their expected digests; it does not decode
 //! layers (`layer`) and knows nothing of their contents. The engine's
 //! export stream comes from `engine`. Nothing is extracted or written.
+//!
+//! A source's errors are messages for the report (`String`): every one
+//! ends the image's reading, and no caller tells them apart.
 
 mod blob;
 mod links;
