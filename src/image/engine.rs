@@ -3,6 +3,10 @@
 //! image reader as it arrives: no temporary file, one pass. Nothing is
 //! pulled, created or run.
 //!
+//! The engine is a source like a file: it hands out a byte stream, which
+//! `source::stream` reads. Its errors are messages for the report (no
+//! caller tells them apart), so they stay `String`s.
+//!
 //! bollard is async; its runtime runs on one helper thread per export and
 //! hands the bytes over a bounded channel, so the reader keeps its
 //! backpressure and the rest of drydock stays synchronous.

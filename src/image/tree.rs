@@ -244,7 +244,8 @@ impl Tree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::image::layer::{Compression, LayerScan};
+    use crate::image::codec::Compression;
+    use crate::image::layer::LayerScan;
 
     fn entry(path: &str, kind: Kind) -> Entry {
         Entry {

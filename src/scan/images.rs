@@ -44,7 +44,7 @@ pub fn run_images(
         let shown = input.strip_prefix(root).unwrap_or(input);
         let display = shown.to_string_lossy().replace('\\', "/");
         let read = if input.as_os_str() == "-" {
-            crate::image::layer::decompressing(std::io::BufReader::new(std::io::stdin()))
+            crate::image::codec::decompressing(std::io::BufReader::new(std::io::stdin()))
                 .map_err(|e| InputError::in_file(crate::error::STDIN, e))
                 .and_then(|stream| crate::image::read_stream(stream, crate::error::STDIN, options))
         } else {

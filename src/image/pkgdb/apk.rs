@@ -5,7 +5,7 @@
 
 use base64::Engine;
 
-use super::{Owned, Packages, Recorded, data};
+use super::packages::{Kind, Owned, Packages, Recorded, data};
 use crate::image::tree::Tree;
 
 fn decode_digest(text: &str) -> Recorded {
@@ -39,7 +39,7 @@ pub fn read(tree: &Tree, packages: &mut Packages) {
     let Some(db) = db else {
         return;
     };
-    packages.kinds.push(super::Kind::Apk);
+    packages.kinds.push(Kind::Apk);
     let text = String::from_utf8_lossy(db);
     for stanza in text.split("\n\n") {
         let mut package = String::new();

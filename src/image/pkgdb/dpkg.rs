@@ -2,7 +2,7 @@
 //! `info/<pkg>[:arch].md5sums` and `.list`, `alternatives/*`, `diversions`,
 //! and distroless images' `status.d/<pkg>` and `status.d/<pkg>.md5sums`.
 
-use super::{Owned, Packages, Recorded, data};
+use super::packages::{Kind, Owned, Packages, Recorded, data};
 use crate::image::tree::Tree;
 
 fn parse_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
@@ -94,7 +94,7 @@ pub fn read(tree: &Tree, packages: &mut Packages) {
     if status.is_none() && status_d.is_empty() {
         return;
     }
-    packages.kinds.push(super::Kind::Dpkg);
+    packages.kinds.push(Kind::Dpkg);
     let diversions = diversions(tree);
     let mut names: Vec<String> = Vec::new();
     let mut conffiles: Vec<(String, String, String)> = Vec::new();

@@ -1,0 +1,86 @@
+//! The index of one layer: the types every later stage reads (the merged
+//! tree, the package databases, the rules). Building it is the walk's
+//! business; this file only says what it holds.
+
+use super::whiteout::Whiteout;
+use crate::image::codec::Compression;
+use crate::image::content::Facts;
+
+/// What a tar entry is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    Symlink(String),
+    /// A hard link to another path of the image (normalised).
+    Hardlink(String),
+    /// Devices, FIFOs and other special files.
+    Special,
+}
+
+/// The contents of a regular file, summarised. MD5 (what dpkg records) is
+/// taken for every file in the one pass; SHA-1 and SHA-256 (what apk
+/// records) only for the files an apk database owns, in a second pass over
+/// the few layers that hold them (apk images are small).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Content {
+    pub md5: [u8; 16],
+    /// SHA-1 and SHA-256, for apk-owned files only (boxed: most files have
+    /// none, and the index stays small).
+    pub apk: Option<Box<([u8; 20], [u8; 32])>>,
+    pub facts: Facts,
+    /// The bytes of a package-database file (dpkg, apk, passwd…).
+    pub data: Option<Box<[u8]>>,
+}
+
+/// One entry of a layer.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Relative to the image root, `/`-separated, no trailing `/`. (Moved
+    /// out into the tree's key when the entry joins the merged tree.)
+    pub path: String,
+    pub kind: Kind,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub size: u64,
+    pub content: Option<Box<Content>>,
+}
+
+impl Entry {
+    pub fn is_executable_file(&self) -> bool {
+        self.kind == Kind::File && self.mode & 0o111 != 0
+    }
+}
+
+/// The index of one layer.
+#[derive(Clone, Debug)]
+pub struct LayerScan {
+    /// `sha256:` of the blob as stored.
+    pub blob_digest: String,
+    /// `sha256:` of the uncompressed tar.
+    pub diff_id: String,
+    pub compression: Compression,
+    pub compressed_bytes: u64,
+    pub uncompressed_bytes: u64,
+    pub entries: Vec<Entry>,
+    pub whiteouts: Vec<Whiteout>,
+    /// Entries that were skipped or adjusted, for the report.
+    pub warnings: Vec<String>,
+}
+
+/// Paths whose contents are kept: package databases and account files.
+pub fn is_database_path(path: &str) -> bool {
+    if let Some(rest) = path.strip_prefix("var/lib/dpkg/") {
+        return rest == "status"
+            || rest == "diversions"
+            || rest.starts_with("status.d/")
+            || rest.starts_with("alternatives/")
+            || (rest.starts_with("info/")
+                && (rest.ends_with(".md5sums") || rest.ends_with(".list")));
+    }
+    matches!(
+        path,
+        "lib/apk/db/installed" | "usr/lib/apk/db/installed" | "etc/passwd" | "etc/group"
+    )
+}
