@@ -530,6 +530,43 @@ impl Redactor {
     }
 }
 
+/// The keys of `KEY=value` pairs in a text whose value is a credential
+/// or a placeholder for one, with what it is.
+pub fn credential_pairs(text: &str) -> Vec<(String, CredentialValue)> {
+    text.split(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ';' || c == '&')
+        .filter_map(|word| {
+            let (key, value) = word.split_once('=')?;
+            let key = key.trim_start_matches('$').trim_start_matches("--");
+            if value.starts_with('$') {
+                // Expanded by the shell when the step ran: not in the text.
+                return None;
+            }
+            let class = classify(key, value);
+            (class != CredentialValue::NotACredential).then(|| (key.to_string(), class))
+        })
+        .collect()
+}
+
+/// The text with the values of credential-shaped `KEY=value` pairs
+/// replaced by `***`, so reports that quote a history step do not repeat
+/// the secret.
+pub fn redact(text: &str) -> String {
+    let mut out = text.to_string();
+    for (key, _) in credential_pairs(text) {
+        let needle = format!("{key}=");
+        let mut from = 0;
+        while let Some(at) = out[from..].find(&needle) {
+            let start = from + at + needle.len();
+            let end = out[start..]
+                .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ';' || c == '&')
+                .map_or(out.len(), |e| start + e);
+            out.replace_range(start..end, "***");
+            from = start + 3;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -239,7 +239,7 @@ fn clean_created_by(text: &str) -> String {
     let text = text.strip_prefix("/bin/sh -c #(nop) ").unwrap_or(text);
     // The one import from a later stage: the rule that reports credentials
     // in history steps also knows how to blank them out.
-    super::rules::secret_in_image_config::redact(text.trim())
+    crate::hazards::credentials::redact(text.trim())
 }
 
 fn base_layer_count(config: &ImageConfig, layers: usize) -> usize {

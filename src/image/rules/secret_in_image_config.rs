@@ -3,7 +3,7 @@
 
 use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Severity};
-use crate::hazards::credentials::{CredentialValue, classify, url_password};
+use crate::hazards::credentials::{CredentialValue, classify, credential_pairs, url_password};
 use crate::image::Image;
 use crate::params::Params;
 use crate::rule::{RuleMeta, Scope};
@@ -44,23 +44,6 @@ time and runtime secrets (files, a secret manager) when the container runs.
 - Docker docs: build secrets
 "#;
 
-/// The keys of `KEY=value` pairs in a text whose value is a credential
-/// or a placeholder for one, with what it is.
-fn credential_pairs(text: &str) -> Vec<(String, CredentialValue)> {
-    text.split(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ';' || c == '&')
-        .filter_map(|word| {
-            let (key, value) = word.split_once('=')?;
-            let key = key.trim_start_matches('$').trim_start_matches("--");
-            if value.starts_with('$') {
-                // Expanded by the shell when the step ran: not in the text.
-                return None;
-            }
-            let class = classify(key, value);
-            (class != CredentialValue::NotACredential).then(|| (key.to_string(), class))
-        })
-        .collect()
-}
-
 /// The severity of a credential of this class, if it is one.
 fn severity(class: CredentialValue) -> Option<Severity> {
     match class {
@@ -68,26 +51,6 @@ fn severity(class: CredentialValue) -> Option<Severity> {
         CredentialValue::Placeholder => Some(Severity::Low),
         CredentialValue::Literal => Some(Severity::High),
     }
-}
-
-/// The text with the values of credential-shaped `KEY=value` pairs
-/// replaced by `***`, so reports that quote a history step do not repeat
-/// the secret.
-pub fn redact(text: &str) -> String {
-    let mut out = text.to_string();
-    for (key, _) in credential_pairs(text) {
-        let needle = format!("{key}=");
-        let mut from = 0;
-        while let Some(at) = out[from..].find(&needle) {
-            let start = from + at + needle.len();
-            let end = out[start..]
-                .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ';' || c == '&')
-                .map_or(out.len(), |e| start + e);
-            out.replace_range(start..end, "***");
-            from = start + 3;
-        }
-    }
-    out
 }
 
 fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
@@ -167,13 +130,13 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use super::credential_pairs;
     use crate::hazards::credentials::CredentialValue;
+    use crate::hazards::credentials::{credential_pairs, redact};
 
     #[test]
     fn redacts_secret_values_from_history_steps() {
         assert_eq!(
-            super::redact("|2 DB_PASSWORD=hunter2 VERSION=1 /bin/sh -c make"),
+            redact("|2 DB_PASSWORD=hunter2 VERSION=1 /bin/sh -c make"),
             "|2 DB_PASSWORD=*** VERSION=1 /bin/sh -c make"
         );
     }
