@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::text::Pos;
+
 /// How reports name standard input.
 pub const STDIN: &str = "(standard input)";
 
@@ -46,6 +48,15 @@ pub struct InputError {
 }
 
 impl InputError {
+    /// An error at a position of a file (or of standard input).
+    pub fn at(pos: &Pos, message: impl Into<String>) -> InputError {
+        InputError {
+            line: Some(pos.line),
+            column: Some(pos.column),
+            ..InputError::in_file(pos.file.display.as_str(), message)
+        }
+    }
+
     /// An error about a whole file (or standard input).
     pub fn in_file(path: impl Into<String>, message: impl Into<String>) -> InputError {
         let path = path.into();

@@ -50,6 +50,7 @@ pub mod rules;
 pub mod scan;
 pub mod settings;
 pub mod suggest;
+pub mod text;
 pub mod yaml;
 
 pub use commands::run;

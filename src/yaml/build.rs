@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use granit_parser::{Event, Marker, Parser, ScalarStyle, Span, Tag};
 
-use super::node::{Key, Node, Pos, Scalar, Span as TextSpan, Value};
-use super::source::SourceFile;
+use super::node::{Key, Node, Scalar, Value};
 use crate::error::InputError;
+use crate::text::{Pos, SourceFile, Span as TextSpan};
 
 /// Bounds on what one file may cost to load.
 #[derive(Clone, Copy, Debug)]

@@ -20,9 +20,10 @@ mod node;
 mod routed;
 mod source;
 
+pub use crate::text::{Pos, SourceFile, Span};
 pub use build::{
     Document, DuplicateKey, DuplicateKeys, Limits, Stream, parse_documents, parse_each_document,
 };
-pub use node::{Key, Node, Pos, Scalar, Span, Value, parse_bool};
+pub use node::{Key, Node, Scalar, Value, parse_bool};
 pub use routed::Routed;
-pub use source::{SourceFile, read_opened, read_source, source_from_text};
+pub use source::{read_opened, read_source, source_from_text};

@@ -1,65 +1,7 @@
 //! The tree: nodes with where they were written ([`Pos`], with the bytes
 //! of the value as a [`Span`]), mapping keys and scalars.
 
-use std::fmt;
-use std::sync::Arc;
-
-use super::source::SourceFile;
-use crate::error::InputError;
-
-/// A 1-based line and column inside a source file, and the bytes of what
-/// is written there.
-#[derive(Clone)]
-pub struct Pos {
-    pub file: Arc<SourceFile>,
-    pub line: u32,
-    pub column: u32,
-    /// The bytes of the key or value written here: a scalar with its
-    /// quotes, a collection from its first to its last character.
-    pub span: Span,
-}
-
-/// Byte offsets into a file's text, end exclusive.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Pos {
-    /// Column 1 of a 1-based line, spanning the line's text (without its
-    /// line break): for places a reader found line by line (an `.env`
-    /// entry, a whole file).
-    pub fn line_of(file: Arc<SourceFile>, line: u32) -> Pos {
-        let before = line.saturating_sub(1) as usize;
-        let start: usize = file
-            .text
-            .split_inclusive('\n')
-            .take(before)
-            .map(str::len)
-            .sum();
-        let text = file.text[start..].lines().next().unwrap_or("");
-        let end = start + text.trim_end().len();
-        Pos {
-            file,
-            line,
-            column: 1,
-            span: Span { start, end },
-        }
-    }
-}
-
-impl fmt::Debug for Pos {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file.display, self.line, self.column)
-    }
-}
-
-impl fmt::Display for Pos {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file.display, self.line, self.column)
-    }
-}
+use crate::text::Pos;
 
 /// A YAML node with where it was written.
 #[derive(Clone, Debug)]
@@ -187,16 +129,5 @@ pub fn parse_bool(text: &str) -> Option<bool> {
         "true" | "yes" | "y" | "on" => Some(true),
         "false" | "no" | "n" | "off" => Some(false),
         _ => None,
-    }
-}
-
-impl InputError {
-    /// An error at a position of a file (or of standard input).
-    pub fn at(pos: &Pos, message: impl Into<String>) -> InputError {
-        InputError {
-            line: Some(pos.line),
-            column: Some(pos.column),
-            ..InputError::in_file(pos.file.display.as_str(), message)
-        }
     }
 }

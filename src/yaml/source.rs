@@ -5,17 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::error::InputError;
-
-/// A file drydock read, kept for snippets and for resolving positions.
-#[derive(Debug)]
-pub struct SourceFile {
-    /// Where the file was opened from.
-    pub path: PathBuf,
-    /// How reports name it: relative to the scan root, `/`-separated.
-    pub display: String,
-    /// The whole text.
-    pub text: String,
-}
+use crate::text::SourceFile;
 
 /// Reads a file as UTF-8 text within a size limit, naming the file (and the
 /// line of the first bad byte) on failure.
