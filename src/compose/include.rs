@@ -1,0 +1,235 @@
+//! `include:`: each entry names Compose files that are loaded as a project
+//! of their own (their own directory, their own `.env` or the entry's
+//! `env_file`s), whose services and other resources are then copied into
+//! the including file, their relative paths rebased onto the including
+//! project's directory. A file an entry names outside the audit boundary
+//! is reported, not read; a remote include is refused.
+//!
+//! Not here: loading the included project (`Loader::load_project` in
+//! [`super::load`]), the path arithmetic ([`super::paths`]), and
+//! `extends` ([`super::extends`]), which is resolved file by file before
+//! includes are imported.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::interpolate::Env;
+use super::load::{LoadState, Loader, MAX_CHAIN, OutsideReference, ProjectSpec};
+use super::paths::{clean_path, rebase_service_paths, rebase_text};
+use crate::yaml::{LocatedError, Node, Value};
+
+impl Loader {
+    /// `include:`: each entry is loaded as its own project (own directory
+    /// and `.env`), and its services and other resources are copied in. A
+    /// resource defined both here and in an included project is an error.
+    pub(super) fn apply_includes(
+        &self,
+        doc: &mut Node,
+        dir: &Path,
+        env: &Arc<Env>,
+        state: &mut LoadState,
+        depth: usize,
+    ) -> Result<(), LocatedError> {
+        let Value::Map(entries) = &mut doc.value else {
+            return Ok(());
+        };
+        let Some(index) = entries.iter().position(|(k, _)| k.text == "include") else {
+            return Ok(());
+        };
+        let (_, includes) = entries.remove(index);
+        if depth >= MAX_CHAIN {
+            return Err(LocatedError::at(&includes.pos, "include chain is too deep"));
+        }
+        let items = match &includes.value {
+            Value::Seq(items) => items.clone(),
+            Value::Null => Vec::new(),
+            _ => {
+                return Err(LocatedError::at(&includes.pos, "`include` must be a list"));
+            }
+        };
+        for (index, item) in items.into_iter().enumerate() {
+            let route = format!("include[{index}]");
+            // Each path and env file with the node that names it.
+            let (paths, project_dir, env_files) = match &item.value {
+                Value::Scalar(s) => (vec![(s.text.clone(), item.clone())], None, Vec::new()),
+                Value::Map(_) => {
+                    let paths = match item.get("path") {
+                        Some(p) => super::model::strings(p)
+                            .into_iter()
+                            .map(|(s, node)| (s.to_string(), node.clone()))
+                            .collect(),
+                        None => {
+                            return Err(LocatedError::at(&item.pos, "include entry has no `path`"));
+                        }
+                    };
+                    let project_dir = item
+                        .get("project_directory")
+                        .and_then(Node::as_str)
+                        .map(|d| dir.join(d));
+                    let env_files = item
+                        .get("env_file")
+                        .map(|e| {
+                            super::model::strings(e)
+                                .into_iter()
+                                .map(|(s, node)| (s.to_string(), node.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (paths, project_dir, env_files)
+                }
+                _ => return Err(LocatedError::at(&item.pos, "invalid include entry")),
+            };
+            if paths
+                .iter()
+                .any(|(p, _)| p.contains("://") || p.starts_with("oci:") || p.starts_with("git@"))
+            {
+                return Err(LocatedError::at(
+                    &item.pos,
+                    "remote include is not supported: drydock reads local files only",
+                ));
+            }
+            for top in std::mem::take(&mut state.pending_top) {
+                if let Ok(canonical) = top.canonicalize() {
+                    state.include_stack.push(canonical);
+                }
+            }
+            // A file outside the boundary is not included: the rest of the
+            // project is loaded as if the entry were not there.
+            let mut refused = false;
+            for (written, node) in &paths {
+                let why = self.refusal(&dir.join(written));
+                if let Some(why) = why {
+                    let reference =
+                        OutsideReference::at(node, &route, None, "include", written, why);
+                    state.outside.push(reference);
+                    refused = true;
+                }
+            }
+            if refused {
+                continue;
+            }
+            let mut env_paths = Vec::new();
+            for (written, node) in &env_files {
+                let path = clean_path(&dir.join(written));
+                match self.refusal(&path) {
+                    Some(why) => {
+                        let what = "include env_file";
+                        let reference =
+                            OutsideReference::at(node, &route, None, what, written, why);
+                        state.outside.push(reference);
+                    }
+                    None => env_paths.push(path),
+                }
+            }
+            let env_files = env_paths;
+            let files: Vec<PathBuf> = paths
+                .iter()
+                .map(|(p, _)| clean_path(&dir.join(p)))
+                .collect();
+            for file in &files {
+                let canonical = file.canonicalize().map_err(|e| {
+                    LocatedError::at(
+                        &item.pos,
+                        format!("cannot include {}: {e}", self.display(file)),
+                    )
+                })?;
+                if state.include_stack.contains(&canonical) {
+                    return Err(LocatedError::at(
+                        &item.pos,
+                        format!("include cycle: {} includes itself", self.display(file)),
+                    ));
+                }
+            }
+            let spec = ProjectSpec {
+                project_dir: project_dir.or_else(|| files[0].parent().map(Path::to_path_buf)),
+                files: files.clone(),
+                env_files,
+                profiles: Vec::new(),
+                listing: None,
+                fragment: false,
+            };
+            let canonical: Vec<PathBuf> =
+                files.iter().filter_map(|f| f.canonicalize().ok()).collect();
+            state.include_stack.extend(canonical.iter().cloned());
+            let included = self.load_project(&spec, env, state, depth + 1);
+            state.include_stack.retain(|p| !canonical.contains(p));
+            let mut included = included?;
+            rebase_relative_paths(&mut included.model, &included.dir, dir);
+            import_resources(doc, included.model, &item)?;
+        }
+        Ok(())
+    }
+}
+
+/// Copies the services and other resources of an included project.
+fn import_resources(doc: &mut Node, included: Node, item: &Node) -> Result<(), LocatedError> {
+    let Value::Map(sections) = included.value else {
+        return Ok(());
+    };
+    for (section, content) in sections {
+        if ![
+            "services", "networks", "volumes", "secrets", "configs", "models",
+        ]
+        .contains(&section.text.as_str())
+        {
+            continue;
+        }
+        let Value::Map(resources) = content.value else {
+            continue;
+        };
+        let Value::Map(entries) = &mut doc.value else {
+            return Ok(());
+        };
+        let slot = match entries.iter().position(|(k, _)| k.text == section.text) {
+            Some(i) => &mut entries[i].1,
+            None => {
+                entries.push((
+                    section.clone(),
+                    Node::new(Value::Map(Vec::new()), section.pos.clone()),
+                ));
+                &mut entries.last_mut().expect("just pushed").1
+            }
+        };
+        if slot.is_null() {
+            slot.value = Value::Map(Vec::new());
+        }
+        let Value::Map(existing) = &mut slot.value else {
+            return Err(LocatedError::at(
+                &slot.pos,
+                format!("`{}` must be a mapping", section.text),
+            ));
+        };
+        for (name, resource) in resources {
+            if existing.iter().any(|(k, _)| k.text == name.text) {
+                return Err(LocatedError::at(
+                    &item.pos,
+                    format!(
+                        "{}.{} is defined both here and in the included project",
+                        section.text, name.text
+                    ),
+                ));
+            }
+            existing.push((name, resource));
+        }
+    }
+    Ok(())
+}
+
+/// Rewrites the relative host paths of an included project (written
+/// against its directory `from`) against the including project's `to`.
+fn rebase_relative_paths(model: &mut Node, from: &Path, to: &Path) {
+    if let Some(Value::Map(services)) = model.get_mut("services").map(|s| &mut s.value) {
+        for (_, service) in services {
+            rebase_service_paths(service, from, to);
+        }
+    }
+    for section in ["secrets", "configs"] {
+        if let Some(Value::Map(entries)) = model.get_mut(section).map(|s| &mut s.value) {
+            for (_, resource) in entries {
+                if let Some(Value::Scalar(s)) = resource.get_mut("file").map(|n| &mut n.value) {
+                    rebase_text(&mut s.text, from, to);
+                }
+            }
+        }
+    }
+}
