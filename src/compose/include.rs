@@ -18,6 +18,66 @@ use super::load::{LoadState, Loader, MAX_CHAIN, OutsideReference, ProjectSpec};
 use super::paths::{clean_path, rebase_service_paths, rebase_text};
 use crate::yaml::{LocatedError, Node, Value};
 
+/// One `include` entry as written.
+struct IncludeEntry {
+    /// The entry itself: errors about it point here.
+    item: Node,
+    /// `include[i]`, the route of findings about the files it names.
+    route: String,
+    /// The Compose files it names, each with the node that names it.
+    paths: Vec<(String, Node)>,
+    /// `project_directory`, against the including project's directory.
+    project_dir: Option<PathBuf>,
+    /// `env_file`s, each with the node that names it.
+    env_files: Vec<(String, Node)>,
+}
+
+impl IncludeEntry {
+    /// Reads an entry: a path, or a mapping with `path` (one or a list),
+    /// `project_directory` and `env_file`. A remote include is an error.
+    fn read(item: Node, route: String, dir: &Path) -> Result<IncludeEntry, LocatedError> {
+        let (paths, project_dir, env_files) = match &item.value {
+            Value::Scalar(s) => (vec![(s.text.clone(), item.clone())], None, Vec::new()),
+            Value::Map(_) => {
+                let Some(path) = item.get("path") else {
+                    return Err(LocatedError::at(&item.pos, "include entry has no `path`"));
+                };
+                let project_dir = item
+                    .get("project_directory")
+                    .and_then(Node::as_str)
+                    .map(|d| dir.join(d));
+                let env_files = item.get("env_file").map(strings).unwrap_or_default();
+                (strings(path), project_dir, env_files)
+            }
+            _ => return Err(LocatedError::at(&item.pos, "invalid include entry")),
+        };
+        if paths
+            .iter()
+            .any(|(p, _)| p.contains("://") || p.starts_with("oci:") || p.starts_with("git@"))
+        {
+            return Err(LocatedError::at(
+                &item.pos,
+                "remote include is not supported: drydock reads local files only",
+            ));
+        }
+        Ok(IncludeEntry {
+            item,
+            route,
+            paths,
+            project_dir,
+            env_files,
+        })
+    }
+}
+
+/// The strings of a value (one or a list), each with the node holding it.
+fn strings(node: &Node) -> Vec<(String, Node)> {
+    super::model::strings(node)
+        .into_iter()
+        .map(|(s, node)| (s.to_string(), node.clone()))
+        .collect()
+}
+
 impl Loader {
     /// `include:`: each entry is loaded as its own project (own directory
     /// and `.env`), and its services and other resources are copied in. A
@@ -30,64 +90,21 @@ impl Loader {
         state: &mut LoadState,
         depth: usize,
     ) -> Result<(), LocatedError> {
-        let Value::Map(entries) = &mut doc.value else {
+        let Some(includes) = take_includes(doc) else {
             return Ok(());
         };
-        let Some(index) = entries.iter().position(|(k, _)| k.text == "include") else {
-            return Ok(());
-        };
-        let (_, includes) = entries.remove(index);
         if depth >= MAX_CHAIN {
             return Err(LocatedError::at(&includes.pos, "include chain is too deep"));
         }
-        let items = match &includes.value {
-            Value::Seq(items) => items.clone(),
+        let items = match includes.value {
+            Value::Seq(items) => items,
             Value::Null => Vec::new(),
             _ => {
                 return Err(LocatedError::at(&includes.pos, "`include` must be a list"));
             }
         };
         for (index, item) in items.into_iter().enumerate() {
-            let route = format!("include[{index}]");
-            // Each path and env file with the node that names it.
-            let (paths, project_dir, env_files) = match &item.value {
-                Value::Scalar(s) => (vec![(s.text.clone(), item.clone())], None, Vec::new()),
-                Value::Map(_) => {
-                    let paths = match item.get("path") {
-                        Some(p) => super::model::strings(p)
-                            .into_iter()
-                            .map(|(s, node)| (s.to_string(), node.clone()))
-                            .collect(),
-                        None => {
-                            return Err(LocatedError::at(&item.pos, "include entry has no `path`"));
-                        }
-                    };
-                    let project_dir = item
-                        .get("project_directory")
-                        .and_then(Node::as_str)
-                        .map(|d| dir.join(d));
-                    let env_files = item
-                        .get("env_file")
-                        .map(|e| {
-                            super::model::strings(e)
-                                .into_iter()
-                                .map(|(s, node)| (s.to_string(), node.clone()))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    (paths, project_dir, env_files)
-                }
-                _ => return Err(LocatedError::at(&item.pos, "invalid include entry")),
-            };
-            if paths
-                .iter()
-                .any(|(p, _)| p.contains("://") || p.starts_with("oci:") || p.starts_with("git@"))
-            {
-                return Err(LocatedError::at(
-                    &item.pos,
-                    "remote include is not supported: drydock reads local files only",
-                ));
-            }
+            let entry = IncludeEntry::read(item, format!("include[{index}]"), dir)?;
             for top in std::mem::take(&mut state.pending_top) {
                 if let Ok(canonical) = top.canonicalize() {
                     state.include_stack.push(canonical);
@@ -95,70 +112,111 @@ impl Loader {
             }
             // A file outside the boundary is not included: the rest of the
             // project is loaded as if the entry were not there.
-            let mut refused = false;
-            for (written, node) in &paths {
-                let why = self.refusal(&dir.join(written));
-                if let Some(why) = why {
-                    let reference =
-                        OutsideReference::at(node, &route, None, "include", written, why);
-                    state.outside.push(reference);
-                    refused = true;
-                }
-            }
-            if refused {
+            let Some(env_files) = self.admit(&entry, dir, state) else {
                 continue;
-            }
-            let mut env_paths = Vec::new();
-            for (written, node) in &env_files {
-                let path = clean_path(&dir.join(written));
-                match self.refusal(&path) {
-                    Some(why) => {
-                        let what = "include env_file";
-                        let reference =
-                            OutsideReference::at(node, &route, None, what, written, why);
-                        state.outside.push(reference);
-                    }
-                    None => env_paths.push(path),
-                }
-            }
-            let env_files = env_paths;
-            let files: Vec<PathBuf> = paths
-                .iter()
-                .map(|(p, _)| clean_path(&dir.join(p)))
-                .collect();
-            for file in &files {
-                let canonical = file.canonicalize().map_err(|e| {
-                    LocatedError::at(
-                        &item.pos,
-                        format!("cannot include {}: {e}", self.display(file)),
-                    )
-                })?;
-                if state.include_stack.contains(&canonical) {
-                    return Err(LocatedError::at(
-                        &item.pos,
-                        format!("include cycle: {} includes itself", self.display(file)),
-                    ));
-                }
-            }
-            let spec = ProjectSpec {
-                project_dir: project_dir.or_else(|| files[0].parent().map(Path::to_path_buf)),
-                files: files.clone(),
-                env_files,
-                profiles: Vec::new(),
-                listing: None,
-                fragment: false,
             };
-            let canonical: Vec<PathBuf> =
-                files.iter().filter_map(|f| f.canonicalize().ok()).collect();
-            state.include_stack.extend(canonical.iter().cloned());
-            let included = self.load_project(&spec, env, state, depth + 1);
-            state.include_stack.retain(|p| !canonical.contains(p));
-            let mut included = included?;
-            rebase_relative_paths(&mut included.model, &included.dir, dir);
-            import_resources(doc, included.model, &item)?;
+            let included = self.load_included(&entry, env_files, dir, env, state, depth)?;
+            import_resources(doc, included, &entry.item)?;
         }
         Ok(())
     }
+
+    /// Reports the files of `entry` that lie outside the boundary. `None`
+    /// when one of its Compose files does (the entry is left out); else
+    /// the env files it may use, those outside left out.
+    fn admit(
+        &self,
+        entry: &IncludeEntry,
+        dir: &Path,
+        state: &mut LoadState,
+    ) -> Option<Vec<PathBuf>> {
+        let mut refused = false;
+        for (written, node) in &entry.paths {
+            if let Some(why) = self.refusal(&dir.join(written)) {
+                let reference =
+                    OutsideReference::at(node, &entry.route, None, "include", written, why);
+                state.outside.push(reference);
+                refused = true;
+            }
+        }
+        if refused {
+            return None;
+        }
+        let mut env_paths = Vec::new();
+        for (written, node) in &entry.env_files {
+            let path = clean_path(&dir.join(written));
+            match self.refusal(&path) {
+                Some(why) => {
+                    let what = "include env_file";
+                    let reference =
+                        OutsideReference::at(node, &entry.route, None, what, written, why);
+                    state.outside.push(reference);
+                }
+                None => env_paths.push(path),
+            }
+        }
+        Some(env_paths)
+    }
+
+    /// The model of the project an admitted entry names, its relative
+    /// paths rebased onto `dir`. A file that cannot be found, or that is
+    /// being included already (a cycle), is an error at the entry.
+    fn load_included(
+        &self,
+        entry: &IncludeEntry,
+        env_files: Vec<PathBuf>,
+        dir: &Path,
+        env: &Arc<Env>,
+        state: &mut LoadState,
+        depth: usize,
+    ) -> Result<Node, LocatedError> {
+        let files: Vec<PathBuf> = entry
+            .paths
+            .iter()
+            .map(|(p, _)| clean_path(&dir.join(p)))
+            .collect();
+        for file in &files {
+            let canonical = file.canonicalize().map_err(|e| {
+                LocatedError::at(
+                    &entry.item.pos,
+                    format!("cannot include {}: {e}", self.display(file)),
+                )
+            })?;
+            if state.include_stack.contains(&canonical) {
+                return Err(LocatedError::at(
+                    &entry.item.pos,
+                    format!("include cycle: {} includes itself", self.display(file)),
+                ));
+            }
+        }
+        let spec = ProjectSpec {
+            project_dir: entry
+                .project_dir
+                .clone()
+                .or_else(|| files[0].parent().map(Path::to_path_buf)),
+            files: files.clone(),
+            env_files,
+            profiles: Vec::new(),
+            listing: None,
+            fragment: false,
+        };
+        let canonical: Vec<PathBuf> = files.iter().filter_map(|f| f.canonicalize().ok()).collect();
+        state.include_stack.extend(canonical.iter().cloned());
+        let included = self.load_project(&spec, env, state, depth + 1);
+        state.include_stack.retain(|p| !canonical.contains(p));
+        let mut included = included?;
+        rebase_relative_paths(&mut included.model, &included.dir, dir);
+        Ok(included.model)
+    }
+}
+
+/// Takes the `include` key out of a file's model: its value, if any.
+fn take_includes(doc: &mut Node) -> Option<Node> {
+    let Value::Map(entries) = &mut doc.value else {
+        return None;
+    };
+    let index = entries.iter().position(|(k, _)| k.text == "include")?;
+    Some(entries.remove(index).1)
 }
 
 /// Copies the services and other resources of an included project.
