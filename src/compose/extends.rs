@@ -109,21 +109,8 @@ impl Loader {
             ));
         }
         chain.push(link.clone());
-        let (base_name, base_file) = match &extends.value {
-            Value::Scalar(s) => (s.text.clone(), None),
-            Value::Map(_) => {
-                let base_name = extends
-                    .get("service")
-                    .and_then(Node::as_str)
-                    .ok_or_else(|| LocatedError::at(&extends.pos, "`extends` needs a `service`"))?;
-                (
-                    base_name.to_string(),
-                    extends.get("file").and_then(Node::as_str),
-                )
-            }
-            _ => return Err(LocatedError::at(&extends.pos, "invalid `extends`")),
-        };
-        let mut base = match base_file {
+        let (base_name, base_file) = extends_target(extends)?;
+        let base = match base_file {
             None => {
                 if file
                     .doc
@@ -143,45 +130,14 @@ impl Loader {
                 }
                 self.resolve_extends(file, &base_name, env, state, chain, resolved)?
             }
-            Some(other) => {
-                let other_path = clean_path(&file.working_dir.join(other));
-                let other_doc = match state.extended.get(&other_path) {
-                    Some(d) => d.clone(),
-                    None => {
-                        let file_node = extends.get("file").unwrap_or(extends);
-                        match self.boundary.resolve(&other_path) {
-                            Resolved::File(_) => {}
-                            Resolved::Refused(why) => {
-                                // Audited as if it extended nothing.
-                                let route = format!("services.{name}.extends.file");
-                                let owner = Some(name.to_string());
-                                let what = "extends.file";
-                                let reference = OutsideReference::at(
-                                    file_node, &route, owner, what, other, why,
-                                );
-                                state.outside.push(reference);
-                                chain.pop();
-                                return Ok(service.clone());
-                            }
-                            Resolved::Missing | Resolved::Dir(_) => {
-                                return Err(LocatedError::at(
-                                    &extends.pos,
-                                    format!(
-                                        "cannot read extended file {}",
-                                        self.display(&other_path)
-                                    ),
-                                ));
-                            }
-                        }
-                        let mut warnings = Vec::new();
-                        let Some(d) =
-                            self.read_interpolated(&other_path, env, state, &mut warnings)?
-                        else {
-                            return Err(self.refused_error(&other_path, Refusal::Outside));
-                        };
-                        state.extended.insert(other_path.clone(), d.clone());
-                        d
-                    }
+            Some(written) => {
+                let other_path = clean_path(&file.working_dir.join(written));
+                let Some(other_doc) =
+                    self.extended_doc(&other_path, written, extends, name, env, state)?
+                else {
+                    // Audited as if it extended nothing.
+                    chain.pop();
+                    return Ok(service.clone());
                 };
                 // An extended file's paths (and its own `extends.file`)
                 // are relative to its own directory.
@@ -198,17 +154,83 @@ impl Loader {
             }
         };
         chain.pop();
-        // `extends` stays in the resolved service so rules can check it
-        // (a misspelled `files:` there protects nothing); the base's own
-        // `extends` was consumed resolving it.
-        let over = service.clone();
-        if let Value::Map(entries) = &mut base.value {
-            entries.retain(|(k, _)| k.text != "extends");
-        }
-        strip_tags(&mut base);
-        merge_service(&mut base, over);
-        base.pos = service.pos.clone();
+        let base = laid_over(base, service);
         resolved.insert(link, base.clone());
         Ok(base)
     }
+
+    /// The model of the file an `extends.file` names (`written`, found at
+    /// `path`), read once per load. `None` when it lies outside the
+    /// boundary: that is reported, for the service `name` that extends it.
+    fn extended_doc(
+        &self,
+        path: &Path,
+        written: &str,
+        extends: &Node,
+        name: &str,
+        env: &Env,
+        state: &mut LoadState,
+    ) -> Result<Option<Node>, LocatedError> {
+        if let Some(doc) = state.extended.get(path) {
+            return Ok(Some(doc.clone()));
+        }
+        match self.boundary.resolve(path) {
+            Resolved::File(_) => {}
+            Resolved::Refused(why) => {
+                let file_node = extends.get("file").unwrap_or(extends);
+                let route = format!("services.{name}.extends.file");
+                let owner = Some(name.to_string());
+                let what = "extends.file";
+                let reference = OutsideReference::at(file_node, &route, owner, what, written, why);
+                state.outside.push(reference);
+                return Ok(None);
+            }
+            Resolved::Missing | Resolved::Dir(_) => {
+                return Err(LocatedError::at(
+                    &extends.pos,
+                    format!("cannot read extended file {}", self.display(path)),
+                ));
+            }
+        }
+        let mut warnings = Vec::new();
+        let Some(doc) = self.read_interpolated(path, env, state, &mut warnings)? else {
+            return Err(self.refused_error(path, Refusal::Outside));
+        };
+        state.extended.insert(path.to_path_buf(), doc.clone());
+        Ok(Some(doc))
+    }
+}
+
+/// The service an `extends` names, and the file it names if any: `extends:
+/// base` or `extends: {service: base, file: other.yaml}`.
+fn extends_target(extends: &Node) -> Result<(String, Option<&str>), LocatedError> {
+    match &extends.value {
+        Value::Scalar(s) => Ok((s.text.clone(), None)),
+        Value::Map(_) => {
+            let base_name = extends
+                .get("service")
+                .and_then(Node::as_str)
+                .ok_or_else(|| LocatedError::at(&extends.pos, "`extends` needs a `service`"))?;
+            Ok((
+                base_name.to_string(),
+                extends.get("file").and_then(Node::as_str),
+            ))
+        }
+        _ => Err(LocatedError::at(&extends.pos, "invalid `extends`")),
+    }
+}
+
+/// `service` merged over its resolved `base`, at the service's place.
+fn laid_over(mut base: Node, service: &Node) -> Node {
+    // `extends` stays in the resolved service so rules can check it (a
+    // misspelled `files:` there protects nothing); the base's own
+    // `extends` was consumed resolving it.
+    let over = service.clone();
+    if let Value::Map(entries) = &mut base.value {
+        entries.retain(|(k, _)| k.text != "extends");
+    }
+    strip_tags(&mut base);
+    merge_service(&mut base, over);
+    base.pos = service.pos.clone();
+    base
 }
