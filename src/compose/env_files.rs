@@ -2,8 +2,8 @@
 //! project's `.env` or the `--env-file`s, whose variables interpolation
 //! uses, and each service's `env_file:`, whose variables are placed under
 //! its `environment` at their line in the env file, as `docker compose
-//! config` does. An env file outside the boundary is reported and left
-//! out.
+//! config` does. A `.env` or an `env_file` outside the audit boundary is
+//! reported and left out; an `--env-file` outside it is an error.
 //!
 //! Not here: the syntax of an env file and the interpolation variables
 //! built from them ([`super::env`]).

@@ -15,10 +15,10 @@
 //! and the [`Loader`]'s own steps: finding and opening the Compose files,
 //! reading and interpolating one, merging them in order, the shape checks
 //! made while loading, and the project's name. The other steps are
-//! `impl Loader` blocks in their own files, called from here: `include`
-//! ([`super::include`]), `extends` ([`super::extends`]), env files and
-//! `env_file` ([`super::env_files`]), and the files named but not read
-//! ([`super::references`]). Path arithmetic is in [`super::paths`]. What
+//! `impl Loader` blocks in their own files beside this one, called from
+//! here: `include` (`include.rs`), `extends` (`extends.rs`), env files and
+//! `env_file` (`env_files.rs`), and the files named but not read
+//! (`references.rs`). Path arithmetic is in [`super::paths`]. What
 //! Compose would refuse to run is checked in [`super::validate`]; the
 //! version 1 format is read through [`super::legacy`].
 
