@@ -112,7 +112,7 @@ pub fn absolute(source: &str, dir: &Path) -> String {
     }
     // `-f compose.yaml` makes the project directory the empty path: the
     // current directory, not the root.
-    let dir = super::load::or_current(dir);
+    let dir = super::paths::or_current(dir);
     let dir = dir
         .canonicalize()
         .or_else(|_| std::path::absolute(dir))

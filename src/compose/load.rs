@@ -4,22 +4,32 @@
 //! by file), `include`, overrides merged in order, and profiles. Each
 //! file's relative paths resolve against its own directory (an extended
 //! file's, an included project's), at any depth. Every value keeps the
-//! file, line and column that set it. What Compose would refuse to run is
-//! checked in [`super::validate`]; the version 1 format is read through
-//! [`super::legacy`].
+//! file, line and column that set it.
 //!
 //! Every file a project names is opened through the audit boundary
 //! ([`crate::boundary`]): one outside it is not read, and becomes an
 //! [`OutsideReference`] (a `file-outside-repository` finding at the line
 //! that names it) while the project is loaded as if the file were absent.
+//!
+//! Here: what to load ([`ProjectSpec`]), what was loaded ([`Project`]),
+//! and the [`Loader`]'s own steps: finding and opening the Compose files,
+//! reading and interpolating one, merging them in order, the shape checks
+//! made while loading, and the project's name. The other steps are
+//! `impl Loader` blocks in their own files beside this one, called from
+//! here: `include` (`include.rs`), `extends` (`extends.rs`), env files and
+//! `env_file` (`env_files.rs`), and the files named but not read
+//! (`references.rs`). Path arithmetic is in [`super::paths`]. What
+//! Compose would refuse to run is checked in [`super::validate`]; the
+//! version 1 format is read through [`super::legacy`].
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::env::{MAX_ENV_FILE, project_env};
+use super::env::project_env;
 use super::interpolate::{Env, Required, interpolate_tree};
-use super::merge::{merge_documents, merge_service, strip_tags};
+use super::merge::{merge_documents, strip_tags};
+use super::paths::{absolute_dir, clean_path, or_current};
 use crate::boundary::{Boundary, Refusal, Resolved};
 use crate::error::InputError;
 use crate::yaml::{Key, Limits, Node, Pos, SourceFile, Value, parse_documents, read_opened};
@@ -44,7 +54,7 @@ pub const OVERRIDE_FILES: [&str; 4] = [
 pub const MAX_FILE_BYTES: u64 = 8 << 20;
 
 /// Deepest chain of `include`s and `extends`.
-const MAX_CHAIN: usize = 32;
+pub(super) const MAX_CHAIN: usize = 32;
 
 /// What to load: the equivalent of `docker compose` flags.
 #[derive(Clone, Debug, Default)]
@@ -70,7 +80,7 @@ pub struct ProjectSpec {
 impl ProjectSpec {
     /// Whether `dir/name` is there (a file, or a name the boundary refuses,
     /// which is reported), from the listing when there is one.
-    fn has_file(&self, dir: &Path, name: &str, boundary: &Boundary) -> bool {
+    pub(super) fn has_file(&self, dir: &Path, name: &str, boundary: &Boundary) -> bool {
         match &self.listing {
             Some(names) => names.iter().any(|n| n == name),
             None => matches!(
@@ -110,8 +120,42 @@ pub struct OutsideReference {
     pub refusal: Refusal,
 }
 
+impl OutsideReference {
+    /// The summary's line: where, what was not read, and why.
+    pub fn warning(&self) -> String {
+        let pos = &self.node.pos;
+        format!(
+            "{}:{}:{}: {} `{}` was not read: it {}; the project was audited as if it were absent",
+            pos.file.display,
+            pos.line,
+            pos.column,
+            self.what,
+            self.written,
+            self.refusal.describe()
+        )
+    }
+
+    pub(super) fn at(
+        node: &Node,
+        route: &str,
+        service: Option<String>,
+        what: &'static str,
+        written: &str,
+        refusal: Refusal,
+    ) -> OutsideReference {
+        OutsideReference {
+            node: node.clone(),
+            route: route.to_string(),
+            service,
+            what,
+            written: written.to_string(),
+            refusal,
+        }
+    }
+}
+
 /// What opening a file a project names gave.
-enum Opened {
+pub(super) enum Opened {
     Read(Arc<SourceFile>),
     Missing,
     Refused(Refusal),
@@ -197,7 +241,7 @@ impl Loader {
     }
 
     /// Opens and reads a file through the boundary.
-    fn open(&self, path: &Path, max_bytes: u64) -> Result<Opened, InputError> {
+    pub(super) fn open(&self, path: &Path, max_bytes: u64) -> Result<Opened, InputError> {
         let display = self.display(path);
         match self.boundary.open(path) {
             Ok((file, size)) => {
@@ -212,7 +256,7 @@ impl Loader {
     }
 
     /// The error for a file the user named that the boundary refuses.
-    fn refused_error(&self, path: &Path, why: Refusal) -> InputError {
+    pub(super) fn refused_error(&self, path: &Path, why: Refusal) -> InputError {
         InputError::in_file(
             self.display(path),
             format!(
@@ -224,7 +268,7 @@ impl Loader {
 
     /// A reference to a file found by name (no line names it): the
     /// finding sits at the file's own path, line 1.
-    fn whole_file_reference(
+    pub(super) fn whole_file_reference(
         &self,
         path: &Path,
         what: &'static str,
@@ -239,6 +283,14 @@ impl Loader {
             what,
             written: display,
             refusal,
+        }
+    }
+
+    /// Why the boundary would not open `path`, if it would not.
+    pub(super) fn refusal(&self, path: &Path) -> Option<Refusal> {
+        match self.boundary.resolve(path) {
+            Resolved::Refused(why) => Some(why),
+            _ => None,
         }
     }
 
@@ -261,7 +313,7 @@ impl Loader {
     /// Loads a project whose own env files are overridden by `outer`: the
     /// process environment for a top-level project, the including project's
     /// variables for an included one.
-    fn load_project(
+    pub(super) fn load_project(
         &self,
         spec: &ProjectSpec,
         outer: &Arc<Env>,
@@ -376,47 +428,6 @@ impl Loader {
         })
     }
 
-    /// The env files of a project, read through the boundary: its `.env`
-    /// (one outside the boundary is reported and left out), or the
-    /// `--env-file`s (named by the user, or by an `include` entry that
-    /// was checked already: refusing one is an error).
-    fn env_sources(
-        &self,
-        spec: &ProjectSpec,
-        dir: &Path,
-        state: &mut LoadState,
-    ) -> Result<Vec<Arc<SourceFile>>, InputError> {
-        if spec.env_files.is_empty() {
-            if !spec.has_file(dir, ".env", &self.boundary) {
-                return Ok(Vec::new());
-            }
-            let dotenv = dir.join(".env");
-            return Ok(match self.open(&dotenv, MAX_ENV_FILE)? {
-                Opened::Read(source) => vec![source],
-                Opened::Missing => Vec::new(),
-                Opened::Refused(why) => {
-                    let reference = self.whole_file_reference(&dotenv, "file", why);
-                    state.outside.push(reference);
-                    Vec::new()
-                }
-            });
-        }
-        let mut sources = Vec::new();
-        for path in &spec.env_files {
-            match self.open(path, MAX_ENV_FILE)? {
-                Opened::Read(source) => sources.push(source),
-                Opened::Missing => {
-                    return Err(InputError::in_file(
-                        self.display(path),
-                        "cannot read: No such file or directory (os error 2)",
-                    ));
-                }
-                Opened::Refused(why) => return Err(self.refused_error(path, why)),
-            }
-        }
-        Ok(sources)
-    }
-
     fn config_files(
         &self,
         spec: &ProjectSpec,
@@ -461,7 +472,7 @@ impl Loader {
     /// Reads, parses (several documents merge in order) and interpolates;
     /// `None` when the boundary refused the file (recorded as found by
     /// name, last in `state.outside`).
-    fn read_interpolated(
+    pub(super) fn read_interpolated(
         &self,
         path: &Path,
         env: &Env,
@@ -534,818 +545,31 @@ impl Loader {
         }
         Ok(Some(doc))
     }
-
-    /// `include:`: each entry is loaded as its own project (own directory
-    /// and `.env`), and its services and other resources are copied in. A
-    /// resource defined both here and in an included project is an error.
-    fn apply_includes(
-        &self,
-        doc: &mut Node,
-        dir: &Path,
-        env: &Arc<Env>,
-        state: &mut LoadState,
-        depth: usize,
-    ) -> Result<(), InputError> {
-        let Value::Map(entries) = &mut doc.value else {
-            return Ok(());
-        };
-        let Some(index) = entries.iter().position(|(k, _)| k.text == "include") else {
-            return Ok(());
-        };
-        let (_, includes) = entries.remove(index);
-        if depth >= MAX_CHAIN {
-            return Err(InputError::at(&includes.pos, "include chain is too deep"));
-        }
-        let items = match &includes.value {
-            Value::Seq(items) => items.clone(),
-            Value::Null => Vec::new(),
-            _ => {
-                return Err(InputError::at(&includes.pos, "`include` must be a list"));
-            }
-        };
-        for (index, item) in items.into_iter().enumerate() {
-            let route = format!("include[{index}]");
-            // Each path and env file with the node that names it.
-            let (paths, project_dir, env_files) = match &item.value {
-                Value::Scalar(s) => (vec![(s.text.clone(), item.clone())], None, Vec::new()),
-                Value::Map(_) => {
-                    let paths = match item.get("path") {
-                        Some(p) => super::model::strings(p)
-                            .into_iter()
-                            .map(|(s, node)| (s.to_string(), node.clone()))
-                            .collect(),
-                        None => {
-                            return Err(InputError::at(&item.pos, "include entry has no `path`"));
-                        }
-                    };
-                    let project_dir = item
-                        .get("project_directory")
-                        .and_then(Node::as_str)
-                        .map(|d| dir.join(d));
-                    let env_files = item
-                        .get("env_file")
-                        .map(|e| {
-                            super::model::strings(e)
-                                .into_iter()
-                                .map(|(s, node)| (s.to_string(), node.clone()))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    (paths, project_dir, env_files)
-                }
-                _ => return Err(InputError::at(&item.pos, "invalid include entry")),
-            };
-            if paths
-                .iter()
-                .any(|(p, _)| p.contains("://") || p.starts_with("oci:") || p.starts_with("git@"))
-            {
-                return Err(InputError::at(
-                    &item.pos,
-                    "remote include is not supported: drydock reads local files only",
-                ));
-            }
-            for top in std::mem::take(&mut state.pending_top) {
-                if let Ok(canonical) = top.canonicalize() {
-                    state.include_stack.push(canonical);
-                }
-            }
-            // A file outside the boundary is not included: the rest of the
-            // project is loaded as if the entry were not there.
-            let mut refused = false;
-            for (written, node) in &paths {
-                let why = self.refusal(&dir.join(written));
-                if let Some(why) = why {
-                    let reference =
-                        OutsideReference::at(node, &route, None, "include", written, why);
-                    state.outside.push(reference);
-                    refused = true;
-                }
-            }
-            if refused {
-                continue;
-            }
-            let mut env_paths = Vec::new();
-            for (written, node) in &env_files {
-                let path = clean_path(&dir.join(written));
-                match self.refusal(&path) {
-                    Some(why) => {
-                        let what = "include env_file";
-                        let reference =
-                            OutsideReference::at(node, &route, None, what, written, why);
-                        state.outside.push(reference);
-                    }
-                    None => env_paths.push(path),
-                }
-            }
-            let env_files = env_paths;
-            let files: Vec<PathBuf> = paths
-                .iter()
-                .map(|(p, _)| clean_path(&dir.join(p)))
-                .collect();
-            for file in &files {
-                let canonical = file.canonicalize().map_err(|e| {
-                    InputError::at(
-                        &item.pos,
-                        format!("cannot include {}: {e}", self.display(file)),
-                    )
-                })?;
-                if state.include_stack.contains(&canonical) {
-                    return Err(InputError::at(
-                        &item.pos,
-                        format!("include cycle: {} includes itself", self.display(file)),
-                    ));
-                }
-            }
-            let spec = ProjectSpec {
-                project_dir: project_dir.or_else(|| files[0].parent().map(Path::to_path_buf)),
-                files: files.clone(),
-                env_files,
-                profiles: Vec::new(),
-                listing: None,
-                fragment: false,
-            };
-            let canonical: Vec<PathBuf> =
-                files.iter().filter_map(|f| f.canonicalize().ok()).collect();
-            state.include_stack.extend(canonical.iter().cloned());
-            let included = self.load_project(&spec, env, state, depth + 1);
-            state.include_stack.retain(|p| !canonical.contains(p));
-            let mut included = included?;
-            rebase_relative_paths(&mut included.model, &included.dir, dir);
-            import_resources(doc, included.model, &item)?;
-        }
-        Ok(())
-    }
-
-    /// Resolves `extends` for every service of one Compose file. Paths in
-    /// `doc` are relative to `working_dir` (the project directory for the
-    /// project's own files); an `extends.file` is found from there.
-    fn apply_extends(
-        &self,
-        doc: &mut Node,
-        file: &Path,
-        working_dir: &Path,
-        env: &Env,
-        state: &mut LoadState,
-    ) -> Result<(), InputError> {
-        let Some(services) = doc.get("services").and_then(Node::as_map) else {
-            return Ok(());
-        };
-        let names: Vec<String> = services
-            .iter()
-            .filter(|(_, s)| s.get("extends").is_some())
-            .map(|(k, _)| k.text.clone())
-            .collect();
-        if names.is_empty() {
-            return Ok(());
-        }
-        // Every service is resolved from the file as written, once: a
-        // service several others extend is not resolved again for each.
-        let original = doc.clone();
-        let mut resolved = HashMap::new();
-        for name in names {
-            let file = ExtendedFile {
-                doc: &original,
-                path: file,
-                working_dir,
-            };
-            let service =
-                self.resolve_extends(&file, &name, env, state, &mut Vec::new(), &mut resolved)?;
-            if let Some(Value::Map(entries)) = doc.get_mut("services").map(|s| &mut s.value)
-                && let Some((_, slot)) = entries.iter_mut().find(|(k, _)| k.text == name)
-            {
-                *slot = service;
-            }
-        }
-        Ok(())
-    }
-
-    /// The service `name` of `file` with its `extends` chain applied, its
-    /// paths relative to the file's working directory. `resolved` holds
-    /// the services already resolved, by file and name.
-    fn resolve_extends(
-        &self,
-        file: &ExtendedFile,
-        name: &str,
-        env: &Env,
-        state: &mut LoadState,
-        chain: &mut Vec<(PathBuf, String)>,
-        resolved: &mut HashMap<(PathBuf, String), Node>,
-    ) -> Result<Node, InputError> {
-        let link = (file.path.to_path_buf(), name.to_string());
-        if let Some(done) = resolved.get(&link) {
-            return Ok(done.clone());
-        }
-        let service = file
-            .doc
-            .get("services")
-            .and_then(|s| s.get(name))
-            .ok_or_else(|| {
-                InputError::in_file(
-                    self.display(file.path),
-                    format!("no service `{name}` to extend"),
-                )
-            })?;
-        let Some(extends) = service.get("extends") else {
-            return Ok(service.clone());
-        };
-        if chain.contains(&link) || chain.len() >= MAX_CHAIN {
-            return Err(InputError::at(
-                &extends.pos,
-                format!("extends cycle: service `{name}` extends itself"),
-            ));
-        }
-        chain.push(link.clone());
-        let (base_name, base_file) = match &extends.value {
-            Value::Scalar(s) => (s.text.clone(), None),
-            Value::Map(_) => {
-                let base_name = extends
-                    .get("service")
-                    .and_then(Node::as_str)
-                    .ok_or_else(|| InputError::at(&extends.pos, "`extends` needs a `service`"))?;
-                (
-                    base_name.to_string(),
-                    extends.get("file").and_then(Node::as_str),
-                )
-            }
-            _ => return Err(InputError::at(&extends.pos, "invalid `extends`")),
-        };
-        let mut base = match base_file {
-            None => {
-                if file
-                    .doc
-                    .get("services")
-                    .and_then(|s| s.get(&base_name))
-                    .is_none()
-                {
-                    return Err(InputError::at(
-                        &extends.pos,
-                        format!(
-                            "service `{name}` extends `{base_name}`, which {} does not define \
-                             (Compose resolves `extends` within one file: a service of an \
-                             `include` or of another `-f` file cannot be extended)",
-                            self.display(file.path)
-                        ),
-                    ));
-                }
-                self.resolve_extends(file, &base_name, env, state, chain, resolved)?
-            }
-            Some(other) => {
-                let other_path = clean_path(&file.working_dir.join(other));
-                let other_doc = match state.extended.get(&other_path) {
-                    Some(d) => d.clone(),
-                    None => {
-                        let file_node = extends.get("file").unwrap_or(extends);
-                        match self.boundary.resolve(&other_path) {
-                            Resolved::File(_) => {}
-                            Resolved::Refused(why) => {
-                                // Audited as if it extended nothing.
-                                let route = format!("services.{name}.extends.file");
-                                let owner = Some(name.to_string());
-                                let what = "extends.file";
-                                let reference = OutsideReference::at(
-                                    file_node, &route, owner, what, other, why,
-                                );
-                                state.outside.push(reference);
-                                chain.pop();
-                                return Ok(service.clone());
-                            }
-                            Resolved::Missing | Resolved::Dir(_) => {
-                                return Err(InputError::at(
-                                    &extends.pos,
-                                    format!(
-                                        "cannot read extended file {}",
-                                        self.display(&other_path)
-                                    ),
-                                ));
-                            }
-                        }
-                        let mut warnings = Vec::new();
-                        let Some(d) =
-                            self.read_interpolated(&other_path, env, state, &mut warnings)?
-                        else {
-                            return Err(self.refused_error(&other_path, Refusal::Outside));
-                        };
-                        state.extended.insert(other_path.clone(), d.clone());
-                        d
-                    }
-                };
-                // An extended file's paths (and its own `extends.file`)
-                // are relative to its own directory.
-                let other_dir = other_path.parent().unwrap_or(Path::new("."));
-                let other = ExtendedFile {
-                    doc: &other_doc,
-                    path: &other_path,
-                    working_dir: other_dir,
-                };
-                let mut base =
-                    self.resolve_extends(&other, &base_name, env, state, chain, resolved)?;
-                rebase_service_paths(&mut base, other_dir, file.working_dir);
-                base
-            }
-        };
-        chain.pop();
-        // `extends` stays in the resolved service so rules can check it
-        // (a misspelled `files:` there protects nothing); the base's own
-        // `extends` was consumed resolving it.
-        let over = service.clone();
-        if let Value::Map(entries) = &mut base.value {
-            entries.retain(|(k, _)| k.text != "extends");
-        }
-        strip_tags(&mut base);
-        merge_service(&mut base, over);
-        base.pos = service.pos.clone();
-        resolved.insert(link, base.clone());
-        Ok(base)
-    }
 }
 
-/// A Compose file whose services are being extended: its model, its path
-/// and the directory its relative paths are resolved against.
-struct ExtendedFile<'a> {
-    doc: &'a Node,
-    path: &'a Path,
-    working_dir: &'a Path,
-}
-
-impl Loader {
-    /// Why the boundary would not open `path`, if it would not.
-    fn refusal(&self, path: &Path) -> Option<Refusal> {
-        match self.boundary.resolve(path) {
-            Resolved::Refused(why) => Some(why),
-            _ => None,
-        }
-    }
-
-    /// The files a Compose file names that drydock does not read (yet)
-    /// but a deployment would: `configs`/`secrets` `file:` sources and
-    /// build contexts and Dockerfiles. One outside the boundary is a
-    /// reference to a host file, reported like the files that are read.
-    fn check_file_references(&self, doc: &Node, dir: &Path, state: &mut LoadState) {
-        for section in ["configs", "secrets"] {
-            let Some(entries) = doc.get(section).and_then(Node::as_map) else {
-                continue;
-            };
-            for (name, entry) in entries {
-                if let Some(file) = entry.get("file")
-                    && let Some(written) = file.as_str()
-                    && let Some(why) = self.refusal(&clean_path(&dir.join(written)))
-                {
-                    let route = format!("{section}.{}.file", name.text);
-                    let what = if section == "configs" {
-                        "configs file"
-                    } else {
-                        "secrets file"
-                    };
-                    let reference = OutsideReference::at(file, &route, None, what, written, why);
-                    state.outside.push(reference);
-                }
-            }
-        }
-        let Some(services) = doc.get("services").and_then(Node::as_map) else {
-            return;
-        };
-        for (name, service) in services {
-            let Some(build) = service.get("build") else {
-                continue;
-            };
-            let (context, route) = match &build.value {
-                Value::Scalar(_) => (Some(build), format!("services.{}.build", name.text)),
-                _ => (
-                    build.get("context"),
-                    format!("services.{}.build.context", name.text),
-                ),
-            };
-            let context_text = context.and_then(Node::as_str).unwrap_or(".");
-            if is_remote_context(context_text) {
-                continue;
-            }
-            let context_dir = clean_path(&dir.join(context_text));
-            let owner = || Some(name.text.clone());
-            if let Some(node) = context
-                && let Some(why) = self.refusal(&context_dir)
-            {
-                let reference =
-                    OutsideReference::at(node, &route, owner(), "build context", context_text, why);
-                state.outside.push(reference);
-                continue;
-            }
-            if let Some(dockerfile) = build.get("dockerfile")
-                && let Some(written) = dockerfile.as_str()
-                && let Some(why) = self.refusal(&clean_path(&context_dir.join(written)))
-            {
-                let route = format!("services.{}.build.dockerfile", name.text);
-                let reference =
-                    OutsideReference::at(dockerfile, &route, owner(), "Dockerfile", written, why);
-                state.outside.push(reference);
-            }
-        }
-    }
-}
-
-/// A build context that is not a local directory (a Git or HTTP URL).
-fn is_remote_context(context: &str) -> bool {
-    context.contains("://") || context.starts_with("git@") || context.starts_with("github.com/")
-}
-
-impl OutsideReference {
-    /// The summary's line: where, what was not read, and why.
-    pub fn warning(&self) -> String {
-        let pos = &self.node.pos;
-        format!(
-            "{}:{}:{}: {} `{}` was not read: it {}; the project was audited as if it were absent",
-            pos.file.display,
-            pos.line,
-            pos.column,
-            self.what,
-            self.written,
-            self.refusal.describe()
-        )
-    }
-
-    fn at(
-        node: &Node,
-        route: &str,
-        service: Option<String>,
-        what: &'static str,
-        written: &str,
-        refusal: Refusal,
-    ) -> OutsideReference {
-        OutsideReference {
-            node: node.clone(),
-            route: route.to_string(),
-            service,
-            what,
-            written: written.to_string(),
-            refusal,
-        }
-    }
-}
-
-impl Loader {
-    /// `env_file:` is read and its variables placed under `environment`
-    /// (keys set in `environment` win), positioned at their line in the env
-    /// file, as `docker compose config` does. A bare `KEY` in
-    /// `environment` takes its value from the interpolation variables.
-    fn apply_env_files(
-        &self,
-        model: &mut Node,
-        dir: &Path,
-        env: &Env,
-        state: &mut LoadState,
-    ) -> Result<(), InputError> {
-        let Some(Value::Map(services)) = model.get_mut("services").map(|s| &mut s.value) else {
-            return Ok(());
-        };
-        for (name, service) in services.iter_mut() {
-            let Value::Map(entries) = &mut service.value else {
-                continue;
-            };
-            let from_files = match entries.iter().position(|(k, _)| k.text == "env_file") {
-                Some(i) => {
-                    let (_, list) = entries.remove(i);
-                    self.read_env_files(&name.text, &list, dir, env, state)?
-                }
-                None => Vec::new(),
-            };
-            let environment = match entries.iter().position(|(k, _)| k.text == "environment") {
-                Some(i) => entries.remove(i),
-                None if from_files.is_empty() => continue,
-                None => (
-                    Key {
-                        text: "environment".into(),
-                        pos: service.pos.clone(),
-                    },
-                    Node::new(Value::Map(Vec::new()), service.pos.clone()),
-                ),
-            };
-            let (key, node) = environment;
-            let mut merged: Vec<(Key, Node)> = from_files;
-            for kv in super::model::key_values(&node) {
-                let mut value = kv.node.clone();
-                let mut text = kv.value.clone();
-                if text.is_none() {
-                    text = env.get(&kv.key).cloned();
-                }
-                value.value = match text {
-                    Some(t) => Value::Scalar(crate::yaml::Scalar {
-                        interpolated: kv.interpolated || kv.value.is_none(),
-                        raw: kv.written.filter(|w| *w != t),
-                        text: t,
-                        plain: false,
-                    }),
-                    None => Value::Null,
-                };
-                let key = Key {
-                    text: kv.key.clone(),
-                    pos: kv.node.pos.clone(),
-                };
-                merged.push((key, value));
-            }
-            entries.push((
-                key,
-                Node {
-                    value: Value::Map(keep_last(merged)),
-                    ..node
-                },
-            ));
-        }
-        Ok(())
-    }
-
-    fn read_env_files(
-        &self,
-        service: &str,
-        list: &Node,
-        dir: &Path,
-        env: &Env,
-        state: &mut LoadState,
-    ) -> Result<Vec<(Key, Node)>, InputError> {
-        let mut out: Vec<(Key, Node)> = Vec::new();
-        let items: Vec<(String, &Node)> = match &list.value {
-            Value::Seq(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| (format!("services.{service}.env_file[{i}]"), item))
-                .collect(),
-            _ => vec![(format!("services.{service}.env_file"), list)],
-        };
-        for (route, item) in items {
-            let (path, required) = match &item.value {
-                Value::Scalar(s) => (s.text.clone(), true),
-                Value::Map(_) => (
-                    item.get("path")
-                        .and_then(Node::as_str)
-                        .unwrap_or("")
-                        .to_string(),
-                    item.get("required").and_then(Node::as_bool).unwrap_or(true),
-                ),
-                _ => continue,
-            };
-            let full = clean_path(&dir.join(&path));
-            let source = match self.open(&full, MAX_FILE_BYTES)? {
-                Opened::Read(source) => source,
-                Opened::Missing if !required => continue,
-                Opened::Missing if state.found_by_scan => {
-                    state.warnings.push(format!(
-                        "{}:{}:{}: env file {} is not in the repository (the deploying \
-                         environment provides it); service `{service}` was audited without it",
-                        item.pos.file.display,
-                        item.pos.line,
-                        item.pos.column,
-                        self.display(&full)
-                    ));
-                    continue;
-                }
-                Opened::Missing => {
-                    return Err(InputError::at(
-                        &item.pos,
-                        format!("env file {} not found", self.display(&full)),
-                    ));
-                }
-                Opened::Refused(why) => {
-                    // Audited as if the service had no such env file.
-                    let node = item.get("path").unwrap_or(item);
-                    let owner = Some(service.to_string());
-                    let reference =
-                        OutsideReference::at(node, &route, owner, "env_file", &path, why);
-                    state.outside.push(reference);
-                    continue;
-                }
-            };
-            state.files.push(source.clone());
-            for entry in super::env::parse_env_entries(&source.text, &source.display, env)? {
-                let pos = crate::yaml::Pos::line_of(source.clone(), entry.line);
-                let value = Node::new(
-                    Value::Scalar(crate::yaml::Scalar {
-                        text: entry.value,
-                        plain: false,
-                        interpolated: false,
-                        raw: None,
-                    }),
-                    pos.clone(),
-                );
-                out.push((
-                    Key {
-                        text: entry.key,
-                        pos,
-                    },
-                    value,
-                ));
-            }
-        }
-        Ok(keep_last(out))
-    }
-}
-
+/// What loading a project gathers across its files, the projects it
+/// includes and the files they extend.
 #[derive(Default)]
-struct LoadState {
+pub(super) struct LoadState {
     /// Files named outside the boundary, not read.
-    outside: Vec<OutsideReference>,
+    pub(super) outside: Vec<OutsideReference>,
     /// Files of the project being loaded, not yet on the include stack.
-    pending_top: Vec<PathBuf>,
-    files: Vec<Arc<SourceFile>>,
-    include_stack: Vec<PathBuf>,
-    extended: HashMap<PathBuf, Node>,
+    pub(super) pending_top: Vec<PathBuf>,
+    pub(super) files: Vec<Arc<SourceFile>>,
+    pub(super) include_stack: Vec<PathBuf>,
+    pub(super) extended: HashMap<PathBuf, Node>,
     /// A scan of a directory found the project: what only the deploying
     /// environment provides (a required variable, an env file kept out of
     /// the repository) is a warning when it is missing here, not
     /// Compose's error.
-    found_by_scan: bool,
+    pub(super) found_by_scan: bool,
     /// Warnings about the project's own files (for the project's report).
-    warnings: Vec<String>,
+    pub(super) warnings: Vec<String>,
     /// The first line of each file in the version 1 format.
-    legacy_format: Vec<Node>,
+    pub(super) legacy_format: Vec<Node>,
     /// Why Docker Compose would refuse a file read (a misspelled
     /// `services:`), found while reading it.
-    invalid: Vec<InputError>,
-}
-
-/// Copies the services and other resources of an included project.
-fn import_resources(doc: &mut Node, included: Node, item: &Node) -> Result<(), InputError> {
-    let Value::Map(sections) = included.value else {
-        return Ok(());
-    };
-    for (section, content) in sections {
-        if ![
-            "services", "networks", "volumes", "secrets", "configs", "models",
-        ]
-        .contains(&section.text.as_str())
-        {
-            continue;
-        }
-        let Value::Map(resources) = content.value else {
-            continue;
-        };
-        let Value::Map(entries) = &mut doc.value else {
-            return Ok(());
-        };
-        let slot = match entries.iter().position(|(k, _)| k.text == section.text) {
-            Some(i) => &mut entries[i].1,
-            None => {
-                entries.push((
-                    section.clone(),
-                    Node::new(Value::Map(Vec::new()), section.pos.clone()),
-                ));
-                &mut entries.last_mut().expect("just pushed").1
-            }
-        };
-        if slot.is_null() {
-            slot.value = Value::Map(Vec::new());
-        }
-        let Value::Map(existing) = &mut slot.value else {
-            return Err(InputError::at(
-                &slot.pos,
-                format!("`{}` must be a mapping", section.text),
-            ));
-        };
-        for (name, resource) in resources {
-            if existing.iter().any(|(k, _)| k.text == name.text) {
-                return Err(InputError::at(
-                    &item.pos,
-                    format!(
-                        "{}.{} is defined both here and in the included project",
-                        section.text, name.text
-                    ),
-                ));
-            }
-            existing.push((name, resource));
-        }
-    }
-    Ok(())
-}
-
-/// Rewrites the relative host paths of an included project (written
-/// against its directory `from`) against the including project's `to`.
-fn rebase_relative_paths(model: &mut Node, from: &Path, to: &Path) {
-    if let Some(Value::Map(services)) = model.get_mut("services").map(|s| &mut s.value) {
-        for (_, service) in services {
-            rebase_service_paths(service, from, to);
-        }
-    }
-    for section in ["secrets", "configs"] {
-        if let Some(Value::Map(entries)) = model.get_mut(section).map(|s| &mut s.value) {
-            for (_, resource) in entries {
-                if let Some(Value::Scalar(s)) = resource.get_mut("file").map(|n| &mut n.value) {
-                    rebase_text(&mut s.text, from, to);
-                }
-            }
-        }
-    }
-}
-
-/// Rewrites the relative host paths of one service (bind sources,
-/// `env_file`, the build context), written against `from`, so that they
-/// name the same files from `to`. Paths stay relative when they can, so
-/// findings never show the machine's absolute paths; `~` and absolute
-/// paths are left alone.
-fn rebase_service_paths(service: &mut Node, from: &Path, to: &Path) {
-    if from == to {
-        return;
-    }
-    if let Some(Value::Seq(items)) = service.get_mut("volumes").map(|v| &mut v.value) {
-        for item in items {
-            match &mut item.value {
-                Value::Scalar(s) => {
-                    if let Some((source, rest)) = s.text.split_once(':')
-                        && source.starts_with('.')
-                    {
-                        let mut source = source.to_string();
-                        rebase_text(&mut source, from, to);
-                        s.text = format!("{source}:{rest}");
-                    }
-                }
-                Value::Map(_) => {
-                    let bind = item.get("type").and_then(Node::as_str) == Some("bind");
-                    if let Some(Value::Scalar(s)) = item.get_mut("source").map(|n| &mut n.value)
-                        && (bind || s.text.starts_with('.'))
-                    {
-                        rebase_text(&mut s.text, from, to);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    match service.get_mut("env_file").map(|e| &mut e.value) {
-        Some(Value::Scalar(s)) => rebase_text(&mut s.text, from, to),
-        Some(Value::Seq(items)) => {
-            for item in items {
-                let text = match &mut item.value {
-                    Value::Scalar(s) => Some(&mut s.text),
-                    Value::Map(_) => match item.get_mut("path").map(|p| &mut p.value) {
-                        Some(Value::Scalar(s)) => Some(&mut s.text),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                if let Some(text) = text {
-                    rebase_text(text, from, to);
-                }
-            }
-        }
-        _ => {}
-    }
-    let context = match service.get_mut("build") {
-        Some(build) if matches!(build.value, Value::Map(_)) => build.get_mut("context"),
-        other => other,
-    };
-    if let Some(Value::Scalar(s)) = context.map(|c| &mut c.value)
-        && !is_remote_context(&s.text)
-    {
-        rebase_text(&mut s.text, from, to);
-    }
-}
-
-/// One relative host path written against `from`, rewritten against `to`.
-fn rebase_text(text: &mut String, from: &Path, to: &Path) {
-    if text.is_empty() || text.starts_with('~') || Path::new(text.as_str()).is_absolute() {
-        return;
-    }
-    let target = clean_path(&from.join(text.as_str()));
-    let rebased = relative_to(&target, to).unwrap_or(target);
-    // A bind source must start with `.` or `/` to be a path, not a
-    // volume name.
-    *text = if rebased.is_absolute() || rebased.starts_with("..") || rebased.starts_with(".") {
-        rebased.to_string_lossy().into_owned()
-    } else {
-        format!("./{}", rebased.to_string_lossy())
-    };
-}
-
-/// `target` as a path from `base` (`./x`, `../x`, `.`), `None` when one of
-/// them cannot be made absolute.
-fn relative_to(target: &Path, base: &Path) -> Option<PathBuf> {
-    use std::path::Component;
-    let target = absolute_dir(target)?;
-    let base = absolute_dir(base)?;
-    let t: Vec<Component> = target.components().collect();
-    let b: Vec<Component> = base.components().collect();
-    let common = t.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let mut out = PathBuf::new();
-    if common == b.len() {
-        out.push(".");
-    }
-    for _ in common..b.len() {
-        out.push("..");
-    }
-    for part in &t[common..] {
-        out.push(part.as_os_str());
-    }
-    Some(out)
-}
-
-/// Entries of which a key set twice keeps its last value, at the later
-/// place (environment variables from env files, then `environment`), in
-/// one pass.
-fn keep_last(entries: Vec<(Key, Node)>) -> Vec<(Key, Node)> {
-    let mut seen = std::collections::HashSet::with_capacity(entries.len());
-    let mut kept: Vec<(Key, Node)> = entries
-        .into_iter()
-        .rev()
-        .filter(|(k, _)| seen.insert(k.text.clone()))
-        .collect();
-    kept.reverse();
-    kept
+    pub(super) invalid: Vec<InputError>,
 }
 
 /// A file with no `services:` but a top-level key that is a misspelling
@@ -1440,48 +664,6 @@ fn validate_shape(model: &Node) -> Result<(), InputError> {
         }
     }
     Ok(())
-}
-
-/// Removes `.` and `dir/..` from a path without touching the file system,
-/// so reports name `b/compose.yaml`, not `a/../b/compose.yaml`.
-pub fn clean_path(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                let last = out.components().next_back();
-                match last {
-                    Some(Component::Normal(_)) => {
-                        out.pop();
-                    }
-                    Some(Component::RootDir) => {}
-                    _ => out.push(".."),
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// A directory as written, the empty path (the parent of `compose.yaml`)
-/// being the current directory.
-pub fn or_current(dir: &Path) -> &Path {
-    if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    }
-}
-
-/// A path made absolute against the current directory and cleaned,
-/// without touching the file system.
-pub fn absolute_dir(path: &Path) -> Option<PathBuf> {
-    std::path::absolute(or_current(path))
-        .ok()
-        .map(|p| clean_path(&p))
 }
 
 /// Compose's default project name: the directory name, lowercased, with

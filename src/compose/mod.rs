@@ -4,12 +4,17 @@
 
 pub mod config_json;
 pub mod env;
+mod env_files;
+mod extends;
+mod include;
 pub mod interpolate;
 pub mod keys;
 pub mod legacy;
 pub mod load;
 pub mod merge;
 pub mod model;
+pub mod paths;
+mod references;
 pub mod rules;
 pub mod validate;
 

@@ -2,6 +2,7 @@
 //! splits a stream into its documents for readers that treat documents
 //! independently ([`parse_each_document`]).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
@@ -293,47 +294,13 @@ impl Builder<'_> {
                 self.nodes = 0;
             }
             Event::DocumentEnd => {}
-            Event::Alias(id) => {
-                let pos = self.pos(&span);
-                let Some(target) = self.anchors.get(&id) else {
-                    return Err(self.error(&pos, "alias to an unknown anchor"));
-                };
-                let mut node = target.clone();
-                let size = subtree_size(&node);
-                self.count(size, &pos)?;
-                mark_via(&mut node, &pos);
-                self.add(node, pos.span.end)?;
-            }
+            Event::Alias(id) => self.alias(id, &span)?,
             Event::UnresolvedAlias(name) => {
                 let pos = self.pos(&span);
                 return Err(self.error(&pos, format!("alias *{name} has no anchor")));
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let pos = self.pos(&span);
-                self.count(1, &pos)?;
-                let tag = tag_name(tag.as_deref());
-                let plain = style == ScalarStyle::Plain && tag.as_deref() != Some("!!str");
-                let value = if plain && is_null(&text) || tag.as_deref() == Some("!!null") {
-                    Value::Null
-                } else {
-                    Value::Scalar(Scalar {
-                        text: text.into_owned(),
-                        plain,
-                        interpolated: false,
-                        raw: None,
-                    })
-                };
-                let end = pos.span.end;
-                let node = Node {
-                    value,
-                    pos,
-                    tag,
-                    via: None,
-                };
-                if anchor != 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
-                self.add(node, end)?;
+                self.scalar(text, style, anchor, tag.as_deref(), &span)?;
             }
             Event::SequenceStart(_, anchor, tag) => {
                 let pos = self.pos(&span);
@@ -362,62 +329,115 @@ impl Builder<'_> {
                 };
                 self.push_frame(frame, &pos)?;
             }
-            Event::SequenceEnd => {
-                let Some(Frame::Seq {
-                    items,
-                    mut pos,
-                    tag,
-                    anchor,
-                    end,
-                }) = self.stack.pop()
-                else {
-                    return Err(self.error(&self.pos(&span), "unbalanced sequence"));
-                };
-                pos.span.end = self.collection_end(&span, end);
-                let end = pos.span.end;
-                let node = Node {
-                    value: Value::Seq(items),
-                    pos,
-                    tag,
-                    via: None,
-                };
-                if anchor != 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
-                self.add(node, end)?;
-            }
-            Event::MappingEnd => {
-                let Some(Frame::Map {
-                    mut entries,
-                    merges,
-                    mut pos,
-                    tag,
-                    anchor,
-                    end,
-                    ..
-                }) = self.stack.pop()
-                else {
-                    return Err(self.error(&self.pos(&span), "unbalanced mapping"));
-                };
-                pos.span.end = self.collection_end(&span, end);
-                let end = pos.span.end;
-                apply_merges(&mut entries, merges);
-                let node = Node {
-                    value: Value::Map(entries),
-                    pos,
-                    tag,
-                    via: None,
-                };
-                if anchor != 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
-                self.add(node, end)?;
-            }
+            Event::SequenceEnd => self.end_sequence(&span)?,
+            Event::MappingEnd => self.end_mapping(&span)?,
             // Comments, anchor metadata and any event kinds added later
             // carry no data.
             _ => {}
         }
         Ok(())
+    }
+
+    /// `*name`: a copy of the anchored node, counted again against the
+    /// node limit and marked as reached through the alias.
+    fn alias(&mut self, id: usize, span: &Span) -> Result<(), InputError> {
+        let pos = self.pos(span);
+        let Some(target) = self.anchors.get(&id) else {
+            return Err(self.error(&pos, "alias to an unknown anchor"));
+        };
+        let mut node = target.clone();
+        let size = subtree_size(&node);
+        self.count(size, &pos)?;
+        mark_via(&mut node, &pos);
+        self.add(node, pos.span.end)
+    }
+
+    fn scalar(
+        &mut self,
+        text: Cow<'_, str>,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        span: &Span,
+    ) -> Result<(), InputError> {
+        let pos = self.pos(span);
+        self.count(1, &pos)?;
+        let tag = tag_name(tag);
+        let plain = style == ScalarStyle::Plain && tag.as_deref() != Some("!!str");
+        let value = if plain && is_null(&text) || tag.as_deref() == Some("!!null") {
+            Value::Null
+        } else {
+            Value::Scalar(Scalar {
+                text: text.into_owned(),
+                plain,
+                interpolated: false,
+                raw: None,
+            })
+        };
+        let end = pos.span.end;
+        let node = Node {
+            value,
+            pos,
+            tag,
+            via: None,
+        };
+        self.finish(node, anchor, end)
+    }
+
+    fn end_sequence(&mut self, span: &Span) -> Result<(), InputError> {
+        let Some(Frame::Seq {
+            items,
+            mut pos,
+            tag,
+            anchor,
+            end,
+        }) = self.stack.pop()
+        else {
+            return Err(self.error(&self.pos(span), "unbalanced sequence"));
+        };
+        pos.span.end = self.collection_end(span, end);
+        let end = pos.span.end;
+        let node = Node {
+            value: Value::Seq(items),
+            pos,
+            tag,
+            via: None,
+        };
+        self.finish(node, anchor, end)
+    }
+
+    fn end_mapping(&mut self, span: &Span) -> Result<(), InputError> {
+        let Some(Frame::Map {
+            mut entries,
+            merges,
+            mut pos,
+            tag,
+            anchor,
+            end,
+            ..
+        }) = self.stack.pop()
+        else {
+            return Err(self.error(&self.pos(span), "unbalanced mapping"));
+        };
+        pos.span.end = self.collection_end(span, end);
+        let end = pos.span.end;
+        apply_merges(&mut entries, merges);
+        let node = Node {
+            value: Value::Map(entries),
+            pos,
+            tag,
+            via: None,
+        };
+        self.finish(node, anchor, end)
+    }
+
+    /// A node complete: remembered under its anchor (`0`: none), then
+    /// placed into its parent.
+    fn finish(&mut self, node: Node, anchor: usize, end: usize) -> Result<(), InputError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        self.add(node, end)
     }
 
     /// Where a collection closed by the event at `span` ends: at its `]`

@@ -86,7 +86,7 @@ impl<'a> ServiceCtx<'a> {
         let Some(dir) = self.project.env.get("PWD") else {
             return false;
         };
-        let path = crate::compose::load::clean_path(Path::new(host_path));
+        let path = crate::compose::paths::clean_path(Path::new(host_path));
         path.is_absolute() && path.starts_with(dir)
     }
 

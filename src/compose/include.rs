@@ -1,0 +1,294 @@
+//! `include:`: each entry names Compose files that are loaded as a project
+//! of their own (their own directory, their own `.env` or the entry's
+//! `env_file`s), whose services and other resources are then copied into
+//! the including file, their relative paths rebased onto the including
+//! project's directory. A file an entry names outside the audit boundary
+//! is reported, not read; a remote include is refused.
+//!
+//! Not here: loading the included project (`Loader::load_project` in
+//! [`super::load`]), the path arithmetic ([`super::paths`]), and
+//! `extends` ([`super::extends`]), which is resolved file by file before
+//! includes are imported.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::interpolate::Env;
+use super::load::{LoadState, Loader, MAX_CHAIN, OutsideReference, ProjectSpec};
+use super::paths::{clean_path, rebase_service_paths, rebase_text};
+use crate::error::InputError;
+use crate::yaml::{Node, Value};
+
+/// One `include` entry as written.
+struct IncludeEntry {
+    /// The entry itself: errors about it point here.
+    item: Node,
+    /// `include[i]`, the route of findings about the files it names.
+    route: String,
+    /// The Compose files it names, each with the node that names it.
+    paths: Vec<(String, Node)>,
+    /// `project_directory`, against the including project's directory.
+    project_dir: Option<PathBuf>,
+    /// `env_file`s, each with the node that names it.
+    env_files: Vec<(String, Node)>,
+}
+
+impl IncludeEntry {
+    /// Reads an entry: a path, or a mapping with `path` (one or a list),
+    /// `project_directory` and `env_file`. A remote include is an error.
+    fn read(item: Node, route: String, dir: &Path) -> Result<IncludeEntry, InputError> {
+        let (paths, project_dir, env_files) = match &item.value {
+            Value::Scalar(s) => (vec![(s.text.clone(), item.clone())], None, Vec::new()),
+            Value::Map(_) => {
+                let Some(path) = item.get("path") else {
+                    return Err(InputError::at(&item.pos, "include entry has no `path`"));
+                };
+                let project_dir = item
+                    .get("project_directory")
+                    .and_then(Node::as_str)
+                    .map(|d| dir.join(d));
+                let env_files = item.get("env_file").map(strings).unwrap_or_default();
+                (strings(path), project_dir, env_files)
+            }
+            _ => return Err(InputError::at(&item.pos, "invalid include entry")),
+        };
+        if paths
+            .iter()
+            .any(|(p, _)| p.contains("://") || p.starts_with("oci:") || p.starts_with("git@"))
+        {
+            return Err(InputError::at(
+                &item.pos,
+                "remote include is not supported: drydock reads local files only",
+            ));
+        }
+        Ok(IncludeEntry {
+            item,
+            route,
+            paths,
+            project_dir,
+            env_files,
+        })
+    }
+}
+
+/// The strings of a value (one or a list), each with the node holding it.
+fn strings(node: &Node) -> Vec<(String, Node)> {
+    super::model::strings(node)
+        .into_iter()
+        .map(|(s, node)| (s.to_string(), node.clone()))
+        .collect()
+}
+
+impl Loader {
+    /// `include:`: each entry is loaded as its own project (own directory
+    /// and `.env`), and its services and other resources are copied in. A
+    /// resource defined both here and in an included project is an error.
+    pub(super) fn apply_includes(
+        &self,
+        doc: &mut Node,
+        dir: &Path,
+        env: &Arc<Env>,
+        state: &mut LoadState,
+        depth: usize,
+    ) -> Result<(), InputError> {
+        let Some(includes) = take_includes(doc) else {
+            return Ok(());
+        };
+        if depth >= MAX_CHAIN {
+            return Err(InputError::at(&includes.pos, "include chain is too deep"));
+        }
+        let items = match includes.value {
+            Value::Seq(items) => items,
+            Value::Null => Vec::new(),
+            _ => {
+                return Err(InputError::at(&includes.pos, "`include` must be a list"));
+            }
+        };
+        for (index, item) in items.into_iter().enumerate() {
+            let entry = IncludeEntry::read(item, format!("include[{index}]"), dir)?;
+            for top in std::mem::take(&mut state.pending_top) {
+                if let Ok(canonical) = top.canonicalize() {
+                    state.include_stack.push(canonical);
+                }
+            }
+            // A file outside the boundary is not included: the rest of the
+            // project is loaded as if the entry were not there.
+            let Some(env_files) = self.admit(&entry, dir, state) else {
+                continue;
+            };
+            let included = self.load_included(&entry, env_files, dir, env, state, depth)?;
+            import_resources(doc, included, &entry.item)?;
+        }
+        Ok(())
+    }
+
+    /// Reports the files of `entry` that lie outside the boundary. `None`
+    /// when one of its Compose files does (the entry is left out); else
+    /// the env files it may use, those outside left out.
+    fn admit(
+        &self,
+        entry: &IncludeEntry,
+        dir: &Path,
+        state: &mut LoadState,
+    ) -> Option<Vec<PathBuf>> {
+        let mut refused = false;
+        for (written, node) in &entry.paths {
+            if let Some(why) = self.refusal(&dir.join(written)) {
+                let reference =
+                    OutsideReference::at(node, &entry.route, None, "include", written, why);
+                state.outside.push(reference);
+                refused = true;
+            }
+        }
+        if refused {
+            return None;
+        }
+        let mut env_paths = Vec::new();
+        for (written, node) in &entry.env_files {
+            let path = clean_path(&dir.join(written));
+            match self.refusal(&path) {
+                Some(why) => {
+                    let what = "include env_file";
+                    let reference =
+                        OutsideReference::at(node, &entry.route, None, what, written, why);
+                    state.outside.push(reference);
+                }
+                None => env_paths.push(path),
+            }
+        }
+        Some(env_paths)
+    }
+
+    /// The model of the project an admitted entry names, its relative
+    /// paths rebased onto `dir`. A file that cannot be found, or that is
+    /// being included already (a cycle), is an error at the entry.
+    fn load_included(
+        &self,
+        entry: &IncludeEntry,
+        env_files: Vec<PathBuf>,
+        dir: &Path,
+        env: &Arc<Env>,
+        state: &mut LoadState,
+        depth: usize,
+    ) -> Result<Node, InputError> {
+        let files: Vec<PathBuf> = entry
+            .paths
+            .iter()
+            .map(|(p, _)| clean_path(&dir.join(p)))
+            .collect();
+        for file in &files {
+            let canonical = file.canonicalize().map_err(|e| {
+                InputError::at(
+                    &entry.item.pos,
+                    format!("cannot include {}: {e}", self.display(file)),
+                )
+            })?;
+            if state.include_stack.contains(&canonical) {
+                return Err(InputError::at(
+                    &entry.item.pos,
+                    format!("include cycle: {} includes itself", self.display(file)),
+                ));
+            }
+        }
+        let spec = ProjectSpec {
+            project_dir: entry
+                .project_dir
+                .clone()
+                .or_else(|| files[0].parent().map(Path::to_path_buf)),
+            files: files.clone(),
+            env_files,
+            profiles: Vec::new(),
+            listing: None,
+            fragment: false,
+        };
+        let canonical: Vec<PathBuf> = files.iter().filter_map(|f| f.canonicalize().ok()).collect();
+        state.include_stack.extend(canonical.iter().cloned());
+        let included = self.load_project(&spec, env, state, depth + 1);
+        state.include_stack.retain(|p| !canonical.contains(p));
+        let mut included = included?;
+        rebase_relative_paths(&mut included.model, &included.dir, dir);
+        Ok(included.model)
+    }
+}
+
+/// Takes the `include` key out of a file's model: its value, if any.
+fn take_includes(doc: &mut Node) -> Option<Node> {
+    let Value::Map(entries) = &mut doc.value else {
+        return None;
+    };
+    let index = entries.iter().position(|(k, _)| k.text == "include")?;
+    Some(entries.remove(index).1)
+}
+
+/// Copies the services and other resources of an included project.
+fn import_resources(doc: &mut Node, included: Node, item: &Node) -> Result<(), InputError> {
+    let Value::Map(sections) = included.value else {
+        return Ok(());
+    };
+    for (section, content) in sections {
+        if ![
+            "services", "networks", "volumes", "secrets", "configs", "models",
+        ]
+        .contains(&section.text.as_str())
+        {
+            continue;
+        }
+        let Value::Map(resources) = content.value else {
+            continue;
+        };
+        let Value::Map(entries) = &mut doc.value else {
+            return Ok(());
+        };
+        let slot = match entries.iter().position(|(k, _)| k.text == section.text) {
+            Some(i) => &mut entries[i].1,
+            None => {
+                entries.push((
+                    section.clone(),
+                    Node::new(Value::Map(Vec::new()), section.pos.clone()),
+                ));
+                &mut entries.last_mut().expect("just pushed").1
+            }
+        };
+        if slot.is_null() {
+            slot.value = Value::Map(Vec::new());
+        }
+        let Value::Map(existing) = &mut slot.value else {
+            return Err(InputError::at(
+                &slot.pos,
+                format!("`{}` must be a mapping", section.text),
+            ));
+        };
+        for (name, resource) in resources {
+            if existing.iter().any(|(k, _)| k.text == name.text) {
+                return Err(InputError::at(
+                    &item.pos,
+                    format!(
+                        "{}.{} is defined both here and in the included project",
+                        section.text, name.text
+                    ),
+                ));
+            }
+            existing.push((name, resource));
+        }
+    }
+    Ok(())
+}
+
+/// Rewrites the relative host paths of an included project (written
+/// against its directory `from`) against the including project's `to`.
+fn rebase_relative_paths(model: &mut Node, from: &Path, to: &Path) {
+    if let Some(Value::Map(services)) = model.get_mut("services").map(|s| &mut s.value) {
+        for (_, service) in services {
+            rebase_service_paths(service, from, to);
+        }
+    }
+    for section in ["secrets", "configs"] {
+        if let Some(Value::Map(entries)) = model.get_mut(section).map(|s| &mut s.value) {
+            for (_, resource) in entries {
+                if let Some(Value::Scalar(s)) = resource.get_mut("file").map(|n| &mut n.value) {
+                    rebase_text(&mut s.text, from, to);
+                }
+            }
+        }
+    }
+}
