@@ -49,6 +49,24 @@ impl Control {
         }
     }
 
+    /// A control of the baseline level.
+    pub const fn baseline(
+        id: &'static str,
+        rules: &'static [&'static RuleMeta],
+        check: fn(&PodCtx, &mut Violations),
+    ) -> Control {
+        Control::new(id, Level::Baseline, rules, check)
+    }
+
+    /// A control of the restricted level.
+    pub const fn restricted(
+        id: &'static str,
+        rules: &'static [&'static RuleMeta],
+        check: fn(&PodCtx, &mut Violations),
+    ) -> Control {
+        Control::new(id, Level::Restricted, rules, check)
+    }
+
     /// The control replaces `baseline` at its level.
     pub const fn replacing(mut self, baseline: &'static Control) -> Control {
         self.overrides = Some(baseline);

@@ -4,12 +4,11 @@
 
 use crate::catalog::no_new_privileges;
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control::new(
+pub static CONTROL: Control = Control::restricted(
     "allowPrivilegeEscalation",
-    Level::Restricted,
     &[&no_new_privileges::META],
     check,
 );

@@ -5,15 +5,11 @@
 
 use crate::catalog::apparmor_disabled;
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations, confines};
+use crate::k8s::control::{Control, Violations, confines};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control::new(
-    "appArmorProfile",
-    Level::Baseline,
-    &[&apparmor_disabled::META],
-    check,
-);
+pub static CONTROL: Control =
+    Control::baseline("appArmorProfile", &[&apparmor_disabled::META], check);
 
 const PROFILE: &str = "securityContext.appArmorProfile.type";
 const ANNOTATION: &str = "container.apparmor.security.beta.kubernetes.io/";

@@ -7,15 +7,11 @@
 use crate::catalog::added_capabilities;
 use crate::finding::Severity;
 use crate::hazards::capabilities;
-use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control::new(
-    "capabilities_baseline",
-    Level::Baseline,
-    &[&added_capabilities::META],
-    check,
-);
+pub static CONTROL: Control =
+    Control::baseline("capabilities_baseline", &[&added_capabilities::META], check);
 
 /// Where a container lists the capabilities it adds.
 pub const ADD: &str = "securityContext.capabilities.add";

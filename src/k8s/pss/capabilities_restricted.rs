@@ -9,12 +9,11 @@ use super::capabilities_baseline::{self as baseline, ADD, added_severity};
 use crate::catalog::{added_capabilities, capabilities_not_dropped};
 use crate::finding::Severity;
 use crate::hazards::capabilities;
-use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::{ContainerCtx, PodCtx};
 
-pub static CONTROL: Control = Control::new(
+pub static CONTROL: Control = Control::restricted(
     "capabilities_restricted",
-    Level::Restricted,
     &[&capabilities_not_dropped::META, &added_capabilities::META],
     check,
 )

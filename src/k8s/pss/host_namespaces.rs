@@ -3,15 +3,10 @@
 
 use crate::catalog::host_namespace;
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations, is_true};
+use crate::k8s::control::{Control, Violations, is_true};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control::new(
-    "hostNamespaces",
-    Level::Baseline,
-    &[&host_namespace::META],
-    check,
-);
+pub static CONTROL: Control = Control::baseline("hostNamespaces", &[&host_namespace::META], check);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     for (field, name) in [

@@ -5,14 +5,13 @@
 
 use crate::catalog::{host_path_mount, runtime_socket_mount};
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations, is_true};
+use crate::k8s::control::{Control, Violations, is_true};
 use crate::k8s::pod::{PodCtx, lookup};
 use crate::rule::RuleMeta;
 use crate::yaml::Node;
 
-pub static CONTROL: Control = Control::new(
+pub static CONTROL: Control = Control::baseline(
     "hostPathVolumes",
-    Level::Baseline,
     &[&runtime_socket_mount::META, &host_path_mount::META],
     check,
 );

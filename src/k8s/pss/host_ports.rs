@@ -2,11 +2,11 @@
 //! `host-port`, a Kubernetes-only rule documented here.
 
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::{PodCtx, lookup};
 use crate::rule::{RuleMeta, Scope};
 
-pub static CONTROL: Control = Control::new("hostPorts", Level::Baseline, &[&META], check);
+pub static CONTROL: Control = Control::baseline("hostPorts", &[&META], check);
 
 pub static META: RuleMeta = RuleMeta::new("host-port", Severity::Medium, DOCS)
     .title("Container binds a host port")

@@ -3,16 +3,11 @@
 //! Kubernetes-only rule documented here.
 
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::PodCtx;
 use crate::rule::{RuleMeta, Scope};
 
-pub static CONTROL: Control = Control::new(
-    "hostProbesAndHostLifecycle",
-    Level::Baseline,
-    &[&META],
-    check,
-);
+pub static CONTROL: Control = Control::baseline("hostProbesAndHostLifecycle", &[&META], check);
 
 pub static META: RuleMeta = RuleMeta::new("host-probe", Severity::Medium, DOCS)
     .title("Probe or lifecycle hook aimed at another host")

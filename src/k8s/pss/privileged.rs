@@ -3,11 +3,10 @@
 
 use crate::catalog::privileged;
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations, is_true};
+use crate::k8s::control::{Control, Violations, is_true};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control =
-    Control::new("privileged", Level::Baseline, &[&privileged::META], check);
+pub static CONTROL: Control = Control::baseline("privileged", &[&privileged::META], check);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     for c in &pod.containers {

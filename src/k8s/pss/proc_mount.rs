@@ -5,11 +5,10 @@
 
 use crate::catalog::proc_mount;
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::{At, ContainerCtx, PodCtx};
 
-pub static CONTROL: Control =
-    Control::new("procMount", Level::Baseline, &[&proc_mount::META], check);
+pub static CONTROL: Control = Control::baseline("procMount", &[&proc_mount::META], check);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     if pod.host_users_off() {

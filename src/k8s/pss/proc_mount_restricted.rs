@@ -5,12 +5,11 @@
 use super::proc_mount;
 use crate::catalog::proc_mount::META;
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::PodCtx;
 
 pub static CONTROL: Control =
-    Control::new("procMount_restricted", Level::Restricted, &[&META], check)
-        .replacing(&proc_mount::CONTROL);
+    Control::restricted("procMount_restricted", &[&META], check).replacing(&proc_mount::CONTROL);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     let baseline_denies = !pod.host_users_off();

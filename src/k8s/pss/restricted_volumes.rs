@@ -7,13 +7,12 @@
 use super::host_path_volumes::{self, HostPathHazard, volume_name};
 use crate::catalog::{host_path_mount, runtime_socket_mount};
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::PodCtx;
 use crate::rule::{RuleMeta, Scope};
 
-pub static CONTROL: Control = Control::new(
+pub static CONTROL: Control = Control::restricted(
     "restrictedVolumes",
-    Level::Restricted,
     &[&META, &runtime_socket_mount::META, &host_path_mount::META],
     check,
 )

@@ -6,16 +6,11 @@
 
 use crate::catalog::root_user;
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::{ContainerCtx, PodCtx};
 use crate::yaml::Node;
 
-pub static CONTROL: Control = Control::new(
-    "runAsNonRoot",
-    Level::Restricted,
-    &[&root_user::META],
-    check,
-);
+pub static CONTROL: Control = Control::restricted("runAsNonRoot", &[&root_user::META], check);
 
 const NON_ROOT: &str = "securityContext.runAsNonRoot";
 

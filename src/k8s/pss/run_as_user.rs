@@ -3,11 +3,10 @@
 
 use crate::catalog::root_user;
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::{At, PodCtx};
 
-pub static CONTROL: Control =
-    Control::new("runAsUser", Level::Restricted, &[&root_user::META], check);
+pub static CONTROL: Control = Control::restricted("runAsUser", &[&root_user::META], check);
 
 const RUN_AS_USER: &str = "securityContext.runAsUser";
 

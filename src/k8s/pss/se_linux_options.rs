@@ -4,15 +4,11 @@
 
 use crate::catalog::selinux_disabled;
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::{At, PodCtx, lookup};
 
-pub static CONTROL: Control = Control::new(
-    "seLinuxOptions",
-    Level::Baseline,
-    &[&selinux_disabled::META],
-    check,
-);
+pub static CONTROL: Control =
+    Control::baseline("seLinuxOptions", &[&selinux_disabled::META], check);
 
 const OPTIONS: &str = "securityContext.seLinuxOptions";
 

@@ -5,16 +5,12 @@
 
 use crate::catalog::seccomp_disabled;
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations, confines};
+use crate::k8s::control::{Control, Violations, confines};
 use crate::k8s::pod::{At, ContainerCtx, PodCtx};
 use crate::yaml::Node;
 
-pub static CONTROL: Control = Control::new(
-    "seccompProfile_baseline",
-    Level::Baseline,
-    &[&seccomp_disabled::META],
-    check,
-);
+pub static CONTROL: Control =
+    Control::baseline("seccompProfile_baseline", &[&seccomp_disabled::META], check);
 
 /// Where the pod and each container set their seccomp profile.
 pub const PROFILE: &str = "securityContext.seccompProfile.type";

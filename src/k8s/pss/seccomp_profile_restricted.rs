@@ -10,12 +10,11 @@ use super::seccomp_profile_baseline::{
 };
 use crate::catalog::seccomp_disabled;
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control::new(
+pub static CONTROL: Control = Control::restricted(
     "seccompProfile_restricted",
-    Level::Restricted,
     &[&seccomp_disabled::META],
     check,
 )

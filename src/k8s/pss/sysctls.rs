@@ -2,12 +2,12 @@
 //! Reported as `unsafe-sysctl`, a Kubernetes-only rule documented here.
 
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations};
+use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::{PodCtx, lookup_or};
 use crate::rule::{RuleMeta, Scope};
 use crate::yaml::Node;
 
-pub static CONTROL: Control = Control::new("sysctls", Level::Baseline, &[&META], check);
+pub static CONTROL: Control = Control::baseline("sysctls", &[&META], check);
 
 pub static META: RuleMeta = RuleMeta::new("unsafe-sysctl", Severity::Medium, DOCS)
     .title("Pod sets a sysctl outside the safe set")

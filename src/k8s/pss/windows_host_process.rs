@@ -3,11 +3,11 @@
 //! Kubernetes-only rule documented here.
 
 use crate::finding::Severity;
-use crate::k8s::control::{Control, Level, Violations, is_true};
+use crate::k8s::control::{Control, Violations, is_true};
 use crate::k8s::pod::PodCtx;
 use crate::rule::{RuleMeta, Scope};
 
-pub static CONTROL: Control = Control::new("windowsHostProcess", Level::Baseline, &[&META], check);
+pub static CONTROL: Control = Control::baseline("windowsHostProcess", &[&META], check);
 
 pub static META: RuleMeta = RuleMeta::new("windows-host-process", Severity::Critical, DOCS)
     .title("Windows HostProcess container")
