@@ -31,6 +31,7 @@
 // Only `commands/output.rs` writes to the terminal; everything else
 // returns values or writes to the `Write` it is given.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
+#![warn(unreachable_pub)]
 
 pub mod boundary;
 pub mod catalog;

@@ -12,7 +12,7 @@ use crate::finding::{Finding, ImageLocation, Place, Severity, Subject};
 use crate::policy::Verdict;
 
 /// Version of the JSON report format.
-pub const FORMAT_VERSION: u32 = 1;
+pub(super) const FORMAT_VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct Tool {

@@ -7,7 +7,7 @@ use crate::compose::Project;
 use crate::finding::{Finding, Severity, Subject};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule::project(&META, check);
+pub(super) static RULE: Rule = Rule::project(&META, check);
 static META: RuleMeta = RuleMeta::new("file-outside-repository", Severity::Medium, DOCS)
     .title("Project depends on a file outside the repository")
     .scopes(&[Scope::Compose]);

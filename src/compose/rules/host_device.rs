@@ -5,7 +5,7 @@ use crate::compose::model::strings;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule::service(&META, check);
+pub(super) static RULE: Rule = Rule::service(&META, check);
 static META: RuleMeta = RuleMeta::new("host-device", Severity::High, DOCS)
     .title("Host device exposed to the container")
     .scopes(&[Scope::Compose]);

@@ -5,7 +5,7 @@ use crate::compose::Project;
 use crate::finding::{Finding, Severity, Subject};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule::project(&META, check);
+pub(super) static RULE: Rule = Rule::project(&META, check);
 static META: RuleMeta = RuleMeta::new("legacy-compose-format", Severity::Low, DOCS)
     .title("Compose file in the version 1 format")
     .scopes(&[Scope::Compose]);

@@ -6,7 +6,7 @@ use crate::compose::model::parse_port;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule::service(&META, check);
+pub(super) static RULE: Rule = Rule::service(&META, check);
 static META: RuleMeta = RuleMeta::new("published-on-all-interfaces", Severity::Medium, DOCS)
     .title("Port published on all host interfaces")
     .scopes(&[Scope::Compose]);

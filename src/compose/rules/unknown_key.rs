@@ -8,7 +8,7 @@ use crate::rule::{RuleMeta, Scope};
 use crate::suggest::closest;
 use crate::yaml::{Node, Routed};
 
-pub static RULE: Rule = Rule::service(&META, check).and_project(check_project);
+pub(super) static RULE: Rule = Rule::service(&META, check).and_project(check_project);
 static META: RuleMeta = RuleMeta::new("unknown-key", Severity::Medium, DOCS)
     .title("Key not defined by the Compose Specification")
     .scopes(&[Scope::Compose]);

@@ -32,7 +32,7 @@ fn decode_digest(text: &str) -> Recorded {
     }
 }
 
-pub fn read(tree: &Tree, packages: &mut Packages) {
+pub(super) fn read(tree: &Tree, packages: &mut Packages) {
     let db = ["lib/apk/db/installed", "usr/lib/apk/db/installed"]
         .iter()
         .find_map(|p| data(tree, p));

@@ -83,7 +83,7 @@ fn md5sums(
     }
 }
 
-pub fn read(tree: &Tree, packages: &mut Packages) {
+pub(super) fn read(tree: &Tree, packages: &mut Packages) {
     let status = data(tree, "var/lib/dpkg/status");
     let status_d: Vec<(&str, &[u8])> = tree
         .nodes

@@ -17,7 +17,7 @@ pub struct Rule {
 
 /// Directories whose programs are on the default `PATH` or are system
 /// libraries.
-pub const SYSTEM_DIRS: [&str; 10] = [
+pub(super) const SYSTEM_DIRS: [&str; 10] = [
     "bin",
     "sbin",
     "usr/bin",
@@ -31,14 +31,14 @@ pub const SYSTEM_DIRS: [&str; 10] = [
 ];
 
 /// Whether a path sits in one of [`SYSTEM_DIRS`] (at any depth).
-pub fn in_system_dir(path: &str) -> bool {
+pub(super) fn in_system_dir(path: &str) -> bool {
     SYSTEM_DIRS
         .iter()
         .any(|d| path.starts_with(d) && path.as_bytes().get(d.len()) == Some(&b'/'))
 }
 
 /// The directories on the default `PATH`.
-pub fn on_path(path: &str) -> bool {
+pub(super) fn on_path(path: &str) -> bool {
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
     matches!(
         dir,
@@ -47,7 +47,7 @@ pub fn on_path(path: &str) -> bool {
 }
 
 /// A finding about a file of an image, in the layer that last wrote it.
-pub fn file_finding(
+pub(super) fn file_finding(
     image: &Image,
     meta: &RuleMeta,
     severity: Severity,
@@ -59,7 +59,7 @@ pub fn file_finding(
 }
 
 /// A finding about a path (or the config, with `path: None`) of an image.
-pub fn finding(
+pub(super) fn finding(
     image: &Image,
     meta: &RuleMeta,
     severity: Severity,

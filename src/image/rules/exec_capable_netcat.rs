@@ -8,7 +8,7 @@ use crate::image::content::Tool;
 use crate::params::Params;
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule { meta: &META, check };
+pub(super) static RULE: Rule = Rule { meta: &META, check };
 
 static META: RuleMeta = RuleMeta::new("exec-capable-netcat", Severity::High, DOCS)
     .title("Netcat that can run a program for the remote side")

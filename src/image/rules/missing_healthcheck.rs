@@ -6,7 +6,7 @@ use crate::image::Image;
 use crate::params::Params;
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule { meta: &META, check };
+pub(super) static RULE: Rule = Rule { meta: &META, check };
 
 static META: RuleMeta = RuleMeta::new("missing-healthcheck", Severity::Info, DOCS)
     .title("Image declares no health check")

@@ -9,7 +9,7 @@ use crate::image::Image;
 use crate::image::pkgdb::Recorded;
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule { meta: &META, check };
+pub(super) static RULE: Rule = Rule { meta: &META, check };
 
 static META: RuleMeta = RuleMeta::new("missing-package-file", Severity::Low, DOCS)
     .title("Package file missing from the image")

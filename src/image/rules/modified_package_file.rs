@@ -11,7 +11,7 @@ use crate::image::layer::Kind;
 use crate::image::pkgdb::Recorded;
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule { meta: &META, check };
+pub(super) static RULE: Rule = Rule { meta: &META, check };
 
 static META: RuleMeta = RuleMeta::new("modified-package-file", Severity::High, DOCS)
     .title("Package file does not match its recorded checksum")

@@ -8,7 +8,7 @@ use crate::image::layer::Kind;
 use crate::params::Params;
 use crate::rule::{RuleMeta, Scope};
 
-pub static RULE: Rule = Rule { meta: &META, check };
+pub(super) static RULE: Rule = Rule { meta: &META, check };
 
 static META: RuleMeta = RuleMeta::new("network-tool", Severity::Low, DOCS)
     .title("Network tool in the image")

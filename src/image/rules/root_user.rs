@@ -6,7 +6,7 @@ use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;
 
-pub static RULE: Rule = Rule {
+pub(super) static RULE: Rule = Rule {
     meta: &crate::catalog::root_user::META,
     check,
 };

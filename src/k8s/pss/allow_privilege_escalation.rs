@@ -7,7 +7,7 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control::restricted(
+pub(super) static CONTROL: Control = Control::restricted(
     "allowPrivilegeEscalation",
     &[&no_new_privileges::META],
     check,

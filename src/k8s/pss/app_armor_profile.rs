@@ -8,7 +8,7 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Violations, confines};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control =
+pub(super) static CONTROL: Control =
     Control::baseline("appArmorProfile", &[&apparmor_disabled::META], check);
 
 const PROFILE: &str = "securityContext.appArmorProfile.type";

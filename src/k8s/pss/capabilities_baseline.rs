@@ -10,11 +10,11 @@ use crate::hazards::capabilities;
 use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control =
+pub(super) static CONTROL: Control =
     Control::baseline("capabilities_baseline", &[&added_capabilities::META], check);
 
 /// Where a container lists the capabilities it adds.
-pub const ADD: &str = "securityContext.capabilities.add";
+pub(super) const ADD: &str = "securityContext.capabilities.add";
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     for c in &pod.containers {
@@ -34,7 +34,7 @@ fn check(pod: &PodCtx, out: &mut Violations) {
 
 /// How bad adding the capability `name` is: its tier (on the host's
 /// network for a `hostNetwork` pod), at least medium.
-pub fn added_severity(pod: &PodCtx, name: &str) -> Severity {
+pub(super) fn added_severity(pod: &PodCtx, name: &str) -> Severity {
     capabilities::tier_on_network(&capabilities::normalise(name), pod.host_network())
         .max(Severity::Medium)
 }

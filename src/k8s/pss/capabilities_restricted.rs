@@ -12,7 +12,7 @@ use crate::hazards::capabilities;
 use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::{ContainerCtx, PodCtx};
 
-pub static CONTROL: Control = Control::restricted(
+pub(super) static CONTROL: Control = Control::restricted(
     "capabilities_restricted",
     &[&capabilities_not_dropped::META, &added_capabilities::META],
     check,

@@ -6,7 +6,8 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Violations, is_true};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control::baseline("hostNamespaces", &[&host_namespace::META], check);
+pub(super) static CONTROL: Control =
+    Control::baseline("hostNamespaces", &[&host_namespace::META], check);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     for (field, name) in [

@@ -10,7 +10,7 @@ use crate::k8s::pod::{PodCtx, lookup};
 use crate::rule::RuleMeta;
 use crate::yaml::Node;
 
-pub static CONTROL: Control = Control::baseline(
+pub(super) static CONTROL: Control = Control::baseline(
     "hostPathVolumes",
     &[&runtime_socket_mount::META, &host_path_mount::META],
     check,
@@ -31,7 +31,7 @@ fn check(pod: &PodCtx, out: &mut Violations) {
 }
 
 /// A volume's `name` (`?` when it has none).
-pub fn volume_name(volume: &Node) -> &str {
+pub(super) fn volume_name(volume: &Node) -> &str {
     volume.get("name").and_then(Node::as_str).unwrap_or("?")
 }
 
@@ -40,7 +40,7 @@ pub fn volume_name(volume: &Node) -> &str {
 /// (read-only when every container mounting it says `readOnly: true`),
 /// and the message. Any hostPath is a Pod Security baseline violation, so
 /// even a harmless one is reported (low).
-pub struct HostPathHazard {
+pub(super) struct HostPathHazard {
     pub rule: &'static RuleMeta,
     pub severity: Severity,
     pub message: String,
@@ -48,7 +48,7 @@ pub struct HostPathHazard {
 
 impl HostPathHazard {
     /// The hazard of `volume`, whose `hostPath` is `host_path`.
-    pub fn of(pod: &PodCtx, volume: &Node, host_path: &Node) -> HostPathHazard {
+    pub(super) fn of(pod: &PodCtx, volume: &Node, host_path: &Node) -> HostPathHazard {
         let path = host_path.get("path").and_then(Node::as_str).unwrap_or("");
         let name = volume_name(volume);
         let (rule, severity, why) = rank(path, mounted_read_only(pod, name));

@@ -6,9 +6,9 @@ use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::{PodCtx, lookup};
 use crate::rule::{RuleMeta, Scope};
 
-pub static CONTROL: Control = Control::baseline("hostPorts", &[&META], check);
+pub(super) static CONTROL: Control = Control::baseline("hostPorts", &[&META], check);
 
-pub static META: RuleMeta = RuleMeta::new("host-port", Severity::Medium, DOCS)
+pub(super) static META: RuleMeta = RuleMeta::new("host-port", Severity::Medium, DOCS)
     .title("Container binds a host port")
     .scopes(&[Scope::Kubernetes]);
 

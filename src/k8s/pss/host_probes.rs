@@ -7,9 +7,10 @@ use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::PodCtx;
 use crate::rule::{RuleMeta, Scope};
 
-pub static CONTROL: Control = Control::baseline("hostProbesAndHostLifecycle", &[&META], check);
+pub(super) static CONTROL: Control =
+    Control::baseline("hostProbesAndHostLifecycle", &[&META], check);
 
-pub static META: RuleMeta = RuleMeta::new("host-probe", Severity::Medium, DOCS)
+pub(super) static META: RuleMeta = RuleMeta::new("host-probe", Severity::Medium, DOCS)
     .title("Probe or lifecycle hook aimed at another host")
     .scopes(&[Scope::Kubernetes]);
 

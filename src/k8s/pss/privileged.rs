@@ -6,7 +6,7 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Violations, is_true};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control = Control::baseline("privileged", &[&privileged::META], check);
+pub(super) static CONTROL: Control = Control::baseline("privileged", &[&privileged::META], check);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     for c in &pod.containers {

@@ -8,7 +8,7 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::{At, ContainerCtx, PodCtx};
 
-pub static CONTROL: Control = Control::baseline("procMount", &[&proc_mount::META], check);
+pub(super) static CONTROL: Control = Control::baseline("procMount", &[&proc_mount::META], check);
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     if pod.host_users_off() {
@@ -22,7 +22,7 @@ fn check(pod: &PodCtx, out: &mut Violations) {
 }
 
 /// A `procMount` other than `Default`, and what to say about it.
-pub fn unmasked<'a>(c: &ContainerCtx<'a>) -> Option<(At<'a>, String)> {
+pub(super) fn unmasked<'a>(c: &ContainerCtx<'a>) -> Option<(At<'a>, String)> {
     let (node, route) = c.at("securityContext.procMount")?;
     let value = node.as_str().unwrap_or("");
     if value == "Default" || node.is_null() {

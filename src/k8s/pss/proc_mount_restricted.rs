@@ -8,7 +8,7 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::PodCtx;
 
-pub static CONTROL: Control =
+pub(super) static CONTROL: Control =
     Control::restricted("procMount_restricted", &[&META], check).replacing(&proc_mount::CONTROL);
 
 fn check(pod: &PodCtx, out: &mut Violations) {

@@ -11,14 +11,14 @@ use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::PodCtx;
 use crate::rule::{RuleMeta, Scope};
 
-pub static CONTROL: Control = Control::restricted(
+pub(super) static CONTROL: Control = Control::restricted(
     "restrictedVolumes",
     &[&META, &runtime_socket_mount::META, &host_path_mount::META],
     check,
 )
 .replacing(&host_path_volumes::CONTROL);
 
-pub static META: RuleMeta = RuleMeta::new("restricted-volume-type", Severity::Low, DOCS)
+pub(super) static META: RuleMeta = RuleMeta::new("restricted-volume-type", Severity::Low, DOCS)
     .title("Volume type outside the restricted set")
     .scopes(&[Scope::Kubernetes]);
 

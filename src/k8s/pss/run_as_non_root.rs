@@ -10,7 +10,8 @@ use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::{ContainerCtx, PodCtx};
 use crate::yaml::Node;
 
-pub static CONTROL: Control = Control::restricted("runAsNonRoot", &[&root_user::META], check);
+pub(super) static CONTROL: Control =
+    Control::restricted("runAsNonRoot", &[&root_user::META], check);
 
 const NON_ROOT: &str = "securityContext.runAsNonRoot";
 

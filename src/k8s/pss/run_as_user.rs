@@ -6,7 +6,7 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::{At, PodCtx};
 
-pub static CONTROL: Control = Control::restricted("runAsUser", &[&root_user::META], check);
+pub(super) static CONTROL: Control = Control::restricted("runAsUser", &[&root_user::META], check);
 
 const RUN_AS_USER: &str = "securityContext.runAsUser";
 

@@ -7,7 +7,7 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::{At, PodCtx, lookup};
 
-pub static CONTROL: Control =
+pub(super) static CONTROL: Control =
     Control::baseline("seLinuxOptions", &[&selinux_disabled::META], check);
 
 const OPTIONS: &str = "securityContext.seLinuxOptions";

@@ -9,11 +9,11 @@ use crate::k8s::control::{Control, Violations, confines};
 use crate::k8s::pod::{At, ContainerCtx, PodCtx};
 use crate::yaml::Node;
 
-pub static CONTROL: Control =
+pub(super) static CONTROL: Control =
     Control::baseline("seccompProfile_baseline", &[&seccomp_disabled::META], check);
 
 /// Where the pod and each container set their seccomp profile.
-pub const PROFILE: &str = "securityContext.seccompProfile.type";
+pub(super) const PROFILE: &str = "securityContext.seccompProfile.type";
 
 fn check(pod: &PodCtx, out: &mut Violations) {
     if let Some(at) = pod.at(PROFILE).filter(unconfined) {
@@ -29,17 +29,17 @@ fn check(pod: &PodCtx, out: &mut Violations) {
 }
 
 /// A profile type that is set and does not confine.
-pub fn unconfined((node, _): &At) -> bool {
+pub(super) fn unconfined((node, _): &At) -> bool {
     !confines(node.as_str().unwrap_or(""))
 }
 
 /// What to say about the pod's profile.
-pub fn pod_profile((node, _): &At) -> String {
+pub(super) fn pod_profile((node, _): &At) -> String {
     format!("the pod's seccomp profile is `{}`", text(node))
 }
 
 /// What to say about a container's profile.
-pub fn container_profile(c: &ContainerCtx, (node, _): &At) -> String {
+pub(super) fn container_profile(c: &ContainerCtx, (node, _): &At) -> String {
     format!(
         "container `{}` has seccomp profile `{}`",
         c.name,

@@ -7,9 +7,9 @@ use crate::k8s::pod::{PodCtx, lookup_or};
 use crate::rule::{RuleMeta, Scope};
 use crate::yaml::Node;
 
-pub static CONTROL: Control = Control::baseline("sysctls", &[&META], check);
+pub(super) static CONTROL: Control = Control::baseline("sysctls", &[&META], check);
 
-pub static META: RuleMeta = RuleMeta::new("unsafe-sysctl", Severity::Medium, DOCS)
+pub(super) static META: RuleMeta = RuleMeta::new("unsafe-sysctl", Severity::Medium, DOCS)
     .title("Pod sets a sysctl outside the safe set")
     .scopes(&[Scope::Kubernetes]);
 

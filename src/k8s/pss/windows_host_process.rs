@@ -7,9 +7,9 @@ use crate::k8s::control::{Control, Violations, is_true};
 use crate::k8s::pod::PodCtx;
 use crate::rule::{RuleMeta, Scope};
 
-pub static CONTROL: Control = Control::baseline("windowsHostProcess", &[&META], check);
+pub(super) static CONTROL: Control = Control::baseline("windowsHostProcess", &[&META], check);
 
-pub static META: RuleMeta = RuleMeta::new("windows-host-process", Severity::Critical, DOCS)
+pub(super) static META: RuleMeta = RuleMeta::new("windows-host-process", Severity::Critical, DOCS)
     .title("Windows HostProcess container")
     .scopes(&[Scope::Kubernetes]);
 
