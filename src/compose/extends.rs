@@ -63,8 +63,15 @@ impl Loader {
                 path: file,
                 working_dir,
             };
-            let service =
-                self.resolve_extends(&file, &name, env, state, &mut Vec::new(), &mut resolved)?;
+            let service = resolve_extends(
+                self,
+                &file,
+                &name,
+                env,
+                state,
+                &mut Vec::new(),
+                &mut resolved,
+            )?;
             if let Some(Value::Map(entries)) = doc.get_mut("services").map(|s| &mut s.value)
                 && let Some((_, slot)) = entries.iter_mut().find(|(k, _)| k.text == name)
             {
@@ -72,92 +79,6 @@ impl Loader {
             }
         }
         Ok(())
-    }
-
-    /// The service `name` of `file` with its `extends` chain applied, its
-    /// paths relative to the file's working directory. `resolved` holds
-    /// the services already resolved, by file and name.
-    fn resolve_extends(
-        &self,
-        file: &ExtendedFile,
-        name: &str,
-        env: &Env,
-        state: &mut LoadState,
-        chain: &mut Vec<(PathBuf, String)>,
-        resolved: &mut HashMap<(PathBuf, String), Node>,
-    ) -> Result<Node, InputError> {
-        let link = (file.path.to_path_buf(), name.to_string());
-        if let Some(done) = resolved.get(&link) {
-            return Ok(done.clone());
-        }
-        let service = file
-            .doc
-            .get("services")
-            .and_then(|s| s.get(name))
-            .ok_or_else(|| {
-                InputError::in_file(
-                    self.display(file.path),
-                    format!("no service `{name}` to extend"),
-                )
-            })?;
-        let Some(extends) = service.get("extends") else {
-            return Ok(service.clone());
-        };
-        if chain.contains(&link) || chain.len() >= MAX_CHAIN {
-            return Err(InputError::at(
-                &extends.pos,
-                format!("extends cycle: service `{name}` extends itself"),
-            ));
-        }
-        chain.push(link.clone());
-        let (base_name, base_file) = extends_target(extends)?;
-        let base = match base_file {
-            None => {
-                if file
-                    .doc
-                    .get("services")
-                    .and_then(|s| s.get(&base_name))
-                    .is_none()
-                {
-                    return Err(InputError::at(
-                        &extends.pos,
-                        format!(
-                            "service `{name}` extends `{base_name}`, which {} does not define \
-                             (Compose resolves `extends` within one file: a service of an \
-                             `include` or of another `-f` file cannot be extended)",
-                            self.display(file.path)
-                        ),
-                    ));
-                }
-                self.resolve_extends(file, &base_name, env, state, chain, resolved)?
-            }
-            Some(written) => {
-                let other_path = clean_path(&file.working_dir.join(written));
-                let Some(other_doc) =
-                    self.extended_doc(&other_path, written, extends, name, env, state)?
-                else {
-                    // Audited as if it extended nothing.
-                    chain.pop();
-                    return Ok(service.clone());
-                };
-                // An extended file's paths (and its own `extends.file`)
-                // are relative to its own directory.
-                let other_dir = other_path.parent().unwrap_or(Path::new("."));
-                let other = ExtendedFile {
-                    doc: &other_doc,
-                    path: &other_path,
-                    working_dir: other_dir,
-                };
-                let mut base =
-                    self.resolve_extends(&other, &base_name, env, state, chain, resolved)?;
-                rebase_service_paths(&mut base, other_dir, file.working_dir);
-                base
-            }
-        };
-        chain.pop();
-        let base = laid_over(base, service);
-        resolved.insert(link, base.clone());
-        Ok(base)
     }
 
     /// The model of the file an `extends.file` names (`written`, found at
@@ -200,6 +121,92 @@ impl Loader {
         state.extended.insert(path.to_path_buf(), doc.clone());
         Ok(Some(doc))
     }
+}
+
+/// The service `name` of `file` with its `extends` chain applied, its
+/// paths relative to the file's working directory. `resolved` holds
+/// the services already resolved, by file and name.
+fn resolve_extends(
+    loader: &Loader,
+    file: &ExtendedFile,
+    name: &str,
+    env: &Env,
+    state: &mut LoadState,
+    chain: &mut Vec<(PathBuf, String)>,
+    resolved: &mut HashMap<(PathBuf, String), Node>,
+) -> Result<Node, InputError> {
+    let link = (file.path.to_path_buf(), name.to_string());
+    if let Some(done) = resolved.get(&link) {
+        return Ok(done.clone());
+    }
+    let service = file
+        .doc
+        .get("services")
+        .and_then(|s| s.get(name))
+        .ok_or_else(|| {
+            InputError::in_file(
+                loader.display(file.path),
+                format!("no service `{name}` to extend"),
+            )
+        })?;
+    let Some(extends) = service.get("extends") else {
+        return Ok(service.clone());
+    };
+    if chain.contains(&link) || chain.len() >= MAX_CHAIN {
+        return Err(InputError::at(
+            &extends.pos,
+            format!("extends cycle: service `{name}` extends itself"),
+        ));
+    }
+    chain.push(link.clone());
+    let (base_name, base_file) = extends_target(extends)?;
+    let base = match base_file {
+        None => {
+            if file
+                .doc
+                .get("services")
+                .and_then(|s| s.get(&base_name))
+                .is_none()
+            {
+                return Err(InputError::at(
+                    &extends.pos,
+                    format!(
+                        "service `{name}` extends `{base_name}`, which {} does not define \
+                         (Compose resolves `extends` within one file: a service of an \
+                         `include` or of another `-f` file cannot be extended)",
+                        loader.display(file.path)
+                    ),
+                ));
+            }
+            resolve_extends(loader, file, &base_name, env, state, chain, resolved)?
+        }
+        Some(written) => {
+            let other_path = clean_path(&file.working_dir.join(written));
+            let Some(other_doc) =
+                loader.extended_doc(&other_path, written, extends, name, env, state)?
+            else {
+                // Audited as if it extended nothing.
+                chain.pop();
+                return Ok(service.clone());
+            };
+            // An extended file's paths (and its own `extends.file`)
+            // are relative to its own directory.
+            let other_dir = other_path.parent().unwrap_or(Path::new("."));
+            let other = ExtendedFile {
+                doc: &other_doc,
+                path: &other_path,
+                working_dir: other_dir,
+            };
+            let mut base =
+                resolve_extends(loader, &other, &base_name, env, state, chain, resolved)?;
+            rebase_service_paths(&mut base, other_dir, file.working_dir);
+            base
+        }
+    };
+    chain.pop();
+    let base = laid_over(base, service);
+    resolved.insert(link, base.clone());
+    Ok(base)
 }
 
 /// The service an `extends` names, and the file it names if any: `extends:

@@ -113,102 +113,100 @@ impl Loader {
             }
             // A file outside the boundary is not included: the rest of the
             // project is loaded as if the entry were not there.
-            let Some(env_files) = self.admit(&entry, dir, state) else {
+            let Some(env_files) = admit(self, &entry, dir, state) else {
                 continue;
             };
-            let included = self.load_included(&entry, env_files, dir, env, state, depth)?;
+            let included = load_included(self, &entry, env_files, dir, env, state, depth)?;
             import_resources(doc, included, &entry.item)?;
         }
         Ok(())
     }
+}
 
-    /// Reports the files of `entry` that lie outside the boundary. `None`
-    /// when one of its Compose files does (the entry is left out); else
-    /// the env files it may use, those outside left out.
-    fn admit(
-        &self,
-        entry: &IncludeEntry,
-        dir: &Path,
-        state: &mut LoadState,
-    ) -> Option<Vec<PathBuf>> {
-        let mut refused = false;
-        for (written, node) in &entry.paths {
-            if let Some(why) = self.refusal(&dir.join(written)) {
-                let reference =
-                    OutsideReference::at(node, &entry.route, None, "include", written, why);
+/// Reports the files of `entry` that lie outside the boundary. `None`
+/// when one of its Compose files does (the entry is left out); else
+/// the env files it may use, those outside left out.
+fn admit(
+    loader: &Loader,
+    entry: &IncludeEntry,
+    dir: &Path,
+    state: &mut LoadState,
+) -> Option<Vec<PathBuf>> {
+    let mut refused = false;
+    for (written, node) in &entry.paths {
+        if let Some(why) = loader.refusal(&dir.join(written)) {
+            let reference = OutsideReference::at(node, &entry.route, None, "include", written, why);
+            state.outside.push(reference);
+            refused = true;
+        }
+    }
+    if refused {
+        return None;
+    }
+    let mut env_paths = Vec::new();
+    for (written, node) in &entry.env_files {
+        let path = clean_path(&dir.join(written));
+        match loader.refusal(&path) {
+            Some(why) => {
+                let what = "include env_file";
+                let reference = OutsideReference::at(node, &entry.route, None, what, written, why);
                 state.outside.push(reference);
-                refused = true;
             }
+            None => env_paths.push(path),
         }
-        if refused {
-            return None;
-        }
-        let mut env_paths = Vec::new();
-        for (written, node) in &entry.env_files {
-            let path = clean_path(&dir.join(written));
-            match self.refusal(&path) {
-                Some(why) => {
-                    let what = "include env_file";
-                    let reference =
-                        OutsideReference::at(node, &entry.route, None, what, written, why);
-                    state.outside.push(reference);
-                }
-                None => env_paths.push(path),
-            }
-        }
-        Some(env_paths)
     }
+    Some(env_paths)
+}
 
-    /// The model of the project an admitted entry names, its relative
-    /// paths rebased onto `dir`. A file that cannot be found, or that is
-    /// being included already (a cycle), is an error at the entry.
-    fn load_included(
-        &self,
-        entry: &IncludeEntry,
-        env_files: Vec<PathBuf>,
-        dir: &Path,
-        env: &Arc<Env>,
-        state: &mut LoadState,
-        depth: usize,
-    ) -> Result<Node, InputError> {
-        let files: Vec<PathBuf> = entry
-            .paths
-            .iter()
-            .map(|(p, _)| clean_path(&dir.join(p)))
-            .collect();
-        for file in &files {
-            let canonical = file.canonicalize().map_err(|e| {
-                InputError::at(
-                    &entry.item.pos,
-                    format!("cannot include {}: {e}", self.display(file)),
-                )
-            })?;
-            if state.include_stack.contains(&canonical) {
-                return Err(InputError::at(
-                    &entry.item.pos,
-                    format!("include cycle: {} includes itself", self.display(file)),
-                ));
-            }
+/// The model of the project an admitted entry names, its relative
+/// paths rebased onto `dir`. A file that cannot be found, or that is
+/// being included already (a cycle), is an error at the entry.
+fn load_included(
+    loader: &Loader,
+    entry: &IncludeEntry,
+    env_files: Vec<PathBuf>,
+    dir: &Path,
+    env: &Arc<Env>,
+    state: &mut LoadState,
+    depth: usize,
+) -> Result<Node, InputError> {
+    let files: Vec<PathBuf> = entry
+        .paths
+        .iter()
+        .map(|(p, _)| clean_path(&dir.join(p)))
+        .collect();
+    for file in &files {
+        let canonical = file.canonicalize().map_err(|e| {
+            InputError::at(
+                &entry.item.pos,
+                format!("cannot include {}: {e}", loader.display(file)),
+            )
+        })?;
+        if state.include_stack.contains(&canonical) {
+            return Err(InputError::at(
+                &entry.item.pos,
+                format!("include cycle: {} includes itself", loader.display(file)),
+            ));
         }
-        let spec = ProjectSpec {
-            project_dir: entry
-                .project_dir
-                .clone()
-                .or_else(|| files[0].parent().map(Path::to_path_buf)),
-            files: files.clone(),
-            env_files,
-            profiles: Vec::new(),
-            listing: None,
-            fragment: false,
-        };
-        let canonical: Vec<PathBuf> = files.iter().filter_map(|f| f.canonicalize().ok()).collect();
-        state.include_stack.extend(canonical.iter().cloned());
-        let included = self.load_project(&spec, env, state, depth + 1);
-        state.include_stack.retain(|p| !canonical.contains(p));
-        let mut included = included?;
-        rebase_relative_paths(&mut included.model, &included.dir, dir);
-        Ok(included.model)
     }
+    let spec = ProjectSpec {
+        project_dir: entry
+            .project_dir
+            .clone()
+            .or_else(|| files[0].parent().map(Path::to_path_buf)),
+        files: files.clone(),
+        env_files,
+        profiles: Vec::new(),
+        listing: None,
+        fragment: false,
+    };
+    let canonical: Vec<PathBuf> = files.iter().filter_map(|f| f.canonicalize().ok()).collect();
+    state.include_stack.extend(canonical.iter().cloned());
+    let included = loader.load_project(&spec, env, state, depth + 1);
+    state.include_stack.retain(|p| !canonical.contains(p));
+    let mut included = included?;
+    rebase_relative_paths(&mut included.model, &included.dir, dir);
+    Ok(included.model)
 }
 
 /// Takes the `include` key out of a file's model: its value, if any.

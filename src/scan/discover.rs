@@ -19,7 +19,7 @@
 //! its templates, values and subcharts are not manifests) and directly in
 //! a kustomization's directory (patches are partial objects): charts and
 //! kustomizations are rendered by their tool when it is on `PATH`
-//! ([`run_rendered`]), and what could not be rendered is said.
+//! (`manifests.rs`), and what could not be rendered is said.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,25 +1,16 @@
-//! `drydock scan`: finds every Compose project under the given paths, loads
-//! and checks them in parallel, and gathers one report.
+//! The scan stage, for every audit command (`scan`, `compose`, `k8s`,
+//! `image`, `images`): what to read, read by the scanners, into one
+//! [`Scanned`] value for the policy.
 //!
-//! A directory holding a default Compose file (`compose.yaml`…) is a
-//! project, with its override file. Other `compose.*.yaml` /
-//! `docker-compose.*.yml` files next to it are variants used as
-//! `-f base -f variant`, and are audited that way; a variant with no base
-//! beside it is audited alone as a fragment, and listed as such. A
-//! finding reached through several projects (an included or extended
-//! file, a base file under its variants) is reported once.
-//!
-//! Discovery guesses, so it never turns a guess into an error: what only
-//! the deploying environment provides (a required variable, an env file
-//! kept out of the repository) is a warning for a project found here, and
-//! Compose's error for a file the user names.
-//!
-//! YAML files that are not Compose files are candidate Kubernetes
-//! manifests, except inside a Helm chart (a directory with `Chart.yaml`:
-//! its templates, values and subcharts are not manifests) and directly in
-//! a kustomization's directory (patches are partial objects): charts and
-//! kustomizations are rendered by their tool when it is on `PATH`
-//! ([`run_rendered`]), and what could not be rendered is said.
+//! - `discover.rs`: the inputs under the given paths (Compose projects and
+//!   their variants and fragments, candidate manifests, charts,
+//!   kustomizations), guessing only where a guess cannot become an error.
+//! - `projects.rs`: Compose projects, loaded and checked in parallel; a
+//!   finding reached through several projects is reported once.
+//! - `manifests.rs`: Kubernetes manifests, files and rendered output.
+//! - `images.rs`: images from archives, OCI layouts and an engine.
+//! - `runs.rs`: who runs which image, for the policy's join.
+//! - `scanned.rs`: the [`Scanned`] value and its [`Coverage`].
 
 mod discover;
 mod images;
