@@ -8,13 +8,15 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta::new("missing-resource-limits", Severity::Low, DOCS)
     .title("No memory, CPU or PID limit")
-    .scopes(&[Scope::Compose]);
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 Each of memory (`mem_limit` or `deploy.resources.limits.memory`), CPU
 (`cpus` or `deploy.resources.limits.cpus`) and PIDs (`pids_limit` or
 `deploy.resources.limits.pids`) that a service leaves unlimited. `0`,
 `0.00`, `0m` and `-1` count as unlimited. One finding per service lists what is missing.
+In Kubernetes manifests, a container (not an ephemeral one) without
+`resources.limits.memory` or `resources.limits.cpu`, at the container.
 
 ## Why it matters
 An unlimited container can starve the host and its neighbours: a memory

@@ -9,7 +9,7 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta::new("plaintext-secret", Severity::High, DOCS)
     .title("Credential written in plain text")
-    .scopes(&[Scope::Compose]);
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 `environment:` entries (mapping or `KEY=VALUE` list) whose name looks like

@@ -9,14 +9,15 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta::new("runtime-socket-mount", Severity::Critical, DOCS)
     .title("Container runtime socket mounted")
-    .scopes(&[Scope::Compose]);
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 Bind mounts (short or long syntax, or a named volume that binds a host
 directory) of the Docker, containerd, Podman or CRI-O API sockets, or of a
 directory that contains them (`/`, `/run`, `/var/run`, `/var`,
 `/run/containerd`, `/run/podman`, `/run/crio`…), and `use_api_socket: true`.
-Read-only mounts are reported too.
+Read-only mounts are reported too. In Kubernetes manifests, a `hostPath`
+volume of such a socket or directory, at its path.
 
 ## Why it matters
 Whoever can talk to the runtime's API can start a privileged container

@@ -8,12 +8,14 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta::new("unpinned-image", Severity::Medium, DOCS)
     .title("Image not pinned to a version")
-    .scopes(&[Scope::Compose]);
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
 The `image:` of a service that is pulled (services with `build:` name their
 own image and are skipped): no tag or the `latest` tag is medium; a tag
-without an `@sha256:` digest is info, since tags can be moved.
+without an `@sha256:` digest is info, since tags can be moved. In
+Kubernetes manifests, the `image` of every container, the same way (a
+`ko://` placeholder is pinned by the tool that replaces it).
 
 ## Why it matters
 An unpinned image changes under you: the next pull can bring a different

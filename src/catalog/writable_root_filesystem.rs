@@ -8,10 +8,11 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta::new("writable-root-filesystem", Severity::Low, DOCS)
     .title("Root filesystem is writable")
-    .scopes(&[Scope::Compose]);
+    .scopes(&[Scope::Compose, Scope::Kubernetes]);
 
 const DOCS: &str = r#"## What it checks
-A service without `read_only: true`.
+A service without `read_only: true`; in Kubernetes manifests, a container
+whose `securityContext.readOnlyRootFilesystem` is not `true`.
 
 ## Why it matters
 With a writable root filesystem an intruder can replace binaries the

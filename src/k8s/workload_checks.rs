@@ -1,6 +1,6 @@
 //! Checks of Kubernetes workloads beyond the Pod Security Standards, under
 //! the rule ids Compose uses for the same hazards (their documentation is
-//! in `compose/rules/`): a writable root filesystem, shared mount
+//! in `catalog/`): a writable root filesystem, shared mount
 //! propagation, missing resource limits, unpinned images, images from
 //! untrusted registries and credentials written into `env`. One function
 //! per hazard, each looking at one container. They run without
