@@ -10,6 +10,7 @@ use crate::finding::Severity;
 use crate::k8s::control::{Control, Violations};
 use crate::k8s::pod::PodCtx;
 use crate::rule::{RuleMeta, Scope};
+use crate::yaml::{Node, Value};
 
 pub(super) static CONTROL: Control = Control::restricted(
     "restrictedVolumes",
@@ -76,8 +77,10 @@ fn check(pod: &PodCtx, out: &mut Violations) {
                 let hazard = HostPathHazard::of(pod, volume, node);
                 out.add_lowest(true, hazard.rule, hazard.severity, at, hazard.message);
             } else {
+                // At the type's key (`nfs:`): its value starts a line below.
+                let type_key = Node::new(Value::Null, key.pos.clone());
                 let what = format!("volume `{}` is of type `{}`", volume_name(volume), key.text);
-                out.add(&META, Severity::Low, at, what);
+                out.add(&META, Severity::Low, (&type_key, at.1), what);
             }
         }
     }
