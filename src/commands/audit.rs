@@ -42,7 +42,23 @@ pub(super) fn report(scanned: Scanned, settings: &Settings) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    emit(&verdict, settings)
+    let code = emit(&verdict, settings);
+    free_in_background(verdict);
+    code
+}
+
+/// Frees a verdict on a thread of its own. A large run holds a million
+/// small allocations (findings, routes, messages, source texts), and
+/// freeing them one by one is a tenth of the run; the process exits while
+/// they are freed, and a caller that goes on gets the memory back all the
+/// same. Nothing is leaked.
+fn free_in_background(verdict: Verdict) {
+    let spawned = std::thread::Builder::new()
+        .name("drop-verdict".into())
+        .spawn(move || drop(verdict));
+    // Without a thread, the verdict was moved into the failed closure and
+    // is dropped here.
+    drop(spawned);
 }
 
 /// Writes the verdict in the chosen format and returns its exit code.

@@ -38,7 +38,16 @@ impl<'a> ServiceCtx<'a> {
     /// `ctx.at("deploy.resources.limits")` is that node, routed
     /// `services.<name>.deploy.resources.limits`.
     pub fn at(&self, path: &str) -> Option<Routed<'a>> {
-        self.service().at(path)
+        // Found first, routed after: most lookups find nothing, and a
+        // route is a string to build.
+        let mut node = self.node;
+        for key in path.split('.') {
+            node = node.get(key)?;
+        }
+        Some(Routed::new(
+            node,
+            format!("services.{}.{path}", self.name.text),
+        ))
     }
 
     /// A finding about the value `at` points to.
