@@ -4,7 +4,7 @@
 
 use crate::finding::Severity;
 use crate::k8s::control::{Control, Violations};
-use crate::k8s::pod::PodCtx;
+use crate::k8s::pod::{PodCtx, lookup};
 use crate::rule::{RuleMeta, Scope};
 
 pub(super) static CONTROL: Control =
@@ -50,9 +50,13 @@ const HANDLERS: [&str; 5] = [
 fn check(pod: &PodCtx, out: &mut Violations) {
     for c in &pod.containers {
         for handler in HANDLERS {
-            for action in ["httpGet", "tcpSocket"] {
-                let host = c
-                    .at(&format!("{handler}.{action}.host"))
+            // Routes are built only for what is there: most containers
+            // have no probe aimed anywhere.
+            let Some((probe, probe_route)) = c.at(handler) else {
+                continue;
+            };
+            for action in ["httpGet.host", "tcpSocket.host"] {
+                let host = lookup(probe, &probe_route, action)
                     .filter(|(n, _)| n.as_str().is_some_and(|s| !s.is_empty()));
                 if let Some((node, route)) = host {
                     let what = format!(
