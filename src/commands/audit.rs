@@ -56,13 +56,13 @@ fn free_in_background(verdict: Verdict) {
     let spawned = std::thread::Builder::new()
         .name("drop-verdict".into())
         .spawn(move || drop(verdict));
-    // Without a thread, the verdict was moved into the failed closure and
-    // is dropped here.
+    // When no thread can be started, `spawn` drops the closure, and the
+    // verdict with it, before it returns.
     drop(spawned);
 }
 
 /// Writes the verdict in the chosen format and returns its exit code.
-pub(super) fn emit(verdict: &Verdict, settings: &Settings) -> ExitCode {
+fn emit(verdict: &Verdict, settings: &Settings) -> ExitCode {
     let written = output::document(settings.output.as_deref(), |out| match settings.format {
         Format::Human => crate::report::human(verdict, settings.colour, out),
         Format::Json => crate::report::json(verdict, out),
