@@ -48,16 +48,21 @@ pub struct ScanArgs {
     /// (`.git`, `node_modules` and `vendor` are skipped; symlinks are
     /// followed only for Compose files and `.env`, inside the audit root).
     pub paths: Vec<PathBuf>,
-    /// Where the images the Compose services run come from: `engine` (the
-    /// local Docker or Podman engine), a directory of docker-save
-    /// tarballs, OCI archives and OCI layouts, or `none`. Default: the
-    /// engine when one answers, else none (the summary says so).
-    #[arg(long, value_name = "engine|DIR|none")]
+    /// Where the images the Compose services and Kubernetes containers
+    /// run come from: `engine` (the local Docker or Podman engine),
+    /// `registry` (each image's registry, over the network),
+    /// `engine,registry` (the engine first, then the registry), a
+    /// directory of docker-save tarballs, OCI archives and OCI layouts, or
+    /// `none`. Default: the engine when one answers, else none (the
+    /// summary says so); the network is used only when asked.
+    #[arg(long, value_name = "engine|registry|engine,registry|DIR|none")]
     pub images: Option<ImageSource>,
     /// The engine for `--images engine` (default: `DOCKER_HOST`, then the
     /// Docker and Podman sockets).
     #[arg(long, value_name = "URL")]
     pub host: Option<String>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
     /// A values file for every Helm chart found (`helm template -f FILE`);
     /// repeatable. Charts are rendered when `helm` is on PATH.
     #[arg(long, value_name = "FILE")]
@@ -89,13 +94,47 @@ pub struct BoundaryArgs {
     pub env_from_process: bool,
 }
 
+/// How registries are reached.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RegistryArgs {
+    /// A registry (`HOST:PORT`) reached over plain HTTP instead of HTTPS;
+    /// repeatable. No registry is, by default — not even `localhost`.
+    #[arg(long, value_name = "HOST:PORT")]
+    pub insecure_registry: Vec<String>,
+}
+
+impl RegistryArgs {
+    pub fn settings(&self) -> crate::image::registry::RegistrySettings {
+        crate::image::registry::RegistrySettings {
+            insecure: self.insecure_registry.clone(),
+        }
+    }
+}
+
+/// Where `drydock image REF` reads a reference from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FromSource {
+    /// The local Docker or Podman engine only.
+    Engine,
+    /// The image's registry only.
+    Registry,
+}
+
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["references", "input"])))]
 pub struct ImageArgs {
-    /// Image references in the local engine (`myapp:1.4`, an image id).
-    /// Nothing is pulled.
+    /// Image references (`myapp:1.4`, `ghcr.io/org/app@sha256:…`, an image
+    /// id): read from the local engine when it has them, else from their
+    /// registry (see `--from`). Nothing is pulled into the engine.
     #[arg(value_name = "REF")]
     pub references: Vec<String>,
+    /// Read references only from the engine or only from the registry.
+    /// Default: the engine when one answers and holds the image, else
+    /// the registry.
+    #[arg(long, value_enum, value_name = "engine|registry")]
+    pub from: Option<FromSource>,
+    #[command(flatten)]
+    pub registry: RegistryArgs,
     /// An image file or directory: `docker save` output (either layout,
     /// compressed or not), an OCI image layout, or an OCI layout in a tar;
     /// `-` reads standard input.
@@ -256,7 +295,12 @@ pub struct RulesArgs {
 /// Where `scan` reads the images its services run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImageSource {
-    Engine,
+    /// By reference: from the engine, the registry, or both (the engine
+    /// first).
+    References {
+        engine: bool,
+        registry: bool,
+    },
     Dir(PathBuf),
     None,
 }
@@ -266,7 +310,18 @@ impl std::str::FromStr for ImageSource {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Ok(match text {
-            "engine" => ImageSource::Engine,
+            "engine" => ImageSource::References {
+                engine: true,
+                registry: false,
+            },
+            "registry" => ImageSource::References {
+                engine: false,
+                registry: true,
+            },
+            "engine,registry" | "registry,engine" => ImageSource::References {
+                engine: true,
+                registry: true,
+            },
             "none" => ImageSource::None,
             dir => ImageSource::Dir(PathBuf::from(dir)),
         })

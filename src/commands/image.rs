@@ -1,13 +1,14 @@
-//! `drydock image` (archives, OCI layouts, references in an engine) and
+//! `drydock image` (archives, OCI layouts, references in an engine or a
+//! registry) and
 //! `drydock images` (every image of an engine that matches).
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::cli::{ImageArgs, ImagesArgs};
+use crate::cli::{FromSource, ImageArgs, ImagesArgs};
 use crate::error::InputError;
-use crate::image::engine::Engine;
-use crate::scan::{self, Reading};
+use crate::image::engine::{Engine, NO_ENGINE};
+use crate::scan::{self, Missing, Reading, Scanned, Sources};
 use crate::settings::Settings;
 
 use super::output::{self, EXIT_ERROR};
@@ -21,15 +22,47 @@ pub(super) fn run_image(args: &ImageArgs) -> ExitCode {
     let mut scanned = super::audit::scanned(&mut settings);
     scan::run_images(&args.input, root, &options, &settings.params, &mut scanned);
     if !args.references.is_empty() {
-        match Engine::connect(args.host.as_deref()) {
-            Ok(engine) => {
-                let reading = Reading::new(1, &options, &settings.params);
-                scan::run_engine(&engine, &args.references, &reading, &mut scanned)
-            }
-            Err(message) => scanned.coverage.errors.push(InputError::engine(message)),
-        }
+        read_references(args, &options, &settings, &mut scanned);
     }
     super::audit::report(scanned, &settings)
+}
+
+/// Reads `image REF…`: from the engine when one answers and holds the
+/// image, else from the registry; `--from` keeps to one of them.
+fn read_references(
+    args: &ImageArgs,
+    options: &crate::image::Options,
+    settings: &Settings,
+    scanned: &mut Scanned,
+) {
+    let engine = match args.from {
+        Some(FromSource::Registry) => None,
+        Some(FromSource::Engine) => match Engine::connect(args.host.as_deref()) {
+            Ok(engine) => Some(engine),
+            Err(message) => {
+                scanned.coverage.errors.push(InputError::engine(message));
+                return;
+            }
+        },
+        None => match Engine::connect(args.host.as_deref()) {
+            Ok(engine) => Some(engine),
+            // No engine here: the registry is the place, silently.
+            Err(message) if message.starts_with(NO_ENGINE) => None,
+            Err(message) => {
+                scanned.coverage.warnings.push(format!(
+                    "engine: {message}; the images were read from their registries"
+                ));
+                None
+            }
+        },
+    };
+    let registry = args.registry.settings();
+    let sources = Sources {
+        engine: engine.as_ref(),
+        registry: (args.from != Some(FromSource::Engine)).then_some(&registry),
+    };
+    let reading = Reading::new(2, options, &settings.params);
+    scan::run_references(&args.references, sources, &reading, Missing::Error, scanned);
 }
 
 pub(super) fn run_images(args: &ImagesArgs) -> ExitCode {
@@ -42,7 +75,11 @@ pub(super) fn run_images(args: &ImagesArgs) -> ExitCode {
     match engine.and_then(|e| e.list(&args.patterns).map(|refs| (e, refs))) {
         Ok((engine, refs)) => {
             let reading = Reading::new(args.concurrency.max(1), &options, &settings.params);
-            scan::run_engine(&engine, &refs, &reading, &mut scanned)
+            let sources = Sources {
+                engine: Some(&engine),
+                registry: None,
+            };
+            scan::run_references(&refs, sources, &reading, Missing::Error, &mut scanned)
         }
         Err(message) => scanned.coverage.errors.push(InputError::engine(message)),
     }

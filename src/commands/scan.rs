@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use crate::cli::{ImageSource, ScanArgs};
 use crate::compose::Loader;
-use crate::scan::{self, ManifestChecks, Scanned};
+use crate::error::InputError;
+use crate::image::engine::Engine;
+use crate::scan::{self, ManifestChecks, Scanned, Sources};
 use crate::settings::Settings;
 
 pub(super) fn run(args: &ScanArgs) -> ExitCode {
@@ -63,23 +65,42 @@ fn scan_images(args: &ScanArgs, root: &Path, settings: &Settings, scanned: &mut 
             ),
             Err(error) => scanned.coverage.errors.push(error),
         },
-        Some(ImageSource::Engine) | None if scanned.services.is_empty() => return,
-        Some(ImageSource::Engine) | None => {
-            match crate::image::engine::Engine::connect(args.host.as_deref()) {
-                Ok(engine) => scan::run_service_images(&engine, params, scanned),
-                Err(message) if args.images.is_some() => {
-                    scanned
-                        .coverage
-                        .errors
-                        .push(crate::error::InputError::engine(message));
+        Some(ImageSource::References { .. }) | None if scanned.services.is_empty() => return,
+        Some(ImageSource::References { engine, registry }) => {
+            let connected = match engine.then(|| Engine::connect(args.host.as_deref())) {
+                None => None,
+                Some(Ok(engine)) => Some(engine),
+                Some(Err(message)) if *registry => {
+                    scanned.coverage.warnings.push(format!(
+                        "engine: {message}; the images were read from their registries"
+                    ));
+                    None
+                }
+                Some(Err(message)) => {
+                    scanned.coverage.errors.push(InputError::engine(message));
                     return;
                 }
-                Err(message) => {
-                    scanned.coverage.images_not_scanned = Some(message);
-                    return;
-                }
-            }
+            };
+            let settings = args.registry.settings();
+            let sources = Sources {
+                engine: connected.as_ref(),
+                registry: registry.then_some(&settings),
+            };
+            scan::run_service_images(sources, params, scanned);
         }
+        None => match Engine::connect(args.host.as_deref()) {
+            Ok(engine) => {
+                let sources = Sources {
+                    engine: Some(&engine),
+                    registry: None,
+                };
+                scan::run_service_images(sources, params, scanned);
+            }
+            Err(message) => {
+                scanned.coverage.images_not_scanned = Some(message);
+                return;
+            }
+        },
     }
     scanned.joined = true;
 }

@@ -59,6 +59,9 @@ pub struct Image {
     pub packages: Packages,
     pub accounts: Vec<Account>,
     pub warnings: Vec<String>,
+    /// Where it was read from, when that is not the input file: the
+    /// engine, or the registry, repository, tag and manifest digest.
+    pub source: Option<String>,
 }
 
 impl Image {
@@ -169,6 +172,7 @@ pub(super) fn assemble(
         packages,
         accounts,
         warnings,
+        source: None,
     })
 }
 

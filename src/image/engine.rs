@@ -18,6 +18,8 @@ use std::sync::mpsc::{Receiver, sync_channel};
 use bollard::Docker;
 use futures_util::StreamExt;
 
+use super::fetch::FetchError;
+
 /// Sockets tried, in order, when neither `--host` nor `DOCKER_HOST` says.
 fn default_sockets() -> Vec<String> {
     let mut sockets = vec!["/var/run/docker.sock".to_string()];
@@ -27,6 +29,10 @@ fn default_sockets() -> Vec<String> {
     sockets.push("/run/podman/podman.sock".to_string());
     sockets
 }
+
+/// How [`Engine::connect`]'s error begins when there is no engine at all
+/// (no `DOCKER_HOST`, no `--host`, no socket).
+pub const NO_ENGINE: &str = "no container engine found";
 
 /// A connection to an engine.
 pub struct Engine {
@@ -78,7 +84,7 @@ impl Engine {
                     .find(|s| Path::new(s).exists())
                     .map(|s| format!("unix://{s}"))
                     .ok_or_else(|| {
-                        "no container engine found: set DOCKER_HOST or --host (tried /var/run/docker.sock and the Podman sockets)".to_string()
+                        format!("{NO_ENGINE}: set DOCKER_HOST or --host (tried /var/run/docker.sock and the Podman sockets)")
                     })?,
             },
         };
@@ -182,9 +188,9 @@ impl Engine {
     }
 
     /// The repo digests of a local image (the `sha256:` of what the
-    /// registry served, from `RepoDigests`); an error naming the engine
-    /// when it is not there (drydock does not pull).
-    pub fn inspect(&self, reference: &str) -> Result<Vec<String>, String> {
+    /// registry served, from `RepoDigests`); [`FetchError::NotFound`]
+    /// naming the engine when it is not there (drydock does not pull).
+    pub fn inspect(&self, reference: &str) -> Result<Vec<String>, FetchError> {
         match self.runtime.block_on(self.docker.inspect_image(reference)) {
             Ok(inspect) => Ok(inspect
                 .repo_digests
@@ -194,11 +200,11 @@ impl Engine {
                 .collect()),
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 404, ..
-            }) => Err(format!(
-                "image `{reference}` is not in the engine at {} (drydock does not pull images)",
+            }) => Err(FetchError::NotFound(format!(
+                "image `{reference}` is not in the engine at {} (drydock does not pull images; `--from registry` reads it from its registry)",
                 self.address
-            )),
-            Err(e) => Err(describe(&e, &self.address)),
+            ))),
+            Err(e) => Err(FetchError::Failed(describe(&e, &self.address))),
         }
     }
 

@@ -23,15 +23,17 @@ pub mod busybox;
 pub mod codec;
 pub mod content;
 pub mod engine;
+pub mod fetch;
 pub mod layer;
 pub mod oci;
 pub mod options;
 pub mod pkgdb;
 pub mod read;
+pub mod registry;
 pub mod rules;
 pub mod source;
 pub mod tree;
 
 pub use assemble::{Account, Image, LayerInfo};
-pub use options::{Options, Progress, ProgressEvent};
+pub use options::{Options, Progress, ProgressEvent, SharedLayers};
 pub use read::{read, read_stream};

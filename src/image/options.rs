@@ -1,7 +1,10 @@
 //! How to read an image: the platform to pick, the limits on each layer,
-//! and where to report progress.
+//! where to report progress, and the layers already read in this run.
 
-use super::layer::Limits;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::layer::{LayerError, LayerScan, Limits};
 use super::oci::Platform;
 
 /// Told how far reading an image has got: the total blob bytes once the
@@ -24,4 +27,33 @@ pub struct Options {
     pub limits: Limits,
     /// Where to report progress (the binary draws a bar on a terminal).
     pub progress: Option<Progress>,
+    /// Layers fetched from a registry in this run, by blob digest, shared
+    /// by every image that has them.
+    pub shared_layers: Option<Arc<SharedLayers>>,
+}
+
+type LayerResult = Result<LayerScan, LayerError>;
+
+/// The scans of the layers a run has fetched, by blob digest: a layer that
+/// several images share is downloaded and scanned once, and a second image
+/// that asks for it while the first is still reading it waits for that
+/// reading.
+#[derive(Default)]
+pub struct SharedLayers {
+    scans: Mutex<HashMap<String, Arc<OnceLock<LayerResult>>>>,
+}
+
+impl SharedLayers {
+    /// The scan of the layer `digest`, made by `scan` unless this run has
+    /// one already (or is making it).
+    pub fn get_or_scan(&self, digest: &str, scan: impl FnOnce() -> LayerResult) -> LayerResult {
+        let cell = self
+            .scans
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(digest.to_string())
+            .or_default()
+            .clone();
+        cell.get_or_init(scan).clone()
+    }
 }

@@ -141,6 +141,84 @@ pub fn read_stream(
     assemble(located, scans, display, None, false)
 }
 
+/// Layers of one image fetched at a time from a registry.
+const REMOTE_LAYERS_AT_ONCE: usize = 4;
+
+/// Reads an image whose layers are fetched when opened (a registry's):
+/// up to [`REMOTE_LAYERS_AT_ONCE`] layers stream at a time, each scanned
+/// as its bytes arrive, with no second pass (that would fetch them again).
+/// A layer the run has already read for another image is not fetched
+/// again (`Options::shared_layers`).
+pub fn read_remote(
+    located: source::Located,
+    display: &str,
+    options: &Options,
+) -> Result<Image, InputError> {
+    if let Some(progress) = &options.progress {
+        let bytes = located
+            .layers
+            .iter()
+            .filter_map(|l| l.blob.size().ok())
+            .sum();
+        progress(ProgressEvent::Start { bytes });
+    }
+    let scan_one = |blob: &LayerBlob| -> Result<LayerScan, LayerError> {
+        let size = blob.blob.size().unwrap_or(u64::MAX);
+        let limits = Limits {
+            all_digests: size <= STREAM_APK_LAYER,
+            ..options.limits
+        };
+        let reader = Reporting {
+            inner: blob
+                .blob
+                .open()
+                .map_err(|e| LayerError::Read(e.to_string()))?,
+            progress: options.progress.clone(),
+        };
+        scan_layer(reader, &limits)
+    };
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<std::sync::Mutex<Option<Result<LayerScan, String>>>> =
+        located.layers.iter().map(|_| Default::default()).collect();
+    let workers = REMOTE_LAYERS_AT_ONCE.min(located.layers.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(blob) = located.layers.get(i) else {
+                        break;
+                    };
+                    let scan = match (&options.shared_layers, &blob.expected_blob) {
+                        (Some(shared), Some(digest)) => {
+                            shared.get_or_scan(digest, || scan_one(blob))
+                        }
+                        _ => scan_one(blob),
+                    };
+                    let checked = verify(i, blob, scan);
+                    if let Ok(mut slot) = results[i].lock() {
+                        *slot = Some(checked);
+                    }
+                }
+            });
+        }
+    });
+    if let Some(progress) = &options.progress {
+        progress(ProgressEvent::Done);
+    }
+    let scans = results
+        .into_iter()
+        .enumerate()
+        .map(|(i, slot)| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err(format!("layer {i} was not read")))
+        })
+        .collect();
+    assemble(located, scans, display, None, false)
+}
+
 /// Checks a blob's size against the manifest's.
 fn check_size(i: usize, blob: &LayerBlob) -> Result<(), String> {
     if let Some(expected) = blob.expected_size {

@@ -1,13 +1,17 @@
-//! Images: read from archives, OCI layouts and an engine, each checked by
-//! the image rules as soon as it is read and then dropped, leaving its
-//! findings and what the join needs of it ([`super::runs::ImageRun`]).
+//! Images: read from archives, OCI layouts, an engine and registries, each
+//! checked by the image rules as soon as it is read and then dropped,
+//! leaving its findings and what the join needs of it
+//! ([`super::runs::ImageRun`]).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::error::InputError;
+use crate::image::Image;
+use crate::image::engine::Engine;
+use crate::image::fetch::FetchError;
+use crate::image::registry::RegistrySettings;
 use crate::params::Params;
 
 use super::runs::image_run;
@@ -54,14 +58,12 @@ pub fn run_images(
     }
 }
 
-/// How images are read from an engine and checked.
+/// How images named by reference are read and checked.
 pub struct Reading<'a> {
     /// Images read at a time.
     concurrency: usize,
     options: &'a crate::image::Options,
     params: &'a Params,
-    /// The repo digests of references the caller already inspected.
-    inspected: HashMap<String, Vec<String>>,
 }
 
 impl<'a> Reading<'a> {
@@ -70,89 +72,130 @@ impl<'a> Reading<'a> {
             concurrency,
             options,
             params,
-            inspected: HashMap::new(),
         }
     }
 }
 
-/// Exports images from an engine and checks them, `concurrency` at a
-/// time.
-pub fn run_engine(
-    engine: &crate::image::engine::Engine,
-    references: &[String],
-    reading: &Reading,
-    scanned: &mut Scanned,
-) {
-    let Reading {
-        concurrency,
-        options,
-        params,
-        ref inspected,
-    } = *reading;
-    let read = |reference: &String| -> Result<crate::image::Image, InputError> {
-        let error = |message: String| InputError::image(reference.as_str(), message);
-        // Inspecting first gives an error that names what is missing, and
-        // the digests the registry knows the image by.
-        let repo_digests = match inspected.get(reference) {
-            Some(digests) => digests.clone(),
-            None => engine.inspect(reference).map_err(error)?,
-        };
-        let export = engine.export(reference).map_err(error)?;
-        let mut image = crate::image::read_stream(export, reference, options)?;
-        image.manifest_digests.extend(repo_digests);
-        Ok(image)
-    };
-    let results: Vec<Result<crate::image::Image, InputError>> =
-        match rayon::ThreadPoolBuilder::new()
-            .num_threads(concurrency)
-            .build()
-        {
-            Ok(pool) => pool.install(|| references.par_iter().map(read).collect()),
-            Err(_) => references.iter().map(read).collect(),
-        };
-    for (reference, result) in references.iter().zip(results) {
-        add_image(scanned, result, Some(reference), params);
-    }
+/// Where images named by reference are read from, tried in this order:
+/// the engine (when one answered) holds the image or not; the registry
+/// (when allowed) is asked for the rest.
+#[derive(Clone, Copy, Default)]
+pub struct Sources<'a> {
+    pub engine: Option<&'a Engine>,
+    pub registry: Option<&'a RegistrySettings>,
 }
 
-/// Reads, from the engine, the images the Compose services of the run
-/// name. One a service names but the engine does not have is a warning,
-/// not an error: `scan` audits what is local and does not pull.
-pub fn run_service_images(
-    engine: &crate::image::engine::Engine,
-    params: &Params,
+/// What becomes of a reference that no source has: an input error (the
+/// user named it: `drydock image REF`), or a warning (a service names it,
+/// and it may only be built locally: `drydock scan`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    Error,
+    Warning,
+}
+
+/// Where one reference will be read from.
+enum Plan {
+    Engine(Vec<String>),
+    Registry,
+    Missing(String),
+    Failed(String),
+}
+
+/// Reads images by reference from the sources, `concurrency` at a time,
+/// and checks them. Layers shared by several images of a registry are
+/// fetched once.
+pub fn run_references(
+    references: &[String],
+    sources: Sources,
+    reading: &Reading,
+    missing: Missing,
     scanned: &mut Scanned,
 ) {
-    let mut references: Vec<String> = scanned.services.iter().map(|s| s.image.clone()).collect();
-    references.sort();
-    references.dedup();
-    let mut inspected = HashMap::new();
-    let mut absent = Vec::new();
-    for reference in references {
-        match engine.inspect(&reference) {
-            Ok(digests) => {
-                inspected.insert(reference, digests);
+    let plans: Vec<Plan> = references
+        .iter()
+        .map(|reference| match (sources.engine, sources.registry) {
+            (Some(engine), registry) => match engine.inspect(reference) {
+                Ok(digests) => Plan::Engine(digests),
+                Err(FetchError::NotFound(_)) if registry.is_some() => Plan::Registry,
+                Err(FetchError::NotFound(message)) => Plan::Missing(message),
+                Err(other) => Plan::Failed(other.into_message()),
+            },
+            (None, Some(_)) => Plan::Registry,
+            (None, None) => Plan::Failed("no image source".into()),
+        })
+        .collect();
+    let shared = std::sync::Arc::new(crate::image::SharedLayers::default());
+    let options = crate::image::Options {
+        shared_layers: Some(shared),
+        ..reading.options.clone()
+    };
+    let read = |(reference, plan): (&String, &Plan)| -> Result<Image, FetchError> {
+        match plan {
+            Plan::Engine(repo_digests) => {
+                let engine = sources
+                    .engine
+                    .ok_or_else(|| FetchError::Failed("no engine".into()))?;
+                let export = engine.export(reference)?;
+                let mut image = crate::image::read_stream(export, reference, &options)
+                    .map_err(|e| FetchError::Failed(e.message))?;
+                image.manifest_digests.extend(repo_digests.iter().cloned());
+                image.source = Some(format!("engine {}", engine.address));
+                Ok(image)
             }
-            Err(_) => absent.push(reference),
+            Plan::Registry => {
+                let settings = sources.registry.cloned().unwrap_or_default();
+                crate::image::registry::read(reference, &settings, &options)
+            }
+            Plan::Missing(message) => Err(FetchError::NotFound(message.clone())),
+            Plan::Failed(message) => Err(FetchError::Failed(message.clone())),
+        }
+    };
+    let pairs: Vec<(&String, &Plan)> = references.iter().zip(&plans).collect();
+    let results: Vec<Result<Image, FetchError>> = match rayon::ThreadPoolBuilder::new()
+        .num_threads(reading.concurrency.max(1))
+        .build()
+    {
+        Ok(pool) => pool.install(|| pairs.par_iter().copied().map(read).collect()),
+        Err(_) => pairs.iter().copied().map(read).collect(),
+    };
+    let mut absent = Vec::new();
+    for (reference, result) in references.iter().zip(results) {
+        match result {
+            Ok(image) => add_image(scanned, Ok(image), Some(reference), reading.params),
+            Err(FetchError::NotFound(message)) if missing == Missing::Warning => {
+                absent.push(format!("{reference} ({message})"))
+            }
+            Err(error) => scanned
+                .coverage
+                .errors
+                .push(InputError::image(reference.as_str(), error.into_message())),
         }
     }
     if !absent.is_empty() {
+        let place = match (sources.engine.is_some(), sources.registry.is_some()) {
+            (true, false) => "the engine",
+            (false, true) => "their registries",
+            _ => "the engine or their registries",
+        };
         scanned.coverage.warnings.push(format!(
-            "engine: {} image(s) the services run are not in the engine and were not scanned: {}",
+            "{} image(s) the services run are not in {place} and were not scanned: {}",
             absent.len(),
-            absent.join(", ")
+            absent.join("; ")
         ));
     }
+}
+
+/// Reads the images the Compose services and Kubernetes containers of the
+/// run name, from the sources. One that no source has is a warning, not
+/// an error: the service may build it.
+pub fn run_service_images(sources: Sources, params: &Params, scanned: &mut Scanned) {
+    let mut references: Vec<String> = scanned.services.iter().map(|s| s.image.clone()).collect();
+    references.sort();
+    references.dedup();
     let options = crate::image::Options::default();
-    let mut present: Vec<String> = inspected.keys().cloned().collect();
-    present.sort();
-    let reading = Reading {
-        concurrency: 2,
-        options: &options,
-        params,
-        inspected,
-    };
-    run_engine(engine, &present, &reading, scanned);
+    let reading = Reading::new(2, &options, params);
+    run_references(&references, sources, &reading, Missing::Warning, scanned);
 }
 
 /// Checks an image that was read, or records why it could not be.

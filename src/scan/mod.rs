@@ -20,7 +20,9 @@ pub mod runs;
 mod scanned;
 
 pub use discover::{Found, discover, manifest_inputs};
-pub use images::{Reading, image_inputs, run_engine, run_images, run_service_images};
+pub use images::{
+    Missing, Reading, Sources, image_inputs, run_images, run_references, run_service_images,
+};
 pub use manifests::{
     ManifestChecks, ManifestSource, run_manifest_sources, run_manifests, run_rendered,
 };

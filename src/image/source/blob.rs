@@ -28,6 +28,15 @@ pub enum Blob {
     /// A large blob of a stream, already read when it went by (it cannot
     /// be read again; `Stream::result` has what was made of it).
     Scanned { name: String, size: u64 },
+    /// A blob fetched when opened (from a registry).
+    Remote(Arc<dyn RemoteBlob>),
+}
+
+/// A blob whose bytes are fetched when it is opened, and whose size is
+/// what its descriptor gives.
+pub trait RemoteBlob: Send + Sync + std::fmt::Debug {
+    fn open(&self) -> io::Result<Box<dyn Read + Send>>;
+    fn size(&self) -> u64;
 }
 
 impl Blob {
@@ -43,6 +52,7 @@ impl Blob {
             Blob::Scanned { name, .. } => Err(io::Error::other(format!(
                 "{name} was read from a stream and cannot be read again"
             ))),
+            Blob::Remote(remote) => remote.open(),
         }
     }
 
@@ -52,10 +62,11 @@ impl Blob {
             Blob::File(path) => Ok(std::fs::metadata(path)?.len()),
             Blob::Region { size, .. } | Blob::Scanned { size, .. } => Ok(*size),
             Blob::Memory(bytes) => Ok(bytes.len() as u64),
+            Blob::Remote(remote) => Ok(remote.size()),
         }
     }
 
-    pub(super) fn read_small(&self) -> io::Result<Vec<u8>> {
+    pub fn read_small(&self) -> io::Result<Vec<u8>> {
         let mut bytes = Vec::new();
         self.open()?.take(MAX_JSON + 1).read_to_end(&mut bytes)?;
         if bytes.len() as u64 > MAX_JSON {

@@ -10,7 +10,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::blob::{LayerBlob, Located};
-use super::platform::{choose, host_platform};
+use super::platform::{choose_platform as choose, host_platform};
 use super::store::{Store, blob_name};
 use super::stream::Stream;
 use super::tar_index::TarIndex;

@@ -32,7 +32,7 @@ mod store;
 pub mod stream;
 mod tar_index;
 
-pub use blob::{Blob, LayerBlob, Located};
+pub use blob::{Blob, LayerBlob, Located, RemoteBlob};
 pub use locate::{locate, locate_stream};
-pub use platform::{host_platform, parse_platform};
+pub use platform::{choose_platform, host_platform, parse_platform};
 pub use stream::{Stream, read_stream};

@@ -47,7 +47,10 @@ fn matches(want: &Platform, have: &Platform, explicit: bool) -> bool {
     want.os == have.os && want.architecture == have.architecture && variant_ok
 }
 
-pub(super) fn choose<'a>(
+/// The descriptor of an index that is the image for `want` (`explicit`:
+/// asked for with `--platform`, so a variant must match); an error naming
+/// the platforms the index has when none is.
+pub fn choose_platform<'a>(
     descriptors: &'a [oci::Descriptor],
     want: &Platform,
     explicit: bool,
