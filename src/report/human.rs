@@ -190,7 +190,10 @@ pub fn summary(report: &Verdict) -> String {
     if report.coverage.images > 0 {
         scanned.push(format!("{} image(s)", report.coverage.images));
     } else if report.coverage.images_not_scanned.is_some() {
-        scanned.push("no image (no engine answered; see --images)".to_string());
+        scanned.push(
+            "no image (no engine answered; `--images registry` reads them from their registries)"
+                .to_string(),
+        );
     }
     let mut set_aside = String::new();
     if !report.coverage.not_audited.is_empty() {
@@ -226,6 +229,9 @@ pub fn render(report: &Verdict, colour: bool, out: &mut dyn Write) -> io::Result
     };
     for finding in &report.findings {
         writeln!(out, "{}\n", render_finding(report, finding, &renderer))?;
+    }
+    for read in &report.coverage.image_sources {
+        writeln!(out, "read: {} from {}", read.image, read.source)?;
     }
     for warning in &report.coverage.warnings {
         writeln!(out, "warning: {warning}")?;

@@ -96,6 +96,9 @@ struct Summary<'a> {
     turned_off: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     images_not_scanned: Option<&'a str>,
+    /// Images read by reference, and from which engine or registry.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    image_sources: &'a [crate::scan::ImageSource],
     findings: usize,
     by_severity: BySeverity,
     fail_on: Severity,
@@ -139,6 +142,7 @@ pub fn render(report: &Verdict, out: &mut dyn Write) -> io::Result<()> {
         excepted: report.excepted,
         turned_off: report.turned_off,
         images_not_scanned: report.coverage.images_not_scanned.as_deref(),
+        image_sources: &report.coverage.image_sources,
         findings: report.findings.len(),
         by_severity: BySeverity {
             critical: report.count(Severity::Critical),

@@ -210,6 +210,13 @@ fn add_image(
     match read {
         Ok(image) => {
             scanned.coverage.images += 1;
+            if let Some(source) = &image.source {
+                scanned.coverage.image_sources.push(super::scanned::ImageSource {
+                    image: image.name.clone(),
+                    digest: image.digest.clone(),
+                    source: source.clone(),
+                });
+            }
             scanned.coverage.warnings.extend(
                 image
                     .warnings

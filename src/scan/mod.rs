@@ -27,4 +27,4 @@ pub use manifests::{
     ManifestChecks, ManifestSource, run_manifest_sources, run_manifests, run_rendered,
 };
 pub use projects::run;
-pub use scanned::{Coverage, Scanned};
+pub use scanned::{Coverage, ImageSource, Scanned};

@@ -30,6 +30,17 @@ pub struct Scanned {
     pub joined: bool,
 }
 
+/// Where an image named by reference was read from.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ImageSource {
+    /// As findings name it.
+    pub image: String,
+    /// The image id (`sha256:` of its config).
+    pub digest: String,
+    /// `engine unix:///…`, or `registry R, repository P, tag T, manifest D`.
+    pub source: String,
+}
+
 /// What a run read and what it could not, from the scan to the report.
 #[derive(Default)]
 pub struct Coverage {
@@ -50,6 +61,8 @@ pub struct Coverage {
     pub files: usize,
     /// Why `scan` read no images for its services (no engine answered).
     pub images_not_scanned: Option<String>,
+    /// Images read from an engine or a registry, and from where.
+    pub image_sources: Vec<ImageSource>,
     /// Source texts by display path, for snippets.
     pub sources: HashMap<String, Arc<SourceFile>>,
 }
