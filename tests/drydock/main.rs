@@ -31,4 +31,5 @@ mod kics_conformance;
 mod policy;
 mod pss_conformance;
 mod real_repositories;
+mod registry;
 mod rule_fixtures;
