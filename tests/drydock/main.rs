@@ -22,6 +22,7 @@ mod compose_oracle;
 mod demo;
 mod engine;
 mod engine_faults;
+mod fake_registry;
 mod image;
 mod image_bad_input;
 mod image_support;

@@ -682,8 +682,9 @@ pub struct BuiltImage {
 }
 
 impl BuiltImage {
-    /// Blobs by digest, leaving out those a [`Corruption`] removes.
-    fn blobs(&self) -> BTreeMap<String, Vec<u8>> {
+    /// Blobs by digest (the manifest's among them), leaving out those a
+    /// [`Corruption`] removes.
+    pub fn blobs(&self) -> BTreeMap<String, Vec<u8>> {
         let mut out = BTreeMap::new();
         let missing = |c: Corruption| self.corruptions.contains(&c);
         for (i, l) in self.layers.iter().enumerate() {

@@ -2,9 +2,11 @@
 //! re-exported as [`drydock`]), saying what was skipped ([`skip`]),
 //! reading `../shared/peers` in place, and building container images
 //! (`image`) from generated content (`fixtures`), among them the shared
-//! Debian-style image (`debian`).
+//! Debian-style image (`debian`), and serving them from a fake registry
+//! (`fake_registry`).
 
 pub mod debian;
+pub mod fake_registry;
 pub mod fixtures;
 pub mod image;
 pub mod run;
