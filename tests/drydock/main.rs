@@ -33,4 +33,5 @@ mod policy;
 mod pss_conformance;
 mod real_repositories;
 mod registry;
+mod registry_faults;
 mod rule_fixtures;
