@@ -97,7 +97,9 @@ pub enum Missing {
 /// Where one reference will be read from.
 enum Plan {
     Engine(Vec<String>),
-    Registry,
+    /// From the registry; with why the engine could not serve it, if one
+    /// was asked.
+    Registry(Option<String>),
     Missing(String),
     Failed(String),
 }
@@ -117,11 +119,13 @@ pub fn run_references(
         .map(|reference| match (sources.engine, sources.registry) {
             (Some(engine), registry) => match engine.inspect(reference) {
                 Ok(digests) => Plan::Engine(digests),
-                Err(FetchError::NotFound(_)) if registry.is_some() => Plan::Registry,
+                Err(FetchError::NotFound(message)) if registry.is_some() => {
+                    Plan::Registry(Some(message))
+                }
                 Err(FetchError::NotFound(message)) => Plan::Missing(message),
                 Err(other) => Plan::Failed(other.into_message()),
             },
-            (None, Some(_)) => Plan::Registry,
+            (None, Some(_)) => Plan::Registry(None),
             (None, None) => Plan::Failed("no image source".into()),
         })
         .collect();
@@ -143,9 +147,22 @@ pub fn run_references(
                 image.source = Some(format!("engine {}", engine.address));
                 Ok(image)
             }
-            Plan::Registry => {
+            Plan::Registry(engine) => {
                 let settings = sources.registry.cloned().unwrap_or_default();
-                crate::image::registry::read(reference, &settings, &options)
+                crate::image::registry::read(reference, &settings, &options).map_err(|e| {
+                    // Both sources were asked: the message says what each answered.
+                    match engine {
+                        Some(engine) => {
+                            let both = format!("{engine}; from its registry: {e}");
+                            match e {
+                                FetchError::NotFound(_) => FetchError::NotFound(both),
+                                FetchError::Denied(_) => FetchError::Denied(both),
+                                FetchError::Failed(_) => FetchError::Failed(both),
+                            }
+                        }
+                        None => e,
+                    }
+                })
             }
             Plan::Missing(message) => Err(FetchError::NotFound(message.clone())),
             Plan::Failed(message) => Err(FetchError::Failed(message.clone())),

@@ -258,10 +258,18 @@ impl Client {
                 "TLS with {} failed: {e} (a private CA goes in ~/.config/containers/certs.d/{}/ca.crt, /etc/docker/certs.d/{}/ or SSL_CERT_FILE; a plain-HTTP registry needs --insecure-registry {})",
                 self.registry, self.registry, self.registry, self.registry
             ),
-            ureq::Error::Io(_) if self.base.starts_with("https:") => format!(
-                "cannot reach {} ({}): {e} (a registry that speaks plain HTTP must be named with --insecure-registry {})",
-                self.registry, self.base, self.registry
-            ),
+            ureq::Error::Io(io)
+                if self.base.starts_with("https:")
+                    && matches!(
+                        io.kind(),
+                        std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
+                    ) =>
+            {
+                format!(
+                    "cannot reach {} ({}): {e} (a registry that speaks plain HTTP must be named with --insecure-registry {})",
+                    self.registry, self.base, self.registry
+                )
+            }
             _ => format!("cannot reach {} ({}): {e}", self.registry, self.base),
         }
     }
