@@ -609,6 +609,11 @@ fn missing_reference(e: &Engine) -> Check {
     ensure!(said.contains(ABSENT_TAG), "{ABSENT_TAG} not named:\n{said}");
     let sock = e.sock.to_str().unwrap();
     ensure!(said.contains(sock), "the engine {sock} not named:\n{said}");
+    // Without `--from`, the registry was asked too, and the error says so.
+    ensure!(
+        said.contains("from its registry:"),
+        "the registry's answer not given:\n{said}"
+    );
     Ok(())
 }
 

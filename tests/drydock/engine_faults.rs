@@ -677,11 +677,11 @@ fn corrupt_export() {
     );
 }
 
-/// 4: the engine does not have the image.
+/// 4: the engine does not have the image (and only the engine is asked).
 #[test]
 fn image_not_in_the_engine() {
     let engine = FakeEngine::start(&[]);
-    let run = on_fake(&engine, &["image", NETCAT_TAG]);
+    let run = on_fake(&engine, &["image", "--from", "engine", NETCAT_TAG]);
     assert_eq!(run.code, 2, "exit {} (want 2)\n{}", run.code, run.context());
     let error = run.error_for(NETCAT_TAG);
     assert_eq!(run.errors().len(), 1, "{}", run.context());
