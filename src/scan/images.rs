@@ -228,11 +228,14 @@ fn add_image(
         Ok(image) => {
             scanned.coverage.images += 1;
             if let Some(source) = &image.source {
-                scanned.coverage.image_sources.push(super::scanned::ImageSource {
-                    image: image.name.clone(),
-                    digest: image.digest.clone(),
-                    source: source.clone(),
-                });
+                scanned
+                    .coverage
+                    .image_sources
+                    .push(super::scanned::ImageSource {
+                        image: image.name.clone(),
+                        digest: image.digest.clone(),
+                        source: source.clone(),
+                    });
             }
             scanned.coverage.warnings.extend(
                 image

@@ -289,10 +289,19 @@ fn images_are_read_from_a_real_registry() {
         ("by manifest digest", by_manifest_digest),
         ("zstd layers", zstd_layers),
         ("--platform picks from an index", platform_from_an_index),
-        ("credentials from config.json", credentials_from_docker_config),
+        (
+            "credentials from config.json",
+            credentials_from_docker_config,
+        ),
         ("credentials from a helper", credentials_from_a_helper),
-        ("credentials from REGISTRY_AUTH_FILE", credentials_from_podman_file),
-        ("wrong and missing credentials", wrong_and_missing_credentials),
+        (
+            "credentials from REGISTRY_AUTH_FILE",
+            credentials_from_podman_file,
+        ),
+        (
+            "wrong and missing credentials",
+            wrong_and_missing_credentials,
+        ),
         ("unknown repository and tag", unknown_repository_and_tag),
         ("an untrusted certificate", untrusted_certificate),
         ("scan joins registry images", scan_joins_registry_images),
@@ -327,7 +336,12 @@ fn same_findings_as_the_archive(ctx: &Ctx) -> Check {
     let reference = format!("{}/acme/toolbox:2", ctx.registries.open());
     let run = ctx.image(&reference, &[]);
     let doc = json(&run)?;
-    ensure!(run.code() == Some(1), "exit {:?}: {}", run.code(), run.stderr);
+    ensure!(
+        run.code() == Some(1),
+        "exit {:?}: {}",
+        run.code(),
+        run.stderr
+    );
     let got = findings(&doc);
     ensure!(
         got == *ctx.expected,
@@ -370,10 +384,7 @@ fn manifest_digest(doc: &Value) -> Option<String> {
 }
 
 fn by_manifest_digest(ctx: &Ctx) -> Check {
-    let tagged = json(&ctx.image(
-        &format!("{}/acme/toolbox:2", ctx.registries.open()),
-        &[],
-    ))?;
+    let tagged = json(&ctx.image(&format!("{}/acme/toolbox:2", ctx.registries.open()), &[]))?;
     let digest = manifest_digest(&tagged).ok_or("no manifest digest in the report")?;
     let pinned = format!("{}/acme/toolbox@{digest}", ctx.registries.open());
     let run = ctx.image(&pinned, &[]);
@@ -389,7 +400,11 @@ fn by_manifest_digest(ctx: &Ctx) -> Check {
         "0".repeat(64)
     );
     let run = ctx.image(&absent, &[]);
-    ensure!(run.code() == Some(2), "absent digest: exit {:?}", run.code());
+    ensure!(
+        run.code() == Some(2),
+        "absent digest: exit {:?}",
+        run.code()
+    );
     ensure!(
         run.stdout.contains("has no manifest sha256:000"),
         "absent digest message: {}",
@@ -413,13 +428,12 @@ fn zstd_layers(ctx: &Ctx) -> Check {
 
 fn platform_from_an_index(ctx: &Ctx) -> Check {
     let reference = format!("{}/acme/multi:1", ctx.registries.open());
-    let has_armonly = |doc: &Value| {
-        findings(doc)
-            .iter()
-            .any(|f| f.5 == "/usr/sbin/armonly")
-    };
+    let has_armonly = |doc: &Value| findings(doc).iter().any(|f| f.5 == "/usr/sbin/armonly");
     let amd = json(&ctx.image(&reference, &["--platform", "linux/amd64"]))?;
-    ensure!(!has_armonly(&amd), "linux/amd64 is the image without armonly");
+    ensure!(
+        !has_armonly(&amd),
+        "linux/amd64 is the image without armonly"
+    );
     let arm = json(&ctx.image(&reference, &["--platform", "linux/arm64"]))?;
     ensure!(has_armonly(&arm), "linux/arm64 has armonly: {arm}");
     let run = ctx.image(&reference, &["--platform", "linux/s390x"]);

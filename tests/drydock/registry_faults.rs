@@ -305,7 +305,11 @@ fn blobs_redirected_to_another_host_are_fetched_without_the_registrys_credential
     let home = home_with_credentials(&registry.address());
     let run = pull(&registry, &home, &["team/app:1"]);
     assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
-    assert!(registry.count("GET", "/blob/") >= 2, "{:?}", registry.requests());
+    assert!(
+        registry.count("GET", "/blob/") >= 2,
+        "{:?}",
+        registry.requests()
+    );
     assert!(!registry.redirect_saw_authorization());
 }
 
@@ -396,10 +400,6 @@ fn plain_http_is_spoken_only_to_a_registry_named_insecure() {
         .arg(format!("{}/team/app:1", registry.address()))
         .run();
     assert_eq!(run.code(), Some(2));
-    assert!(
-        run.stdout.contains("--insecure-registry"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("--insecure-registry"), "{}", run.stdout);
     assert_eq!(registry.count("GET", "/v2/team/app"), 0);
 }

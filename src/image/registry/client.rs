@@ -253,24 +253,26 @@ impl Client {
     }
 
     fn unreachable(&self, e: &ureq::Error) -> String {
-        match e {
-            ureq::Error::Tls(_) | ureq::Error::Rustls(_) => format!(
-                "TLS with {} failed: {e} (a private CA goes in ~/.config/containers/certs.d/{}/ca.crt, /etc/docker/certs.d/{}/ or SSL_CERT_FILE; a plain-HTTP registry needs --insecure-registry {})",
-                self.registry, self.registry, self.registry, self.registry
-            ),
-            ureq::Error::Io(io)
-                if self.base.starts_with("https:")
-                    && matches!(
-                        io.kind(),
-                        std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
-                    ) =>
-            {
-                format!(
-                    "cannot reach {} ({}): {e} (a registry that speaks plain HTTP must be named with --insecure-registry {})",
-                    self.registry, self.base, self.registry
-                )
-            }
-            _ => format!("cannot reach {} ({}): {e}", self.registry, self.base),
+        let registry = &self.registry;
+        let https = self.base.starts_with("https:");
+        // rustls's refusals reach here as I/O errors that name the certificate.
+        let certificate = matches!(e, ureq::Error::Tls(_) | ureq::Error::Rustls(_))
+            || (https && e.to_string().contains("certificate"));
+        let garbled = matches!(e, ureq::Error::Io(io) if https && matches!(
+            io.kind(),
+            std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
+        ));
+        if certificate {
+            format!(
+                "TLS with {registry} failed: {e} (a private CA goes in ~/.config/containers/certs.d/{registry}/ca.crt, /etc/docker/certs.d/{registry}/ or SSL_CERT_FILE)"
+            )
+        } else if garbled {
+            format!(
+                "cannot reach {registry} ({}): {e} (a registry that speaks plain HTTP must be named with --insecure-registry {registry})",
+                self.base
+            )
+        } else {
+            format!("cannot reach {registry} ({}): {e}", self.base)
         }
     }
 
@@ -388,6 +390,22 @@ impl Client {
                     self.registry
                 ))
             })
+    }
+
+    /// Whether the registry knows the repository at all (for a 404 that
+    /// does not say): `tags/list` answers `NAME_UNKNOWN` when it does not.
+    pub fn has_repository(&self) -> bool {
+        let url = format!("{}/v2/{}/tags/list", self.base, self.repository);
+        let mut request = self.agent.get(&url);
+        if let Some(value) = self.current_authorization() {
+            request = request.header("Authorization", value);
+        }
+        match request.call() {
+            Ok(response) if response.status() == StatusCode::NOT_FOUND => {
+                error_code(response).as_deref() != Some("NAME_UNKNOWN")
+            }
+            _ => true,
+        }
     }
 
     /// A 404, in words: no repository, or no such tag or blob in it.

@@ -47,7 +47,19 @@ pub(super) fn locate(
         } else {
             format!("tag {wanted}")
         };
-        let response = client.get(&format!("manifests/{wanted}"), &accept, &what)?;
+        let response = match client.get(&format!("manifests/{wanted}"), &accept, &what) {
+            // Distribution answers MANIFEST_UNKNOWN for a tag of a
+            // repository it does not have either; its tag list tells.
+            Err(FetchError::NotFound(message))
+                if !message.contains("has no repository") && !client.has_repository() =>
+            {
+                return Err(FetchError::NotFound(format!(
+                    "{} has no repository {}",
+                    client.registry, client.repository
+                )));
+            }
+            other => other?,
+        };
         let content_type = response
             .headers()
             .get("content-type")
