@@ -31,6 +31,9 @@ const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/test-registry
 
 type Check = Result<(), String>;
 
+/// A named sub-case.
+type Case = (&'static str, fn(&Ctx) -> Check);
+
 macro_rules! ensure {
     ($cond:expr, $($arg:tt)+) => {
         if !$cond {
@@ -284,7 +287,7 @@ fn images_are_read_from_a_real_registry() {
         expected: &expected,
         work: work.path(),
     };
-    let cases: [(&str, fn(&Ctx) -> Check); 11] = [
+    let cases: [Case; 11] = [
         ("same findings as the archive", same_findings_as_the_archive),
         ("by manifest digest", by_manifest_digest),
         ("zstd layers", zstd_layers),
