@@ -202,7 +202,7 @@ fn hash_apk_files(
             }
             let reader = layers[i]
                 .blob
-                .open()
+                .open_again(layers[i].expected_blob.as_deref())
                 .map_err(|e| format!("layer {i}: cannot read: {e}"))?;
             layer::hash_files(reader, set).map_err(|e| format!("layer {i}: {e}"))
         })

@@ -146,9 +146,11 @@ const REMOTE_LAYERS_AT_ONCE: usize = 4;
 
 /// Reads an image whose layers are fetched when opened (a registry's):
 /// up to [`REMOTE_LAYERS_AT_ONCE`] layers stream at a time, each scanned
-/// as its bytes arrive, with no second pass (that would fetch them again).
-/// A layer the run has already read for another image is not fetched
-/// again (`Options::shared_layers`).
+/// as its bytes arrive. As for a seekable input, files get MD5 only, and
+/// the few apk-owned files get their SHA digests in a second pass, which
+/// fetches again only the layers that hold them (an Alpine base, a few
+/// MiB); a Debian image is fetched once. A layer the run has already read
+/// for another image is not fetched again (`Options::shared_layers`).
 pub fn read_remote(
     located: source::Located,
     display: &str,
@@ -163,9 +165,8 @@ pub fn read_remote(
         progress(ProgressEvent::Start { bytes });
     }
     let scan_one = |blob: &LayerBlob| -> Result<LayerScan, LayerError> {
-        let size = blob.blob.size().unwrap_or(u64::MAX);
         let limits = Limits {
-            all_digests: size <= STREAM_APK_LAYER,
+            all_digests: false,
             ..options.limits
         };
         let reader = Reporting {
@@ -216,7 +217,7 @@ pub fn read_remote(
                 .unwrap_or_else(|| Err(format!("layer {i} was not read")))
         })
         .collect();
-    assemble(located, scans, display, None, false)
+    assemble(located, scans, display, None, true)
 }
 
 /// Checks a blob's size against the manifest's.

@@ -403,3 +403,41 @@ fn plain_http_is_spoken_only_to_a_registry_named_insecure() {
     assert!(run.stdout.contains("--insecure-registry"), "{}", run.stdout);
     assert_eq!(registry.count("GET", "/v2/team/app"), 0);
 }
+
+#[test]
+fn apk_files_are_verified_by_fetching_again_only_the_layer_that_holds_them() {
+    use fixtures::{APK_INSTALLED, ApkPackage, apk_installed, apk_q1};
+    let pkg = ApkPackage::new("tools", "1.0-r0", "x86_64")
+        .file("usr/bin/good", 0o755, b"good")
+        .file_z("usr/bin/bad", 0, 0, 0o755, &apk_q1(b"original bad"));
+    let alpine = Layer::new()
+        .dir("usr/bin", 0o755, 0, 0)
+        .file("usr/bin/good", 0o755, 0, 0, b"good".to_vec())
+        .file("usr/bin/bad", 0o755, 0, 0, b"tampered".to_vec())
+        .file(APK_INSTALLED, 0o644, 0, 0, apk_installed(&[pkg]))
+        .created_by("ADD alpine-minirootfs.tar.gz /");
+    let app = Layer::new()
+        .dir("srv", 0o755, 0, 0)
+        .file("srv/app", 0o755, 0, 0, fixtures::plain_elf("app"))
+        .created_by("COPY app /srv/");
+    let built = Image::new()
+        .user("0")
+        .layer(alpine)
+        .layer(app)
+        .compression(Compression::Gzip)
+        .build();
+    let registry = FakeRegistry::start();
+    registry.push("team/alpine", "1", &built);
+    let run = pull(&registry, &tempfile::tempdir().unwrap(), &["team/alpine:1"]);
+    let doc = json(&run);
+    let modified: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "modified-package-file")
+        .filter_map(|f| f["location"]["path"].as_str())
+        .collect();
+    assert_eq!(modified, ["/usr/bin/bad"], "{}", run.stdout);
+    assert_eq!(registry.count("GET", &built.layers[0].digest), 2);
+    assert_eq!(registry.count("GET", &built.layers[1].digest), 1);
+}

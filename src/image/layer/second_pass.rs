@@ -1,7 +1,8 @@
 //! The second pass, for apk databases only: SHA-1 and SHA-256 of the few
 //! files an apk database owns, read again from the layers of a seekable
-//! input that hold their visible version. (A stream cannot be read again;
-//! its layers take every digest in the first pass instead.)
+//! input (or, fetched again, of a registry's) that hold their visible
+//! version. (A stream cannot be read again; its layers take every digest
+//! in the first pass instead.)
 
 use std::collections::{HashMap, HashSet};
 use std::io::{BufReader, Read};
@@ -47,5 +48,9 @@ pub fn hash_files(reader: impl Read, wanted: &HashSet<String>) -> Result<ApkDige
         }
         out.insert(path, (sha1.finalize().into(), sha256.finalize().into()));
     }
+    // To the end of the blob, so a reader that checks the blob's digest
+    // at its end (a blob fetched again) gets to say.
+    std::io::copy(&mut archive.into_inner(), &mut std::io::sink())
+        .map_err(|e| undecodable(describe_read_error(&e)))?;
     Ok(out)
 }

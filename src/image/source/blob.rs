@@ -7,6 +7,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use crate::image::codec::sha256_digest;
 use crate::image::oci::ImageConfig;
 
 /// Largest JSON document (index, manifest, config) read.
@@ -56,6 +57,21 @@ impl Blob {
         }
     }
 
+    /// Opens the blob for a second reading (the apk files' digests). A
+    /// remote blob is fetched again, so its bytes are checked against
+    /// `expected` as they stream: read to its end, the reader fails if
+    /// they are not the bytes the first reading verified.
+    pub fn open_again(&self, expected: Option<&str>) -> io::Result<Box<dyn Read + Send>> {
+        match (self, expected) {
+            (Blob::Remote(remote), Some(expected)) => Ok(Box::new(DigestCheck {
+                inner: remote.open()?,
+                hash: sha2::Sha256::default(),
+                expected: expected.to_string(),
+            })),
+            _ => self.open(),
+        }
+    }
+
     /// The blob's size in bytes.
     pub fn size(&self) -> io::Result<u64> {
         match self {
@@ -73,6 +89,32 @@ impl Blob {
             return Err(io::Error::other("document larger than 16 MiB"));
         }
         Ok(bytes)
+    }
+}
+
+/// A reader that fails at its end when the bytes it passed do not have
+/// the expected `sha256:` digest.
+struct DigestCheck<R> {
+    inner: R,
+    hash: sha2::Sha256,
+    expected: String,
+}
+
+impl<R: Read> Read for DigestCheck<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            let actual = sha256_digest(std::mem::take(&mut self.hash));
+            if actual != self.expected {
+                return Err(io::Error::other(format!(
+                    "fetched again, the blob's digest is {actual}, not {}",
+                    self.expected
+                )));
+            }
+        }
+        self.hash.update(&buf[..n]);
+        Ok(n)
     }
 }
 
