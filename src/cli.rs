@@ -142,7 +142,7 @@ pub struct ImageArgs {
     pub input: Vec<PathBuf>,
     /// The engine to read references from: `unix:///path/docker.sock` or
     /// `tcp://host:port` (default: DOCKER_HOST, then /var/run/docker.sock,
-    /// then the Podman sockets).
+    /// then the Podman sockets). Given, it implies `--from engine`.
     #[arg(long, value_name = "URL")]
     pub host: Option<String>,
     /// Platform to pick from a multi-platform image (`os/arch[/variant]`);

@@ -28,14 +28,19 @@ pub(super) fn run_image(args: &ImageArgs) -> ExitCode {
 }
 
 /// Reads `image REF…`: from the engine when one answers and holds the
-/// image, else from the registry; `--from` keeps to one of them.
+/// image, else from the registry; `--from` keeps to one of them, and
+/// `--host` to the engine it names.
 fn read_references(
     args: &ImageArgs,
     options: &crate::image::Options,
     settings: &Settings,
     scanned: &mut Scanned,
 ) {
-    let engine = match args.from {
+    // `--host` names an engine: the references are read from it alone.
+    let from = args
+        .from
+        .or(args.host.is_some().then_some(FromSource::Engine));
+    let engine = match from {
         Some(FromSource::Registry) => None,
         Some(FromSource::Engine) => match Engine::connect(args.host.as_deref()) {
             Ok(engine) => Some(engine),
@@ -59,7 +64,7 @@ fn read_references(
     let registry = args.registry.settings();
     let sources = Sources {
         engine: engine.as_ref(),
-        registry: (args.from != Some(FromSource::Engine)).then_some(&registry),
+        registry: (from != Some(FromSource::Engine)).then_some(&registry),
     };
     let reading = Reading::new(2, options, &settings.params);
     scan::run_references(&args.references, sources, &reading, Missing::Error, scanned);

@@ -180,8 +180,8 @@ pub fn run_references(
     for (reference, result) in references.iter().zip(results) {
         match result {
             Ok(image) => add_image(scanned, Ok(image), Some(reference), reading.params),
-            Err(FetchError::NotFound(message)) if missing == Missing::Warning => {
-                absent.push(format!("{reference} ({message})"))
+            Err(FetchError::NotFound(_)) if missing == Missing::Warning => {
+                absent.push(reference.as_str())
             }
             Err(error) => scanned
                 .coverage
@@ -190,15 +190,18 @@ pub fn run_references(
         }
     }
     if !absent.is_empty() {
-        let place = match (sources.engine.is_some(), sources.registry.is_some()) {
-            (true, false) => "the engine",
-            (false, true) => "their registries",
-            _ => "the engine or their registries",
+        let (place, hint) = match (sources.engine.is_some(), sources.registry.is_some()) {
+            (true, false) => (
+                "the engine",
+                " (`--images engine,registry` reads them from their registries)",
+            ),
+            (false, true) => ("their registries", ""),
+            _ => ("the engine or their registries", ""),
         };
         scanned.coverage.warnings.push(format!(
-            "{} image(s) the services run are not in {place} and were not scanned: {}",
+            "{} image(s) the services run are not in {place} and were not scanned: {}{hint}",
             absent.len(),
-            absent.join("; ")
+            absent.join(", ")
         ));
     }
 }
