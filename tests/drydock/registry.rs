@@ -678,5 +678,21 @@ fn scan_joins_registry_images(ctx: &Ctx) -> Check {
         "the absent image is a warning: {warnings}"
     );
     ensure!(run.code() == Some(1), "exit {:?}", run.code());
+    // The engine first, then the registry: no engine answers here, which
+    // is said, and the registry is read.
+    let both = ctx
+        .home
+        .drydock()
+        .arg("scan")
+        .arg(&project)
+        .args(["--images", "engine,registry", "--format", "json"])
+        .run();
+    let doc = json(&both)?;
+    ensure!(
+        doc["summary"]["images"] == 1
+            && doc["warnings"].to_string().contains("engine: ")
+            && doc["findings"].to_string().contains("remote-shell-toolkit"),
+        "--images engine,registry without an engine: {doc}"
+    );
     Ok(())
 }
