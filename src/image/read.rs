@@ -51,14 +51,7 @@ pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, Inp
         return read_stream(reader, display, options);
     }
     let located = source::locate(input, options.platform.as_ref()).map_err(error)?;
-    if let Some(progress) = &options.progress {
-        let bytes = located
-            .layers
-            .iter()
-            .filter_map(|l| l.blob.size().ok())
-            .sum();
-        progress(ProgressEvent::Start { bytes });
-    }
+    announce(&located, options);
     let scans: Vec<Result<LayerScan, String>> = located
         .layers
         .par_iter()
@@ -156,14 +149,7 @@ pub fn read_remote(
     display: &str,
     options: &Options,
 ) -> Result<Image, InputError> {
-    if let Some(progress) = &options.progress {
-        let bytes = located
-            .layers
-            .iter()
-            .filter_map(|l| l.blob.size().ok())
-            .sum();
-        progress(ProgressEvent::Start { bytes });
-    }
+    announce(&located, options);
     let scan_one = |blob: &LayerBlob| -> Result<LayerScan, LayerError> {
         let limits = Limits {
             all_digests: false,
@@ -218,6 +204,18 @@ pub fn read_remote(
         })
         .collect();
     assemble(located, scans, display, None, true)
+}
+
+/// Tells the progress bar how many blob bytes are to be read.
+fn announce(located: &source::Located, options: &Options) {
+    if let Some(progress) = &options.progress {
+        let bytes = located
+            .layers
+            .iter()
+            .filter_map(|l| l.blob.size().ok())
+            .sum();
+        progress(ProgressEvent::Start { bytes });
+    }
 }
 
 /// Checks a blob's size against the manifest's.

@@ -13,7 +13,10 @@ use super::reference::Reference;
 use crate::image::codec::sha256_of;
 use crate::image::fetch::FetchError;
 use crate::image::oci::{self, ImageConfig, Index, Manifest, Platform};
-use crate::image::source::{Blob, LayerBlob, Located, RemoteBlob, choose_platform, host_platform};
+use crate::image::source::{
+    Blob, LayerBlob, Located, RemoteBlob, checked_diff_ids, choose_platform, host_platform,
+    platform_mismatch,
+};
 
 const OCI_MANIFEST: &str = "application/vnd.oci.image.manifest.v1+json";
 const OCI_INDEX: &str = "application/vnd.oci.image.index.v1+json";
@@ -133,27 +136,9 @@ pub(super) fn locate(
         let config: ImageConfig = serde_json::from_slice(&config_bytes).map_err(|e| {
             FetchError::Failed(format!("{reference}: the config is not valid: {e}"))
         })?;
-        let diff_ids = config
-            .rootfs
-            .as_ref()
-            .map(|r| r.diff_ids.clone())
-            .unwrap_or_default();
-        if diff_ids.len() != manifest.layers.len() {
-            return Err(FetchError::Failed(format!(
-                "{reference}: the manifest lists {} layers but the config has {} diff ids",
-                manifest.layers.len(),
-                diff_ids.len()
-            )));
-        }
-        if explicit
-            && !config.os.is_empty()
-            && (config.os != want.os || config.architecture != want.architecture)
-        {
-            warnings.push(format!(
-                "the image is {}/{}, not the requested {want}",
-                config.os, config.architecture
-            ));
-        }
+        let diff_ids = checked_diff_ids(&config, manifest.layers.len(), "the manifest lists")
+            .map_err(|e| FetchError::Failed(format!("{reference}: {e}")))?;
+        warnings.extend(platform_mismatch(&config, &want, explicit));
         let layers = manifest
             .layers
             .iter()

@@ -92,18 +92,7 @@ fn from_docker_manifest(
         .map_err(|e| format!("cannot read {}: {e}", entry.config))?;
     let config: ImageConfig = serde_json::from_slice(&bytes)
         .map_err(|e| format!("{} is not a valid image config: {e}", entry.config))?;
-    let diff_ids = config
-        .rootfs
-        .as_ref()
-        .map(|r| r.diff_ids.clone())
-        .unwrap_or_default();
-    if diff_ids.len() != entry.layers.len() {
-        return Err(format!(
-            "manifest.json lists {} layers but the config has {} diff ids",
-            entry.layers.len(),
-            diff_ids.len()
-        ));
-    }
+    let diff_ids = checked_diff_ids(&config, entry.layers.len(), "manifest.json lists")?;
     let mut layers = Vec::new();
     for (name, diff_id) in entry.layers.iter().zip(diff_ids) {
         let blob = store
@@ -171,27 +160,8 @@ fn from_index(
         let manifest: Manifest = serde_json::from_value(manifest)
             .map_err(|e| format!("invalid manifest {}: {e}", chosen.digest))?;
         let (config, config_bytes) = store.by_digest::<ImageConfig>(&manifest.config.digest)?;
-        let diff_ids = config
-            .rootfs
-            .as_ref()
-            .map(|r| r.diff_ids.clone())
-            .unwrap_or_default();
-        if diff_ids.len() != manifest.layers.len() {
-            return Err(format!(
-                "the manifest lists {} layers but the config has {} diff ids",
-                manifest.layers.len(),
-                diff_ids.len()
-            ));
-        }
-        if !config.os.is_empty()
-            && (config.os != want.os || config.architecture != want.architecture)
-            && explicit
-        {
-            warnings.push(format!(
-                "the image is {}/{}, not the requested {want}",
-                config.os, config.architecture
-            ));
-        }
+        let diff_ids = checked_diff_ids(&config, manifest.layers.len(), "the manifest lists")?;
+        warnings.extend(platform_mismatch(&config, &want, explicit));
         let mut layers = Vec::new();
         for (descriptor, diff_id) in manifest.layers.iter().zip(diff_ids) {
             let name = blob_name(&descriptor.digest)?;
@@ -216,4 +186,39 @@ fn from_index(
         });
     }
     Err("image indexes nest deeper than 4 levels".into())
+}
+
+/// The config's diff ids, one per layer the manifest lists (`listed_by`
+/// says which manifest, for the message).
+pub fn checked_diff_ids(
+    config: &ImageConfig,
+    layers: usize,
+    listed_by: &str,
+) -> Result<Vec<String>, String> {
+    let diff_ids = config
+        .rootfs
+        .as_ref()
+        .map(|r| r.diff_ids.clone())
+        .unwrap_or_default();
+    if diff_ids.len() != layers {
+        return Err(format!(
+            "{listed_by} {layers} layers but the config has {} diff ids",
+            diff_ids.len()
+        ));
+    }
+    Ok(diff_ids)
+}
+
+/// A warning when the image read is not of the platform asked for with
+/// `--platform` (an index entry that lied, or a single-platform image).
+pub fn platform_mismatch(config: &ImageConfig, want: &Platform, explicit: bool) -> Option<String> {
+    (explicit
+        && !config.os.is_empty()
+        && (config.os != want.os || config.architecture != want.architecture))
+        .then(|| {
+            format!(
+                "the image is {}/{}, not the requested {want}",
+                config.os, config.architecture
+            )
+        })
 }
