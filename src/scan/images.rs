@@ -4,6 +4,7 @@
 //! ([`super::runs::ImageRun`]).
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -11,7 +12,7 @@ use crate::error::InputError;
 use crate::image::Image;
 use crate::image::engine::Engine;
 use crate::image::fetch::FetchError;
-use crate::image::registry::RegistrySettings;
+use crate::image::registry::{self, RegistrySettings};
 use crate::params::Params;
 
 use super::runs::image_run;
@@ -94,6 +95,9 @@ pub enum Missing {
     Warning,
 }
 
+/// An image found in its registry, or why not.
+type FoundOrNot = Result<registry::Found, FetchError>;
+
 /// Where one reference will be read from.
 enum Plan {
     Engine(Vec<String>),
@@ -106,7 +110,8 @@ enum Plan {
 
 /// Reads images by reference from the sources, `concurrency` at a time,
 /// and checks them. Layers shared by several images of a registry are
-/// fetched once.
+/// fetched and scanned once, and kept only until the last of them has
+/// taken them.
 pub fn run_references(
     references: &[String],
     sources: Sources,
@@ -129,12 +134,46 @@ pub fn run_references(
             (None, None) => Plan::Failed("no image source".into()),
         })
         .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(reading.concurrency.max(1))
+        .build()
+        .ok();
+    // Registry images are found first (manifest and config), so the run
+    // knows which layers its images share before it reads any.
+    let settings = sources.registry.cloned().unwrap_or_default();
+    let found: Vec<Option<FoundOrNot>> = {
+        let find = |(reference, plan): (&String, &Plan)| match plan {
+            Plan::Registry(engine) => Some(
+                registry::find(reference, &settings, reading.options)
+                    .map_err(|e| both_answers(engine.as_deref(), e)),
+            ),
+            _ => None,
+        };
+        let pairs: Vec<(&String, &Plan)> = references.iter().zip(&plans).collect();
+        in_pool(pool.as_ref(), || {
+            pairs.par_iter().copied().map(find).collect()
+        })
+    };
     let shared = std::sync::Arc::new(crate::image::SharedLayers::default());
+    for digest in found
+        .iter()
+        .flatten()
+        .flatten()
+        .flat_map(|f| f.layer_digests())
+    {
+        shared.expect(digest);
+    }
     let options = crate::image::Options {
         shared_layers: Some(shared),
         ..reading.options.clone()
     };
-    let read = |(reference, plan): (&String, &Plan)| -> Result<Image, FetchError> {
+    let work: Vec<(&String, &Plan, Mutex<Option<FoundOrNot>>)> = references
+        .iter()
+        .zip(&plans)
+        .zip(found)
+        .map(|((reference, plan), found)| (reference, plan, Mutex::new(found)))
+        .collect();
+    let read = |(reference, plan, found): &(&String, &Plan, Mutex<Option<FoundOrNot>>)| -> Result<Image, FetchError> {
         match plan {
             Plan::Engine(repo_digests) => {
                 let engine = sources
@@ -147,35 +186,20 @@ pub fn run_references(
                 image.source = Some(format!("engine {}", engine.address));
                 Ok(image)
             }
-            Plan::Registry(engine) => {
-                let settings = sources.registry.cloned().unwrap_or_default();
-                crate::image::registry::read(reference, &settings, &options).map_err(|e| {
-                    // Both sources were asked: the message says what each answered.
-                    match engine {
-                        Some(engine) => {
-                            let both = format!("{engine}; from its registry: {e}");
-                            match e {
-                                FetchError::NotFound(_) => FetchError::NotFound(both),
-                                FetchError::Denied(_) => FetchError::Denied(both),
-                                FetchError::Failed(_) => FetchError::Failed(both),
-                            }
-                        }
-                        None => e,
-                    }
-                })
+            Plan::Registry(_) => {
+                let found = found
+                    .lock()
+                    .ok()
+                    .and_then(|mut f| f.take())
+                    .unwrap_or_else(|| Err(FetchError::Failed("not found in the registry".into())))?;
+                registry::read(found, reference, &options)
             }
             Plan::Missing(message) => Err(FetchError::NotFound(message.clone())),
             Plan::Failed(message) => Err(FetchError::Failed(message.clone())),
         }
     };
-    let pairs: Vec<(&String, &Plan)> = references.iter().zip(&plans).collect();
-    let results: Vec<Result<Image, FetchError>> = match rayon::ThreadPoolBuilder::new()
-        .num_threads(reading.concurrency.max(1))
-        .build()
-    {
-        Ok(pool) => pool.install(|| pairs.par_iter().copied().map(read).collect()),
-        Err(_) => pairs.iter().copied().map(read).collect(),
-    };
+    let results: Vec<Result<Image, FetchError>> =
+        in_pool(pool.as_ref(), || work.par_iter().map(read).collect());
     let mut absent = Vec::new();
     for (reference, result) in references.iter().zip(results) {
         match result {
@@ -216,6 +240,29 @@ pub fn run_service_images(sources: Sources, params: &Params, scanned: &mut Scann
     let options = crate::image::Options::default();
     let reading = Reading::new(2, &options, params);
     run_references(&references, sources, &reading, Missing::Warning, scanned);
+}
+
+/// Runs `work` in `pool` (its parallel iterators use the pool's threads),
+/// or on the global pool when there is none.
+fn in_pool<T: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
+/// A registry's error for an image the engine did not have either: the
+/// message says what each answered.
+fn both_answers(engine: Option<&str>, error: FetchError) -> FetchError {
+    let Some(engine) = engine else {
+        return error;
+    };
+    let both = format!("{engine}; from its registry: {error}");
+    match error {
+        FetchError::NotFound(_) => FetchError::NotFound(both),
+        FetchError::Denied(_) => FetchError::Denied(both),
+        FetchError::Failed(_) => FetchError::Failed(both),
+    }
 }
 
 /// Checks an image that was read, or records why it could not be.

@@ -25,28 +25,53 @@ use super::assemble::Image;
 use super::fetch::FetchError;
 use super::options::Options;
 
-/// Reads the image `text` names from its registry. `text` is how
-/// findings name it. The error says whether the registry lacks the image,
-/// refused it, or failed.
-pub fn read(
+/// An image found in its registry, its layers not yet read.
+pub struct Found {
+    located: super::source::Located,
+    /// `registry R, repository P, tag T, manifest D`, for the report.
+    source: String,
+}
+
+impl Found {
+    /// The blob digests of its layers, for counting the layers a run
+    /// shares ([`super::SharedLayers::expect`]).
+    pub fn layer_digests(&self) -> impl Iterator<Item = &str> {
+        self.located
+            .layers
+            .iter()
+            .filter_map(|l| l.expected_blob.as_deref())
+    }
+}
+
+/// Finds the image `text` names in its registry: the manifest (through
+/// indexes, for the platform of `options`) and the config. The error says
+/// whether the registry lacks the image, refused it, or failed.
+pub fn find(
     text: &str,
     settings: &RegistrySettings,
     options: &Options,
-) -> Result<Image, FetchError> {
+) -> Result<Found, FetchError> {
     let reference = Reference::parse(text)?;
     let credential = credentials::lookup(&reference)?;
     let client = Arc::new(Client::new(&reference, settings, credential)?);
     let located = pull::locate(&client, &reference, options.platform.as_ref())?;
     let manifest = located.manifest_digests.last().cloned().unwrap_or_default();
-    let mut image = super::read::read_remote(located, text, options)
-        .map_err(|e| FetchError::Failed(e.message))?;
     let tag = reference
         .tag
         .as_deref()
         .map_or(String::new(), |t| format!(", tag {t}"));
-    image.source = Some(format!(
+    let source = format!(
         "registry {}, repository {}{tag}, manifest {manifest}",
         reference.registry, reference.repository
-    ));
+    );
+    Ok(Found { located, source })
+}
+
+/// Reads a found image's layers (streamed, scanned as they arrive) and
+/// assembles it. `text` is how findings name it.
+pub fn read(found: Found, text: &str, options: &Options) -> Result<Image, FetchError> {
+    let mut image = super::read::read_remote(found.located, text, options)
+        .map_err(|e| FetchError::Failed(e.message))?;
+    image.source = Some(found.source);
     Ok(image)
 }
