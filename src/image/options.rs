@@ -124,7 +124,10 @@ mod tests {
             assert!(shared.get_or_scan(digest, counted(&calls)).is_err());
         }
         assert_eq!(calls.load(Ordering::SeqCst), 2);
-        assert!(shared.lock().is_empty(), "nothing is kept after its last use");
+        assert!(
+            shared.lock().is_empty(),
+            "nothing is kept after its last use"
+        );
         // A layer no image was expected to share is scanned, not kept.
         let _ = shared.get_or_scan("sha256:other", counted(&calls));
         assert_eq!(calls.load(Ordering::SeqCst), 3);

@@ -95,6 +95,9 @@ pub enum Missing {
     Warning,
 }
 
+/// Registry images whose manifest and config are fetched at a time.
+const FINDS_AT_ONCE: usize = 8;
+
 /// An image found in its registry, or why not.
 type FoundOrNot = Result<registry::Found, FetchError>;
 
@@ -150,7 +153,12 @@ pub fn run_references(
             _ => None,
         };
         let pairs: Vec<(&String, &Plan)> = references.iter().zip(&plans).collect();
-        in_pool(pool.as_ref(), || {
+        // Round trips, not work: more at a time than images are read.
+        let finders = rayon::ThreadPoolBuilder::new()
+            .num_threads(FINDS_AT_ONCE)
+            .build()
+            .ok();
+        in_pool(finders.as_ref(), || {
             pairs.par_iter().copied().map(find).collect()
         })
     };
