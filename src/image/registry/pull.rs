@@ -28,6 +28,10 @@ const CONFIGS: [&str; 2] = [
     "application/vnd.oci.image.config.v1+json",
     "application/vnd.docker.container.image.v1+json",
 ];
+/// Most layers of an image fetched: Docker's overlay storage stops at
+/// 127, so a manifest listing more is not an image anyone runs, and each
+/// layer is a request.
+const MAX_LAYERS: usize = 1000;
 /// Largest manifest, index or config read.
 const MAX_DOCUMENT: u64 = 16 << 20;
 
@@ -114,6 +118,12 @@ pub(super) fn locate(
         }
         let manifest: Manifest = serde_json::from_value(document)
             .map_err(|e| FetchError::Failed(format!("the manifest {digest} is not valid: {e}")))?;
+        if manifest.layers.len() > MAX_LAYERS {
+            return Err(FetchError::Failed(format!(
+                "{reference}: the manifest lists {} layers; drydock reads at most {MAX_LAYERS}",
+                manifest.layers.len()
+            )));
+        }
         let config_type = manifest.config.media_type.as_str();
         if !config_type.is_empty() && !CONFIGS.contains(&config_type) {
             return Err(FetchError::Failed(format!(
