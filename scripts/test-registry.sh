@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Start and stop a pair of throwaway container registries (OCI Distribution API over TLS) for
 # `drydock image --from registry` tests and benchmarks: Docker Distribution 2.8 (Debian's
-# docker-registry) on 127.0.0.1, with a throwaway CA, storage, configs and logs all in one
-# temporary directory.
+# docker-registry) on 127.0.0.1 (or DRYDOCK_TEST_REGISTRY_ADDR), with a throwaway CA,
+# storage, configs and logs all in one temporary directory.
 #
 # Usage (as root when packages are missing):
 #   scripts/test-registry.sh start [DIR]    start both registries, print the environment lines
@@ -79,7 +79,15 @@
 # installed (`apt-get update` once, then `apt-get install -y --no-install-recommends`).
 #
 # Environment (optional): DRYDOCK_TEST_REGISTRY_TIMEOUT seconds to wait for each registry
-# to answer (default 30); PYTHON for the free-port probe (default python3).
+# to answer (default 30); PYTHON for the free-port probe (default python3);
+# DRYDOCK_TEST_REGISTRY_ADDR (start only) an IPv4 address of this host (or of the network
+# namespace `start` runs in) for both registries to listen on instead of 127.0.0.1: the
+# ports are probed on it, the server certificate's CN is it and its SAN list starts with
+# IP:ADDR (then IP:127.0.0.1, DNS:localhost), and ADDR replaces 127.0.0.1 in the printed
+# lines and the certs.d names. bench/registry.sh's BENCH_RATE starts the pair with
+# `ip netns exec NS env DRYDOCK_TEST_REGISTRY_ADDR=10.203.0.2 scripts/test-registry.sh start`
+# and reaches it over a veth pair; `stop`, `env` and `push` read the address from DIR and
+# work from outside the namespace (the registries' pids are the host's: stopped by pid).
 #
 # Exit: 0 success; 1 failure (a registry's log tail goes to stderr); 2 usage.
 set -euo pipefail
@@ -88,6 +96,7 @@ export LC_ALL=C
 PROG="scripts/test-registry.sh"
 MARKER=".drydock-test-registry"
 TIMEOUT="${DRYDOCK_TEST_REGISTRY_TIMEOUT:-30}"
+ADDR="${DRYDOCK_TEST_REGISTRY_ADDR:-127.0.0.1}"
 PYTHON="${PYTHON:-python3}"
 USER_NAME="drydock"
 REALM="drydock-test"
@@ -195,15 +204,15 @@ stop_pid() {
     return 1
 }
 
-# free_ports N: N distinct free TCP ports on 127.0.0.1, one a line (all bound at once, then
+# free_ports N: N distinct free TCP ports on $ADDR, one a line (all bound at once, then
 # released, so they differ; another process could still take one before the registry does).
 free_ports() {
-    "$PYTHON" - "$1" <<'PY'
+    "$PYTHON" - "$1" "$ADDR" <<'PY'
 import socket, sys
 socks = []
 for _ in range(int(sys.argv[1])):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
+    s.bind((sys.argv[2], 0))
     socks.append(s)
 for s in socks:
     print(s.getsockname()[1])
@@ -229,7 +238,7 @@ registry_answers() {
 write_config() {
     local dir="$1" name="$2" port="$3" d="$1/$2"
     mkdir -p "$d/storage"
-    printf '127.0.0.1:%s\n' "$port" >"$d/addr"
+    printf '%s:%s\n' "$ADDR" "$port" >"$d/addr"
     {
         cat <<EOF
 # $name registry made by $PROG; Docker Distribution 2.8 configuration.
@@ -248,7 +257,7 @@ storage:
     uploadpurging:
       enabled: false
 http:
-  addr: 127.0.0.1:$port
+  addr: $ADDR:$port
   secret: $(openssl rand -hex 16)
   tls:
     certificate: $dir/server.crt
@@ -330,20 +339,21 @@ wait_for() {
 
 # make_certs DIR: the CA and the server certificate (EC P-256; valid for 7 days).
 make_certs() {
-    local dir="$1"
+    local dir="$1" san="IP:127.0.0.1,DNS:localhost"
+    [[ "$ADDR" == 127.0.0.1 ]] || san="IP:$ADDR,$san"
     openssl req -x509 -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
         -keyout "$dir/ca.key" -out "$dir/ca.crt" -days 7 -subj "/CN=drydock test CA" \
         -addext "basicConstraints=critical,CA:TRUE" \
         -addext "keyUsage=critical,keyCertSign,cRLSign" 2>"$dir/openssl.log" \
         || { cat "$dir/openssl.log" >&2; return 1; }
     openssl req -new -nodes -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
-        -keyout "$dir/server.key" -out "$dir/server.csr" -subj "/CN=127.0.0.1" 2>>"$dir/openssl.log" \
+        -keyout "$dir/server.key" -out "$dir/server.csr" -subj "/CN=$ADDR" 2>>"$dir/openssl.log" \
         || { cat "$dir/openssl.log" >&2; return 1; }
     printf '%s\n' \
         "basicConstraints=critical,CA:FALSE" \
         "keyUsage=critical,digitalSignature,keyEncipherment" \
         "extendedKeyUsage=serverAuth" \
-        "subjectAltName=IP:127.0.0.1,DNS:localhost" >"$dir/server.ext"
+        "subjectAltName=$san" >"$dir/server.ext"
     openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
         -CAcreateserial -days 7 -extfile "$dir/server.ext" -out "$dir/server.crt" 2>>"$dir/openssl.log" \
         || { cat "$dir/openssl.log" >&2; return 1; }
@@ -352,6 +362,8 @@ make_certs() {
 }
 
 cmd_start() {
+    [[ "$ADDR" =~ ^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$ ]] \
+        || die "DRYDOCK_TEST_REGISTRY_ADDR must be an IPv4 address (a.b.c.d): $ADDR" 2
     need docker-registry docker-registry
     need skopeo skopeo
     need htpasswd apache2-utils
@@ -370,8 +382,8 @@ cmd_start() {
     for i in "${!NAMES[@]}"; do
         name="${NAMES[i]}"
         write_config "$dir" "$name" "${ports[i]}"
-        mkdir -p "$dir/certs.d/127.0.0.1:${ports[i]}"
-        cp -- "$dir/ca.crt" "$dir/certs.d/127.0.0.1:${ports[i]}/ca.crt"
+        mkdir -p "$dir/certs.d/$ADDR:${ports[i]}"
+        cp -- "$dir/ca.crt" "$dir/certs.d/$ADDR:${ports[i]}/ca.crt"
         start_registry "$dir" "$name"
     done
     mkdir -p "$dir/skopeo-certs"
