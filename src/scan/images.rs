@@ -3,6 +3,7 @@
 //! leaving its findings and what the join needs of it
 //! ([`super::runs::ImageRun`]).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -88,11 +89,13 @@ pub struct Sources<'a> {
 
 /// What becomes of a reference that no source has: an input error (the
 /// user named it: `drydock image REF`), or a warning (a service names it,
-/// and it may only be built locally: `drydock scan`).
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Missing {
+/// and it may only be built locally: `drydock scan`). An image that a
+/// service builds (`built`) may also be refused by its registry (Docker
+/// Hub refuses a repository that does not exist): a warning too.
+#[derive(Clone, Copy)]
+pub enum Missing<'a> {
     Error,
-    Warning,
+    Warning { built: &'a HashSet<String> },
 }
 
 /// Registry images whose manifest and config are fetched at a time.
@@ -209,10 +212,15 @@ pub fn run_references(
     let results: Vec<Result<Image, FetchError>> =
         in_pool(pool.as_ref(), || work.par_iter().map(read).collect());
     let mut absent = Vec::new();
+    let mut unbuilt = Vec::new();
     for (reference, result) in references.iter().zip(results) {
+        let built = matches!(missing, Missing::Warning { built } if built.contains(reference));
         match result {
             Ok(image) => add_image(scanned, Ok(image), Some(reference), reading.params),
-            Err(FetchError::NotFound(_)) if missing == Missing::Warning => {
+            Err(FetchError::NotFound(_) | FetchError::Denied(_)) if built => {
+                unbuilt.push(reference.as_str())
+            }
+            Err(FetchError::NotFound(_)) if matches!(missing, Missing::Warning { .. }) => {
                 absent.push(reference.as_str())
             }
             Err(error) => scanned
@@ -221,19 +229,26 @@ pub fn run_references(
                 .push(InputError::image(reference.as_str(), error.into_message())),
         }
     }
+    let (place, hint) = match (sources.engine.is_some(), sources.registry.is_some()) {
+        (true, false) => (
+            "the engine",
+            " (`--images engine,registry` reads them from their registries)",
+        ),
+        (false, true) => ("their registries", ""),
+        _ => ("the engine or their registries", ""),
+    };
     if !absent.is_empty() {
-        let (place, hint) = match (sources.engine.is_some(), sources.registry.is_some()) {
-            (true, false) => (
-                "the engine",
-                " (`--images engine,registry` reads them from their registries)",
-            ),
-            (false, true) => ("their registries", ""),
-            _ => ("the engine or their registries", ""),
-        };
         scanned.coverage.warnings.push(format!(
             "{} image(s) the services run are not in {place} and were not scanned: {}{hint}",
             absent.len(),
             absent.join(", ")
+        ));
+    }
+    if !unbuilt.is_empty() {
+        scanned.coverage.warnings.push(format!(
+            "{} image(s) the services build (`build:`) could not be read from {place}: {}; they are audited once built or pushed",
+            unbuilt.len(),
+            unbuilt.join(", ")
         ));
     }
 }
@@ -245,9 +260,22 @@ pub fn run_service_images(sources: Sources, params: &Params, scanned: &mut Scann
     let mut references: Vec<String> = scanned.services.iter().map(|s| s.image.clone()).collect();
     references.sort();
     references.dedup();
+    // Images only services that build them name.
+    let built: HashSet<String> = references
+        .iter()
+        .filter(|r| {
+            scanned
+                .services
+                .iter()
+                .filter(|s| &&s.image == r)
+                .all(|s| s.builds)
+        })
+        .cloned()
+        .collect();
     let options = crate::image::Options::default();
     let reading = Reading::new(2, &options, params);
-    run_references(&references, sources, &reading, Missing::Warning, scanned);
+    let missing = Missing::Warning { built: &built };
+    run_references(&references, sources, &reading, missing, scanned);
 }
 
 /// Runs `work` in `pool` (its parallel iterators use the pool's threads),

@@ -30,6 +30,9 @@ pub struct ServiceRun {
     pub image_at: Location,
     /// `user:` (`runAsUser`) and its line, when set.
     pub user: Option<(String, Location)>,
+    /// The service builds its image (`build:`): the image may not be in
+    /// any registry yet.
+    pub builds: bool,
 }
 
 /// What the join needs of an image that was read.
@@ -78,6 +81,7 @@ pub fn services_of(project: &Project) -> Vec<ServiceRun> {
             image,
             image_at: Location::of(image_node, route("image")),
             user,
+            builds: node.get("build").is_some(),
         });
     }
     runs
@@ -108,6 +112,7 @@ pub fn containers_of(pod: &PodCtx, subject: &Subject) -> Vec<ServiceRun> {
             image: image.to_string(),
             image_at: Location::of(image_node, image_at),
             user,
+            builds: false,
         });
     }
     runs

@@ -441,3 +441,44 @@ fn apk_files_are_verified_by_fetching_again_only_the_layer_that_holds_them() {
     assert_eq!(registry.count("GET", &built.layers[0].digest), 2);
     assert_eq!(registry.count("GET", &built.layers[1].digest), 1);
 }
+
+#[test]
+fn scan_warns_of_an_image_a_service_builds_and_errs_on_one_it_only_runs() {
+    let (registry, _) = served("app");
+    registry.auth(Auth::Denied);
+    let address = registry.address();
+    let project = tempfile::tempdir().unwrap();
+    let compose = |runs_only: bool| {
+        let build = if runs_only { "" } else { "    build: .\n" };
+        format!("services:\n  app:\n{build}    image: {address}/team/app:1\n")
+    };
+    let scan = |text: String| {
+        std::fs::write(project.path().join("compose.yaml"), text).unwrap();
+        let home = tempfile::tempdir().unwrap();
+        drydock()
+            .env("HOME", home.path())
+            .env("DOCKER_CONFIG", home.path().join(".docker"))
+            .arg("scan")
+            .arg(project.path())
+            .args(["--images", "registry", "--insecure-registry", &address])
+            .args(["--format", "json"])
+            .run()
+    };
+    let built = scan(compose(false));
+    let doc = json(&built);
+    assert_ne!(built.code(), Some(2), "{}", built.stdout);
+    assert!(
+        doc["warnings"]
+            .to_string()
+            .contains("the services build (`build:`) could not be read from their registries"),
+        "{}",
+        doc["warnings"]
+    );
+    let pulled = scan(compose(true));
+    assert_eq!(pulled.code(), Some(2), "{}", pulled.stdout);
+    assert!(
+        json(&pulled)["errors"]
+            .to_string()
+            .contains("403 Forbidden")
+    );
+}
