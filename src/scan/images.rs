@@ -56,7 +56,8 @@ pub fn run_images(
         } else {
             crate::image::read(input, &display, options)
         };
-        add_image(scanned, read, None, params);
+        let checked = read.map(|image| check(image, None, params, &scanned.services));
+        record(scanned, checked);
     }
 }
 
@@ -209,14 +210,21 @@ pub fn run_references(
             Plan::Failed(message) => Err(FetchError::Failed(message.clone())),
         }
     };
-    let results: Vec<Result<Image, FetchError>> =
-        in_pool(pool.as_ref(), || work.par_iter().map(read).collect());
+    // Each image is checked as soon as it is read, and only what the
+    // report and the join need of it is kept: memory holds the images
+    // being read, not all of them.
+    let services = &scanned.services;
+    let results: Vec<Result<Checked, FetchError>> = in_pool(pool.as_ref(), || {
+        work.par_iter()
+            .map(|w| read(w).map(|image| check(image, Some(w.0), reading.params, services)))
+            .collect()
+    });
     let mut absent = Vec::new();
     let mut unbuilt = Vec::new();
     for (reference, result) in references.iter().zip(results) {
         let built = matches!(missing, Missing::Warning { built } if built.contains(reference));
         match result {
-            Ok(image) => add_image(scanned, Ok(image), Some(reference), reading.params),
+            Ok(checked) => record(scanned, Ok(checked)),
             Err(FetchError::NotFound(_) | FetchError::Denied(_)) if built => {
                 unbuilt.push(reference.as_str())
             }
@@ -301,44 +309,66 @@ fn both_answers(engine: Option<&str>, error: FetchError) -> FetchError {
     }
 }
 
-/// Checks an image that was read, or records why it could not be.
-/// `requested` is the reference the image was asked for by, which the
-/// join also matches (Podman names `app:1` `localhost/app:1`).
-fn add_image(
-    scanned: &mut Scanned,
-    read: Result<crate::image::Image, InputError>,
+/// What is kept of an image once its rules ran: the image itself (its
+/// file tree) is dropped as soon as it is checked.
+struct Checked {
+    findings: Vec<crate::finding::Finding>,
+    warnings: Vec<String>,
+    source: Option<super::scanned::ImageSource>,
+    digest: String,
+    manifest_digests: Vec<String>,
+    run: Option<super::runs::ImageRun>,
+}
+
+/// Runs the image rules on an image and keeps what the report and the
+/// join need of it. `requested` is the reference the image was asked for
+/// by, which the join also matches (Podman names `app:1`
+/// `localhost/app:1`).
+fn check(
+    image: Image,
     requested: Option<&str>,
     params: &Params,
-) {
-    match read {
-        Ok(image) => {
+    services: &[super::runs::ServiceRun],
+) -> Checked {
+    let findings = crate::image::rules::check(&image, params);
+    let warnings = image
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {w}", image.name))
+        .collect();
+    let source = image
+        .source
+        .as_ref()
+        .map(|source| super::scanned::ImageSource {
+            image: image.name.clone(),
+            digest: image.digest.clone(),
+            source: source.clone(),
+        });
+    let digest = image.digest.clone();
+    let manifest_digests = image.manifest_digests.clone();
+    let run = (!services.is_empty()).then(|| image_run(image, requested, services));
+    Checked {
+        findings,
+        warnings,
+        source,
+        digest,
+        manifest_digests,
+        run,
+    }
+}
+
+/// Records a checked image, or why an image could not be read.
+fn record(scanned: &mut Scanned, checked: Result<Checked, InputError>) {
+    match checked {
+        Ok(checked) => {
             scanned.coverage.images += 1;
-            if let Some(source) = &image.source {
-                scanned
-                    .coverage
-                    .image_sources
-                    .push(super::scanned::ImageSource {
-                        image: image.name.clone(),
-                        digest: image.digest.clone(),
-                        source: source.clone(),
-                    });
-            }
-            scanned.coverage.warnings.extend(
-                image
-                    .warnings
-                    .iter()
-                    .map(|w| format!("{}: {w}", image.name)),
-            );
-            scanned
-                .findings
-                .extend(crate::image::rules::check(&image, params));
+            scanned.coverage.image_sources.extend(checked.source);
+            scanned.coverage.warnings.extend(checked.warnings);
+            scanned.findings.extend(checked.findings);
             scanned
                 .image_digests
-                .insert(image.digest.clone(), image.manifest_digests.clone());
-            if !scanned.services.is_empty() {
-                let run = image_run(image, requested, &scanned.services);
-                scanned.image_runs.push(run);
-            }
+                .insert(checked.digest, checked.manifest_digests);
+            scanned.image_runs.extend(checked.run);
         }
         Err(error) => scanned.coverage.errors.push(error),
     }
