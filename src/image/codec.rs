@@ -152,6 +152,26 @@ pub fn describe_read_error(e: &io::Error) -> String {
     text
 }
 
+/// An error of where a blob's bytes come from (a download that broke
+/// off, a blob longer or shorter than its descriptor), as opposed to what
+/// the bytes are. A reader returns it inside an `io::Error`; the layer scan
+/// reports it as it is, before any digest comparison.
+#[derive(Debug)]
+pub struct SourceError(pub String);
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+/// The [`SourceError`] an I/O error carries, if it carries one.
+pub fn source_error(e: &io::Error) -> Option<&SourceError> {
+    e.get_ref()?.downcast_ref::<SourceError>()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

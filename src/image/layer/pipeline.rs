@@ -16,7 +16,7 @@ use super::error::LayerError;
 use super::index::LayerScan;
 use super::limits::{CHUNK, Limits};
 use super::walk::walk;
-use crate::image::codec::{Compression, Decoder, describe_read_error, sha256_digest};
+use crate::image::codec::{Compression, Decoder, describe_read_error, sha256_digest, source_error};
 
 /// Reads that hash what passes through (unless `hash` is off) and count it.
 struct Hashing<R> {
@@ -120,6 +120,11 @@ fn produce(
         let mut chunk = vec![0u8; CHUNK];
         let n = match fill(&mut decoder, &mut chunk) {
             Ok(n) => n,
+            // The source failed (a download broke off): that is the error,
+            // whatever the bytes read so far hash to.
+            Err(e) if source_error(&e).is_some() => {
+                return Err(LayerError::Read(e.to_string()));
+            }
             Err(e) => {
                 drop(decoder);
                 // Hash the rest of the blob: if its digest is wrong, that,

@@ -148,9 +148,9 @@ impl Client {
     /// What the run tried, for a refusal.
     fn tried(&self) -> String {
         match &self.credential {
-            Some(c) => format!("with the credentials from {}", c.source),
+            Some(c) => format!("tried the credentials from {}", c.source),
             None => format!(
-                "anonymously: no credentials for {} were found (REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json, Podman's auth.json); log in with `docker login {}`",
+                "tried anonymously, as no credentials for {} were found (REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json, Podman's auth.json); log in with `docker login {}`",
                 self.registry, self.registry
             ),
         }
@@ -195,7 +195,7 @@ impl Client {
                 }
                 401 => {
                     return Err(FetchError::Denied(format!(
-                        "{} refused {} of {} (401 Unauthorized) {}",
+                        "{} refused {} of {} (401 Unauthorized); {}",
                         self.registry,
                         what,
                         self.repository,
@@ -204,7 +204,7 @@ impl Client {
                 }
                 403 => {
                     return Err(FetchError::Denied(format!(
-                        "{} denied access to {} (403 Forbidden{}) {}",
+                        "{} denied access to {} (403 Forbidden{}); {}",
                         self.registry,
                         self.repository,
                         error_code(response).map_or(String::new(), |c| format!(", {c}")),
@@ -292,7 +292,7 @@ impl Client {
                     ..
                 }) => Ok(basic(user, password)),
                 _ => Err(denied(format!(
-                    "{} asks for a user and password for {} {}",
+                    "{} asks for a user and password for {}; {}",
                     self.registry,
                     self.repository,
                     self.tried()
@@ -355,7 +355,7 @@ impl Client {
         let status = response.status();
         if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
             return Err(FetchError::Denied(format!(
-                "the token service of {} ({realm}) refused {} ({status}) {}",
+                "the token service of {} ({realm}) refused {} ({status}); {}",
                 self.registry,
                 self.repository,
                 self.tried()

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use super::client::Client;
 use super::reference::Reference;
-use crate::image::codec::sha256_of;
+use crate::image::codec::{SourceError, sha256_of};
 use crate::image::fetch::FetchError;
 use crate::image::oci::{self, ImageConfig, Index, Manifest, Platform};
 use crate::image::source::{
@@ -252,21 +252,22 @@ impl<R: Read> Read for ExactSize<R> {
         }
         // One byte past the expected end is enough to tell a longer blob.
         let room = (self.expected + 1 - self.read).min(buf.len() as u64) as usize;
+        let failed = |message: String| io::Error::other(SourceError(message));
         let n = self.inner.read(&mut buf[..room]).map_err(|e| {
-            io::Error::other(format!(
+            failed(format!(
                 "the download broke off after {} of {} bytes: {e}",
                 self.read, self.expected
             ))
         })?;
         if n == 0 && self.read < self.expected {
-            return Err(io::Error::other(format!(
+            return Err(failed(format!(
                 "the registry sent {} bytes, but the manifest gives the blob's size as {}",
                 self.read, self.expected
             )));
         }
         self.read += n as u64;
         if self.read > self.expected {
-            return Err(io::Error::other(format!(
+            return Err(failed(format!(
                 "the registry sent more than the {} bytes the manifest gives as the blob's size",
                 self.expected
             )));
