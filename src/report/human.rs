@@ -173,8 +173,16 @@ pub fn summary(report: &Verdict) -> String {
         _ => format!("ERROR ({} input error(s))", report.coverage.errors.len()),
     };
     let mut scanned = Vec::new();
+    // `drydock image REF` whose every image failed read images, not files.
+    let images_asked = report.coverage.images > 0
+        || report
+            .coverage
+            .errors
+            .iter()
+            .any(|e| matches!(e.origin, crate::error::Origin::Image(_)));
     if report.coverage.projects > 0
-        || (report.coverage.images == 0 && report.coverage.workloads == 0)
+        || report.coverage.files > 0
+        || (!images_asked && report.coverage.workloads == 0)
     {
         scanned.push(format!(
             "{} project(s), {} file(s)",
@@ -187,7 +195,7 @@ pub fn summary(report: &Verdict) -> String {
             report.coverage.workloads
         ));
     }
-    if report.coverage.images > 0 {
+    if images_asked {
         scanned.push(format!("{} image(s)", report.coverage.images));
     } else if report.coverage.images_not_scanned.is_some() {
         scanned.push(
