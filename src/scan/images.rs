@@ -148,10 +148,11 @@ pub fn run_references(
     // Registry images are found first (manifest and config), so the run
     // knows which layers its images share before it reads any.
     let settings = sources.registry.cloned().unwrap_or_default();
+    let looked = registry::credentials::Looked::default();
     let found: Vec<Option<FoundOrNot>> = {
         let find = |(reference, plan): (&String, &Plan)| match plan {
             Plan::Registry(engine) => Some(
-                registry::find(reference, &settings, reading.options)
+                registry::find(reference, &settings, &looked, reading.options)
                     .map_err(|e| both_answers(engine.as_deref(), e)),
             ),
             _ => None,

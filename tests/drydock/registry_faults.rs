@@ -482,3 +482,53 @@ fn scan_warns_of_an_image_a_service_builds_and_errs_on_one_it_only_runs() {
             .contains("403 Forbidden")
     );
 }
+
+#[test]
+fn a_credential_helper_runs_once_per_registry_and_run() {
+    use std::os::unix::fs::PermissionsExt;
+    let registry = FakeRegistry::start();
+    registry.push("team/one", "1", &image("one"));
+    registry.push("team/two", "1", &image("two"));
+    registry.auth(Auth::basic(USER, PASSWORD));
+    let home = tempfile::tempdir().unwrap();
+    let bin = home.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let calls = home.path().join("calls");
+    let helper = bin.join("docker-credential-counting");
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\necho call >> '{}'\nread server\nprintf '{{\"Username\":\"{USER}\",\"Secret\":\"{PASSWORD}\"}}'\n",
+            calls.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::create_dir_all(home.path().join(".docker")).unwrap();
+    std::fs::write(
+        home.path().join(".docker/config.json"),
+        r#"{"credsStore":"counting"}"#,
+    )
+    .unwrap();
+    let address = registry.address();
+    let run = drydock()
+        .env("HOME", home.path())
+        .env("DOCKER_CONFIG", home.path().join(".docker"))
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .args(["image", "--from", "registry", "--format", "json"])
+        .args(["--insecure-registry", &address])
+        .arg(format!("{address}/team/one:1"))
+        .arg(format!("{address}/team/two:1"))
+        .run();
+    assert_eq!(run.code(), Some(1), "{}\n{}", run.stdout, run.stderr);
+    let calls = std::fs::read_to_string(calls).unwrap();
+    assert_eq!(
+        calls.lines().count(),
+        1,
+        "the helper ran {} times",
+        calls.lines().count()
+    );
+}

@@ -20,7 +20,7 @@
 //! No message holds a credential: they name where it came from.
 
 use std::io::Read;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -55,7 +55,7 @@ pub struct Client {
     /// How messages name the registry (`ghcr.io`, `127.0.0.1:5000`).
     pub registry: String,
     pub repository: String,
-    credential: Option<Credential>,
+    credential: Option<Arc<Credential>>,
     /// The `Authorization` value that last worked, reused by every request.
     authorization: Mutex<Option<String>>,
 }
@@ -113,7 +113,7 @@ impl Client {
     pub fn new(
         reference: &Reference,
         settings: &RegistrySettings,
-        credential: Option<Credential>,
+        credential: Option<Arc<Credential>>,
     ) -> Result<Client, FetchError> {
         let host = reference.api_host();
         let insecure = settings.insecure.iter().any(|h| h == &reference.registry);
@@ -286,7 +286,7 @@ impl Client {
             )));
         };
         match challenge.scheme.as_str() {
-            "basic" => match &self.credential {
+            "basic" => match self.credential.as_deref() {
                 Some(Credential {
                     secret: Secret::Basic { user, password },
                     ..
@@ -319,7 +319,7 @@ impl Client {
             .map(str::to_string)
             .unwrap_or_else(|| format!("repository:{}:pull", self.repository));
         let service = challenge.param("service").unwrap_or("");
-        let response = match &self.credential {
+        let response = match self.credential.as_deref() {
             Some(Credential {
                 secret: Secret::IdentityToken(token),
                 ..

@@ -15,10 +15,12 @@
 //! A [`Credential`] never shows its secret: its `Debug` and every message
 //! name only where it came from.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use base64::Engine as _;
 use serde::Deserialize;
@@ -53,11 +55,11 @@ impl fmt::Debug for Credential {
 #[derive(Deserialize, Default)]
 struct ConfigFile {
     #[serde(default)]
-    auths: std::collections::HashMap<String, AuthEntry>,
+    auths: HashMap<String, AuthEntry>,
     #[serde(default, rename = "credsStore")]
     creds_store: Option<String>,
     #[serde(default, rename = "credHelpers")]
-    cred_helpers: std::collections::HashMap<String, String>,
+    cred_helpers: HashMap<String, String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -94,6 +96,30 @@ fn credential_files() -> Vec<PathBuf> {
     }
     files.extend(home.iter().map(|h| h.join(".config/containers/auth.json")));
     files
+}
+
+/// The credentials a run has looked up, by registry: the files are read
+/// and a helper runs once per registry, however many of its images the
+/// run reads at once (the others wait for that lookup, and share its
+/// error if it fails).
+#[derive(Default)]
+pub struct Looked(Mutex<HashMap<String, Arc<OnceLock<Lookup>>>>);
+
+type Lookup = Result<Option<Arc<Credential>>, String>;
+
+impl Looked {
+    /// The credential for `reference`'s registry, looked up once.
+    pub fn get(&self, reference: &Reference) -> Lookup {
+        let cell = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(reference.registry.clone())
+            .or_default()
+            .clone();
+        cell.get_or_init(|| Ok(lookup(reference)?.map(Arc::new)))
+            .clone()
+    }
 }
 
 /// The credential for a registry, if any file or helper has one. An

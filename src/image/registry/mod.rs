@@ -49,10 +49,11 @@ impl Found {
 pub fn find(
     text: &str,
     settings: &RegistrySettings,
+    looked: &credentials::Looked,
     options: &Options,
 ) -> Result<Found, FetchError> {
     let reference = Reference::parse(text)?;
-    let credential = credentials::lookup(&reference)?;
+    let credential = looked.get(&reference)?;
     let client = Arc::new(Client::new(&reference, settings, credential)?);
     let located = pull::locate(&client, &reference, options.platform.as_ref())?;
     let manifest = located.manifest_digests.last().cloned().unwrap_or_default();
