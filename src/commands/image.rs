@@ -1,6 +1,5 @@
 //! `drydock image` (archives, OCI layouts, references in an engine or a
-//! registry) and
-//! `drydock images` (every image of an engine that matches).
+//! registry) and `drydock images` (every image of an engine that matches).
 
 use std::path::Path;
 use std::process::ExitCode;

@@ -201,7 +201,7 @@ impl Engine {
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 404, ..
             }) => Err(FetchError::NotFound(format!(
-                "image `{reference}` is not in the engine at {} (drydock does not pull images; `--from registry` reads it from its registry)",
+                "image `{reference}` is not in the engine at {} (drydock does not pull images)",
                 self.address
             ))),
             Err(e) => Err(FetchError::Failed(describe(&e, &self.address))),
