@@ -69,6 +69,11 @@ impl Reference {
             }
             _ => (DOCKER_HUB.to_string(), name),
         };
+        if !valid_registry(&registry) {
+            return Err(invalid(
+                "the registry is a host name or address with an optional numeric port",
+            ));
+        }
         let registry = match registry.as_str() {
             "index.docker.io" | "registry-1.docker.io" => DOCKER_HUB.to_string(),
             _ => registry,
@@ -145,6 +150,38 @@ impl fmt::Display for Reference {
     }
 }
 
+/// `host[:port]`: a host name (letters, digits, `.`, `-`), an IPv4
+/// address or a bracketed IPv6 one, and digits for the port.
+fn valid_registry(registry: &str) -> bool {
+    let port_ok = |port: Option<&str>| {
+        port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if let Some(rest) = registry.strip_prefix('[') {
+        let Some((v6, after)) = rest.split_once(']') else {
+            return false;
+        };
+        let v6_ok = !v6.is_empty() && v6.bytes().all(|b| b.is_ascii_hexdigit() || b == b':');
+        let port = match after {
+            "" => None,
+            _ => match after.strip_prefix(':') {
+                Some(port) => Some(port),
+                None => return false,
+            },
+        };
+        return v6_ok && port_ok(port);
+    }
+    let (host, port) = match registry.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (registry, None),
+    };
+    let host_ok = !host.is_empty()
+        && !host.starts_with(['-', '.'])
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'));
+    host_ok && port_ok(port)
+}
+
 fn valid_tag(tag: &str) -> bool {
     !tag.is_empty()
         && tag.len() <= 128
@@ -216,6 +253,7 @@ mod tests {
         assert_eq!(parsed("127.0.0.1:5000/team/app:1").0, "127.0.0.1:5000");
         assert_eq!(parsed("127.0.0.1:5000/team/app:1").1, "team/app");
         assert_eq!(parsed("ghcr.io/org/app").0, "ghcr.io");
+        assert_eq!(parsed("[::1]:5000/app").0, "[::1]:5000");
         assert_eq!(parsed("org/app").0, "docker.io");
     }
 
@@ -248,6 +286,9 @@ mod tests {
             "app:-x",
             "-app",
             "app@md5:00",
+            "reg:notaport/app",
+            "reg:/app",
+            "[zz]:5000/app",
         ] {
             assert!(Reference::parse(bad).is_err(), "{bad}");
         }
