@@ -501,33 +501,25 @@ fn credentials_from_a_helper(ctx: &Ctx) -> Check {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let run = home
-        .drydock()
-        .env("PATH", &path)
-        .args(["image", "--from", "registry", "--format", "json"])
-        .arg(format!("{auth}/acme/toolbox:2"))
-        .run();
-    ensure!(
-        findings(&json(&run)?) == *ctx.expected,
-        "credHelpers: exit {:?}: {}",
-        run.code(),
-        run.stdout
-    );
+    let reads_the_image = |how: &str| -> Check {
+        let run = home
+            .drydock()
+            .env("PATH", &path)
+            .args(["image", "--from", "registry", "--format", "json"])
+            .arg(format!("{auth}/acme/toolbox:2"))
+            .run();
+        ensure!(
+            findings(&json(&run)?) == *ctx.expected,
+            "{how}: exit {:?}: {}",
+            run.code(),
+            run.stdout
+        );
+        Ok(())
+    };
+    reads_the_image("credHelpers")?;
     // The same helper as the credsStore of every registry.
     home.docker_config(r#"{"credsStore":"drydocktest"}"#);
-    let run = home
-        .drydock()
-        .env("PATH", &path)
-        .args(["image", "--from", "registry", "--format", "json"])
-        .arg(format!("{auth}/acme/toolbox:2"))
-        .run();
-    ensure!(
-        findings(&json(&run)?) == *ctx.expected,
-        "credsStore: exit {:?}: {}",
-        run.code(),
-        run.stdout
-    );
-    Ok(())
+    reads_the_image("credsStore")
 }
 
 fn credentials_from_podman_file(ctx: &Ctx) -> Check {

@@ -47,6 +47,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use serde_json::{Value, json};
 
+use super::http::{percent_decode, reason};
 use super::image::{BuiltImage, digest, media, sha256_hex};
 
 /// The `service` of the Bearer challenge.
@@ -614,23 +615,6 @@ fn write_response(conn: &mut TcpStream, head_only: bool, r: &Response) -> io::Re
     conn.flush()
 }
 
-fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        307 => "Temporary Redirect",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        _ => "Status",
-    }
-}
-
 /// What a registry path asks for.
 enum Route<'a> {
     Ping,
@@ -945,24 +929,4 @@ fn retype(manifest: &[u8], media_type: &str) -> Vec<u8> {
 /// A query key or value: `+` is a space, then `%XX` decoded.
 fn form_decode(s: &str) -> String {
     percent_decode(&s.replace('+', " "))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

@@ -3,11 +3,12 @@
 //! reading `../shared/peers` in place, and building container images
 //! (`image`) from generated content (`fixtures`), among them the shared
 //! Debian-style image (`debian`), and serving them from a fake registry
-//! (`fake_registry`).
+//! (`fake_registry`; `http` holds what it shares with the fake engine).
 
 pub mod debian;
 pub mod fake_registry;
 pub mod fixtures;
+pub mod http;
 pub mod image;
 pub mod run;
 
