@@ -106,24 +106,13 @@ log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { printf '%s: %s\n' "$PROG" "$1" >&2; exit "${2:-1}"; }
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
+# apt_install, alive, stop_pid
+# shellcheck source=SCRIPTDIR/daemon-lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/daemon-lib.sh"
+
 [[ "$TIMEOUT" =~ ^[1-9][0-9]*$ ]] || die "DRYDOCK_TEST_REGISTRY_TIMEOUT must be a positive integer" 2
 
 # ---- helpers ------------------------------------------------------------------------
-
-APT_UPDATED=0
-# apt_install PACKAGE: Debian's package, without recommends (apt-get update once per run).
-apt_install() {
-    command -v apt-get >/dev/null || die "$1 is missing and there is no apt-get to install it"
-    [[ $(id -u) -eq 0 ]] || die "$1 is missing; installing it needs root"
-    if [[ $APT_UPDATED -eq 0 ]]; then
-        log "apt-get update"
-        apt-get update -qq >&2 || die "apt-get update failed"
-        APT_UPDATED=1
-    fi
-    log "apt-get install $1"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$1" >&2 \
-        || die "apt-get install $1 failed"
-}
 
 # need COMMAND PACKAGE: install PACKAGE when COMMAND is missing.
 need() {
@@ -179,29 +168,6 @@ pid_of() {
     [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
     tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$needle" || return 1
     printf '%s\n' "$pid"
-}
-
-# alive PID: running, not a zombie waiting to be reaped (its command line is empty then).
-alive() {
-    kill -0 "$1" 2>/dev/null && [[ -n "$(tr -d '\0' 2>/dev/null <"/proc/$1/cmdline")" ]]
-}
-
-# stop_pid PID NAME: SIGTERM, wait up to 30 s, then SIGKILL.
-stop_pid() {
-    local pid="$1" name="$2" i
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for ((i = 0; i < 300; i++)); do
-        alive "$pid" || return 0
-        sleep 0.1
-    done
-    log "$name (pid $pid) did not stop within 30 s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-    for ((i = 0; i < 50; i++)); do
-        alive "$pid" || return 0
-        sleep 0.1
-    done
-    log "$name (pid $pid) is still there"
-    return 1
 }
 
 # free_ports N: N distinct free TCP ports on $ADDR, one a line (all bound at once, then
