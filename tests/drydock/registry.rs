@@ -688,3 +688,132 @@ fn scan_joins_registry_images(ctx: &Ctx) -> Check {
     );
     Ok(())
 }
+
+/// Every image reference in the peers' data (`image:` values of the
+/// Compose and Kubernetes fixtures, `FROM` of the official images'
+/// Dockerfiles) is read as skopeo reads it: the same verdict (a reference
+/// or not) and the same registry API host. Both run with an HTTPS proxy
+/// that refuses connections, so each fails at its first request, naming
+/// the host it tried.
+#[test]
+fn image_references_resolve_to_the_registry_skopeo_asks() {
+    let Some(peers) = support::peers_dir("") else {
+        return;
+    };
+    if Command::new("skopeo").arg("--version").output().is_err() {
+        support::skip("DRYDOCK_REQUIRE_REGISTRY", "no skopeo to compare with");
+        return;
+    }
+    let mut references = BTreeSet::new();
+    collect_references(&peers, &mut references);
+    assert!(references.len() > 150, "{} references", references.len());
+    let references: Vec<String> = references.into_iter().collect();
+    let home = tempfile::tempdir().unwrap();
+    let run = drydock()
+        .env("HOME", home.path())
+        .env("DOCKER_CONFIG", home.path())
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .args(["image", "--from", "registry", "--format", "json", "--"])
+        .args(&references)
+        .run();
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let mut differ = Vec::new();
+    for reference in &references {
+        let message = doc["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["path"] == reference.as_str())
+            .and_then(|e| e["message"].as_str())
+            .unwrap_or("");
+        let ours = if message.contains("is not an image reference") {
+            "invalid".to_string()
+        } else {
+            between(message, "(https://", ")")
+                .unwrap_or(message)
+                .to_string()
+        };
+        let out = Command::new("skopeo")
+            .args([
+                "inspect",
+                "--retry-times",
+                "0",
+                &format!("docker://{reference}"),
+            ])
+            .env("HTTPS_PROXY", "http://127.0.0.1:9")
+            .env("HOME", home.path())
+            .output()
+            .expect("run skopeo");
+        let said = String::from_utf8_lossy(&out.stderr);
+        let theirs = if said.contains("invalid reference format") {
+            "invalid".to_string()
+        } else {
+            between(&said, "https://", "/v2/")
+                .unwrap_or(&said)
+                .to_string()
+        };
+        if ours != theirs {
+            differ.push(format!("{reference}: drydock {ours}, skopeo {theirs}"));
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let rest = &text[text.find(start)? + start.len()..];
+    Some(&rest[..rest.find(end)?])
+}
+
+/// `image:` values (YAML) and `FROM` images (Dockerfiles) under `dir`,
+/// leaving out those with a variable or a build stage's name.
+fn collect_references(dir: &Path, out: &mut BTreeSet<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_references(&path, out);
+            continue;
+        }
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+        let dockerfile = name.starts_with("Dockerfile");
+        if !yaml && !dockerfile {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let mut stages = BTreeSet::new();
+        for line in text.lines() {
+            let line = line.trim().trim_start_matches("- ").trim();
+            let value = if yaml {
+                line.strip_prefix("image:").map(str::trim)
+            } else {
+                line.strip_prefix("FROM ").map(|rest| {
+                    let words: Vec<&str> = rest
+                        .split_whitespace()
+                        .filter(|w| !w.starts_with("--"))
+                        .collect();
+                    if let [_, as_, stage] = words.as_slice()
+                        && as_.eq_ignore_ascii_case("as")
+                    {
+                        stages.insert(stage.to_string());
+                    }
+                    words.first().copied().unwrap_or("")
+                })
+            };
+            let Some(value) = value.map(|v| v.trim_matches(['"', '\''])) else {
+                continue;
+            };
+            let plain = !value.is_empty()
+                && !value.contains(['$', '{', ' ', '#'])
+                && value != "scratch"
+                && !stages.contains(value);
+            if plain {
+                out.insert(value.to_string());
+            }
+        }
+    }
+}
