@@ -38,6 +38,7 @@ pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod compose;
+pub mod dockerfile;
 pub mod error;
 pub mod finding;
 pub mod hazards;
