@@ -3,6 +3,7 @@
 //! with the bytes of the file it was written in).
 
 pub mod parse;
+pub mod shell;
 pub mod syntax;
 
 pub use parse::{parse, text_of};

@@ -1,0 +1,308 @@
+//! Shell commands in `RUN` lines and heredoc scripts, split well enough
+//! to see each program and its arguments: words (quotes removed, each
+//! with the bytes of the file it was written in) and the operators between
+//! commands (`&&`, `||`, `;`, `|`, `&`, line breaks, subshell parentheses).
+//! Redirections (`> file`, `2>&1`, `<<EOF`) are left out of the words.
+//! Command substitutions (`$(…)`, `` `…` ``) stay inside their word.
+//!
+//! This is not a shell: nothing is expanded, and text it cannot make sense
+//! of (an unterminated quote) ends the last word rather than failing. A
+//! crate was weighed and left: brush-parser 0.4, the maintained bash
+//! parser, memoises tokenising in process-wide caches and brings ~75
+//! crates with two proc-macro stacks; shell-words and shlex know neither
+//! operators nor positions; conch-parser is unmaintained since 2017.
+
+use super::syntax::{Text, Word};
+
+/// One simple command.
+#[derive(Clone, Debug, Default)]
+pub struct Command {
+    pub words: Vec<Word>,
+    /// Its output is piped into the next command (`a | b`).
+    pub pipes_into_next: bool,
+}
+
+impl Command {
+    /// The index of the program: the first word after `NAME=value`
+    /// assignments.
+    pub fn program_index(&self) -> Option<usize> {
+        self.words.iter().position(|w| !is_assignment(&w.text))
+    }
+
+    /// The program's name, without a directory (`/usr/bin/curl` → `curl`).
+    pub fn program(&self) -> Option<&str> {
+        let word = &self.words[self.program_index()?].text;
+        Some(word.rsplit('/').next().unwrap_or(word))
+    }
+
+    /// The words after the program.
+    pub fn arguments(&self) -> &[Word] {
+        match self.program_index() {
+            Some(i) => &self.words[i + 1..],
+            None => &[],
+        }
+    }
+}
+
+fn is_assignment(word: &str) -> bool {
+    match word.split_once('=') {
+        Some((name, _)) => {
+            !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && !name.as_bytes()[0].is_ascii_digit()
+        }
+        None => false,
+    }
+}
+
+/// The commands of a script, in order.
+pub fn commands(script: &Text) -> Vec<Command> {
+    let text = script.text.as_bytes();
+    let mut commands = Vec::new();
+    let mut current = Command::default();
+    let mut i = 0;
+    // The next word is a redirection's target, not an argument.
+    let mut redirect_target = false;
+    let end_command = |current: &mut Command, commands: &mut Vec<Command>, pipe: bool| {
+        let mut done = std::mem::take(current);
+        done.pipes_into_next = pipe;
+        if !done.words.is_empty() {
+            commands.push(done);
+        }
+    };
+    while i < text.len() {
+        let c = text[i];
+        match c {
+            b' ' | b'\t' | b'\r' => i += 1,
+            b'\n' | b';' | b'(' | b')' => {
+                end_command(&mut current, &mut commands, false);
+                i += 1;
+            }
+            b'&' if text.get(i + 1) == Some(&b'&') => {
+                end_command(&mut current, &mut commands, false);
+                i += 2;
+            }
+            b'&' if text.get(i + 1) == Some(&b'>') => {
+                redirect_target = true;
+                i += 2 + usize::from(text.get(i + 2) == Some(&b'>'));
+            }
+            b'&' => {
+                end_command(&mut current, &mut commands, false);
+                i += 1;
+            }
+            b'|' if text.get(i + 1) == Some(&b'|') => {
+                end_command(&mut current, &mut commands, false);
+                i += 2;
+            }
+            b'|' => {
+                end_command(&mut current, &mut commands, true);
+                i += 1 + usize::from(text.get(i + 1) == Some(&b'&'));
+            }
+            b'#' => {
+                // A comment, to the end of the line.
+                while i < text.len() && text[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'<' | b'>' => {
+                i += 1;
+                while i < text.len() && matches!(text[i], b'<' | b'>' | b'&' | b'-' | b'|') {
+                    i += 1;
+                }
+                // `2>&1`: the target is the descriptor, already read.
+                if text.get(i).is_some_and(u8::is_ascii_digit) && text[i - 1] == b'&' {
+                    i += 1;
+                } else {
+                    redirect_target = true;
+                }
+            }
+            _ => {
+                let (word, end) = read_word(script, i);
+                // `2>file`: a descriptor number just before a redirection.
+                let is_fd = word.text.bytes().all(|b| b.is_ascii_digit())
+                    && matches!(text.get(end), Some(b'<' | b'>'));
+                if redirect_target {
+                    redirect_target = false;
+                } else if !is_fd {
+                    current.words.push(word);
+                }
+                i = end;
+            }
+        }
+    }
+    end_command(&mut current, &mut commands, false);
+    commands
+}
+
+/// The word starting at `start`: its text with quotes removed and
+/// backslash escapes applied, and the offset just past it.
+fn read_word(script: &Text, start: usize) -> (Word, usize) {
+    let text = script.text.as_bytes();
+    let mut out: Vec<u8> = Vec::new();
+    let mut i = start;
+    let mut depth = 0usize;
+    while i < text.len() {
+        let c = text[i];
+        if depth == 0 && (c.is_ascii_whitespace() || b";&|()<>".contains(&c)) {
+            break;
+        }
+        match c {
+            b'\\' => {
+                if let Some(&next) = text.get(i + 1) {
+                    if next != b'\n' {
+                        out.push(next);
+                    }
+                    i += 2;
+                } else {
+                    i += 1;
+                }
+            }
+            b'\'' => {
+                let close = text[i + 1..]
+                    .iter()
+                    .position(|&b| b == b'\'')
+                    .map_or(text.len(), |p| i + 1 + p);
+                out.extend_from_slice(&text[i + 1..close]);
+                i = close + 1;
+            }
+            b'"' => {
+                i += 1;
+                while i < text.len() && text[i] != b'"' {
+                    if text[i] == b'\\'
+                        && let Some(&next) = text.get(i + 1)
+                        && matches!(next, b'"' | b'\\' | b'$' | b'`')
+                    {
+                        out.push(next);
+                        i += 2;
+                        continue;
+                    }
+                    out.push(text[i]);
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'$' if text.get(i + 1) == Some(&b'(') => {
+                depth += 1;
+                out.extend_from_slice(b"$(");
+                i += 2;
+            }
+            b'(' if depth > 0 => {
+                depth += 1;
+                out.push(c);
+                i += 1;
+            }
+            b')' if depth > 0 => {
+                depth -= 1;
+                out.push(c);
+                i += 1;
+            }
+            b'`' => {
+                let close = text[i + 1..]
+                    .iter()
+                    .position(|&b| b == b'`')
+                    .map_or(text.len(), |p| i + 1 + p);
+                out.extend_from_slice(&text[i..(close + 1).min(text.len())]);
+                i = close + 1;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    let end = i.min(text.len());
+    (
+        Word {
+            text: String::from_utf8_lossy(&out).into_owned(),
+            span: script.span(start..end),
+        },
+        end,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Text {
+        let mut t = Text::default();
+        t.push(s, 100);
+        t
+    }
+
+    fn split(s: &str) -> Vec<Vec<String>> {
+        commands(&text(s))
+            .into_iter()
+            .map(|c| c.words.into_iter().map(|w| w.text).collect())
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_operators() {
+        assert_eq!(
+            split("apt-get update && apt-get install -y nc || true; echo done & wait\nls"),
+            [
+                vec!["apt-get", "update"],
+                vec!["apt-get", "install", "-y", "nc"],
+                vec!["true"],
+                vec!["echo", "done"],
+                vec!["wait"],
+                vec!["ls"],
+            ]
+        );
+    }
+
+    #[test]
+    fn removes_quotes_and_keeps_positions() {
+        let script = text(r#"echo "a b" 'c d' e\ f x"y"z"#);
+        let cmds = commands(&script);
+        let words: Vec<&str> = cmds[0].words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(words, ["echo", "a b", "c d", "e f", "xyz"]);
+        assert_eq!(cmds[0].words[1].span.start, 105);
+        assert_eq!(cmds[0].words[1].span.end, 110);
+    }
+
+    #[test]
+    fn sees_pipes_and_leaves_redirections_out() {
+        let cmds = commands(&text(
+            "curl -fsSL https://x/install.sh 2>/dev/null | sh -s -- -y > /log 2>&1",
+        ));
+        assert!(cmds[0].pipes_into_next);
+        let first: Vec<&str> = cmds[0].words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(first, ["curl", "-fsSL", "https://x/install.sh"]);
+        let second: Vec<&str> = cmds[1].words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(second, ["sh", "-s", "--", "-y"]);
+        assert_eq!(cmds[1].program(), Some("sh"));
+    }
+
+    #[test]
+    fn keeps_substitutions_in_their_word_and_skips_assignments() {
+        let cmds = commands(&text(
+            "DEBIAN_FRONTEND=noninteractive /usr/bin/apt-get install $(cat list) `pkgs` # note",
+        ));
+        assert_eq!(cmds.len(), 1);
+        assert_eq!(cmds[0].program(), Some("apt-get"));
+        let args: Vec<&str> = cmds[0]
+            .arguments()
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(args, ["install", "$(cat list)", "`pkgs`"]);
+    }
+
+    #[test]
+    fn survives_what_it_cannot_read() {
+        for s in [
+            "echo 'unterminated",
+            "echo \"x",
+            "a $(b",
+            "`",
+            "\\",
+            ">",
+            "| |",
+            "2>",
+        ] {
+            let _ = commands(&text(s));
+        }
+    }
+}
