@@ -4,6 +4,7 @@
 
 pub mod parse;
 pub mod shell;
+pub mod stages;
 pub mod syntax;
 
 pub use parse::{parse, text_of};
