@@ -31,6 +31,10 @@ pub enum Command {
     /// Audit Kubernetes manifests (files, directories, or `-` for standard
     /// input, e.g. `helm template … | drydock k8s -`).
     K8s(K8sArgs),
+    /// Audit Dockerfiles: files named directly, or every `Dockerfile`,
+    /// `Containerfile`, `*.Dockerfile` and `Dockerfile.*` under
+    /// directories.
+    Dockerfile(DockerfileArgs),
     /// List the rules.
     Rules(RulesArgs),
     /// Check a policy file: every error at once, with its line.
@@ -149,6 +153,18 @@ pub struct ImageArgs {
     /// default: the host's.
     #[arg(long, value_name = "PLATFORM")]
     pub platform: Option<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DockerfileArgs {
+    /// Dockerfiles or directories.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The stage that is the image (a stage name); default: the last.
+    #[arg(long, value_name = "STAGE")]
+    pub target: Option<String>,
     #[command(flatten)]
     pub report: ReportArgs,
 }

@@ -15,6 +15,7 @@ pub enum Scope {
     Compose,
     Image,
     Kubernetes,
+    Dockerfile,
     /// drydock's own inputs (ignore comments, policy files).
     Policy,
 }
@@ -25,6 +26,7 @@ impl Scope {
             Scope::Compose => "compose",
             Scope::Image => "image",
             Scope::Kubernetes => "kubernetes",
+            Scope::Dockerfile => "dockerfile",
             Scope::Policy => "policy",
         }
     }

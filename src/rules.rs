@@ -13,6 +13,7 @@ pub fn builtin() -> impl Iterator<Item = &'static RuleMeta> {
         .map(|r| r.meta)
         .chain(crate::image::rules::ALL.iter().map(|r| r.meta))
         .chain(crate::k8s::pss::RULES.iter().copied())
+        .chain(crate::dockerfile::rules::ALL.iter().map(|r| r.meta))
         .chain(crate::policy::rules::ALL.iter().copied())
 }
 

@@ -7,6 +7,7 @@
 pub mod added_capabilities;
 pub mod apparmor_disabled;
 pub mod capabilities_not_dropped;
+pub mod exec_capable_netcat;
 pub mod host_namespace;
 pub mod host_path_mount;
 pub mod missing_resource_limits;
@@ -18,7 +19,9 @@ pub mod root_user;
 pub mod runtime_socket_mount;
 pub mod seccomp_disabled;
 pub mod selinux_disabled;
+pub mod setuid_file;
 pub mod shared_mount_propagation;
 pub mod unpinned_image;
 pub mod untrusted_registry;
+pub mod writable_executable;
 pub mod writable_root_filesystem;

@@ -6,6 +6,7 @@
 
 mod audit;
 mod compose;
+mod dockerfile;
 mod image;
 mod k8s;
 mod listing;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Image(args) => image::run_image(&args),
         Command::Images(args) => image::run_images(&args),
         Command::K8s(args) => k8s::run(&args),
+        Command::Dockerfile(args) => dockerfile::run(&args),
         Command::Rules(args) => listing::rules(args.format),
         Command::Policy(args) => match args.action {
             crate::cli::PolicyAction::Check { file } => listing::check_policy(&file),

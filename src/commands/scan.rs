@@ -32,6 +32,13 @@ pub(super) fn run(args: &ScanArgs) -> ExitCode {
     let mut found = scan::discover(&paths);
     scanned.coverage.errors.append(&mut found.errors);
     scan::run(&loader, &found.projects, &settings.params, &mut scanned);
+    scan::run_dockerfiles(
+        &found.dockerfiles,
+        &loader.root,
+        None,
+        &settings.params,
+        &mut scanned,
+    );
     let checks = ManifestChecks {
         level: settings.pod_security(),
         params: &settings.params,

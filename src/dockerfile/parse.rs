@@ -14,8 +14,8 @@
 //!   instruction, up to each terminator;
 //! - `ONBUILD` wraps another instruction.
 //!
-//! Errors name the file and line: a file that is not UTF-8 text, an
-//! instruction longer than [`MAX_INSTRUCTION`], an unterminated heredoc,
+//! Errors name the file and line: binary data (a NUL byte), an unknown
+//! instruction (a template: `{{ … }}`), an instruction longer than [`MAX_INSTRUCTION`], an unterminated heredoc,
 //! an `escape` that is neither `\` nor `` ` ``.
 
 use std::sync::Arc;
@@ -39,6 +39,29 @@ const JSON_FORM: [&str; 8] = [
     "HEALTHCHECK",
 ];
 
+/// The instructions BuildKit knows; any other word starting a line is an
+/// error, as `docker build` makes it.
+const KEYWORDS: [&str; 18] = [
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+];
+
 /// Instructions that take heredocs.
 const HEREDOC_FORM: [&str; 3] = ["RUN", "COPY", "ADD"];
 
@@ -54,29 +77,6 @@ fn lines(text: &str) -> Vec<(usize, &str)> {
         start += piece.len();
     }
     out
-}
-
-/// Reads a Dockerfile's bytes as text: UTF-8, no NUL bytes.
-pub fn text_of(bytes: Vec<u8>, display: &str) -> Result<String, InputError> {
-    let line_at = |bytes: &[u8], offset: usize| {
-        bytes[..offset].iter().filter(|&&b| b == b'\n').count() as u32 + 1
-    };
-    if let Some(nul) = memchr::memchr(0, &bytes) {
-        return Err(InputError {
-            line: Some(line_at(&bytes, nul)),
-            ..InputError::in_file(
-                display,
-                "not a Dockerfile: the file holds NUL bytes (binary data)",
-            )
-        });
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        InputError {
-            line: Some(line_at(e.as_bytes(), offset)),
-            ..InputError::in_file(display, "not UTF-8 text")
-        }
-    })
 }
 
 /// Parses a Dockerfile.
@@ -99,6 +99,12 @@ pub fn parse(file: Arc<SourceFile>) -> Result<Dockerfile, InputError> {
             message,
         )
     };
+    if let Some(nul) = text.find('\0') {
+        return Err(error_at(
+            nul,
+            "not a Dockerfile: the file holds NUL bytes (binary data)".into(),
+        ));
+    }
     let (directives, mut i) = directives(&lines);
     let escape = match directives.iter().find(|d| d.name == "escape") {
         None => '\\',
@@ -186,6 +192,15 @@ pub fn parse(file: Arc<SourceFile>) -> Result<Dockerfile, InputError> {
                 end,
             },
         );
+        for keyword in std::iter::once(&instruction).chain(instruction.onbuild.as_deref()) {
+            if !KEYWORDS.contains(&keyword.keyword.as_str()) {
+                let shown: String = keyword.keyword.chars().take(40).collect();
+                return Err(error_at(
+                    keyword.keyword_span.start,
+                    format!("unknown instruction `{shown}`"),
+                ));
+            }
+        }
         if HEREDOC_FORM.contains(&instruction.keyword.as_str())
             && let Args::Shell(args) = &instruction.args
         {
@@ -258,10 +273,15 @@ fn directives(lines: &[(usize, &str)]) -> (Vec<Directive>, usize) {
 }
 
 /// A line's content without its continuation (`None` when it does not
-/// continue): the escape character last, trailing blanks allowed. As in
-/// BuildKit, `\\` at the end continues too.
+/// continue): the escape character last (trailing blanks allowed), not
+/// itself escaped — `C:\\Windows\\` ends no continuation, as in
+/// BuildKit, whose pattern is `([^\\])\\[ \t]*$|^\\[ \t]*$`.
 fn continued(content: &str, escape: char) -> Option<&str> {
-    content.trim_end_matches([' ', '\t']).strip_suffix(escape)
+    let body = content.trim_end_matches([' ', '\t']).strip_suffix(escape)?;
+    match body.chars().last() {
+        Some(c) if c == escape => None,
+        _ => Some(body),
+    }
 }
 
 /// Splits a logical line into keyword, flags and arguments.
@@ -545,16 +565,23 @@ mod tests {
             Some("Dockerfile:2:1: the heredoc <<EOF has no terminating `EOF` line")
         );
         assert!(parse(file("# escape=x\nFROM a\n")).is_err());
+        let error = parse(file("FROM a\n{{ template }}\n"))
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some("Dockerfile:2:1: unknown instruction `{{`")
+        );
         let long = format!("FROM a\nRUN {}\n", "x".repeat(MAX_INSTRUCTION + 1));
         assert!(parse(file(&long)).is_err());
-        assert!(text_of(b"FROM a\n\0".to_vec(), "Dockerfile").is_err());
-        let error = text_of(b"FROM a\nRUN \xff\n".to_vec(), "Dockerfile").err();
+        let error = parse(file("FROM a\nRUN \0\n")).err();
         assert_eq!(error.and_then(|e| e.line), Some(2));
     }
 
     #[test]
-    fn a_doubled_backslash_continues_as_in_buildkit() {
-        let d = parsed("FROM a\nRUN echo \\\\\nRUN echo b\n");
-        assert_eq!(d.instructions.len(), 2);
+    fn an_escaped_escape_ends_no_continuation_as_in_buildkit() {
+        let d = parsed("FROM a\nCOPY a.dll C:\\\\Windows\\\\\nENV B 1\nRUN echo \\\n  \\\n  b\n");
+        assert_eq!(d.instructions.len(), 4);
+        assert_eq!(shell(&d.instructions[3]).text, "echo b");
     }
 }

@@ -180,9 +180,10 @@ pub fn summary(report: &Verdict) -> String {
             .errors
             .iter()
             .any(|e| matches!(e.origin, crate::error::Origin::Image(_)));
+    let dockerfiles = report.coverage.dockerfiles;
     if report.coverage.projects > 0
-        || report.coverage.files > 0
-        || (!images_asked && report.coverage.workloads == 0)
+        || report.coverage.files > dockerfiles
+        || (!images_asked && report.coverage.workloads == 0 && dockerfiles == 0)
     {
         scanned.push(format!(
             "{} project(s), {} file(s)",
@@ -194,6 +195,9 @@ pub fn summary(report: &Verdict) -> String {
             "{} Kubernetes workload(s)",
             report.coverage.workloads
         ));
+    }
+    if dockerfiles > 0 {
+        scanned.push(format!("{dockerfiles} Dockerfile(s)"));
     }
     if images_asked {
         scanned.push(format!("{} image(s)", report.coverage.images));

@@ -85,6 +85,8 @@ pub struct Found {
     pub charts: Vec<PathBuf>,
     /// Kustomization files (outside charts).
     pub kustomizations: Vec<PathBuf>,
+    /// Dockerfiles, in path order.
+    pub dockerfiles: Vec<PathBuf>,
     pub errors: Vec<InputError>,
 }
 
@@ -112,6 +114,9 @@ pub fn discover(paths: &[PathBuf]) -> Found {
         }
         let mut walked = walk(path);
         errors.extend(std::mem::take(&mut walked.errors));
+        let mut dockerfiles = std::mem::take(&mut walked.dockerfiles);
+        dockerfiles.sort();
+        found.dockerfiles.extend(dockerfiles);
         let (charts, kustomizations, yaml) = rendered_inputs(&mut walked);
         found.charts.extend(charts);
         found.kustomizations.extend(kustomizations);
@@ -180,6 +185,8 @@ struct Walked {
     charts: Vec<PathBuf>,
     /// Kustomization files.
     kustomizations: Vec<PathBuf>,
+    /// Dockerfiles.
+    dockerfiles: Vec<PathBuf>,
     errors: Vec<InputError>,
 }
 
@@ -251,6 +258,8 @@ fn walk(root: &Path) -> Walked {
                     .entry(dir)
                     .or_default()
                     .push(name.into_owned());
+            } else if kind.is_file() && super::dockerfiles::is_dockerfile_name(&name) {
+                lock(&found).dockerfiles.push(entry.path().to_path_buf());
             } else if crate::k8s::render::KUSTOMIZATION_FILES.contains(&name.as_ref()) {
                 lock(&found).kustomizations.push(entry.path().to_path_buf());
             } else if kind.is_file() && (name.ends_with(".yaml") || name.ends_with(".yml")) {
@@ -268,6 +277,30 @@ fn walk(root: &Path) -> Walked {
     found
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The Dockerfiles under `paths` (`drydock dockerfile`): files named
+/// directly are read as Dockerfiles whatever their name; directories are
+/// walked for Dockerfile names.
+pub fn dockerfile_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputError>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            inputs.push(path.clone());
+        } else if path.is_dir() {
+            let mut walked = walk(path);
+            errors.append(&mut walked.errors);
+            walked.dockerfiles.sort();
+            inputs.append(&mut walked.dockerfiles);
+        } else {
+            errors.push(InputError::in_file(
+                path.to_string_lossy(),
+                "no such file or directory",
+            ));
+        }
+    }
+    (inputs, errors)
 }
 
 /// The candidate manifests under `paths` (`drydock k8s`): files named

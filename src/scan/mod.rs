@@ -13,13 +13,15 @@
 //! - `scanned.rs`: the [`Scanned`] value and its [`Coverage`].
 
 mod discover;
+mod dockerfiles;
 mod images;
 mod manifests;
 mod projects;
 pub mod runs;
 mod scanned;
 
-pub use discover::{Found, discover, manifest_inputs};
+pub use discover::{Found, discover, dockerfile_inputs, manifest_inputs};
+pub use dockerfiles::{is_dockerfile_name, run_dockerfiles};
 pub use images::{
     Missing, Reading, Sources, image_inputs, run_images, run_references, run_service_images,
 };

@@ -57,6 +57,8 @@ pub struct Coverage {
     pub images: usize,
     /// Kubernetes workloads audited.
     pub workloads: usize,
+    /// Dockerfiles audited.
+    pub dockerfiles: usize,
     /// Files read.
     pub files: usize,
     /// Why `scan` read no images for its services (no engine answered).

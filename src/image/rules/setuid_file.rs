@@ -1,44 +1,15 @@
 //! `setuid-file`: setuid or setgid files in the image.
 
 use super::ctx::{Rule, file_finding};
+use crate::catalog;
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;
-use crate::rule::{RuleMeta, Scope};
 
-pub(super) static RULE: Rule = Rule { meta: &META, check };
-
-static META: RuleMeta = RuleMeta::new("setuid-file", Severity::High, DOCS)
-    .title("Setuid or setgid file")
-    .scopes(&[Scope::Image]);
-
-const DOCS: &str = r#"## What it checks
-Regular files with the setuid or setgid bit in the merged image (after
-whiteouts: a file under a deleted or opaque directory is gone). The usual
-distribution programs (`su`, `passwd`, `mount`, `umount`, `chsh`, `chfn`,
-`gpasswd`, `newgrp`, `chage`, `expiry`, `unix_chkpwd`, `ssh-agent`,
-`ping`, `crontab`, `wall`, `write`, `sudo`…) owned by a package are low;
-any other setuid or setgid file, or one no package owns, is high. Hard
-links to a setuid file are reported under each name.
-
-## Why it matters
-A setuid root program is a way from any user to root; an extra one added
-by a build, or a copy outside package control, is an escalation path that
-nothing updates. `no-new-privileges` disarms them at run time.
-
-## Example
-```dockerfile
-RUN chmod u+s /usr/bin/find   # NOT OK
-```
-
-## Use instead
-Remove the bit (`chmod a-s`), or remove the program; set
-`no-new-privileges` on the container.
-
-## References
-- CIS Docker Benchmark v1.6.0, 4.8
-- Dockle CIS-DI-0008
-"#;
+pub(super) static RULE: Rule = Rule {
+    meta: &catalog::setuid_file::META,
+    check,
+};
 
 /// Programs distributions ship setuid or setgid.
 const DISTRO_DEFAULTS: [&str; 26] = [
@@ -103,7 +74,7 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
             message.push_str(&format!("; a hard link to /{target}"));
         }
         out.push(
-            file_finding(image, &META, severity, path, node, message)
+            file_finding(image, RULE.meta, severity, path, node, message)
                 .fix("remove the setuid/setgid bit (chmod a-s) and set no-new-privileges"),
         );
     }

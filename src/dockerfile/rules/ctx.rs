@@ -1,0 +1,129 @@
+//! What every Dockerfile rule file imports: [`Rule`] and the
+//! [`DockerfileCtx`] a check gets — the parsed file, its stages, which of
+//! them make the image, and a way to name a place in the file. The list of
+//! the rules is in `mod.rs`; a rule file imports only this file.
+
+use crate::dockerfile::shell::{Command, commands};
+use crate::dockerfile::stages::{Build, Stage};
+use crate::dockerfile::syntax::{Args, Dockerfile, Instruction, Text};
+use crate::finding::{Finding, Location, Place, Severity, Subject};
+use crate::params::Params;
+use crate::rule::RuleMeta;
+use crate::text::Span;
+
+/// A Dockerfile rule.
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub check: fn(&DockerfileCtx, &mut Vec<Finding>),
+}
+
+impl Rule {
+    pub const fn new(
+        meta: &'static RuleMeta,
+        check: fn(&DockerfileCtx, &mut Vec<Finding>),
+    ) -> Rule {
+        Rule { meta, check }
+    }
+}
+
+/// One Dockerfile, as a rule sees it.
+pub struct DockerfileCtx<'a> {
+    pub dockerfile: &'a Dockerfile,
+    pub build: &'a Build<'a>,
+    /// The stage that is the image (the last, or the Compose `target`).
+    pub target: Option<usize>,
+    pub params: &'a Params,
+}
+
+impl<'a> DockerfileCtx<'a> {
+    pub fn subject(&self) -> Subject {
+        Subject::File {
+            path: self.dockerfile.file.display.clone(),
+        }
+    }
+
+    /// The stages the image is made of: the target stage and the stages
+    /// it is built `FROM`, target first. Stages only copied from
+    /// (`COPY --from`) are build-time and not among them.
+    pub fn image_stages(&self) -> Vec<&'a Stage<'a>> {
+        match self.target {
+            Some(target) => self.build.chain(target),
+            None => Vec::new(),
+        }
+    }
+
+    /// How a stage is named in messages and routes: `stage build` or
+    /// `stage 2`.
+    pub fn stage_name(stage: &Stage) -> String {
+        match &stage.name {
+            Some(name) => format!("stage {name}"),
+            None => format!("stage {}", stage.index),
+        }
+    }
+
+    /// A finding at `span` of the file. `route` names the instruction
+    /// (`stage build.RUN`), so baselines survive moved lines.
+    pub fn finding(
+        &self,
+        meta: &RuleMeta,
+        severity: Severity,
+        span: Span,
+        route: String,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule: meta.id.into(),
+            severity,
+            message: message.into(),
+            subject: self.subject(),
+            location: Place::Config(Location::at(&self.dockerfile.pos(span), route)),
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
+    /// The route of an instruction in a stage.
+    pub fn route(stage: &Stage, instruction: &Instruction) -> String {
+        format!("{}.{}", Self::stage_name(stage), instruction.keyword)
+    }
+}
+
+/// The shell commands an instruction runs: its shell form, and each
+/// heredoc that is the script (`RUN <<EOF`), not a file `COPY` writes.
+pub(super) fn run_commands(instruction: &Instruction) -> Vec<Command> {
+    if instruction.keyword != "RUN" {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if let Args::Shell(text) = &instruction.args {
+        out.extend(commands(text));
+    }
+    for heredoc in &instruction.heredocs {
+        out.extend(commands(&heredoc.body));
+    }
+    out
+}
+
+/// The `RUN` instructions of the stages the image is made of, with their
+/// stage. (`ONBUILD RUN` runs in images built on this one, not in this
+/// one, and is left out.)
+pub(super) fn image_runs<'a>(ctx: &DockerfileCtx<'a>) -> Vec<(&'a Stage<'a>, &'a Instruction)> {
+    ctx.image_stages()
+        .into_iter()
+        .flat_map(|stage| {
+            stage
+                .instructions
+                .iter()
+                .filter(|i| i.keyword == "RUN")
+                .map(move |i| (stage, i))
+        })
+        .collect()
+}
+
+/// The text an instruction's shell form holds, if it has one.
+pub(super) fn shell_text(instruction: &Instruction) -> Option<&Text> {
+    match &instruction.args {
+        Args::Shell(text) => Some(text),
+        Args::Json(_) => None,
+    }
+}

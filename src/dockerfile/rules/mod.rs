@@ -1,0 +1,46 @@
+//! The Dockerfile rules, one file each, and the list of them ([`ALL`]). A
+//! rule looks at one parsed Dockerfile and the stages its image is made
+//! of, and pushes findings at the exact token. The types a rule file
+//! imports are in `ctx.rs`.
+
+use super::stages::Build;
+use super::syntax::Dockerfile;
+use crate::finding::Finding;
+use crate::params::Params;
+
+mod ctx;
+pub use ctx::{DockerfileCtx, Rule};
+
+mod exec_capable_netcat;
+mod plaintext_secret;
+mod root_user;
+mod setuid_file;
+mod unpinned_image;
+mod writable_executable;
+
+/// Every Dockerfile rule.
+pub static ALL: &[&Rule] = &[
+    &exec_capable_netcat::RULE,
+    &plaintext_secret::RULE,
+    &root_user::RULE,
+    &setuid_file::RULE,
+    &unpinned_image::RULE,
+    &writable_executable::RULE,
+];
+
+/// Runs every rule on a Dockerfile, for the image of its stage `target`
+/// (a stage name; the last stage when `None`).
+pub fn check(dockerfile: &Dockerfile, target: Option<&str>, params: &Params) -> Vec<Finding> {
+    let build = Build::new(dockerfile, &Default::default());
+    let ctx = DockerfileCtx {
+        dockerfile,
+        build: &build,
+        target: build.runtime_stage(target).map(|s| s.index),
+        params,
+    };
+    let mut out = Vec::new();
+    for rule in ALL {
+        (rule.check)(&ctx, &mut out);
+    }
+    out
+}
