@@ -9,7 +9,7 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta::new("plaintext-secret", Severity::High, DOCS)
     .title("Credential written in plain text")
-    .scopes(&[Scope::Compose, Scope::Kubernetes]);
+    .scopes(&[Scope::Compose, Scope::Kubernetes, Scope::Dockerfile]);
 
 const DOCS: &str = r#"## What it checks
 `environment:` entries (mapping or `KEY=VALUE` list) whose name looks like
@@ -51,6 +51,8 @@ in the repository like the Compose file: it gets the same checks and is
 reported at its line in that file, as is a variable of an `env_file:`.
 The process environment overrides `.env`, as in Compose: a value the
 deploying environment sets is not reported.
+
+- Dockerfiles: an `ENV` or `ARG` default whose name is a credential's and whose value is written out (same heuristics as Compose), at the value; a password in a `RUN` command line (`curl -u user:password`, `--password=…`, `scheme://user:password@host`), at the word. A secret mounted with `RUN --mount=type=secret` is never reported.
 
 ## Why it matters
 A password in a Compose file is in every clone of the repository, in its

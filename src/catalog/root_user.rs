@@ -8,7 +8,12 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta::new("root-user", Severity::Medium, DOCS)
     .title("Container runs as root")
-    .scopes(&[Scope::Compose, Scope::Image, Scope::Kubernetes]);
+    .scopes(&[
+        Scope::Compose,
+        Scope::Image,
+        Scope::Kubernetes,
+        Scope::Dockerfile,
+    ]);
 
 const DOCS: &str = r#"## What it checks
 - Compose: a service whose `user:` is `root`, `0`, or `root`/`0` with any
@@ -21,6 +26,8 @@ matter; the image check is in `image/rules/root_user.rs`.
 
 In Kubernetes manifests, the same hazard is the Pod Security Standards
 control runAsNonRoot and runAsUser, evaluated as the admission controller does.
+
+- Dockerfiles: the image stage (the last, or `--target`) ends on `USER root`/`USER 0` (at that `USER`), or no stage the image is built from sets a `USER` (at the image stage's `FROM`): the image then runs as its base image's user, root unless the base sets one; `scratch` runs as uid 0. Bases known to run as non-root (distroless `:nonroot` tags, `cgr.dev/chainguard/`, `bitnami/`) are trusted.
 
 ## Why it matters
 Root in a container is root on the host's kernel: any escape, any writable

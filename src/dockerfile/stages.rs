@@ -212,7 +212,7 @@ impl<'a> Build<'a> {
                 }
                 "ENV" => {
                     if let Args::Shell(text) = &instruction.args {
-                        for (name, value) in key_values(text) {
+                        for (name, value) in key_values(text, true) {
                             let value = value.map_or(String::new(), |v| expand(&v.text, &vars));
                             vars.insert(name.text, value);
                         }
@@ -230,20 +230,20 @@ pub fn arg_names(instruction: &Instruction) -> Vec<(String, Option<String>)> {
     let Args::Shell(text) = &instruction.args else {
         return Vec::new();
     };
-    key_values(text)
+    key_values(text, false)
         .into_iter()
         .map(|(name, value)| (name.text, value.map(|v| v.text)))
         .collect()
 }
 
 /// `KEY=VALUE` pairs (`ENV`, `ARG`, `LABEL`), values unquoted, each with
-/// where it is written; the old form `ENV KEY value with spaces` is one
-/// pair. A name without `=` has no value.
-pub fn key_values(text: &Text) -> Vec<(Word, Option<Word>)> {
+/// where it is written. With `old_form` (`ENV` only), `ENV KEY value with
+/// spaces` is one pair. A name without `=` has no value.
+pub fn key_values(text: &Text, old_form: bool) -> Vec<(Word, Option<Word>)> {
     let t = text.text.as_str();
     let bytes = t.as_bytes();
     let first_word_end = t.find(char::is_whitespace).unwrap_or(t.len());
-    if !t[..first_word_end].contains('=') && first_word_end < t.len() {
+    if old_form && !t[..first_word_end].contains('=') && first_word_end < t.len() {
         // `ENV NAME value…`: the rest of the line is the value.
         let value_start =
             first_word_end + t[first_word_end..].len() - t[first_word_end..].trim_start().len();
@@ -481,7 +481,7 @@ mod tests {
             "FROM a\nENV A=1 B=\"two words\" C\nENV OLD value with spaces\nARG TOKEN=abc NAME\n",
         );
         let kv = |i: usize| match &d.instructions[i].args {
-            Args::Shell(t) => key_values(t)
+            Args::Shell(t) => key_values(t, i != 3)
                 .into_iter()
                 .map(|(k, v)| (k.text, v.map(|v| v.text).unwrap_or_default()))
                 .collect::<Vec<_>>(),

@@ -19,7 +19,7 @@ fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
                     let Some(text) = shell_text(instruction) else {
                         continue;
                     };
-                    for (name, value) in key_values(text) {
+                    for (name, value) in key_values(text, instruction.keyword == "ENV") {
                         let Some(value) = value else {
                             continue;
                         };
@@ -47,19 +47,28 @@ fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
                     for command in run_commands(instruction) {
                         let args = command.arguments();
                         for (i, word) in args.iter().enumerate() {
-                            let inline = url_password(&word.text).is_some()
-                                || (matches!(word.text.as_str(), "-u" | "--user")
-                                    && matches!(command.program(), Some("curl" | "wget"))
-                                    && args.get(i + 1).is_some_and(|w| {
-                                        w.text.split_once(':').is_some_and(|(_, p)| {
-                                            !p.is_empty() && !p.starts_with('$')
-                                        })
-                                    }))
+                            let written_password =
+                                |text: &str| !text.is_empty() && !text.starts_with('$');
+                            // `curl -u user:password`: the credential is the next word.
+                            let user_option = matches!(word.text.as_str(), "-u" | "--user")
+                                && matches!(command.program(), Some("curl" | "wget"));
+                            let at = if url_password(&word.text).is_some()
                                 || word
                                     .text
                                     .strip_prefix("--password=")
-                                    .is_some_and(|p| !p.is_empty() && !p.starts_with('$'));
-                            if inline {
+                                    .is_some_and(written_password)
+                            {
+                                Some(word)
+                            } else if user_option {
+                                args.get(i + 1).filter(|w| {
+                                    w.text
+                                        .split_once(':')
+                                        .is_some_and(|(_, p)| written_password(p))
+                                })
+                            } else {
+                                None
+                            };
+                            if let Some(word) = at {
                                 out.push(
                                     ctx.finding(
                                         RULE.meta,

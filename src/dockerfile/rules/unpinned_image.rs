@@ -17,19 +17,22 @@ fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
         if image.is_empty() || image.contains('$') {
             continue;
         }
+        // `FROM ${BASE}` is named with what it resolves to.
+        let shown = if word.text == *image {
+            format!("`FROM {image}`")
+        } else {
+            format!("`FROM {}` (`{image}`)", word.text)
+        };
         let (severity, message) = match tag_and_digest(image) {
             (_, Some(_)) => continue,
             (None, None) => (
                 Severity::Medium,
-                format!("`FROM {image}` has no tag (pulls `latest`)"),
+                format!("{shown} has no tag (pulls `latest`)"),
             ),
-            (Some("latest"), None) => (
-                Severity::Medium,
-                format!("`FROM {image}` uses the `latest` tag"),
-            ),
+            (Some("latest"), None) => (Severity::Medium, format!("{shown} uses the `latest` tag")),
             (Some(_), None) => (
                 Severity::Info,
-                format!("`FROM {image}` is pinned by tag, not by digest"),
+                format!("{shown} is pinned by tag, not by digest"),
             ),
         };
         out.push(
