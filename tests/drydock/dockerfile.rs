@@ -1,0 +1,187 @@
+//! `drydock dockerfile` and the Dockerfiles `drydock scan` finds, from the
+//! user's side: real discovery, bad input (binary files, unterminated
+//! heredocs, huge instructions, invalid UTF-8) as one clear error each
+//! with the other files still reported, and inputs that are odd but valid
+//! (10 000 continuation lines, stage names that shadow images).
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::support::drydock;
+use crate::support::run::Run;
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}: exit {:?}\n{}\n{}", run.code(), run.stdout, run.stderr))
+}
+
+fn check(dir: &Path, args: &[&str]) -> Run {
+    drydock()
+        .current_dir(dir)
+        .arg("dockerfile")
+        .args(args)
+        .args(["--format", "json", "--fail-on", "critical"])
+        .timeout(Duration::from_secs(60))
+        .run()
+}
+
+fn errors(doc: &Value) -> Vec<String> {
+    doc["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}: {}",
+                e["path"].as_str().unwrap_or(""),
+                e["line"],
+                e["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+const NETCAT: &str = "FROM debian:bookworm\nRUN apt-get install -y netcat-traditional\nUSER 1000\n";
+
+#[test]
+fn finds_dockerfiles_by_name_under_directories_and_in_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        "Dockerfile",
+        "api/Containerfile",
+        "web/prod.Dockerfile",
+        "web/Dockerfile.dev",
+        "web/Dockerfile.dockerignore",
+        "docs/dockerfiles.md",
+    ];
+    for file in files {
+        let path = dir.path().join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, NETCAT).unwrap();
+    }
+    let doc = json(&check(dir.path(), &["."]));
+    let mut paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "exec-capable-netcat")
+        .map(|f| f["location"]["path"].as_str().unwrap())
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "Dockerfile",
+            "api/Containerfile",
+            "web/Dockerfile.dev",
+            "web/prod.Dockerfile"
+        ]
+    );
+    assert_eq!(doc["summary"]["dockerfiles"], 4);
+    let scan = drydock()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--format", "json", "--images", "none"])
+        .run();
+    assert_eq!(json(&scan)["summary"]["dockerfiles"], 4, "{}", scan.stdout);
+    let first = &json(&scan)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "exec-capable-netcat")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (
+            first["location"]["line"].as_u64(),
+            first["location"]["column"].as_u64()
+        ),
+        (Some(2), Some(24))
+    );
+}
+
+#[test]
+fn bad_dockerfiles_are_one_clear_error_each_and_the_others_are_still_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).unwrap();
+    write("good.Dockerfile", NETCAT.as_bytes());
+    write(
+        "binary.Dockerfile",
+        b"FROM debian\n\x7fELF\x02\x01\x01\0\0\0\0",
+    );
+    write(
+        "heredoc.Dockerfile",
+        b"FROM alpine\nRUN <<EOF\napk add curl\n",
+    );
+    write(
+        "latin1.Dockerfile",
+        b"FROM alpine\nLABEL author=\"Fran\xe7ois\"\n",
+    );
+    write(
+        "template.Dockerfile",
+        b"FROM alpine\n{{ range .Packages }}\n",
+    );
+    let mut long = b"FROM alpine\nRUN echo ".to_vec();
+    long.extend(std::iter::repeat_n(b'x', 2 << 20));
+    write("long.Dockerfile", &long);
+    let mut huge = b"FROM alpine\nRUN echo ".to_vec();
+    huge.extend(std::iter::repeat_n(b'x', 50 << 20));
+    write("huge.Dockerfile", &huge);
+    let run = check(dir.path(), &["."]);
+    assert_eq!(run.code(), Some(2), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"));
+    let doc = json(&run);
+    let mut got = errors(&doc);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "binary.Dockerfile:2: not a Dockerfile: the file holds NUL bytes (binary data)",
+            "heredoc.Dockerfile:2: the heredoc <<EOF has no terminating `EOF` line",
+            "huge.Dockerfile:null: file is larger than the 16 MiB limit",
+            "latin1.Dockerfile:2: invalid UTF-8",
+            "long.Dockerfile:2: the instruction is longer than 1024 KiB",
+            "template.Dockerfile:2: unknown instruction `{{`",
+        ]
+    );
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "exec-capable-netcat"
+                && f["location"]["path"] == "good.Dockerfile"),
+        "the good file is still reported"
+    );
+}
+
+#[test]
+fn odd_but_valid_dockerfiles_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // 10 000 continuation lines, the package at the end.
+    let mut text = String::from("FROM debian:bookworm\nRUN apt-get install -y \\\n");
+    for i in 0..10_000 {
+        text.push_str(&format!("    package-{i} \\\n"));
+    }
+    text.push_str("    socat\nUSER 1000\n");
+    std::fs::write(dir.path().join("Dockerfile"), &text).unwrap();
+    // Stages named like images and like each other: no loop.
+    std::fs::write(
+        dir.path().join("stages.Dockerfile"),
+        "FROM node AS node\nFROM node AS build\nFROM build AS node2\nFROM node2\nUSER 1000\n",
+    )
+    .unwrap();
+    let run = check(dir.path(), &["Dockerfile", "stages.Dockerfile"]);
+    let doc = json(&run);
+    assert!(errors(&doc).is_empty(), "{:?}", errors(&doc));
+    let socat = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "exec-capable-netcat")
+        .cloned()
+        .unwrap_or_else(|| panic!("no socat finding: {}", run.stdout));
+    assert_eq!(socat["location"]["line"], 10_003);
+    assert_eq!(socat["location"]["column"], 5);
+}
