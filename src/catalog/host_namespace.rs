@@ -17,6 +17,8 @@ const DOCS: &str = r#"## What it checks
 In Kubernetes manifests, the same hazard is the Pod Security Standards
 control hostNamespaces, evaluated as the admission controller does.
 
+Compose: `build.network: host` and the `network.host` build entitlement are reported too, at medium: build steps on the host's network.
+
 ## Why it matters
 - host network: the container sees every host interface, binds host ports
   directly and reaches services listening on localhost (the engine API on

@@ -17,6 +17,8 @@ interpolation turns into true, such as `${PRIVILEGED:-true}`).
 In Kubernetes manifests, the same hazard is the Pod Security Standards
 control privileged, evaluated as the admission controller does.
 
+Compose: `build.privileged: true` and the `security.insecure` build entitlement are reported too, at high: build steps with every capability, on the machine that builds.
+
 ## Why it matters
 A privileged container gets every capability, every host device, and no
 seccomp, AppArmor or SELinux confinement. Root in it is root on the host:

@@ -1,4 +1,6 @@
-//! `host-namespace`: a service shares a namespace with the host.
+//! `host-namespace`: a service shares a namespace with the host, or its
+//! build steps share the host's network (`build.network: host`, the
+//! `network.host` entitlement).
 
 use super::ctx::{Rule, ServiceCtx};
 use crate::catalog;
@@ -16,6 +18,26 @@ const NAMESPACES: [(&str, &str, Severity); 6] = [
 ];
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
+    let build_network = ctx
+        .at("build.network")
+        .filter(|at| at.node.as_str().is_some_and(|v| v.eq_ignore_ascii_case("host")));
+    let entitlement = ctx
+        .at("build.entitlements")
+        .and_then(|e| e.items().find(|at| at.node.as_str() == Some("network.host")));
+    for at in build_network.into_iter().chain(entitlement) {
+        out.push(
+            ctx.finding(
+                RULE.meta,
+                Severity::Medium,
+                &at,
+                format!(
+                    "service `{}` builds its image with steps on the host's network",
+                    ctx.name.text
+                ),
+            )
+            .fix("remove it: build steps reach the network through the builder's own"),
+        );
+    }
     for (key, name, severity) in NAMESPACES {
         let Some(at) = ctx.at(key) else {
             continue;
