@@ -2,6 +2,7 @@
 //! overrides, `extends`, `include`, anchors and merge keys, profiles), the
 //! typed views the rules read, the `compose config` JSON, and the rules.
 
+pub mod build;
 pub mod config_json;
 pub mod env;
 mod env_files;

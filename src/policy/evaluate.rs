@@ -60,6 +60,7 @@ pub fn evaluate(scanned: Scanned, how: &Evaluation) -> Result<Verdict, String> {
         image_digests,
         annotations,
         joined,
+        built_dockerfiles: _,
     } = scanned;
     let mut verdict = Verdict {
         findings,

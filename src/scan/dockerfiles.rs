@@ -1,14 +1,19 @@
-//! Dockerfiles: named, or found by `scan`'s walk (`Dockerfile`,
-//! `Containerfile`, `*.Dockerfile`, `Dockerfile.*`), each read, parsed and
-//! checked by the Dockerfile rules in parallel.
+//! Dockerfiles: named, found by `scan`'s walk (`Dockerfile`,
+//! `Containerfile`, `*.Dockerfile`, `Dockerfile.*`), or linked from a
+//! Compose service's `build:` (checked with its `target` and `args`),
+//! each read, parsed and checked by the Dockerfile rules.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::boundary::OpenError;
+use crate::compose::build::{Context, DockerfileSource};
+use crate::compose::{Loader, Project};
 use crate::error::InputError;
-use crate::finding::Finding;
+use crate::finding::{Finding, Location};
 use crate::params::Params;
 use crate::text::SourceFile;
 
@@ -33,7 +38,128 @@ pub fn is_dockerfile_name(name: &str) -> bool {
 }
 
 /// A Dockerfile read and checked: its text (for snippets) and findings.
-type Checked = (Arc<SourceFile>, Vec<Finding>);
+pub(super) type Checked = (Arc<SourceFile>, Vec<Finding>);
+
+/// What the builds of a project's services gave: the Dockerfiles checked
+/// (with each service's `target` and `args`), the files they are (so a
+/// scan does not check them again on their own), the errors, and the
+/// builds that could not be audited (a remote context).
+#[derive(Default)]
+pub(super) struct Linked {
+    pub checked: Vec<Checked>,
+    pub files: Vec<PathBuf>,
+    pub errors: Vec<InputError>,
+    pub not_audited: Vec<InputError>,
+}
+
+/// Reads and checks the Dockerfile of each service that builds its image,
+/// through the audit boundary, as that service builds it: its `target`
+/// stage is the image and its `args` override the `ARG` defaults.
+pub(super) fn check_builds(project: &Project, loader: &Loader, params: &Params) -> Linked {
+    let mut linked = Linked::default();
+    for build in crate::compose::build::builds(project) {
+        let at_line = |at: &Location, message: String| InputError {
+            line: Some(at.line),
+            column: Some(at.column),
+            ..InputError::in_file(at.path.clone(), message)
+        };
+        let context = match &build.context {
+            Context::Remote(url) => {
+                linked.not_audited.push(at_line(
+                    &build.at,
+                    format!(
+                        "service `{}` builds from the remote context `{url}`, which drydock does not fetch: its Dockerfile is not audited",
+                        build.service
+                    ),
+                ));
+                continue;
+            }
+            Context::Local(dir) => project.dir.join(dir),
+        };
+        let path = match &build.dockerfile {
+            DockerfileSource::Path(file) => context.join(file),
+            DockerfileSource::Inline(_) => {
+                linked.not_audited.push(at_line(
+                    &build.dockerfile_at,
+                    format!(
+                        "service `{}` builds from `dockerfile_inline`, which drydock does not audit yet",
+                        build.service
+                    ),
+                ));
+                continue;
+            }
+        };
+        let display = loader.display(&path);
+        let source = match loader.boundary.open(&path) {
+            Ok((file, size)) => crate::yaml::read_opened(
+                file,
+                size,
+                path.clone(),
+                display.clone(),
+                MAX_DOCKERFILE_BYTES,
+            ),
+            // `docker compose config` accepts it (only the build fails):
+            // not audited, no error.
+            Err(OpenError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                linked.not_audited.push(at_line(
+                    &build.dockerfile_at,
+                    format!(
+                        "service `{}` builds from `{display}`, which does not exist: nothing to audit",
+                        build.service
+                    ),
+                ));
+                continue;
+            }
+            // Outside the audit root: the Compose rules report it
+            // (`file-outside-repository`).
+            Err(OpenError::Refused(_)) => continue,
+            Err(e) => Err(at_line(
+                &build.dockerfile_at,
+                format!("the Dockerfile `{display}`: {e}"),
+            )),
+        };
+        let result = source.and_then(|source| {
+            let dockerfile = crate::dockerfile::parse(source.clone())?;
+            let args: HashMap<String, String> = build.args.iter().cloned().collect();
+            if let (Some(target), Some(target_at)) = (&build.target, &build.target_at) {
+                let stages = crate::dockerfile::stages::Build::new(&dockerfile, &args);
+                if stages.runtime_stage(Some(target)).is_none() {
+                    // Accepted by `docker compose config`; the build fails.
+                    linked.not_audited.push(at_line(
+                        target_at,
+                        format!(
+                            "build target `{target}` is not a stage of `{display}`: the file is audited for its last stage",
+                        ),
+                    ));
+                    let findings = crate::dockerfile::rules::check(&dockerfile, None, &args, params);
+                    return Ok((source, findings));
+                }
+            }
+            let findings = crate::dockerfile::rules::check(
+                &dockerfile,
+                build.target.as_deref(),
+                &args,
+                params,
+            );
+            Ok((source, findings))
+        });
+        match result {
+            Ok(checked) => {
+                linked.files.push(absolute(&path));
+                linked.checked.push(checked);
+            }
+            Err(error) => linked.errors.push(error),
+        }
+    }
+    linked
+}
+
+/// A path made absolute and clean, to compare the Dockerfiles a walk found
+/// with those services build from.
+pub(super) fn absolute(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    crate::compose::paths::clean_path(&path)
+}
 
 /// Reads, parses and checks Dockerfiles. Inputs are named relative to
 /// `root` when inside it.
@@ -45,14 +171,25 @@ pub fn run_dockerfiles(
     params: &Params,
     scanned: &mut Scanned,
 ) {
+    // A Dockerfile a service builds from was checked as that service
+    // builds it.
+    let inputs: Vec<&PathBuf> = inputs
+        .iter()
+        .filter(|p| {
+            scanned.built_dockerfiles.is_empty()
+                || !scanned.built_dockerfiles.contains(&absolute(p))
+        })
+        .collect();
     let results: Vec<Result<Checked, InputError>> = inputs
         .par_iter()
         .map(|path| {
             let shown = path.strip_prefix(root).unwrap_or(path);
             let display = shown.to_string_lossy().replace('\\', "/");
-            let source = crate::yaml::read_source(path.clone(), display, MAX_DOCKERFILE_BYTES)?;
+            let source =
+                crate::yaml::read_source(path.to_path_buf(), display, MAX_DOCKERFILE_BYTES)?;
             let dockerfile = crate::dockerfile::parse(source.clone())?;
-            let findings = crate::dockerfile::rules::check(&dockerfile, target, params);
+            let findings =
+                crate::dockerfile::rules::check(&dockerfile, target, &HashMap::new(), params);
             Ok((source, findings))
         })
         .collect();

@@ -29,6 +29,8 @@ struct Checked {
     errors: Vec<InputError>,
     /// The note that the project is a fragment, audited on its own.
     fragment: Option<InputError>,
+    /// The Dockerfiles its services build from, checked.
+    linked: super::dockerfiles::Linked,
 }
 
 /// Loads and checks every project in parallel.
@@ -58,6 +60,7 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, scanned: &mu
                 InputError::in_file(loader.display(file), why)
             });
             let findings = rules::check(&project, params);
+            let linked = super::dockerfiles::check_builds(&project, loader, params);
             // An env file (`.env`) a finding points into is a file of the
             // report, for its snippet.
             let named: std::collections::HashSet<&str> = findings
@@ -82,6 +85,7 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, scanned: &mu
             project.files.extend(env_files);
             Ok(Checked {
                 fragment,
+                linked,
                 findings,
                 errors: std::mem::take(&mut project.invalid),
                 services: services_of(&project),
@@ -104,6 +108,20 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, scanned: &mu
                 }
                 scanned.findings.extend(checked.findings);
                 scanned.services.extend(checked.services);
+                let linked = checked.linked;
+                scanned.coverage.errors.extend(linked.errors);
+                scanned.coverage.not_audited.extend(linked.not_audited);
+                for (source, findings) in linked.checked {
+                    if !scanned.coverage.sources.contains_key(&source.display) {
+                        scanned.coverage.dockerfiles += 1;
+                        scanned
+                            .coverage
+                            .sources
+                            .insert(source.display.clone(), source);
+                    }
+                    scanned.findings.extend(findings);
+                }
+                scanned.built_dockerfiles.extend(linked.files);
             }
             Err(error) => scanned.coverage.errors.push(error),
         }

@@ -28,6 +28,9 @@ pub struct Scanned {
     pub annotations: Vec<runs::IgnoreAnnotation>,
     /// Whether images were read for the services, so the join runs.
     pub joined: bool,
+    /// The Dockerfiles services build from (absolute, clean), already
+    /// checked with their service's target and args.
+    pub built_dockerfiles: std::collections::HashSet<std::path::PathBuf>,
 }
 
 /// Where an image named by reference was read from.

@@ -185,3 +185,83 @@ fn odd_but_valid_dockerfiles_are_read() {
     assert_eq!(socat["location"]["line"], 10_003);
     assert_eq!(socat["location"]["column"], 5);
 }
+
+#[test]
+fn a_service_build_links_its_dockerfile_with_its_target_and_args() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "compose.yaml",
+        "services:\n  api:\n    build: ./api\n  web:\n    build:\n      context: web\n      dockerfile: web.Dockerfile\n      target: runtime\n      args:\n        BASE: debian:bookworm\n  remote:\n    build: https://github.com/example/app.git#main\n  missing:\n    build:\n      context: ./nowhere\n  wrong:\n    build:\n      context: web\n      dockerfile: web.Dockerfile\n      target: nope\n",
+    );
+    write("api/Dockerfile", NETCAT);
+    write(
+        "web/web.Dockerfile",
+        "ARG BASE=alpine\nFROM ${BASE} AS runtime\nRUN apt-get install -y socat\nUSER 1000\nFROM runtime AS debug\nRUN apt-get install -y ncat\n",
+    );
+    let run = drydock()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--images", "none", "--format", "json"])
+        .run();
+    // What `docker compose config` accepts is no error: a missing
+    // Dockerfile, an unknown target and a remote context are said.
+    assert_eq!(run.code(), Some(1), "{}", run.stdout);
+    let doc = json(&run);
+    assert!(errors(&doc).is_empty(), "{:?}", errors(&doc));
+    let mut not_audited: Vec<String> = doc["not_audited"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{}:{}", e["line"], e["message"].as_str().unwrap_or("")))
+        .collect();
+    not_audited.sort();
+    assert_eq!(
+        not_audited,
+        [
+            "12:service `remote` builds from the remote context `https://github.com/example/app.git#main`, which drydock does not fetch: its Dockerfile is not audited",
+            "15:service `missing` builds from `nowhere/Dockerfile`, which does not exist: nothing to audit",
+            "20:build target `nope` is not a stage of `web/web.Dockerfile`: the file is audited for its last stage",
+        ]
+    );
+    let netcats: Vec<(String, u64)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "exec-capable-netcat")
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The web image is the `runtime` stage: ncat, in `debug`, is not in
+    // it; `wrong`'s unknown target audits the last stage, which has it.
+    assert_eq!(
+        netcats,
+        [
+            ("api/Dockerfile".to_string(), 2),
+            ("web/web.Dockerfile".to_string(), 3),
+            ("web/web.Dockerfile".to_string(), 6)
+        ]
+    );
+    // `web`'s args make its base `debian:bookworm` (`wrong`, without
+    // them, keeps the default `alpine`).
+    let bases: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "unpinned-image" && f["location"]["path"] == "web/web.Dockerfile")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        bases.iter().any(|m| m.contains("(`debian:bookworm`)")),
+        "the service's args are applied: {bases:?}"
+    );
+    // Each Dockerfile once, though the walk finds them too.
+    assert_eq!(doc["summary"]["dockerfiles"], 2);
+}

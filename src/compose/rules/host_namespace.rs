@@ -18,12 +18,15 @@ const NAMESPACES: [(&str, &str, Severity); 6] = [
 ];
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
-    let build_network = ctx
-        .at("build.network")
-        .filter(|at| at.node.as_str().is_some_and(|v| v.eq_ignore_ascii_case("host")));
-    let entitlement = ctx
-        .at("build.entitlements")
-        .and_then(|e| e.items().find(|at| at.node.as_str() == Some("network.host")));
+    let build_network = ctx.at("build.network").filter(|at| {
+        at.node
+            .as_str()
+            .is_some_and(|v| v.eq_ignore_ascii_case("host"))
+    });
+    let entitlement = ctx.at("build.entitlements").and_then(|e| {
+        e.items()
+            .find(|at| at.node.as_str() == Some("network.host"))
+    });
     for at in build_network.into_iter().chain(entitlement) {
         out.push(
             ctx.finding(

@@ -3,6 +3,8 @@
 //! of, and pushes findings at the exact token. The types a rule file
 //! imports are in `ctx.rs`.
 
+use std::collections::HashMap;
+
 use super::stages::Build;
 use super::syntax::Dockerfile;
 use crate::finding::Finding;
@@ -29,9 +31,15 @@ pub static ALL: &[&Rule] = &[
 ];
 
 /// Runs every rule on a Dockerfile, for the image of its stage `target`
-/// (a stage name; the last stage when `None`).
-pub fn check(dockerfile: &Dockerfile, target: Option<&str>, params: &Params) -> Vec<Finding> {
-    let build = Build::new(dockerfile, &Default::default());
+/// (a stage name; the last stage when `None`), built with `args`
+/// overriding the `ARG` defaults.
+pub fn check(
+    dockerfile: &Dockerfile,
+    target: Option<&str>,
+    args: &HashMap<String, String>,
+    params: &Params,
+) -> Vec<Finding> {
+    let build = Build::new(dockerfile, args);
     let ctx = DockerfileCtx {
         dockerfile,
         build: &build,
