@@ -33,6 +33,9 @@ pub enum DockerfileSource {
 #[derive(Clone, Debug)]
 pub struct Build {
     pub service: String,
+    /// The image the build is tagged as: `image:`, else Compose's
+    /// `<project>-<service>`.
+    pub image: String,
     pub context: Context,
     pub dockerfile: DockerfileSource,
     pub target: Option<String>,
@@ -95,8 +98,13 @@ pub fn builds(project: &Project) -> Vec<Build> {
                     .collect()
             })
             .unwrap_or_default();
+        let image = service
+            .get("image")
+            .and_then(|i| i.as_str())
+            .map_or_else(|| format!("{}-{}", project.name, name.text), str::to_string);
         out.push(Build {
             service: name.text.clone(),
+            image,
             context,
             dockerfile,
             target,

@@ -225,6 +225,29 @@ impl<'a> Build<'a> {
     }
 }
 
+/// Base images known to run as a non-root user when the Dockerfile sets
+/// none: distroless `nonroot` tags, Chainguard's and Bitnami's images.
+pub fn non_root_base(reference: &str) -> bool {
+    let reference = reference.to_ascii_lowercase();
+    let tag = reference.rsplit_once(':').map_or("", |(_, t)| t);
+    tag.contains("nonroot")
+        || reference.starts_with("cgr.dev/chainguard/")
+        || reference.starts_with("bitnami/")
+        || reference.starts_with("docker.io/bitnami/")
+}
+
+impl RuntimeUser {
+    /// The user the image runs as, for the join: the `USER`, else `""`
+    /// (root) unless the base is known to run as non-root.
+    pub fn effective(&self) -> String {
+        match (&self.user, &self.base) {
+            (Some(user), _) => user.clone(),
+            (None, Base::Image(image)) if non_root_base(image) => "nonroot".into(),
+            (None, _) => String::new(),
+        }
+    }
+}
+
 /// The names an `ARG` declares, with their defaults (`ARG a=1 b`).
 pub fn arg_names(instruction: &Instruction) -> Vec<(String, Option<String>)> {
     let Args::Shell(text) = &instruction.args else {

@@ -75,14 +75,16 @@ pub fn evaluate(scanned: Scanned, how: &Evaluation) -> Result<Verdict, String> {
     if how.honour_ignores {
         ignore::apply_annotations(&mut verdict, &annotations, how.registry);
     }
-    if joined {
+    // Images a Dockerfile predicts are joined even when no image was read.
+    let predicted = image_runs.iter().any(|r| r.predicted.is_some());
+    if joined || predicted {
         let builtin = compound::builtin(how.registry);
         let rules: Vec<&compound::CompoundRule> = builtin
             .iter()
             .chain(how.policy.iter().flat_map(|p| &p.compound))
             .collect();
         let missing = join::evaluate(&mut verdict.findings, services, &image_runs, &rules);
-        if !missing.is_empty() {
+        if joined && !missing.is_empty() {
             verdict.coverage.warnings.push(format!(
                 "{} service(s) run an image that was not read, so compound rules were not checked for them: {}",
                 missing.len(),

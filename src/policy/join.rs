@@ -38,9 +38,14 @@ pub fn evaluate(
     // Each service's reference is compared with each image read: a run
     // reads tens of images, not thousands. Then indexes, so a pair looks
     // at its own findings only.
+    // An image read comes before one a Dockerfile predicts for the same
+    // reference: what the image holds wins over what was predicted.
     let image_of = |reference: &str| {
         let wanted = Reference::parse(reference);
-        image_runs.iter().find(|image| image.runs(&wanted))
+        image_runs
+            .iter()
+            .filter(|image| image.runs(&wanted))
+            .min_by_key(|image| image.predicted.is_some())
     };
     let mut by_subject: HashMap<&Subject, Vec<&Finding>> = HashMap::new();
     let mut by_digest: HashMap<&str, Vec<&Finding>> = HashMap::new();
@@ -59,16 +64,48 @@ pub fn evaluate(
             .user
             .as_ref()
             .map_or(image.user.as_str(), |(u, _)| u.as_str());
+        // A predicted image's findings are its Dockerfile's, and the
+        // compound finding goes on the service's `build` line.
+        let predicted_own: Vec<&Finding>;
+        let built_service: ServiceRun;
+        let (service, image_own) = match &image.predicted {
+            Some(prediction) => {
+                predicted_own = findings.iter().filter(|f| prediction.covers(f)).collect();
+                built_service = ServiceRun {
+                    image_at: service
+                        .build_at
+                        .clone()
+                        .unwrap_or_else(|| service.image_at.clone()),
+                    ..service.clone()
+                };
+                (&built_service, predicted_own.as_slice())
+            }
+            None => (
+                service,
+                by_digest
+                    .get(image.digest.as_str())
+                    .map_or(&[][..], Vec::as_slice),
+            ),
+        };
         let pair = Pair {
             service,
             image,
             user,
             own: by_subject.get(&service.subject).map_or(&[], Vec::as_slice),
-            image_own: by_digest
-                .get(image.digest.as_str())
-                .map_or(&[], Vec::as_slice),
+            image_own,
         };
-        compound.extend(rules.iter().filter_map(|rule| rule.check(&pair)));
+        let checked = rules.iter().filter_map(|rule| rule.check(&pair));
+        match &image.predicted {
+            // Said, so nobody mistakes it for what a built image held.
+            Some(prediction) => compound.extend(checked.map(|mut finding| {
+                finding.message.push_str(&format!(
+                    " (predicted from `{}`, before the image is built)",
+                    prediction.dockerfile
+                ));
+                finding
+            })),
+            None => compound.extend(checked),
+        }
         attached
             .entry(image.digest.clone())
             .or_default()

@@ -15,6 +15,7 @@ use crate::compose::{Loader, Project};
 use crate::error::InputError;
 use crate::finding::{Finding, Location};
 use crate::params::Params;
+use crate::scan::runs::{ImageRun, Prediction, predicted_run};
 use crate::text::SourceFile;
 
 use super::scanned::Scanned;
@@ -47,6 +48,8 @@ pub(super) type Checked = (Arc<SourceFile>, Vec<Finding>);
 #[derive(Default)]
 pub(super) struct Linked {
     pub checked: Vec<Checked>,
+    /// The images the Dockerfiles predict, for the join.
+    pub predicted: Vec<ImageRun>,
     pub files: Vec<PathBuf>,
     pub errors: Vec<InputError>,
     pub not_audited: Vec<InputError>,
@@ -141,6 +144,21 @@ pub(super) fn check_builds(project: &Project, loader: &Loader, params: &Params) 
                 &args,
                 params,
             );
+            let stages = crate::dockerfile::stages::Build::new(&dockerfile, &args);
+            if let Some(image_stage) = stages.runtime_stage(build.target.as_deref()) {
+                let prediction = Prediction {
+                    dockerfile: display.clone(),
+                    stages: stages
+                        .chain(image_stage.index)
+                        .iter()
+                        .map(|s| crate::dockerfile::rules::DockerfileCtx::stage_name(s))
+                        .collect(),
+                };
+                let user = stages.runtime_user(image_stage.index).effective();
+                linked
+                    .predicted
+                    .push(predicted_run(&build.image, prediction, user));
+            }
             Ok((source, findings))
         });
         match result {

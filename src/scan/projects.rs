@@ -122,6 +122,7 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, scanned: &mu
                     scanned.findings.extend(findings);
                 }
                 scanned.built_dockerfiles.extend(linked.files);
+                scanned.image_runs.extend(linked.predicted);
             }
             Err(error) => scanned.coverage.errors.push(error),
         }

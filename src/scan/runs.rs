@@ -33,6 +33,9 @@ pub struct ServiceRun {
     /// The service builds its image (`build:`): the image may not be in
     /// any registry yet.
     pub builds: bool,
+    /// The `build` line, where a compound finding about the image its
+    /// Dockerfile predicts goes.
+    pub build_at: Option<Location>,
 }
 
 /// What the join needs of an image that was read.
@@ -53,19 +56,73 @@ pub struct ImageRun {
     /// `writable-executable` findings under each user that a service runs
     /// the image as, other than the image's own.
     pub writable_as: Vec<(String, Vec<Finding>)>,
+    /// Not an image read but one a Dockerfile predicts: its findings are
+    /// that Dockerfile's, in the stages the image is made of.
+    pub predicted: Option<Prediction>,
 }
 
-/// The services of a project that name an image.
+/// Where a predicted image's findings are: the Dockerfile (as reports
+/// name it) and the routes of the stages the image is made of
+/// (`stage runtime`).
+#[derive(Debug)]
+pub struct Prediction {
+    pub dockerfile: String,
+    pub stages: Vec<String>,
+}
+
+impl Prediction {
+    /// Whether a finding is about the predicted image: in the Dockerfile,
+    /// in one of its stages.
+    pub fn covers(&self, finding: &Finding) -> bool {
+        let crate::finding::Place::Config(at) = &finding.location else {
+            return false;
+        };
+        at.path == self.dockerfile
+            && self.stages.iter().any(|stage| {
+                at.route
+                    .strip_prefix(stage.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+            })
+    }
+}
+
+/// The image a service's Dockerfile predicts, for the join: named as the
+/// service names its image (`image:`, else Compose's `<project>-<service>`)
+/// and running as the Dockerfile's user (`""`: root).
+pub fn predicted_run(reference: &str, prediction: Prediction, user: String) -> ImageRun {
+    let digest = format!(
+        "dockerfile:{}#{}",
+        prediction.dockerfile,
+        prediction.stages.join(",")
+    );
+    ImageRun {
+        name_key: normalise(reference),
+        requested_key: Some(normalise(reference)),
+        digests: vec![digest.clone()],
+        digest,
+        user,
+        writable_as: Vec::new(),
+        predicted: Some(prediction),
+    }
+}
+
+/// The services of a project that name an image, or build one (named
+/// `<project>-<service>` when `image:` does not name it, as Compose does).
 pub fn services_of(project: &Project) -> Vec<ServiceRun> {
     let mut runs = Vec::new();
     for (name, node) in project.services() {
-        let Some((image, image_node)) = node
+        let route = |key: &str| format!("services.{}.{key}", name.text);
+        let build_at = node.get("build").map(|b| Location::of(b, route("build")));
+        let (image, image_at) = match node
             .get("image")
             .and_then(|n| n.as_str().map(|s| (s.to_string(), n)))
-        else {
-            continue;
+        {
+            Some((image, image_node)) => (image, Location::of(image_node, route("image"))),
+            None => match &build_at {
+                Some(at) => (format!("{}-{}", project.name, name.text), at.clone()),
+                None => continue,
+            },
         };
-        let route = |key: &str| format!("services.{}.{key}", name.text);
         let user = node.get("user").and_then(|n| {
             n.as_str()
                 .map(|u| (u.to_string(), Location::of(n, route("user"))))
@@ -79,9 +136,10 @@ pub fn services_of(project: &Project) -> Vec<ServiceRun> {
             scope: None,
             non_root_enforced: false,
             image,
-            image_at: Location::of(image_node, route("image")),
+            image_at,
             user,
-            builds: node.get("build").is_some(),
+            builds: build_at.is_some(),
+            build_at,
         });
     }
     runs
@@ -113,6 +171,7 @@ pub fn containers_of(pod: &PodCtx, subject: &Subject) -> Vec<ServiceRun> {
             image_at: Location::of(image_node, image_at),
             user,
             builds: false,
+            build_at: None,
         });
     }
     runs
@@ -132,6 +191,7 @@ pub fn image_run(mut image: Image, requested: Option<&str>, services: &[ServiceR
             .collect(),
         user: own.clone(),
         writable_as: Vec::new(),
+        predicted: None,
     };
     let mut others: Vec<&str> = services
         .iter()

@@ -265,3 +265,70 @@ fn a_service_build_links_its_dockerfile_with_its_target_and_args() {
     // Each Dockerfile once, though the walk finds them too.
     assert_eq!(doc["summary"]["dockerfiles"], 2);
 }
+
+#[test]
+fn the_seed_chain_is_caught_in_the_dockerfile_before_the_image_exists() {
+    use crate::support::fixtures;
+    use crate::support::image::{Image, Layer};
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "compose.yaml",
+        "services:\n  api:\n    build: ./api\n  hardened:\n    build: ./api\n    user: \"10001\"\n    read_only: true\n    security_opt: [no-new-privileges:true]\n  shipped:\n    image: acme/shipped:1\n    build: ./api\n",
+    );
+    write(
+        "api/Dockerfile",
+        "FROM debian:bookworm-slim\nRUN apt-get update \\\n && apt-get install -y netcat-traditional\nCMD [\"/app\"]\n",
+    );
+    // `shipped` was built and saved already: its image holds no netcat.
+    std::fs::create_dir_all(dir.path().join("images")).unwrap();
+    Image::new()
+        .tag("acme/shipped:1")
+        .layer(Layer::new().dir("app", 0o755, 0, 0).file(
+            "app/server",
+            0o755,
+            0,
+            0,
+            fixtures::plain_elf("server"),
+        ))
+        .write_docker_oci(&dir.path().join("images/shipped.tar"));
+    let run = drydock()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--images", "images", "--format", "json"])
+        .run();
+    let doc = json(&run);
+    let chains: Vec<&Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "remote-shell-toolkit")
+        .collect();
+    assert_eq!(chains.len(), 1, "{chains:#?}");
+    let chain = chains[0];
+    assert_eq!(chain["subject"]["service"], "api");
+    assert_eq!(chain["severity"], "critical");
+    assert_eq!(
+        (
+            chain["location"]["path"].as_str(),
+            chain["location"]["line"].as_u64()
+        ),
+        (Some("compose.yaml"), Some(3)),
+        "on the build line"
+    );
+    assert!(
+        chain["message"]
+            .as_str()
+            .unwrap()
+            .contains("predicted from `api/Dockerfile`"),
+        "{chain}"
+    );
+    let related = chain["related"].to_string();
+    assert!(
+        related.contains("\"api/Dockerfile\"") && related.contains("\"line\":3"),
+        "the Dockerfile line is related: {related}"
+    );
+}

@@ -2,22 +2,11 @@
 
 use super::ctx::{DockerfileCtx, Rule};
 use crate::catalog;
-use crate::dockerfile::stages::Base;
+use crate::dockerfile::stages::{Base, non_root_base};
 use crate::finding::{Finding, Severity};
 use crate::hazards::users::is_root;
 
 pub(super) static RULE: Rule = Rule::new(&catalog::root_user::META, check);
-
-/// Base images known to run as a non-root user when the Dockerfile sets
-/// none: distroless `nonroot` tags, Chainguard's and Bitnami's images.
-fn non_root_base(reference: &str) -> bool {
-    let reference = reference.to_ascii_lowercase();
-    let tag = reference.rsplit_once(':').map_or("", |(_, t)| t);
-    tag.contains("nonroot")
-        || reference.starts_with("cgr.dev/chainguard/")
-        || reference.starts_with("bitnami/")
-        || reference.starts_with("docker.io/bitnami/")
-}
 
 fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
     let Some(target) = ctx.target.and_then(|t| ctx.build.stages.get(t)) else {
