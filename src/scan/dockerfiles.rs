@@ -80,7 +80,7 @@ pub(super) fn check_builds(project: &Project, loader: &Loader, params: &Params) 
             Context::Local(dir) => project.dir.join(dir),
         };
         let path = match &build.dockerfile {
-            DockerfileSource::Path(file) => context.join(file),
+            DockerfileSource::Path(file) => crate::compose::paths::clean_path(&context.join(file)),
             DockerfileSource::Inline(_) => {
                 linked.not_audited.push(at_line(
                     &build.dockerfile_at,
