@@ -20,6 +20,7 @@ mod boundary;
 mod cli;
 mod compose_oracle;
 mod demo;
+mod dockerfile_peers;
 mod engine;
 mod engine_faults;
 mod fake_registry;
