@@ -21,6 +21,7 @@ mod cli;
 mod compose_oracle;
 mod demo;
 mod dockerfile;
+mod dockerfile_peers;
 mod engine;
 mod engine_faults;
 mod fake_registry;
