@@ -193,6 +193,13 @@ pub fn parse(file: Arc<SourceFile>) -> Result<Dockerfile, InputError> {
             },
         );
         for keyword in std::iter::once(&instruction).chain(instruction.onbuild.as_deref()) {
+            let empty = matches!(&keyword.args, Args::Shell(t) if t.text.trim().is_empty());
+            if empty && ["USER", "FROM", "WORKDIR"].contains(&keyword.keyword.as_str()) {
+                return Err(error_at(
+                    keyword.keyword_span.start,
+                    format!("{} needs an argument", keyword.keyword),
+                ));
+            }
             if !KEYWORDS.contains(&keyword.keyword.as_str()) {
                 let shown: String = keyword.keyword.chars().take(40).collect();
                 return Err(error_at(

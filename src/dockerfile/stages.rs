@@ -179,8 +179,10 @@ impl<'a> Build<'a> {
                     Args::Shell(text) => text.words().into_iter().next(),
                     Args::Json(words) => words.first().cloned(),
                 };
+                // BuildKit reads the argument as one shell word: quotes
+                // removed, variables expanded (`USER "root"` is root).
                 return RuntimeUser {
-                    user: word.as_ref().map(|w| expand(&w.text, &vars)),
+                    user: word.as_ref().map(|w| expand(&unquote(&w.text), &vars)),
                     at: word,
                     base,
                 };
@@ -482,6 +484,11 @@ mod tests {
         assert_eq!(user.user.as_deref(), Some("builder"));
         assert_eq!(user.base, Base::Image("debian:bookworm".into()));
         assert_eq!(build.runtime_user(2).user.as_deref(), Some("0"));
+        let quoted =
+            parsed("FROM alpine\nUSER \"root\"\nFROM alpine\nARG U=0\nUSER \"${U:-app}:0\"\n");
+        let build = Build::new(&quoted, &HashMap::new());
+        assert_eq!(build.runtime_user(0).user.as_deref(), Some("root"));
+        assert_eq!(build.runtime_user(1).user.as_deref(), Some("0:0"));
         let overridden: HashMap<String, String> = [("BASE".into(), "ubuntu:24.04".into())]
             .into_iter()
             .collect();
