@@ -108,6 +108,13 @@ pub fn is_assignment(word: &str) -> bool {
     }
 }
 
+/// The shell's reserved words that may start a command and run none
+/// themselves (`for x in …` keeps `x in …` as a command of no use).
+const RESERVED: [&str; 14] = [
+    "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "!", "{", "}",
+    "esac",
+];
+
 /// The commands of a script, in order.
 pub fn commands(script: &Text) -> Vec<Command> {
     let text = script.text.as_bytes();
@@ -174,9 +181,14 @@ pub fn commands(script: &Text) -> Vec<Command> {
                 // `2>file`: a descriptor number just before a redirection.
                 let is_fd = word.text.bytes().all(|b| b.is_ascii_digit())
                     && matches!(text.get(end), Some(b'<' | b'>'));
+                // `then apt-get …`, `do apk add …`: a reserved word, unquoted,
+                // where a command starts is no program.
+                let reserved = current.words.is_empty()
+                    && script.text[i..end] == word.text
+                    && RESERVED.contains(&word.text.as_str());
                 if redirect_target {
                     redirect_target = false;
-                } else if !is_fd {
+                } else if !is_fd && !reserved {
                     current.words.push(word);
                 }
                 i = end;
@@ -348,6 +360,24 @@ mod tests {
             .map(|w| w.text.as_str())
             .collect();
         assert_eq!(args, ["install", "$(cat list)", "`pkgs`"]);
+    }
+
+    #[test]
+    fn reads_past_reserved_words_to_the_command() {
+        assert_eq!(
+            split(
+                "if [ -n \"$x\" ]; then apt-get install -y a; else ! apk add b; fi\nfor m in $L; do\n  apk add \"$m\"; done; echo then"
+            ),
+            [
+                vec!["[", "-n", "$x", "]"],
+                vec!["apt-get", "install", "-y", "a"],
+                vec!["apk", "add", "b"],
+                vec!["m", "in", "$L"],
+                vec!["apk", "add", "$m"],
+                vec!["echo", "then"],
+            ]
+        );
+        assert_eq!(split("'if' x"), [vec!["if", "x"]]);
     }
 
     #[test]
