@@ -13,6 +13,7 @@ pub use ctx::{DockerfileCtx, Rule};
 
 mod exec_capable_netcat;
 mod plaintext_secret;
+mod remote_add_without_checksum;
 mod remote_script_to_shell;
 mod root_user;
 mod setuid_file;
@@ -23,6 +24,7 @@ mod writable_executable;
 pub static ALL: &[&Rule] = &[
     &exec_capable_netcat::RULE,
     &plaintext_secret::RULE,
+    &remote_add_without_checksum::RULE,
     &remote_script_to_shell::RULE,
     &root_user::RULE,
     &setuid_file::RULE,
