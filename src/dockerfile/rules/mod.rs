@@ -12,6 +12,7 @@ mod ctx;
 pub use ctx::{DockerfileCtx, Rule};
 
 mod exec_capable_netcat;
+mod insecure_build_step;
 mod plaintext_secret;
 mod remote_add_without_checksum;
 mod remote_script_to_shell;
@@ -23,6 +24,7 @@ mod writable_executable;
 /// Every Dockerfile rule.
 pub static ALL: &[&Rule] = &[
     &exec_capable_netcat::RULE,
+    &insecure_build_step::RULE,
     &plaintext_secret::RULE,
     &remote_add_without_checksum::RULE,
     &remote_script_to_shell::RULE,
