@@ -18,6 +18,7 @@ mod remote_add_without_checksum;
 mod remote_script_to_shell;
 mod root_user;
 mod setuid_file;
+mod sudo_in_run;
 mod unpinned_image;
 mod writable_executable;
 
@@ -30,6 +31,7 @@ pub static ALL: &[&Rule] = &[
     &remote_script_to_shell::RULE,
     &root_user::RULE,
     &setuid_file::RULE,
+    &sudo_in_run::RULE,
     &unpinned_image::RULE,
     &writable_executable::RULE,
 ];
