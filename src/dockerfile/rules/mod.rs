@@ -19,6 +19,7 @@ mod remote_script_to_shell;
 mod root_user;
 mod setuid_file;
 mod sudo_in_run;
+mod tls_verification_disabled;
 mod unpinned_image;
 mod writable_executable;
 
@@ -32,6 +33,7 @@ pub static ALL: &[&Rule] = &[
     &root_user::RULE,
     &setuid_file::RULE,
     &sudo_in_run::RULE,
+    &tls_verification_disabled::RULE,
     &unpinned_image::RULE,
     &writable_executable::RULE,
 ];
