@@ -18,6 +18,7 @@ mod remote_add_without_checksum;
 mod remote_script_to_shell;
 mod root_user;
 mod setuid_file;
+mod ssh_port_exposed;
 mod sudo_in_run;
 mod tls_verification_disabled;
 mod unpinned_image;
@@ -32,6 +33,7 @@ pub static ALL: &[&Rule] = &[
     &remote_script_to_shell::RULE,
     &root_user::RULE,
     &setuid_file::RULE,
+    &ssh_port_exposed::RULE,
     &sudo_in_run::RULE,
     &tls_verification_disabled::RULE,
     &unpinned_image::RULE,
