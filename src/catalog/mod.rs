@@ -11,6 +11,7 @@ pub mod exec_capable_netcat;
 pub mod host_namespace;
 pub mod host_path_mount;
 pub mod missing_resource_limits;
+pub mod network_tool;
 pub mod no_new_privileges;
 pub mod plaintext_secret;
 pub mod privileged;

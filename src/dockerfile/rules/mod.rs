@@ -13,6 +13,7 @@ pub use ctx::{DockerfileCtx, Rule};
 
 mod exec_capable_netcat;
 mod insecure_build_step;
+mod network_tool;
 mod plaintext_secret;
 mod remote_add_without_checksum;
 mod remote_script_to_shell;
@@ -28,6 +29,7 @@ mod writable_executable;
 pub static ALL: &[&Rule] = &[
     &exec_capable_netcat::RULE,
     &insecure_build_step::RULE,
+    &network_tool::RULE,
     &plaintext_secret::RULE,
     &remote_add_without_checksum::RULE,
     &remote_script_to_shell::RULE,
