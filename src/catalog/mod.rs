@@ -10,6 +10,7 @@ pub mod capabilities_not_dropped;
 pub mod exec_capable_netcat;
 pub mod host_namespace;
 pub mod host_path_mount;
+pub mod missing_healthcheck;
 pub mod missing_resource_limits;
 pub mod network_tool;
 pub mod no_new_privileges;

@@ -13,6 +13,7 @@ pub use ctx::{DockerfileCtx, Rule};
 
 mod exec_capable_netcat;
 mod insecure_build_step;
+mod missing_healthcheck;
 mod network_tool;
 mod plaintext_secret;
 mod remote_add_without_checksum;
@@ -29,6 +30,7 @@ mod writable_executable;
 pub static ALL: &[&Rule] = &[
     &exec_capable_netcat::RULE,
     &insecure_build_step::RULE,
+    &missing_healthcheck::RULE,
     &network_tool::RULE,
     &plaintext_secret::RULE,
     &remote_add_without_checksum::RULE,
