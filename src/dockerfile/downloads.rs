@@ -5,8 +5,8 @@
 //! `bash <(curl …)`, `eval "$(wget -O- …)"`).
 
 use super::options::{Spec, parse};
-use super::shell::{Command, commands};
-use super::syntax::{Text, Word};
+use super::shell::{Command, commands_of};
+use super::syntax::Word;
 
 /// A download a command writes to standard output.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -200,57 +200,47 @@ struct Interpreter {
     dash_dash_stdin: bool,
 }
 
+impl Interpreter {
+    /// An interpreter whose options in `value_letters` take a value and
+    /// whose `code` options hold the program; the first operand is its
+    /// script.
+    const fn new(
+        value_letters: &'static str,
+        code: &'static [(char, &'static str)],
+    ) -> Interpreter {
+        Interpreter {
+            spec: Spec {
+                value_letters,
+                value_longs: &[],
+                stop_at_operand: true,
+            },
+            code,
+            other: &[],
+            file: None,
+            stdin_letter: None,
+            dash_dash_stdin: false,
+        }
+    }
+}
+
 const SHELL: Interpreter = Interpreter {
     spec: Spec {
         value_letters: "coO",
         value_longs: &["rcfile", "init-file"],
         stop_at_operand: true,
     },
-    code: &[('c', "")],
-    other: &[],
-    file: None,
     stdin_letter: Some('s'),
-    dash_dash_stdin: false,
+    ..Interpreter::new("", &[('c', "")])
 };
 
 const PYTHON: Interpreter = Interpreter {
-    spec: Spec {
-        value_letters: "cmWX",
-        value_longs: &[],
-        stop_at_operand: true,
-    },
-    code: &[('c', "")],
     other: &[('m', "")],
-    file: None,
-    stdin_letter: None,
-    dash_dash_stdin: false,
+    ..Interpreter::new("cmWX", &[('c', "")])
 };
 
-const PERL: Interpreter = Interpreter {
-    spec: Spec {
-        value_letters: "eE",
-        value_longs: &[],
-        stop_at_operand: true,
-    },
-    code: &[('e', ""), ('E', "")],
-    other: &[],
-    file: None,
-    stdin_letter: None,
-    dash_dash_stdin: false,
-};
+const PERL: Interpreter = Interpreter::new("eE", &[('e', ""), ('E', "")]);
 
-const RUBY: Interpreter = Interpreter {
-    spec: Spec {
-        value_letters: "erIC",
-        value_longs: &[],
-        stop_at_operand: true,
-    },
-    code: &[('e', "")],
-    other: &[],
-    file: None,
-    stdin_letter: None,
-    dash_dash_stdin: false,
-};
+const RUBY: Interpreter = Interpreter::new("erIC", &[('e', "")]);
 
 const NODE: Interpreter = Interpreter {
     spec: Spec {
@@ -258,24 +248,13 @@ const NODE: Interpreter = Interpreter {
         value_longs: &["eval", "print", "require", "import", "loader", "input-type"],
         stop_at_operand: true,
     },
-    code: &[('e', "eval"), ('p', "print")],
-    other: &[],
-    file: None,
-    stdin_letter: None,
-    dash_dash_stdin: false,
+    ..Interpreter::new("", &[('e', "eval"), ('p', "print")])
 };
 
 const PHP: Interpreter = Interpreter {
-    spec: Spec {
-        value_letters: "rfdcz",
-        value_longs: &[],
-        stop_at_operand: true,
-    },
-    code: &[('r', "")],
-    other: &[],
     file: Some(('f', "")),
-    stdin_letter: None,
     dash_dash_stdin: true,
+    ..Interpreter::new("rfdcz", &[('r', "")])
 };
 
 /// The interpreter a program name is, if any: shells, Python, Perl,
@@ -350,9 +329,7 @@ pub fn substituted(text: &str) -> Option<Download> {
         .or_else(|| t.strip_prefix("<("))
         .and_then(|r| r.strip_suffix(')'))
         .or_else(|| t.strip_prefix('`').and_then(|r| r.strip_suffix('`')))?;
-    let mut script = Text::default();
-    script.push(inner, 0);
-    commands(&script).iter().find_map(to_stdout)
+    commands_of(inner).iter().find_map(to_stdout)
 }
 
 /// A download run as a program.
@@ -400,9 +377,7 @@ mod tests {
     use super::*;
 
     fn found(script: &str) -> Vec<(String, String)> {
-        let mut text = Text::default();
-        text.push(script, 0);
-        let commands = commands(&text);
+        let commands = commands_of(script);
         remote_scripts(&commands)
             .into_iter()
             .map(|r| {

@@ -119,13 +119,10 @@ pub fn parse<'a>(args: &'a [Word], spec: &Spec) -> Parsed<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dockerfile::shell::commands;
-    use crate::dockerfile::syntax::Text;
+    use crate::dockerfile::shell::commands_of;
 
     fn parsed(script: &str, spec: &Spec) -> (Vec<String>, Vec<String>) {
-        let mut text = Text::default();
-        text.push(script, 0);
-        let command = commands(&text).remove(0);
+        let command = commands_of(script).remove(0);
         let p = parse(command.arguments(), spec);
         let options = p
             .options

@@ -114,13 +114,10 @@ pub fn installed(command: &Command) -> Vec<Installed<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dockerfile::shell::commands;
-    use crate::dockerfile::syntax::Text;
+    use crate::dockerfile::shell::commands_of;
 
     fn names(script: &str) -> Vec<String> {
-        let mut text = Text::default();
-        text.push(script, 0);
-        commands(&text)
+        commands_of(script)
             .iter()
             .flat_map(|c| {
                 installed(c)

@@ -199,6 +199,15 @@ pub fn commands(script: &Text) -> Vec<Command> {
     commands
 }
 
+/// The commands of a string that is no text of the file (the inside of a
+/// `$(…)` word, a test's script): their words' spans are offsets in
+/// `script`.
+pub fn commands_of(script: &str) -> Vec<Command> {
+    let mut text = Text::default();
+    text.push(script, 0);
+    commands(&text)
+}
+
 /// The word starting at `start`: its text with quotes removed and
 /// backslash escapes applied, and the offset just past it.
 fn read_word(script: &Text, start: usize) -> (Word, usize) {

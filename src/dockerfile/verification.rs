@@ -30,24 +30,26 @@ pub struct Unverified<'a> {
     pub effect: String,
 }
 
+/// A configuration or option value read as a boolean (`0`, `"false"`,
+/// `no`, `off`; `1`, `true`, `yes`, `on`).
+fn boolean(value: &str) -> Option<bool> {
+    match value
+        .trim_matches(['"', '\''])
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "0" | "false" | "no" | "off" => Some(false),
+        "1" | "true" | "yes" | "on" => Some(true),
+        _ => None,
+    }
+}
+
 fn falsy(value: &str) -> bool {
-    matches!(
-        value
-            .trim_matches(['"', '\''])
-            .to_ascii_lowercase()
-            .as_str(),
-        "0" | "false" | "no" | "off"
-    )
+    boolean(value) == Some(false)
 }
 
 fn truthy(value: &str) -> bool {
-    matches!(
-        value
-            .trim_matches(['"', '\''])
-            .to_ascii_lowercase()
-            .as_str(),
-        "1" | "true" | "yes" | "on"
-    )
+    boolean(value) == Some(true)
 }
 
 /// A file argument, not a package name: a path, or a package file.
@@ -528,13 +530,10 @@ fn sed_replacement(expression: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dockerfile::shell::commands;
-    use crate::dockerfile::syntax::Text;
+    use crate::dockerfile::shell::commands_of;
 
     fn found(script: &str) -> Vec<String> {
-        let mut text = Text::default();
-        text.push(script, 0);
-        commands(&text)
+        commands_of(script)
             .iter()
             .flat_map(|c| {
                 unverified(c)
