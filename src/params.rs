@@ -71,7 +71,8 @@ pub const SPECS: [ParamSpec; 5] = [
     ParamSpec {
         rule: "network-tool",
         key: "tools",
-        doc: "More program names reported when found on the default `PATH`.",
+        doc: "More program names reported when found on the default `PATH` (in a Dockerfile: \
+              packages of that name).",
         set: |params, values| {
             params.network_tools = values;
             Ok(())
@@ -80,7 +81,8 @@ pub const SPECS: [ParamSpec; 5] = [
     ParamSpec {
         rule: "network-tool",
         key: "allowed",
-        doc: "Program names never reported (the file name, as `dig` or `nc.openbsd`).",
+        doc: "Program names never reported (the file name, as `dig` or `nc.openbsd`; in a \
+              Dockerfile, nor the packages that bring them).",
         set: |params, values| {
             params.allowed_network_tools = values;
             Ok(())

@@ -3,9 +3,12 @@
 //! instructions, flags, arguments, heredocs, each with the bytes of the
 //! file it was written in); the build it describes ([`stages`]: which
 //! stages make the image, its user, `ARG`/`ENV` substitution); what the
-//! shell commands of `RUN` do ([`shell`], [`packages`], [`permissions`]);
+//! shell commands of `RUN` do ([`shell`], [`options`], [`packages`],
+//! [`permissions`], [`downloads`], [`verification`]);
 //! and the rules ([`rules`]).
 
+pub mod downloads;
+pub mod options;
 pub mod packages;
 pub mod parse;
 pub mod permissions;
@@ -13,6 +16,7 @@ pub mod rules;
 pub mod shell;
 pub mod stages;
 pub mod syntax;
+pub mod verification;
 
 pub use parse::parse;
 pub use syntax::{Args, Dockerfile, Instruction, Text, Word};

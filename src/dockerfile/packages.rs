@@ -34,61 +34,38 @@ const VALUE_OPTIONS: [&str; 12] = [
     "--target-release",
 ];
 
-/// The packages `command` installs.
-pub fn installed(command: &Command) -> Vec<Installed<'_>> {
-    let Some(mut at) = command.program_index() else {
-        return Vec::new();
-    };
+/// A package manager's install command: who runs it, how it is written,
+/// and its arguments after the verb that are not options (packages,
+/// local files, `$VARS`).
+pub struct Install<'a> {
+    pub manager: String,
+    pub how: String,
+    pub arguments: Vec<&'a Word>,
+}
+
+/// The install `command` runs, if it is one (behind `sudo` or `env` too).
+pub fn install(command: &Command) -> Option<Install<'_>> {
+    let at = command.runs_index()?;
     let words = &command.words;
-    // `sudo apt-get …`, `env DEBIAN_FRONTEND=… apt-get …`.
-    while let Some(w) = words.get(at) {
-        let name = w.text.rsplit('/').next().unwrap_or(&w.text);
-        let wrapper = matches!(name, "sudo" | "env" | "nice" | "doas");
-        let assignment = w.text.contains('=') && !w.text.starts_with('-');
-        let option = at > 0 && w.text.starts_with('-') && {
-            let prev = &words[at - 1].text;
-            let prev = prev.rsplit('/').next().unwrap_or(prev);
-            matches!(prev, "sudo" | "env" | "nice" | "doas") || prev.starts_with('-')
-        };
-        if wrapper || assignment || option {
-            at += 1;
-        } else {
-            break;
-        }
-    }
-    let Some(program) = words.get(at) else {
-        return Vec::new();
-    };
-    let manager = program
-        .text
-        .rsplit('/')
-        .next()
-        .unwrap_or(&program.text)
-        .to_string();
+    let manager = command.runs()?.to_string();
     let verbs: &[&str] = match manager.as_str() {
         "apt-get" | "apt" | "aptitude" => &["install"],
         "apk" => &["add"],
         "dnf" | "yum" | "microdnf" | "tdnf" => &["install"],
         "zypper" => &["install", "in"],
         "pacman" => &[],
-        _ => return Vec::new(),
+        _ => return None,
     };
     let rest = &words[at + 1..];
     let start = if manager == "pacman" {
-        match rest.iter().position(|w| {
+        rest.iter().position(|w| {
             w.text.starts_with("-S") && !w.text.starts_with("--") && !w.text.contains('s')
-        }) {
-            Some(i) => i + 1,
-            None => return Vec::new(),
-        }
+        })? + 1
     } else {
-        match rest.iter().position(|w| verbs.contains(&w.text.as_str())) {
-            Some(i) => i + 1,
-            None => return Vec::new(),
-        }
+        rest.iter().position(|w| verbs.contains(&w.text.as_str()))? + 1
     };
     let how = format!("{manager} {}", rest[start - 1].text);
-    let mut out = Vec::new();
+    let mut arguments = Vec::new();
     let mut skip_value = false;
     for word in &rest[start..] {
         if skip_value {
@@ -99,6 +76,22 @@ pub fn installed(command: &Command) -> Vec<Installed<'_>> {
             skip_value = VALUE_OPTIONS.contains(&word.text.as_str());
             continue;
         }
+        arguments.push(word);
+    }
+    Some(Install {
+        manager,
+        how,
+        arguments,
+    })
+}
+
+/// The packages `command` installs.
+pub fn installed(command: &Command) -> Vec<Installed<'_>> {
+    let Some(install) = install(command) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for word in install.arguments {
         let name = word
             .text
             .split(['=', '/'])
@@ -109,8 +102,8 @@ pub fn installed(command: &Command) -> Vec<Installed<'_>> {
             continue;
         }
         out.push(Installed {
-            manager: manager.clone(),
-            how: how.clone(),
+            manager: install.manager.clone(),
+            how: install.how.clone(),
             name,
             word,
         });
@@ -121,13 +114,10 @@ pub fn installed(command: &Command) -> Vec<Installed<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dockerfile::shell::commands;
-    use crate::dockerfile::syntax::Text;
+    use crate::dockerfile::shell::commands_of;
 
     fn names(script: &str) -> Vec<String> {
-        let mut text = Text::default();
-        text.push(script, 0);
-        commands(&text)
+        commands_of(script)
             .iter()
             .flat_map(|c| {
                 installed(c)

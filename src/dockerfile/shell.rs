@@ -3,7 +3,8 @@
 //! with the bytes of the file it was written in) and the operators between
 //! commands (`&&`, `||`, `;`, `|`, `&`, line breaks, subshell parentheses).
 //! Redirections (`> file`, `2>&1`, `<<EOF`) are left out of the words.
-//! Command substitutions (`$(…)`, `` `…` ``) stay inside their word.
+//! Command and process substitutions (`$(…)`, `` `…` ``, `<(…)`) stay
+//! inside their word.
 //!
 //! This is not a shell: nothing is expanded, and text it cannot make sense
 //! of (an unterminated quote) ends the last word rather than failing. A
@@ -35,6 +36,43 @@ impl Command {
         Some(word.rsplit('/').next().unwrap_or(word))
     }
 
+    /// The index of the program that runs once wrappers that run their
+    /// arguments as a command are read past: `sudo -u app sh` → `sh`,
+    /// `env X=1 nice -n 5 make` → `make`. `None` when a wrapper names
+    /// no command (`sudo -i`).
+    pub fn runs_index(&self) -> Option<usize> {
+        let mut at = self.program_index()?;
+        loop {
+            let word = &self.words.get(at)?.text;
+            let Some(values) = wrapper_value_options(word.rsplit('/').next().unwrap_or(word))
+            else {
+                return Some(at);
+            };
+            at += 1;
+            while let Some(w) = self.words.get(at) {
+                let t = w.text.as_str();
+                if t == "--" {
+                    at += 1;
+                    break;
+                }
+                if t.starts_with('-') {
+                    at += 1 + usize::from(values.contains(&t));
+                } else if is_assignment(t) {
+                    at += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// The name of the program [`Command::runs_index`] finds, without a
+    /// directory.
+    pub fn runs(&self) -> Option<&str> {
+        let word = &self.words[self.runs_index()?].text;
+        Some(word.rsplit('/').next().unwrap_or(word))
+    }
+
     /// The words after the program.
     pub fn arguments(&self) -> &[Word] {
         match self.program_index() {
@@ -44,7 +82,22 @@ impl Command {
     }
 }
 
-fn is_assignment(word: &str) -> bool {
+/// The options that take a value (the next word) of a program that runs
+/// its arguments as a command; `None` for any other program.
+fn wrapper_value_options(program: &str) -> Option<&'static [&'static str]> {
+    Some(match program {
+        "sudo" => &["-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-T", "-U"],
+        "doas" => &["-u", "-C"],
+        "env" => &["-u", "-C", "--unset", "--chdir"],
+        "nice" => &["-n", "--adjustment"],
+        "time" => &["-f", "-o", "--format", "--output"],
+        "nohup" | "exec" | "busybox" => &[],
+        _ => return None,
+    })
+}
+
+/// `NAME=value`: a variable assignment, not a program.
+pub fn is_assignment(word: &str) -> bool {
     match word.split_once('=') {
         Some((name, _)) => {
             !name.is_empty()
@@ -54,6 +107,13 @@ fn is_assignment(word: &str) -> bool {
         None => false,
     }
 }
+
+/// The shell's reserved words that may start a command and run none
+/// themselves (`for x in …` keeps `x in …` as a command of no use).
+const RESERVED: [&str; 14] = [
+    "if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "!", "{", "}",
+    "esac",
+];
 
 /// The commands of a script, in order.
 pub fn commands(script: &Text) -> Vec<Command> {
@@ -104,7 +164,7 @@ pub fn commands(script: &Text) -> Vec<Command> {
                     i += 1;
                 }
             }
-            b'<' | b'>' => {
+            b'<' | b'>' if text.get(i + 1) != Some(&b'(') => {
                 i += 1;
                 while i < text.len() && matches!(text[i], b'<' | b'>' | b'&' | b'-' | b'|') {
                     i += 1;
@@ -121,9 +181,14 @@ pub fn commands(script: &Text) -> Vec<Command> {
                 // `2>file`: a descriptor number just before a redirection.
                 let is_fd = word.text.bytes().all(|b| b.is_ascii_digit())
                     && matches!(text.get(end), Some(b'<' | b'>'));
+                // `then apt-get …`, `do apk add …`: a reserved word, unquoted,
+                // where a command starts is no program.
+                let reserved = current.words.is_empty()
+                    && script.text[i..end] == word.text
+                    && RESERVED.contains(&word.text.as_str());
                 if redirect_target {
                     redirect_target = false;
-                } else if !is_fd {
+                } else if !is_fd && !reserved {
                     current.words.push(word);
                 }
                 i = end;
@@ -132,6 +197,15 @@ pub fn commands(script: &Text) -> Vec<Command> {
     }
     end_command(&mut current, &mut commands, false);
     commands
+}
+
+/// The commands of a string that is no text of the file (the inside of a
+/// `$(…)` word, a test's script): their words' spans are offsets in
+/// `script`.
+pub fn commands_of(script: &str) -> Vec<Command> {
+    let mut text = Text::default();
+    text.push(script, 0);
+    commands(&text)
 }
 
 /// The word starting at `start`: its text with quotes removed and
@@ -143,10 +217,17 @@ fn read_word(script: &Text, start: usize) -> (Word, usize) {
     let mut depth = 0usize;
     while i < text.len() {
         let c = text[i];
-        if depth == 0 && (c.is_ascii_whitespace() || b";&|()<>".contains(&c)) {
+        // `<(…)` / `>(…)`: a process substitution, one word.
+        let process = matches!(c, b'<' | b'>') && text.get(i + 1) == Some(&b'(');
+        if depth == 0 && !process && (c.is_ascii_whitespace() || b";&|()<>".contains(&c)) {
             break;
         }
         match c {
+            b'<' | b'>' if process => {
+                depth += 1;
+                out.extend_from_slice(&text[i..i + 2]);
+                i += 2;
+            }
             b'\\' => {
                 if let Some(&next) = text.get(i + 1) {
                     if next != b'\n' {
@@ -291,6 +372,53 @@ mod tests {
     }
 
     #[test]
+    fn reads_past_reserved_words_to_the_command() {
+        assert_eq!(
+            split(
+                "if [ -n \"$x\" ]; then apt-get install -y a; else ! apk add b; fi\nfor m in $L; do\n  apk add \"$m\"; done; echo then"
+            ),
+            [
+                vec!["[", "-n", "$x", "]"],
+                vec!["apt-get", "install", "-y", "a"],
+                vec!["apk", "add", "b"],
+                vec!["m", "in", "$L"],
+                vec!["apk", "add", "$m"],
+                vec!["echo", "then"],
+            ]
+        );
+        assert_eq!(split("'if' x"), [vec!["if", "x"]]);
+    }
+
+    #[test]
+    fn keeps_a_process_substitution_in_its_word() {
+        assert_eq!(
+            split("bash <(curl -fsSL https://x/i.sh) --y; diff <(a) >(b c)"),
+            [
+                vec!["bash", "<(curl -fsSL https://x/i.sh)", "--y"],
+                vec!["diff", "<(a)", ">(b c)"],
+            ]
+        );
+        assert_eq!(split("sort < in > out"), [vec!["sort"]]);
+    }
+
+    #[test]
+    fn reads_past_wrappers_to_the_program_they_run() {
+        let runs = |s: &str| commands(&text(s))[0].runs().map(str::to_string);
+        assert_eq!(runs("sudo -E -u app sh -s").as_deref(), Some("sh"));
+        assert_eq!(
+            runs("X=1 env -u HOME Y=2 nice -n 5 /usr/bin/make").as_deref(),
+            Some("make")
+        );
+        assert_eq!(
+            runs("sudo -- apt-get install x").as_deref(),
+            Some("apt-get")
+        );
+        assert_eq!(runs("busybox wget -O- u").as_deref(), Some("wget"));
+        assert_eq!(runs("sudo -i"), None);
+        assert_eq!(runs("curl x").as_deref(), Some("curl"));
+    }
+
+    #[test]
     fn survives_what_it_cannot_read() {
         for s in [
             "echo 'unterminated",
@@ -301,6 +429,8 @@ mod tests {
             ">",
             "| |",
             "2>",
+            "<(",
+            "a >(b",
         ] {
             let _ = commands(&text(s));
         }

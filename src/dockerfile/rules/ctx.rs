@@ -82,6 +82,25 @@ impl<'a> DockerfileCtx<'a> {
         }
     }
 
+    /// Where `part` is written inside `span` (a word whose text, quotes
+    /// removed, holds it), or `span` when the file does not write it there
+    /// as is (an escape or a line break inside it).
+    pub fn narrow(&self, span: Span, part: &str) -> Span {
+        let written = self
+            .dockerfile
+            .file
+            .text
+            .get(span.start..span.end)
+            .unwrap_or("");
+        match written.find(part) {
+            Some(at) if !part.is_empty() => Span {
+                start: span.start + at,
+                end: span.start + at + part.len(),
+            },
+            _ => span,
+        }
+    }
+
     /// The route of an instruction in a stage.
     pub fn route(stage: &Stage, instruction: &Instruction) -> String {
         format!("{}.{}", Self::stage_name(stage), instruction.keyword)
@@ -108,7 +127,19 @@ pub(super) fn run_commands(instruction: &Instruction) -> Vec<Command> {
 /// stage. (`ONBUILD RUN` runs in images built on this one, not in this
 /// one, and is left out.)
 pub(super) fn image_runs<'a>(ctx: &DockerfileCtx<'a>) -> Vec<(&'a Stage<'a>, &'a Instruction)> {
-    ctx.image_stages()
+    runs_of(ctx.image_stages())
+}
+
+/// The `RUN` instructions of every stage, with their stage: what the
+/// build runs, whether or not its stage ends up in the image.
+pub(super) fn build_runs<'a>(ctx: &DockerfileCtx<'a>) -> Vec<(&'a Stage<'a>, &'a Instruction)> {
+    runs_of(&ctx.build.stages)
+}
+
+fn runs_of<'a>(
+    stages: impl IntoIterator<Item = &'a Stage<'a>>,
+) -> Vec<(&'a Stage<'a>, &'a Instruction)> {
+    stages
         .into_iter()
         .flat_map(|stage| {
             stage

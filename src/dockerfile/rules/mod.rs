@@ -14,18 +14,34 @@ mod ctx;
 pub use ctx::{DockerfileCtx, Rule};
 
 mod exec_capable_netcat;
+mod insecure_build_step;
+mod missing_healthcheck;
+mod network_tool;
 mod plaintext_secret;
+mod remote_add_without_checksum;
+mod remote_script_to_shell;
 mod root_user;
 mod setuid_file;
+mod ssh_port_exposed;
+mod sudo_in_run;
+mod tls_verification_disabled;
 mod unpinned_image;
 mod writable_executable;
 
 /// Every Dockerfile rule.
 pub static ALL: &[&Rule] = &[
     &exec_capable_netcat::RULE,
+    &insecure_build_step::RULE,
+    &missing_healthcheck::RULE,
+    &network_tool::RULE,
     &plaintext_secret::RULE,
+    &remote_add_without_checksum::RULE,
+    &remote_script_to_shell::RULE,
     &root_user::RULE,
     &setuid_file::RULE,
+    &ssh_port_exposed::RULE,
+    &sudo_in_run::RULE,
+    &tls_verification_disabled::RULE,
     &unpinned_image::RULE,
     &writable_executable::RULE,
 ];

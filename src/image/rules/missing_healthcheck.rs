@@ -1,40 +1,15 @@
 //! `missing-healthcheck`: the image declares no health check.
 
 use super::ctx::{Rule, finding};
+use crate::catalog;
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::params::Params;
-use crate::rule::{RuleMeta, Scope};
 
-pub(super) static RULE: Rule = Rule { meta: &META, check };
-
-static META: RuleMeta = RuleMeta::new("missing-healthcheck", Severity::Info, DOCS)
-    .title("Image declares no health check")
-    .scopes(&[Scope::Image]);
-
-const DOCS: &str = r#"## What it checks
-An image config without `Healthcheck`, or with `HEALTHCHECK NONE`.
-
-## Why it matters
-Without a health check the engine cannot tell a hung service from a
-working one; restarts and rollouts rely on the process merely existing.
-It is an availability signal, so it is reported as info. Orchestrators
-with their own probes (Kubernetes) do not use it.
-
-## Example
-```dockerfile
-FROM nginx:1.27   # no HEALTHCHECK
-```
-
-## Use instead
-```dockerfile
-HEALTHCHECK --interval=30s CMD ["/healthcheck"]
-```
-
-## References
-- CIS Docker Benchmark v1.6.0, 4.6
-- Dockle CIS-DI-0006
-"#;
+pub(super) static RULE: Rule = Rule {
+    meta: &catalog::missing_healthcheck::META,
+    check,
+};
 
 fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     let test = image
@@ -52,7 +27,7 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
     out.push(
         finding(
             image,
-            &META,
+            RULE.meta,
             Severity::Info,
             None,
             None,

@@ -1,45 +1,17 @@
 //! `network-tool`: network reconnaissance and transfer tools in the image.
 
 use super::ctx::{Rule, finding, on_path};
+use crate::catalog;
 use crate::finding::{Finding, Severity};
 use crate::image::Image;
 use crate::image::content::Tool;
 use crate::image::layer::Kind;
 use crate::params::Params;
-use crate::rule::{RuleMeta, Scope};
 
-pub(super) static RULE: Rule = Rule { meta: &META, check };
-
-static META: RuleMeta = RuleMeta::new("network-tool", Severity::Low, DOCS)
-    .title("Network tool in the image")
-    .scopes(&[Scope::Image]);
-
-const DOCS: &str = r#"## What it checks
-Network tools an intruder reaches for, found by content (netcat-openbsd,
-nmap, tcpdump, tshark) or, for the rest of Falco's `network_tool_binaries`
-list, by name on the default `PATH` (`dig`, `telnet`, `ngrep`, `mitmproxy`,
-`zmap`, `nc`, `netcat`, `ncat`, `socat`, `nmap`, `tcpdump`, `tshark`).
-Netcats that can run a program are `exec-capable-netcat`'s and are not
-reported again here.
-
-## Why it matters
-Scanners, sniffers and raw connection tools turn a compromised container
-into a foothold for exploring the network. Falco's "Launch Suspicious
-Network Tool in Container" watches for them at run time; not shipping them
-is cheaper.
-
-## Example
-```dockerfile
-RUN apt-get install -y nmap tcpdump dnsutils   # NOT OK in a runtime image
-```
-
-## Use instead
-Keep debugging tools out of runtime images; use an ephemeral debug
-container (`kubectl debug`, `docker run --network container:…`).
-
-## References
-- Falco list `network_tool_binaries`
-"#;
+pub(super) static RULE: Rule = Rule {
+    meta: &catalog::network_tool::META,
+    check,
+};
 
 const NAMES: [&str; 12] = [
     "nc",
@@ -62,7 +34,7 @@ fn check(image: &Image, params: &Params, out: &mut Vec<Finding>) {
         out.push(
             finding(
                 image,
-                &META,
+                RULE.meta,
                 Severity::Low,
                 Some(layer),
                 Some(path),
