@@ -1,14 +1,21 @@
 FROM debian:bookworm-slim@sha256:0000000000000000000000000000000000000000000000000000000000000000 AS build
-EXPOSE 22  # OK (a build stage)
+# OK (a build stage)
+EXPOSE 22
 
 FROM debian:bookworm-slim@sha256:0000000000000000000000000000000000000000000000000000000000000000 AS base
 ARG SSH_PORT=22
-EXPOSE 8080 22  # NOT OK severity=medium
-EXPOSE 22/tcp  # NOT OK severity=medium
-EXPOSE 20-25/tcp  # NOT OK severity=medium
-EXPOSE ${SSH_PORT}  # NOT OK severity=medium
+# NOT OK severity=medium
+EXPOSE 8080 22
+# NOT OK severity=medium
+EXPOSE 22/tcp
+# NOT OK severity=medium
+EXPOSE 20-25/tcp
+# NOT OK severity=medium
+EXPOSE ${SSH_PORT}
 
 FROM base
-EXPOSE 22/udp  # OK (not SSH)
-EXPOSE 2222 443  # OK
+# OK (not SSH)
+EXPOSE 22/udp
+# OK
+EXPOSE 2222 443
 USER 10001
