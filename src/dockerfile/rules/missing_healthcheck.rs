@@ -84,7 +84,7 @@ mod tests {
             text: text.into(),
         });
         let dockerfile = parse(file).unwrap_or_else(|e| panic!("{e}"));
-        rules::check(&dockerfile, None, &Default::default())
+        rules::check(&dockerfile, None, &Default::default(), &Default::default())
             .into_iter()
             .filter(|f| f.rule == "missing-healthcheck")
             .map(|f| match f.location {
