@@ -99,6 +99,15 @@ pub fn parse(file: Arc<SourceFile>) -> Result<Dockerfile, InputError> {
             message,
         )
     };
+    let too_long = |start: usize| {
+        error_at(
+            start,
+            format!(
+                "the instruction is longer than {} KiB",
+                MAX_INSTRUCTION >> 10
+            ),
+        )
+    };
     if let Some(nul) = text.find('\0') {
         return Err(error_at(
             nul,
@@ -138,13 +147,7 @@ pub fn parse(file: Arc<SourceFile>) -> Result<Dockerfile, InputError> {
                 Some(body) => {
                     joined.push(body, offset);
                     if joined.text.len() > MAX_INSTRUCTION {
-                        return Err(error_at(
-                            start,
-                            format!(
-                                "the instruction is longer than {} KiB",
-                                MAX_INSTRUCTION >> 10
-                            ),
-                        ));
+                        return Err(too_long(start));
                     }
                     i += 1;
                     // Comment and blank lines inside a continuation are left out.
@@ -177,13 +180,7 @@ pub fn parse(file: Arc<SourceFile>) -> Result<Dockerfile, InputError> {
             }
         }
         if joined.text.len() > MAX_INSTRUCTION {
-            return Err(error_at(
-                start,
-                format!(
-                    "the instruction is longer than {} KiB",
-                    MAX_INSTRUCTION >> 10
-                ),
-            ));
+            return Err(too_long(start));
         }
         let mut instruction = instruction(
             &joined,

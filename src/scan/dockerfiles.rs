@@ -215,12 +215,7 @@ pub fn run_dockerfiles(
         match result {
             Ok((source, findings)) => {
                 scanned.coverage.files += 1;
-                scanned.coverage.dockerfiles += 1;
-                scanned
-                    .coverage
-                    .sources
-                    .insert(source.display.clone(), source);
-                scanned.findings.extend(findings);
+                scanned.add_dockerfile(source, findings);
             }
             Err(error) => scanned.coverage.errors.push(error),
         }

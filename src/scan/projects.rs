@@ -112,14 +112,7 @@ pub fn run(loader: &Loader, specs: &[ProjectSpec], params: &Params, scanned: &mu
                 scanned.coverage.errors.extend(linked.errors);
                 scanned.coverage.not_audited.extend(linked.not_audited);
                 for (source, findings) in linked.checked {
-                    if !scanned.coverage.sources.contains_key(&source.display) {
-                        scanned.coverage.dockerfiles += 1;
-                        scanned
-                            .coverage
-                            .sources
-                            .insert(source.display.clone(), source);
-                    }
-                    scanned.findings.extend(findings);
+                    scanned.add_dockerfile(source, findings);
                 }
                 scanned.built_dockerfiles.extend(linked.files);
                 scanned.image_runs.extend(linked.predicted);

@@ -33,6 +33,18 @@ pub struct Scanned {
     pub built_dockerfiles: std::collections::HashSet<std::path::PathBuf>,
 }
 
+impl Scanned {
+    /// Records a Dockerfile read and checked: its findings, and the file
+    /// (once, however many services build from it).
+    pub(super) fn add_dockerfile(&mut self, source: Arc<SourceFile>, findings: Vec<Finding>) {
+        if !self.coverage.sources.contains_key(&source.display) {
+            self.coverage.dockerfiles += 1;
+            self.coverage.sources.insert(source.display.clone(), source);
+        }
+        self.findings.extend(findings);
+    }
+}
+
 /// Where an image named by reference was read from.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct ImageSource {

@@ -158,3 +158,59 @@ pub(super) fn shell_text(instruction: &Instruction) -> Option<&Text> {
         Args::Json(_) => None,
     }
 }
+
+/// A permission change in a stage the image is made of: a `RUN chmod` or
+/// a `COPY`/`ADD --chmod`, with what it grants.
+pub(super) struct PermissionChange {
+    /// Where the mode is written (the mode word, or the `--chmod` flag).
+    pub span: Span,
+    /// How messages show it: `chmod 777`, `COPY --chmod=4755`.
+    pub shown: String,
+    pub grants: crate::dockerfile::permissions::Grants,
+    /// The instruction's route.
+    pub route: String,
+    /// `stage runtime`.
+    pub stage: String,
+}
+
+/// Every permission change of the image's stages, in order.
+pub(super) fn permission_changes(ctx: &DockerfileCtx) -> Vec<PermissionChange> {
+    use crate::dockerfile::permissions::{chmod, grants};
+    let mut out = Vec::new();
+    for stage in ctx.image_stages() {
+        let stage_name = DockerfileCtx::stage_name(stage);
+        for instruction in stage.instructions {
+            let route = DockerfileCtx::route(stage, instruction);
+            match instruction.keyword.as_str() {
+                "RUN" => {
+                    for command in run_commands(instruction) {
+                        if let Some((mode, granted)) = chmod(&command) {
+                            out.push(PermissionChange {
+                                span: mode.span,
+                                shown: format!("chmod {}", mode.text),
+                                grants: granted,
+                                route: route.clone(),
+                                stage: stage_name.clone(),
+                            });
+                        }
+                    }
+                }
+                "COPY" | "ADD" => {
+                    if let Some(flag) = instruction.flag("chmod")
+                        && let Some(mode) = &flag.value
+                    {
+                        out.push(PermissionChange {
+                            span: flag.span,
+                            shown: format!("{} --chmod={mode}", instruction.keyword),
+                            grants: grants(mode),
+                            route: route.clone(),
+                            stage: stage_name.clone(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
