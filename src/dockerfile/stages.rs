@@ -35,6 +35,16 @@ pub struct Stage<'a> {
     pub instructions: &'a [Instruction],
 }
 
+impl Stage<'_> {
+    /// How messages and routes name it: `stage build`, or `stage 2`.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("stage {name}"),
+            None => format!("stage {}", self.index),
+        }
+    }
+}
+
 /// The stages of a Dockerfile and the arguments they were resolved with.
 #[derive(Debug)]
 pub struct Build<'a> {

@@ -124,40 +124,32 @@ pub(super) fn check_builds(project: &Project, loader: &Loader, params: &Params) 
         let result = source.and_then(|source| {
             let dockerfile = crate::dockerfile::parse(source.clone())?;
             let args: HashMap<String, String> = build.args.iter().cloned().collect();
-            if let (Some(target), Some(target_at)) = (&build.target, &build.target_at) {
-                let stages = crate::dockerfile::stages::Build::new(&dockerfile, &args);
-                if stages.runtime_stage(Some(target)).is_none() {
-                    // Accepted by `docker compose config`; the build fails.
-                    linked.not_audited.push(at_line(
-                        target_at,
-                        format!(
-                            "build target `{target}` is not a stage of `{display}`: the file is audited for its last stage",
-                        ),
-                    ));
-                    let findings = crate::dockerfile::rules::check(&dockerfile, None, &args, params);
-                    return Ok((source, findings));
-                }
-            }
-            let findings = crate::dockerfile::rules::check(
-                &dockerfile,
-                build.target.as_deref(),
-                &args,
-                params,
-            );
             let stages = crate::dockerfile::stages::Build::new(&dockerfile, &args);
-            if let Some(image_stage) = stages.runtime_stage(build.target.as_deref()) {
+            let image_stage = stages.runtime_stage(build.target.as_deref());
+            if let (None, Some(target), Some(target_at)) = (image_stage, &build.target, &build.target_at) {
+                // Accepted by `docker compose config`; the build fails.
+                linked.not_audited.push(at_line(
+                    target_at,
+                    format!(
+                        "build target `{target}` is not a stage of `{display}`: the file is audited for its last stage, and the image of service `{}` is not predicted",
+                        build.service
+                    ),
+                ));
+                let findings = crate::dockerfile::rules::check(&dockerfile, None, &args, params);
+                return Ok((source, findings));
+            }
+            let findings = crate::dockerfile::rules::check(&dockerfile, build.target.as_deref(), &args, params);
+            if let Some(image_stage) = image_stage {
                 let prediction = Prediction {
                     dockerfile: display.clone(),
                     stages: stages
                         .chain(image_stage.index)
                         .iter()
-                        .map(|s| crate::dockerfile::rules::DockerfileCtx::stage_name(s))
+                        .map(|s| s.label())
                         .collect(),
                 };
                 let user = stages.runtime_user(image_stage.index).effective();
-                linked
-                    .predicted
-                    .push(predicted_run(&build.image, prediction, user));
+                linked.predicted.push(predicted_run(&build.image, prediction, user));
             }
             Ok((source, findings))
         });

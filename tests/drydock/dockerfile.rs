@@ -224,7 +224,7 @@ fn a_service_build_links_its_dockerfile_with_its_target_and_args() {
         [
             "12:service `remote` builds from the remote context `https://github.com/example/app.git#main`, which drydock does not fetch: its Dockerfile is not audited",
             "15:service `missing` builds from `nowhere/Dockerfile`, which does not exist: nothing to audit",
-            "20:build target `nope` is not a stage of `web/web.Dockerfile`: the file is audited for its last stage",
+            "20:build target `nope` is not a stage of `web/web.Dockerfile`: the file is audited for its last stage, and the image of service `wrong` is not predicted",
         ]
     );
     let netcats: Vec<(String, u64)> = doc["findings"]

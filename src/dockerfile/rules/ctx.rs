@@ -55,10 +55,7 @@ impl<'a> DockerfileCtx<'a> {
     /// How a stage is named in messages and routes: `stage build` or
     /// `stage 2`.
     pub fn stage_name(stage: &Stage) -> String {
-        match &stage.name {
-            Some(name) => format!("stage {name}"),
-            None => format!("stage {}", stage.index),
-        }
+        stage.label()
     }
 
     /// A finding at `span` of the file. `route` names the instruction
