@@ -52,7 +52,7 @@ reported at its line in that file, as is a variable of an `env_file:`.
 The process environment overrides `.env`, as in Compose: a value the
 deploying environment sets is not reported.
 
-- Dockerfiles: an `ENV` or `ARG` default whose name is a credential's and whose value is written out (same heuristics as Compose), at the value; a password in a `RUN` command line (`curl -u user:password`, `--password=…`, `scheme://user:password@host`), at the word. A secret mounted with `RUN --mount=type=secret` is never reported.
+- Dockerfiles: an `ENV` or `ARG` default whose name is a credential's and whose value is written out (same heuristics as Compose), at the value; a password in a `RUN` command line (`curl -u user:password`, `--password=…`, `scheme://user:password@host`), at the word. A credential file copied into an image stage (`COPY id_rsa`, `*.key`, `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`, `.docker/config.json`, `.env`) is reported at its name. A secret mounted with `RUN --mount=type=secret` is never reported.
 
 ## Why it matters
 A password in a Compose file is in every clone of the repository, in its

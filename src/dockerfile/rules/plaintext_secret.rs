@@ -1,5 +1,6 @@
-//! `plaintext-secret`: a credential written into the Dockerfile: an `ENV`
-//! or `ARG` default, a password in a `RUN` command line.
+//! `plaintext-secret`: a credential written into the Dockerfile (an `ENV`
+//! or `ARG` default, a password in a `RUN` command line), or a credential
+//! file copied into the image (`COPY id_rsa`, `.npmrc`, `.env`…).
 
 use super::ctx::{DockerfileCtx, Rule, run_commands, shell_text};
 use crate::catalog;
@@ -9,7 +10,77 @@ use crate::hazards::credentials::{CredentialValue, classify, url_password};
 
 pub(super) static RULE: Rule = Rule::new(&catalog::plaintext_secret::META, check);
 
+/// What a file copied into the image is, when its name says it holds a
+/// credential: private keys, package-registry and git credentials, a
+/// Docker login, an env file.
+fn credential_file(path: &str) -> Option<&'static str> {
+    let path = path.trim_end_matches('/');
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let key = matches!(
+        name.as_str(),
+        "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519"
+    ) || name.ends_with(".key")
+        || name.ends_with(".p12")
+        || name.ends_with(".pfx")
+        || (name.ends_with(".pem") && name.contains("key"));
+    Some(if key {
+        "a private key"
+    } else if matches!(
+        name.as_str(),
+        ".npmrc" | ".pypirc" | ".netrc" | ".git-credentials"
+    ) {
+        "registry or git credentials"
+    } else if path.ends_with(".docker/config.json") {
+        "a Docker login"
+    } else if name == ".env" || (name.ends_with(".env") && !name.ends_with(".example.env")) {
+        "an env file"
+    } else {
+        return None;
+    })
+}
+
+/// The credential files a `COPY`/`ADD` of an image stage copies in: its
+/// sources (every word but the destination), heredocs and flags left out.
+fn copied_credentials(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
+    for stage in ctx.image_stages() {
+        for instruction in stage
+            .instructions
+            .iter()
+            .filter(|i| matches!(i.keyword.as_str(), "COPY" | "ADD"))
+        {
+            let words = match &instruction.args {
+                crate::dockerfile::syntax::Args::Shell(text) => text.words(),
+                crate::dockerfile::syntax::Args::Json(words) => words.clone(),
+            };
+            let Some((_, sources)) = words.split_last() else {
+                continue;
+            };
+            for source in sources.iter().filter(|w| !w.text.starts_with("<<")) {
+                let Some(what) = credential_file(&source.text) else {
+                    continue;
+                };
+                out.push(
+                    ctx.finding(
+                        RULE.meta,
+                        Severity::High,
+                        source.span,
+                        DockerfileCtx::route(stage, instruction),
+                        format!(
+                            "`{} {}` in {} puts {what} in the image, for anyone who pulls it",
+                            instruction.keyword,
+                            source.text,
+                            DockerfileCtx::stage_name(stage)
+                        ),
+                    )
+                    .fix("mount it for the step that needs it (`RUN --mount=type=secret,id=…` or `--mount=type=ssh`) and keep it out of the build context (.dockerignore)"),
+                );
+            }
+        }
+    }
+}
+
 fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
+    copied_credentials(ctx, out);
     for stage in &ctx.build.stages {
         let stage_name = DockerfileCtx::stage_name(stage);
         for instruction in stage.instructions {

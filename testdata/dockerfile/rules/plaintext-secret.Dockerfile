@@ -16,4 +16,18 @@ RUN curl -fsSL -u deploy:Hunter2-s3cret https://artifacts.example/tool.tgz -o /t
 RUN curl -fsSL https://user:Pa55w0rd-xyz@artifacts.example/tool.tgz -o /tmp/t.tgz
 # OK
 RUN --mount=type=secret,id=npm,env=NPM_TOKEN npm ci
+# NOT OK severity=high
+COPY --chown=10001 id_rsa /home/app/.ssh/
+# NOT OK severity=high
+COPY .npmrc package.json /app/
+# NOT OK severity=high
+ADD config/.docker/config.json /root/.docker/
+# OK (a public certificate)
+COPY certs/ca.pem /usr/local/share/ca-certificates/
+# OK (the example, not the file)
+COPY .env.example /app/
+# OK (a heredoc: its text is in the Dockerfile)
+COPY <<EOF /app/settings
+LOG_LEVEL=debug
+EOF
 USER 10001
