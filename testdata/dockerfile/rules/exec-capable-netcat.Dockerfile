@@ -26,4 +26,10 @@ apk add socat
 EOF
 # NOT OK severity=high
 RUN sudo apt-get install -y ncat
+# NOT OK severity=medium
+COPY --from=tools /usr/bin/nc.traditional /usr/local/bin/nc
+# NOT OK severity=medium
+RUN curl -fsSL -o /usr/local/bin/socat https://example.com/static/socat && chmod +x /usr/local/bin/socat
+# OK (netcat-openbsd cannot run a program)
+COPY --from=tools /bin/nc.openbsd /usr/local/bin/
 USER 10001
