@@ -21,12 +21,17 @@ pub enum Context {
 }
 
 /// Which Dockerfile a build uses.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum DockerfileSource {
     /// A path, relative to the context (default `Dockerfile`).
     Path(PathBuf),
-    /// `dockerfile_inline`: the text itself.
-    Inline(String),
+    /// `dockerfile_inline`: written as a literal block scalar (`|`) in
+    /// `file`, whose bytes `span` are its content, so the
+    /// Dockerfile's positions are the Compose file's; `None` for another
+    /// style (quoted, folded), whose text is not the file's bytes.
+    Inline {
+        file: Option<(std::sync::Arc<crate::text::SourceFile>, crate::text::Span)>,
+    },
 }
 
 /// One service's build.
@@ -75,10 +80,22 @@ pub fn builds(project: &Project) -> Vec<Build> {
             context_node.map_or(at.clone(), |n| Location::of(n, format!("{route}.context")));
         let get = |key: &str| map.and_then(|m| m.get(key));
         let (dockerfile, dockerfile_at) = match (get("dockerfile_inline"), get("dockerfile")) {
-            (Some(inline), _) => (
-                DockerfileSource::Inline(inline.as_str().unwrap_or("").to_string()),
-                Location::of(inline, format!("{route}.dockerfile_inline")),
-            ),
+            (Some(inline), _) => {
+                let pos = &inline.pos;
+                // A literal block's content starts on the line after its
+                // `|` indicator (`|`, `|-`, `|+`, `|2`…).
+                let before = pos.file.text[..pos.span.start.min(pos.file.text.len())].trim_end();
+                let literal = before
+                    .rsplit([' ', '\t', ':'])
+                    .next()
+                    .is_some_and(|indicator| indicator.starts_with('|'));
+                (
+                    DockerfileSource::Inline {
+                        file: literal.then(|| (pos.file.clone(), pos.span)),
+                    },
+                    Location::of(inline, format!("{route}.dockerfile_inline")),
+                )
+            }
             (None, Some(path)) => (
                 DockerfileSource::Path(PathBuf::from(path.as_str().unwrap_or("Dockerfile"))),
                 Location::of(path, format!("{route}.dockerfile")),

@@ -81,11 +81,46 @@ pub(super) fn check_builds(project: &Project, loader: &Loader, params: &Params) 
         };
         let path = match &build.dockerfile {
             DockerfileSource::Path(file) => crate::compose::paths::clean_path(&context.join(file)),
-            DockerfileSource::Inline(_) => {
+            DockerfileSource::Inline {
+                file: Some((file, span)),
+            } => {
+                let source = inline_source(file, *span);
+                let result = crate::dockerfile::parse(source.clone()).map(|dockerfile| {
+                    let args: HashMap<String, String> = build.args.iter().cloned().collect();
+                    let findings = crate::dockerfile::rules::check(
+                        &dockerfile,
+                        build.target.as_deref(),
+                        &args,
+                        params,
+                    );
+                    let stages = crate::dockerfile::stages::Build::new(&dockerfile, &args);
+                    if let Some(image_stage) = stages.runtime_stage(build.target.as_deref()) {
+                        let prediction = Prediction {
+                            dockerfile: file.display.clone(),
+                            stages: stages
+                                .chain(image_stage.index)
+                                .iter()
+                                .map(|s| s.label())
+                                .collect(),
+                        };
+                        let user = stages.runtime_user(image_stage.index).effective();
+                        linked
+                            .predicted
+                            .push(predicted_run(&build.image, prediction, user));
+                    }
+                    (source, findings)
+                });
+                match result {
+                    Ok(checked) => linked.checked.push(checked),
+                    Err(error) => linked.errors.push(error),
+                }
+                continue;
+            }
+            DockerfileSource::Inline { file: None } => {
                 linked.not_audited.push(at_line(
                     &build.dockerfile_at,
                     format!(
-                        "service `{}` builds from `dockerfile_inline`, which drydock does not audit yet",
+                        "service `{}` builds from a `dockerfile_inline` that is not a literal block (`|`), which drydock does not audit",
                         build.service
                     ),
                 ));
@@ -162,6 +197,29 @@ pub(super) fn check_builds(project: &Project, loader: &Loader, params: &Params) 
         }
     }
     linked
+}
+
+/// The Dockerfile of a `dockerfile_inline` literal block, as a source
+/// named like the Compose file that holds it, with the same bytes at the
+/// same offsets: everything outside the block's content is blanked
+/// (line breaks kept), so every position is the Compose file's.
+fn inline_source(file: &Arc<SourceFile>, span: crate::text::Span) -> Arc<SourceFile> {
+    let text = &file.text;
+    let blanked: String = text
+        .char_indices()
+        .map(|(i, c)| {
+            if c == '\n' || (span.start..span.end).contains(&i) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    Arc::new(SourceFile {
+        path: file.path.clone(),
+        display: file.display.clone(),
+        text: blanked,
+    })
 }
 
 /// A path made absolute and clean, to compare the Dockerfiles a walk found

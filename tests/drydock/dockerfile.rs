@@ -332,3 +332,36 @@ fn the_seed_chain_is_caught_in_the_dockerfile_before_the_image_exists() {
         "the Dockerfile line is related: {related}"
     );
 }
+
+#[test]
+fn a_dockerfile_inline_block_is_audited_at_the_compose_files_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  inline:\n    build:\n      dockerfile_inline: |\n        FROM debian:bookworm\n        RUN apt-get update \\\n         && apt-get install -y netcat-traditional\n      context: .\n  quoted:\n    build:\n      dockerfile_inline: \"FROM alpine\"\n",
+    )
+    .unwrap();
+    let run = drydock()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--images", "none", "--format", "json"])
+        .run();
+    let doc = json(&run);
+    let netcat = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "exec-capable-netcat")
+        .cloned()
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(
+        (
+            netcat["location"]["path"].as_str(),
+            netcat["location"]["line"].as_u64(),
+            netcat["location"]["column"].as_u64()
+        ),
+        (Some("compose.yaml"), Some(7), Some(32))
+    );
+    assert!(doc["findings"].to_string().contains("remote-shell-toolkit"));
+    let not_audited = doc["not_audited"].to_string();
+    assert!(not_audited.contains("not a literal block"), "{not_audited}");
+}
