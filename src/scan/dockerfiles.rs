@@ -94,20 +94,12 @@ pub(super) fn check_builds(project: &Project, loader: &Loader, params: &Params) 
                         params,
                     );
                     let stages = crate::dockerfile::stages::Build::new(&dockerfile, &args);
-                    if let Some(image_stage) = stages.runtime_stage(build.target.as_deref()) {
-                        let prediction = Prediction {
-                            dockerfile: file.display.clone(),
-                            stages: stages
-                                .chain(image_stage.index)
-                                .iter()
-                                .map(|s| s.label())
-                                .collect(),
-                        };
-                        let user = stages.runtime_user(image_stage.index).effective();
-                        linked
-                            .predicted
-                            .push(predicted_run(&build.image, prediction, user));
-                    }
+                    linked.predicted.extend(predict(
+                        &stages,
+                        build.target.as_deref(),
+                        &file.display,
+                        &build.image,
+                    ));
                     (source, findings)
                 });
                 match result {
@@ -174,18 +166,12 @@ pub(super) fn check_builds(project: &Project, loader: &Loader, params: &Params) 
                 return Ok((source, findings));
             }
             let findings = crate::dockerfile::rules::check(&dockerfile, build.target.as_deref(), &args, params);
-            if let Some(image_stage) = image_stage {
-                let prediction = Prediction {
-                    dockerfile: display.clone(),
-                    stages: stages
-                        .chain(image_stage.index)
-                        .iter()
-                        .map(|s| s.label())
-                        .collect(),
-                };
-                let user = stages.runtime_user(image_stage.index).effective();
-                linked.predicted.push(predicted_run(&build.image, prediction, user));
-            }
+            linked.predicted.extend(predict(
+                &stages,
+                build.target.as_deref(),
+                &display,
+                &build.image,
+            ));
             Ok((source, findings))
         });
         match result {
@@ -197,6 +183,27 @@ pub(super) fn check_builds(project: &Project, loader: &Loader, params: &Params) 
         }
     }
     linked
+}
+
+/// The image a Dockerfile's `target` stage predicts, named `image` for the
+/// join, its findings those of `display` in the stages it is made of.
+fn predict(
+    stages: &crate::dockerfile::stages::Build,
+    target: Option<&str>,
+    display: &str,
+    image: &str,
+) -> Option<ImageRun> {
+    let image_stage = stages.runtime_stage(target)?;
+    let prediction = Prediction {
+        dockerfile: display.to_string(),
+        stages: stages
+            .chain(image_stage.index)
+            .iter()
+            .map(|s| s.label())
+            .collect(),
+    };
+    let user = stages.runtime_user(image_stage.index).effective();
+    Some(predicted_run(image, prediction, user))
 }
 
 /// The Dockerfile of a `dockerfile_inline` literal block, as a source
