@@ -9,7 +9,7 @@ use crate::rule::{RuleMeta, Scope};
 
 pub static META: RuleMeta = RuleMeta::new("untrusted-registry", Severity::High, DOCS)
     .title("Image from a registry the policy does not trust")
-    .scopes(&[Scope::Compose, Scope::Kubernetes]);
+    .scopes(&[Scope::Compose, Scope::Kubernetes, Scope::Dockerfile]);
 
 const DOCS: &str = r#"## What it checks
 Only when a policy lists trusted registries (the `trusted` parameter):
@@ -26,6 +26,8 @@ rules:
   untrusted-registry:
     trusted: [registry.example.com, docker.io/library]
 ```
+
+In Dockerfiles: each `FROM` image (not a stage, not `scratch`, after `ARG` substitution) from a registry outside `trusted`, at the reference; the base of every stage counts, build stages too, since what they build is copied into the image.
 
 ## Why it matters
 An image is code that runs with the service's privileges. A gate that

@@ -261,7 +261,7 @@ const NOT_MAPPED: &[(&str, &str)] = &[
     (
         "DL3026",
         "registry allow-list, off unless `--trusted-registry` is given; drydock's \
-         untrusted-registry needs a policy's registry list and checks Compose and Kubernetes",
+         untrusted-registry is off too until a policy lists the trusted registries",
     ),
     (
         "DL3020, DS-0005",
@@ -325,6 +325,11 @@ const DRYDOCK_ONLY: &[(&str, &str)] = &[
     (
         "network-tool",
         "no peer check on installed network tools (DL3001 is about commands run)",
+    ),
+    (
+        "untrusted-registry",
+        "needs a policy's trusted registries, as DL3026 needs `--trusted-registry`: \
+         both are off in this comparison",
     ),
 ];
 

@@ -245,7 +245,7 @@ impl Suite {
     /// with the rule's policy if it has one.
     fn run(&self, path: &Path, format: &str) -> Run {
         let shown = self.shown(path);
-        let policy = format!("{}/policies/{}", self.dir, file_name(path));
+        let policy = format!("{}/policies/{}.yaml", self.dir, stem(path));
         let mut run = from_root().args(self.command).arg(&shown).args([
             "--format",
             format,

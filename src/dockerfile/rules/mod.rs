@@ -26,6 +26,7 @@ mod ssh_port_exposed;
 mod sudo_in_run;
 mod tls_verification_disabled;
 mod unpinned_image;
+mod untrusted_registry;
 mod writable_executable;
 
 /// Every Dockerfile rule.
@@ -43,6 +44,7 @@ pub static ALL: &[&Rule] = &[
     &sudo_in_run::RULE,
     &tls_verification_disabled::RULE,
     &unpinned_image::RULE,
+    &untrusted_registry::RULE,
     &writable_executable::RULE,
 ];
 
