@@ -497,7 +497,7 @@ fn dockerfile_rules_agree_with_hadolint_and_trivy() {
         hl.version,
         tv.version,
         files.len(),
-        text_table(&results)
+        support::text_table(&HEADER, &rows(&results))
     );
     let listed = listed_list(&results);
     if !listed.is_empty() {
@@ -1292,32 +1292,6 @@ fn rows(results: &[MappingResult]) -> Vec<[String; 8]> {
         .collect()
 }
 
-fn text_table(results: &[MappingResult]) -> String {
-    let rows = rows(results);
-    let mut widths = HEADER.map(str::len);
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        let parts: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        let _ = writeln!(out, "{}", parts.join("  ").trim_end());
-    };
-    line(&HEADER);
-    let dashes: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    line(&dashes.iter().map(String::as_str).collect::<Vec<_>>());
-    for row in &rows {
-        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
-    }
-    out
-}
-
 /// A group of listed disagreements: consecutive ALLOWED entries of one
 /// mapping and side with the same reason, and what they covered.
 struct Group {
@@ -1405,10 +1379,6 @@ fn side_label(side: Side) -> &'static str {
     }
 }
 
-fn md_cell(text: &str) -> String {
-    text.replace('|', "\\|")
-}
-
 fn write_markdown(
     results: &[MappingResult],
     rules: &BTreeMap<String, bool>,
@@ -1435,14 +1405,19 @@ fn write_markdown(
     let _ = writeln!(md, "| {} |", HEADER.join(" | "));
     let _ = writeln!(md, "|{}", "---|".repeat(HEADER.len()));
     for row in rows(results) {
-        let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
+        let cells: Vec<String> = row.iter().map(|c| support::md_cell(c)).collect();
         let _ = writeln!(md, "| {} |", cells.join(" | "));
     }
 
     let _ = writeln!(md, "\n## Scope notes\n");
     for r in results {
         if !r.mapping.note.is_empty() {
-            let _ = writeln!(md, "- `{}`: {}", r.mapping.key, md_cell(r.mapping.note));
+            let _ = writeln!(
+                md,
+                "- `{}`: {}",
+                r.mapping.key,
+                support::md_cell(r.mapping.note)
+            );
         }
     }
 
@@ -1457,16 +1432,16 @@ fn write_markdown(
             md,
             "- `{}`{} ({} × {}): {}",
             a.mapping,
-            md_cell(&g.label()),
+            support::md_cell(&g.label()),
             g.items.len(),
             side_label(a.side),
-            md_cell(a.reason)
+            support::md_cell(a.reason)
         );
         if let Some(w) = a.witness {
-            let _ = writeln!(md, "  (checked on each: {})", md_cell(w.claim));
+            let _ = writeln!(md, "  (checked on each: {})", support::md_cell(w.claim));
         }
         for item in &g.items {
-            let _ = writeln!(md, "  - {}", md_cell(item));
+            let _ = writeln!(md, "  - {}", support::md_cell(item));
         }
     }
 
@@ -1478,7 +1453,7 @@ fn write_markdown(
         } else {
             "not yet".to_owned()
         };
-        let _ = writeln!(md, "- `{id}` ({here}): {}", md_cell(why));
+        let _ = writeln!(md, "- `{id}` ({here}): {}", support::md_cell(why));
     }
     let _ = writeln!(md, "\n## Peer security checks drydock does not map\n");
     for (checks, why) in NOT_MAPPED {
@@ -1488,13 +1463,17 @@ fn write_markdown(
             .chain(&tv.findings)
             .filter(|f| checks.split(", ").any(|c| c == f.check))
             .count();
-        let _ = writeln!(md, "- {checks} ({n} findings here): {}", md_cell(why));
+        let _ = writeln!(
+            md,
+            "- {checks} ({n} findings here): {}",
+            support::md_cell(why)
+        );
     }
 
     if !problems.is_empty() {
         let _ = writeln!(md, "\n## Problems (test failing)\n");
         for p in problems {
-            let _ = writeln!(md, "- {}", md_cell(p));
+            let _ = writeln!(md, "- {}", support::md_cell(p));
         }
     }
     support::write_report(REPORT_FILE, &md);

@@ -411,7 +411,7 @@ fn drydock_conforms_to_kics_compose_samples() {
     // eprintln: shown with `cargo test -- --nocapture` or when the test fails.
     eprintln!(
         "\nKICS Docker Compose conformance\n\n{}",
-        text_table(&results)
+        support::text_table(&HEADER, &rows(&results))
     );
     let deliberate = deliberate_list(&results);
     if !deliberate.is_empty() {
@@ -949,32 +949,6 @@ fn samples_label(n: usize) -> String {
     }
 }
 
-fn text_table(results: &[QueryResult]) -> String {
-    let rows = rows(results);
-    let mut widths = HEADER.map(str::len);
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.len());
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        let parts: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        let _ = writeln!(out, "{}", parts.join("  ").trim_end());
-    };
-    line(&HEADER);
-    let rules: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
-    line(&rules.iter().map(String::as_str).collect::<Vec<_>>());
-    for row in &rows {
-        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
-    }
-    out
-}
-
 fn deliberate_list(results: &[QueryResult]) -> String {
     let mut out = String::new();
     for r in results {
@@ -1002,10 +976,6 @@ fn kind_label(kind: Kind) -> &'static str {
     }
 }
 
-fn md_cell(text: &str) -> String {
-    text.replace('|', "\\|")
-}
-
 fn write_markdown(results: &[QueryResult], problems: &[String]) {
     let mut md = String::new();
     let _ = writeln!(md, "# drydock vs KICS Docker Compose samples\n");
@@ -1019,7 +989,7 @@ fn write_markdown(results: &[QueryResult], problems: &[String]) {
     let _ = writeln!(md, "| {} |", HEADER.join(" | "));
     let _ = writeln!(md, "|{}", "---|".repeat(HEADER.len()));
     for row in rows(results) {
-        let cells: Vec<String> = row.iter().map(|c| md_cell(c)).collect();
+        let cells: Vec<String> = row.iter().map(|c| support::md_cell(c)).collect();
         let _ = writeln!(md, "| {} |", cells.join(" | "));
     }
 
@@ -1027,14 +997,14 @@ fn write_markdown(results: &[QueryResult], problems: &[String]) {
     for r in results {
         match &r.query.coverage {
             Coverage::Covered { note, .. } if !note.is_empty() => {
-                let _ = writeln!(md, "- `{}`: {}", r.query.folder, md_cell(note));
+                let _ = writeln!(md, "- `{}`: {}", r.query.folder, support::md_cell(note));
             }
             Coverage::NotCovered(reason) => {
                 let _ = writeln!(
                     md,
                     "- `{}`: not covered; {}",
                     r.query.folder,
-                    md_cell(reason)
+                    support::md_cell(reason)
                 );
             }
             Coverage::Covered { .. } => {}
@@ -1052,7 +1022,7 @@ fn write_markdown(results: &[QueryResult], problems: &[String]) {
                     d.file,
                     d.line.map(|l| format!(":{l}")).unwrap_or_default(),
                     kind_label(d.kind),
-                    md_cell(reason)
+                    support::md_cell(reason)
                 );
             }
         }
@@ -1060,7 +1030,7 @@ fn write_markdown(results: &[QueryResult], problems: &[String]) {
     if !problems.is_empty() {
         let _ = writeln!(md, "\n## Problems (test failing)\n");
         for p in problems {
-            let _ = writeln!(md, "- {}", md_cell(p));
+            let _ = writeln!(md, "- {}", support::md_cell(p));
         }
     }
 

@@ -57,6 +57,40 @@ pub fn peers_dir(sub: &str) -> Option<PathBuf> {
     None
 }
 
+/// A table of `rows` under `header`, columns aligned with spaces and a
+/// dashed rule under the header: how the conformance tests print their
+/// tables in a failure message.
+pub fn text_table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
+    use std::fmt::Write as _;
+    let mut widths = header.map(|h| h.chars().count());
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        let _ = writeln!(out, "{}", parts.join("  ").trim_end());
+    };
+    line(header);
+    let dashes: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    line(&dashes.iter().map(String::as_str).collect::<Vec<_>>());
+    for row in rows {
+        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    out
+}
+
+/// Text for a Markdown table cell (`|` escaped).
+pub fn md_cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
 /// Writes a conformance report (Markdown) next to the test binaries'
 /// target directory, `target/NAME` (honouring `CARGO_TARGET_DIR`).
 pub fn write_report(name: &str, markdown: &str) {
