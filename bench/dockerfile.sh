@@ -62,21 +62,9 @@ command -v "$PYTHON" >/dev/null || die "$PYTHON not found (set PYTHON)"
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
 [[ "$PEER_RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_PEER_RUNS must be a positive integer"
 
-# other_builds: other cargo/rustc/clippy processes (they share the 2 cores and skew timings).
-other_builds() {
-    { pgrep -x cargo; pgrep -x rustc; pgrep -x clippy-driver; } 2>/dev/null | wc -l || true
-}
-BUSY_SEEN=0
-BUSY_SAMPLES=0
-note_busy() {
-    local n
-    n="$(other_builds)"
-    BUSY_SAMPLES=$((BUSY_SAMPLES + 1))
-    if (( n > 0 )); then
-        BUSY_SEEN=$((BUSY_SEEN + 1))
-        log "warning: $n other cargo/rustc/clippy process(es) running: timings will be disturbed"
-    fi
-}
+# Pinning, the timer, calc, stats, check_rc and the busy-machine notes: shared.
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 # ---------------------------------------------------------------- build drydock
 if [[ -n "${DRYDOCK:-}" ]]; then
@@ -161,9 +149,6 @@ for a in "${TRIVY_ARGS[@]}"; do
 done
 
 # ----------------------------------------------------------------------- timing
-# CPU pinning, the spawn-to-exit timer (TIMER_PY), calc, stats and check_rc: shared.
-# shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
 
 # bench NAME DIR WARMUPS RUNS CMD...: WARMUPS untimed runs, then RUNS timed runs, from DIR;
 # sets MEDIAN, MIN, MAX, RC (exit code of the last run). Output of the last run kept in

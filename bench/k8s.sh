@@ -50,22 +50,9 @@ command -v "$PYTHON" >/dev/null || die "$PYTHON not found (set PYTHON)"
 [[ "$CK_RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_CHECKOV_RUNS must be a positive integer"
 [[ "$COPIES" =~ ^[1-9][0-9]*$ ]] || die "BENCH_COPIES must be a positive integer"
 
-# other_builds: other cargo/rustc/clippy processes (they share the 2 cores and skew timings).
-other_builds() {
-    { pgrep -x cargo; pgrep -x rustc; pgrep -x clippy-driver; } 2>/dev/null | wc -l || true
-}
-# note_busy: sampled before and after each measurement; BUSY_SEEN counts samples that saw any.
-BUSY_SEEN=0
-BUSY_SAMPLES=0
-note_busy() {
-    local n
-    n="$(other_builds)"
-    BUSY_SAMPLES=$((BUSY_SAMPLES + 1))
-    if (( n > 0 )); then
-        BUSY_SEEN=$((BUSY_SEEN + 1))
-        log "warning: $n other cargo/rustc/clippy process(es) running: timings will be disturbed"
-    fi
-}
+# Pinning, the timer, calc, stats, check_rc and the busy-machine notes: shared.
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 # ---------------------------------------------------------------- build drydock
 if (( $(other_builds) > 0 )); then
@@ -123,9 +110,6 @@ for f in "${FIXTURES[@]}"; do
 done
 
 # ----------------------------------------------------------------------- timing
-# CPU pinning, the spawn-to-exit timer (TIMER_PY) and calc: shared.
-# shellcheck source=bench/lib.sh
-source "$ROOT/bench/lib.sh"
 
 
 # bench NAME WARMUPS RUNS CMD...: WARMUPS untimed runs, then RUNS timed runs (from $WORK);

@@ -2,9 +2,12 @@
 # PIN_CPUS CPUs when the machine has more, the timer that runs a command as
 # a child with a monotonic clock around spawn..exit (so start-up counts, as
 # a user pays it; prints "seconds exit_code"), a printf calculator, the
-# median of timed runs and the check that a measured run exited cleanly.
-# Source it after setting PIN_CPUS and defining die and WORK; it defines
-# NCPU, PIN, PIN_NOTE, EFF_CPUS, TIMER_PY, calc, stats and check_rc.
+# median of timed runs, the check that a measured run exited cleanly, and
+# notes on other builds disturbing the timings (other_builds, note_busy,
+# BUSY_SEEN of BUSY_SAMPLES). Source it after setting PIN_CPUS and defining
+# log and die (WORK is read only when the functions run); it defines NCPU,
+# PIN, PIN_NOTE, EFF_CPUS, TIMER_PY, calc, stats, check_rc, other_builds
+# and note_busy.
 
 NCPU="$(nproc)"
 PIN=()
@@ -48,4 +51,21 @@ check_rc() {
            head -n 20 "$WORK/$1.err" >&2
            die "$1 did not run cleanly (exit $2); numbers would be meaningless" ;;
     esac
+}
+
+# other_builds: other cargo/rustc/clippy processes (they share the 2 cores and skew timings).
+other_builds() {
+    { pgrep -x cargo; pgrep -x rustc; pgrep -x clippy-driver; } 2>/dev/null | wc -l || true
+}
+# note_busy: sampled before and after each measurement; BUSY_SEEN counts samples that saw any.
+BUSY_SEEN=0
+BUSY_SAMPLES=0
+note_busy() {
+    local n
+    n="$(other_builds)"
+    BUSY_SAMPLES=$((BUSY_SAMPLES + 1))
+    if (( n > 0 )); then
+        BUSY_SEEN=$((BUSY_SEEN + 1))
+        log "warning: $n other cargo/rustc/clippy process(es) running: timings will be disturbed"
+    fi
 }
