@@ -456,6 +456,22 @@ fn user_and_password(ctx: &Ctx) -> (String, String) {
     )
 }
 
+/// `run` reads the toolbox from the registry with authentication, with the
+/// findings the archive has.
+fn reads_the_toolbox(ctx: &Ctx, run: Drydock, how: &str) -> Check {
+    let run = run
+        .args(["image", "--from", "registry", "--format", "json"])
+        .arg(format!("{}/acme/toolbox:2", ctx.registries.auth()))
+        .run();
+    ensure!(
+        findings(&json(&run)?) == *ctx.expected,
+        "{how}: exit {:?}: {}",
+        run.code(),
+        run.stdout
+    );
+    Ok(())
+}
+
 fn credentials_from_docker_config(ctx: &Ctx) -> Check {
     let (user, password) = user_and_password(ctx);
     let auth = ctx.registries.auth();
@@ -464,18 +480,7 @@ fn credentials_from_docker_config(ctx: &Ctx) -> Check {
         r#"{{"auths":{{"{auth}":{{"auth":"{}"}}}}}}"#,
         base64(&format!("{user}:{password}"))
     ));
-    let run = home
-        .drydock()
-        .args(["image", "--from", "registry", "--format", "json"])
-        .arg(format!("{auth}/acme/toolbox:2"))
-        .run();
-    ensure!(
-        findings(&json(&run)?) == *ctx.expected,
-        "exit {:?}: {}",
-        run.code(),
-        run.stdout
-    );
-    Ok(())
+    reads_the_toolbox(ctx, home.drydock(), "config.json auths")
 }
 
 fn credentials_from_a_helper(ctx: &Ctx) -> Check {
@@ -501,25 +506,10 @@ fn credentials_from_a_helper(ctx: &Ctx) -> Check {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let reads_the_image = |how: &str| -> Check {
-        let run = home
-            .drydock()
-            .env("PATH", &path)
-            .args(["image", "--from", "registry", "--format", "json"])
-            .arg(format!("{auth}/acme/toolbox:2"))
-            .run();
-        ensure!(
-            findings(&json(&run)?) == *ctx.expected,
-            "{how}: exit {:?}: {}",
-            run.code(),
-            run.stdout
-        );
-        Ok(())
-    };
-    reads_the_image("credHelpers")?;
+    reads_the_toolbox(ctx, home.drydock().env("PATH", &path), "credHelpers")?;
     // The same helper as the credsStore of every registry.
     home.docker_config(r#"{"credsStore":"drydocktest"}"#);
-    reads_the_image("credsStore")
+    reads_the_toolbox(ctx, home.drydock().env("PATH", &path), "credsStore")
 }
 
 fn credentials_from_podman_file(ctx: &Ctx) -> Check {
@@ -534,20 +524,11 @@ fn credentials_from_podman_file(ctx: &Ctx) -> Check {
         ),
     )
     .unwrap();
-    let run = ctx
-        .home
-        .drydock()
-        .env("REGISTRY_AUTH_FILE", &file)
-        .args(["image", "--from", "registry", "--format", "json"])
-        .arg(format!("{auth}/acme/toolbox:2"))
-        .run();
-    ensure!(
-        findings(&json(&run)?) == *ctx.expected,
-        "exit {:?}: {}",
-        run.code(),
-        run.stdout
-    );
-    Ok(())
+    reads_the_toolbox(
+        ctx,
+        ctx.home.drydock().env("REGISTRY_AUTH_FILE", &file),
+        "REGISTRY_AUTH_FILE",
+    )
 }
 
 fn wrong_and_missing_credentials(ctx: &Ctx) -> Check {
