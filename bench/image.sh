@@ -131,13 +131,6 @@ bench() {
     RC="$rc"
     read -r MEDIAN MIN MAX < <(stats "${times[@]}")
 }
-# rss CMD...: peak RSS in KiB of one run (not timed), or empty.
-rss() {
-    [[ -x /usr/bin/time ]] || return 0
-    /usr/bin/time -v -o "$WORK/rss.txt" "${PIN[@]}" "$@" >/dev/null 2>"$WORK/rss.err" || true
-    awk -F': *' '/Maximum resident set size/ {print $2}' "$WORK/rss.txt"
-}
-mib() { [[ -n "$1" ]] && calc '%.1f MiB' "$1 / 1024" || printf 'n/a'; }
 
 # ------------------------------------------------------------------ measure
 # measure IMAGE IDX: sets per-image results in R_* arrays.

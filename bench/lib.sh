@@ -6,8 +6,8 @@
 # notes on other builds disturbing the timings (other_builds, note_busy,
 # BUSY_SEEN of BUSY_SAMPLES). Source it after setting PIN_CPUS and defining
 # log and die (WORK is read only when the functions run); it defines NCPU,
-# PIN, PIN_NOTE, EFF_CPUS, TIMER_PY, calc, stats, check_rc, other_builds
-# and note_busy.
+# PIN, PIN_NOTE, EFF_CPUS, TIMER_PY, calc, stats, check_rc, other_builds,
+# note_busy, and rss and mib (peak memory of one run, as MiB).
 
 NCPU="$(nproc)"
 PIN=()
@@ -69,3 +69,11 @@ note_busy() {
         log "warning: $n other cargo/rustc/clippy process(es) running: timings will be disturbed"
     fi
 }
+
+# rss CMD...: peak RSS in KiB of one run (not timed), or empty.
+rss() {
+    [[ -x /usr/bin/time ]] || return 0
+    /usr/bin/time -v -o "$WORK/rss.txt" "${PIN[@]}" "$@" >/dev/null 2>"$WORK/rss.err" || true
+    awk -F': *' '/Maximum resident set size/ {print $2}' "$WORK/rss.txt"
+}
+mib() { [[ -n "$1" ]] && calc '%.1f MiB' "$1 / 1024" || printf 'n/a'; }

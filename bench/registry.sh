@@ -386,13 +386,6 @@ bench() {
     RC="$rc"
     read -r MEDIAN MIN MAX < <(stats "${times[@]:-0}")
 }
-# rss CMD...: peak RSS in KiB of one run (not timed), or empty.
-rss() {
-    [[ -x /usr/bin/time ]] || return 0
-    /usr/bin/time -v -o "$WORK/rss.txt" "${PIN[@]}" "$@" >/dev/null 2>"$WORK/rss.err" || true
-    awk -F': *' '/Maximum resident set size/ {print $2}' "$WORK/rss.txt"
-}
-mib() { [[ -n "$1" ]] && calc '%.1f MiB' "$1 / 1024" || printf 'n/a'; }
 s3() { [[ -n "$1" ]] && printf '%.3f' "$1" || printf 'n/a'; }
 
 DRYDOCK_CMD=(env -u DOCKER_CONFIG -u REGISTRY_AUTH_FILE -u XDG_CONFIG_HOME -u XDG_RUNTIME_DIR
