@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Shared by scripts/test-engine.sh and scripts/test-registry.sh, which start and stop
-# throwaway daemons for the tests: installing a missing Debian package, and stopping a
-# daemon by pid. Source it after defining log and die.
+# throwaway daemons for the tests: installing a missing Debian package, finding the
+# directory `start` made, and finding and stopping a daemon by pid. Source it after
+# defining log, die, PROG and MARKER.
 
 APT_UPDATED=0
 # apt_install PACKAGE: Debian's package, without recommends (apt-get update once per run).
@@ -39,4 +40,26 @@ stop_pid() {
     done
     log "$name (pid $pid) is still there"
     return 1
+}
+
+# our_dir DIR-or-empty ENVVAR: an existing directory that `start` made.
+our_dir() {
+    local dir="${1:-}"
+    [[ -n "$dir" ]] || dir="${!2:-}"
+    [[ -n "$dir" ]] || die "no DIR given and \$$2 is not set" 2
+    [[ -d "$dir" ]] || die "no such directory: $dir"
+    dir="$(cd -- "$dir" && pwd -P)"
+    [[ -f "$dir/$MARKER" ]] || die "$dir was not made by $PROG start (no $MARKER); not touching it"
+    printf '%s\n' "$dir"
+}
+
+# pid_of FILE NEEDLE: the pid in FILE if that process is alive and its command line holds
+# NEEDLE (the daemon's directory or config file).
+pid_of() {
+    local file="$1" needle="$2" pid
+    [[ -f "$file" ]] || return 1
+    pid="$(tr -dc '0-9' <"$file")"
+    [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
+    tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$needle" || return 1
+    printf '%s\n' "$pid"
 }

@@ -55,7 +55,7 @@ log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { printf '%s: %s\n' "$PROG" "$1" >&2; exit "${2:-1}"; }
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
-# apt_install, alive, stop_pid
+# apt_install, alive, stop_pid, our_dir, pid_of
 # shellcheck source=SCRIPTDIR/daemon-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/daemon-lib.sh"
 
@@ -89,27 +89,6 @@ new_dir() {
     fi
     : >"$dir/$MARKER"
     printf '%s\n' "$dir"
-}
-
-# our_dir DIR-or-empty ENVVAR: an existing directory that `start` made.
-our_dir() {
-    local dir="${1:-}"
-    [[ -n "$dir" ]] || dir="${!2:-}"
-    [[ -n "$dir" ]] || die "no DIR given and \$$2 is not set" 2
-    [[ -d "$dir" ]] || die "no such directory: $dir"
-    dir="$(cd -- "$dir" && pwd -P)"
-    [[ -f "$dir/$MARKER" ]] || die "$dir was not made by $PROG start (no $MARKER); not touching it"
-    printf '%s\n' "$dir"
-}
-
-# pid_of FILE DIR: the pid in FILE if that process is alive and its command line names DIR.
-pid_of() {
-    local file="$1" dir="$2" pid
-    [[ -f "$file" ]] || return 1
-    pid="$(tr -dc '0-9' <"$file")"
-    [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$dir" || return 1
-    printf '%s\n' "$pid"
 }
 
 # mounts_under DIR: mount points at or under DIR, deepest first.

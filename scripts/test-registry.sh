@@ -106,7 +106,7 @@ log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { printf '%s: %s\n' "$PROG" "$1" >&2; exit "${2:-1}"; }
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
-# apt_install, alive, stop_pid
+# apt_install, alive, stop_pid, our_dir, pid_of
 # shellcheck source=SCRIPTDIR/daemon-lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/daemon-lib.sh"
 
@@ -146,28 +146,6 @@ new_dir() {
     chmod 700 -- "$dir"
     : >"$dir/$MARKER"
     printf '%s\n' "$dir"
-}
-
-# our_dir DIR-or-empty: an existing directory that `start` made.
-our_dir() {
-    local dir="${1:-}"
-    [[ -n "$dir" ]] || dir="${DRYDOCK_TEST_REGISTRY_DIR:-}"
-    [[ -n "$dir" ]] || die "no DIR given and \$DRYDOCK_TEST_REGISTRY_DIR is not set" 2
-    [[ -d "$dir" ]] || die "no such directory: $dir"
-    dir="$(cd -- "$dir" && pwd -P)"
-    [[ -f "$dir/$MARKER" ]] || die "$dir was not made by $PROG start (no $MARKER); not touching it"
-    printf '%s\n' "$dir"
-}
-
-# pid_of FILE NEEDLE: the pid in FILE if that process is alive and its command line holds
-# NEEDLE (the path of its config.yml).
-pid_of() {
-    local file="$1" needle="$2" pid
-    [[ -f "$file" ]] || return 1
-    pid="$(tr -dc '0-9' <"$file")"
-    [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
-    tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$needle" || return 1
-    printf '%s\n' "$pid"
 }
 
 # free_ports N: N distinct free TCP ports on $ADDR, one a line (all bound at once, then
@@ -362,7 +340,7 @@ cmd_start() {
 
 cmd_stop() {
     local dir
-    dir="$(our_dir "${1:-}")" || exit
+    dir="$(our_dir "${1:-}" DRYDOCK_TEST_REGISTRY_DIR)" || exit
     stop_dir "$dir"
 }
 
@@ -370,7 +348,7 @@ cmd_stop() {
 # not inherit `set -e`: a failed one is passed on by hand, here and in the callers.)
 running_dir() {
     local dir name
-    dir="$(our_dir "${1:-}")" || exit
+    dir="$(our_dir "${1:-}" DRYDOCK_TEST_REGISTRY_DIR)" || exit
     for name in "${NAMES[@]}"; do
         registry_pid "$dir" "$name" >/dev/null || die "the $name registry of $dir is not running"
     done
