@@ -199,6 +199,104 @@ pub fn commands(script: &Text) -> Vec<Command> {
     commands
 }
 
+/// Shells: a `-c` argument of theirs is a script, and so is a heredoc
+/// they read.
+const SHELLS: [&str; 7] = ["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"];
+
+/// Whether a program (a name without its directory) is a shell.
+pub fn is_shell(program: &str) -> bool {
+    SHELLS.contains(&program)
+}
+
+/// How deep `sh -c "bash -c '…'"` is read.
+const MAX_NESTING: usize = 3;
+
+impl Command {
+    /// The script of `sh -c SCRIPT` (or `bash -ec SCRIPT`, `sudo sh -c
+    /// SCRIPT`): the word after the option cluster holding `c`.
+    pub fn shell_script(&self) -> Option<&Word> {
+        let at = self.runs_index()?;
+        let program = self.words[at].text.rsplit('/').next()?;
+        if !is_shell(program) {
+            return None;
+        }
+        let mut options = self.words[at + 1..].iter();
+        while let Some(word) = options.next() {
+            let t = word.text.as_str();
+            if t == "--" {
+                // The options end: what follows is a script file's name.
+                return None;
+            }
+            match t.strip_prefix('-') {
+                Some(cluster) if !cluster.starts_with('-') && cluster.contains('c') => {
+                    return options.next();
+                }
+                // `-o pipefail`: the option's value.
+                Some("o") => {
+                    options.next();
+                }
+                Some(_) => {}
+                None => return None,
+            }
+        }
+        None
+    }
+}
+
+/// The commands of a script and, after them, those of every `sh -c
+/// '…'` script inside it, as deep as [`MAX_NESTING`].
+pub fn commands_deep(script: &Text, file_text: &str) -> Vec<Command> {
+    let mut out = commands(script);
+    append_nested(&mut out, 0, file_text, 1);
+    out
+}
+
+/// The commands of a word that is a script (`sh -c` argument, a JSON-form
+/// `RUN`'s), and those nested in them.
+pub fn word_commands(word: &Word, file_text: &str) -> Vec<Command> {
+    let mut out = script_commands(word, file_text);
+    append_nested(&mut out, 0, file_text, 1);
+    out
+}
+
+fn append_nested(out: &mut Vec<Command>, from: usize, file_text: &str, depth: usize) {
+    if depth > MAX_NESTING {
+        return;
+    }
+    let outer_end = out.len();
+    for i in from..outer_end {
+        if let Some(word) = out[i].shell_script().cloned() {
+            let nested = script_commands(&word, file_text);
+            let start = out.len();
+            out.extend(nested);
+            append_nested(out, start, file_text, depth + 1);
+        }
+    }
+}
+
+/// The commands of a word that is a script. Their words point at where
+/// the file writes them when the word is written as is (bare, or quoted
+/// without escapes); otherwise each points at the whole word.
+fn script_commands(word: &Word, file_text: &str) -> Vec<Command> {
+    let written = file_text.get(word.span.start..word.span.end).unwrap_or("");
+    let (inner, offset) = ['\'', '"']
+        .iter()
+        .find_map(|&q| written.strip_prefix(q)?.strip_suffix(q))
+        .map_or((written, word.span.start), |inner| {
+            (inner, word.span.start + 1)
+        });
+    if inner == word.text {
+        let mut text = Text::default();
+        text.push(&word.text, offset);
+        return commands(&text);
+    }
+    let mut cmds = commands_of(&word.text);
+    for w in cmds.iter_mut().flat_map(|c| c.words.iter_mut()) {
+        w.span = word.span;
+    }
+    cmds
+}
+
 /// The commands of a string that is no text of the file (the inside of a
 /// `$(…)` word, a test's script): their words' spans are offsets in
 /// `script`.
@@ -416,6 +514,32 @@ mod tests {
         assert_eq!(runs("busybox wget -O- u").as_deref(), Some("wget"));
         assert_eq!(runs("sudo -i"), None);
         assert_eq!(runs("curl x").as_deref(), Some("curl"));
+    }
+
+    #[test]
+    fn reads_the_scripts_of_shells_run_with_c() {
+        let script = |s: &str| commands(&text(s))[0].shell_script().map(|w| w.text.clone());
+        assert_eq!(script("sh -c 'a b'").as_deref(), Some("a b"));
+        assert_eq!(
+            script("sudo /bin/bash -o pipefail -ec \"x\"").as_deref(),
+            Some("x")
+        );
+        assert_eq!(script("bash -s -- -c x"), None);
+        assert_eq!(script("bash script.sh -c x"), None);
+        assert_eq!(script("python3 -c x"), None);
+        // Written as is: the nested words point into the file.
+        let file = format!(
+            "{}RUN sh -c 'apk add socat' && bash -c \"sh -c \\\"nc -l\\\"\"",
+            " ".repeat(96)
+        );
+        let deep = commands_deep(&text(&file[100..]), &file);
+        let programs: Vec<&str> = deep.iter().filter_map(Command::program).collect();
+        assert_eq!(programs, ["sh", "bash", "apk", "sh", "nc"]);
+        let socat = &deep[2].words[2];
+        assert_eq!(&file[socat.span.start..socat.span.end], "socat");
+        // Escaped inside: each word points at the whole script.
+        let nc = &deep[4].words[0];
+        assert_eq!(&file[nc.span.start..nc.span.end], r#""sh -c \"nc -l\"""#);
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! them make the image, and a way to name a place in the file. The list of
 //! the rules is in `mod.rs`; a rule file imports only this file.
 
-use crate::dockerfile::shell::{Command, commands};
+use crate::dockerfile::shell::{Command, commands_deep, is_shell, word_commands};
 use crate::dockerfile::stages::{Build, Stage};
-use crate::dockerfile::syntax::{Args, Dockerfile, Instruction, Text};
+use crate::dockerfile::syntax::{Args, Dockerfile, Heredoc, Instruction, Text, Word};
 use crate::finding::{Finding, Location, Place, Severity, Subject};
 use crate::params::Params;
 use crate::rule::RuleMeta;
@@ -104,20 +104,90 @@ impl<'a> DockerfileCtx<'a> {
     }
 }
 
-/// The shell commands an instruction runs: its shell form, and each
-/// heredoc that is the script (`RUN <<EOF`), not a file `COPY` writes.
-pub(super) fn run_commands(instruction: &Instruction) -> Vec<Command> {
-    if instruction.keyword != "RUN" {
-        return Vec::new();
+impl DockerfileCtx<'_> {
+    /// The shell commands a `RUN` runs: its shell form; its JSON form
+    /// (`["apt-get", "install", "x"]`, and the script of `["sh", "-c",
+    /// "…"]`); each heredoc that is a script rather than a command's input;
+    /// and, after them, the scripts of `sh -c '…'` inside any of these.
+    pub fn run_commands(&self, instruction: &Instruction) -> Vec<Command> {
+        if instruction.keyword != "RUN" {
+            return Vec::new();
+        }
+        let file_text = self.dockerfile.file.text.as_str();
+        let mut out = match &instruction.args {
+            Args::Shell(text) => commands_deep(text, file_text),
+            Args::Json(words) => {
+                let exec = Command {
+                    words: words.iter().map(|w| unquoted(w, file_text)).collect(),
+                    pipes_into_next: false,
+                };
+                let mut out = vec![exec.clone()];
+                if let Some(script) = exec.shell_script() {
+                    out.extend(word_commands(script, file_text));
+                }
+                out
+            }
+        };
+        let outer = out.clone();
+        for heredoc in &instruction.heredocs {
+            if heredoc_is_script(heredoc, &outer) {
+                out.extend(commands_deep(&heredoc.body, file_text));
+            }
+        }
+        out
     }
-    let mut out = Vec::new();
-    if let Args::Shell(text) = &instruction.args {
-        out.extend(commands(text));
+}
+
+/// A JSON string's word, pointing inside its quotes when the file writes
+/// it without escapes.
+fn unquoted(word: &Word, file_text: &str) -> Word {
+    let written = file_text.get(word.span.start..word.span.end).unwrap_or("");
+    let inner = written.strip_prefix('"').and_then(|w| w.strip_suffix('"'));
+    match inner {
+        Some(inner) if inner == word.text => Word {
+            text: word.text.clone(),
+            span: Span {
+                start: word.span.start + 1,
+                end: word.span.end - 1,
+            },
+        },
+        _ => word.clone(),
     }
-    for heredoc in &instruction.heredocs {
-        out.extend(commands(&heredoc.body));
+}
+
+/// Whether a `RUN` heredoc is a shell script: the `RUN` is the heredoc
+/// alone (`RUN <<EOF`, run by the build's shell unless a `#!` line names
+/// another interpreter), or the command that reads it is a shell without
+/// `-c` (`RUN bash -e <<EOF`). A heredoc another program reads is its
+/// input (`RUN cat <<EOF > /etc/app.conf`, `RUN python3 <<EOF`).
+fn heredoc_is_script(heredoc: &Heredoc, commands: &[Command]) -> bool {
+    let reader = commands
+        .iter()
+        .rev()
+        .find(|c| {
+            c.words
+                .first()
+                .is_some_and(|w| w.span.start < heredoc.marker.start)
+        })
+        .or(commands.first());
+    match reader {
+        Some(command) => command.runs().is_some_and(is_shell) && command.shell_script().is_none(),
+        None => {
+            let first_line = heredoc.body.text.lines().next().unwrap_or("");
+            match first_line.strip_prefix("#!") {
+                Some(interpreter) => {
+                    let mut words = interpreter.split_whitespace();
+                    let program = words.next().unwrap_or("");
+                    let program = match program.rsplit('/').next() {
+                        Some("env") => words.find(|w| !w.starts_with('-')).unwrap_or(""),
+                        _ => program,
+                    };
+                    is_shell(program.rsplit('/').next().unwrap_or(program))
+                }
+                None => true,
+            }
+        }
     }
-    out
 }
 
 /// The `RUN` instructions of the stages the image is made of, with their
@@ -180,7 +250,7 @@ pub(super) fn permission_changes(ctx: &DockerfileCtx) -> Vec<PermissionChange> {
             let route = DockerfileCtx::route(stage, instruction);
             match instruction.keyword.as_str() {
                 "RUN" => {
-                    for command in run_commands(instruction) {
+                    for command in ctx.run_commands(instruction) {
                         if let Some((mode, granted)) = chmod(&command) {
                             out.push(PermissionChange {
                                 span: mode.span,

@@ -2,7 +2,7 @@
 //! for whoever connects, in a stage the image is made of; or a file named
 //! like one is copied or downloaded into it.
 
-use super::ctx::{DockerfileCtx, Rule, image_runs, run_commands};
+use super::ctx::{DockerfileCtx, Rule, image_runs};
 use crate::catalog;
 use crate::dockerfile::downloads::to_file;
 use crate::dockerfile::packages::installed;
@@ -73,7 +73,7 @@ fn by_name(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
                     );
                 }
                 "RUN" => {
-                    for command in run_commands(instruction) {
+                    for command in ctx.run_commands(instruction) {
                         if let Some(file) = to_file(&command).filter(|w| netcat_name(&w.text)) {
                             named.push((file.span, file.text.clone()));
                         }
@@ -105,7 +105,7 @@ fn by_name(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
 fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
     by_name(ctx, out);
     for (stage, run) in image_runs(ctx) {
-        for command in run_commands(run) {
+        for command in ctx.run_commands(run) {
             for package in installed(&command) {
                 let Some((severity, what)) = netcat(&package.name) else {
                     continue;

@@ -1,7 +1,7 @@
 //! `network-tool`: a `RUN` installs a network scanner, sniffer or raw
 //! connection tool in a stage the image is made of.
 
-use super::ctx::{DockerfileCtx, Rule, image_runs, run_commands};
+use super::ctx::{DockerfileCtx, Rule, image_runs};
 use crate::catalog;
 use crate::dockerfile::packages::installed;
 use crate::finding::{Finding, Severity};
@@ -34,7 +34,7 @@ fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
     let params = ctx.params;
     let allowed = |name: &str| params.allowed_network_tools.iter().any(|a| a == name);
     for (stage, run) in image_runs(ctx) {
-        for command in run_commands(run) {
+        for command in ctx.run_commands(run) {
             for package in installed(&command) {
                 let name = package.name.as_str();
                 let tools: Vec<&str> = match PACKAGES.iter().find(|(p, _)| *p == name) {

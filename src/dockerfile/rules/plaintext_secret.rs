@@ -2,7 +2,7 @@
 //! or `ARG` default, a password in a `RUN` command line), or a credential
 //! file copied into the image (`COPY id_rsa`, `.npmrc`, `.env`…).
 
-use super::ctx::{DockerfileCtx, Rule, run_commands, shell_text};
+use super::ctx::{DockerfileCtx, Rule, shell_text};
 use crate::catalog;
 use crate::dockerfile::stages::key_values;
 use crate::finding::{Finding, Severity};
@@ -115,7 +115,7 @@ fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
                     }
                 }
                 "RUN" => {
-                    for command in run_commands(instruction) {
+                    for command in ctx.run_commands(instruction) {
                         let args = command.arguments();
                         for (i, word) in args.iter().enumerate() {
                             let written_password =

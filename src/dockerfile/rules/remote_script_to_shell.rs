@@ -1,7 +1,7 @@
 //! `remote-script-to-shell`: a `RUN` runs what it downloads as a program
 //! (`curl … | sh`, `sh -c "$(curl …)"`), in any stage.
 
-use super::ctx::{DockerfileCtx, Rule, build_runs, run_commands};
+use super::ctx::{DockerfileCtx, Rule, build_runs};
 use crate::dockerfile::downloads::remote_scripts;
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
@@ -61,7 +61,7 @@ or install the tool from a package manager or a pinned image
 
 fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
     for (stage, run) in build_runs(ctx) {
-        let commands = run_commands(run);
+        let commands = ctx.run_commands(run);
         for script in remote_scripts(&commands) {
             let url = script
                 .download

@@ -1,6 +1,6 @@
 //! `sudo-in-run`: a `RUN` command runs through `sudo` (or `doas`).
 
-use super::ctx::{DockerfileCtx, Rule, build_runs, run_commands};
+use super::ctx::{DockerfileCtx, Rule, build_runs};
 use crate::finding::{Finding, Severity};
 use crate::rule::{RuleMeta, Scope};
 
@@ -63,7 +63,7 @@ fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
                 "a build stage, whose sudo setup stays out of the image",
             )
         };
-        for command in run_commands(run) {
+        for command in ctx.run_commands(run) {
             let Some(start) = command.program_index() else {
                 continue;
             };

@@ -1,7 +1,7 @@
 //! `tls-verification-disabled`: a download tool or package manager told
 //! not to check certificates or signatures, in any stage.
 
-use super::ctx::{DockerfileCtx, Rule, build_runs, run_commands, shell_text};
+use super::ctx::{DockerfileCtx, Rule, build_runs, shell_text};
 use crate::dockerfile::stages::key_values;
 use crate::dockerfile::verification::{unverified, unverified_variable};
 use crate::finding::{Finding, Severity};
@@ -77,7 +77,7 @@ fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
     let fix =
         "trust the missing certificate authority or signing key instead of turning the check off";
     for (stage, run) in build_runs(ctx) {
-        for command in run_commands(run) {
+        for command in ctx.run_commands(run) {
             for found in unverified(&command) {
                 let span = match &found.part {
                     Some(part) => ctx.narrow(found.word.span, part),

@@ -32,4 +32,29 @@ COPY --from=tools /usr/bin/nc.traditional /usr/local/bin/nc
 RUN curl -fsSL -o /usr/local/bin/socat https://example.com/static/socat && chmod +x /usr/local/bin/socat
 # OK (netcat-openbsd cannot run a program)
 COPY --from=tools /bin/nc.openbsd /usr/local/bin/
+RUN cat <<EOF > /etc/motd
+# OK (a file cat writes, not a script)
+apt-get install -y socat
+EOF
+RUN python3 <<EOF
+# OK (python reads this heredoc)
+print("apk add socat")
+EOF
+RUN <<EOF
+#!/usr/bin/env python3
+# OK (the #! line names python)
+print("apk add socat")
+EOF
+RUN bash -e <<EOF
+# NOT OK severity=high
+apt-get install -y ncat
+EOF
+# NOT OK severity=high
+RUN ["sh", "-c", "apt-get update && apt-get install -y socat"]
+# NOT OK severity=high
+RUN ["apk", "add", "--no-cache", "socat"]
+# NOT OK severity=high
+RUN set -e; sudo bash -ec 'apk add --no-cache nmap-ncat'
+# NOT OK severity=high
+RUN sh -c "sh -c \"apk add socat\""
 USER 10001
