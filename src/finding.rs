@@ -127,11 +127,19 @@ pub struct ImageLocation {
     /// Absolute path inside the image (`/usr/bin/nc`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// 1-based line inside the file at `path` (where a credential starts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
 impl ImageLocation {
+    pub fn with_line(mut self, line: u32) -> ImageLocation {
+        self.line = Some(line);
+        self
+    }
+
     pub fn with_note(mut self, note: impl Into<String>) -> ImageLocation {
         self.note = Some(note.into());
         self
@@ -208,6 +216,10 @@ pub struct Finding {
     pub related: Vec<Place>,
     /// A one-line hint at the fix.
     pub fix: Option<String>,
+    /// What the fingerprint tells apart beyond the place and the message:
+    /// the digest of a credential's value, so a rotated secret is a new
+    /// finding and the same one in the next build is not. Never shown.
+    pub identity: Option<String>,
 }
 
 impl Finding {
@@ -236,6 +248,7 @@ impl Finding {
             location: Place::Config(Location::of(node, route)),
             related,
             fix: None,
+            identity: None,
         }
     }
 
@@ -257,11 +270,17 @@ impl Finding {
             location: Place::Image(location),
             related: Vec::new(),
             fix: None,
+            identity: None,
         }
     }
 
     pub fn fix(mut self, hint: impl Into<String>) -> Finding {
         self.fix = Some(hint.into());
+        self
+    }
+
+    pub fn identified_by(mut self, identity: impl Into<String>) -> Finding {
+        self.identity = Some(identity.into());
         self
     }
 
@@ -292,6 +311,12 @@ impl Finding {
         };
         for part in [&f.rule, file, kind, owner, member, route, &f.message] {
             hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        // Hashed only when there is one: the fingerprints of every other
+        // finding stay what baselines already hold.
+        if let Some(identity) = &f.identity {
+            hash.update(identity.as_bytes());
             hash.update([0]);
         }
         const HEX: &[u8; 16] = b"0123456789abcdef";

@@ -80,6 +80,7 @@ impl Image {
                 })
             }),
             path: path.map(|p| format!("/{p}")),
+            line: None,
             note: None,
         }
     }

@@ -213,6 +213,7 @@ fn expired_finding(e: &Exception) -> Finding {
             "review the finding again: fix it, or renew the exception with a new reason and date"
                 .into(),
         ),
+        identity: None,
     }
 }
 

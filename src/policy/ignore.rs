@@ -301,6 +301,7 @@ fn unused(path: &str, comment: &Comment, rule: &str, registry: &Registry) -> Fin
         }),
         related: Vec::new(),
         fix: Some("delete the comment, or move it to the line of the finding it is for".into()),
+        identity: None,
     }
 }
 

@@ -107,8 +107,10 @@ fn image_lines(l: &ImageLocation) -> Vec<String> {
             short(&layer.diff_id)
         ));
     }
-    if let Some(path) = &l.path {
-        lines.push(format!("path {path}"));
+    match (&l.path, l.line) {
+        (Some(path), Some(line)) => lines.push(format!("path {path}, line {line}")),
+        (Some(path), None) => lines.push(format!("path {path}")),
+        _ => {}
     }
     lines
 }

@@ -76,6 +76,7 @@ impl<'a> DockerfileCtx<'a> {
             location: Place::Config(Location::at(&self.dockerfile.pos(span), route)),
             related: Vec::new(),
             fix: None,
+            identity: None,
         }
     }
 

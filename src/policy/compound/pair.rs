@@ -73,6 +73,7 @@ impl Pair<'_> {
             location: Place::Config(self.service.image_at.clone()),
             related,
             fix: None,
+            identity: None,
         }
     }
 
