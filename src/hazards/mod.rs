@@ -6,4 +6,5 @@ pub mod capabilities;
 pub mod credentials;
 pub mod host_paths;
 pub mod image_ref;
+pub mod secrets;
 pub mod users;

@@ -1,0 +1,246 @@
+//! What a file's path says before its bytes are read: which credential
+//! file it is (the detectors that select by path), whether it is binary by
+//! name, and whether its hits are fixtures or examples that make them Low.
+
+/// Credential files recognised by name; each has its own parser in
+/// `files.rs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum CredentialFile {
+    /// `.docker/config.json`, a legacy `.dockercfg`, Podman's
+    /// `containers/auth.json`.
+    DockerConfig,
+    /// `.git-credentials`, `.config/git/credentials`.
+    GitCredentials,
+    /// `.netrc`, `_netrc`.
+    Netrc,
+    /// `.pgpass`, `pgpass.conf`.
+    Pgpass,
+    /// `.kube/config`, `*.kubeconfig`, kubeadm's `etc/kubernetes/*.conf`.
+    Kubeconfig,
+    /// `.aws/credentials`, `.aws/config`.
+    AwsCredentials,
+    /// `.npmrc`, `etc/npmrc`.
+    Npmrc,
+    /// `.env`, `.env.*`, `*.env`, but not the example files
+    /// (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`).
+    Dotenv,
+}
+
+/// What the path of one file says.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct PathFacts {
+    pub file: Option<CredentialFile>,
+    /// Binary by name (`.pyc`): not read at all.
+    pub binary: bool,
+    /// Why every hit in this file is Low: a package's own test fixture or
+    /// documentation.
+    pub fixture: Option<&'static str>,
+    /// Debian's `ssl-cert` snakeoil key.
+    pub snakeoil: bool,
+}
+
+/// The path inside the image without a leading `/` or `./`.
+pub(super) fn normalize(path: &str) -> &str {
+    let mut path = path;
+    loop {
+        let next = path.trim_start_matches('/');
+        let next = next.strip_prefix("./").unwrap_or(next);
+        if next.len() == path.len() {
+            return path;
+        }
+        path = next;
+    }
+}
+
+pub(super) const SNAKEOIL_KEY: &str = "etc/ssl/private/ssl-cert-snakeoil.key";
+
+/// What `path` (normalised) says.
+pub(super) fn facts(path: &str) -> PathFacts {
+    PathFacts {
+        file: credential_file(path),
+        binary: super::binary::is_binary_name(path),
+        fixture: fixture(path),
+        snakeoil: path == SNAKEOIL_KEY,
+    }
+}
+
+fn credential_file(path: &str) -> Option<CredentialFile> {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let parent = dir.rsplit('/').next().unwrap_or("");
+    let file = match (parent, name) {
+        (".docker", "config.json") | (_, ".dockercfg") => CredentialFile::DockerConfig,
+        (_, "auth.json") if dir.split('/').any(|c| c == "containers") => {
+            CredentialFile::DockerConfig
+        }
+        (_, ".git-credentials") | ("git", "credentials") => CredentialFile::GitCredentials,
+        (_, ".netrc" | "_netrc") => CredentialFile::Netrc,
+        (_, ".pgpass" | "pgpass.conf") => CredentialFile::Pgpass,
+        (".kube", "config") | (_, "kubeconfig") => CredentialFile::Kubeconfig,
+        (_, name) if name.ends_with(".kubeconfig") => CredentialFile::Kubeconfig,
+        ("kubernetes", name) if dir.ends_with("etc/kubernetes") && name.ends_with(".conf") => {
+            CredentialFile::Kubeconfig
+        }
+        (".aws", "credentials" | "config") => CredentialFile::AwsCredentials,
+        (_, ".npmrc") | ("etc", "npmrc") => CredentialFile::Npmrc,
+        (_, name) if is_dotenv(name) => CredentialFile::Dotenv,
+        _ => return None,
+    };
+    Some(file)
+}
+
+fn is_dotenv(name: &str) -> bool {
+    const EXAMPLES: [&str; 6] = ["example", "sample", "template", "dist", "tmpl", "tpl"];
+    let lower = name.to_ascii_lowercase();
+    (lower == ".env" || lower.starts_with(".env.") || (lower.ends_with(".env") && lower.len() > 4))
+        && !lower.split('.').any(|part| EXAMPLES.contains(&part))
+}
+
+/// Directories that hold what a language package or toolchain installed
+/// (its own files, not the application's).
+const PACKAGE_ROOTS: [&str; 7] = [
+    "site-packages",
+    "dist-packages",
+    "node_modules",
+    "gems",
+    "vendor",
+    ".cargo",
+    "mod", // Go's module cache, `go/pkg/mod`
+];
+
+/// Directories of tests, fixtures and examples inside a package.
+const TEST_DIRS: [&str; 12] = [
+    "test",
+    "tests",
+    "testing",
+    "spec",
+    "specs",
+    "__tests__",
+    "test_data",
+    "fixtures",
+    "__fixtures__",
+    "example",
+    "examples",
+    "testdata",
+];
+
+/// Why hits in `path` are a package's fixture rather than the image's
+/// secret, if they are. Packages ship their own test keys (Python's
+/// `test/keycert.pem`, `cryptography`'s vectors, Go's `crypto/tls`
+/// test data); they are public, and the same in every image.
+fn fixture(path: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let dirs = &parts[..parts.len().saturating_sub(1)];
+    if path.starts_with("usr/share/doc/") || path.starts_with("usr/local/share/doc/") {
+        return Some("documentation under usr/share/doc: a package's example, not this image's");
+    }
+    if dirs.contains(&"testdata") {
+        return Some("a Go testdata directory: a toolchain's or a module's test fixture");
+    }
+    if dirs.contains(&"cryptography_vectors") {
+        return Some("the test vectors of Python's cryptography package");
+    }
+    let package = dirs
+        .iter()
+        .position(|d| PACKAGE_ROOTS.contains(d) && (*d != "mod" || path.contains("pkg/mod/")));
+    if let Some(root) = package
+        && dirs[root + 1..].iter().any(|d| TEST_DIRS.contains(d))
+    {
+        return Some("a test fixture of an installed package: packages ship their own test keys");
+    }
+    let python = dirs
+        .iter()
+        .position(|d| d.starts_with("python") && d[6..].starts_with(|c: char| c.is_ascii_digit()));
+    if let Some(root) = python
+        && dirs.get(root.wrapping_sub(1)) == Some(&"lib")
+        && dirs[root + 1..].iter().any(|d| TEST_DIRS.contains(d))
+    {
+        return Some("Python's own test suite (test/keycert.pem and the like)");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_leading_slashes_and_dots() {
+        assert_eq!(normalize("/root/.ssh/id_rsa"), "root/.ssh/id_rsa");
+        assert_eq!(normalize("./root/.ssh/id_rsa"), "root/.ssh/id_rsa");
+        assert_eq!(normalize("//./x"), "x");
+        assert_eq!(normalize("root/x"), "root/x");
+    }
+
+    #[test]
+    fn recognises_credential_files_by_name() {
+        let file = |p: &str| credential_file(p);
+        assert_eq!(
+            file("root/.docker/config.json"),
+            Some(CredentialFile::DockerConfig)
+        );
+        assert_eq!(file("app/config.json"), None);
+        assert_eq!(
+            file("run/containers/0/auth.json"),
+            Some(CredentialFile::DockerConfig)
+        );
+        assert_eq!(
+            file("home/u/.git-credentials"),
+            Some(CredentialFile::GitCredentials)
+        );
+        assert_eq!(
+            file("root/.config/git/credentials"),
+            Some(CredentialFile::GitCredentials)
+        );
+        assert_eq!(file("root/_netrc"), Some(CredentialFile::Netrc));
+        assert_eq!(
+            file("var/lib/postgresql/.pgpass"),
+            Some(CredentialFile::Pgpass)
+        );
+        assert_eq!(file("root/.kube/config"), Some(CredentialFile::Kubeconfig));
+        assert_eq!(
+            file("etc/kubernetes/admin.conf"),
+            Some(CredentialFile::Kubeconfig)
+        );
+        assert_eq!(file("etc/nginx/admin.conf"), None);
+        assert_eq!(
+            file("root/.aws/credentials"),
+            Some(CredentialFile::AwsCredentials)
+        );
+        assert_eq!(file("app/.npmrc"), Some(CredentialFile::Npmrc));
+        assert_eq!(file("app/.env"), Some(CredentialFile::Dotenv));
+        assert_eq!(file("app/.env.production"), Some(CredentialFile::Dotenv));
+        assert_eq!(file("app/prod.env"), Some(CredentialFile::Dotenv));
+        assert_eq!(file("app/.env.example"), None);
+        assert_eq!(file("app/.env.sample"), None);
+        assert_eq!(file("app/example.env"), None);
+        assert_eq!(file("app/environment"), None);
+    }
+
+    #[test]
+    fn packages_test_directories_are_fixtures() {
+        for path in [
+            "usr/lib/python3.11/test/keycert.pem",
+            "usr/lib/python3/dist-packages/twisted/test/server.pem",
+            "usr/local/lib/python3.12/site-packages/tornado/test/test.key",
+            "app/node_modules/https-proxy/test/ssl-cert-snakeoil.key",
+            "usr/lib/ruby/gems/3.1.0/gems/net-ssh-7.0/test/keys/id_rsa",
+            "usr/local/go/src/crypto/tls/testdata/example-key.pem",
+            "root/go/pkg/mod/github.com/x/y@v1/testdata/key.pem",
+            "root/go/pkg/mod/github.com/x/y@v1/tests/key.pem",
+            "usr/share/doc/openssl/demo.key",
+            "usr/lib/python3/site-packages/cryptography_vectors/asymmetric/k.pem",
+            "app/vendor/phpseclib/phpseclib/tests/rsa.key",
+        ] {
+            assert!(fixture(path).is_some(), "{path}");
+        }
+        for path in [
+            "app/tests/deploy.key",
+            "root/.ssh/id_rsa",
+            "usr/lib/python3.11/site-packages/app/key.pem",
+            "srv/mod/tests/key.pem",
+            "usr/share/ca-certificates/x.crt",
+        ] {
+            assert!(fixture(path).is_none(), "{path}");
+        }
+    }
+}
