@@ -9,7 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT;
 use regex::bytes::Regex;
 
-use super::window::{Window, contains_ignore_case, lines};
+use super::window::{Window, contains_ignore_case, lines, looks_random};
 use super::{SecretKind, SecretTier};
 use crate::hazards::credentials::{CredentialValue, classify, classify_value};
 
@@ -264,11 +264,12 @@ pub(super) fn aws_credentials(w: &mut Window) {
 
 /// `_authToken=…` in any npm config (`//registry.npmjs.org/:_authToken=`),
 /// wherever it is written (an `.npmrc`, a script that writes one): a
-/// literal value is a hit, `${NPM_TOKEN}` is not.
+/// literal value that looks like a token (16 characters or more, random)
+/// is a hit; `${NPM_TOKEN}` and npm's own documented `MYTOKEN` are not.
 pub(super) fn npm_auth_token(w: &mut Window) {
     static TOKEN: OnceLock<Regex> = OnceLock::new();
     let re = regex(&TOKEN, r#"(?-u)_authToken[ \t]*=[ \t]*["']?([^\s"']+)"#);
-    npm_setting(w, re, "`_authToken` in an npm config");
+    npm_setting(w, re, 16, "`_authToken` in an npm config");
 }
 
 /// `.npmrc`'s other credentials: `_auth` (base64 `user:password`) and
@@ -279,14 +280,18 @@ pub(super) fn npmrc(w: &mut Window) {
         &AUTH,
         r#"(?m-u)(?:^|[:\s])_(?:auth|password)[ \t]*=[ \t]*["']?([^\s"']+)"#,
     );
-    npm_setting(w, re, "`_auth` or `_password` in an npm config");
+    npm_setting(w, re, 1, "`_auth` or `_password` in an npm config");
 }
 
-fn npm_setting(w: &mut Window, re: &Regex, detail: &str) {
+fn npm_setting(w: &mut Window, re: &Regex, min_len: usize, detail: &str) {
     let text = w.text;
     for c in re.captures_iter(text) {
         let Some(value) = c.get(1) else { continue };
-        if literal("token", value.as_bytes()) {
+        let value_bytes = value.as_bytes();
+        if value_bytes.len() >= min_len
+            && (min_len <= 1 || looks_random(value_bytes))
+            && literal("token", value_bytes)
+        {
             w.report(
                 value.start(),
                 SecretKind::NpmToken,

@@ -97,14 +97,28 @@ fn is_dotenv(name: &str) -> bool {
 
 /// Directories that hold what a language package or toolchain installed
 /// (its own files, not the application's).
-const PACKAGE_ROOTS: [&str; 7] = [
+const PACKAGE_ROOTS: [&str; 9] = [
     "site-packages",
     "dist-packages",
     "node_modules",
     "gems",
     "vendor",
+    "vendored",
+    "third_party",
     ".cargo",
     "mod", // Go's module cache, `go/pkg/mod`
+];
+
+/// Where a distribution's package manager installs software: whatever
+/// lies below is a package's, not the application's (an application
+/// lives in `/app`, `/srv`, `/opt/…`, `/usr/src/…`, a home directory).
+const SYSTEM_PREFIXES: [&str; 6] = [
+    "usr/lib/",
+    "usr/lib64/",
+    "usr/libexec/",
+    "usr/share/",
+    "usr/local/lib/",
+    "usr/local/share/",
 ];
 
 /// Directories of tests, fixtures and examples inside a package.
@@ -123,10 +137,15 @@ const TEST_DIRS: [&str; 12] = [
     "testdata",
 ];
 
-/// Why hits in `path` are a package's fixture rather than the image's
-/// secret, if they are. Packages ship their own test keys (Python's
-/// `test/keycert.pem`, `cryptography`'s vectors, Go's `crypto/tls`
-/// test data); they are public, and the same in every image.
+/// Directories of documentation inside a package (npm ships its docs and
+/// man pages with `_authToken=MYTOKEN` examples).
+const DOC_DIRS: [&str; 3] = ["doc", "docs", "man"];
+
+/// Why hits in `path` are a package's fixture or example rather than
+/// the image's secret, if they are. Packages ship their own test keys
+/// (Python's `test/keycert.pem`, `cryptography`'s vectors, Go's
+/// `crypto/tls` test data, `requests`' test certificates) and examples
+/// in their docs and READMEs; those are public, the same in every image.
 fn fixture(path: &str) -> Option<&'static str> {
     let parts: Vec<&str> = path.split('/').collect();
     let dirs = &parts[..parts.len().saturating_sub(1)];
@@ -134,27 +153,42 @@ fn fixture(path: &str) -> Option<&'static str> {
         return Some("documentation under usr/share/doc: a package's example, not this image's");
     }
     if dirs.contains(&"testdata") {
-        return Some("a Go testdata directory: a toolchain's or a module's test fixture");
+        return Some(
+            "a testdata directory: test fixtures, by the Go convention that others follow",
+        );
     }
     if dirs.contains(&"cryptography_vectors") {
         return Some("the test vectors of Python's cryptography package");
     }
-    let package = dirs
+    if dirs
         .iter()
-        .position(|d| PACKAGE_ROOTS.contains(d) && (*d != "mod" || path.contains("pkg/mod/")));
-    if let Some(root) = package
-        && dirs[root + 1..].iter().any(|d| TEST_DIRS.contains(d))
+        .any(|d| d.ends_with(".egg-info") || d.ends_with(".dist-info"))
     {
-        return Some("a test fixture of an installed package: packages ship their own test keys");
+        return Some("the metadata of an installed Python package (its README's examples)");
     }
     let python = dirs
         .iter()
         .position(|d| d.starts_with("python") && d[6..].starts_with(|c: char| c.is_ascii_digit()));
     if let Some(root) = python
-        && dirs.get(root.wrapping_sub(1)) == Some(&"lib")
-        && dirs[root + 1..].iter().any(|d| TEST_DIRS.contains(d))
+        && root > 0
+        && dirs[root - 1] == "lib"
+        && dirs.get(root + 1).is_some_and(|d| TEST_DIRS.contains(d))
     {
         return Some("Python's own test suite (test/keycert.pem and the like)");
+    }
+    let below_root = if let Some(prefix) = SYSTEM_PREFIXES.iter().find(|p| path.starts_with(**p)) {
+        Some(prefix.matches('/').count())
+    } else {
+        dirs.iter()
+            .position(|d| PACKAGE_ROOTS.contains(d) && (*d != "mod" || path.contains("pkg/mod/")))
+            .map(|root| root + 1)
+    };
+    let inside = &dirs[below_root?.min(dirs.len())..];
+    if inside.iter().any(|d| TEST_DIRS.contains(d)) {
+        return Some("a test fixture of an installed package: packages ship their own test keys");
+    }
+    if inside.iter().any(|d| DOC_DIRS.contains(d)) {
+        return Some("the documentation of an installed package: its examples");
     }
     None
 }
@@ -230,6 +264,10 @@ mod tests {
             "usr/share/doc/openssl/demo.key",
             "usr/lib/python3/site-packages/cryptography_vectors/asymmetric/k.pem",
             "app/vendor/phpseclib/phpseclib/tests/rsa.key",
+            "usr/lib/google-cloud-sdk/platform/gsutil/gslib/tests/test_data/test.json",
+            "opt/sdk/third_party/requests/tests/certs/server.key",
+            "usr/lib/node_modules/npm/docs/content/configuring-npm/npmrc.md",
+            "usr/lib/python3/dist-packages/PyJWT-2.6.0.egg-info/PKG-INFO",
         ] {
             assert!(fixture(path).is_some(), "{path}");
         }
@@ -238,6 +276,9 @@ mod tests {
             "root/.ssh/id_rsa",
             "usr/lib/python3.11/site-packages/app/key.pem",
             "srv/mod/tests/key.pem",
+            "usr/src/app/tests/key.pem",
+            "opt/app/docs/deploy.key",
+            "usr/lib/myapp/key.pem",
             "usr/share/ca-certificates/x.crt",
         ] {
             assert!(fixture(path).is_none(), "{path}");

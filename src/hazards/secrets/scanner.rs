@@ -347,7 +347,7 @@ mod tests {
 
     use super::super::testkit::*;
     use super::super::{SecretHit, SecretKind, scan_text};
-    use super::{Limits, SecretScanner};
+    use super::{Limits, SecretScanner, is_binary_start};
 
     fn scan_in(scanner: &mut SecretScanner, path: &str, chunks: &[&[u8]]) -> Vec<SecretHit> {
         let size = chunks.iter().map(|c| c.len() as u64).sum();
@@ -614,5 +614,68 @@ mod tests {
         let mut elf = b"\x7fELF".to_vec();
         elf.extend_from_slice(&random_bytes);
         throughput("ELF", "usr/bin/app", &elf);
+    }
+
+    /// Run by hand over a real tree, for speed and false positives:
+    /// `DRYDOCK_SECRETS_DIR=/usr cargo test --release --lib
+    /// secrets_over_a_tree -- --ignored --nocapture`. Times only the
+    /// scanner (the files are read before the clock starts, in batches).
+    #[test]
+    #[ignore]
+    #[allow(clippy::print_stderr)]
+    fn secrets_over_a_tree() {
+        let Some(root) = std::env::var_os("DRYDOCK_SECRETS_DIR") else {
+            return;
+        };
+        let mut pending = vec![std::path::PathBuf::from(root)];
+        let mut files = Vec::new();
+        while let Some(dir) = pending.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                match entry.file_type() {
+                    Ok(t) if t.is_dir() => pending.push(entry.path()),
+                    Ok(t) if t.is_file() => files.push(entry.path()),
+                    _ => {}
+                }
+            }
+        }
+        let mut scanner = SecretScanner::new();
+        // [binary, text]: bytes and time.
+        let mut bytes = [0u64; 2];
+        let mut elapsed = [std::time::Duration::ZERO; 2];
+        let mut found: Vec<String> = Vec::new();
+        for path in &files {
+            let Ok(data) = std::fs::read(path) else {
+                continue;
+            };
+            let name = path.to_string_lossy();
+            let head = &data[..data.len().min(super::SNIFF_LEN)];
+            let text = usize::from(!is_binary_start(head) && !head.contains(&0));
+            let start = Instant::now();
+            scanner.begin(&name, data.len() as u64);
+            for chunk in data.chunks(64 << 10) {
+                scanner.feed(chunk);
+            }
+            let hits = scanner.finish();
+            elapsed[text] += start.elapsed();
+            bytes[text] += data.len() as u64;
+            for hit in hits {
+                found.push(format!(
+                    "{name}:{}:{} {:?} {:?} {} {:?}",
+                    hit.line, hit.column, hit.kind, hit.tier, hit.preview, hit.detail
+                ));
+            }
+        }
+        for line in &found {
+            eprintln!("{line}");
+        }
+        for (i, what) in ["binary", "text"].iter().enumerate() {
+            let mb = bytes[i] as f64 / 1e6;
+            let secs = elapsed[i].as_secs_f64();
+            eprintln!("{what}: {mb:.0} MB in {secs:.3} s = {:.0} MB/s", mb / secs);
+        }
+        eprintln!("{} files, {} hits", files.len(), found.len());
     }
 }
