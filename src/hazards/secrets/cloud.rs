@@ -244,7 +244,7 @@ pub(super) fn azure_client_secret(w: &mut Window) {
             w.report(
                 m.start(),
                 SecretKind::AzureClientSecret,
-                SecretTier::High,
+                SecretTier::Critical,
                 value,
                 None,
             );
@@ -387,7 +387,7 @@ mod tests {
             "a.txt",
             &format!("AZURE_CLIENT_SECRET: {value}\n"),
             SecretKind::AzureClientSecret,
-            SecretTier::High,
+            SecretTier::Critical,
         );
         assert_eq!(hit.column, 22);
         assert_none("a.txt", &format!("{value}x\n"));

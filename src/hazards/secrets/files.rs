@@ -11,7 +11,7 @@ use regex::bytes::Regex;
 
 use super::window::{Window, contains_ignore_case, lines, looks_random};
 use super::{SecretKind, SecretTier};
-use crate::hazards::credentials::{CredentialValue, classify, classify_value};
+use crate::hazards::credentials::{CredentialValue, classify};
 
 fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("valid regex"))
@@ -321,7 +321,6 @@ pub(super) fn dotenv(w: &mut Window) {
             || value_text.contains("$(")
             || contains_ignore_case(value, b"example")
             || classify(name, value_text) != CredentialValue::Literal
-            || classify_value(value_text) == CredentialValue::Placeholder
         {
             continue;
         }

@@ -90,9 +90,14 @@ fn credential_file(path: &str) -> Option<CredentialFile> {
 
 fn is_dotenv(name: &str) -> bool {
     const EXAMPLES: [&str; 6] = ["example", "sample", "template", "dist", "tmpl", "tpl"];
-    let lower = name.to_ascii_lowercase();
-    (lower == ".env" || lower.starts_with(".env.") || (lower.ends_with(".env") && lower.len() > 4))
-        && !lower.split('.').any(|part| EXAMPLES.contains(&part))
+    let n = name.as_bytes();
+    let named = n.eq_ignore_ascii_case(b".env")
+        || (n.len() > 5 && n[..5].eq_ignore_ascii_case(b".env."))
+        || (n.len() > 4 && n[n.len() - 4..].eq_ignore_ascii_case(b".env"));
+    named
+        && !name
+            .split('.')
+            .any(|part| EXAMPLES.iter().any(|e| part.eq_ignore_ascii_case(e)))
 }
 
 /// Directories that hold what a language package or toolchain installed
@@ -147,50 +152,58 @@ const DOC_DIRS: [&str; 3] = ["doc", "docs", "man"];
 /// `crypto/tls` test data, `requests`' test certificates) and examples
 /// in their docs and READMEs; those are public, the same in every image.
 fn fixture(path: &str) -> Option<&'static str> {
-    let parts: Vec<&str> = path.split('/').collect();
-    let dirs = &parts[..parts.len().saturating_sub(1)];
+    // Allocation-free: this runs for every file of every layer.
+    let dirs = path.rsplit_once('/').map_or("", |(dirs, _)| dirs);
+    let has = |within: &str, names: &[&str]| within.split('/').any(|d| names.contains(&d));
     if path.starts_with("usr/share/doc/") || path.starts_with("usr/local/share/doc/") {
         return Some("documentation under usr/share/doc: a package's example, not this image's");
     }
-    if dirs.contains(&"testdata") {
+    if has(dirs, &["testdata"]) {
         return Some(
             "a testdata directory: test fixtures, by the Go convention that others follow",
         );
     }
-    if dirs.contains(&"cryptography_vectors") {
+    if has(dirs, &["cryptography_vectors"]) {
         return Some("the test vectors of Python's cryptography package");
     }
     if dirs
-        .iter()
+        .split('/')
         .any(|d| d.ends_with(".egg-info") || d.ends_with(".dist-info"))
     {
         return Some("the metadata of an installed Python package (its README's examples)");
     }
-    let python = dirs
-        .iter()
-        .position(|d| d.starts_with("python") && d[6..].starts_with(|c: char| c.is_ascii_digit()));
-    if let Some(root) = python
-        && root > 0
-        && dirs[root - 1] == "lib"
-        && dirs.get(root + 1).is_some_and(|d| TEST_DIRS.contains(d))
-    {
-        return Some("Python's own test suite (test/keycert.pem and the like)");
+    let mut prev = "";
+    let mut components = dirs.split('/').peekable();
+    while let Some(d) = components.next() {
+        let python = d.starts_with("python") && d[6..].starts_with(|c: char| c.is_ascii_digit());
+        if prev == "lib" && python && components.peek().is_some_and(|n| TEST_DIRS.contains(n)) {
+            return Some("Python's own test suite (test/keycert.pem and the like)");
+        }
+        prev = d;
     }
-    let below_root = if let Some(prefix) = SYSTEM_PREFIXES.iter().find(|p| path.starts_with(**p)) {
-        Some(prefix.matches('/').count())
+    let inside = if let Some(prefix) = SYSTEM_PREFIXES.iter().find(|p| path.starts_with(**p)) {
+        dirs.get(prefix.len()..).unwrap_or("")
     } else {
-        dirs.iter()
-            .position(|d| PACKAGE_ROOTS.contains(d) && (*d != "mod" || path.contains("pkg/mod/")))
-            .map(|root| root + 1)
+        let mut offset = 0;
+        let mut inside = None;
+        for d in dirs.split('/') {
+            offset += d.len() + 1;
+            if PACKAGE_ROOTS.contains(&d) && (d != "mod" || path.contains("pkg/mod/")) {
+                inside = Some(dirs.get(offset..).unwrap_or(""));
+                break;
+            }
+        }
+        inside?
     };
-    let inside = &dirs[below_root?.min(dirs.len())..];
-    if inside.iter().any(|d| TEST_DIRS.contains(d)) {
-        return Some("a test fixture of an installed package: packages ship their own test keys");
+    if inside.is_empty() {
+        None
+    } else if has(inside, &TEST_DIRS) {
+        Some("a test fixture of an installed package: packages ship their own test keys")
+    } else if has(inside, &DOC_DIRS) {
+        Some("the documentation of an installed package: its examples")
+    } else {
+        None
     }
-    if inside.iter().any(|d| DOC_DIRS.contains(d)) {
-        return Some("the documentation of an installed package: its examples");
-    }
-    None
 }
 
 #[cfg(test)]

@@ -184,6 +184,13 @@ impl SecretScanner {
         std::mem::take(&mut self.hits)
     }
 
+    /// What the window buffer holds room for: bounded whatever the size
+    /// of the file.
+    #[cfg(test)]
+    fn buffer_capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
     fn sniff(&mut self) {
         self.sniffed = true;
         if is_binary_start(&self.buf[..self.buf.len().min(MAGIC_LEN)]) {
@@ -486,6 +493,23 @@ mod tests {
     }
 
     #[test]
+    fn a_long_file_is_scanned_to_its_end_in_bounded_memory() {
+        let token = format!("ghp_{}", random(16, BASE62, 36));
+        let text = format!("{}\n{token}\n", filler(8 << 20));
+        let mut scanner = SecretScanner::new();
+        scanner.begin("var/log/huge.log", 0);
+        let mut most = 0;
+        for chunk in text.as_bytes().chunks(64 << 10) {
+            scanner.feed(chunk);
+            most = most.max(scanner.buffer_capacity());
+        }
+        let hits = scanner.finish();
+        assert!(most <= 2 * Limits::DEFAULT.window, "{most}");
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].line, line_column(&text, text.len() - 37).0);
+    }
+
+    #[test]
     fn skips_binary_files_by_signature_or_early_nul() {
         let token = format!("ghp_{}\n", random(7, BASE62, 36));
         let elf = format!("\x7fELF{token}");
@@ -586,8 +610,10 @@ mod tests {
         for chunk in data.chunks(64 << 10) {
             scanner.feed(chunk);
         }
+        let capacity = scanner.buffer_capacity();
         let hits = scanner.finish();
         let secs = start.elapsed().as_secs_f64();
+        assert!(capacity <= 2 * Limits::DEFAULT.window, "{capacity}");
         let mb = data.len() as f64 / 1e6;
         eprintln!(
             "{name}: {mb:.0} MB in {secs:.3} s = {:.0} MB/s ({} hits)",
