@@ -73,23 +73,29 @@
 //!   credential; but baked into an image every container shares it.
 //! - An AWS access key id with no secret access key near it: the id alone
 //!   signs nothing, it only names the key (and its account).
-//! - Test fixtures that language packages and toolchains ship with
-//!   themselves (the list is in `paths.rs`): Python's own
-//!   `test/` suite (`test/keycert.pem`, `test/certdata/`), the `tests/`
-//!   of installed Python packages, `node_modules/*/test/`, Ruby gems'
-//!   `test/` and `spec/`, Go's `testdata/` (GOROOT's `crypto/tls` keys,
-//!   the module cache), PHP Composer's and Cargo's vendored crates'
-//!   `tests/`, `cryptography_vectors`, and `usr/share/doc/`. Their keys
-//!   are public by construction (they are in the packages' source
-//!   repositories); they are kept as Low, with a detail saying why, so a
-//!   reviewer can still see them and a rule can map them to `info`. An
-//!   application's own `tests/` directory is *not* in this list: a key
-//!   there is still the application's.
+//! - Test fixtures and examples that packages and toolchains ship with
+//!   themselves (the rules are in `paths.rs`): a `test`, `tests`,
+//!   `spec`, `testing`, `__tests__`, `fixtures`, `example(s)` directory
+//!   (or `doc`, `docs`, `man`) *below* a package root — `site-packages`,
+//!   `dist-packages`, `node_modules`, Ruby's `gems`, `vendor`,
+//!   `vendored`, `third_party`, `.cargo`, Go's `pkg/mod` — or below a
+//!   package manager's prefix (`usr/lib/`, `usr/lib64/`, `usr/libexec/`,
+//!   `usr/share/`, `usr/local/lib/`, `usr/local/share/`); any
+//!   `testdata/` (GOROOT's `crypto/tls` keys, the module cache); Python's
+//!   own `lib/pythonX.Y/test/` (`keycert.pem`, `certdata/`);
+//!   `cryptography_vectors`; `*.egg-info` and `*.dist-info` (READMEs
+//!   with sample JWTs); `usr/share/doc/`. Their keys are public by
+//!   construction (they are in the packages' source repositories) and
+//!   the same in every image; they are kept as Low, with a detail saying
+//!   why, so a reviewer can still see them and a rule can map them to
+//!   `info`. An application's own `tests/` (`app/tests/`,
+//!   `usr/src/app/tests/`) is *not* a fixture: a key there is still the
+//!   application's.
 //!
 //! # Not covered
 //!
 //! PGP private key blocks, ssh.com (`SSH2`) keys, secrets inside nested
-//! archives, PEM bodies split across quoted string concatenations in
+//! archives, UTF-16 text (its NUL bytes make it binary), PEM bodies split across quoted string concatenations in
 //! source code, Azure AD client secrets of the older shapeless format,
 //! and generic high-entropy strings (too noisy over whole images).
 
@@ -108,7 +114,7 @@ pub use scanner::SecretScanner;
 /// What kind of secret a hit is.
 ///
 /// The order is the order of precedence when two detectors find the same
-/// value in one file (see [`SecretKind::precedence`]) and otherwise
+/// value in one file (see `SecretKind::precedence`) and otherwise
 /// meaningless.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SecretKind {

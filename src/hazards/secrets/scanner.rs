@@ -90,7 +90,7 @@ impl Default for SecretScanner {
 }
 
 impl SecretScanner {
-    pub(super) fn new() -> Self {
+    pub fn new() -> Self {
         Self::with_limits(Limits::DEFAULT)
     }
 
@@ -114,7 +114,7 @@ impl SecretScanner {
     /// Starts a file. `path` is its path inside the image, with or
     /// without a leading `/`; the path-based detectors and guards use it.
     /// `size` is the file's declared size, a hint for the buffer.
-    pub(super) fn begin(&mut self, path: &str, size: u64) {
+    pub fn begin(&mut self, path: &str, size: u64) {
         self.facts = paths::facts(paths::normalize(path));
         self.state = if self.facts.binary {
             State::Skipped
@@ -134,7 +134,7 @@ impl SecretScanner {
     }
 
     /// Feeds the file's next bytes; chunk boundaries are arbitrary.
-    pub(super) fn feed(&mut self, bytes: &[u8]) {
+    pub fn feed(&mut self, bytes: &[u8]) {
         if self.state != State::Text {
             return;
         }
@@ -166,7 +166,7 @@ impl SecretScanner {
     /// Ends the file and returns its hits sorted by line: one per distinct
     /// value, from the detector that says the most about it. An empty Vec
     /// (no allocation) when there is none.
-    pub(super) fn finish(&mut self) -> Vec<SecretHit> {
+    pub fn finish(&mut self) -> Vec<SecretHit> {
         if matches!(self.state, State::Text | State::Cut) {
             if !self.sniffed {
                 self.sniff();

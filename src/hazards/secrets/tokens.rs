@@ -133,7 +133,7 @@ const SHAPES: [Shape; 13] = [
         family: Family::Anthropic,
         kind: SecretKind::AnthropicKey,
         pattern: r"sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,}",
-        random_from: 14,
+        random_from: 13,
     },
 ];
 
