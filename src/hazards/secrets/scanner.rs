@@ -60,7 +60,7 @@ pub struct SecretScanner {
     offset: u64,
     /// Whether the file's first bytes were checked for a binary signature.
     sniffed: bool,
-    /// The current window: the file's bytes from `buf_start`.
+    /// The current window of the file's bytes.
     buf: Vec<u8>,
     /// First index of `buf` this window reports hits for.
     owned_from: usize,
