@@ -33,7 +33,7 @@ pub struct ParamSpec {
 }
 
 /// Every rule parameter. Each is a list of strings.
-pub const SPECS: [ParamSpec; 5] = [
+pub const SPECS: [ParamSpec; 6] = [
     ParamSpec {
         rule: "added-capabilities",
         key: "allowed",
@@ -89,6 +89,28 @@ pub const SPECS: [ParamSpec; 5] = [
         },
     },
     ParamSpec {
+        rule: "secret-in-image-file",
+        key: "allowed-paths",
+        doc: "Globs of paths inside images (`/app/testdata/**`, `/etc/ssl/private/*.key`) whose \
+              credentials are accepted: not reported. `*` stays inside one directory, `**` \
+              crosses them.",
+        set: |params, values| {
+            let mut builder = globset::GlobSetBuilder::new();
+            for pattern in &values {
+                let absolute = format!("/{}", pattern.trim_start_matches('/'));
+                let glob = globset::GlobBuilder::new(&absolute)
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| format!("`{pattern}` is not a glob: {}", e.kind()))?;
+                builder.add(glob);
+            }
+            params.allowed_secret_paths = builder
+                .build()
+                .map_err(|e| format!("the globs cannot be used: {e}"))?;
+            Ok(())
+        },
+    },
+    ParamSpec {
         rule: "untrusted-registry",
         key: "trusted",
         doc: "Registries (`registry.example.com`) or repository prefixes \
@@ -117,6 +139,16 @@ pub struct Params {
     pub allowed_network_tools: Vec<String>,
     /// `untrusted-registry.trusted`, without a trailing `/`.
     pub trusted_registries: Vec<String>,
+    /// `secret-in-image-file.allowed-paths`, as absolute globs.
+    pub allowed_secret_paths: globset::GlobSet,
+}
+
+impl Params {
+    /// Whether a policy accepts the credentials of a path inside an image
+    /// (`/app/testdata/key.pem`).
+    pub fn allows_secret_path(&self, path: &str) -> bool {
+        self.allowed_secret_paths.is_match(path)
+    }
 }
 
 /// The parameters of a rule, for `drydock explain`.

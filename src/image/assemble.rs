@@ -141,6 +141,11 @@ pub(super) fn assemble(
     }
     tree.report_loops();
     warnings.append(&mut tree.warnings);
+    if let (count @ 1.., Some(example)) = tree.fixture_secrets() {
+        warnings.push(format!(
+            "{count} credential(s) in packages' own test fixtures and documentation (such as `{example}`) are not reported: they are public in the packages' sources"
+        ));
+    }
     let mut packages = pkgdb::read(&tree);
     warnings.append(&mut packages.warnings);
     if second_pass {

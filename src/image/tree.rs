@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::layer::{Entry, Kind, LayerScan, Whiteout};
+use crate::hazards::secrets::SecretHit;
 
 /// A path of the merged tree.
 #[derive(Clone, Debug)]
@@ -29,11 +30,53 @@ pub struct Overwrite {
     pub to_layer: usize,
 }
 
+/// How a later layer took a file out of the merged tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Removal {
+    /// A whiteout, of the file or of a directory above it (opaque
+    /// directories included).
+    Deleted,
+    /// A later layer wrote the path again, with other contents.
+    Replaced,
+}
+
+/// A file with credentials in it that a later layer deleted or replaced:
+/// the container does not see it, but the layer that wrote it still
+/// ships its bytes to whoever pulls the image.
+#[derive(Clone, Debug)]
+pub struct Unseen {
+    pub path: String,
+    /// The layer that wrote the file.
+    pub layer: usize,
+    /// The layer that deleted or replaced it.
+    pub removed_in: usize,
+    pub how: Removal,
+    pub secrets: Box<[SecretHit]>,
+}
+
+/// What a node removed from the tree by layer `removed_in` still ships in
+/// credentials, if any.
+fn unseen(path: &str, node: &Node, removed_in: usize, how: Removal) -> Option<Unseen> {
+    if node.hardlink_of.is_some() {
+        return None;
+    }
+    let secrets = node.entry.content.as_ref()?.secrets.clone()?;
+    Some(Unseen {
+        path: path.to_string(),
+        layer: node.layer,
+        removed_in,
+        how,
+        secrets,
+    })
+}
+
 /// The merged tree.
 #[derive(Debug, Default)]
 pub struct Tree {
     pub nodes: BTreeMap<String, Node>,
     pub overwrites: Vec<Overwrite>,
+    /// Files with credentials that are no longer in the merged tree.
+    pub unseen_secrets: Vec<Unseen>,
     pub warnings: Vec<String>,
 }
 
@@ -46,10 +89,12 @@ impl Tree {
         for whiteout in &layer.whiteouts {
             match whiteout {
                 Whiteout::Path(path) => {
-                    self.nodes.remove(path);
-                    self.remove_below(path);
+                    if let Some(node) = self.nodes.remove(path) {
+                        self.note_unseen(path, &node, index, Removal::Deleted);
+                    }
+                    self.remove_below(path, index);
                 }
-                Whiteout::Opaque(dir) => self.remove_below(dir),
+                Whiteout::Opaque(dir) => self.remove_below(dir, index),
             }
         }
         for entry in layer.entries {
@@ -57,7 +102,15 @@ impl Tree {
         }
     }
 
-    fn remove_below(&mut self, dir: &str) {
+    /// Keeps what a removed node held in credentials (a hard link's are
+    /// its target's, kept once).
+    fn note_unseen(&mut self, path: &str, node: &Node, removed_in: usize, how: Removal) {
+        if let Some(unseen) = unseen(path, node, removed_in, how) {
+            self.unseen_secrets.push(unseen);
+        }
+    }
+
+    fn remove_below(&mut self, dir: &str, removed_in: usize) {
         let prefix = if dir.is_empty() {
             String::new()
         } else {
@@ -70,7 +123,9 @@ impl Tree {
             .map(|(k, _)| k.clone())
             .collect();
         for path in doomed {
-            self.nodes.remove(&path);
+            if let Some(node) = self.nodes.remove(&path) {
+                self.note_unseen(&path, &node, removed_in, Removal::Deleted);
+            }
         }
     }
 
@@ -107,6 +162,15 @@ impl Tree {
             }
         }
         let mut earlier = Vec::new();
+        if let Some(old) = self.nodes.get(&entry.path) {
+            let same_contents =
+                old.entry.content.as_ref().map(|c| c.md5) == entry.content.as_ref().map(|c| c.md5);
+            if !same_contents
+                && let Some(unseen) = unseen(&entry.path, old, index, Removal::Replaced)
+            {
+                self.unseen_secrets.push(unseen);
+            }
+        }
         if let Some(old) = self.nodes.get(&entry.path) {
             earlier = old.earlier.clone();
             if old.layer != index {
@@ -153,6 +217,29 @@ impl Tree {
             })
             .collect();
         self.warnings.extend(looping);
+    }
+
+    /// How many credentials the image holds in packages' own test fixtures
+    /// (public keys of test suites, not reported), and one such file.
+    pub fn fixture_secrets(&self) -> (usize, Option<String>) {
+        let live = self
+            .files()
+            .filter(|(_, n)| n.hardlink_of.is_none())
+            .filter_map(|(path, n)| Some((path, n.entry.content.as_ref()?.secrets.as_ref()?)));
+        let unseen = self
+            .unseen_secrets
+            .iter()
+            .map(|u| (u.path.as_str(), &u.secrets));
+        let mut count = 0;
+        let mut example = None;
+        for (path, hits) in live.chain(unseen) {
+            let fixtures = hits.iter().filter(|h| h.fixture).count();
+            if fixtures > 0 && example.is_none() {
+                example = Some(format!("/{path}"));
+            }
+            count += fixtures;
+        }
+        (count, example)
     }
 
     pub fn get(&self, path: &str) -> Option<&Node> {

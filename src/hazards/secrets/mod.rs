@@ -280,6 +280,9 @@ pub struct SecretHit {
     /// What else to know, never the value: `encrypted`, the `.env` key
     /// name, why a hit was made Low.
     pub detail: Option<String>,
+    /// Found in a package's own test fixtures or documentation (the
+    /// `paths.rs` list): public by construction.
+    pub fixture: bool,
 }
 
 /// Scans text already in memory (an env file, a Kubernetes value) as if it
@@ -359,6 +362,7 @@ mod tests {
             preview: "ab****".into(),
             value_digest: [0; 32],
             detail: None,
+            fixture: false,
         }
     }
 

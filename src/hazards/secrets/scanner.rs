@@ -256,6 +256,7 @@ impl SecretScanner {
                 preview: found.preview,
                 value_digest: found.digest,
                 detail: found.detail,
+                fixture: false,
             });
         }
     }
@@ -273,6 +274,7 @@ impl SecretScanner {
             }
             if let Some(why) = facts.fixture {
                 lower(hit, why);
+                hit.fixture = true;
             }
         }
         // One hit per value: the first of the kind that says the most.

@@ -3,6 +3,7 @@
 //! business; this file only says what it holds.
 
 use super::whiteout::Whiteout;
+use crate::hazards::secrets::SecretHit;
 use crate::image::codec::Compression;
 use crate::image::content::Facts;
 
@@ -31,6 +32,8 @@ pub struct Content {
     pub facts: Facts,
     /// The bytes of a package-database file (dpkg, apk, passwd…).
     pub data: Option<Box<[u8]>>,
+    /// Credentials found in the bytes (boxed: almost every file has none).
+    pub secrets: Option<Box<[SecretHit]>>,
 }
 
 /// One entry of a layer.

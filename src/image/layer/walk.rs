@@ -1,6 +1,7 @@
 //! The tar walk of one uncompressed layer: every entry's header decoded
 //! (`super::entry`), every regular file's bytes streamed once for its
-//! MD5 (and, when asked, SHA-1 and SHA-256) and content facts, and the
+//! MD5 (and, when asked, SHA-1 and SHA-256), its content facts and the
+//! credentials in it (`crate::hazards::secrets`), and the
 //! package-database files kept whole, within the layer's limits. The
 //! bytes arrive from the decompressing thread (`super::pipeline`).
 
@@ -14,6 +15,7 @@ use super::error::LayerError;
 use super::index::{Content, Entry, Kind, is_database_path};
 use super::limits::{CHUNK, Limits};
 use super::whiteout::Whiteout;
+use crate::hazards::secrets::SecretScanner;
 use crate::image::codec::describe_read_error;
 use crate::image::content::{self, Seen};
 
@@ -31,6 +33,7 @@ struct Scratch {
     /// How much of a large ELF's previous piece is carried into the next
     /// search (the longest signature).
     keep: usize,
+    secrets: SecretScanner,
 }
 
 pub(super) fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, LayerError> {
@@ -45,6 +48,7 @@ pub(super) fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, La
         chunk: vec![0u8; CHUNK],
         whole: Vec::new(),
         keep: content::max_needle_len(),
+        secrets: SecretScanner::new(),
     };
     let iter = archive
         .entries()
@@ -74,12 +78,10 @@ pub(super) fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, La
                     "package database file `{path}` is too large to read ({size} bytes)"
                 ));
             }
-            let content =
-                read_content(&mut item, size, keep_db, limits, &mut scratch).map_err(|e| {
-                    LayerError::File {
-                        path: path.clone(),
-                        reason: describe_read_error(&e),
-                    }
+            let content = read_content(&mut item, path, size, keep_db, limits, &mut scratch)
+                .map_err(|e| LayerError::File {
+                    path: path.clone(),
+                    reason: describe_read_error(&e),
                 })?;
             if keep_db {
                 db_total += size;
@@ -91,16 +93,24 @@ pub(super) fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, La
     Ok(walked)
 }
 
-/// Streams one file's bytes: hashes them, and finds signatures. ELF files
-/// up to `max_whole_elf` are kept whole for the length of this call.
+/// Streams one file's bytes: hashes them, finds signatures and
+/// credentials. ELF files up to `max_whole_elf` are kept whole for the
+/// length of this call.
 fn read_content(
     entry: &mut impl Read,
+    path: &str,
     size: u64,
     keep_db: bool,
     limits: &Limits,
     scratch: &mut Scratch,
 ) -> io::Result<Content> {
-    let Scratch { chunk, whole, keep } = scratch;
+    let Scratch {
+        chunk,
+        whole,
+        keep,
+        secrets,
+    } = scratch;
+    secrets.begin(path, size);
     let mut md5 = Md5::new();
     let mut more = limits
         .all_digests
@@ -117,6 +127,7 @@ fn read_content(
         }
         let bytes = &chunk[..n];
         md5.update(bytes);
+        secrets.feed(bytes);
         if let Some((sha1, sha256)) = more.as_mut() {
             sha1.update(bytes);
             sha256.update(bytes);
@@ -141,7 +152,9 @@ fn read_content(
         content::facts_from(seen, is_elf, None)
     };
     let data = keep_db.then(|| whole.as_slice().into());
+    let found = secrets.finish();
     Ok(Content {
+        secrets: (!found.is_empty()).then(|| found.into_boxed_slice()),
         md5: md5.finalize().into(),
         apk: more
             .map(|(sha1, sha256)| Box::new((sha1.finalize().into(), sha256.finalize().into()))),

@@ -17,6 +17,7 @@ mod network_tool;
 mod overwritten_binary;
 mod root_user;
 pub mod secret_in_image_config;
+mod secret_in_image_file;
 mod setuid_file;
 mod unowned_executable;
 pub mod writable_executable;
@@ -31,6 +32,7 @@ pub static ALL: &[&Rule] = &[
     &overwritten_binary::RULE,
     &root_user::RULE,
     &secret_in_image_config::RULE,
+    &secret_in_image_file::RULE,
     &setuid_file::RULE,
     &unowned_executable::RULE,
     &writable_executable::RULE,
