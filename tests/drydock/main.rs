@@ -27,6 +27,7 @@ mod engine_faults;
 mod fake_registry;
 mod image;
 mod image_bad_input;
+mod image_secrets;
 mod image_support;
 mod join;
 mod k8s;

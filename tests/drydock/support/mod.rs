@@ -11,6 +11,7 @@ pub mod fixtures;
 pub mod http;
 pub mod image;
 pub mod run;
+pub mod secrets;
 
 pub use run::drydock;
 
