@@ -52,6 +52,16 @@ reported at its line in that file, as is a variable of an `env_file:`.
 The process environment overrides `.env`, as in Compose: a value the
 deploying environment sets is not reported.
 
+- Kubernetes `Secret`s (`data`, decoded from base64, and `stringData`)
+  and `ConfigMap`s (`data`) in manifest files of the repository: a value
+  the secret detectors recognise (a private key, a token of a documented
+  shape, a credential file held under its file name such as
+  `.dockerconfigjson`; the detectors of `secret-in-image-file`), or a
+  value written out under a credential's name (the guards above). A
+  `SealedSecret` or an `ExternalSecret` holds no plain text. The
+  rendered output of Helm charts and kustomizations is not checked for
+  this: what it holds is what the chart generates (`randAlphaNum`).
+
 - Dockerfiles: an `ENV` or `ARG` default whose name is a credential's and whose value is written out (same heuristics as Compose), at the value; a password in a `RUN` command line (`curl -u user:password`, `--password=…`, `scheme://user:password@host`), at the word. A credential file copied into an image stage (`COPY id_rsa`, `*.key`, `.npmrc`, `.pypirc`, `.netrc`, `.git-credentials`, `.docker/config.json`, `.env`) is reported at its name. A secret mounted with `RUN --mount=type=secret` is never reported.
 
 ## Why it matters

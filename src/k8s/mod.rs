@@ -11,11 +11,13 @@
 //!   table and their evaluation.
 //! - `workload_checks.rs`: the checks beyond Pod Security (writable root
 //!   filesystem, resource limits, images, credentials in `env`).
+//! - `data_checks.rs`: credentials written into Secrets and ConfigMaps.
 //! - `render.rs`: rendering Helm charts and kustomizations.
 //!
 //! Nothing here reads policies or writes reports.
 
 pub mod control;
+pub mod data_checks;
 pub mod pod;
 pub mod pss;
 pub mod render;

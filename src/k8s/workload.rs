@@ -59,31 +59,34 @@ impl Workload {
     /// (comma-separated), and the reason given in
     /// `drydock.io/ignore-reason`.
     pub fn ignored_rules(&self) -> (Vec<String>, Option<String>) {
-        let annotations = self
-            .object
-            .get("metadata")
-            .and_then(|m| m.get("annotations"));
-        let text = |key: &str| {
-            annotations
-                .and_then(|a| a.get(key))
-                .and_then(Node::as_str)
-                .map(str::to_string)
-        };
-        let rules = text("drydock.io/ignore")
-            .map(|list| {
-                list.split(',')
-                    .map(|r| r.trim().to_string())
-                    .filter(|r| !r.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        (rules, text("drydock.io/ignore-reason"))
+        ignored_rules(&self.object)
     }
 
     /// `Kind/name`, for messages.
     pub fn label(&self) -> String {
         format!("{}/{}", self.kind, self.name)
     }
+}
+
+/// Rule ids an object's `drydock.io/ignore` annotation suppresses
+/// (comma-separated), and the reason given in `drydock.io/ignore-reason`.
+fn ignored_rules(object: &Node) -> (Vec<String>, Option<String>) {
+    let annotations = object.get("metadata").and_then(|m| m.get("annotations"));
+    let text = |key: &str| {
+        annotations
+            .and_then(|a| a.get(key))
+            .and_then(Node::as_str)
+            .map(str::to_string)
+    };
+    let rules = text("drydock.io/ignore")
+        .map(|list| {
+            list.split(',')
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    (rules, text("drydock.io/ignore-reason"))
 }
 
 /// Where each workload kind keeps its pod spec and template metadata.
@@ -105,10 +108,35 @@ fn pod_routes(kind: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// A `Secret` or a `ConfigMap`: an object that holds data, checked for
+/// credentials written into the repository.
+#[derive(Debug)]
+pub struct DataObject {
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub object: Node,
+}
+
+impl DataObject {
+    /// `Kind/name`, for messages.
+    pub fn label(&self) -> String {
+        format!("{}/{}", self.kind, self.name)
+    }
+
+    /// Rule ids its `drydock.io/ignore` annotation suppresses, and the
+    /// reason given.
+    pub fn ignored_rules(&self) -> (Vec<String>, Option<String>) {
+        ignored_rules(&self.object)
+    }
+}
+
 /// What one manifest text holds.
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub workloads: Vec<Workload>,
+    /// Secrets and ConfigMaps.
+    pub data_objects: Vec<DataObject>,
     /// Documents (or `List` items) that could not be read, each at its
     /// line; the others are still read.
     pub errors: Vec<InputError>,
@@ -139,7 +167,7 @@ pub fn load(source: &Arc<SourceFile>) -> Loaded {
         match document.result {
             Ok(nodes) => {
                 for node in nodes.into_iter().filter(|n| !n.is_null()) {
-                    collect(node, &mut loaded.workloads, &mut loaded.errors);
+                    collect(node, &mut loaded);
                 }
             }
             // A template's `{{ .Values.x }}` is a flow mapping used as a
@@ -169,19 +197,16 @@ pub fn looks_like_manifest(text: &str) -> bool {
     text.contains("apiVersion:") && text.contains("kind:")
 }
 
-/// Adds the workloads of one object (or `List`) to `out`; an object that
-/// cannot be read is an error in `errors`, and its siblings are still read.
-fn collect(object: Node, out: &mut Vec<Workload>, errors: &mut Vec<InputError>) {
-    if let Err(error) = collect_one(object, out, errors) {
-        errors.push(error);
+/// Adds the workloads, Secrets and ConfigMaps of one object (or `List`) to
+/// `out`; an object that cannot be read is an error, and its siblings are
+/// still read.
+fn collect(object: Node, out: &mut Loaded) {
+    if let Err(error) = collect_one(object, out) {
+        out.errors.push(error);
     }
 }
 
-fn collect_one(
-    object: Node,
-    out: &mut Vec<Workload>,
-    errors: &mut Vec<InputError>,
-) -> Result<(), InputError> {
+fn collect_one(object: Node, out: &mut Loaded) -> Result<(), InputError> {
     if object.as_map().is_none() {
         return Err(InputError::at(
             &object.pos,
@@ -213,7 +238,7 @@ fn collect_one(
         match object.get("items").map(|i| &i.value) {
             Some(Value::Seq(items)) => {
                 for item in items.clone() {
-                    collect(item, out, errors);
+                    collect(item, out);
                 }
             }
             Some(Value::Null) | None => {}
@@ -224,9 +249,6 @@ fn collect_one(
         }
         return Ok(());
     }
-    let Some((spec_route, meta_route)) = pod_routes(&kind) else {
-        return Ok(());
-    };
     let metadata = object.get("metadata");
     let name = metadata
         .and_then(|m| m.get("name"))
@@ -237,6 +259,19 @@ fn collect_one(
         .and_then(|m| m.get("namespace"))
         .and_then(Node::as_str)
         .map(str::to_string);
+    let core = object.get("apiVersion").and_then(Node::as_str) == Some("v1");
+    if core && (kind == "Secret" || kind == "ConfigMap") {
+        out.data_objects.push(DataObject {
+            kind,
+            name,
+            namespace,
+            object,
+        });
+        return Ok(());
+    }
+    let Some((spec_route, meta_route)) = pod_routes(&kind) else {
+        return Ok(());
+    };
     let workload = Workload {
         kind,
         name,
@@ -264,6 +299,6 @@ fn collect_one(
             ));
         }
     }
-    out.push(workload);
+    out.workloads.push(workload);
     Ok(())
 }

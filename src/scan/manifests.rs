@@ -166,6 +166,28 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
             });
         }
     }
+    // Secrets and ConfigMaps of files in the repository: rendered output
+    // holds what a chart generates (`randAlphaNum`), nobody's plain text.
+    if checks.level.is_none() && rendered.is_none() {
+        for object in &loaded.data_objects {
+            let subject = Subject::K8sWorkload {
+                kind: object.kind.clone(),
+                name: object.name.clone(),
+                namespace: object.namespace.clone(),
+            };
+            crate::k8s::data_checks::check(object, &subject, &mut audited.findings);
+            let (rules, reason) = object.ignored_rules();
+            if !rules.is_empty() {
+                audited.annotations.push(IgnoreAnnotation {
+                    subject,
+                    file: source.display.clone(),
+                    label: object.label(),
+                    rules,
+                    has_reason: reason.is_some(),
+                });
+            }
+        }
+    }
     if let Some(note) = rendered {
         for finding in &mut audited.findings {
             finding.message.push_str(&format!(" ({note})"));
