@@ -2,7 +2,9 @@
 //! on generated images: each at its layer, build step, path and line; the
 //! ones a later layer deleted or replaced still reported; what is no
 //! secret (example keys, placeholders, certificates, packages' own test
-//! fixtures) never reported; and no report format printing a value.
+//! fixtures) never reported; and no report format printing a value. The
+//! same detectors read Compose `environment:` values and Kubernetes
+//! Secrets (`plaintext-secret`), checked last.
 
 use std::path::Path;
 
@@ -374,6 +376,57 @@ fn large_and_odd_files_are_read_within_bounds() {
         [
             ("/app/big.txt".to_string(), 0, 2, "high".to_string()),
             ("/app/tool.sh".to_string(), 0, 2, "high".to_string()),
+        ],
+        "{json:#}"
+    );
+}
+
+#[test]
+fn the_same_detectors_read_compose_environment_and_kubernetes_secrets() {
+    use base64::Engine as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let token = github_token(30);
+    std::fs::write(
+        tmp.path().join("compose.yaml"),
+        format!(
+            "services:\n  app:\n    image: example/app:1.0\n    environment:\n      GH: {token}\n      MODE: fast\n"
+        ),
+    )
+    .unwrap();
+    let key = base64::engine::general_purpose::STANDARD.encode(rsa_key(31));
+    std::fs::write(
+        tmp.path().join("secret.yaml"),
+        format!(
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: kubernetes.io/tls\ndata:\n  tls.crt: {}\n  tls.key: {key}\n",
+            base64::engine::general_purpose::STANDARD.encode(certificate(32))
+        ),
+    )
+    .unwrap();
+    let run = drydock()
+        .current_dir(tmp.path())
+        .args(["scan", ".", "--format", "json"])
+        .run();
+    assert_eq!(run.code(), Some(1), "{}", run.stderr);
+    assert!(!run.stdout.contains(&token), "the token is printed");
+    let json = run.json();
+    let found: Vec<(String, u64, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "plaintext-secret")
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("compose.yaml".to_string(), 5, "high".to_string()),
+            ("secret.yaml".to_string(), 8, "critical".to_string()),
         ],
         "{json:#}"
     );

@@ -7,6 +7,7 @@ use crate::compose::interpolate::{has_variables, written_defaults};
 use crate::compose::model::{KeyValue, key_values};
 use crate::finding::{Finding, Location, Place, Severity};
 use crate::hazards::credentials::{CredentialValue, classify, url_password};
+use crate::hazards::secrets::SecretTier;
 use crate::yaml::{Node, Routed};
 
 pub static RULE: Rule = Rule::service(&catalog::plaintext_secret::META, check);
@@ -100,6 +101,9 @@ fn written_credential(key: &str, value: &str, written: &str, from_env: bool) -> 
         (class, "with a default value written in the file")
     };
     match class {
+        CredentialValue::NotACredential if how.starts_with("to a literal") => {
+            shaped_secret(key, value)
+        }
         CredentialValue::NotACredential => None,
         CredentialValue::Literal => Some(Written {
             severity: Severity::High,
@@ -112,6 +116,27 @@ fn written_credential(key: &str, value: &str, written: &str, from_env: bool) -> 
             ),
         }),
     }
+}
+
+/// A credential the secret detectors recognise in a value whose name
+/// says nothing (`GH: ghp_…`, `HOOK: https://hooks.slack.com/…`, a
+/// private key), as `secret-in-image-file` finds it in image files.
+fn shaped_secret(key: &str, value: &str) -> Option<Written> {
+    let hits = crate::hazards::secrets::scan_text("", value.as_bytes());
+    let hit = hits.iter().max_by_key(|h| h.tier)?;
+    let severity = match hit.tier {
+        SecretTier::Critical => Severity::Critical,
+        SecretTier::High => Severity::High,
+        SecretTier::Low => Severity::Low,
+    };
+    Some(Written {
+        severity,
+        why: format!(
+            "sets `{key}` to a credential written in the file: {} (`{}`)",
+            hit.kind.describe(),
+            hit.preview
+        ),
+    })
 }
 
 fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
