@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::support::fixtures::{self, Alternative, Dpkg, DpkgPackage};
 use crate::support::image::{Compression, Image, Layer};
+use crate::support::secrets::rsa_key;
 use serde_json::Value;
 
 use crate::support::drydock;
@@ -18,7 +19,8 @@ fn demo_dir() -> PathBuf {
 
 /// A small Debian-like image with the seed alert's chain: netcat-traditional
 /// installed on top of the base and reachable as `/usr/bin/nc`, no user
-/// configured (root), a replaced package binary and a token in `ENV`.
+/// configured (root), a replaced package binary, a token in `ENV`, and a
+/// deploy key copied in and deleted by a later step (still in its layer).
 fn demo_image() -> Image {
     let true_bin = fixtures::plain_elf("true");
     let su = fixtures::plain_elf("su");
@@ -60,6 +62,14 @@ fn demo_image() -> Image {
             fixtures::plain_elf("patched true"),
         )
         .created_by("COPY true /usr/bin/true");
+    let key = Layer::new()
+        .dir("root", 0o700, 0, 0)
+        .dir("root/.ssh", 0o700, 0, 0)
+        .file("root/.ssh/id_rsa", 0o600, 0, 0, rsa_key(2024))
+        .created_by("COPY deploy_key /root/.ssh/id_rsa");
+    let clone = Layer::new().whiteout("root/.ssh/id_rsa").created_by(
+        "RUN git clone git@github.com:acme/tools.git /opt/tools && rm /root/.ssh/id_rsa",
+    );
     Image::new()
         .tag("drydock-demo/toolbox:1.0")
         .env(["PATH=/usr/bin", "API_TOKEN=demo-not-a-real-token"])
@@ -67,6 +77,8 @@ fn demo_image() -> Image {
         .empty_layer("CMD [\"bash\"]")
         .layer(tools)
         .layer(patch)
+        .layer(key)
+        .layer(clone)
         .compression(Compression::Gzip)
 }
 
@@ -108,6 +120,7 @@ fn the_quick_start_shows_compose_and_image_findings_and_their_join() {
     assert!(has("exec-capable-netcat", "/usr/bin/nc.traditional"));
     assert!(has("overwritten-binary", "/usr/bin/true"));
     assert!(has("modified-package-file", "/usr/bin/true"));
+    assert!(has("secret-in-image-file", "/root/.ssh/id_rsa"));
     // The seed alert's chain: the `debug` service runs the toolbox image
     // as root without no-new-privileges; the finding names both places.
     let chain = doc["findings"]
