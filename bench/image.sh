@@ -190,8 +190,9 @@ except ValueError:
     print(f"NOT valid JSON ({os.path.getsize(p)} bytes)"); sys.exit()
 c = collections.Counter(f.get("rule") for f in d.get("findings", []))
 nc, mod, errs = c.get("exec-capable-netcat", 0), c.get("modified-package-file", 0), len(d.get("errors") or [])
+sec = c.get("secret-in-image-file", 0)
 print(f"valid JSON, {os.path.getsize(p)} bytes, {sum(c.values())} findings "
-      f"(exec-capable-netcat {nc}, modified-package-file {mod}), {errs} errors")
+      f"(exec-capable-netcat {nc}, modified-package-file {mod}, secret-in-image-file {sec}), {errs} errors")
 ' "$WORK/drydock.json")"
 
     if (( gzipped )); then

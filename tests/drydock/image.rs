@@ -171,6 +171,7 @@ fn check_netcat_report(json: &Value, what: &str) {
         "modified-package-file",
         "missing-package-file",
         "unowned-executable",
+        "secret-in-image-file",
     ] {
         assert!(of_rule(json, rule).is_empty(), "{what}: {rule}:\n{json:#}");
     }
