@@ -433,3 +433,26 @@ fn a_bad_input_does_not_hide_a_good_one() {
         "{json:#}"
     );
 }
+
+#[test]
+fn an_apk_database_with_bytes_that_are_no_digest_is_read() {
+    // The fuzzer's find: a `Z:` (and an `X1`) value cut inside a
+    // character killed the process with exit 101.
+    let db = b"P:busybox\nV:1.36\nF:bin\nR:busybox\nZ:\xff\xfe\xfd\nR:sh\nZ:X1\xc3\xa9\xc3\xa9\n\n";
+    let image = Image::new().user("app").layer(
+        Layer::new()
+            .file(APK_INSTALLED, 0o644, 0, 0, db.to_vec())
+            .file("bin/busybox", 0o755, 0, 0, b"not busybox".to_vec())
+            .created_by("ADD alpine-minirootfs.tar.gz /"),
+    );
+    let dir = tmp();
+    let input = dir.path().join("apk.tar");
+    image.write_docker_oci(&input);
+    scans(&input);
+    let bytes = std::fs::read(&input).unwrap();
+    let run = drydock()
+        .args(["image", "--input", "-", "--format", "json"])
+        .stdin(bytes)
+        .run();
+    assert!(matches!(run.code(), Some(0 | 1)), "{}", run.stderr);
+}

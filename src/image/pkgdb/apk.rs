@@ -9,15 +9,19 @@ use super::packages::{Kind, Owned, Packages, Recorded, data};
 use crate::image::tree::Tree;
 
 fn decode_digest(text: &str) -> Recorded {
+    // Bytes, not characters: the database is read lossily, so a `Z:` value
+    // may hold anything, and cutting a `str` inside a character panics.
+    let text = text.as_bytes();
     let (encoding, rest) = text.split_at(text.len().min(2));
-    let bytes = match encoding.as_bytes().first() {
+    let bytes = match encoding.first() {
         Some(b'Q') => base64::engine::general_purpose::STANDARD.decode(rest).ok(),
-        Some(b'X') => (0..rest.len() / 2)
-            .map(|i| u8::from_str_radix(&rest[i * 2..i * 2 + 2], 16).ok())
+        Some(b'X') if rest.len() % 2 == 0 => rest
+            .chunks(2)
+            .map(|pair| Some(hex_digit(pair[0])? << 4 | hex_digit(pair[1])?))
             .collect(),
         _ => None,
     };
-    match (encoding.as_bytes().get(1), bytes) {
+    match (encoding.get(1), bytes) {
         (Some(b'1'), Some(b)) if b.len() == 20 => {
             let mut out = [0u8; 20];
             out.copy_from_slice(&b);
@@ -30,6 +34,10 @@ fn decode_digest(text: &str) -> Recorded {
         }
         _ => Recorded::None,
     }
+}
+
+fn hex_digit(byte: u8) -> Option<u8> {
+    char::from(byte).to_digit(16).map(|d| d as u8)
 }
 
 pub(super) fn read(tree: &Tree, packages: &mut Packages) {
@@ -114,5 +122,24 @@ mod tests {
             decode_digest("Q2LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564="),
             Recorded::Sha256(_)
         ));
+    }
+
+    #[test]
+    fn odd_digests_are_no_digest_and_no_panic() {
+        let sha1_hex = format!("X1{}", "ab".repeat(20));
+        assert!(matches!(decode_digest(&sha1_hex), Recorded::Sha1(_)));
+        for odd in [
+            "Z",
+            "Q",
+            "Q\u{fffd}",
+            "\u{fffd}",
+            "X1\u{fffd}\u{fffd}",
+            "X1abc",
+            "X1zz",
+            "X\u{e9}ab",
+            "",
+        ] {
+            assert!(matches!(decode_digest(odd), Recorded::None), "{odd:?}");
+        }
     }
 }
