@@ -178,7 +178,9 @@ fn port_json(node: &Node) -> Vec<Json> {
             .enumerate()
             .map(|(i, target)| {
                 let published = match hosts {
-                    Some((h0, h1)) if h1 - h0 == end - start => Some((h0 + i as u64).to_string()),
+                    Some((h0, h1)) if h1.checked_sub(h0) == Some(end - start) => {
+                        Some((h0 + i as u64).to_string())
+                    }
                     _ => port.published.clone(),
                 };
                 entry(json!(target), published)

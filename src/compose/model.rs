@@ -239,6 +239,67 @@ fn parse_short_port<'a>(spec: &str, node: &'a Node) -> Option<Port<'a>> {
     })
 }
 
+/// Why Docker Compose refuses a short-syntax `ports:` entry
+/// (`[IP:]HOST:CONTAINER[/PROTO]`), in its words; `None` when it accepts
+/// it. Follows the port-spec parser Compose uses (go-connections' `nat`):
+/// ports and ranges are 16-bit numbers with `start <= end`, a host range
+/// may differ in length from a single container port but not from a
+/// container range, the protocol is `tcp`, `udp` or `sctp`, the address
+/// an IP; and Compose's own check that the container port is not 0.
+pub fn port_spec_error(spec: &str) -> Option<String> {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let (ip, host, container) = match parts.as_slice() {
+        [container] => ("", "", *container),
+        [host, container] => ("", *host, *container),
+        [ip, host, container] => (*ip, *host, *container),
+        [.., host, container] => (
+            &spec[..spec.len() - host.len() - container.len() - 2],
+            *host,
+            *container,
+        ),
+        [] => return None,
+    };
+    let (container, protocol) = match container.split_once('/') {
+        Some((port, protocol)) => (port, protocol),
+        None => (container, "tcp"),
+    };
+    let ip = ip
+        .strip_prefix('[')
+        .and_then(|i| i.strip_suffix(']'))
+        .unwrap_or(ip);
+    if !ip.is_empty() && ip.parse::<std::net::IpAddr>().is_err() {
+        return Some(format!("invalid IP address: {ip}"));
+    }
+    let range = |text: &str| -> Option<(u16, u16)> {
+        let (start, end) = text.split_once('-').unwrap_or((text, text));
+        let (start, end) = (start.parse::<u16>().ok()?, end.parse::<u16>().ok()?);
+        (start <= end).then_some((start, end))
+    };
+    if container.is_empty() {
+        return Some("no container port".to_string());
+    }
+    let Some((c0, c1)) = range(container) else {
+        return Some(format!("invalid containerPort: {container}"));
+    };
+    if !host.is_empty() {
+        let Some((h0, h1)) = range(host) else {
+            return Some(format!("invalid hostPort: {host}"));
+        };
+        if c1 - c0 != h1 - h0 && c1 != c0 {
+            return Some(format!(
+                "invalid ranges specified for container and host Ports: {container} and {host}"
+            ));
+        }
+    }
+    if !matches!(
+        protocol.to_ascii_lowercase().as_str(),
+        "tcp" | "udp" | "sctp"
+    ) {
+        return Some(format!("invalid proto: {protocol}"));
+    }
+    (c0 == 0).then(|| "the entry is missing a target port".to_string())
+}
+
 /// One `KEY=VALUE` (list form) or `KEY: VALUE` (mapping form) entry of
 /// `environment`, `labels`, `sysctls`, build `args`…
 #[derive(Clone, Debug)]
@@ -317,6 +378,48 @@ pub fn strings(node: &Node) -> Vec<(&str, &Node)> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn judges_port_specs_as_docker_compose_does() {
+        // Each verdict checked against docker compose 2.40 `config`.
+        for accepted in [
+            "80",
+            "8080:80",
+            "8080-8082:80",
+            "0:81",
+            ":82",
+            "[::1]:8083:83",
+            "::1:8084:84",
+            "85/sctp",
+            "86/TCP",
+            "127.0.0.1:9000-9001:90-91/udp",
+            "1-65535:1-65535",
+        ] {
+            assert_eq!(port_spec_error(accepted), None, "{accepted}");
+        }
+        for (rejected, reason) in [
+            ("60-0:3-5", "invalid hostPort: 60-0"),
+            ("abc:80", "invalid hostPort: abc"),
+            ("70000:80", "invalid hostPort: 70000"),
+            ("80-79", "invalid containerPort: 80-79"),
+            ("65536", "invalid containerPort: 65536"),
+            (
+                "8080:80-81",
+                "invalid ranges specified for container and host Ports: 80-81 and 8080",
+            ),
+            ("80/xyz", "invalid proto: xyz"),
+            ("1.2.3:80:80", "invalid IP address: 1.2.3"),
+            ("80:0", "the entry is missing a target port"),
+            ("80:", "no container port"),
+        ] {
+            assert_eq!(
+                port_spec_error(rejected).as_deref(),
+                Some(reason),
+                "{rejected}"
+            );
+        }
+    }
+
     use super::*;
     use crate::yaml::{Pos, Scalar, source_from_text};
 

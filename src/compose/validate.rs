@@ -70,7 +70,35 @@ pub fn validate_project(model: &Node, profiles: &[String], deploying: bool) -> V
         }
     }
     errors.extend(find_cycle(&active, &graph));
+    // Compose reads every service's ports while loading, whatever its
+    // profiles.
+    for (_, service) in services {
+        check_ports(service, deploying, &mut errors);
+    }
     errors
+}
+
+/// Short-syntax `ports:` entries Compose cannot read. A value that came
+/// from a variable is judged only when the variables are the
+/// deployment's.
+fn check_ports(service: &Node, deploying: bool, errors: &mut Vec<InputError>) {
+    for entry in service.get("ports").and_then(Node::as_seq).unwrap_or(&[]) {
+        let Value::Scalar(scalar) = &entry.value else {
+            continue;
+        };
+        if scalar.interpolated && !deploying {
+            continue;
+        }
+        if let Some(reason) = super::model::port_spec_error(&scalar.text) {
+            errors.push(InputError::at(
+                &entry.pos,
+                format!(
+                    "`{}`: {reason} (Docker Compose rejects the project)",
+                    scalar.text
+                ),
+            ));
+        }
+    }
 }
 
 /// Whether Compose starts the service: it has no profiles, or one of the

@@ -275,7 +275,30 @@ const UNDEFINED_DEPENDENCIES: &str = "not valid Compose: `proxy` depends on \
      storage-node-1…10, which the sample does not define; docker compose rejects it \
      (`depends on undefined service`), so drydock exits 2 with that reason (after auditing it)";
 
+const INVALID_PORT_RANGES: &str = "not valid Compose: a host port range of another length \
+     than the container range (`90-9091:8080-8081`); docker compose rejects it (`invalid ranges \
+     specified for container and host Ports`), so drydock exits 2 with that reason (after \
+     auditing it)";
+
 const ALLOWED: &[Allowed] = &[
+    allow(
+        "privileged_ports_mapped_in_container",
+        "positive6.yaml",
+        None,
+        INVALID_PORT_RANGES,
+    ),
+    allow(
+        "privileged_ports_mapped_in_container",
+        "positive7.yaml",
+        None,
+        INVALID_PORT_RANGES,
+    ),
+    allow(
+        "privileged_ports_mapped_in_container",
+        "negative5.yaml",
+        None,
+        INVALID_PORT_RANGES,
+    ),
     allow(
         "volume_has_sensitive_host_directory",
         "negative1.yaml",
