@@ -13,9 +13,10 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::interpolate::Env;
-use super::load::{LoadState, Loader, MAX_CHAIN, OutsideReference};
+use super::load::{LoadState, Loader, MAX_CHAIN, MAX_EXTENDED_NODES, OutsideReference};
 use super::merge::{merge_service, strip_tags};
 use super::paths::{clean_path, rebase_service_paths};
 use crate::boundary::{Refusal, Resolved};
@@ -92,7 +93,7 @@ impl Loader {
         name: &str,
         env: &Env,
         state: &mut LoadState,
-    ) -> Result<Option<Node>, InputError> {
+    ) -> Result<Option<Arc<Node>>, InputError> {
         if let Some(doc) = state.extended.get(path) {
             return Ok(Some(doc.clone()));
         }
@@ -118,6 +119,7 @@ impl Loader {
         let Some(doc) = self.read_interpolated(path, env, state, &mut warnings)? else {
             return Err(self.refused_error(path, Refusal::Outside));
         };
+        let doc = Arc::new(doc);
         state.extended.insert(path.to_path_buf(), doc.clone());
         Ok(Some(doc))
     }
@@ -205,8 +207,33 @@ fn resolve_extends(
     };
     chain.pop();
     let base = laid_over(base, service);
+    state.extended_nodes += node_count(&base);
+    if state.extended_nodes > MAX_EXTENDED_NODES {
+        return Err(InputError::at(
+            &extends.pos,
+            format!(
+                "`extends` makes the project larger than {MAX_EXTENDED_NODES} nodes (every \
+                 extending service is a copy of its base): refused like an alias bomb"
+            ),
+        ));
+    }
     resolved.insert(link, base.clone());
     Ok(base)
+}
+
+/// How many nodes a value holds, itself included.
+fn node_count(node: &Node) -> usize {
+    let mut count = 0;
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        count += 1;
+        match &node.value {
+            Value::Map(entries) => stack.extend(entries.iter().map(|(_, v)| v)),
+            Value::Seq(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    count
 }
 
 /// The service an `extends` names, and the file it names if any: `extends:

@@ -56,6 +56,12 @@ pub const MAX_FILE_BYTES: u64 = 8 << 20;
 /// Deepest chain of `include`s and `extends`.
 pub(super) const MAX_CHAIN: usize = 32;
 
+/// Most nodes that resolving `extends` may add to a project: each
+/// extending service is a copy of its base, so a few lines extending a
+/// large service make a model as large as an alias bomb does, and are
+/// refused like one (the YAML reader's own limit).
+pub(super) const MAX_EXTENDED_NODES: usize = crate::yaml::DEFAULT_MAX_NODES;
+
 /// What to load: the equivalent of `docker compose` flags.
 #[derive(Clone, Debug, Default)]
 pub struct ProjectSpec {
@@ -557,7 +563,12 @@ pub(super) struct LoadState {
     pub(super) pending_top: Vec<PathBuf>,
     pub(super) files: Vec<Arc<SourceFile>>,
     pub(super) include_stack: Vec<PathBuf>,
-    pub(super) extended: HashMap<PathBuf, Node>,
+    /// Files an `extends.file` names, read once (shared: many services
+    /// may extend services of the same file).
+    pub(super) extended: HashMap<PathBuf, Arc<Node>>,
+    /// Nodes the services resolved through `extends` added to the model,
+    /// bounded like an alias expansion ([`MAX_EXTENDED_NODES`]).
+    pub(super) extended_nodes: usize,
     /// A scan of a directory found the project: what only the deploying
     /// environment provides (a required variable, an env file kept out of
     /// the repository) is a warning when it is missing here, not

@@ -13,6 +13,9 @@ use super::node::{Key, Node, Scalar, Value};
 use crate::error::InputError;
 use crate::text::{Pos, SourceFile, Span as TextSpan};
 
+/// Most nodes one document may expand to, aliases included.
+pub const DEFAULT_MAX_NODES: usize = 250_000;
+
 /// Bounds on what one file may cost to load.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
@@ -28,7 +31,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_depth: 128,
-            max_nodes: 250_000,
+            max_nodes: DEFAULT_MAX_NODES,
             duplicate_keys: DuplicateKeys::Error,
         }
     }

@@ -33,6 +33,21 @@ fn alias_bomb() -> String {
     s
 }
 
+/// A few lines that `extends` makes into millions of nodes: 250 services,
+/// each a copy of a base of 20 000 (within the alias limit on its own).
+fn extends_bomb() -> String {
+    let hundred = vec!["1"; 100].join(",");
+    let mut s = format!(
+        "x-a: &a [{hundred}]\nx-b: &b [{}]\n",
+        vec!["*a"; 200].join(",")
+    );
+    s.push_str("services:\n  base:\n    image: nginx:1.27\n    labels:\n      big: *b\n");
+    for i in 0..250 {
+        s.push_str(&format!("  s{i}:\n    extends: base\n"));
+    }
+    s
+}
+
 fn cases() -> Vec<Case> {
     let deep = format!(
         "services:\n  web:\n    image: nginx:1.27\n    labels: {}{}\n",
@@ -88,6 +103,13 @@ fn cases() -> Vec<Case> {
             path: "compose.yaml",
             line: None,
             says: "alias bomb",
+        },
+        Case {
+            name: "extends bomb",
+            files: vec![("compose.yaml", text(&extends_bomb()))],
+            path: "compose.yaml",
+            line: None,
+            says: "like an alias bomb",
         },
         Case {
             name: "a 50 MB file",
