@@ -50,18 +50,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::support::peers::{
+    self, HADOLINT_VAR, REQUIRE, Side, TRIVY_VAR, output_of, str_of, u32_of,
+};
 use crate::support::{self, drydock};
 
 const CORPUS: &str = "dockerfiles";
 const REPORT_FILE: &str = "dockerfile-peers.md";
-const REQUIRE: &str = "DRYDOCK_REQUIRE_DOCKERFILE_PEERS";
-const HADOLINT_VAR: &str = "DRYDOCK_HADOLINT";
-const TRIVY_VAR: &str = "DRYDOCK_TRIVY";
 
 // ---------------------------------------------------------------------------
 // The mappings
@@ -336,14 +335,6 @@ const DRYDOCK_ONLY: &[(&str, &str)] = &[
 // ---------------------------------------------------------------------------
 // Listed disagreements
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Side {
-    /// The peer reports it, drydock does not.
-    PeerOnly,
-    /// drydock reports it, the peer does not.
-    DrydockOnly,
-}
-
 /// Disagreements drydock keeps on purpose (or, with `BUG:`, a suspected
 /// drydock bug). An entry covers the disagreements of its mapping and side
 /// in `file` (any file when `None`) at `line` (any line when `None`) whose
@@ -444,7 +435,8 @@ const ALLOWED: &[Allowed] = &[
 
 #[test]
 fn dockerfile_rules_agree_with_hadolint_and_trivy() {
-    let (Some(hadolint), Some(trivy)) = (peer_binary(HADOLINT_VAR), peer_binary(TRIVY_VAR)) else {
+    let (Some(hadolint), Some(trivy)) = (peers::binary(HADOLINT_VAR), peers::binary(TRIVY_VAR))
+    else {
         support::skip(
             REQUIRE,
             &format!(
@@ -511,16 +503,6 @@ fn dockerfile_rules_agree_with_hadolint_and_trivy() {
         problems.len(),
         problems.join("\n  ")
     );
-}
-
-fn peer_binary(var: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(std::env::var_os(var).filter(|v| !v.is_empty())?);
-    assert!(
-        path.is_file(),
-        "{var}={} is not a file (run scripts/install-dockerfile-peers.sh)",
-        path.display()
-    );
-    Some(path)
 }
 
 /// The corpus's Dockerfiles (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile`),
@@ -657,42 +639,13 @@ fn run_drydock(corpus: &Path) -> DrydockRun {
     }
 }
 
-/// A peer's command with an empty environment and `HOME` in `scratch`: no
-/// configuration file of the user's applies.
-fn peer_command(bin: &Path, scratch: &Path) -> Command {
-    let mut cmd = Command::new(bin);
-    cmd.env_clear()
-        .env("HOME", scratch)
-        .env("XDG_CONFIG_HOME", scratch.join("config"))
-        .env("TMPDIR", scratch);
-    if let Some(path) = std::env::var_os("PATH") {
-        cmd.env("PATH", path);
-    }
-    cmd
-}
-
-fn output_of(cmd: &mut Command, what: &str) -> (String, String) {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\n{}",
-        out.status,
-        stderr.chars().take(4000).collect::<String>()
-    );
-    (stdout, stderr)
-}
-
 fn run_hadolint(bin: &Path, corpus: &Path, files: &[String], scratch: &Path) -> PeerRun {
     let (version, _) = output_of(
-        peer_command(bin, scratch).arg("--version"),
+        peers::command(bin, scratch).arg("--version"),
         "hadolint --version",
     );
     let (stdout, _) = output_of(
-        peer_command(bin, scratch)
+        peers::command(bin, scratch)
             .current_dir(corpus)
             .args(["-f", "json", "--no-fail"])
             .args(files),
@@ -730,13 +683,10 @@ fn run_hadolint(bin: &Path, corpus: &Path, files: &[String], scratch: &Path) -> 
 }
 
 fn run_trivy(bin: &Path, corpus: &Path, scratch: &Path) -> PeerRun {
-    let (version, _) = output_of(
-        peer_command(bin, scratch).arg("--version"),
-        "trivy --version",
-    );
+    let version = peers::trivy_version(bin, scratch);
     let cache = scratch.join("trivy-cache");
     let (stdout, stderr) = output_of(
-        peer_command(bin, scratch)
+        peers::command(bin, scratch)
             .current_dir(scratch)
             .arg("config")
             .arg("--cache-dir")
@@ -760,12 +710,7 @@ fn run_trivy(bin: &Path, corpus: &Path, scratch: &Path) -> PeerRun {
     let json: Value = serde_json::from_str(&stdout)
         .unwrap_or_else(|e| panic!("trivy printed no JSON report: {e}\n{stderr}"));
     let mut run = PeerRun {
-        version: version
-            .lines()
-            .next()
-            .and_then(|l| l.strip_prefix("Version: "))
-            .unwrap_or("?")
-            .to_owned(),
+        version,
         findings: Vec::new(),
         refused: BTreeMap::new(),
         targets: BTreeSet::new(),
@@ -931,14 +876,6 @@ struct MappingResult {
     drydock_files: usize,
     agreed: usize,
     disagreements: Vec<Disagreement>,
-}
-
-impl MappingResult {
-    fn count(&self, side: Side) -> (usize, usize) {
-        let of_side = self.disagreements.iter().filter(|d| d.side == side);
-        let listed = of_side.clone().filter(|d| d.allowed.is_some()).count();
-        (of_side.count(), listed)
-    }
 }
 
 fn compare(
@@ -1265,17 +1202,12 @@ fn rows(results: &[MappingResult]) -> Vec<[String; 8]> {
                     "-".to_owned(),
                 ],
                 Status::Compared => {
-                    let (peer_only, peer_listed) = r.count(Side::PeerOnly);
-                    let (dd_only, dd_listed) = r.count(Side::DrydockOnly);
-                    let disagreements = if peer_only + dd_only == 0 {
-                        "0".to_owned()
-                    } else {
-                        format!(
-                            "{} only {peer_only} ({peer_listed}), drydock only {dd_only} \
-                             ({dd_listed})",
-                            m.peer.name()
-                        )
-                    };
+                    let disagreements = peers::disagreements_cell(
+                        m.peer.name(),
+                        r.disagreements
+                            .iter()
+                            .map(|d| (d.side, d.allowed.is_some())),
+                    );
                     [
                         check,
                         m.level.to_owned(),
@@ -1477,17 +1409,6 @@ fn write_markdown(
         }
     }
     support::write_report(REPORT_FILE, &md);
-}
-
-// ---------------------------------------------------------------------------
-// Small helpers
-
-fn str_of(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_owned()
-}
-
-fn u32_of(v: &Value) -> Option<u32> {
-    v.as_u64().and_then(|n| u32::try_from(n).ok())
 }
 
 #[test]

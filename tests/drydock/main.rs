@@ -28,6 +28,7 @@ mod fake_registry;
 mod image;
 mod image_bad_input;
 mod image_secrets;
+mod image_secrets_peers;
 mod image_support;
 mod join;
 mod k8s;

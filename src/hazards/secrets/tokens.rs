@@ -27,15 +27,25 @@ struct Shape {
 }
 
 /// Token shapes, with where each is documented.
-const SHAPES: [Shape; 13] = [
+const SHAPES: [Shape; 14] = [
     // GitHub's token formats (GitHub blog, "Behind GitHub's new
     // authentication token formats", 2021): `ghp_` personal, `gho_`
-    // OAuth, `ghu_` user-to-server, `ghs_` server-to-server, `ghr_`
-    // refresh; 36 base62 characters.
+    // OAuth, `ghu_` user-to-server, `ghs_` server-to-server; 36 base62
+    // characters.
     Shape {
         family: Family::Github,
         kind: SecretKind::GithubToken,
-        pattern: r"gh[pousr]_[A-Za-z0-9]{36}",
+        pattern: r"gh[pous]_[A-Za-z0-9]{36}",
+        random_from: 4,
+    },
+    // `ghr_` refresh tokens, issued with expiring user-to-server tokens,
+    // are longer: 76 characters in GitHub's token responses (and in
+    // Trivy's `github-refresh-token` rule); the 36 of the other prefixes
+    // is accepted too.
+    Shape {
+        family: Family::Github,
+        kind: SecretKind::GithubToken,
+        pattern: r"ghr_(?:[A-Za-z0-9]{76}|[A-Za-z0-9]{36})",
         random_from: 4,
     },
     // Fine-grained personal access tokens: `github_pat_`, 22 characters,
@@ -284,6 +294,24 @@ mod tests {
             random(4, BASE62, 59)
         );
         assert_token(&fine, SecretKind::GithubToken);
+    }
+
+    #[test]
+    fn finds_github_refresh_tokens_of_their_full_length() {
+        let refresh = token(29, "ghr_", BASE62, 76);
+        let text = format!("access_token=x&refresh_token={refresh}&expires_in=15811200\n");
+        let hit = assert_hit(
+            "app/oauth.log",
+            &text,
+            SecretKind::GithubToken,
+            SecretTier::High,
+        );
+        assert_eq!(
+            (hit.line, hit.column, hit.preview.as_str()),
+            (1, 30, "ghr_****")
+        );
+        assert_none("a.txt", &token(29, "ghr_", BASE62, 77));
+        assert_none("a.txt", &token(29, "ghr_", BASE62, 60));
     }
 
     #[test]

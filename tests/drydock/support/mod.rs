@@ -10,6 +10,7 @@ pub mod fake_registry;
 pub mod fixtures;
 pub mod http;
 pub mod image;
+pub mod peers;
 pub mod run;
 pub mod secrets;
 
