@@ -7,7 +7,6 @@ use crate::compose::interpolate::{has_variables, written_defaults};
 use crate::compose::model::{KeyValue, key_values};
 use crate::finding::{Finding, Location, Place, Severity};
 use crate::hazards::credentials::{CredentialValue, classify, url_password};
-use crate::hazards::secrets::SecretTier;
 use crate::yaml::{Node, Routed};
 
 pub static RULE: Rule = Rule::service(&catalog::plaintext_secret::META, check);
@@ -124,13 +123,8 @@ fn written_credential(key: &str, value: &str, written: &str, from_env: bool) -> 
 fn shaped_secret(key: &str, value: &str) -> Option<Written> {
     let hits = crate::hazards::secrets::scan_text("", value.as_bytes());
     let hit = hits.iter().max_by_key(|h| h.tier)?;
-    let severity = match hit.tier {
-        SecretTier::Critical => Severity::Critical,
-        SecretTier::High => Severity::High,
-        SecretTier::Low => Severity::Low,
-    };
     Some(Written {
-        severity,
+        severity: hit.tier.severity(),
         why: format!(
             "sets `{key}` to a credential written in the file: {} (`{}`)",
             hit.kind.describe(),
