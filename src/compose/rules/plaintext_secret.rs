@@ -1,15 +1,19 @@
 //! `plaintext-secret`: a credential is written literally in a service's
-//! environment.
+//! environment (or an env file it reads), or held by a file or an inline
+//! `content:` the project's top-level `secrets:`/`configs:` commit.
 
 use super::ctx::{Rule, ServiceCtx};
 use crate::catalog;
+use crate::compose::Project;
 use crate::compose::interpolate::{has_variables, written_defaults};
 use crate::compose::model::{KeyValue, key_values};
-use crate::finding::{Finding, Location, Place, Severity};
+use crate::finding::{Finding, Location, Place, Severity, Subject};
 use crate::hazards::credentials::{CredentialValue, classify, url_password};
-use crate::yaml::{Node, Routed};
+use crate::hazards::secrets::{SecretHit, first_per_kind, scan_text};
+use crate::yaml::{Node, Routed, Value};
 
-pub static RULE: Rule = Rule::service(&catalog::plaintext_secret::META, check);
+pub static RULE: Rule =
+    Rule::service(&catalog::plaintext_secret::META, check).and_project(check_project);
 
 /// A credential the service takes whole from a variable that the
 /// project's `.env` (or `--env-file`) writes out: `- DB_PASSWORD`,
@@ -121,7 +125,7 @@ fn written_credential(key: &str, value: &str, written: &str, from_env: bool) -> 
 /// says nothing (`GH: ghp_…`, `HOOK: https://hooks.slack.com/…`, a
 /// private key), as `secret-in-image-file` finds it in image files.
 fn shaped_secret(key: &str, value: &str) -> Option<Written> {
-    let hits = crate::hazards::secrets::scan_text("", value.as_bytes());
+    let hits = scan_text("", value.as_bytes());
     let hit = hits.iter().max_by_key(|h| h.tier)?;
     Some(Written {
         severity: hit.tier.severity(),
@@ -161,4 +165,77 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             ),
         );
     }
+}
+
+/// The top-level `secrets`/`configs` of the project: the files the loader
+/// read for the secret detectors (those git ignores were not), and the
+/// inline `content:` of configs, as written in the file (a value
+/// interpolated from the process environment is nobody's plain text).
+fn check_project(project: &Project, out: &mut Vec<Finding>) {
+    let subject = || Subject::ComposeProject {
+        project: project.name.clone(),
+    };
+    for file in &project.secret_files {
+        let what = &file.section[..file.section.len() - 1];
+        for hit in first_per_kind(&file.hits) {
+            let message = format!(
+                "{what} `{}` reads `{}`, which holds {} (line {}), committed with the project",
+                file.name,
+                file.shown,
+                hit.described(),
+                hit.line
+            );
+            out.push(
+                secret_finding(subject(), &file.node, file.route.clone(), message, &hit).fix(
+                    "keep the file out of the repository (`.gitignore`), provide it at deploy time, and rotate the credential: the history still holds it",
+                ),
+            );
+        }
+    }
+    let Some(configs) = project.model.get("configs").and_then(Node::as_map) else {
+        return;
+    };
+    for (name, config) in configs {
+        let Some((key, content)) = config.entry("content") else {
+            continue;
+        };
+        let Value::Scalar(text) = &content.value else {
+            continue;
+        };
+        let written = text.raw.as_deref().unwrap_or(&text.text);
+        // At the key: a block of text runs over many lines.
+        let here = Node::new(Value::Null, key.pos.clone());
+        for hit in first_per_kind(&scan_text("", written.as_bytes())) {
+            let message = format!(
+                "config `{}` holds {} in its `content` (line {} of it), written into the Compose file",
+                name.text,
+                hit.described(),
+                hit.line
+            );
+            let route = format!("configs.{}.content", name.text);
+            out.push(
+                secret_finding(subject(), &here, route, message, &hit).fix(
+                    "move the credential out of the Compose file: a `secrets:` entry whose file is kept out of the repository, and rotate it",
+                ),
+            );
+        }
+    }
+}
+
+fn secret_finding(
+    subject: Subject,
+    node: &Node,
+    route: String,
+    message: String,
+    hit: &SecretHit,
+) -> Finding {
+    Finding::new(
+        RULE.meta.id,
+        hit.tier.severity(),
+        subject,
+        node,
+        route,
+        message,
+    )
+    .identified_by(hit.digest_hex())
 }
