@@ -59,6 +59,11 @@ URL, a private key; the detectors of `secret-in-image-file`) is reported
 whatever its name (`GH=ghp_…`), at its line, the env file's for a
 variable of an `env_file:`.
 
+In Compose the human report's snippet shows only the first characters
+of a reported value (`ghp_****`, a URL's password masked, the rest of the
+URL shown); a placeholder is shown whole. JSON and SARIF hold no file
+text.
+
 - Compose top-level `secrets:` and `configs:` with `file:`: the file is
   read (through the audit boundary, up to 1 MiB; the summary says when a
   file is larger) and the secret detectors run over it; what they find

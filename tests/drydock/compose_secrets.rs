@@ -88,19 +88,45 @@ fn scan(dir: &Path, format: &str) -> crate::support::run::Run {
         .run()
 }
 
-/// `(rule, line, severity, message)` of the findings of `rules`.
-fn found(json: &Value, rules: &[&str]) -> Vec<(String, u64, String, String)> {
+/// A finding, as the assertions compare it.
+#[derive(Debug, PartialEq)]
+struct Found {
+    rule: String,
+    path: String,
+    line: u64,
+    severity: String,
+    message: String,
+}
+
+impl Found {
+    fn new(rule: &str, path: &str, line: u64, severity: &str, message: &str) -> Found {
+        Found {
+            rule: rule.into(),
+            path: path.into(),
+            line,
+            severity: severity.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The findings of `rules` in a JSON report.
+fn found(json: &Value, rules: &[&str]) -> Vec<Found> {
+    fn text(v: &Value) -> &str {
+        v.as_str().unwrap()
+    }
     json["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| rules.iter().any(|r| f["rule"] == *r))
         .map(|f| {
-            (
-                f["rule"].as_str().unwrap().to_string(),
+            Found::new(
+                text(&f["rule"]),
+                text(&f["location"]["path"]),
                 f["location"]["line"].as_u64().unwrap(),
-                f["severity"].as_str().unwrap().to_string(),
-                f["message"].as_str().unwrap().to_string(),
+                text(&f["severity"]),
+                text(&f["message"]),
             )
         })
         .collect()
@@ -134,32 +160,34 @@ fn a_committed_secret_file_and_a_config_content_are_reported_at_their_lines() {
     let run = scan(&planted.repo, "json");
     assert_eq!(run.code(), Some(1), "{}", run.all());
     let json = run.json();
-    let found = found(&json, &[RULE, "file-outside-repository"]);
     let expected = [
-        (
+        Found::new(
             RULE,
+            "compose.yaml",
             8,
             "critical",
             "secret `db_key` reads `secrets/id_rsa`, which holds an RSA private key (line 1), committed with the project",
         ),
-        (
+        Found::new(
             "file-outside-repository",
+            "compose.yaml",
             10,
             "medium",
             "secrets file `../host.key` is outside the audit root: drydock did not read it, and the project depends on a file of the host it runs on",
         ),
-        (
+        Found::new(
             RULE,
+            "compose.yaml",
             17,
             "high",
             "config `inline` holds a GitHub token in its `content` (line 2 of it), written into the Compose file",
         ),
     ];
-    let expected: Vec<(String, u64, String, String)> = expected
-        .iter()
-        .map(|(r, l, s, m)| (r.to_string(), *l, s.to_string(), m.to_string()))
-        .collect();
-    assert_eq!(found, expected, "{json:#}");
+    assert_eq!(
+        found(&json, &[RULE, "file-outside-repository"]),
+        expected,
+        "{json:#}"
+    );
     // A missing file is no error: the deployment provides it.
     assert_eq!(json["errors"], Value::Array(Vec::new()), "{json:#}");
     let fix = json["findings"]
@@ -223,7 +251,7 @@ fn a_secret_file_git_ignores_is_not_read_and_the_summary_says_so() {
         write(&planted.repo.join(ignore_file), "/secrets/\n");
         let run = scan(&planted.repo, "json");
         let json = run.json();
-        let lines: Vec<u64> = found(&json, &[RULE]).iter().map(|f| f.1).collect();
+        let lines: Vec<u64> = found(&json, &[RULE]).iter().map(|f| f.line).collect();
         assert_eq!(lines, [17], "{ignore_file}: {json:#}");
         assert_warns(
             &json,
@@ -246,7 +274,7 @@ fn a_large_secret_file_is_read_up_to_the_cap_with_a_warning() {
     text.extend(std::iter::repeat_n(b'x', 2 << 20));
     write(&planted.repo.join("secrets/id_rsa"), &text);
     let json = scan(&planted.repo, "json").json();
-    let lines: Vec<u64> = found(&json, &[RULE]).iter().map(|f| f.1).collect();
+    let lines: Vec<u64> = found(&json, &[RULE]).iter().map(|f| f.line).collect();
     assert_eq!(lines, [8, 17], "{json:#}");
     assert_warns(
         &json,
@@ -273,17 +301,67 @@ fn an_included_projects_secret_file_is_read_from_its_own_directory() {
         .args(["compose", "--format", "json"])
         .run();
     let json = run.json();
-    let found: Vec<(String, u64)> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"] == RULE)
-        .map(|f| {
-            (
-                f["location"]["path"].as_str().unwrap().to_string(),
-                f["location"]["line"].as_u64().unwrap(),
-            )
-        })
+    let places: Vec<(String, u64)> = found(&json, &[RULE])
+        .into_iter()
+        .map(|f| (f.path, f.line))
         .collect();
-    assert_eq!(found, [("db/compose.yaml".to_string(), 7)], "{json:#}");
+    assert_eq!(places, [("db/compose.yaml".to_string(), 7)], "{json:#}");
+}
+
+#[test]
+fn a_token_in_an_env_file_under_a_neutral_name_is_reported_at_its_line_and_never_printed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let token = github_token(66);
+    let inline_token = github_token(67);
+    let db_password = password(68);
+    write(
+        &tmp.path().join("compose.yaml"),
+        format!(
+            "services:\n  app:\n    image: example/app:1.0\n    env_file: app.env\n    environment:\n      DATABASE_URL: postgres://app:{db_password}@db/app\nconfigs:\n  one_line:\n    content: {inline_token}\n"
+        ),
+    );
+    write(
+        &tmp.path().join("app.env"),
+        format!("MODE=fast\nGH={token}\n"),
+    );
+    let json = scan(tmp.path(), "json").json();
+    let expected = [
+        Found::new(
+            RULE,
+            "app.env",
+            2,
+            "high",
+            "service `app` sets `GH` to a credential written in the file: GitHub token (`ghp_****`)",
+        ),
+        Found::new(
+            RULE,
+            "compose.yaml",
+            6,
+            "high",
+            "service `app` has a password inside the URL in `DATABASE_URL`",
+        ),
+        Found::new(
+            RULE,
+            "compose.yaml",
+            9,
+            "high",
+            "config `one_line` holds a GitHub token in its `content` (line 1 of it), written into the Compose file",
+        ),
+    ];
+    assert_eq!(found(&json, &[RULE]), expected, "{json:#}");
+    // The snippets of the human report show the lines, not the values.
+    for format in ["human", "json", "sarif"] {
+        let all = scan(tmp.path(), format).all();
+        for value in [&token, &inline_token, &db_password] {
+            assert!(
+                !all.contains(value.as_str()),
+                "{format} prints a value:\n{all}"
+            );
+        }
+    }
+    let human = scan(tmp.path(), "human").stdout;
+    assert!(
+        human.contains("2 | GH=ghp_************************************"),
+        "{human}"
+    );
 }

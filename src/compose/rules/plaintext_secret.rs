@@ -34,18 +34,19 @@ fn credential_from_env_file(
         Some(text) => whole_reference(text)?,
     };
     let origin = ctx.project.env_origins.get(variable)?;
-    let (severity, what) = match classify(key, value) {
+    let (severity, what, secret) = match classify(key, value) {
         CredentialValue::NotACredential => return None,
-        CredentialValue::Literal => (Severity::High, "in plain text"),
+        CredentialValue::Literal => (Severity::High, "in plain text", true),
         CredentialValue::Placeholder => (
             Severity::Low,
             "as a placeholder: a deployment that does not replace it runs with a guessable credential",
+            false,
         ),
     };
     // The finding is at the file's line, routed as the entry that uses it.
     let used = env.entry(key, kv.node);
     let here = Node::new(crate::yaml::Value::Null, origin.clone());
-    let finding = ctx
+    let mut finding = ctx
         .finding(
             RULE.meta,
             severity,
@@ -59,6 +60,9 @@ fn credential_from_env_file(
         .related(Place::Config(
             Location::of(used.node, used.route).with_note("the service takes it here"),
         ));
+    if secret {
+        finding = finding.hiding(origin.rfind(value).unwrap_or(origin.span));
+    }
     Some(finding)
 }
 
@@ -77,31 +81,40 @@ fn whole_reference(text: &str) -> Option<&str> {
 struct Written {
     severity: Severity,
     why: String,
+    /// The credential as it is written on the line (the value, a
+    /// default, a URL's password), which the snippet hides; `None` for
+    /// a placeholder, which is no secret.
+    secret: Option<String>,
 }
 
 /// The credential written in the file for `key`, if there is one.
 fn written_credential(key: &str, value: &str, written: &str, from_env: bool) -> Option<Written> {
     // A password inside a URL, written in the file (not `${PW}`).
-    if url_password(written).is_some() {
+    if let Some(password) = url_password(written) {
         return Some(Written {
             severity: Severity::High,
             why: format!("has a password inside the URL in `{key}`"),
+            secret: Some(password.to_string()),
         });
     }
-    let (class, how) = if !has_variables(written) {
+    let (class, how, literal) = if !has_variables(written) {
         if from_env {
             return None;
         }
-        (classify(key, value), "to a literal value in the file")
+        (
+            classify(key, value),
+            "to a literal value in the file",
+            value,
+        )
     } else {
         // `${DB_PASSWORD:-changeme}`: the default is in the file whatever
         // the environment holds.
-        let class = written_defaults(written)
+        let (class, default) = written_defaults(written)
             .into_iter()
             .filter(|d| !d.contains('$'))
-            .map(|d| classify(key, d))
-            .max()?;
-        (class, "with a default value written in the file")
+            .map(|d| (classify(key, d), d))
+            .max_by_key(|(class, _)| *class)?;
+        (class, "with a default value written in the file", default)
     };
     match class {
         CredentialValue::NotACredential if how.starts_with("to a literal") => {
@@ -111,12 +124,14 @@ fn written_credential(key: &str, value: &str, written: &str, from_env: bool) -> 
         CredentialValue::Literal => Some(Written {
             severity: Severity::High,
             why: format!("sets `{key}` {how}"),
+            secret: Some(literal.to_string()),
         }),
         CredentialValue::Placeholder => Some(Written {
             severity: Severity::Low,
             why: format!(
                 "sets `{key}` {how} that is a placeholder: a deployment that does not replace it runs with a guessable credential"
             ),
+            secret: None,
         }),
     }
 }
@@ -134,6 +149,7 @@ fn shaped_secret(key: &str, value: &str) -> Option<Written> {
             hit.kind.describe(),
             hit.preview
         ),
+        secret: Some(value.to_string()),
     })
 }
 
@@ -153,8 +169,8 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
         let Some(found) = written_credential(&kv.key, value, written, kv.interpolated) else {
             continue;
         };
-        out.push(
-            ctx.finding(
+        let mut finding = ctx
+            .finding(
                 RULE.meta,
                 found.severity,
                 &env.entry(&kv.key, kv.node),
@@ -162,8 +178,13 @@ fn check(ctx: &ServiceCtx, out: &mut Vec<Finding>) {
             )
             .fix(
                 "use a Compose secret (`*_FILE` + `secrets:`) or interpolate from the environment",
-            ),
-        );
+            );
+        if let Some(secret) = &found.secret {
+            // Not there as written (escaped, folded): all of the value.
+            let pos = &kv.node.pos;
+            finding = finding.hiding(pos.rfind(secret).unwrap_or(pos.span));
+        }
+        out.push(finding);
     }
 }
 
@@ -214,9 +235,11 @@ fn check_project(project: &Project, out: &mut Vec<Finding>) {
             );
             let route = format!("configs.{}.content", name.text);
             out.push(
-                secret_finding(subject(), &here, route, message, &hit).fix(
-                    "move the credential out of the Compose file: a `secrets:` entry whose file is kept out of the repository, and rotate it",
-                ),
+                secret_finding(subject(), &here, route, message, &hit)
+                    .fix(
+                        "move the credential out of the Compose file: a `secrets:` entry whose file is kept out of the repository, and rotate it",
+                    )
+                    .hiding(content.pos.span),
             );
         }
     }
