@@ -34,8 +34,8 @@ pub const MAX_SECRET_FILE: u64 = 1 << 20;
 /// detectors found something. Holds no secret (see [`SecretHit`]).
 #[derive(Clone, Debug)]
 pub struct SecretFile {
-    /// `secrets` or `configs`.
-    pub section: &'static str,
+    /// `secret` or `config`.
+    pub kind: &'static str,
     /// The secret's or config's name.
     pub name: String,
     /// The `file:` value: the finding's line.
@@ -61,7 +61,7 @@ impl Loader {
         // The files git ignores, and the Compose file naming the first.
         let mut ignored: Vec<String> = Vec::new();
         let mut named_in = String::new();
-        for section in ["secrets", "configs"] {
+        for (section, kind) in [("secrets", "secret"), ("configs", "config")] {
             let Some(entries) = model.get(section).and_then(Node::as_map) else {
                 continue;
             };
@@ -75,7 +75,8 @@ impl Loader {
                 let path = clean_path(&dir.join(written));
                 let shown = self.display(&path);
                 // Refused: reported where it is named; missing: provided
-                // at deploy time.
+                // at deploy time; beneath no audit root (let through by
+                // `--allow-outside-root`): not the repository's.
                 if !matches!(self.boundary.resolve(&path), Resolved::File(_))
                     || self.boundary.root_above(&path).is_none()
                 {
@@ -88,34 +89,14 @@ impl Loader {
                     ignored.push(shown);
                     continue;
                 }
-                let what = &section[..section.len() - 1];
                 let at = format!(
-                    "{}:{}:{}: {what} `{}` file `{shown}`",
+                    "{}:{}:{}: {kind} `{}` file `{shown}`",
                     file.pos.file.display, file.pos.line, file.pos.column, name.text
                 );
-                let hits = match self.boundary.read_capped(&path, MAX_SECRET_FILE) {
-                    Ok((bytes, size)) => {
-                        if size > MAX_SECRET_FILE {
-                            state.warnings.push(format!(
-                                "{at} is larger than {} MiB: only its start was read for credentials",
-                                MAX_SECRET_FILE >> 20
-                            ));
-                        }
-                        scan_text(&shown, &bytes)
-                    }
-                    Err(OpenError::Io(e)) => {
-                        state.warnings.push(format!(
-                            "{at} was not read for credentials: cannot read: {e}"
-                        ));
-                        continue;
-                    }
-                    // Refused between the look and the open: reported by
-                    // `file-outside-repository`, like any refused file.
-                    Err(OpenError::Refused(_)) => continue,
-                };
+                let hits = self.scan_file(&path, &shown, &at, state);
                 if !hits.is_empty() {
                     found.push(SecretFile {
-                        section,
+                        kind,
                         name: name.text.clone(),
                         node: file.clone(),
                         route: format!("{section}.{}.file", name.text),
@@ -136,5 +117,36 @@ impl Loader {
             ));
         }
         found
+    }
+
+    /// What the detectors find in the first [`MAX_SECRET_FILE`] bytes of
+    /// `path`; what was not read, and why, is a warning starting `at`.
+    fn scan_file(
+        &self,
+        path: &Path,
+        shown: &str,
+        at: &str,
+        state: &mut LoadState,
+    ) -> Vec<SecretHit> {
+        match self.boundary.read_capped(path, MAX_SECRET_FILE) {
+            Ok((bytes, size)) => {
+                if size > MAX_SECRET_FILE {
+                    state.warnings.push(format!(
+                        "{at} is larger than {} MiB: only its start was read for credentials",
+                        MAX_SECRET_FILE >> 20
+                    ));
+                }
+                scan_text(shown, &bytes)
+            }
+            Err(OpenError::Io(e)) => {
+                state.warnings.push(format!(
+                    "{at} was not read for credentials: cannot read: {e}"
+                ));
+                Vec::new()
+            }
+            // Refused between the look and the open: reported by
+            // `file-outside-repository`, like any refused file.
+            Err(OpenError::Refused(_)) => Vec::new(),
+        }
     }
 }

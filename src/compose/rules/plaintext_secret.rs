@@ -197,10 +197,10 @@ fn check_project(project: &Project, out: &mut Vec<Finding>) {
         project: project.name.clone(),
     };
     for file in &project.secret_files {
-        let what = &file.section[..file.section.len() - 1];
         for hit in first_per_kind(&file.hits) {
             let message = format!(
-                "{what} `{}` reads `{}`, which holds {} (line {}), committed with the project",
+                "{} `{}` reads `{}`, which holds {} (line {}), committed with the project",
+                file.kind,
                 file.name,
                 file.shown,
                 hit.described(),
