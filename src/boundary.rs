@@ -18,7 +18,9 @@
 //! `/proc`, `/sys` or `/dev`, anything inside a `.git` directory (a CI
 //! checkout keeps its token in `.git/config`), and whatever is not a
 //! regular file (sockets, FIFOs, devices). `--allow-outside-root` lifts the
-//! roots, not these.
+//! roots, not these. The one exception is `.git/info/exclude` of a work
+//! tree inside the boundary, read as ignore patterns that are matched and
+//! never shown ([`Boundary::git_info_exclude`], for [`crate::gitignore`]).
 //!
 //! Only `std` is used here: the module sits below every scanner.
 
@@ -206,6 +208,75 @@ impl Boundary {
             Resolved::Missing => Err(OpenError::Io(io::ErrorKind::NotFound.into())),
             Resolved::Refused(why) => Err(OpenError::Refused(why)),
         }
+    }
+}
+
+impl Boundary {
+    /// Reads at most `max` bytes of a file [`Boundary::open`] allows,
+    /// with the file's whole size: a larger file is read only up to
+    /// `max`, which the caller can tell and say.
+    pub fn read_capped(&self, path: &Path, max: u64) -> Result<(Vec<u8>, u64), OpenError> {
+        use std::io::Read as _;
+        let (file, size) = self.open(path)?;
+        let mut bytes = Vec::with_capacity(size.min(max) as usize);
+        file.take(max)
+            .read_to_end(&mut bytes)
+            .map_err(OpenError::Io)?;
+        Ok((bytes, size))
+    }
+
+    /// `path` made absolute against the working directory this boundary
+    /// took relative paths against, and cleaned (no `.`, no `dir/..`),
+    /// without touching the file system.
+    pub fn absolute(&self, path: &Path) -> PathBuf {
+        clean(&self.cwd.join(path))
+    }
+
+    /// The outermost audit root `path` lies beneath as written (the
+    /// directory a walk up from it stops at), `None` when it is beneath
+    /// none (a path `--allow-outside-root` lets through).
+    pub fn root_above(&self, path: &Path) -> Option<PathBuf> {
+        let path = self.absolute(path);
+        self.roots
+            .iter()
+            .flat_map(|r| [&r.lexical, &r.canonical])
+            .filter(|root| strip_dir_prefix(&path, root).is_some())
+            .min_by_key(|root| root.as_os_str().len())
+            .cloned()
+    }
+
+    /// Whether `dir`, a directory inside the boundary, is the top of a Git
+    /// work tree: it holds a `.git` (a directory, or the file a linked
+    /// work tree or submodule has instead). Only looked at, never opened.
+    pub fn is_work_tree_top(&self, dir: &Path) -> bool {
+        match self.resolve(dir) {
+            Resolved::Dir(real) => real.join(".git").symlink_metadata().is_ok(),
+            _ => false,
+        }
+    }
+
+    /// The text of `.git/info/exclude` in the work tree `top` (a directory
+    /// inside the boundary), at most `max` bytes: the one file inside a
+    /// `.git` directory drydock reads, as ignore patterns that are matched
+    /// and never shown. `None` unless `.git` and `info` are real
+    /// directories (not symlinks; a linked work tree's `.git` file points
+    /// elsewhere and is not followed) and `exclude` a regular file.
+    pub fn git_info_exclude(&self, top: &Path, max: u64) -> Option<String> {
+        use std::io::Read as _;
+        let Resolved::Dir(real) = self.resolve(top) else {
+            return None;
+        };
+        let mut dir = real;
+        for name in [".git", "info"] {
+            dir.push(name);
+            if !dir.symlink_metadata().ok()?.is_dir() {
+                return None;
+            }
+        }
+        let (file, _) = open_regular(&dir.join("exclude")).ok()?;
+        let mut bytes = Vec::new();
+        file.take(max).read_to_end(&mut bytes).ok()?;
+        Some(String::from_utf8_lossy(&bytes).into_owned())
     }
 }
 
@@ -572,6 +643,38 @@ mod tests {
             Resolved::Refused(Refusal::NotRegular)
         );
         drop(socket);
+    }
+
+    #[test]
+    fn only_a_real_git_info_exclude_is_read() {
+        let (dir, root, _) = tree();
+        let b = Boundary::new(std::slice::from_ref(&root), false);
+        assert!(!b.is_work_tree_top(&root));
+        std::fs::create_dir_all(root.join(".git/info")).expect("mkdir");
+        std::fs::write(root.join(".git/info/exclude"), "*.local\n").expect("write");
+        assert!(b.is_work_tree_top(&root));
+        assert_eq!(
+            b.git_info_exclude(&root, 1024).as_deref(),
+            Some("*.local\n")
+        );
+        assert_eq!(b.git_info_exclude(&root, 3).as_deref(), Some("*.l"));
+        // `info` leading elsewhere is not followed.
+        std::fs::remove_dir_all(root.join(".git/info")).expect("rm");
+        symlink(dir.path(), root.join(".git/info")).expect("symlink");
+        std::fs::write(dir.path().join("exclude"), "x\n").expect("write");
+        assert_eq!(b.git_info_exclude(&root, 1024), None);
+        assert_eq!(b.git_info_exclude(&dir.path().join("nowhere"), 1024), None);
+    }
+
+    #[test]
+    fn the_root_above_a_path_is_the_outermost_one_holding_it() {
+        let (dir, root, host) = tree();
+        let b = Boundary::new(&[root.join("sub"), root.clone()], false);
+        assert_eq!(b.root_above(&root.join("sub/a.env")), Some(root.clone()));
+        assert_eq!(b.root_above(&host), None);
+        let (bytes, size) = b.read_capped(&root.join("sub/a.env"), 2).expect("read");
+        assert_eq!((bytes.as_slice(), size), (&b"A="[..], 4));
+        drop(dir);
     }
 
     #[test]

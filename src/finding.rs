@@ -76,6 +76,12 @@ pub struct Location {
     /// of the line). Not part of the JSON or SARIF output.
     #[serde(skip)]
     pub span: Option<Span>,
+    /// The bytes of a credential's value written at this place: the human
+    /// report's snippet shows only its first characters (see
+    /// `report::human`). Not part of the JSON or SARIF output, which show
+    /// no file text.
+    #[serde(skip)]
+    pub hidden: Option<Span>,
 }
 
 impl Location {
@@ -92,6 +98,7 @@ impl Location {
             route: route.into(),
             note: None,
             span: Some(pos.span),
+            hidden: None,
         }
     }
 
@@ -276,6 +283,15 @@ impl Finding {
 
     pub fn fix(mut self, hint: impl Into<String>) -> Finding {
         self.fix = Some(hint.into());
+        self
+    }
+
+    /// A credential's value is written at `span` of the finding's file:
+    /// the human report does not show it (see [`Location::hidden`]).
+    pub fn hiding(mut self, span: Span) -> Finding {
+        if let Place::Config(location) = &mut self.location {
+            location.hidden = Some(span);
+        }
         self
     }
 

@@ -10,7 +10,8 @@
 //!    and the report format.
 //! 2. **Scan** ([`scan`]): inputs are discovered and read by the scanners,
 //!    [`compose`], [`k8s`] and [`image`], all through the audit
-//!    [`boundary`] and the span-aware [`yaml`] layer; their rules turn
+//!    [`boundary`] (and, for what a repository commits, its ignore rules,
+//!    [`gitignore`]) and the span-aware [`yaml`] layer; their rules turn
 //!    what was read into [`finding::Finding`]s with exact locations. The
 //!    result is one [`scan::Scanned`] value. Knowledge every format shares
 //!    (capabilities, host paths, credentials, image references) lives
@@ -41,6 +42,7 @@ pub mod compose;
 pub mod dockerfile;
 pub mod error;
 pub mod finding;
+pub mod gitignore;
 pub mod hazards;
 pub mod image;
 pub mod k8s;

@@ -38,6 +38,18 @@ pub struct Span {
 }
 
 impl Pos {
+    /// The bytes of the last `needle` in what is written here, when it is
+    /// written there as it is (not escaped, not folded over lines).
+    pub fn rfind(&self, needle: &str) -> Option<Span> {
+        let written = self.file.text.get(self.span.start..self.span.end)?;
+        let at = written.rfind(needle).filter(|_| !needle.is_empty())?;
+        let start = self.span.start + at;
+        Some(Span {
+            start,
+            end: start + needle.len(),
+        })
+    }
+
     /// Column 1 of a 1-based line, spanning the line's text (without its
     /// line break): for places a reader found line by line (an `.env`
     /// entry, a whole file).

@@ -1,5 +1,6 @@
 //! `plaintext-secret`: a credential is written literally in a service's
-//! environment.
+//! environment, or committed in a file the project mounts as a secret or
+//! a config.
 //!
 //! Reported by more than one scanner: this file holds the rule's
 //! metadata and docs; each scanner's check names it from here.
@@ -52,6 +53,45 @@ reported at its line in that file, as is a variable of an `env_file:`.
 The process environment overrides `.env`, as in Compose: a value the
 deploying environment sets is not reported.
 
+A literal value of `environment:` or of an `env_file:` that the secret
+detectors recognise (a token of a documented shape, a Slack webhook
+URL, a private key; the detectors of `secret-in-image-file`) is reported
+whatever its name (`GH=ghp_…`), at its line, the env file's for a
+variable of an `env_file:`.
+
+In Compose the human report's snippet shows only the first characters
+of a reported value (`ghp_****`, a URL's password masked, the rest of the
+URL shown); a placeholder is shown whole. JSON and SARIF hold no file
+text.
+
+- Compose top-level `secrets:` and `configs:` with `file:`: the file is
+  read (through the audit boundary, up to 1 MiB; the summary says when a
+  file is larger) and the secret detectors run over it; what they find
+  (a private key, a token of a documented shape, a credential file such
+  as a `.netrc` or a Docker `config.json` held under its name) is
+  reported at the `file:` line, critical for a private key or a cloud
+  credential, high for a token, low for what is not usable as found (an
+  encrypted key). A `configs:` entry's inline `content:` is scanned the
+  same way, as written in the Compose file, and reported at `content:`.
+  Not read for this:
+  - a file the repository's ignore rules leave out of its commits
+    (`.gitignore` files from the file's directory up to the work tree's
+    top or the audit root, and `.git/info/exclude`; the user's global
+    excludes and git's index are not consulted, and git itself is
+    never run). Keeping the secret file out of git and providing it at
+    deploy time is what Compose recommends, so it is no finding; the
+    summary says how many were left out ("not reported: ignored by
+    .gitignore");
+  - a file that is not there: the deploying environment provides it,
+    and Docker Compose accepts a project whose secret file is missing
+    (`docker compose config` succeeds);
+  - a file outside the audit root, which is never read and is reported
+    as `file-outside-repository` at its line instead;
+  - `environment:` sources and `external:` secrets, which hold no text
+    of the repository.
+  A password alone in a file (`db_password.txt`) has no shape the
+  detectors know: it is not reported, whatever the secret's name.
+
 - Kubernetes `Secret`s (`data`, decoded from base64, and `stringData`)
   and `ConfigMap`s (`data`) in manifest files of the repository: a value
   the secret detectors recognise (a private key, a token of a documented
@@ -67,7 +107,9 @@ deploying environment sets is not reported.
 ## Why it matters
 A password in a Compose file is in every clone of the repository, in its
 history forever, in `docker inspect` output and in the container's
-`/proc/1/environ`. Anyone who can read one of those can log in.
+`/proc/1/environ`. Anyone who can read one of those can log in. A key
+committed as the file of a Compose secret is no better: the `secrets:`
+entry keeps it out of the environment, not out of the repository.
 
 ## Example
 ```yaml
@@ -78,6 +120,12 @@ services:
       POSTGRES_PASSWORD: Tr0ub4dor-db   # NOT OK
 ```
 
+```yaml
+secrets:
+  deploy_key:
+    file: ./secrets/id_ed25519   # NOT OK when the file holds a key and is committed
+```
+
 ## Use instead
 ```yaml
     environment:
@@ -85,7 +133,7 @@ services:
     secrets: [db_password]
 secrets:
   db_password:
-    file: ./db_password.txt   # not committed
+    file: ./db_password.txt   # not committed: listed in .gitignore
 ```
 
 ## References

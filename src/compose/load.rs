@@ -17,8 +17,9 @@
 //! made while loading, and the project's name. The other steps are
 //! `impl Loader` blocks in their own files beside this one, called from
 //! here: `include` (`include.rs`), `extends` (`extends.rs`), env files and
-//! `env_file` (`env_files.rs`), and the files named but not read
-//! (`references.rs`). Path arithmetic is in [`super::paths`]. What
+//! `env_file` (`env_files.rs`), the `secrets`/`configs` files read for the
+//! secret detectors (`secret_files.rs`), and the files named outside the
+//! boundary (`references.rs`). Path arithmetic is in [`super::paths`]. What
 //! Compose would refuse to run is checked in [`super::validate`]; the
 //! version 1 format is read through [`super::legacy`].
 
@@ -194,6 +195,9 @@ pub struct Project {
     /// Where the project's env files (`.env`, `--env-file`) set each
     /// interpolation variable the process environment does not override.
     pub env_origins: super::env::EnvOrigins,
+    /// The `secrets`/`configs` files in which the secret detectors found
+    /// something (what they found, never the bytes).
+    pub secret_files: Vec<super::secret_files::SecretFile>,
 }
 
 impl Project {
@@ -405,6 +409,12 @@ impl Loader {
             ));
         }
         self.apply_env_files(&mut model, &dir, &env, state)?;
+        // An included project's files are in the merged model, rebased.
+        let secret_files = if depth == 0 {
+            self.scan_secret_files(&model, &dir, state)
+        } else {
+            Vec::new()
+        };
         // Compose's order: COMPOSE_PROJECT_NAME (the process or `.env`),
         // then the top-level `name`, then the directory.
         let name = env
@@ -431,6 +441,7 @@ impl Loader {
             invalid,
             legacy_format: state.legacy_format.clone(),
             env_origins,
+            secret_files,
         })
     }
 

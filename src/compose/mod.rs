@@ -17,6 +17,7 @@ pub mod model;
 pub mod paths;
 mod references;
 pub mod rules;
+pub mod secret_files;
 pub mod validate;
 
 pub use load::{Loader, Project, ProjectSpec};

@@ -1,7 +1,8 @@
-//! The files a Compose file names that drydock does not read (yet) but a
-//! deployment would: `configs` and `secrets` `file:` sources, build
-//! contexts and Dockerfiles. One outside the audit boundary is a reference
-//! to a host file, reported like the files that are read.
+//! The files a Compose file names that the loader does not open itself
+//! but a deployment would: `configs` and `secrets` `file:` sources (read
+//! later for the secret detectors, `secret_files.rs`), build contexts
+//! and Dockerfiles. One outside the audit boundary is a reference to a
+//! host file, reported like the files that are read.
 //!
 //! Not here: the files the loader reads (Compose files, env files,
 //! `include`, `extends.file`), whose references are checked where they
@@ -14,8 +15,8 @@ use super::paths::{clean_path, is_remote_context};
 use crate::yaml::{Node, Value};
 
 impl Loader {
-    /// The files a Compose file names that drydock does not read (yet)
-    /// but a deployment would: `configs`/`secrets` `file:` sources and
+    /// The files a Compose file names that the loader does not open
+    /// itself but a deployment would: `configs`/`secrets` `file:` sources and
     /// build contexts and Dockerfiles. One outside the boundary is a
     /// reference to a host file, reported like the files that are read.
     pub(super) fn check_file_references(&self, doc: &Node, dir: &Path, state: &mut LoadState) {

@@ -13,7 +13,7 @@ use base64::Engine as _;
 use crate::catalog::plaintext_secret;
 use crate::finding::{Finding, Severity, Subject};
 use crate::hazards::credentials::{CredentialValue, classify};
-use crate::hazards::secrets::{SecretHit, SecretTier, scan_text};
+use crate::hazards::secrets::scan_text;
 use crate::k8s::workload::DataObject;
 use crate::yaml::Node;
 
@@ -91,7 +91,7 @@ fn credential(key: &str, value: &[u8], secret_type: &str) -> Option<(Severity, S
     };
     let hits = scan_text(as_file, value);
     if let Some(hit) = hits.iter().max_by_key(|h| h.tier) {
-        return Some((severity(hit), describe(hit)));
+        return Some((hit.tier.severity(), hit.described()));
     }
     let text = std::str::from_utf8(value).ok()?;
     match classify(key, text) {
@@ -103,25 +103,4 @@ fn credential(key: &str, value: &[u8], secret_type: &str) -> Option<(Severity, S
                 .to_string(),
         )),
     }
-}
-
-fn severity(hit: &SecretHit) -> Severity {
-    match hit.tier {
-        SecretTier::Critical => Severity::Critical,
-        SecretTier::High => Severity::High,
-        SecretTier::Low => Severity::Low,
-    }
-}
-
-fn describe(hit: &SecretHit) -> String {
-    let article = match hit.kind.describe().chars().next() {
-        Some('A' | 'E' | 'I' | 'O' | 'U' | 'R' | 'a' | 'e' | 'i' | 'o' | 'u') => "an",
-        _ => "a",
-    };
-    let detail = hit
-        .detail
-        .as_deref()
-        .map(|d| format!(" ({d})"))
-        .unwrap_or_default();
-    format!("{article} {}{detail}", hit.kind.describe())
 }

@@ -298,6 +298,7 @@ fn unused(path: &str, comment: &Comment, rule: &str, registry: &Registry) -> Fin
             route: format!("drydock:ignore[{rule}]"),
             note: None,
             span: None,
+            hidden: None,
         }),
         related: Vec::new(),
         fix: Some("delete the comment, or move it to the line of the finding it is for".into()),

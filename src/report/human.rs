@@ -8,6 +8,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use crate::finding::{Finding, ImageLocation, Location, Place, Severity};
 use crate::policy::Verdict;
+use crate::yaml::Span;
 
 fn level(severity: Severity) -> Level<'static> {
     let base = match severity {
@@ -115,20 +116,57 @@ fn image_lines(l: &ImageLocation) -> Vec<String> {
     lines
 }
 
+/// `line` (which starts at byte `start` of `file`) with the bytes of a
+/// credential's value (`hidden`, in `file`) shown as `*`, but for its
+/// first characters: a quarter of them, four at most (`ghp_****…`, a
+/// password's first two). Each character is replaced by as many `*` as
+/// it has bytes, so the highlight's byte range is unchanged.
+fn masked(file: &str, start: usize, line: &str, hidden: Span) -> String {
+    let value = file.get(hidden.start..hidden.end).unwrap_or("");
+    let keep = (value.chars().count() / 4).min(4);
+    let shown_until = value
+        .char_indices()
+        .nth(keep)
+        .map_or(hidden.end, |(i, _)| hidden.start + i);
+    let mut out = String::with_capacity(line.len());
+    for (i, c) in line.char_indices() {
+        let at = start + i;
+        if at >= shown_until && at < hidden.end {
+            out.extend(std::iter::repeat_n('*', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn render_finding(report: &Verdict, finding: &Finding, renderer: &Renderer) -> String {
     let title = level(finding.severity)
         .primary_title(finding.message.as_str())
         .id(finding.rule.as_ref());
+    // The snippet's line with a credential's value masked, when it holds one.
+    let shown: String;
     let mut group = match &finding.location {
         Place::Config(loc) => {
             let source = report.coverage.sources.get(&loc.path);
-            match source.and_then(|s| line_at(&s.text, loc.line)) {
-                Some((start, text)) => title.element(
-                    Snippet::source(text)
-                        .line_start(loc.line as usize)
-                        .path(loc.path.as_str())
-                        .annotation(AnnotationKind::Primary.span(highlight(loc, start, text))),
-                ),
+            let line = source.and_then(|s| {
+                let (start, text) = line_at(&s.text, loc.line)?;
+                Some(match loc.hidden {
+                    Some(hidden) => (start, masked(&s.text, start, text, hidden)),
+                    None => (start, text.to_string()),
+                })
+            });
+            match line {
+                Some((start, text)) => {
+                    shown = text;
+                    let text = shown.as_str();
+                    title.element(
+                        Snippet::source(text)
+                            .line_start(loc.line as usize)
+                            .path(loc.path.as_str())
+                            .annotation(AnnotationKind::Primary.span(highlight(loc, start, text))),
+                    )
+                }
                 None => title.element(Level::NOTE.message(format!(
                     "at {}",
                     describe(&finding.location, &finding.location)
@@ -262,7 +300,6 @@ pub fn render(report: &Verdict, colour: bool, out: &mut dyn Write) -> io::Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::Span;
 
     const TEXT: &str = "services:\n  web:\n    cap_add: [BPF, SYSLOG]  # c\n";
 
@@ -280,6 +317,7 @@ mod tests {
                 start: r.start,
                 end: r.end,
             }),
+            hidden: None,
         };
         &text[highlight(&loc, start, text)]
     }
@@ -287,6 +325,26 @@ mod tests {
     fn bytes_of(found: &str) -> Option<Range<usize>> {
         let start = TEXT.find(found).unwrap();
         Some(start..start + found.len())
+    }
+
+    #[test]
+    fn a_credentials_value_is_masked_but_for_its_first_characters() {
+        let file = "env:\n  GH: ghp_abcdefgh12345678\n  PW: \"s3cr\u{e9}t-pw\"  # c\n";
+        let span = |found: &str| {
+            let start = file.find(found).unwrap();
+            Span {
+                start,
+                end: start + found.len(),
+            }
+        };
+        let (start, line) = line_at(file, 2).unwrap();
+        let shown = masked(file, start, line, span("ghp_abcdefgh12345678"));
+        assert_eq!(shown, "  GH: ghp_****************");
+        // Byte for byte: the highlight's range still fits.
+        let (start, line) = line_at(file, 3).unwrap();
+        let shown = masked(file, start, line, span("s3cr\u{e9}t-pw"));
+        assert_eq!(shown, "  PW: \"s3********\"  # c");
+        assert_eq!(shown.len(), line.len());
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod bad_input;
 mod boundary;
 mod cli;
 mod compose_oracle;
+mod compose_secrets;
 mod demo;
 mod dockerfile;
 mod dockerfile_peers;

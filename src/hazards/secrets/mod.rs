@@ -111,6 +111,8 @@ mod window;
 
 pub use scanner::SecretScanner;
 
+use crate::finding::Severity;
+
 /// What kind of secret a hit is.
 ///
 /// The order is the order of precedence when two detectors find the same
@@ -263,6 +265,18 @@ pub enum SecretTier {
     Critical,
 }
 
+impl SecretTier {
+    /// The severity of a finding about a hit of this tier, the same in
+    /// every format that reports one.
+    pub fn severity(self) -> Severity {
+        match self {
+            SecretTier::Critical => Severity::Critical,
+            SecretTier::High => Severity::High,
+            SecretTier::Low => Severity::Low,
+        }
+    }
+}
+
 /// One secret found in a file. Holds no secret: see the module docs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SecretHit {
@@ -283,6 +297,36 @@ pub struct SecretHit {
     /// Found in a package's own test fixtures or documentation (the
     /// `paths.rs` list): public by construction.
     pub fixture: bool,
+}
+
+impl SecretHit {
+    /// What was found, for a message: its kind with an article and the
+    /// detail (`an RSA private key`, `a PKCS #8 private key (encrypted)`);
+    /// never the value.
+    pub fn described(&self) -> String {
+        let kind = self.kind.describe();
+        let article = match kind.chars().next() {
+            // Said letter by letter: "an RSA", "an EC", "an npm".
+            Some('A' | 'E' | 'I' | 'O' | 'U' | 'R' | 'a' | 'e' | 'i' | 'o' | 'u') => "an",
+            _ => "a",
+        };
+        match self.detail.as_deref() {
+            Some(detail) => format!("{article} {kind} ({detail})"),
+            None => format!("{article} {kind}"),
+        }
+    }
+
+    /// The value's SHA-256 in hex: a finding's identity, so that a
+    /// rotated secret is a new finding and the same one is not.
+    pub fn digest_hex(&self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = String::with_capacity(64);
+        for byte in &self.value_digest {
+            text.push(char::from(HEX[usize::from(byte >> 4)]));
+            text.push(char::from(HEX[usize::from(byte & 15)]));
+        }
+        text
+    }
 }
 
 /// Scans text already in memory (an env file, a Kubernetes value) as if it
@@ -364,6 +408,25 @@ mod tests {
             detail: None,
             fixture: false,
         }
+    }
+
+    #[test]
+    fn a_hit_is_described_with_its_article_and_identified_by_its_digest() {
+        let mut key = hit(
+            SecretKind::PrivateKey(KeyFormat::Rsa),
+            1,
+            SecretTier::Critical,
+        );
+        assert_eq!(key.described(), "an RSA private key");
+        key.detail = Some("encrypted".into());
+        assert_eq!(key.described(), "an RSA private key (encrypted)");
+        let mut token = hit(SecretKind::GithubToken, 1, SecretTier::High);
+        assert_eq!(token.described(), "a GitHub token");
+        token.value_digest[0] = 0xab;
+        token.value_digest[31] = 0x07;
+        let hex = token.digest_hex();
+        assert_eq!((hex.len(), &hex[..4], &hex[60..]), (64, "ab00", "0007"));
+        assert_eq!(SecretTier::Low.severity(), Severity::Low);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::ctx::{Rule, finding};
 use crate::finding::{Finding, Place, Severity};
-use crate::hazards::secrets::{SecretHit, SecretTier, first_per_kind};
+use crate::hazards::secrets::{SecretHit, first_per_kind};
 use crate::image::Image;
 use crate::image::tree::{Removal, Unseen};
 use crate::params::Params;
@@ -117,14 +117,6 @@ fn reported(hits: &[SecretHit]) -> Vec<SecretHit> {
     first_per_kind(&kept)
 }
 
-fn severity(tier: SecretTier) -> Severity {
-    match tier {
-        SecretTier::Critical => Severity::Critical,
-        SecretTier::High => Severity::High,
-        SecretTier::Low => Severity::Low,
-    }
-}
-
 fn secret_finding(
     image: &Image,
     path: &str,
@@ -180,12 +172,12 @@ fn secret_finding(
     let mut found = finding(
         image,
         &META,
-        severity(hit.tier),
+        hit.tier.severity(),
         Some(layer),
         Some(path),
         message,
     )
-    .identified_by(hex(&hit.value_digest))
+    .identified_by(hit.digest_hex())
     .fix(fix);
     if let Place::Image(location) = &mut found.location {
         location.line = Some(hit.line);
@@ -211,8 +203,4 @@ fn shorten(step: &str) -> String {
         Some((cut, _)) => format!("{}…", &step[..cut]),
         None => step.to_string(),
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
