@@ -53,7 +53,7 @@ pub fn check(object: &DataObject, subject: &Subject, out: &mut Vec<Finding>) {
             } else {
                 format!("`{route}`")
             };
-            if let Some((severity, what)) = credential(&key.text, &value, secret_type) {
+            if let Some((severity, what, secret)) = credential(&key.text, &value, secret_type) {
                 let message = format!(
                     "{} holds {what} in {shown}, written into the manifest",
                     object.label()
@@ -63,25 +63,29 @@ pub fn check(object: &DataObject, subject: &Subject, out: &mut Vec<Finding>) {
                 } else {
                     "move credentials out of the ConfigMap into a Secret created at deploy time"
                 };
-                out.push(
-                    Finding::new(
-                        plaintext_secret::META.id,
-                        severity,
-                        subject.clone(),
-                        value_node,
-                        route,
-                        message,
-                    )
-                    .fix(fix),
-                );
+                let mut finding = Finding::new(
+                    plaintext_secret::META.id,
+                    severity,
+                    subject.clone(),
+                    value_node,
+                    route,
+                    message,
+                )
+                .fix(fix);
+                if secret {
+                    // Base64 is no disguise: the report shows neither form.
+                    finding = finding.hiding(value_node.pos.span);
+                }
+                out.push(finding);
             }
         }
     }
 }
 
 /// What a value under `key` holds that is a credential: what the secret
-/// detectors find first, then what the key's name says.
-fn credential(key: &str, value: &[u8], secret_type: &str) -> Option<(Severity, String)> {
+/// detectors find first, then what the key's name says; and whether the
+/// value is a secret to hide (a placeholder is none).
+fn credential(key: &str, value: &[u8], secret_type: &str) -> Option<(Severity, String, bool)> {
     // The key is the file name the value is mounted as: `id_rsa`,
     // `.env`, `config.json`; a dockerconfigjson Secret's is Docker's.
     let as_file = match key {
@@ -91,16 +95,17 @@ fn credential(key: &str, value: &[u8], secret_type: &str) -> Option<(Severity, S
     };
     let hits = scan_text(as_file, value);
     if let Some(hit) = hits.iter().max_by_key(|h| h.tier) {
-        return Some((hit.tier.severity(), hit.described()));
+        return Some((hit.tier.severity(), hit.described(), true));
     }
     let text = std::str::from_utf8(value).ok()?;
     match classify(key, text) {
         CredentialValue::NotACredential => None,
-        CredentialValue::Literal => Some((Severity::High, "a credential".to_string())),
+        CredentialValue::Literal => Some((Severity::High, "a credential".to_string(), true)),
         CredentialValue::Placeholder => Some((
             Severity::Low,
             "a placeholder credential (a deployment that does not replace it runs with a guessable one)"
                 .to_string(),
+            false,
         )),
     }
 }

@@ -51,16 +51,34 @@ struct Found<'a> {
 
 impl Found<'_> {
     fn push(&mut self, rule: &RuleMeta, severity: Severity, at: At, message: String, fix: &str) {
+        self.push_finding(rule, severity, at, message, fix, None);
+    }
+
+    /// [`Found::push`] for a finding whose line holds a credential at
+    /// `hidden`, which the human report does not show.
+    fn push_finding(
+        &mut self,
+        rule: &RuleMeta,
+        severity: Severity,
+        at: At,
+        message: String,
+        fix: &str,
+        hidden: Option<crate::text::Span>,
+    ) {
         let (node, route) = at;
-        let finding = Finding::new(
+        let mut finding = Finding::new(
             rule.id,
             severity,
             self.subject.clone(),
             node,
             route,
             message,
-        );
-        self.out.push(finding.fix(fix));
+        )
+        .fix(fix);
+        if let Some(span) = hidden {
+            finding = finding.hiding(span);
+        }
+        self.out.push(finding);
     }
 }
 
@@ -186,10 +204,12 @@ fn plaintext_secret(c: &ContainerCtx, _: &Params, found: &mut Found) {
         };
         let value = value_node.as_str().unwrap_or("").trim();
         let who = &found.who;
-        let (severity, why) = if url_password(value).is_some() {
+        let whole = value_node.pos.span;
+        let (severity, why, hidden) = if let Some(password) = url_password(value) {
             (
                 Severity::High,
                 format!("{who} has a password inside the URL in `{key}`"),
+                Some(value_node.pos.rfind(password).unwrap_or(whole)),
             )
         } else {
             match classify(key, value) {
@@ -197,21 +217,24 @@ fn plaintext_secret(c: &ContainerCtx, _: &Params, found: &mut Found) {
                 CredentialValue::Literal => (
                     Severity::High,
                     format!("{who} sets `{key}` to a literal value in the manifest"),
+                    Some(whole),
                 ),
                 CredentialValue::Placeholder => (
                     Severity::Low,
                     format!(
                         "{who} sets `{key}` to a placeholder: a deployment that does not replace it runs with a guessable credential"
                     ),
+                    None,
                 ),
             }
         };
-        found.push(
+        found.push_finding(
             &plaintext_secret::META,
             severity,
             (value_node, route),
             why,
             "use valueFrom.secretKeyRef with a Secret",
+            hidden,
         );
     }
 }

@@ -110,7 +110,8 @@ fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
                                 route.clone(),
                                 format!("`{} {}` in {stage_name} sets a credential written out in the file; it {kept}", instruction.keyword, name.text),
                             )
-                            .fix("mount it at build time (`RUN --mount=type=secret,id=…`) or pass it at run time"),
+                            .fix("mount it at build time (`RUN --mount=type=secret,id=…`) or pass it at run time")
+                            .hiding(value.span),
                         );
                     }
                 }
@@ -140,6 +141,11 @@ fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
                                 None
                             };
                             if let Some(word) = at {
+                                // The password itself, inside the word.
+                                let password = url_password(&word.text)
+                                    .or_else(|| word.text.strip_prefix("--password="))
+                                    .or_else(|| word.text.split_once(':').map(|(_, p)| p))
+                                    .unwrap_or(&word.text);
                                 out.push(
                                     ctx.finding(
                                         RULE.meta,
@@ -148,7 +154,8 @@ fn check(ctx: &DockerfileCtx, out: &mut Vec<Finding>) {
                                         route.clone(),
                                         format!("a `{}` command in {stage_name} carries a password in its arguments, kept in the image's history", command.program().unwrap_or("RUN")),
                                     )
-                                    .fix("mount it at build time (`RUN --mount=type=secret,id=…`) and read it from the file"),
+                                    .fix("mount it at build time (`RUN --mount=type=secret,id=…`) and read it from the file")
+                                    .hiding(ctx.narrow(word.span, password)),
                                 );
                             }
                         }
