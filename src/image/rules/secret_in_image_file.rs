@@ -1,7 +1,7 @@
 //! `secret-in-image-file`: credentials in the files of an image's layers,
 //! those a later layer deleted or replaced included.
 
-use super::ctx::{Rule, finding};
+use super::ctx::Rule;
 use crate::finding::{Finding, Place, Severity};
 use crate::hazards::secrets::{SecretHit, first_per_kind};
 use crate::image::Image;
@@ -169,19 +169,10 @@ fn secret_finding(
             )
         }
     };
-    let mut found = finding(
-        image,
-        &META,
-        hit.tier.severity(),
-        Some(layer),
-        Some(path),
-        message,
-    )
-    .identified_by(hit.digest_hex())
-    .fix(fix);
-    if let Place::Image(location) = &mut found.location {
-        location.line = Some(hit.line);
-    }
+    let at = image.location(Some(layer), Some(path)).with_line(hit.line);
+    let mut found = Finding::in_image(META.id, hit.tier.severity(), at, message)
+        .identified_by(hit.digest_hex())
+        .fix(fix);
     if let Some(unseen) = unseen {
         let note = match unseen.how {
             Removal::Deleted => "deleted here",
