@@ -90,13 +90,20 @@ fn check_ports(service: &Node, deploying: bool, errors: &mut Vec<InputError>) {
             continue;
         }
         if let Some(reason) = super::model::port_spec_error(&scalar.text) {
-            errors.push(InputError::at(
-                &entry.pos,
-                format!(
+            // What a variable put there is not repeated: the entry is shown
+            // as written (`${DB_PORT}:80`), with Compose's reason only for
+            // a literal.
+            let message = match &scalar.raw {
+                Some(written) if scalar.interpolated => format!(
+                    "`{written}` is not a port Docker Compose reads once its variables are \
+                     set (Docker Compose rejects the project)"
+                ),
+                _ => format!(
                     "`{}`: {reason} (Docker Compose rejects the project)",
                     scalar.text
                 ),
-            ));
+            };
+            errors.push(InputError::at(&entry.pos, message));
         }
     }
 }
