@@ -40,3 +40,4 @@ mod real_repositories;
 mod registry;
 mod registry_faults;
 mod rule_fixtures;
+mod sandbox;

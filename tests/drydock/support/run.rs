@@ -26,6 +26,33 @@ pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// `DOCKER_HOST` of every run unless a test sets its own: no engine.
 pub const NO_ENGINE: &str = "unix:///nonexistent/drydock-test.sock";
 
+/// The system calls [`Drydock::traced`] logs: every way to start a
+/// program, open a file, or change the file system.
+pub const TRACED_CALLS: &[&str] = &[
+    "execve",
+    "execveat",
+    "open",
+    "openat",
+    "openat2",
+    "creat",
+    "mkdir",
+    "mkdirat",
+    "rename",
+    "renameat",
+    "renameat2",
+    "link",
+    "linkat",
+    "symlink",
+    "symlinkat",
+    "unlink",
+    "unlinkat",
+    "truncate",
+    "chmod",
+    "fchmodat",
+    "mknod",
+    "mknodat",
+];
+
 /// `drydock`, to be given arguments and run.
 pub fn drydock() -> Drydock {
     Drydock {
@@ -40,6 +67,7 @@ pub fn drydock() -> Drydock {
         stdin: None,
         timeout: None,
         as_uid: None,
+        traced: None,
     }
 }
 
@@ -54,6 +82,8 @@ pub struct Drydock {
     stdin: Option<Vec<u8>>,
     timeout: Option<Duration>,
     as_uid: Option<u32>,
+    /// Run under `strace`, its log written here.
+    traced: Option<PathBuf>,
 }
 
 impl Drydock {
@@ -128,6 +158,13 @@ impl Drydock {
         self
     }
 
+    /// Runs drydock under `strace -f`, logging to `log` every call that
+    /// names a file or starts a program ([`TRACED_CALLS`]).
+    pub fn traced(mut self, log: impl AsRef<Path>) -> Self {
+        self.traced = Some(log.as_ref().to_path_buf());
+        self
+    }
+
     /// The command line, for messages.
     pub fn shown(&self) -> String {
         let args: Vec<_> = self.args.iter().map(|a| a.to_string_lossy()).collect();
@@ -135,8 +172,18 @@ impl Drydock {
     }
 
     fn command(&self) -> Command {
-        let mut cmd = match self.as_uid {
-            Some(id) => {
+        let mut cmd = match (self.as_uid, &self.traced) {
+            (_, Some(log)) => {
+                let mut c = Command::new("strace");
+                c.args(["-f", "-qq", "-e"])
+                    .arg(format!("trace={}", TRACED_CALLS.join(",")))
+                    .arg("-o")
+                    .arg(log)
+                    .arg("--")
+                    .arg(BIN);
+                c
+            }
+            (Some(id), None) => {
                 let mut c = Command::new("setpriv");
                 c.args([
                     format!("--reuid={id}"),
@@ -147,7 +194,7 @@ impl Drydock {
                 ]);
                 c
             }
-            None => Command::new(BIN),
+            (None, None) => Command::new(BIN),
         };
         cmd.args(&self.args);
         if self.clear_env {
