@@ -16,6 +16,13 @@ pub type Env = HashMap<String, String>;
 /// Nesting of `${...}` inside defaults deeper than this is refused.
 const MAX_NESTING: usize = 32;
 
+/// Longest value one scalar may expand to: a variable repeated in a
+/// template multiplies its size, so a few lines can ask for gigabytes.
+pub const MAX_EXPANDED_VALUE: usize = 4 << 20;
+
+/// Most bytes the interpolation of one file may produce in all.
+pub const MAX_EXPANDED_FILE: usize = 16 << 20;
+
 /// Why a template could not be expanded.
 #[derive(Debug, PartialEq, Eq)]
 pub enum TemplateError {
@@ -23,6 +30,8 @@ pub enum TemplateError {
     Required { name: String, message: String },
     /// A malformed `${...}`.
     Syntax(String),
+    /// The value grew past [`MAX_EXPANDED_VALUE`].
+    TooLarge,
 }
 
 /// The outcome of expanding one string.
@@ -80,6 +89,9 @@ fn expand_into(
     }
     let mut rest = template;
     while let Some(i) = rest.find('$') {
+        if out.text.len() > MAX_EXPANDED_VALUE {
+            return Err(TemplateError::TooLarge);
+        }
         out.text.push_str(&rest[..i]);
         let after = &rest[i + 1..];
         let mut chars = after.chars();
@@ -117,6 +129,9 @@ fn expand_into(
         }
     }
     out.text.push_str(rest);
+    if out.text.len() > MAX_EXPANDED_VALUE {
+        return Err(TemplateError::TooLarge);
+    }
     Ok(())
 }
 
@@ -277,6 +292,8 @@ pub fn written_defaults(template: &str) -> Vec<&str> {
 pub struct Unset {
     pub plain: Vec<String>,
     pub required: Vec<String>,
+    /// Bytes the interpolation produced, bounded by [`MAX_EXPANDED_FILE`].
+    expanded_bytes: usize,
 }
 
 pub fn interpolate_tree(
@@ -319,7 +336,26 @@ fn walk(
                     InputError::at(&node.pos, detail)
                 }
                 TemplateError::Syntax(message) => InputError::at(&node.pos, message),
+                TemplateError::TooLarge => InputError::at(
+                    &node.pos,
+                    format!(
+                        "interpolation makes this value larger than {} MiB (a variable \
+                         repeated many times?): refused like an alias bomb",
+                        MAX_EXPANDED_VALUE >> 20
+                    ),
+                ),
             })?;
+            unset.expanded_bytes += expanded.text.len();
+            if unset.expanded_bytes > MAX_EXPANDED_FILE {
+                return Err(InputError::at(
+                    &node.pos,
+                    format!(
+                        "interpolation makes this file larger than {} MiB (variables \
+                         repeated many times?): refused like an alias bomb",
+                        MAX_EXPANDED_FILE >> 20
+                    ),
+                ));
+            }
             let raw = std::mem::replace(&mut scalar.text, expanded.text);
             scalar.interpolated |= expanded.from_env;
             scalar.raw = Some(raw);

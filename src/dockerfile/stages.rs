@@ -354,13 +354,35 @@ fn unquote(value: &str) -> String {
     out
 }
 
+/// Longest value an `ARG` or `ENV` substitution makes. `ARG B=$A$A`,
+/// `ARG C=$B$B`… doubles a value per line, so forty lines would ask for a
+/// terabyte; a value is cut at this length instead (no real argument is
+/// that long, and drydock reads only image names, users, packages and
+/// ports out of them).
+const MAX_EXPANDED: usize = 1 << 20;
+
 /// Substitutes `$x`, `${x}`, `${x:-default}` and `${x:+alternative}`
 /// (and their forms without `:`) from `vars`; an unknown variable is empty,
-/// `\$` is a literal `$`.
+/// `\$` is a literal `$`. The result is cut at [`MAX_EXPANDED`] bytes.
 pub fn expand(text: &str, vars: &HashMap<String, String>) -> String {
+    let mut out = expand_uncut(text, vars);
+    if out.len() > MAX_EXPANDED {
+        let mut cut = MAX_EXPANDED;
+        while !out.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.truncate(cut);
+    }
+    out
+}
+
+fn expand_uncut(text: &str, vars: &HashMap<String, String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
+        if out.len() > MAX_EXPANDED {
+            break;
+        }
         if c == '\\' && text[i + 1..].starts_with('$') {
             out.push('$');
             chars.next();

@@ -48,6 +48,17 @@ fn extends_bomb() -> String {
     s
 }
 
+/// 16 KB of Compose that repeats a 1 MB variable of the project's `.env`
+/// 3 000 times: 3 GB once interpolated.
+fn interpolation_bomb() -> (String, String) {
+    let refs = "${BIG}".repeat(300);
+    let mut compose = String::from("services:\n  web:\n    image: nginx:1.27\n    labels:\n");
+    for i in 0..10 {
+        compose.push_str(&format!("      l{i}: \"{refs}\"\n"));
+    }
+    (compose, format!("BIG={}\n", "x".repeat(1_000_000)))
+}
+
 fn cases() -> Vec<Case> {
     let deep = format!(
         "services:\n  web:\n    image: nginx:1.27\n    labels: {}{}\n",
@@ -110,6 +121,16 @@ fn cases() -> Vec<Case> {
             path: "compose.yaml",
             line: None,
             says: "like an alias bomb",
+        },
+        Case {
+            name: "interpolation bomb",
+            files: vec![
+                ("compose.yaml", text(&interpolation_bomb().0)),
+                (".env", text(&interpolation_bomb().1)),
+            ],
+            path: "compose.yaml",
+            line: Some(5),
+            says: "refused like an alias bomb",
         },
         Case {
             name: "a 50 MB file",

@@ -365,3 +365,22 @@ fn a_dockerfile_inline_block_is_audited_at_the_compose_files_lines() {
     let not_audited = doc["not_audited"].to_string();
     assert!(not_audited.contains("not a literal block"), "{not_audited}");
 }
+
+#[test]
+fn an_arg_that_doubles_on_every_line_is_read_in_bounded_memory() {
+    // `ARG A1=${A0}${A0}`, … forty times: a terabyte if expanded in full.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("ARG A0=0123456789abcdef\n");
+    for i in 1..40 {
+        text.push_str(&format!("ARG A{i}=${{A{}}}${{A{}}}\n", i - 1, i - 1));
+    }
+    text.push_str("FROM alpine:${A39}\nUSER 1000\n");
+    std::fs::write(dir.path().join("Dockerfile"), &text).unwrap();
+    let run = drydock()
+        .args(["dockerfile", "Dockerfile", "--format", "json"])
+        .current_dir(dir.path())
+        .timeout(Duration::from_secs(60))
+        .run();
+    assert!(matches!(run.code(), Some(0 | 1)), "{}", run.stderr);
+    assert!(errors(&json(&run)).is_empty());
+}
