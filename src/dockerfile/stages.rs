@@ -400,9 +400,9 @@ fn expand_uncut(text: &str, vars: &HashMap<String, String>) -> String {
             };
             let inner = &body[..close];
             out.push_str(&expand_braced(inner, vars));
-            for _ in 0..close + 2 {
-                chars.next();
-            }
+            // Past the `}` (byte offsets: a default may hold any character).
+            let end = i + 2 + close + 1;
+            while chars.next_if(|&(j, _)| j < end).is_some() {}
             continue;
         }
         let name_len = rest
@@ -491,6 +491,7 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(expand("x$A-${A}", &vars), "x1-1");
+        assert_eq!(expand("${UNSET:-é}x", &vars), "éx");
         assert_eq!(
             expand("${B:-def}/${E:-empty}/${E-set}", &vars),
             "def/empty/"
