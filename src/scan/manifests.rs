@@ -155,16 +155,12 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
         if checks.level.is_none() {
             crate::k8s::workload_checks::check(&pod, &subject, checks.params, findings);
         }
-        let (rules, reason) = workload.ignored_rules();
-        if !rules.is_empty() {
-            audited.annotations.push(IgnoreAnnotation {
-                subject,
-                file: source.display.clone(),
-                label: workload.label(),
-                rules,
-                has_reason: reason.is_some(),
-            });
-        }
+        audited.annotations.extend(ignore_annotation(
+            subject,
+            &source.display,
+            workload.label(),
+            workload.ignored_rules(),
+        ));
     }
     // Secrets and ConfigMaps of files in the repository: rendered output
     // holds what a chart generates (`randAlphaNum`), nobody's plain text.
@@ -176,16 +172,12 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
                 namespace: object.namespace.clone(),
             };
             crate::k8s::data_checks::check(object, &subject, &mut audited.findings);
-            let (rules, reason) = object.ignored_rules();
-            if !rules.is_empty() {
-                audited.annotations.push(IgnoreAnnotation {
-                    subject,
-                    file: source.display.clone(),
-                    label: object.label(),
-                    rules,
-                    has_reason: reason.is_some(),
-                });
-            }
+            audited.annotations.extend(ignore_annotation(
+                subject,
+                &source.display,
+                object.label(),
+                object.ignored_rules(),
+            ));
         }
     }
     if let Some(note) = rendered {
@@ -198,6 +190,22 @@ fn audit_manifest(input: ManifestSource, checks: ManifestChecks) -> Audited {
     }
     audited.source = Some(source);
     audited
+}
+
+/// The `drydock.io/ignore` annotation of an object, if it has one.
+fn ignore_annotation(
+    subject: crate::finding::Subject,
+    file: &str,
+    label: String,
+    (rules, reason): (Vec<String>, Option<String>),
+) -> Option<IgnoreAnnotation> {
+    (!rules.is_empty()).then(|| IgnoreAnnotation {
+        subject,
+        file: file.to_string(),
+        label,
+        rules,
+        has_reason: reason.is_some(),
+    })
 }
 
 /// Adds what auditing manifests left to the scanned.
