@@ -1,0 +1,46 @@
+//! The binary on what the fuzz targets (`fuzz/`) found or led to: each
+//! test is named after what it protects, and runs `drydock` on the input
+//! (from `fuzz/regressions/<target>/`, or made here when it is too large
+//! to commit). The same inputs are replayed in-process by `fuzz_corpus`.
+
+use serde_json::Value;
+
+use crate::support::drydock;
+
+/// A run that ended with an exit code (not a signal, not a panic) and a
+/// JSON report.
+fn reported(run: &crate::support::run::Run) -> Value {
+    assert!(
+        matches!(run.code(), Some(0 | 1)),
+        "{} ended with {:?}:\n{}",
+        run.shown,
+        run.status,
+        run.stderr
+    );
+    run.json()
+}
+
+/// `${A:-${A:-…}}` nested 100 000 deep, with `A` set: Compose expands it
+/// (the default is never read), and the plaintext-secret rule's look at
+/// the written defaults once recursed once per level, overflowing the
+/// stack.
+#[test]
+fn deeply_nested_interpolation_defaults_do_not_overflow_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let levels = 100_000;
+    let value = format!("{}x{}", "${A:-".repeat(levels), "}".repeat(levels));
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        format!(
+            "services:\n  web:\n    image: nginx:1.27\n    environment:\n      DB_PASSWORD: \"{value}\"\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".env"), "A=correct-horse-battery\n").unwrap();
+    let run = drydock()
+        .args(["compose", "--format", "json", "--project-directory"])
+        .arg(dir.path())
+        .run();
+    let report = reported(&run);
+    assert!(report["findings"].as_array().is_some_and(|f| !f.is_empty()));
+}
