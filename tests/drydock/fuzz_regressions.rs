@@ -44,3 +44,21 @@ fn deeply_nested_interpolation_defaults_do_not_overflow_the_stack() {
     let report = reported(&run);
     assert!(report["findings"].as_array().is_some_and(|f| !f.is_empty()));
 }
+
+/// `ONBUILD ONBUILD …` a hundred thousand links long, within the longest
+/// instruction read: each link was parsed by a call of its own,
+/// overflowing the stack. BuildKit refuses the chain, and so does
+/// drydock, at its line.
+#[test]
+fn a_long_onbuild_chain_is_refused_without_overflowing_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = format!("FROM alpine:3.20\n{}RUN true\n", "ONBUILD ".repeat(100_000));
+    std::fs::write(dir.path().join("Dockerfile"), chain).unwrap();
+    let run = drydock()
+        .args(["dockerfile", "--format", "json"])
+        .arg(dir.path().join("Dockerfile"))
+        .run();
+    assert_eq!(run.code(), Some(2), "{}", run.stderr);
+    let errors = run.json()["errors"].to_string();
+    assert!(errors.contains("ONBUILD ONBUILD"), "{errors}");
+}
