@@ -3,9 +3,39 @@
 //! (from `fuzz/regressions/<target>/`, or made here when it is too large
 //! to commit). The same inputs are replayed in-process by `fuzz_corpus`.
 
+use std::path::Path;
+
 use serde_json::Value;
 
 use crate::support::drydock;
+use crate::support::run::ROOT;
+
+/// A committed fuzz input: `fuzz/regressions/<target>/<name>`.
+fn regression(target: &str, name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(ROOT)
+            .join("fuzz/regressions")
+            .join(target)
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// The project directory a `compose_project` input stands for, as the
+/// target writes it.
+fn project_of(input: &[u8]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let files = drydock::fuzzing::PROJECT_FILES;
+    for (name, bytes) in files
+        .iter()
+        .zip(drydock::fuzzing::parts(input, files.len()))
+    {
+        if !bytes.is_empty() {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+        }
+    }
+    dir
+}
 
 /// A run that ended with an exit code (not a signal, not a panic) and a
 /// JSON report.
@@ -61,4 +91,22 @@ fn a_long_onbuild_chain_is_refused_without_overflowing_the_stack() {
     assert_eq!(run.code(), Some(2), "{}", run.stderr);
     let errors = run.json()["errors"].to_string();
     assert!(errors.contains("ONBUILD ONBUILD"), "{errors}");
+}
+
+/// `include: [{path: }]`: an entry naming no file made the loader take
+/// the first of none. Docker Compose includes nothing for it, which
+/// leaves this project empty, an error in both (the oracle fixtures
+/// `include-empty-path` and `error-include-path-not-strings` compare
+/// the two further).
+#[test]
+fn an_include_entry_naming_no_file_includes_nothing() {
+    let input = regression("compose_project", "include-entry-with-null-path");
+    let project = project_of(&input);
+    let run = drydock()
+        .args(["compose", "--format", "json", "--project-directory"])
+        .arg(project.path())
+        .run();
+    assert_eq!(run.code(), Some(2), "{}", run.stderr);
+    let errors = run.json()["errors"].to_string();
+    assert!(errors.contains("empty compose file"), "{errors}");
 }
