@@ -59,11 +59,17 @@ pub fn secrets(data: &[u8]) {
 
 /// Asserts that a hit holds no more of its value than the preview's four
 /// characters. The value is found again where the hit says it starts, as
-/// the bytes whose SHA-256 is the hit's digest (a key block's digest is
-/// of its decoded body, and is not looked for).
+/// the bytes whose SHA-256 is the hit's digest; for a token (a value of
+/// a documented shape, hashed as written) it must be there, which checks
+/// the line and column too. A key block's preview is its header line and
+/// its digest is of the decoded body; a credential file's value may be
+/// hashed decoded (a Docker config's `auth`).
 fn check_redacted(hit: &SecretHit, file: &[u8]) {
     let shown = format!("{hit:?} {}", hit.described());
-    if let SecretKind::PrivateKey(_) = hit.kind {
+    if matches!(
+        hit.kind,
+        SecretKind::PrivateKey(_) | SecretKind::GcpServiceAccount
+    ) {
         assert!(
             !hit.preview.contains('\n'),
             "a key preview spans lines: {shown}"
@@ -76,6 +82,10 @@ fn check_redacted(hit: &SecretHit, file: &[u8]) {
         "a preview shows more than four characters: {shown}"
     );
     let Some(value) = value_at(hit, file) else {
+        assert!(
+            !is_token(hit.kind),
+            "the token is not where the hit says: {shown}"
+        );
         return;
     };
     let value = String::from_utf8_lossy(value);
@@ -88,6 +98,27 @@ fn check_redacted(hit: &SecretHit, file: &[u8]) {
     if value.len() >= 8 {
         assert!(!shown.contains(&*value), "a hit holds its value: {shown}");
     }
+}
+
+/// Kinds whose value is a token of a documented shape, reported where it
+/// starts and hashed as written.
+fn is_token(kind: SecretKind) -> bool {
+    matches!(
+        kind,
+        SecretKind::GithubToken
+            | SecretKind::GitlabToken
+            | SecretKind::SlackToken
+            | SecretKind::SlackWebhook
+            | SecretKind::StripeKey
+            | SecretKind::NpmToken
+            | SecretKind::PypiToken
+            | SecretKind::DockerHubToken
+            | SecretKind::SendgridKey
+            | SecretKind::TwilioKey
+            | SecretKind::OpenAiKey
+            | SecretKind::AnthropicKey
+            | SecretKind::Jwt
+    )
 }
 
 /// The bytes at the hit's line and column whose SHA-256 is its digest.
