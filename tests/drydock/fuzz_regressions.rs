@@ -110,3 +110,17 @@ fn an_include_entry_naming_no_file_includes_nothing() {
     let errors = run.json()["errors"].to_string();
     assert!(errors.contains("empty compose file"), "{errors}");
 }
+
+/// `RUN true<form feed>&& false`: the command splitter took a form feed
+/// for part of a word and the word reader for a blank, so words of
+/// nothing were read for ever (out of memory within a second).
+#[test]
+fn a_form_feed_in_a_run_line_is_read_as_part_of_a_word() {
+    let input = Path::new(ROOT).join("fuzz/regressions/dockerfile/form-feed-in-run");
+    let run = drydock()
+        .args(["dockerfile", "--format", "json"])
+        .arg(&input)
+        .timeout(std::time::Duration::from_secs(60))
+        .run();
+    reported(&run);
+}
