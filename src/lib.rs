@@ -26,6 +26,9 @@
 //!    does, 2 when an input could not be read (the other inputs are still
 //!    reported).
 //!
+//! [`fuzzing`] holds one function per fuzz target (`fuzz/`), for the
+//! fuzzers and the tests that replay their inputs.
+//!
 //! Arrows run one way: scanners never import `scan`, `policy` or
 //! `report`; the policy never imports `report`.
 
@@ -42,6 +45,7 @@ pub mod compose;
 pub mod dockerfile;
 pub mod error;
 pub mod finding;
+pub mod fuzzing;
 pub mod gitignore;
 pub mod hazards;
 pub mod image;

@@ -34,8 +34,9 @@ struct IncludeEntry {
 }
 
 impl IncludeEntry {
-    /// Reads an entry: a path, or a mapping with `path` (one or a list),
-    /// `project_directory` and `env_file`. A remote include is an error.
+    /// Reads an entry: a path, or a mapping with `path` (one or a list of
+    /// strings, possibly none), `project_directory` and `env_file`. A
+    /// remote include is an error.
     fn read(item: Node, route: String, dir: &Path) -> Result<IncludeEntry, InputError> {
         let (paths, project_dir, env_files) = match &item.value {
             Value::Scalar(s) => (vec![(s.text.clone(), item.clone())], None, Vec::new()),
@@ -48,7 +49,19 @@ impl IncludeEntry {
                     .and_then(Node::as_str)
                     .map(|d| dir.join(d));
                 let env_files = item.get("env_file").map(strings).unwrap_or_default();
-                (strings(path), project_dir, env_files)
+                let paths = strings(path);
+                let written = match &path.value {
+                    Value::Null => 0,
+                    Value::Seq(items) => items.len(),
+                    Value::Scalar(_) | Value::Map(_) => 1,
+                };
+                if paths.len() != written {
+                    return Err(InputError::at(
+                        &path.pos,
+                        "`path` must be a string or a list of strings",
+                    ));
+                }
+                (paths, project_dir, env_files)
             }
             _ => return Err(InputError::at(&item.pos, "invalid include entry")),
         };
@@ -106,6 +119,11 @@ impl Loader {
         };
         for (index, item) in items.into_iter().enumerate() {
             let entry = IncludeEntry::read(item, format!("include[{index}]"), dir)?;
+            // As in Docker Compose, a `path` that is empty or null
+            // includes nothing.
+            if entry.paths.is_empty() {
+                continue;
+            }
             for top in std::mem::take(&mut state.pending_top) {
                 if let Ok(canonical) = top.canonicalize() {
                     state.include_stack.push(canonical);

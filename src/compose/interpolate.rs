@@ -260,8 +260,20 @@ pub fn has_variables(template: &str) -> bool {
 
 /// The defaults (`${V:-d}`, `${V-d}`) written in a template, outermost
 /// first: text a reviewer sees in the file even when a variable is set.
+/// Defaults nested deeper than [`expand`] reads ([`MAX_NESTING`]) are
+/// not looked into: a template may be read (its variable set) however
+/// deep its defaults nest, and each level would cost a pass over the
+/// rest of the text and a frame of the stack.
 pub fn written_defaults(template: &str) -> Vec<&str> {
     let mut out = Vec::new();
+    defaults_within(template, 0, &mut out);
+    out
+}
+
+fn defaults_within<'t>(template: &'t str, depth: usize, out: &mut Vec<&'t str>) {
+    if depth > MAX_NESTING {
+        return;
+    }
     let mut rest = template;
     while let Some(i) = rest.find("${") {
         let after = &rest[i + 2..];
@@ -276,11 +288,10 @@ pub fn written_defaults(template: &str) -> Vec<&str> {
         let op = &body[name_len..];
         if let Some(default) = op.strip_prefix(":-").or_else(|| op.strip_prefix('-')) {
             out.push(default);
-            out.extend(written_defaults(default));
+            defaults_within(default, depth + 1, out);
         }
         rest = &after[end + 1..];
     }
-    out
 }
 
 /// Interpolates every scalar value in a tree (keys are left alone).
@@ -430,5 +441,16 @@ mod tests {
             expand("${A/b/c}", &env()),
             Err(TemplateError::Syntax(_))
         ));
+    }
+
+    #[test]
+    fn written_defaults_are_read_only_as_deep_as_expansion_reads() {
+        assert_eq!(written_defaults("${A:-a${B-b}}"), vec!["a${B-b}", "b"]);
+        // Deep enough to overflow a stack one frame per level; expanded
+        // with `A` set, the template is valid.
+        let levels = 200_000;
+        let template = format!("{}x{}", "${A:-".repeat(levels), "}".repeat(levels));
+        assert_eq!(written_defaults(&template).len(), MAX_NESTING + 1);
+        assert_eq!(x(&template.replace("${A", "${SET")), "value");
     }
 }

@@ -16,7 +16,7 @@
 //!
 //! Errors name the file and line: binary data (a NUL byte), an unknown
 //! instruction (a template: `{{ … }}`), an instruction longer than [`MAX_INSTRUCTION`], an unterminated heredoc,
-//! an `escape` that is neither `\` nor `` ` ``.
+//! an `escape` that is neither `\` nor `` ` ``, `ONBUILD ONBUILD`.
 
 use std::sync::Arc;
 
@@ -189,6 +189,14 @@ pub fn parse(file: Arc<SourceFile>) -> Result<Dockerfile, InputError> {
                 end,
             },
         );
+        if let Some(trigger) = instruction.onbuild.as_deref()
+            && trigger.keyword == "ONBUILD"
+        {
+            return Err(error_at(
+                trigger.keyword_span.start,
+                "chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed (BuildKit refuses it)".into(),
+            ));
+        }
         for keyword in std::iter::once(&instruction).chain(instruction.onbuild.as_deref()) {
             let empty = matches!(&keyword.args, Args::Shell(t) if t.text.trim().is_empty());
             if empty && ["USER", "FROM", "WORKDIR"].contains(&keyword.keyword.as_str()) {
@@ -288,8 +296,26 @@ fn continued(content: &str, escape: char) -> Option<&str> {
     }
 }
 
-/// Splits a logical line into keyword, flags and arguments.
+/// Splits a logical line into keyword, flags and arguments; for
+/// `ONBUILD`, its trigger too. A trigger that is itself `ONBUILD` is
+/// not split further: BuildKit refuses the chain (and so does
+/// [`parse`]), and a chain as long as the line would cost a stack frame
+/// and a copy of the line per link.
 fn instruction(joined: &Text, span: Span) -> Instruction {
+    let mut outer = split_instruction(joined, span);
+    if outer.keyword == "ONBUILD"
+        && let Args::Shell(inner) = &outer.args
+        && !inner.text.is_empty()
+    {
+        let inner_span = inner.span(0..inner.text.len());
+        outer.onbuild = Some(Box::new(split_instruction(inner, inner_span)));
+    }
+    outer
+}
+
+/// Keyword, flags and arguments of one instruction (for `ONBUILD`, its
+/// trigger as text).
+fn split_instruction(joined: &Text, span: Span) -> Instruction {
     let text = joined.text.as_str();
     let keyword_end = text.find(char::is_whitespace).unwrap_or(text.len());
     let keyword = text[..keyword_end].to_ascii_uppercase();
@@ -302,16 +328,14 @@ fn instruction(joined: &Text, span: Span) -> Instruction {
     };
     at = skip_space(at);
     if keyword == "ONBUILD" {
-        let inner = joined.slice(at..text.len());
-        let inner_span = inner.span(0..inner.text.len());
         return Instruction {
             keyword,
             keyword_span,
             flags: Vec::new(),
-            args: Args::Shell(inner.clone()),
+            args: Args::Shell(joined.slice(at..text.len())),
             heredocs: Vec::new(),
             span,
-            onbuild: (!inner.text.is_empty()).then(|| Box::new(instruction(&inner, inner_span))),
+            onbuild: None,
         };
     }
     let mut flags = Vec::new();
@@ -437,13 +461,21 @@ fn heredoc_markers(args: &Text) -> Vec<(String, bool, bool, Span)> {
 mod tests {
     use super::*;
 
-    fn parsed(text: &str) -> Dockerfile {
-        let file = Arc::new(SourceFile {
+    fn file(text: &str) -> Arc<SourceFile> {
+        Arc::new(SourceFile {
             path: "Dockerfile".into(),
             display: "Dockerfile".into(),
             text: text.to_string(),
-        });
-        parse(file).unwrap_or_else(|e| panic!("{e}"))
+        })
+    }
+
+    /// The error parsing `text` gives, as the report shows it.
+    fn error_of(text: &str) -> Option<String> {
+        parse(file(text)).err().map(|e| e.to_string())
+    }
+
+    fn parsed(text: &str) -> Dockerfile {
+        parse(file(text)).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn at(d: &Dockerfile, span: Span) -> (u32, u32, String) {
@@ -554,24 +586,13 @@ mod tests {
 
     #[test]
     fn refuses_what_buildkit_refuses() {
-        let file = |text: &str| {
-            Arc::new(SourceFile {
-                path: "Dockerfile".into(),
-                display: "Dockerfile".into(),
-                text: text.to_string(),
-            })
-        };
-        let error = parse(file("FROM a\nRUN <<EOF\necho\n"))
-            .err()
-            .map(|e| e.to_string());
+        let error = error_of("FROM a\nRUN <<EOF\necho\n");
         assert_eq!(
             error.as_deref(),
             Some("Dockerfile:2:1: the heredoc <<EOF has no terminating `EOF` line")
         );
         assert!(parse(file("# escape=x\nFROM a\n")).is_err());
-        let error = parse(file("FROM a\n{{ template }}\n"))
-            .err()
-            .map(|e| e.to_string());
+        let error = error_of("FROM a\n{{ template }}\n");
         assert_eq!(
             error.as_deref(),
             Some("Dockerfile:2:1: unknown instruction `{{`")
@@ -580,6 +601,20 @@ mod tests {
         assert!(parse(file(&long)).is_err());
         let error = parse(file("FROM a\nRUN \0\n")).err();
         assert_eq!(error.and_then(|e| e.line), Some(2));
+    }
+
+    #[test]
+    fn refuses_chained_onbuild_however_long_the_chain() {
+        let error = error_of("FROM a\nONBUILD ONBUILD RUN x\n");
+        assert_eq!(
+            error.as_deref(),
+            Some(
+                "Dockerfile:2:1: chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed (BuildKit refuses it)"
+            )
+        );
+        // One stack frame per link would overflow a test thread's stack.
+        let chain = format!("FROM a\n{}RUN x\n", "ONBUILD ".repeat(100_000));
+        assert!(parse(file(&chain)).is_err());
     }
 
     #[test]

@@ -115,6 +115,13 @@ const RESERVED: [&str; 14] = [
     "esac",
 ];
 
+/// The blanks that separate words: the shell's space and tab, and a
+/// carriage return (a Dockerfile written on Windows). Other control
+/// characters (a form feed) are part of a word, as in `sh`.
+fn is_blank(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r')
+}
+
 /// The commands of a script, in order.
 pub fn commands(script: &Text) -> Vec<Command> {
     let text = script.text.as_bytes();
@@ -133,7 +140,7 @@ pub fn commands(script: &Text) -> Vec<Command> {
     while i < text.len() {
         let c = text[i];
         match c {
-            b' ' | b'\t' | b'\r' => i += 1,
+            c if is_blank(c) => i += 1,
             b'\n' | b';' | b'(' | b')' => {
                 end_command(&mut current, &mut commands, false);
                 i += 1;
@@ -191,7 +198,9 @@ pub fn commands(script: &Text) -> Vec<Command> {
                 } else if !is_fd && !reserved {
                     current.words.push(word);
                 }
-                i = end;
+                // Past at least one byte, whatever the word reader stops
+                // at: the scan ends on any text.
+                i = end.max(i + 1);
             }
         }
     }
@@ -317,7 +326,7 @@ fn read_word(script: &Text, start: usize) -> (Word, usize) {
         let c = text[i];
         // `<(…)` / `>(…)`: a process substitution, one word.
         let process = matches!(c, b'<' | b'>') && text.get(i + 1) == Some(&b'(');
-        if depth == 0 && !process && (c.is_ascii_whitespace() || b";&|()<>".contains(&c)) {
+        if depth == 0 && !process && (is_blank(c) || b"\n;&|()<>".contains(&c)) {
             break;
         }
         match c {
@@ -558,5 +567,13 @@ mod tests {
         ] {
             let _ = commands(&text(s));
         }
+    }
+
+    #[test]
+    fn a_form_feed_is_part_of_a_word_as_in_sh() {
+        // The word reader once stopped at a form feed where the command
+        // splitter did not, and words of nothing were read for ever.
+        assert_eq!(split("true\x0c&& false"), [vec!["true\x0c"], vec!["false"]]);
+        assert_eq!(split("a\x0cb c\r\n"), [vec!["a\x0cb", "c"]]);
     }
 }

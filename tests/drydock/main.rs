@@ -26,6 +26,8 @@ mod dockerfile_peers;
 mod engine;
 mod engine_faults;
 mod fake_registry;
+mod fuzz_corpus;
+mod fuzz_regressions;
 mod image;
 mod image_bad_input;
 mod image_secrets;

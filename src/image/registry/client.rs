@@ -66,14 +66,16 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// A `WWW-Authenticate` challenge.
-struct Challenge {
+/// A `WWW-Authenticate` challenge. Public for the fuzz target of
+/// registry responses ([`crate::fuzzing::registry_responses`]).
+pub struct Challenge {
     scheme: String,
     params: Vec<(String, String)>,
 }
 
 impl Challenge {
-    fn parse(header: &str) -> Challenge {
+    /// Reads a `WWW-Authenticate` header: its scheme and parameters.
+    pub fn parse(header: &str) -> Challenge {
         let (scheme, rest) = header.trim().split_once(' ').unwrap_or((header.trim(), ""));
         let mut params = Vec::new();
         let mut rest = rest.trim();
@@ -99,7 +101,8 @@ impl Challenge {
         }
     }
 
-    fn param(&self, key: &str) -> Option<&str> {
+    /// The value of the parameter `key` (lower case), if given.
+    pub fn param(&self, key: &str) -> Option<&str> {
         self.params
             .iter()
             .find(|(k, _)| k == key)
