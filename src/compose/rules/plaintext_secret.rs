@@ -117,9 +117,9 @@ fn written_credential(key: &str, value: &str, written: &str, from_env: bool) -> 
         (class, "with a default value written in the file", default)
     };
     match class {
-        CredentialValue::NotACredential if how.starts_with("to a literal") => {
-            shaped_secret(key, value)
-        }
+        // A literal whose name says nothing may still have a credential's
+        // shape (a default is judged by the name alone).
+        CredentialValue::NotACredential if !has_variables(written) => shaped_secret(key, value),
         CredentialValue::NotACredential => None,
         CredentialValue::Literal => Some(Written {
             severity: Severity::High,
