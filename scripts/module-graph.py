@@ -18,14 +18,14 @@ import sys
 # Lowest first; a module may import from its own layer or any below.
 LAYERS = [
     ["text", "error", "finding", "rule", "yaml", "suggest"],
-    ["catalog", "hazards", "params", "boundary"],
-    ["compose", "k8s", "image"],
+    ["catalog", "hazards", "params", "boundary", "gitignore"],
+    ["compose", "k8s", "image", "dockerfile"],
     ["scan"],
     ["policy"],
     ["report"],
-    ["rules", "settings", "commands", "cli"],
+    ["rules", "settings", "commands", "cli", "fuzzing"],
 ]
-SCANNERS = {"compose", "k8s", "image"}
+SCANNERS = {"compose", "k8s", "image", "dockerfile"}
 LAYER = {name: level for level, names in enumerate(LAYERS) for name in names}
 
 kind, edges = {}, []

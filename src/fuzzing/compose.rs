@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{Scratch, judge, parts};
+use super::harness::{Scratch, judge, parts};
 use crate::boundary::Boundary;
 use crate::compose::interpolate::{self, Env, Required};
 use crate::compose::{Loader, ProjectSpec};

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::judge;
+use super::harness::judge;
 use crate::params::Params;
 use crate::scan::Scanned;
 

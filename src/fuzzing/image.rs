@@ -6,7 +6,7 @@ use std::io::{Cursor, Read};
 
 use md5::Digest as _;
 
-use super::{Scratch, judge, parts};
+use super::harness::{Scratch, judge, parts};
 use crate::image::codec::{Decoder, hex, sha256_of};
 use crate::image::layer::{LayerScan, Limits, hash_files, scan_layer};
 use crate::image::tree::Tree;

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::judge;
+use super::harness::judge;
 use crate::k8s::pss::Level;
 use crate::params::Params;
 use crate::policy::Policy;

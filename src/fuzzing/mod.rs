@@ -24,6 +24,7 @@
 
 mod compose;
 mod dockerfile;
+mod harness;
 mod image;
 mod manifests;
 mod registry;
@@ -31,99 +32,11 @@ mod secrets;
 
 pub use compose::{PROJECT_FILES, compose_project, interpolation};
 pub use dockerfile::dockerfile;
+pub use harness::parts;
 pub use image::{image_archive, image_layer, package_databases};
 pub use manifests::{k8s_manifests, policy, yaml};
 pub use registry::registry_responses;
 pub use secrets::secrets;
-
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use crate::hazards::credentials::Redactor;
-use crate::policy::{Evaluation, Policy};
-use crate::scan::Scanned;
-
-/// The first `n` NUL-separated parts of `data`; missing parts are empty,
-/// and the last part keeps any further NUL bytes.
-pub fn parts(data: &[u8], n: usize) -> Vec<&[u8]> {
-    let mut out: Vec<&[u8]> = data.splitn(n, |b| *b == 0).collect();
-    out.resize(n, &[]);
-    out
-}
-
-/// Judges what was scanned as a run does (no policy unless given, the
-/// built-in rules and the policy's) and renders every report format,
-/// checking that the JSON and SARIF reports parse.
-fn judge(scanned: Scanned, policy: Option<&Policy>, root: &Path) {
-    let mut registry = crate::rules::registry();
-    for rule in policy.iter().flat_map(|p| &p.compound) {
-        registry.declare(rule.info.clone());
-    }
-    let redactor = Redactor::new(std::iter::empty());
-    let how = Evaluation {
-        registry: &registry,
-        policy,
-        fail_on: crate::finding::Severity::High,
-        root,
-        today: crate::policy::exceptions::Date {
-            year: 2026,
-            month: 6,
-            day: 1,
-        },
-        honour_ignores: true,
-        redactor: &redactor,
-        write_baseline: None,
-        baseline: None,
-    };
-    let Ok(verdict) = crate::policy::evaluate(scanned, &how) else {
-        return;
-    };
-    let mut human = Vec::new();
-    let _ = crate::report::human(&verdict, true, &mut human);
-    let _ = crate::report::summary(&verdict);
-    for render in [crate::report::json, crate::report::sarif] {
-        let mut out = Vec::new();
-        if render(&verdict, &mut out).is_ok() {
-            let parsed = serde_json::from_slice::<serde_json::Value>(&out);
-            assert!(parsed.is_ok(), "a report is not JSON: {parsed:?}");
-        }
-    }
-}
-
-/// A directory of its own under the system's temporary directory,
-/// removed when dropped: each call gets a new one, so tests replaying
-/// inputs in parallel do not share files.
-struct Scratch {
-    dir: PathBuf,
-}
-
-impl Scratch {
-    fn new(what: &str) -> std::io::Result<Scratch> {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("drydock-fuzz-{what}-{}-{n}", std::process::id()));
-        // A directory left by a killed run of the same process id.
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)?;
-        // Canonical, as the boundary compares canonical paths.
-        let dir = dir.canonicalize()?;
-        Ok(Scratch { dir })
-    }
-
-    /// Writes `bytes` to `name` inside the directory.
-    fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-        let path = self.dir.join(name);
-        std::fs::write(&path, bytes)?;
-        Ok(path)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 #[cfg(test)]
 mod tests {

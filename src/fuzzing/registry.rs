@@ -1,7 +1,7 @@
 //! The registry target: what a registry's answers are read with, without
 //! the network.
 
-use super::parts;
+use super::harness::parts;
 use crate::image::oci::{self, ImageConfig, Index, Manifest};
 use crate::image::registry::Reference;
 use crate::image::registry::client::Challenge;

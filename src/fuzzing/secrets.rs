@@ -2,7 +2,7 @@
 
 use sha2::{Digest, Sha256};
 
-use super::parts;
+use super::harness::parts;
 use crate::hazards::secrets::{SecretHit, SecretKind, SecretScanner, scan_text};
 
 /// The scanner's window and look-ahead (`hazards::secrets` documents
