@@ -84,16 +84,26 @@ fn assert_harmless(log: &Path, forbidden: &Path) {
     }
 }
 
-#[test]
-fn reading_a_hostile_image_writes_nothing_runs_nothing_and_follows_no_link_out() {
+/// A scratch directory with `host/` in it, standing for the machine's own
+/// files, which no input may make drydock open; `None` (with a notice)
+/// without strace.
+fn scratch_with_host() -> Option<(tempfile::TempDir, std::path::PathBuf)> {
     if !have_strace() {
         skip(REQUIRE, "strace is not installed");
-        return;
+        return None;
     }
     let tmp = tempfile::tempdir().unwrap();
-    // A host file the image's links point at, which must never be opened.
     let host = tmp.path().join("host");
     std::fs::create_dir(&host).unwrap();
+    Some((tmp, host))
+}
+
+#[test]
+fn reading_a_hostile_image_writes_nothing_runs_nothing_and_follows_no_link_out() {
+    let Some((tmp, host)) = scratch_with_host() else {
+        return;
+    };
+    // A host file the image's links point at, which must never be opened.
     std::fs::write(host.join("secret"), "host secret\n").unwrap();
     let marker = tmp.path().join("ran");
     let escape = format!("../../../../../../..{}", host.join("secret").display());
@@ -142,13 +152,9 @@ fn reading_a_hostile_image_writes_nothing_runs_nothing_and_follows_no_link_out()
 
 #[test]
 fn scanning_a_repository_follows_no_symlink_out_of_it() {
-    if !have_strace() {
-        skip(REQUIRE, "strace is not installed");
+    let Some((tmp, host)) = scratch_with_host() else {
         return;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let host = tmp.path().join("host");
-    std::fs::create_dir(&host).unwrap();
+    };
     std::fs::write(
         host.join("compose.yaml"),
         "services:\n  x:\n    image: nginx:1.27\n    privileged: true\n",
