@@ -35,14 +35,16 @@ struct IncludeEntry {
 
 impl IncludeEntry {
     /// Reads an entry: a path, or a mapping with `path` (one or a list of
-    /// strings, possibly none), `project_directory` and `env_file`. A
-    /// remote include is an error.
+    /// strings, possibly none), `project_directory` and `env_file`. A null
+    /// entry, or a mapping without `path`, names no file, as Docker Compose
+    /// reads it. A remote include is an error.
     fn read(item: Node, route: String, dir: &Path) -> Result<IncludeEntry, InputError> {
         let (paths, project_dir, env_files) = match &item.value {
             Value::Scalar(s) => (vec![(s.text.clone(), item.clone())], None, Vec::new()),
+            Value::Null => return Ok(IncludeEntry::naming_nothing(item, route)),
             Value::Map(_) => {
                 let Some(path) = item.get("path") else {
-                    return Err(InputError::at(&item.pos, "include entry has no `path`"));
+                    return Ok(IncludeEntry::naming_nothing(item, route));
                 };
                 let project_dir = item
                     .get("project_directory")
@@ -63,7 +65,12 @@ impl IncludeEntry {
                 }
                 (paths, project_dir, env_files)
             }
-            _ => return Err(InputError::at(&item.pos, "invalid include entry")),
+            Value::Seq(_) => {
+                return Err(InputError::at(
+                    &item.pos,
+                    "an include entry must be a path or a mapping with `path`",
+                ));
+            }
         };
         if paths
             .iter()
@@ -81,6 +88,17 @@ impl IncludeEntry {
             project_dir,
             env_files,
         })
+    }
+
+    /// An entry that names no Compose file: it includes nothing.
+    fn naming_nothing(item: Node, route: String) -> IncludeEntry {
+        IncludeEntry {
+            item,
+            route,
+            paths: Vec::new(),
+            project_dir: None,
+            env_files: Vec::new(),
+        }
     }
 }
 
