@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use super::interpolate::Env;
 use super::load::{LoadState, Loader, MAX_CHAIN, MAX_EXTENDED_NODES, OutsideReference};
-use super::merge::{merge_service, strip_tags};
+use super::merge::{MergeWork, merge_service, strip_tags};
 use super::paths::{clean_path, rebase_service_paths};
 use crate::boundary::{Refusal, Resolved};
 use crate::error::InputError;
@@ -206,9 +206,9 @@ fn resolve_extends(
         }
     };
     chain.pop();
-    let base = laid_over(base, service);
-    state.extended_nodes += node_count(&base);
-    if state.extended_nodes > MAX_EXTENDED_NODES {
+    let base = laid_over(base, service, &mut state.work.merge);
+    state.work.extended_nodes += node_count(&base);
+    if state.work.extended_nodes > MAX_EXTENDED_NODES {
         return Err(InputError::at(
             &extends.pos,
             format!(
@@ -256,7 +256,7 @@ fn extends_target(extends: &Node) -> Result<(String, Option<&str>), InputError> 
 }
 
 /// `service` merged over its resolved `base`, at the service's place.
-fn laid_over(mut base: Node, service: &Node) -> Node {
+fn laid_over(mut base: Node, service: &Node, work: &mut MergeWork) -> Node {
     // `extends` stays in the resolved service so rules can check it (a
     // misspelled `files:` there protects nothing); the base's own
     // `extends` was consumed resolving it.
@@ -265,7 +265,7 @@ fn laid_over(mut base: Node, service: &Node) -> Node {
         entries.retain(|(k, _)| k.text != "extends");
     }
     strip_tags(&mut base);
-    merge_service(&mut base, over);
+    *work += merge_service(&mut base, over);
     base.pos = service.pos.clone();
     base
 }

@@ -304,7 +304,7 @@ pub struct Unset {
     pub plain: Vec<String>,
     pub required: Vec<String>,
     /// Bytes the interpolation produced, bounded by [`MAX_EXPANDED_FILE`].
-    expanded_bytes: usize,
+    pub expanded_bytes: usize,
 }
 
 pub fn interpolate_tree(

@@ -29,11 +29,13 @@ use std::sync::Arc;
 
 use super::env::project_env;
 use super::interpolate::{Env, Required, interpolate_tree};
-use super::merge::{merge_documents, strip_tags};
+use super::merge::{MergeWork, merge_documents, strip_tags};
 use super::paths::{absolute_dir, clean_path, or_current};
 use crate::boundary::{Boundary, Refusal, Resolved};
 use crate::error::InputError;
-use crate::yaml::{Key, Limits, Node, Pos, SourceFile, Value, parse_documents, read_opened};
+use crate::yaml::{
+    Key, Limits, Node, ParseWork, Pos, SourceFile, Value, parse_documents_counted, read_opened,
+};
 
 /// The default file names, in Compose's order of preference.
 pub const DEFAULT_FILES: [&str; 4] = [
@@ -198,6 +200,23 @@ pub struct Project {
     /// The `secrets`/`configs` files in which the secret detectors found
     /// something (what they found, never the bytes).
     pub secret_files: Vec<super::secret_files::SecretFile>,
+    /// What loading the project cost (the included ones' too).
+    pub work: LoadWork,
+}
+
+/// What loading a project cost, in units that grow with the input and not
+/// with the clock: the complexity tests read these counters to show that
+/// a project ten times larger costs about ten times the work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadWork {
+    /// Building the YAML trees of every file read.
+    pub parse: ParseWork,
+    /// Merging documents, override files and `extends`.
+    pub merge: MergeWork,
+    /// Nodes the services resolved through `extends` added to the model.
+    pub extended_nodes: usize,
+    /// Bytes interpolation produced.
+    pub interpolated_bytes: usize,
 }
 
 impl Project {
@@ -375,7 +394,7 @@ impl Loader {
                     strip_tags(&mut doc);
                     model = Some(doc);
                 }
-                Some(base) => merge_documents(base, doc),
+                Some(base) => state.work.merge += merge_documents(base, doc),
             }
         }
         let mut model = match (model, state.outside.last()) {
@@ -442,6 +461,7 @@ impl Loader {
             legacy_format: state.legacy_format.clone(),
             env_origins,
             secret_files,
+            work: state.work,
         })
     }
 
@@ -511,7 +531,9 @@ impl Loader {
             }
         };
         state.files.push(source.clone());
-        let mut docs = parse_documents(&source, self.limits)?.into_iter();
+        let (docs, parse_work) = parse_documents_counted(&source, self.limits);
+        state.work.parse += parse_work;
+        let mut docs = docs?.into_iter();
         // A file of comments only (or an empty document) adds nothing, as
         // in Docker Compose; a project whose files are all empty is an
         // error once they are merged.
@@ -521,7 +543,7 @@ impl Loader {
         };
         let mut doc = docs.next().filter(|d| !d.is_null()).unwrap_or_else(empty);
         for more in docs {
-            merge_documents(&mut doc, more);
+            state.work.merge += merge_documents(&mut doc, more);
         }
         if let Some(error) = read_misspelled_services(&mut doc) {
             state.invalid.push(error);
@@ -547,6 +569,7 @@ impl Loader {
             Required::Error
         };
         let unset = interpolate_tree(&mut doc, env, required)?;
+        state.work.interpolated_bytes += unset.expanded_bytes;
         for name in unset.plain {
             warnings.push(format!(
                 "{}: variable {name} is not set; it defaults to an empty string",
@@ -577,9 +600,9 @@ pub(super) struct LoadState {
     /// Files an `extends.file` names, read once (shared: many services
     /// may extend services of the same file).
     pub(super) extended: HashMap<PathBuf, Arc<Node>>,
-    /// Nodes the services resolved through `extends` added to the model,
-    /// bounded like an alias expansion ([`MAX_EXTENDED_NODES`]).
-    pub(super) extended_nodes: usize,
+    /// What loading cost so far; its `extended_nodes` are bounded like an
+    /// alias expansion ([`MAX_EXTENDED_NODES`]).
+    pub(super) work: LoadWork,
     /// A scan of a directory found the project: what only the deploying
     /// environment provides (a required variable, an env file kept out of
     /// the repository) is a warning when it is missing here, not

@@ -52,29 +52,35 @@ const NAME_LIST: [&str; 2] = ["networks", "depends_on"];
 /// list of one, so a file using either form merges with the other.
 const STRING_OR_LIST: [&str; 4] = ["env_file", "dns", "dns_search", "tmpfs"];
 
-/// Merges a whole file model (`over`) onto `base`.
-pub fn merge_documents(base: &mut Node, over: Node) {
-    let Value::Map(entries) = over.value else {
-        return;
-    };
-    for (key, value) in entries {
-        match key.text.as_str() {
-            "services" => {
-                let target = map_entry(base, &key);
-                merge_named(target, value, true);
-            }
-            "networks" | "volumes" | "secrets" | "configs" | "models" => {
-                let target = map_entry(base, &key);
-                merge_named(target, value, false);
-            }
-            _ => set_entry(base, key, value, ""),
-        }
+/// What merging cost, in units that grow with the input (complexity tests
+/// read it instead of the clock).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MergeWork {
+    /// Entries and items of the later file merged into the earlier one.
+    pub entries: usize,
+    /// Keys compared or hashed to find where an entry or item goes.
+    pub key_checks: usize,
+}
+
+impl std::ops::AddAssign for MergeWork {
+    fn add_assign(&mut self, other: MergeWork) {
+        self.entries += other.entries;
+        self.key_checks += other.key_checks;
     }
 }
 
+/// Merges a whole file model (`over`) onto `base`.
+pub fn merge_documents(base: &mut Node, over: Node) -> MergeWork {
+    let mut merger = Merger::default();
+    merger.documents(base, over);
+    merger.work
+}
+
 /// Merges one service definition onto another (also used by `extends`).
-pub fn merge_service(base: &mut Node, over: Node) {
-    merge_into(base, over, "");
+pub fn merge_service(base: &mut Node, over: Node) -> MergeWork {
+    let mut merger = Merger::default();
+    merger.merge_into(base, over, "");
+    merger.work
 }
 
 /// Removes `!reset` values and `!override` tags left in a model that had
@@ -94,188 +100,292 @@ pub fn strip_tags(node: &mut Node) {
     }
 }
 
-fn map_entry<'a>(base: &'a mut Node, key: &Key) -> &'a mut Node {
-    if !matches!(base.value, Value::Map(_)) {
-        base.value = Value::Map(Vec::new());
+/// Where each key of a mapping is: every lookup is one hash, so merging a
+/// mapping of n entries into one of m costs n + m, not n × m.
+struct KeyIndex {
+    positions: HashMap<String, usize>,
+    removed: Vec<bool>,
+}
+
+impl KeyIndex {
+    fn new(entries: &[(Key, Node)], work: &mut MergeWork) -> KeyIndex {
+        work.key_checks += entries.len();
+        let mut positions = HashMap::with_capacity(entries.len());
+        for (i, (key, _)) in entries.iter().enumerate() {
+            // A key written twice was refused by the YAML reader; the
+            // first one is the one a linear search would find.
+            positions.entry(key.text.clone()).or_insert(i);
+        }
+        KeyIndex {
+            positions,
+            removed: vec![false; entries.len()],
+        }
     }
-    let Value::Map(entries) = &mut base.value else {
+
+    /// The entry for `key`, added (null) at the end when missing.
+    fn slot<'a>(
+        &mut self,
+        entries: &'a mut Vec<(Key, Node)>,
+        key: &Key,
+        work: &mut MergeWork,
+    ) -> &'a mut Node {
+        work.key_checks += 1;
+        let i = match self.positions.get(&key.text) {
+            Some(&i) => i,
+            None => {
+                self.positions.insert(key.text.clone(), entries.len());
+                entries.push((key.clone(), Node::new(Value::Null, key.pos.clone())));
+                self.removed.push(false);
+                entries.len() - 1
+            }
+        };
+        &mut entries[i].1
+    }
+
+    /// Marks `key`'s entry for removal (`!reset`).
+    fn remove(&mut self, key: &str, work: &mut MergeWork) {
+        work.key_checks += 1;
+        if let Some(i) = self.positions.remove(key) {
+            self.removed[i] = true;
+        }
+    }
+
+    /// Drops the entries marked for removal.
+    fn apply_removals(self, entries: &mut Vec<(Key, Node)>) {
+        if self.removed.contains(&true) {
+            let mut flags = self.removed.into_iter();
+            entries.retain(|_| !flags.next().unwrap_or(false));
+        }
+    }
+}
+
+/// A mapping `node` holds (it becomes an empty one if it holds anything
+/// else).
+fn entries_of(node: &mut Node) -> &mut Vec<(Key, Node)> {
+    if !matches!(node.value, Value::Map(_)) {
+        node.value = Value::Map(Vec::new());
+    }
+    let Value::Map(entries) = &mut node.value else {
         unreachable!("just made a mapping")
     };
-    let index = match entries.iter().position(|(k, _)| k.text == key.text) {
-        Some(i) => i,
-        None => {
-            entries.push((key.clone(), Node::new(Value::Null, key.pos.clone())));
-            entries.len() - 1
-        }
-    };
-    &mut entries[index].1
+    entries
 }
 
-/// `services:` and the other top-level sections: entries merge by name.
-fn merge_named(target: &mut Node, over: Node, services: bool) {
-    if over.tag.as_deref() == Some("reset") {
-        *target = Node::new(Value::Map(Vec::new()), over.pos);
-        return;
-    }
-    let Value::Map(entries) = over.value else {
-        if target.is_null() {
-            *target = over;
-        }
-        return;
-    };
-    if target.is_null() {
-        target.value = Value::Map(Vec::new());
-        target.pos = over.pos;
-    }
-    for (name, definition) in entries {
-        if services {
-            let slot = map_entry(target, &name);
-            if slot.is_null() {
-                let mut definition = definition;
-                strip_tags(&mut definition);
-                *slot = definition;
-            } else if definition.is_null() && definition.tag.is_none() {
-                // `name:` with nothing under it adds nothing.
-            } else if definition.tag.as_deref() == Some("reset") {
-                remove_entry(target, &name.text);
-            } else {
-                merge_service(slot, definition);
+/// One merge, counting its work.
+#[derive(Default)]
+struct Merger {
+    work: MergeWork,
+}
+
+impl Merger {
+    fn documents(&mut self, base: &mut Node, over: Node) {
+        let Value::Map(over_entries) = over.value else {
+            return;
+        };
+        let entries = entries_of(base);
+        let mut index = KeyIndex::new(entries, &mut self.work);
+        for (key, value) in over_entries {
+            self.work.entries += 1;
+            let section = match key.text.as_str() {
+                "services" => Some(true),
+                "networks" | "volumes" | "secrets" | "configs" | "models" => Some(false),
+                _ => None,
+            };
+            match section {
+                // `!reset` on a section empties it (`merge_named`).
+                Some(services) => {
+                    let slot = index.slot(entries, &key, &mut self.work);
+                    self.merge_named(slot, value, services);
+                }
+                None if value.tag.as_deref() == Some("reset") => {
+                    index.remove(&key.text, &mut self.work);
+                }
+                None => {
+                    let slot = index.slot(entries, &key, &mut self.work);
+                    self.set_slot(slot, &key, value, "");
+                }
             }
-        } else {
-            set_entry(target, name, definition, "");
         }
+        index.apply_removals(entries);
     }
-}
 
-fn remove_entry(node: &mut Node, key: &str) {
-    if let Value::Map(entries) = &mut node.value {
-        entries.retain(|(k, _)| k.text != key);
+    /// `services:` and the other top-level sections: entries merge by name.
+    fn merge_named(&mut self, target: &mut Node, over: Node, services: bool) {
+        if over.tag.as_deref() == Some("reset") {
+            *target = Node::new(Value::Map(Vec::new()), over.pos);
+            return;
+        }
+        let Value::Map(over_entries) = over.value else {
+            if target.is_null() {
+                *target = over;
+            }
+            return;
+        };
+        if target.is_null() {
+            target.value = Value::Map(Vec::new());
+            target.pos = over.pos;
+        }
+        let entries = entries_of(target);
+        let mut index = KeyIndex::new(entries, &mut self.work);
+        for (name, definition) in over_entries {
+            self.work.entries += 1;
+            if services {
+                if definition.tag.as_deref() == Some("reset") {
+                    index.remove(&name.text, &mut self.work);
+                    continue;
+                }
+                let slot = index.slot(entries, &name, &mut self.work);
+                if slot.is_null() {
+                    let mut definition = definition;
+                    strip_tags(&mut definition);
+                    *slot = definition;
+                } else if definition.is_null() && definition.tag.is_none() {
+                    // `name:` with nothing under it adds nothing.
+                } else {
+                    self.merge_into(slot, definition, "");
+                }
+            } else if definition.tag.as_deref() == Some("reset") {
+                index.remove(&name.text, &mut self.work);
+            } else {
+                let slot = index.slot(entries, &name, &mut self.work);
+                self.set_slot(slot, &name, definition, "");
+            }
+        }
+        index.apply_removals(entries);
     }
-}
 
-/// Sets `key` in mapping `base` to the merge of its value and `value`.
-fn set_entry(base: &mut Node, key: Key, value: Node, parent: &str) {
-    let path = if parent.is_empty() {
-        key.text.clone()
-    } else {
-        format!("{parent}.{}", key.text)
-    };
-    if value.tag.as_deref() == Some("reset") {
-        remove_entry(base, &key.text);
-        return;
-    }
-    let slot = map_entry(base, &key);
-    if slot.is_null() && !matches!(value.value, Value::Null) {
-        let mut value = value;
-        strip_tags(&mut value);
-        *slot = normalise(value, &path);
-        return;
-    }
-    merge_into(slot, value, &path);
-}
-
-/// Merges the entries of a mapping into another, key by key, as
-/// [`set_entry`] does for one key, with each key found through an index:
-/// linear in the two mappings' sizes (an `environment` of 10 000 keys
-/// extended by 250 services stays cheap).
-fn merge_maps(existing: &mut Vec<(Key, Node)>, entries: Vec<(Key, Node)>, parent: &str) {
-    let mut index: HashMap<String, usize> = existing
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (k.text.clone(), i))
-        .collect();
-    let mut removed = vec![false; existing.len()];
-    for (key, value) in entries {
+    /// Sets `slot` (the entry `key` of a mapping at `parent`) to the merge
+    /// of its value and `value`. A `!reset` value is left to the caller,
+    /// which removes the entry.
+    fn set_slot(&mut self, slot: &mut Node, key: &Key, value: Node, parent: &str) {
         let path = if parent.is_empty() {
             key.text.clone()
         } else {
             format!("{parent}.{}", key.text)
         };
-        if value.tag.as_deref() == Some("reset") {
-            if let Some(i) = index.remove(&key.text) {
-                removed[i] = true;
-            }
-            continue;
-        }
-        let i = match index.get(&key.text) {
-            Some(&i) => i,
-            None => {
-                index.insert(key.text.clone(), existing.len());
-                let pos = key.pos.clone();
-                existing.push((key, Node::new(Value::Null, pos)));
-                removed.push(false);
-                existing.len() - 1
-            }
-        };
-        let slot = &mut existing[i].1;
         if slot.is_null() && !matches!(value.value, Value::Null) {
             let mut value = value;
             strip_tags(&mut value);
             *slot = normalise(value, &path);
-        } else {
-            merge_into(slot, value, &path);
-        }
-    }
-    if removed.contains(&true) {
-        let mut flags = removed.into_iter();
-        existing.retain(|_| !flags.next().unwrap_or(false));
-    }
-}
-
-/// Merges `over` into `base`, where both sit at attribute `path` of a
-/// service (or of the top level, for non-service paths).
-fn merge_into(base: &mut Node, over: Node, path: &str) {
-    match over.tag.as_deref() {
-        Some("reset") => {
-            *base = Node::new(Value::Null, over.pos);
             return;
         }
-        Some("override") => {
+        self.merge_into(slot, value, &path);
+    }
+
+    /// Merges the entries of a mapping into another, key by key, each key
+    /// found through an index: linear in the two mappings' sizes (an
+    /// `environment` of 10 000 keys extended by 250 services stays cheap).
+    fn merge_maps(
+        &mut self,
+        existing: &mut Vec<(Key, Node)>,
+        entries: Vec<(Key, Node)>,
+        parent: &str,
+    ) {
+        let mut index = KeyIndex::new(existing, &mut self.work);
+        for (key, value) in entries {
+            self.work.entries += 1;
+            if value.tag.as_deref() == Some("reset") {
+                index.remove(&key.text, &mut self.work);
+                continue;
+            }
+            let slot = index.slot(existing, &key, &mut self.work);
+            self.set_slot(slot, &key, value, parent);
+        }
+        index.apply_removals(existing);
+    }
+
+    /// Merges `over` into `base`, where both sit at attribute `path` of a
+    /// service (or of the top level, for non-service paths).
+    fn merge_into(&mut self, base: &mut Node, over: Node, path: &str) {
+        match over.tag.as_deref() {
+            Some("reset") => {
+                *base = Node::new(Value::Null, over.pos);
+                return;
+            }
+            Some("override") => {
+                let mut over = over;
+                strip_tags(&mut over);
+                *base = normalise(over, path);
+                return;
+            }
+            _ => {}
+        }
+        if REPLACED.contains(&path) {
             let mut over = over;
             strip_tags(&mut over);
-            *base = normalise(over, path);
+            *base = over;
             return;
         }
-        _ => {}
-    }
-    if REPLACED.contains(&path) {
-        let mut over = over;
-        strip_tags(&mut over);
-        *base = over;
-        return;
-    }
-    let over = normalise(over, path);
-    if KEY_VALUE.contains(&path)
-        || NAME_LIST.contains(&path)
-        || STRING_OR_LIST.contains(&path)
-        || path == "build"
-    {
-        let normalised = normalise(
-            std::mem::replace(base, Node::new(Value::Null, over.pos.clone())),
-            path,
-        );
-        *base = normalised;
-    }
-    match (&mut base.value, over.value) {
-        (Value::Map(existing), Value::Map(entries)) => merge_maps(existing, entries, path),
-        (Value::Seq(items), Value::Seq(new_items)) => {
-            merge_sequences(items, new_items, path);
+        let over = normalise(over, path);
+        if KEY_VALUE.contains(&path)
+            || NAME_LIST.contains(&path)
+            || STRING_OR_LIST.contains(&path)
+            || path == "build"
+        {
+            let normalised = normalise(
+                std::mem::replace(base, Node::new(Value::Null, over.pos.clone())),
+                path,
+            );
+            *base = normalised;
         }
-        (_, value) => {
-            let mut node = Node {
-                value,
-                pos: over.pos,
-                tag: None,
-                via: over.via,
-            };
-            strip_tags(&mut node);
-            *base = node;
+        match (&mut base.value, over.value) {
+            (Value::Map(existing), Value::Map(entries)) => self.merge_maps(existing, entries, path),
+            (Value::Seq(items), Value::Seq(new_items)) => {
+                self.merge_sequences(items, new_items, path);
+            }
+            (_, value) => {
+                let mut node = Node {
+                    value,
+                    pos: over.pos,
+                    tag: None,
+                    via: over.via,
+                };
+                strip_tags(&mut node);
+                *base = node;
+            }
+        }
+    }
+
+    /// Appends `new_items`; in a list unique by a key (`ports`, `volumes`,
+    /// `cap_add`…) an item replaces the earlier one with its key. Each
+    /// item's key is worked out once and found through an index.
+    fn merge_sequences(&mut self, items: &mut Vec<Node>, new_items: Vec<Node>, path: &str) {
+        self.work.entries += new_items.len();
+        let Some(key) = unique_key(path) else {
+            for mut item in new_items {
+                strip_tags(&mut item);
+                items.push(item);
+            }
+            return;
+        };
+        self.work.key_checks += items.len();
+        let mut positions: HashMap<String, usize> = HashMap::with_capacity(items.len());
+        for (i, old) in items.iter().enumerate() {
+            if let Some(k) = key(old) {
+                positions.entry(k).or_insert(i);
+            }
+        }
+        for mut item in new_items {
+            strip_tags(&mut item);
+            self.work.key_checks += 1;
+            match key(&item) {
+                Some(k) => match positions.get(&k) {
+                    Some(&i) => items[i] = item,
+                    None => {
+                        positions.insert(k, items.len());
+                        items.push(item);
+                    }
+                },
+                None => items.push(item),
+            }
         }
     }
 }
 
-fn merge_sequences(items: &mut Vec<Node>, new_items: Vec<Node>, path: &str) {
-    let key: Option<fn(&Node) -> Option<String>> = match path {
+/// What makes items of the list at `path` the same item, for the lists
+/// whose items are unique.
+fn unique_key(path: &str) -> Option<fn(&Node) -> Option<String>> {
+    match path {
         "volumes" => Some(|n| parse_mount(n).map(|m| m.target)),
         "ports" => Some(|n| {
             parse_port(n).map(|p| {
@@ -299,17 +409,6 @@ fn merge_sequences(items: &mut Vec<Node>, new_items: Vec<Node>, path: &str) {
         }),
         p if UNIQUE_TEXT.contains(&p) => Some(|n| n.as_str().map(str::to_string)),
         _ => None,
-    };
-    for mut item in new_items {
-        strip_tags(&mut item);
-        let existing = key.and_then(|key| {
-            let k = key(&item)?;
-            items.iter().position(|old| key(old).as_deref() == Some(&k))
-        });
-        match existing {
-            Some(i) => items[i] = item,
-            None => items.push(item),
-        }
     }
 }
 

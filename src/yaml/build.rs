@@ -68,6 +68,24 @@ impl std::fmt::Display for DuplicateKey {
     }
 }
 
+/// What building the trees of a file cost, in units that grow with the
+/// input, not with the clock: complexity tests read these counters to
+/// show that a file ten times larger costs about ten times the work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ParseWork {
+    /// Nodes built, every alias expansion counted again.
+    pub nodes: usize,
+    /// Keys compared or hashed to find a duplicate key.
+    pub key_checks: usize,
+}
+
+impl std::ops::AddAssign for ParseWork {
+    fn add_assign(&mut self, other: ParseWork) {
+        self.nodes += other.nodes;
+        self.key_checks += other.key_checks;
+    }
+}
+
 /// One document of a stream read by [`parse_each_document`].
 #[derive(Debug)]
 pub struct Document {
@@ -83,6 +101,8 @@ pub struct Document {
 pub struct Stream {
     pub documents: Vec<Document>,
     pub duplicates: Vec<DuplicateKey>,
+    /// What reading the stream cost, all documents together.
+    pub work: ParseWork,
 }
 
 /// Mappings at least this long index their keys in a hash map, so a
@@ -117,7 +137,9 @@ enum Frame {
 struct Builder<'a> {
     file: &'a Arc<SourceFile>,
     limits: Limits,
+    /// Nodes of the current document, against [`Limits::max_nodes`].
     nodes: usize,
+    work: ParseWork,
     anchors: HashMap<usize, Node>,
     stack: Vec<Frame>,
     documents: Vec<Node>,
@@ -133,7 +155,23 @@ struct Builder<'a> {
 /// Duplicates read with [`DuplicateKeys::LastWins`] are not reported here:
 /// readers that keep the last value use [`parse_each_document`].
 pub fn parse_documents(file: &Arc<SourceFile>, limits: Limits) -> Result<Vec<Node>, InputError> {
-    parse_part(file, 0..file.text.len(), 0, limits).0
+    parse_part(file, 0..file.text.len(), 0, limits).result
+}
+
+/// [`parse_documents`], with what it cost.
+pub fn parse_documents_counted(
+    file: &Arc<SourceFile>,
+    limits: Limits,
+) -> (Result<Vec<Node>, InputError>, ParseWork) {
+    let part = parse_part(file, 0..file.text.len(), 0, limits);
+    (part.result, part.work)
+}
+
+/// What [`parse_part`] read.
+struct Part {
+    result: Result<Vec<Node>, InputError>,
+    duplicates: Vec<DuplicateKey>,
+    work: ParseWork,
 }
 
 /// Parses `bytes` of the file's text (starting at a line start, after
@@ -143,11 +181,12 @@ fn parse_part(
     bytes: Range<usize>,
     line_offset: u32,
     limits: Limits,
-) -> (Result<Vec<Node>, InputError>, Vec<DuplicateKey>) {
+) -> Part {
     let mut builder = Builder {
         file,
         limits,
         nodes: 0,
+        work: ParseWork::default(),
         anchors: HashMap::new(),
         stack: Vec::new(),
         documents: Vec::new(),
@@ -171,10 +210,18 @@ fn parse_part(
             })
             .and_then(|(event, span)| builder.event(event, span));
         if let Err(e) = step {
-            return (Err(e), builder.duplicates);
+            return Part {
+                result: Err(e),
+                duplicates: builder.duplicates,
+                work: builder.work,
+            };
         }
     }
-    (Ok(builder.documents), builder.duplicates)
+    Part {
+        result: Ok(builder.documents),
+        duplicates: builder.duplicates,
+        work: builder.work,
+    }
 }
 
 /// Parses each document of a stream on its own, so that one a parser
@@ -185,9 +232,13 @@ fn parse_part(
 pub fn parse_each_document(file: &Arc<SourceFile>, limits: Limits) -> Stream {
     let mut stream = Stream::default();
     for (bytes, line_offset) in split_documents(&file.text) {
-        let (result, duplicates) = parse_part(file, bytes.clone(), line_offset, limits);
-        stream.duplicates.extend(duplicates);
-        stream.documents.push(Document { bytes, result });
+        let part = parse_part(file, bytes.clone(), line_offset, limits);
+        stream.duplicates.extend(part.duplicates);
+        stream.work += part.work;
+        stream.documents.push(Document {
+            bytes,
+            result: part.result,
+        });
     }
     stream
 }
@@ -266,6 +317,7 @@ impl Builder<'_> {
 
     fn count(&mut self, n: usize, pos: &Pos) -> Result<(), InputError> {
         self.nodes += n;
+        self.work.nodes += n;
         if self.nodes > self.limits.max_nodes {
             return Err(self.error(
                 pos,
@@ -500,8 +552,14 @@ impl Builder<'_> {
                         None
                     } else {
                         match index {
-                            Some(index) => index.get(&text).copied(),
-                            None => entries.iter().position(|(k, _)| k.text == text),
+                            Some(index) => {
+                                self.work.key_checks += 1;
+                                index.get(&text).copied()
+                            }
+                            None => {
+                                self.work.key_checks += entries.len();
+                                entries.iter().position(|(k, _)| k.text == text)
+                            }
                         }
                     };
                     if let Some(i) = earlier {
@@ -550,6 +608,7 @@ impl Builder<'_> {
                         if let Some(index) = index {
                             index.insert(key.text.clone(), entries.len());
                         } else if entries.len() + 1 >= INDEX_KEYS_FROM {
+                            self.work.key_checks += entries.len();
                             let mut built: HashMap<String, usize> = entries
                                 .iter()
                                 .enumerate()

@@ -18,6 +18,7 @@ mod awesome_compose;
 mod bad_input;
 mod boundary;
 mod cli;
+mod complexity;
 mod compose_oracle;
 mod compose_secrets;
 mod demo;
