@@ -2,8 +2,8 @@
 //! judging what was scanned as a run does, and a scratch directory of its
 //! own for the loaders that open files.
 
+use std::hash::{BuildHasher, RandomState};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::hazards::credentials::Redactor;
 use crate::policy::{Evaluation, Policy};
@@ -64,17 +64,28 @@ pub(super) struct Scratch {
 }
 
 impl Scratch {
+    /// A new directory with a random name (from the standard library's
+    /// randomly keyed hasher, so no counter is shared between threads),
+    /// created by this call and no other.
     pub(super) fn new(what: &str) -> std::io::Result<Scratch> {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("drydock-fuzz-{what}-{}-{n}", std::process::id()));
-        // A directory left by a killed run of the same process id.
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)?;
-        // Canonical, as the boundary compares canonical paths.
-        let dir = dir.canonicalize()?;
-        Ok(Scratch { dir })
+        let base = std::env::temp_dir();
+        let mut attempt = 0u32;
+        let dir = loop {
+            let random = RandomState::new().hash_one(attempt);
+            let dir = base.join(format!("drydock-fuzz-{what}-{random:016x}"));
+            match std::fs::create_dir(&dir) {
+                Ok(()) => break dir,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 16 => {
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        // Canonical, as the boundary compares canonical paths (and removed
+        // if that fails).
+        let mut scratch = Scratch { dir };
+        scratch.dir = scratch.dir.canonicalize()?;
+        Ok(scratch)
     }
 
     /// Writes `bytes` to `name` inside the directory.
