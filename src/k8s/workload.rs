@@ -152,8 +152,10 @@ pub const TEMPLATE_MESSAGE: &str = "looks like an unrendered template (Helm/Go t
 
 /// Reads the workloads of one manifest text, each document on its own.
 pub fn load(source: &Arc<SourceFile>) -> Loaded {
+    // The node limit grows with the file (`yaml::NODES_PER_BYTE`), so a
+    // large bundle of manifests is read whole while a small file that
+    // aliases expand past it is refused.
     let limits = Limits {
-        max_nodes: 4_000_000,
         duplicate_keys: DuplicateKeys::LastWins,
         ..Limits::default()
     };

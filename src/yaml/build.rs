@@ -13,15 +13,22 @@ use super::node::{Key, Node, Scalar, Value};
 use crate::error::InputError;
 use crate::text::{Pos, SourceFile, Span as TextSpan};
 
-/// Most nodes one document may expand to, aliases included.
+/// Most nodes a file may expand to, aliases included, whatever its size.
 pub const DEFAULT_MAX_NODES: usize = 250_000;
+
+/// Nodes a file may hold per byte of its text beyond [`Limits::max_nodes`]:
+/// a YAML node takes at least a byte or two to write (`[a,b]`), so only
+/// aliases take a file past this, and a file of many documents cannot
+/// multiply the limit by its number of documents.
+pub const NODES_PER_BYTE: usize = 2;
 
 /// Bounds on what one file may cost to load.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     /// Deepest nesting of collections.
     pub max_depth: usize,
-    /// Nodes a document may hold after aliases are expanded.
+    /// Nodes a file may hold after aliases are expanded, all its documents
+    /// together; a larger file may hold [`NODES_PER_BYTE`] per byte.
     pub max_nodes: usize,
     /// What a key written twice in one mapping is.
     pub duplicate_keys: DuplicateKeys,
@@ -137,8 +144,10 @@ enum Frame {
 struct Builder<'a> {
     file: &'a Arc<SourceFile>,
     limits: Limits,
-    /// Nodes of the current document, against [`Limits::max_nodes`].
+    /// Nodes built so far, against `budget`.
     nodes: usize,
+    /// Nodes this part of the file may build.
+    budget: usize,
     work: ParseWork,
     anchors: HashMap<usize, Node>,
     stack: Vec<Frame>,
@@ -155,7 +164,7 @@ struct Builder<'a> {
 /// Duplicates read with [`DuplicateKeys::LastWins`] are not reported here:
 /// readers that keep the last value use [`parse_each_document`].
 pub fn parse_documents(file: &Arc<SourceFile>, limits: Limits) -> Result<Vec<Node>, InputError> {
-    parse_part(file, 0..file.text.len(), 0, limits).result
+    parse_documents_counted(file, limits).0
 }
 
 /// [`parse_documents`], with what it cost.
@@ -163,8 +172,14 @@ pub fn parse_documents_counted(
     file: &Arc<SourceFile>,
     limits: Limits,
 ) -> (Result<Vec<Node>, InputError>, ParseWork) {
-    let part = parse_part(file, 0..file.text.len(), 0, limits);
+    let budget = node_budget(limits, file.text.len());
+    let part = parse_part(file, 0..file.text.len(), 0, limits, budget);
     (part.result, part.work)
+}
+
+/// The nodes a file of `len` bytes may expand to.
+fn node_budget(limits: Limits, len: usize) -> usize {
+    limits.max_nodes.max(len.saturating_mul(NODES_PER_BYTE))
 }
 
 /// What [`parse_part`] read.
@@ -181,11 +196,13 @@ fn parse_part(
     bytes: Range<usize>,
     line_offset: u32,
     limits: Limits,
+    budget: usize,
 ) -> Part {
     let mut builder = Builder {
         file,
         limits,
         nodes: 0,
+        budget,
         work: ParseWork::default(),
         anchors: HashMap::new(),
         stack: Vec::new(),
@@ -231,14 +248,21 @@ fn parse_part(
 /// (they end even a block scalar), and every part keeps its lines.
 pub fn parse_each_document(file: &Arc<SourceFile>, limits: Limits) -> Stream {
     let mut stream = Stream::default();
+    let mut budget = node_budget(limits, file.text.len());
     for (bytes, line_offset) in split_documents(&file.text) {
-        let part = parse_part(file, bytes.clone(), line_offset, limits);
+        let part = parse_part(file, bytes.clone(), line_offset, limits, budget);
+        budget = budget.saturating_sub(part.work.nodes);
         stream.duplicates.extend(part.duplicates);
         stream.work += part.work;
         stream.documents.push(Document {
             bytes,
             result: part.result,
         });
+        if budget == 0 {
+            // The file's node limit is spent: the documents after this
+            // one are not read (their error would be the same).
+            break;
+        }
     }
     stream
 }
@@ -318,12 +342,12 @@ impl Builder<'_> {
     fn count(&mut self, n: usize, pos: &Pos) -> Result<(), InputError> {
         self.nodes += n;
         self.work.nodes += n;
-        if self.nodes > self.limits.max_nodes {
+        if self.nodes > self.budget {
             return Err(self.error(
                 pos,
                 format!(
-                    "document expands to more than {} nodes (alias bomb?)",
-                    self.limits.max_nodes
+                    "this file expands to more than {} YAML nodes (alias bomb?)",
+                    node_budget(self.limits, self.file.text.len())
                 ),
             ));
         }
@@ -346,7 +370,6 @@ impl Builder<'_> {
             Event::StreamStart | Event::StreamEnd => {}
             Event::DocumentStart(..) => {
                 self.anchors.clear();
-                self.nodes = 0;
             }
             Event::DocumentEnd => {}
             Event::Alias(id) => self.alias(id, &span)?,

@@ -22,8 +22,8 @@ mod source;
 
 pub use crate::text::{Pos, SourceFile, Span};
 pub use build::{
-    DEFAULT_MAX_NODES, Document, DuplicateKey, DuplicateKeys, Limits, ParseWork, Stream,
-    parse_documents, parse_documents_counted, parse_each_document,
+    DEFAULT_MAX_NODES, Document, DuplicateKey, DuplicateKeys, Limits, NODES_PER_BYTE, ParseWork,
+    Stream, parse_documents, parse_documents_counted, parse_each_document,
 };
 pub use node::{Key, Node, Scalar, Value, parse_bool};
 pub use routed::Routed;

@@ -33,6 +33,19 @@ fn alias_bomb() -> String {
     s
 }
 
+/// 300 documents, each within the node limit on its own (180 000 nodes
+/// out of 300 bytes), that a limit counted per document let grow to 54
+/// million nodes and 9 GB: the limit holds for the whole file.
+fn many_document_alias_bomb() -> String {
+    let ones = vec!["1"; 50].join(",");
+    let document = format!(
+        "x-a: &a [{ones}]\nx-b: &b [{}]\nx-c: &c [{}]\nservices:\n  web:\n    image: nginx:1.27\n",
+        vec!["*a"; 60].join(","),
+        vec!["*b"; 60].join(",")
+    );
+    vec![document; 300].join("---\n")
+}
+
 /// A few lines that `extends` makes into millions of nodes: 250 services,
 /// each a copy of a base of 20 000 (within the alias limit on its own).
 fn extends_bomb() -> String {
@@ -113,6 +126,13 @@ fn cases() -> Vec<Case> {
             files: vec![("compose.yaml", text(&alias_bomb()))],
             path: "compose.yaml",
             line: None,
+            says: "alias bomb",
+        },
+        Case {
+            name: "alias bomb spread over many documents",
+            files: vec![("compose.yaml", text(&many_document_alias_bomb()))],
+            path: "compose.yaml",
+            line: Some(10),
             says: "alias bomb",
         },
         Case {

@@ -1136,3 +1136,37 @@ fn mount_propagation_is_shared_mount_propagation_issue_10() {
         .collect();
     assert_eq!(found, [(9, "medium"), (10, "low")], "{doc:#}");
 }
+
+/// A manifest of many documents, each under the node limit on its own but
+/// together an alias bomb: the documents read before the limit are
+/// audited, the first one past the limit is the one error, the rest are
+/// not read, and the run ends at once (the limit used
+/// to be counted per document, so 300 such documents grew to 54 million
+/// nodes).
+#[test]
+fn an_alias_bomb_spread_over_many_documents_stops_at_the_file_limit() {
+    let ones = vec!["1"; 50].join(",");
+    let bomb = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: bomb}}\ndata:\n  a: &a [{ones}]\n  b: &b [{}]\n  c: [{}]\n",
+        vec!["*a"; 60].join(","),
+        vec!["*b"; 60].join(",")
+    );
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: app\n    image: example/app:1.0\n    securityContext: {privileged: true}\n";
+    let mut text = format!("{pod}---\n");
+    text.push_str(&vec![bomb; 300].join("---\n"));
+    let out = drydock()
+        .args(["k8s", "-", "--format", "json"])
+        .stdin(&text)
+        .run();
+    assert_eq!(out.code(), Some(2), "{}", out.stderr.as_str());
+    let doc = out.json();
+    let errors = doc["errors"].as_array().unwrap();
+    assert_eq!(
+        errors.len(),
+        1,
+        "one error, not one per document: {errors:?}"
+    );
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(message.contains("alias bomb"), "{message}");
+    assert_eq!(privileged_lines(&doc), vec![8]);
+}
