@@ -10,6 +10,7 @@
 //! `extends` ([`super::extends`]), which is resolved file by file before
 //! includes are imported.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -254,7 +255,10 @@ fn take_includes(doc: &mut Node) -> Option<Node> {
     Some(entries.remove(index).1)
 }
 
-/// Copies the services and other resources of an included project.
+/// Copies the services and other resources of an included project. One
+/// already defined is kept if the included one is the same (a file
+/// included twice, along two paths); a different one is an error, as in
+/// Docker Compose.
 fn import_resources(doc: &mut Node, included: Node, item: &Node) -> Result<(), InputError> {
     let Value::Map(sections) = included.value else {
         return Ok(());
@@ -292,17 +296,28 @@ fn import_resources(doc: &mut Node, included: Node, item: &Node) -> Result<(), I
                 format!("`{}` must be a mapping", section.text),
             ));
         };
+        let mut defined: HashMap<String, usize> = existing
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.text.clone(), i))
+            .collect();
         for (name, resource) in resources {
-            if existing.iter().any(|(k, _)| k.text == name.text) {
-                return Err(InputError::at(
-                    &item.pos,
-                    format!(
-                        "{}.{} is defined both here and in the included project",
-                        section.text, name.text
-                    ),
-                ));
+            match defined.get(&name.text) {
+                Some(&i) if existing[i].1.same_value(&resource) => {}
+                Some(_) => {
+                    return Err(InputError::at(
+                        &item.pos,
+                        format!(
+                            "{}.{} is defined both here and in the included project, differently",
+                            section.text, name.text
+                        ),
+                    ));
+                }
+                None => {
+                    defined.insert(name.text.clone(), existing.len());
+                    existing.push((name, resource));
+                }
             }
-            existing.push((name, resource));
         }
     }
     Ok(())

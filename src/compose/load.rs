@@ -56,6 +56,15 @@ pub const OVERRIDE_FILES: [&str; 4] = [
 /// Largest Compose file drydock reads.
 pub const MAX_FILE_BYTES: u64 = 8 << 20;
 
+/// Most Compose files one project may read, a file included along several
+/// paths counted each time: includes that each include the same pair of
+/// files a dozen levels deep would read thousands of files (Docker Compose
+/// itself takes minutes), and are refused like an alias bomb.
+pub(super) const MAX_FILES_READ: usize = 1024;
+
+/// Most bytes of Compose files one project may read, counted the same way.
+pub(super) const MAX_BYTES_READ: usize = 64 << 20;
+
 /// Deepest chain of `include`s and `extends`.
 pub(super) const MAX_CHAIN: usize = 32;
 
@@ -217,6 +226,10 @@ pub struct LoadWork {
     pub extended_nodes: usize,
     /// Bytes interpolation produced.
     pub interpolated_bytes: usize,
+    /// Compose files read (a file included twice counts twice), and their
+    /// bytes, bounded by [`MAX_FILES_READ`] and [`MAX_BYTES_READ`].
+    pub files_read: usize,
+    pub bytes_read: usize,
 }
 
 impl Project {
@@ -369,6 +382,7 @@ impl Loader {
         // The project's own files join the include stack only when it
         // includes something (a cycle needs an include), sparing a
         // `canonicalize` per project in a large scan.
+        let pending_before = state.pending_top.len();
         state.pending_top.extend(files.iter().cloned());
         let mut model: Option<Node> = None;
         let mut warnings = Vec::new();
@@ -397,6 +411,9 @@ impl Loader {
                 Some(base) => state.work.merge += merge_documents(base, doc),
             }
         }
+        // Files of a project that included nothing are not on the stack
+        // and leave no trace for the projects loaded after it.
+        state.pending_top.truncate(pending_before);
         let mut model = match (model, state.outside.last()) {
             (Some(model), _) => model,
             // Every Compose file was outside the boundary: an empty project
@@ -530,6 +547,18 @@ impl Loader {
                 return Ok(None);
             }
         };
+        state.work.files_read += 1;
+        state.work.bytes_read += source.text.len();
+        if state.work.files_read > MAX_FILES_READ || state.work.bytes_read > MAX_BYTES_READ {
+            return Err(InputError::in_file(
+                self.display(path),
+                format!(
+                    "the project reads more than {MAX_FILES_READ} Compose files or {} MiB \
+                     (the same files included along many paths?): refused like an alias bomb",
+                    MAX_BYTES_READ >> 20
+                ),
+            ));
+        }
         state.files.push(source.clone());
         let (docs, parse_work) = parse_documents_counted(&source, self.limits);
         state.work.parse += parse_work;

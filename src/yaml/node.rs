@@ -54,6 +54,36 @@ impl Node {
         }
     }
 
+    /// Whether two nodes hold the same value wherever they were written:
+    /// scalars by their text, sequences item by item, mappings key by key
+    /// in any order, tags alike. Linear in the nodes' sizes.
+    pub fn same_value(&self, other: &Node) -> bool {
+        if self.tag != other.tag {
+            return false;
+        }
+        match (&self.value, &other.value) {
+            (Value::Null, Value::Null) => true,
+            (Value::Scalar(a), Value::Scalar(b)) => a.text == b.text,
+            (Value::Seq(a), Value::Seq(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_value(y))
+            }
+            (Value::Map(a), Value::Map(b)) => {
+                if a.len() != b.len() {
+                    return false;
+                }
+                let by_key: std::collections::HashMap<&str, &Node> =
+                    b.iter().map(|(k, v)| (k.text.as_str(), v)).collect();
+                by_key.len() == b.len()
+                    && a.iter().all(|(k, v)| {
+                        by_key
+                            .get(k.text.as_str())
+                            .is_some_and(|other| v.same_value(other))
+                    })
+            }
+            _ => false,
+        }
+    }
+
     /// The entries of a mapping, or `None` for any other node.
     pub fn as_map(&self) -> Option<&[(Key, Node)]> {
         match &self.value {

@@ -314,3 +314,61 @@ fn the_human_report_names_the_file_and_line_on_one_line() {
         "{stdout}"
     );
 }
+
+/// Fourteen levels of two files, each including both files of the level
+/// below: a few hundred bytes that read 32 000 files (Docker Compose
+/// itself takes minutes on it). drydock stops at its files-read budget,
+/// names a file of the chain, and still reports the other project.
+#[test]
+fn includes_that_read_the_same_files_along_many_paths_are_refused_like_an_alias_bomb() {
+    const LEVELS: usize = 14;
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad");
+    std::fs::create_dir_all(&bad).unwrap();
+    for level in 0..LEVELS {
+        for side in ["a", "b"] {
+            let mut text = String::new();
+            if level + 1 < LEVELS {
+                let next = level + 1;
+                text.push_str(&format!("include: [l{next}a.yaml, l{next}b.yaml]\n"));
+            }
+            text.push_str(&format!(
+                "services:\n  s{level}{side}:\n    image: nginx:1.27\n"
+            ));
+            std::fs::write(bad.join(format!("l{level}{side}.yaml")), text).unwrap();
+        }
+    }
+    std::fs::write(
+        bad.join("compose.yaml"),
+        "include: [l0a.yaml, l0b.yaml]\nservices:\n  top:\n    image: nginx:1.27\n",
+    )
+    .unwrap();
+    let good = dir.path().join("good");
+    std::fs::create_dir_all(&good).unwrap();
+    std::fs::write(good.join("compose.yaml"), GOOD).unwrap();
+    let out = drydock()
+        .env("DOCKER_HOST", "unix:///nonexistent/drydock-test.sock")
+        .args(["scan", dir.path().to_str().unwrap(), "--format", "json"])
+        .run();
+    assert_eq!(out.code(), Some(2), "{}", out.stderr.as_str());
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let errors = doc["errors"].as_array().unwrap();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["path"].as_str().unwrap().starts_with("bad/l")
+                && e["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("refused like an alias bomb")),
+        "{errors:?}"
+    );
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["location"]["path"] == "good/compose.yaml"),
+        "the good project was not reported"
+    );
+}
