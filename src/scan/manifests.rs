@@ -93,10 +93,16 @@ pub fn run_manifest_sources(
 
 fn read_manifest(path: &Path, root: &Path) -> Result<Arc<SourceFile>, InputError> {
     if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
-            .map_err(|e| InputError::in_file(crate::error::STDIN, format!("cannot read: {e}")))?;
-        return Ok(crate::yaml::source_from_text(crate::error::STDIN, &text));
+        // Bounded like a file: `helm template … | drydock k8s -` cannot
+        // make drydock hold more than the limit.
+        let stdin = crate::error::STDIN;
+        return crate::yaml::read_opened(
+            std::io::stdin().lock(),
+            0,
+            PathBuf::from(stdin),
+            stdin.to_string(),
+            crate::k8s::MAX_FILE_BYTES,
+        );
     }
     let shown = path.strip_prefix(root).unwrap_or(path);
     let display = shown.to_string_lossy().replace('\\', "/");

@@ -21,10 +21,11 @@ pub fn read_source(
 }
 
 /// [`read_source`] of a file already opened (through the audit boundary,
-/// [`crate::boundary::Boundary::open`]) whose size is `size`; `path` is
-/// the path as the configuration named it.
+/// [`crate::boundary::Boundary::open`]) whose size is `size`, or of a
+/// stream (`size` 0: not known); `path` is the path as the configuration
+/// named it.
 pub fn read_opened(
-    file: std::fs::File,
+    file: impl std::io::Read,
     size: u64,
     path: PathBuf,
     display: String,

@@ -1170,3 +1170,20 @@ fn an_alias_bomb_spread_over_many_documents_stops_at_the_file_limit() {
     assert!(message.contains("alias bomb"), "{message}");
     assert_eq!(privileged_lines(&doc), vec![8]);
 }
+
+/// Standard input is bounded like a file: more than the 64 MiB limit is a
+/// one-line error, not 64 MiB and more held in memory.
+#[test]
+fn a_manifest_on_standard_input_past_the_size_limit_is_refused() {
+    let mut text = String::from("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n");
+    text.push_str(&"#".repeat(65 << 20));
+    let out = drydock().args(["k8s", "-"]).stdin(&text).run();
+    assert_eq!(out.code(), Some(2), "{}", out.stderr.as_str());
+    assert!(
+        out.stdout
+            .as_str()
+            .contains("error: (standard input): file is larger than the 64 MiB limit"),
+        "{}",
+        out.stdout.as_str()
+    );
+}
