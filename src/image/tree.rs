@@ -353,7 +353,7 @@ mod tests {
             compression: Compression::None,
             compressed_bytes: 0,
             uncompressed_bytes: 0,
-            entries,
+            entries: entries.into_iter().collect(),
             whiteouts,
             warnings: Vec::new(),
         }

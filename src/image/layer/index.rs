@@ -56,6 +56,66 @@ impl Entry {
     }
 }
 
+/// A layer's entries, kept in chunks of [`Entries::CHUNK`]: merging them
+/// into the tree frees each chunk once it is read, so the layer's index
+/// and the tree it grows are not both in memory whole (one `Vec` would
+/// keep its whole buffer, up to twice the entries, until the last one),
+/// and no chunk is ever copied to grow.
+#[derive(Clone, Debug, Default)]
+pub struct Entries {
+    chunks: Vec<Vec<Entry>>,
+    len: usize,
+}
+
+impl Entries {
+    /// Entries per chunk.
+    pub const CHUNK: usize = 4096;
+
+    pub fn push(&mut self, entry: Entry) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < Self::CHUNK => chunk.push(entry),
+            _ => {
+                let mut chunk = Vec::with_capacity(Self::CHUNK);
+                chunk.push(entry);
+                self.chunks.push(chunk);
+            }
+        }
+        self.len += 1;
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.chunks.iter().flatten()
+    }
+}
+
+impl IntoIterator for Entries {
+    type Item = Entry;
+    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<Entry>>>;
+
+    /// Each chunk is freed as soon as its last entry is taken.
+    fn into_iter(self) -> Self::IntoIter {
+        self.chunks.into_iter().flatten()
+    }
+}
+
+impl FromIterator<Entry> for Entries {
+    fn from_iter<I: IntoIterator<Item = Entry>>(entries: I) -> Entries {
+        let mut out = Entries::default();
+        for entry in entries {
+            out.push(entry);
+        }
+        out
+    }
+}
+
 /// The index of one layer.
 #[derive(Clone, Debug)]
 pub struct LayerScan {
@@ -66,7 +126,7 @@ pub struct LayerScan {
     pub compression: Compression,
     pub compressed_bytes: u64,
     pub uncompressed_bytes: u64,
-    pub entries: Vec<Entry>,
+    pub entries: Entries,
     pub whiteouts: Vec<Whiteout>,
     /// Entries that were skipped or adjusted, for the report.
     pub warnings: Vec<String>,

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::entry::{Decoded, decode};
 use super::error::LayerError;
-use super::index::{Content, Entry, Kind, is_database_path};
+use super::index::{Content, Entries, Kind, is_database_path};
 use super::limits::{CHUNK, Limits};
 use super::whiteout::Whiteout;
 use crate::hazards::secrets::SecretScanner;
@@ -21,7 +21,7 @@ use crate::image::content::{self, Seen};
 
 /// What a walk found.
 pub(super) struct Walked {
-    pub entries: Vec<Entry>,
+    pub entries: Entries,
     pub whiteouts: Vec<Whiteout>,
     pub warnings: Vec<String>,
 }
@@ -39,7 +39,7 @@ struct Scratch {
 pub(super) fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, LayerError> {
     let mut archive = tar::Archive::new(plain);
     let mut walked = Walked {
-        entries: Vec::new(),
+        entries: Entries::default(),
         whiteouts: Vec::new(),
         warnings: Vec::new(),
     };
