@@ -10,6 +10,10 @@
 #   bench/image.sh --big         the same on the default image (~116 MB of layer content) and
 #                                on one with a ~BENCH_BIG_MB MB extra layer (~1 GB of layer
 #                                content, built with --gzip --big), plus the RSS difference
+#   bench/image.sh --many-files  peak RSS per file: images of BENCH_MANY_FILES/10 and
+#                                BENCH_MANY_FILES small files (default 300 000, three gzip
+#                                layers, site-packages-like paths), written by the test-support
+#                                builder (tests/drydock/bench_images.rs); combines with --big
 #
 # Measured:
 #   drydock  `drydock image --input IMAGE --format json > /dev/null` (the whole tarball:
@@ -21,7 +25,9 @@
 #            installed by scripts/install-dockerfile-peers.sh (or DRYDOCK_TRIVY); skipped
 #            with a note when it cannot be installed
 # Targets: drydock/gzip time ratio <= 0.5; drydock >= 5x faster than Trivy; peak RSS <= 64 MiB;
-# with --big, the two images' peak RSS within +-20 % of each other.
+# with --big, the two images' peak RSS within +-20 % of each other; with --many-files, peak RSS
+# <= 64 MiB on the large image and <= 200 bytes per file (the RSS the extra files add, divided
+# by their number).
 #
 # Environment (all optional):
 #   DRYDOCK        binary to measure (default: target/release/drydock after `cargo build --release`)
@@ -29,6 +35,7 @@
 #   BENCH_CPUS     pin every measured process to this many CPUs when the machine has more
 #                  (default: 2, the size the targets are stated for; 0 = no pinning)
 #   BENCH_BIG_MB   size of the extra layer of the big image, MB (default: 900)
+#   BENCH_MANY_FILES  files of the large --many-files image (default: 300000)
 #   BENCH_IMAGES   where built images are kept (default: <repo>/target/bench-images)
 #   PYTHON         interpreter for the timer (default: python3)
 #
@@ -45,10 +52,12 @@ die() { printf '%s: %s\n' "$PROG" "$1" >&2; exit "${2:-1}"; }
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 
 BIG=0
+MANY=0
 IMAGE_ARG=""
 while (( $# )); do
     case "$1" in
         --big) BIG=1 ;;
+        --many-files) MANY=1 ;;
         -h|--help) usage ;;
         -*) printf '%s: unknown option %s\n' "$PROG" "$1" >&2; usage ;;
         *) [[ -z "$IMAGE_ARG" ]] || usage; IMAGE_ARG="$1" ;;
@@ -64,6 +73,8 @@ IMAGES="${BENCH_IMAGES:-$ROOT/target/bench-images}"
 PYTHON="${PYTHON:-python3}"
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer" 2
 [[ "$BIG_MB" =~ ^[1-9][0-9]*$ ]] || die "BENCH_BIG_MB must be a positive integer" 2
+MANY_FILES="${BENCH_MANY_FILES:-300000}"
+[[ "$MANY_FILES" =~ ^[1-9][0-9]{2,}$ ]] || die "BENCH_MANY_FILES must be an integer >= 100" 2
 command -v "$PYTHON" >/dev/null || die "$PYTHON not found (set PYTHON)"
 command -v gzip >/dev/null || die "gzip not found"
 
@@ -72,6 +83,7 @@ TARGET_RATIO=0.5     # drydock wall time <= 0.5 x gzip -dc of the same layers
 TARGET_TRIVY=5       # Trivy wall time >= 5 x drydock's
 TARGET_RSS_MIB=64    # peak RSS
 TARGET_RSS_PCT=20    # ~100 MB vs ~1 GB image: peak RSS within +-20 %
+TARGET_BYTES_PER_FILE=200  # --many-files: RSS the extra files add, per file
 
 # ---------------------------------------------------------------- build drydock
 if [[ -n "${DRYDOCK:-}" ]]; then
@@ -105,6 +117,8 @@ if (( BIG )); then
 elif [[ -n "$IMAGE_ARG" ]]; then
     [[ -f "$IMAGE_ARG" ]] || die "no such file: $IMAGE_ARG" 2
     SUBJECTS=("$(cd "$(dirname -- "$IMAGE_ARG")" && pwd)/$(basename -- "$IMAGE_ARG")")
+elif (( MANY )); then
+    SUBJECTS=()
 else
     ensure_image "$SMALL_DEFAULT" --gzip
     SUBJECTS=("$SMALL_DEFAULT")
@@ -270,6 +284,7 @@ if (( BIG )); then
     fi
 fi
 
+if (( ${#SUBJECTS[@]} )); then
 cat <<EOF
 
 drydock image vs gzip -dc -- $(date -u +%Y-%m-%dT%H:%MZ)
@@ -298,3 +313,55 @@ runs after one warm-up.
 ${MD_ROWS}$( ((BIG)) && printf '\n- %s\n' "${BIG_LINE^}")
 ---- end summary ----
 EOF
+fi
+
+# ------------------------------------------------------------------ --many-files
+# Peak RSS on two generated images of small files, N/10 and N: the difference over the
+# difference in files is what each file costs in memory, whatever the fixed cost.
+if (( MANY )); then
+    declare -a M_FILES M_PATH M_RSS M_TIME
+    M_FILES=($(( MANY_FILES / 10 )) "$MANY_FILES")
+    for k in 0 1; do
+        M_PATH[k]="$IMAGES/many-files-${M_FILES[k]}.tar"
+        if [[ ! -f "${M_PATH[k]}" ]]; then
+            log "writing ${M_PATH[k]} (tests/drydock/bench_images.rs, release build of the tests)"
+            mkdir -p "$IMAGES"
+            DRYDOCK_BENCH_IMAGE="${M_PATH[k]}" DRYDOCK_BENCH_FILES="${M_FILES[k]}" \
+                cargo test --release -q --test drydock -- --ignored --exact bench_images::many_files_image >&2 \
+                || die "could not write ${M_PATH[k]}"
+        fi
+        log "$(basename "${M_PATH[k]}"): drydock image, $RUNS runs"
+        bench drydock "$WORK/many.json" "$DRYDOCK" image --input "${M_PATH[k]}" --format json
+        check_rc drydock "$RC"
+        M_TIME[k]="$MEDIAN"
+        M_RSS[k]="$(rss "$DRYDOCK" image --input "${M_PATH[k]}" --format json)"
+    done
+    if [[ -n "${M_RSS[0]}" && -n "${M_RSS[1]}" ]]; then
+        PER_FILE="$(calc '%.0f' "(${M_RSS[1]} - ${M_RSS[0]}) * 1024 / (${M_FILES[1]} - ${M_FILES[0]})")"
+        PER_FILE_OK="$(passfail "$PER_FILE <= $TARGET_BYTES_PER_FILE" x)"
+        MANY_RSS_OK="$(passfail "${M_RSS[1]} / 1024 <= $TARGET_RSS_MIB" x)"
+    else
+        PER_FILE="n/a" PER_FILE_OK="n/a" MANY_RSS_OK="n/a"
+    fi
+    cat <<EOF
+
+drydock image on many small files -- $(date -u +%Y-%m-%dT%H:%MZ)
+machine: $(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown), $NCPU CPUs, $PIN_NOTE
+drydock: commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none), $DRYDOCK
+
+$(printf '%-28s %10s %10s %12s' image files "drydock s" "peak RSS")
+$(printf '%-28s %10s %10s %12s' "$(basename "${M_PATH[0]}")" "${M_FILES[0]}" "$(s3 "${M_TIME[0]}")" "$(mib "${M_RSS[0]}")")
+$(printf '%-28s %10s %10s %12s' "$(basename "${M_PATH[1]}")" "${M_FILES[1]}" "$(s3 "${M_TIME[1]}")" "$(mib "${M_RSS[1]}")")
+    peak RSS at ${M_FILES[1]} files $(mib "${M_RSS[1]}") (target <= $TARGET_RSS_MIB MiB: $MANY_RSS_OK)
+    bytes per file (RSS added by the extra files / their number) $PER_FILE (target <= $TARGET_BYTES_PER_FILE: $PER_FILE_OK)
+
+---- summary for BENCHMARKS.md ----
+| image | files | drydock s | peak RSS |
+| --- | ---: | ---: | ---: |
+| \`$(basename "${M_PATH[0]}")\` | ${M_FILES[0]} | $(s3 "${M_TIME[0]}") | $(mib "${M_RSS[0]}") |
+| \`$(basename "${M_PATH[1]}")\` | ${M_FILES[1]} | $(s3 "${M_TIME[1]}") | $(mib "${M_RSS[1]}") ($MANY_RSS_OK, target ≤ $TARGET_RSS_MIB MiB) |
+
+Bytes per file: $PER_FILE (target ≤ $TARGET_BYTES_PER_FILE: $PER_FILE_OK).
+---- end summary ----
+EOF
+fi

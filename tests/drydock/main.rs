@@ -16,6 +16,7 @@ mod support;
 
 mod awesome_compose;
 mod bad_input;
+mod bench_images;
 mod boundary;
 mod cli;
 mod complexity;
