@@ -151,6 +151,17 @@ compound-rules:
     fix: drop the socket
 EOF
     seed policy "$work/policy"
+    # With a baseline after a NUL: one that holds made-up fingerprints, an
+    # empty one, one of another version, and one that is not JSON.
+    printf '{"version":1,"findings":[{"fingerprint":"%s","rule":"privileged","message":"m"},{"fingerprint":"%s","rule":"host-namespace","message":"m"}]}' \
+        "$(printf privileged | sha256sum | cut -c1-32)" "$(printf host | sha256sum | cut -c1-32)" >"$work/baseline"
+    seed_parts policy "$work/policy" "$work/baseline"
+    printf '{"version":1,"findings":[]}' >"$work/baseline"
+    seed_parts policy "$work/policy" "$work/baseline"
+    printf '{"version":2,"findings":[]}' >"$work/baseline"
+    seed_parts policy "$work/policy" "$work/baseline"
+    printf 'not json' >"$work/baseline"
+    seed_parts policy "$work/policy" "$work/baseline"
 fi
 
 if wanted dockerfile; then

@@ -21,6 +21,17 @@ pub fn parts(data: &[u8], n: usize) -> Vec<&[u8]> {
 /// built-in rules and the policy's) and renders every report format,
 /// checking that the JSON and SARIF reports parse.
 pub(super) fn judge(scanned: Scanned, policy: Option<&Policy>, root: &Path) {
+    judge_against(scanned, policy, root, None);
+}
+
+/// [`judge`], with `--baseline BASELINE --write-baseline OUT` when a
+/// baseline `(BASELINE, OUT)` is given.
+pub(super) fn judge_against(
+    scanned: Scanned,
+    policy: Option<&Policy>,
+    root: &Path,
+    baseline: Option<(&Path, &Path)>,
+) {
     let mut registry = crate::rules::registry();
     for rule in policy.iter().flat_map(|p| &p.compound) {
         registry.declare(rule.info.clone());
@@ -38,8 +49,8 @@ pub(super) fn judge(scanned: Scanned, policy: Option<&Policy>, root: &Path) {
         },
         honour_ignores: true,
         redactor: &redactor,
-        write_baseline: None,
-        baseline: None,
+        write_baseline: baseline.map(|(_, out)| out),
+        baseline: baseline.map(|(read, _)| read),
     };
     let Ok(verdict) = crate::policy::evaluate(scanned, &how) else {
         return;

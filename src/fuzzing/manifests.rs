@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::harness::judge;
+use super::harness::{Scratch, judge, judge_against, parts};
 use crate::k8s::pss::Level;
 use crate::params::Params;
 use crate::policy::Policy;
@@ -141,23 +141,38 @@ spec:
             path: /var/run/docker.sock
 ";
 
-/// `policy`: the bytes, if UTF-8, as a `.drydock.yaml`; a policy that
-/// loads is then applied to a fixed manifest (its parameters and Pod
-/// Security level to the audit, its rules, exceptions and compound rules
-/// to the verdict), judged and reported.
+/// `policy`: the first NUL-separated part, if UTF-8, as a `.drydock.yaml`;
+/// a policy that loads is then applied to a fixed manifest (its parameters
+/// and Pod Security level to the audit, its rules, exceptions and compound
+/// rules to the verdict), judged and reported. A second part, when there
+/// is one, is read as the run's `--baseline` file (and the verdict's
+/// findings are written as a new one).
 pub fn policy(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else {
+    let [policy_bytes, baseline] = parts(data, 2)[..] else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(policy_bytes) else {
         return;
     };
     let registry = crate::rules::registry();
     let Ok(policy) = crate::policy::parse(".drydock.yaml", "fuzz", text, &registry) else {
         return;
     };
-    apply(&policy);
+    if baseline.is_empty() {
+        apply(&policy, None);
+        return;
+    }
+    let Ok(scratch) = Scratch::new("baseline") else {
+        return;
+    };
+    let Ok(read) = scratch.write("baseline.json", baseline) else {
+        return;
+    };
+    apply(&policy, Some((&read, &scratch.dir.join("written.json"))));
 }
 
-fn apply(policy: &Policy) {
+fn apply(policy: &Policy, baseline: Option<(&Path, &Path)>) {
     let source = source_from_text("manifest.yaml", JUDGED_MANIFEST);
     let scanned = audit_manifest(&source, policy.pod_security, &policy.params);
-    judge(scanned, Some(policy), Path::new("."));
+    judge_against(scanned, Some(policy), Path::new("."), baseline);
 }
