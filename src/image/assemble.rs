@@ -156,7 +156,7 @@ pub(super) fn assemble(
         .filter(|p| {
             tree.get(p).is_some_and(|n| {
                 n.entry.kind == Kind::File
-                    && n.entry.content.as_ref().is_some_and(|c| c.apk.is_none())
+                    && n.entry.content.as_ref().is_some_and(|c| c.apk().is_none())
             })
         })
         .count();
@@ -220,7 +220,7 @@ fn hash_apk_files(
     for (path, node) in tree.nodes.iter_mut() {
         let key = node.hardlink_of.as_deref().unwrap_or(path);
         if let (Some(hashes), Some(content)) = (digests.get(key), node.entry.content.as_mut()) {
-            content.apk = Some(Box::new(*hashes));
+            content.set_apk(*hashes);
         }
     }
     Ok(())
@@ -274,7 +274,7 @@ fn accounts(tree: &Tree) -> Vec<Account> {
     let Some(bytes) = tree
         .get("etc/passwd")
         .and_then(|n| n.entry.content.as_ref())
-        .and_then(|c| c.data.as_deref())
+        .and_then(|c| c.data())
     else {
         return Vec::new();
     };

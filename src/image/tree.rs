@@ -60,7 +60,7 @@ fn unseen(path: &str, node: &Node, removed_in: usize, how: Removal) -> Option<Un
     if node.hardlink_of.is_some() {
         return None;
     }
-    let secrets = node.entry.content.as_ref()?.secrets.clone()?;
+    let secrets = node.entry.content.as_ref()?.secrets()?.into();
     Some(Unseen {
         path: path.to_string(),
         layer: node.layer,
@@ -225,11 +225,11 @@ impl Tree {
         let live = self
             .files()
             .filter(|(_, n)| n.hardlink_of.is_none())
-            .filter_map(|(path, n)| Some((path, n.entry.content.as_ref()?.secrets.as_ref()?)));
+            .filter_map(|(path, n)| Some((path, n.entry.content.as_ref()?.secrets()?)));
         let unseen = self
             .unseen_secrets
             .iter()
-            .map(|u| (u.path.as_str(), &u.secrets));
+            .map(|u| (u.path.as_str(), &*u.secrets));
         let mut count = 0;
         let mut example = None;
         for (path, hits) in live.chain(unseen) {

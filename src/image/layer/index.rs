@@ -22,18 +22,65 @@ pub enum Kind {
 /// The contents of a regular file, summarised. MD5 (what dpkg records) is
 /// taken for every file in the one pass; SHA-1 and SHA-256 (what apk
 /// records) only for the files an apk database owns, in a second pass over
-/// the few layers that hold them (apk images are small).
+/// the few layers that hold them (apk images are small). What few files
+/// have is behind one box ([`Rare`]), so a plain file costs 40 bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Content {
     pub md5: [u8; 16],
-    /// SHA-1 and SHA-256, for apk-owned files only (boxed: most files have
-    /// none, and the index stays small).
-    pub apk: Option<Box<([u8; 20], [u8; 32])>>,
     pub facts: Facts,
+    rare: Option<Box<Rare>>,
+}
+
+/// What only some files have.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Rare {
+    /// SHA-1 and SHA-256, for apk-owned files.
+    apk: Option<([u8; 20], [u8; 32])>,
     /// The bytes of a package-database file (dpkg, apk, passwd…).
-    pub data: Option<Box<[u8]>>,
-    /// Credentials found in the bytes (boxed: almost every file has none).
-    pub secrets: Option<Box<[SecretHit]>>,
+    data: Option<Box<[u8]>>,
+    /// Credentials found in the bytes.
+    secrets: Option<Box<[SecretHit]>>,
+}
+
+impl Content {
+    pub fn new(md5: [u8; 16], facts: Facts) -> Content {
+        Content {
+            md5,
+            facts,
+            rare: None,
+        }
+    }
+
+    fn rare(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// SHA-1 and SHA-256, for apk-owned files only.
+    pub fn apk(&self) -> Option<&([u8; 20], [u8; 32])> {
+        self.rare.as_ref()?.apk.as_ref()
+    }
+
+    pub fn set_apk(&mut self, digests: ([u8; 20], [u8; 32])) {
+        self.rare().apk = Some(digests);
+    }
+
+    /// The bytes of a package-database file (dpkg, apk, passwd…).
+    pub fn data(&self) -> Option<&[u8]> {
+        self.rare.as_ref()?.data.as_deref()
+    }
+
+    pub fn set_data(&mut self, data: Box<[u8]>) {
+        self.rare().data = Some(data);
+    }
+
+    /// Credentials found in the bytes.
+    pub fn secrets(&self) -> Option<&[SecretHit]> {
+        self.rare.as_ref()?.secrets.as_deref()
+    }
+
+    pub fn set_secrets(&mut self, secrets: Box<[SecretHit]>) {
+        self.rare().secrets = Some(secrets);
+    }
 }
 
 /// One entry of a layer.

@@ -153,12 +153,15 @@ fn read_content(
     };
     let data = keep_db.then(|| whole.as_slice().into());
     let found = secrets.finish();
-    Ok(Content {
-        secrets: (!found.is_empty()).then(|| found.into_boxed_slice()),
-        md5: md5.finalize().into(),
-        apk: more
-            .map(|(sha1, sha256)| Box::new((sha1.finalize().into(), sha256.finalize().into()))),
-        facts,
-        data,
-    })
+    let mut content = Content::new(md5.finalize().into(), facts);
+    if !found.is_empty() {
+        content.set_secrets(found.into_boxed_slice());
+    }
+    if let Some((sha1, sha256)) = more {
+        content.set_apk((sha1.finalize().into(), sha256.finalize().into()));
+    }
+    if let Some(data) = data {
+        content.set_data(data);
+    }
+    Ok(content)
 }

@@ -89,7 +89,7 @@ pub(super) fn read(tree: &Tree, packages: &mut Packages) {
         .nodes
         .range("var/lib/dpkg/status.d/".to_string()..)
         .take_while(|(p, _)| p.starts_with("var/lib/dpkg/status.d/"))
-        .filter_map(|(p, n)| Some((p.as_str(), n.entry.content.as_ref()?.data.as_deref()?)))
+        .filter_map(|(p, n)| Some((p.as_str(), n.entry.content.as_ref()?.data()?)))
         .collect();
     if status.is_none() && status_d.is_empty() {
         return;
@@ -109,7 +109,7 @@ pub(super) fn read(tree: &Tree, packages: &mut Packages) {
         .nodes
         .range("var/lib/dpkg/info/".to_string()..)
         .take_while(|(p, _)| p.starts_with("var/lib/dpkg/info/"))
-        .filter_map(|(p, n)| Some((p.clone(), n.entry.content.as_ref()?.data.as_deref()?)))
+        .filter_map(|(p, n)| Some((p.clone(), n.entry.content.as_ref()?.data()?)))
         .collect();
     for (path, bytes) in &info {
         let file = &path["var/lib/dpkg/info/".len()..];
@@ -215,7 +215,7 @@ fn alternatives(tree: &Tree, packages: &mut Packages) {
         .nodes
         .range("var/lib/dpkg/alternatives/".to_string()..)
         .take_while(|(p, _)| p.starts_with("var/lib/dpkg/alternatives/"))
-        .filter_map(|(_, n)| n.entry.content.as_ref()?.data.as_deref())
+        .filter_map(|(_, n)| n.entry.content.as_ref()?.data())
         .collect();
     for bytes in files {
         let text = String::from_utf8_lossy(bytes);

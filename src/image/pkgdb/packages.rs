@@ -80,5 +80,5 @@ impl Packages {
 
 /// The bytes of a kept database file.
 pub(super) fn data<'t>(tree: &'t Tree, path: &str) -> Option<&'t [u8]> {
-    tree.get(path)?.entry.content.as_ref()?.data.as_deref()
+    tree.get(path)?.entry.content.as_ref()?.data()
 }

@@ -86,7 +86,7 @@ fn check(image: &Image, params: &Params, out: &mut Vec<Finding>) {
         if node.hardlink_of.is_some() || allowed(path) {
             continue;
         }
-        let Some(hits) = node.entry.content.as_ref().and_then(|c| c.secrets.as_ref()) else {
+        let Some(hits) = node.entry.content.as_ref().and_then(|c| c.secrets()) else {
             continue;
         };
         for hit in reported(hits) {
