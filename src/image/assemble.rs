@@ -193,7 +193,7 @@ fn hash_apk_files(
     for path in packages.apk_owned() {
         if let Some(node) = tree.get(path) {
             // A hard link's contents are its target's.
-            let source = node.hardlink_of.clone().unwrap_or_else(|| path.to_string());
+            let source = node.hardlink_of.as_deref().unwrap_or(path).to_string();
             if let Some(set) = wanted.get_mut(node.layer) {
                 set.insert(source);
             }

@@ -5,6 +5,7 @@
 //! `bin -> usr/bin`) are resolved here, with a bound on hops.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 use super::layer::{Entry, Kind, LayerScan, Whiteout};
 use crate::hazards::secrets::SecretHit;
@@ -17,9 +18,9 @@ pub struct Node {
     pub layer: usize,
     /// Earlier layers that wrote this path, bottom first (usually none, so
     /// usually no allocation).
-    pub earlier: Vec<u16>,
+    pub earlier: Box<[u16]>,
     /// For a hard link: the path it links to.
-    pub hardlink_of: Option<String>,
+    pub hardlink_of: Option<Box<str>>,
 }
 
 /// An executable that a later layer replaced with different contents.
@@ -73,7 +74,9 @@ fn unseen(path: &str, node: &Node, removed_in: usize, how: Removal) -> Option<Un
 /// The merged tree.
 #[derive(Debug, Default)]
 pub struct Tree {
-    pub nodes: BTreeMap<String, Node>,
+    /// Paths as boxed strings, not `String`s: 8 bytes less per path, and
+    /// a B-tree's slots are most of the tree's memory.
+    pub nodes: BTreeMap<Box<str>, Node>,
     pub overwrites: Vec<Overwrite>,
     /// Files with credentials that are no longer in the merged tree.
     pub unseen_secrets: Vec<Unseen>,
@@ -89,7 +92,7 @@ impl Tree {
         for whiteout in &layer.whiteouts {
             match whiteout {
                 Whiteout::Path(path) => {
-                    if let Some(node) = self.nodes.remove(path) {
+                    if let Some(node) = self.nodes.remove(path.as_str()) {
                         self.note_unseen(path, &node, index, Removal::Deleted);
                     }
                     self.remove_below(path, index);
@@ -116,12 +119,7 @@ impl Tree {
         } else {
             format!("{dir}/")
         };
-        let doomed: Vec<String> = self
-            .nodes
-            .range(prefix.clone()..)
-            .take_while(|(k, _)| k.starts_with(&prefix))
-            .map(|(k, _)| k.clone())
-            .collect();
+        let doomed: Vec<Box<str>> = self.under(&prefix).map(|(k, _)| k.into()).collect();
         for path in doomed {
             if let Some(node) = self.nodes.remove(&path) {
                 self.note_unseen(&path, &node, removed_in, Removal::Deleted);
@@ -161,7 +159,7 @@ impl Tree {
                 source.entry.gid = gid;
             }
         }
-        let mut earlier = Vec::new();
+        let mut earlier: Vec<u16> = Vec::new();
         if let Some(old) = self.nodes.get(&entry.path) {
             let same_contents =
                 old.entry.content.as_ref().map(|c| c.md5) == entry.content.as_ref().map(|c| c.md5);
@@ -172,7 +170,7 @@ impl Tree {
             }
         }
         if let Some(old) = self.nodes.get(&entry.path) {
-            earlier = old.earlier.clone();
+            earlier = old.earlier.to_vec();
             if old.layer != index {
                 earlier.push(old.layer as u16);
             }
@@ -183,7 +181,7 @@ impl Tree {
                     != entry.content.as_ref().map(|c| c.md5);
             if replaced_binary {
                 self.overwrites.push(Overwrite {
-                    path: entry.path.clone(),
+                    path: entry.path.to_string(),
                     from_layer: old.layer,
                     to_layer: index,
                 });
@@ -195,7 +193,7 @@ impl Tree {
             Node {
                 entry,
                 layer: index,
-                earlier,
+                earlier: earlier.into_boxed_slice(),
                 hardlink_of,
             },
         );
@@ -251,7 +249,7 @@ impl Tree {
     /// when a component is missing or the links loop.
     pub fn resolve(&self, path: &str) -> Option<(String, &Node)> {
         let canonical = self.canonical(path, true)?;
-        let node = self.nodes.get(&canonical)?;
+        let node = self.nodes.get(canonical.as_str())?;
         Some((canonical, node))
     }
 
@@ -278,7 +276,7 @@ impl Tree {
                 break;
             }
             let current = done.join("/");
-            let Some(node) = self.nodes.get(&current) else {
+            let Some(node) = self.nodes.get(current.as_str()) else {
                 continue;
             };
             if let Kind::Symlink(target) = &node.entry.kind {
@@ -314,7 +312,16 @@ impl Tree {
         self.nodes
             .iter()
             .filter(|(_, n)| n.entry.kind == Kind::File)
-            .map(|(p, n)| (p.as_str(), n))
+            .map(|(p, n)| (&**p, n))
+    }
+
+    /// The paths that start with `prefix` (a directory and its `/`), in
+    /// order.
+    pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a Node)> {
+        self.nodes
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(move |(p, _)| p.starts_with(prefix))
+            .map(|(p, n)| (&**p, n))
     }
 
     /// The paths whose symlink chain ends at `target`.
@@ -323,7 +330,7 @@ impl Tree {
             .iter()
             .filter(|(_, n)| matches!(n.entry.kind, Kind::Symlink(_)))
             .filter(|(p, _)| self.canonical(p, true).as_deref() == Some(target))
-            .map(|(p, _)| p.clone())
+            .map(|(p, _)| p.to_string())
             .collect()
     }
 }

@@ -52,9 +52,9 @@ pub(super) fn decode<R: Read>(
             Kind::File
         }
         tar::EntryType::Directory => Kind::Dir,
-        tar::EntryType::Symlink => Kind::Symlink(link()),
+        tar::EntryType::Symlink => Kind::Symlink(link().into()),
         tar::EntryType::Link => match normalise(&link()) {
-            Some(target) if !target.is_empty() => Kind::Hardlink(target),
+            Some(target) if !target.is_empty() => Kind::Hardlink(target.into()),
             _ => {
                 warnings.push(format!(
                     "skipped hard link `{path}`: its target climbs out of the image root"
@@ -71,6 +71,6 @@ pub(super) fn decode<R: Read>(
         gid: u32::try_from(header.gid().unwrap_or(0)).unwrap_or(u32::MAX),
         size: entry.size(),
         content: None,
-        path,
+        path: path.into(),
     }))
 }

@@ -12,9 +12,9 @@ use crate::image::content::Facts;
 pub enum Kind {
     File,
     Dir,
-    Symlink(String),
+    Symlink(Box<str>),
     /// A hard link to another path of the image (normalised).
-    Hardlink(String),
+    Hardlink(Box<str>),
     /// Devices, FIFOs and other special files.
     Special,
 }
@@ -88,7 +88,7 @@ impl Content {
 pub struct Entry {
     /// Relative to the image root, `/`-separated, no trailing `/`. (Moved
     /// out into the tree's key when the entry joins the merged tree.)
-    pub path: String,
+    pub path: Box<str>,
     pub kind: Kind,
     pub mode: u32,
     pub uid: u32,

@@ -80,7 +80,7 @@ pub(super) fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, La
             }
             let content = read_content(&mut item, path, size, keep_db, limits, &mut scratch)
                 .map_err(|e| LayerError::File {
-                    path: path.clone(),
+                    path: path.to_string(),
                     reason: describe_read_error(&e),
                 })?;
             if keep_db {

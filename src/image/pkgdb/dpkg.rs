@@ -86,10 +86,8 @@ fn md5sums(
 pub(super) fn read(tree: &Tree, packages: &mut Packages) {
     let status = data(tree, "var/lib/dpkg/status");
     let status_d: Vec<(&str, &[u8])> = tree
-        .nodes
-        .range("var/lib/dpkg/status.d/".to_string()..)
-        .take_while(|(p, _)| p.starts_with("var/lib/dpkg/status.d/"))
-        .filter_map(|(p, n)| Some((p.as_str(), n.entry.content.as_ref()?.data()?)))
+        .under("var/lib/dpkg/status.d/")
+        .filter_map(|(p, n)| Some((p, n.entry.content.as_ref()?.data()?)))
         .collect();
     if status.is_none() && status_d.is_empty() {
         return;
@@ -105,11 +103,9 @@ pub(super) fn read(tree: &Tree, packages: &mut Packages) {
         }
     }
     // `.list` files: ownership of every path, digests or not.
-    let info: Vec<(String, &[u8])> = tree
-        .nodes
-        .range("var/lib/dpkg/info/".to_string()..)
-        .take_while(|(p, _)| p.starts_with("var/lib/dpkg/info/"))
-        .filter_map(|(p, n)| Some((p.clone(), n.entry.content.as_ref()?.data()?)))
+    let info: Vec<(&str, &[u8])> = tree
+        .under("var/lib/dpkg/info/")
+        .filter_map(|(p, n)| Some((p, n.entry.content.as_ref()?.data()?)))
         .collect();
     for (path, bytes) in &info {
         let file = &path["var/lib/dpkg/info/".len()..];
@@ -212,9 +208,7 @@ fn diverted<'a>(
 /// `alternatives/<name>`: the managed link is on the second line.
 fn alternatives(tree: &Tree, packages: &mut Packages) {
     let files: Vec<&[u8]> = tree
-        .nodes
-        .range("var/lib/dpkg/alternatives/".to_string()..)
-        .take_while(|(p, _)| p.starts_with("var/lib/dpkg/alternatives/"))
+        .under("var/lib/dpkg/alternatives/")
         .filter_map(|(_, n)| n.entry.content.as_ref()?.data())
         .collect();
     for bytes in files {

@@ -23,12 +23,7 @@ pub fn read(tree: &Tree) -> Packages {
     apk::read(tree, &mut packages);
     packages.rpm = ["var/lib/rpm", "usr/lib/sysimage/rpm", "usr/share/rpm"]
         .iter()
-        .any(|dir| {
-            tree.nodes
-                .range(format!("{dir}/")..)
-                .next()
-                .is_some_and(|(p, _)| p.starts_with(&format!("{dir}/")))
-        });
+        .any(|dir| tree.under(&format!("{dir}/")).next().is_some());
     if packages.rpm {
         packages.warnings.push(
             "an rpm database is present; drydock does not verify rpm packages yet, so their files are neither checked nor counted as owned".into(),

@@ -47,7 +47,7 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
             names.retain(|n| n.rsplit('/').next() == Some("nc"));
         }
         if let Some(target) = &node.hardlink_of {
-            names.push(target.clone());
+            names.push(target.to_string());
         }
         names.sort();
         let mut message = format!("`/{path}` is {what}");
