@@ -64,12 +64,8 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
             (Recorded::Sha1(_) | Recorded::Sha256(_), Kind::File, Some(c)) if c.apk().is_none() => {
                 continue;
             }
-            (Recorded::Sha1(want), Kind::File, Some(c)) => {
-                c.apk().is_some_and(|d| d.0 == *want)
-            }
-            (Recorded::Sha256(want), Kind::File, Some(c)) => {
-                c.apk().is_some_and(|d| d.1 == *want)
-            }
+            (Recorded::Sha1(want), Kind::File, Some(c)) => c.apk().is_some_and(|d| d.0 == *want),
+            (Recorded::Sha256(want), Kind::File, Some(c)) => c.apk().is_some_and(|d| d.1 == *want),
             (Recorded::Sha1(want), Kind::Symlink(target), _) => {
                 sha1::Sha1::digest(target.as_bytes()).as_slice() == want.as_slice()
             }
