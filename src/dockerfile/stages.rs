@@ -80,6 +80,7 @@ impl<'a> Build<'a> {
             .filter(|(_, i)| i.keyword == "FROM")
             .map(|(n, _)| n)
             .collect();
+        let mut budget = VariableBudget::default();
         for instruction in all.iter().take(froms.first().copied().unwrap_or(all.len())) {
             if instruction.keyword == "ARG" {
                 for (name, default) in arg_names(instruction) {
@@ -88,7 +89,7 @@ impl<'a> Build<'a> {
                         .cloned()
                         .or_else(|| default.map(|d| expand(&d, &global_args)))
                         .unwrap_or_default();
-                    global_args.insert(name, value);
+                    global_args.insert(name, budget.spend(value));
                 }
             }
         }
@@ -209,6 +210,7 @@ impl<'a> Build<'a> {
     /// declares again, its own `ARG`s and `ENV`s (the last values).
     pub fn stage_vars(&self, stage: &Stage) -> HashMap<String, String> {
         let mut vars = HashMap::new();
+        let mut budget = VariableBudget::default();
         for instruction in stage.instructions {
             match instruction.keyword.as_str() {
                 "ARG" => {
@@ -219,14 +221,14 @@ impl<'a> Build<'a> {
                             .cloned()
                             .or_else(|| default.map(|d| expand(&d, &vars)))
                             .unwrap_or_default();
-                        vars.insert(name, value);
+                        vars.insert(name, budget.spend(value));
                     }
                 }
                 "ENV" => {
                     if let Args::Shell(text) = &instruction.args {
                         for (name, value) in key_values(text, true) {
                             let value = value.map_or(String::new(), |v| expand(&v.text, &vars));
-                            vars.insert(name.text, value);
+                            vars.insert(name.text, budget.spend(value));
                         }
                     }
                 }
@@ -360,6 +362,37 @@ fn unquote(value: &str) -> String {
 /// that long, and drydock reads only image names, users, packages and
 /// ports out of them).
 const MAX_EXPANDED: usize = 1 << 20;
+
+/// Most bytes the values of one table of variables (the global `ARG`s, or
+/// a stage's) hold in all. Each value is cut at [`MAX_EXPANDED`], but a
+/// few hundred lines of `ARG A2=$A1$A1`, `ARG A3=$A2$A2`… would still make
+/// a megabyte each (a 100 KB Dockerfile took 8 GB); past this budget a
+/// value is cut to what is left of it, so a stage's variables cost at most
+/// this much, however many lines ask for more.
+const MAX_VARIABLE_BYTES: usize = 4 << 20;
+
+/// What the values of one table of variables have used of
+/// [`MAX_VARIABLE_BYTES`].
+#[derive(Default)]
+struct VariableBudget {
+    spent: usize,
+}
+
+impl VariableBudget {
+    /// `value`, cut to what is left of the budget, which it then uses.
+    fn spend(&mut self, mut value: String) -> String {
+        let left = MAX_VARIABLE_BYTES.saturating_sub(self.spent);
+        if value.len() > left {
+            let mut cut = left;
+            while !value.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            value.truncate(cut);
+        }
+        self.spent += value.len();
+        value
+    }
+}
 
 /// Substitutes `$x`, `${x}`, `${x:-default}` and `${x:+alternative}`
 /// (and their forms without `:`) from `vars`; an unknown variable is empty,
@@ -499,6 +532,33 @@ mod tests {
         assert_eq!(expand("${A:+alt}${B:+no}", &vars), "alt");
         assert_eq!(expand("\\$A $", &vars), "$A $");
         assert_eq!(expand("${A:-${B:-deep}}", &vars), "1");
+    }
+
+    #[test]
+    fn variables_that_double_per_line_stay_within_the_budget() {
+        // Global `ARG`s and a stage's `ARG`s and `ENV`s, each twice the
+        // one before: 2 000 lines that would ask for 2^2000 bytes.
+        let mut text = String::from("ARG G0=0123456789abcdef\n");
+        for i in 1..2000 {
+            text.push_str(&format!("ARG G{i}=${{G{}}}${{G{}}}\n", i - 1, i - 1));
+        }
+        text.push_str("FROM debian:12\nARG G1999\nARG A0=0123456789abcdef\n");
+        for i in 1..2000 {
+            let keyword = if i % 2 == 0 { "ARG" } else { "ENV" };
+            text.push_str(&format!("{keyword} A{i}=${{A{}}}${{A{}}}\n", i - 1, i - 1));
+        }
+        let d = parsed(&text);
+        let build = Build::new(&d, &HashMap::new());
+        let global: usize = build.global_args.values().map(String::len).sum();
+        assert!(global <= MAX_VARIABLE_BYTES, "{global}");
+        let stage: usize = build
+            .stage_vars(&build.stages[0])
+            .values()
+            .map(String::len)
+            .sum();
+        assert!(stage <= MAX_VARIABLE_BYTES, "{stage}");
+        // The first values are whole: only what is past the budget is cut.
+        assert_eq!(build.global_args["G2"], "0123456789abcdef".repeat(4));
     }
 
     #[test]
