@@ -93,6 +93,8 @@ impl<'a> Build<'a> {
                 }
             }
         }
+        // The first stage of each name, as BuildKit resolves `FROM name`.
+        let mut named: HashMap<String, usize> = HashMap::new();
         for (index, &at) in froms.iter().enumerate() {
             let from = &all[at];
             let end = froms.get(index + 1).copied().unwrap_or(all.len());
@@ -113,11 +115,13 @@ impl<'a> Build<'a> {
                 .unwrap_or_default();
             let lowered = image.to_ascii_lowercase();
             // Only an earlier stage can be a base: `FROM x AS x` is image x.
-            let earlier = stages
-                .iter()
-                .find(|s| s.name.as_deref() == Some(lowered.as_str()))
-                .map(|s| s.index)
+            let earlier = named
+                .get(lowered.as_str())
+                .copied()
                 .or_else(|| lowered.parse::<usize>().ok().filter(|&n| n < index));
+            if let Some(name) = &name {
+                named.entry(name.clone()).or_insert(index);
+            }
             let base = match earlier {
                 Some(stage) => Base::Stage(stage),
                 None if lowered == "scratch" => Base::Scratch,

@@ -22,16 +22,50 @@ fn level(severity: Severity) -> Level<'static> {
 
 /// Line `number` (1-based) of `text`, without its line break, and the byte
 /// of `text` it starts at.
+#[cfg(test)]
 fn line_at(text: &str, number: u32) -> Option<(usize, &str)> {
-    let mut start = 0;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        if index + 1 == number as usize {
-            let line = line.strip_suffix('\n').unwrap_or(line);
-            return Some((start, line.strip_suffix('\r').unwrap_or(line)));
-        }
-        start += line.len();
+    line_in(text, &line_starts(text), number)
+}
+
+/// The byte each line of `text` starts at (none for an empty text).
+fn line_starts(text: &str) -> Vec<usize> {
+    if text.is_empty() {
+        return Vec::new();
     }
-    None
+    let breaks = memchr::memchr_iter(b'\n', text.as_bytes())
+        .map(|i| i + 1)
+        .filter(|&start| start < text.len());
+    std::iter::once(0).chain(breaks).collect()
+}
+
+/// Line `number` of `text` whose lines start at `starts`.
+fn line_in<'t>(text: &'t str, starts: &[usize], number: u32) -> Option<(usize, &'t str)> {
+    let index = (number as usize).checked_sub(1)?;
+    let start = *starts.get(index)?;
+    let end = starts.get(index + 1).copied().unwrap_or(text.len());
+    let line = &text[start..end];
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    Some((start, line.strip_suffix('\r').unwrap_or(line)))
+}
+
+/// The line starts of the file the last finding was in. Findings come
+/// sorted by file, so each file is indexed once, and a finding's line is
+/// found by its number instead of by reading its file from the top (which
+/// made a report of 5 000 services take seconds).
+#[derive(Default)]
+struct LineCache<'a> {
+    path: Option<&'a str>,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineCache<'a> {
+    fn line(&mut self, path: &'a str, text: &'a str, number: u32) -> Option<(usize, &'a str)> {
+        if self.path != Some(path) {
+            self.path = Some(path);
+            self.starts = line_starts(text);
+        }
+        line_in(text, &self.starts, number)
+    }
 }
 
 /// The bytes of `line` (which starts at byte `start` of its file) to
@@ -140,7 +174,12 @@ fn masked(file: &str, start: usize, line: &str, hidden: Span) -> String {
     out
 }
 
-fn render_finding(report: &Verdict, finding: &Finding, renderer: &Renderer) -> String {
+fn render_finding<'a>(
+    report: &'a Verdict,
+    finding: &'a Finding,
+    renderer: &Renderer,
+    lines: &mut LineCache<'a>,
+) -> String {
     let title = level(finding.severity)
         .primary_title(finding.message.as_str())
         .id(finding.rule.as_ref());
@@ -150,7 +189,7 @@ fn render_finding(report: &Verdict, finding: &Finding, renderer: &Renderer) -> S
         Place::Config(loc) => {
             let source = report.coverage.sources.get(&loc.path);
             let line = source.and_then(|s| {
-                let (start, text) = line_at(&s.text, loc.line)?;
+                let (start, text) = lines.line(&loc.path, &s.text, loc.line)?;
                 Some(match loc.hidden {
                     Some(hidden) => (start, masked(&s.text, start, text, hidden)),
                     None => (start, text.to_string()),
@@ -279,8 +318,13 @@ pub fn render(report: &Verdict, colour: bool, out: &mut dyn Write) -> io::Result
     } else {
         Renderer::plain()
     };
+    let mut lines = LineCache::default();
     for finding in &report.findings {
-        writeln!(out, "{}\n", render_finding(report, finding, &renderer))?;
+        writeln!(
+            out,
+            "{}\n",
+            render_finding(report, finding, &renderer, &mut lines)
+        )?;
     }
     for read in &report.coverage.image_sources {
         writeln!(out, "read: {} from {}", read.image, read.source)?;
@@ -302,6 +346,30 @@ mod tests {
     use super::*;
 
     const TEXT: &str = "services:\n  web:\n    cap_add: [BPF, SYSLOG]  # c\n";
+
+    #[test]
+    fn lines_are_found_by_number_as_reading_from_the_top_finds_them() {
+        for text in ["", "a", "a\n", "a\r\nb\r\n", "a\n\nb", "\n\n", "é\nü\n€"] {
+            let mut start = 0;
+            let mut expected = Vec::new();
+            for line in text.split_inclusive('\n') {
+                let bare = line.strip_suffix('\n').unwrap_or(line);
+                expected.push(Some((start, bare.strip_suffix('\r').unwrap_or(bare))));
+                start += line.len();
+            }
+            expected.push(None);
+            let starts = line_starts(text);
+            for (index, want) in expected.into_iter().enumerate() {
+                assert_eq!(
+                    line_in(text, &starts, index as u32 + 1),
+                    want,
+                    "{text:?} line {}",
+                    index + 1
+                );
+            }
+            assert_eq!(line_in(text, &starts, 0), None);
+        }
+    }
 
     /// What the human report marks for a location at `line`:`column`
     /// whose parser span is the bytes of `TEXT` in `span`.
