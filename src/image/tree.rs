@@ -86,6 +86,10 @@ pub struct Tree {
 /// Most symlinks followed while resolving one path (Linux allows 40).
 const MAX_HOPS: usize = 40;
 
+/// Longest path the kernel resolves (`PATH_MAX`, the terminating NUL
+/// included).
+const PATH_MAX: usize = 4096;
+
 impl Tree {
     /// Applies one layer on top of the tree.
     pub fn apply(&mut self, index: usize, layer: LayerScan) {
@@ -209,7 +213,7 @@ impl Tree {
             .filter(|(p, _)| self.canonical(p, true).is_none())
             .map(|(p, n)| {
                 format!(
-                    "layer {}: symlink `/{p}` is part of a loop; it resolves to nothing",
+                    "layer {}: symlink `/{p}` is part of a loop (or leads to a path longer than {PATH_MAX} bytes); it resolves to nothing",
                     n.layer
                 )
             })
@@ -255,27 +259,41 @@ impl Tree {
 
     /// The path with every directory symlink resolved, the last component
     /// followed only if `follow_last`. Missing components are kept as
-    /// written, so a path that does not exist still canonicalises.
+    /// written, so a path that does not exist still canonicalises. `None`
+    /// when the links loop, or when the path grows past [`PATH_MAX`] (as
+    /// the kernel fails with `ENAMETOOLONG`).
+    ///
+    /// The path is built as it goes, not joined again at each component,
+    /// so resolving costs what the path and the targets read are long (a
+    /// link to a 20 000-level path took a second each).
     pub fn canonical(&self, path: &str, follow_last: bool) -> Option<String> {
-        let mut pending: Vec<String> = path
-            .split('/')
-            .filter(|p| !p.is_empty() && *p != ".")
-            .rev()
-            .map(str::to_string)
-            .collect();
-        let mut done: Vec<String> = Vec::new();
+        fn components(path: &str) -> impl DoubleEndedIterator<Item = &str> {
+            path.split('/').filter(|p| !p.is_empty() && *p != ".")
+        }
+        let mut pending: Vec<&str> = components(path).rev().collect();
+        let mut current = String::new();
+        // The length of `current` before each of its components.
+        let mut lengths: Vec<usize> = Vec::new();
         let mut hops = 0;
         while let Some(part) = pending.pop() {
             if part == ".." {
-                done.pop();
+                if let Some(len) = lengths.pop() {
+                    current.truncate(len);
+                }
                 continue;
             }
-            done.push(part);
+            lengths.push(current.len());
+            if !current.is_empty() {
+                current.push('/');
+            }
+            current.push_str(part);
+            if current.len() > PATH_MAX {
+                return None;
+            }
             let is_last = pending.is_empty();
             if is_last && !follow_last {
                 break;
             }
-            let current = done.join("/");
             let Some(node) = self.nodes.get(current.as_str()) else {
                 continue;
             };
@@ -284,20 +302,17 @@ impl Tree {
                 if hops > MAX_HOPS {
                     return None;
                 }
-                done.pop();
-                if target.starts_with('/') {
-                    done.clear();
+                if let Some(len) = lengths.pop() {
+                    current.truncate(len);
                 }
-                pending.extend(
-                    target
-                        .split('/')
-                        .filter(|p| !p.is_empty() && *p != ".")
-                        .rev()
-                        .map(str::to_string),
-                );
+                if target.starts_with('/') {
+                    current.clear();
+                    lengths.clear();
+                }
+                pending.extend(components(target).rev());
             }
         }
-        Some(done.join("/"))
+        Some(current)
     }
 
     /// Every layer that wrote a path, bottom first.

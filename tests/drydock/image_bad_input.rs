@@ -377,6 +377,22 @@ fn symlink_loop_is_a_warning() {
     has_netcat(&json);
 }
 
+/// Links whose targets are 20 000 levels deep: resolving one joined the
+/// whole path again at every level (2 MB of image, 36 s). A path longer
+/// than the kernel resolves leads nowhere, and says so.
+#[test]
+fn links_to_paths_deeper_than_the_kernel_resolves_are_a_warning() {
+    let deep = vec!["d"; 20_000].join("/");
+    let mut layer = Layer::new();
+    for i in 0..50 {
+        layer = layer.symlink(&format!("deep/l{i}"), &deep);
+    }
+    let (_dir, input) = with_netcat(layer);
+    let json = scans(&input);
+    warns(&json, "deep/l0", &["longer than 4096 bytes"]);
+    has_netcat(&json);
+}
+
 #[test]
 fn dangling_hardlink_is_a_warning() {
     let (_dir, input) = with_netcat(hostile::dangling_hardlink());
