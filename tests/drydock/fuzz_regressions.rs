@@ -124,3 +124,50 @@ fn a_form_feed_in_a_run_line_is_read_as_part_of_a_word() {
         .run();
     reported(&run);
 }
+
+/// A credential file whose other words repeat the password: a
+/// `.git-credentials` URL whose host holds it (the `secrets` target's
+/// find: the host ran on through the rest of the line), and a `.netrc`
+/// whose machine is named like it. The detail a finding gives (`for
+/// HOST`) is dropped when it would show the value, in every format. (The
+/// fuzzer's input is `fuzz/regressions/secrets/`, replayed by
+/// `fuzz_corpus`.)
+#[test]
+fn a_credential_files_host_or_machine_never_shows_its_password() {
+    let secret = "Zq8vK2mWx7Lp";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  app:\n    image: nginx:1.27\n    secrets: [git, netrc]\nsecrets:\n  git:\n    file: ./.git-credentials\n  netrc:\n    file: ./.netrc\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".git-credentials"),
+        format!("https://deploy:{secret}@{secret}.example.com\nhttps://ci:{secret}x@git.example.com@{secret}x\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".netrc"),
+        format!("machine {secret} login deploy password {secret}\n"),
+    )
+    .unwrap();
+    let compose = dir.path().join("compose.yaml");
+    for format in ["json", "sarif", "human"] {
+        let run = drydock()
+            .args([
+                "compose",
+                "-f",
+                compose.to_str().unwrap(),
+                "--format",
+                format,
+            ])
+            .run();
+        assert_eq!(run.code(), Some(1), "{format}: {}", run.stderr);
+        let out = run.stdout.as_str();
+        assert!(!out.contains(secret), "{format} shows the password:\n{out}");
+        assert!(
+            out.contains("git credentials") && out.contains(".netrc"),
+            "{format}: the findings are missing:\n{out}"
+        );
+    }
+}

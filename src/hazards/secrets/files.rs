@@ -84,12 +84,13 @@ fn basic_auth_has_password(value: &[u8]) -> bool {
 }
 
 /// `.git-credentials`: one `scheme://user:password@host` URL a line (the
-/// git `store` helper's format).
+/// git `store` helper's format). The host is what RFC 3986 allows in one
+/// (an IPv6 address in brackets), so it ends at the next `@`, `/`, `:`.
 pub(super) fn git_credentials(w: &mut Window) {
     static URL: OnceLock<Regex> = OnceLock::new();
     let re = regex(
         &URL,
-        r"(?m-u)^[ \t]*[A-Za-z][A-Za-z0-9+.-]*://[^:@/\s]*:([^@\s]+)@([^/\s:]+)",
+        r"(?m-u)^[ \t]*[A-Za-z][A-Za-z0-9+.-]*://[^:@/\s]*:([^@\s]+)@([A-Za-z0-9._~%!$&'()*+,;=-]+|\[[0-9A-Fa-f:.]+\])",
     );
     let text = w.text;
     for c in re.captures_iter(text) {

@@ -48,6 +48,10 @@ impl<'a> Window<'a> {
         value: &[u8],
         detail: Option<String>,
     ) {
+        // A detail (a host, a machine, a key name) is written by the same
+        // hand as the value and may hold it (`machine s3cr3t password
+        // s3cr3t`): such a detail is dropped, never shown.
+        let detail = detail.filter(|d| !holds(d.as_bytes(), value));
         self.report_as(at, kind, tier, preview(value), digest(value), detail);
     }
 
@@ -73,6 +77,17 @@ impl<'a> Window<'a> {
             });
         }
     }
+}
+
+/// Whether `text` holds `value` (or the text of it that a lossy reading
+/// shows, for a value that is not UTF-8).
+fn holds(text: &[u8], value: &[u8]) -> bool {
+    let shown = String::from_utf8_lossy(value);
+    let needles = [value, shown.as_bytes()];
+    !value.is_empty()
+        && needles
+            .iter()
+            .any(|needle| memchr::memmem::find(text, needle).is_some())
 }
 
 /// At most the first four characters of a value, then `****`.
