@@ -248,7 +248,7 @@ pub fn image_archive(data: &[u8]) {
         ..Options::default()
     };
     let params = Params::default();
-    if let Ok(image) = crate::image::read_stream(Cursor::new(&archive), "image.tar", &options) {
+    for image in crate::image::read_stream(Cursor::new(&archive), "image.tar", &options).flatten() {
         let _ = crate::image::rules::check(&image, &params);
     }
     let Ok(scratch) = Scratch::new("image") else {

@@ -34,6 +34,18 @@ fn default_sockets() -> Vec<String> {
 /// (no `DOCKER_HOST`, no `--host`, no socket).
 pub const NO_ENGINE: &str = "no container engine found";
 
+/// What an engine says of one of its images.
+#[derive(Clone, Debug, Default)]
+pub struct Inspected {
+    /// The image id: `sha256:` of its config.
+    pub id: String,
+    /// The `sha256:` digests the registries served it under (from
+    /// `RepoDigests`).
+    pub repo_digests: Vec<String>,
+    /// Its layers' diff ids, base first.
+    pub layers: Vec<String>,
+}
+
 /// A connection to an engine.
 pub struct Engine {
     docker: Docker,
@@ -187,17 +199,21 @@ impl Engine {
         Self::negotiate(docker, address)
     }
 
-    /// The repo digests of a local image (the `sha256:` of what the
-    /// registry served, from `RepoDigests`); [`FetchError::NotFound`]
-    /// naming the engine when it is not there (drydock does not pull).
-    pub fn inspect(&self, reference: &str) -> Result<Vec<String>, FetchError> {
+    /// What the engine has of a local image: its id, repo digests and
+    /// layers; [`FetchError::NotFound`] naming the engine when it is not
+    /// there (drydock does not pull).
+    pub fn inspect(&self, reference: &str) -> Result<Inspected, FetchError> {
         match self.runtime.block_on(self.docker.inspect_image(reference)) {
-            Ok(inspect) => Ok(inspect
-                .repo_digests
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|d| d.split_once('@').map(|(_, digest)| digest.to_string()))
-                .collect()),
+            Ok(inspect) => Ok(Inspected {
+                id: inspect.id.unwrap_or_default(),
+                repo_digests: inspect
+                    .repo_digests
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|d| d.split_once('@').map(|(_, digest)| digest.to_string()))
+                    .collect(),
+                layers: inspect.root_fs.and_then(|r| r.layers).unwrap_or_default(),
+            }),
             Err(bollard::errors::Error::DockerResponseServerError {
                 status_code: 404, ..
             }) => Err(FetchError::NotFound(format!(
@@ -239,11 +255,13 @@ impl Engine {
         Ok(refs)
     }
 
-    /// The export of one image, as a byte stream read while it arrives.
-    pub fn export(&self, reference: &str) -> Result<ExportReader, String> {
+    /// The export of images (`docker save A B…`: one archive, each layer
+    /// in it once however many of the images have it), as a byte stream
+    /// read while it arrives.
+    pub fn export(&self, references: &[&str]) -> Result<ExportReader, String> {
         let (tx, rx) = sync_channel::<io::Result<bytes::Bytes>>(128);
         let docker = self.docker.clone();
-        let reference = reference.to_string();
+        let references: Vec<String> = references.iter().map(|r| r.to_string()).collect();
         let address = self.address.clone();
         let worker = std::thread::spawn(move || {
             let runtime = match runtime() {
@@ -254,7 +272,13 @@ impl Engine {
                 }
             };
             runtime.block_on(async move {
-                let mut stream = docker.export_image(&reference);
+                let mut stream = match references.as_slice() {
+                    [one] => docker.export_image(one).boxed(),
+                    several => {
+                        let names: Vec<&str> = several.iter().map(String::as_str).collect();
+                        docker.export_images(&names).boxed()
+                    }
+                };
                 while let Some(item) = stream.next().await {
                     let item = item.map_err(|e| io::Error::other(describe(&e, &address)));
                     let failed = item.is_err();

@@ -36,4 +36,4 @@ pub mod tree;
 
 pub use assemble::{Account, Image, LayerInfo};
 pub use options::{Options, Progress, ProgressEvent, SharedLayers};
-pub use read::{read, read_stream};
+pub use read::{Images, read, read_stream};

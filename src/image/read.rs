@@ -8,6 +8,7 @@
 //! report shows here, where the manifest's digest is at hand: a blob that
 //! did not decode and whose digest is wrong is reported as a mismatch.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -40,50 +41,63 @@ impl<R: Read> Read for Reporting<R> {
     }
 }
 
-/// Reads an image from a docker-save tarball, an OCI layout directory or
+/// Reads the images of a docker-save tarball, an OCI layout directory or
 /// an OCI archive. `display` is how errors and findings name the input.
-pub fn read(input: &Path, display: &str, options: &Options) -> Result<Image, InputError> {
-    let error = |message: String| InputError::in_file(display, message);
+/// A layer several of its images have is read once.
+pub fn read(input: &Path, display: &str, options: &Options) -> Images {
     if !input.is_dir() && is_compressed_file(input) {
         // `docker save | gzip`: one stream, read as it decompresses.
-        let file = std::fs::File::open(input).map_err(|e| error(format!("cannot open: {e}")))?;
-        let reader = decompressing(std::io::BufReader::new(file)).map_err(error)?;
-        return read_stream(reader, display, options);
+        let reader = std::fs::File::open(input)
+            .map_err(|e| format!("cannot open: {e}"))
+            .and_then(|file| decompressing(std::io::BufReader::new(file)));
+        return match reader {
+            Ok(reader) => read_stream(reader, display, options),
+            Err(message) => Images::failed(display, message),
+        };
     }
-    let located = source::locate(input, options.platform.as_ref()).map_err(error)?;
-    announce(&located, options);
-    let scans: Vec<Result<LayerScan, String>> = located
-        .layers
+    let images = match source::locate(input, options.platform.as_ref()) {
+        Ok(images) => images,
+        Err(message) => return Images::failed(display, message),
+    };
+    let mut scans = LayerScans::default();
+    for located in images.iter().flatten() {
+        scans.expect(located);
+    }
+    if let Some(progress) = &options.progress {
+        let bytes = scans.blobs.iter().filter_map(|l| l.blob.size().ok()).sum();
+        progress(ProgressEvent::Start { bytes });
+    }
+    let made: Vec<(String, LayerResult)> = scans
+        .blobs
         .par_iter()
-        .enumerate()
-        .map(|(i, blob)| {
-            check_size(i, blob)?;
-            let reader = Reporting {
-                inner: blob
-                    .blob
-                    .open()
-                    .map_err(|e| format!("layer {i} ({}): cannot read: {e}", blob.name))?,
-                progress: options.progress.clone(),
-            };
-            verify(i, blob, scan_layer(reader, &options.limits))
+        .map(|blob| {
+            let scan = blob
+                .blob
+                .open()
+                .map_err(|e| LayerError::Read(format!("cannot read: {e}")))
+                .and_then(|inner| {
+                    let reader = Reporting {
+                        inner,
+                        progress: options.progress.clone(),
+                    };
+                    scan_layer(reader, &options.limits)
+                });
+            (blob.name.clone(), scan)
         })
         .collect();
     if let Some(progress) = &options.progress {
         progress(ProgressEvent::Done);
     }
-    assemble(located, scans, display, Some(display.to_string()), true)
+    scans.made.extend(made);
+    Images::new(images, scans, display, Some(display.to_string()), true)
 }
 
-/// Reads an image that arrives as one tar stream (`docker save` output
-/// from an engine, or a compressed archive), in one pass: large blobs are
-/// scanned as layers when they go by, and matched to the manifest at the
-/// end (which comes last in Docker's and Podman's exports).
-pub fn read_stream(
-    reader: impl Read,
-    display: &str,
-    options: &Options,
-) -> Result<Image, InputError> {
-    let error = |message: String| InputError::in_file(display, message);
+/// Reads the images of one tar stream (`docker save` output from an
+/// engine, a compressed archive), in one pass: large blobs are scanned as
+/// layers when they go by, once however many of the images have them,
+/// and matched to the manifests at the end (which come last in Docker's
+/// and Podman's exports).
+pub fn read_stream(reader: impl Read, display: &str, options: &Options) -> Images {
     // Without a second look at the layers, every file gets every digest.
     let limits = Limits {
         all_digests: true,
@@ -109,29 +123,159 @@ pub fn read_stream(
             progress(ProgressEvent::Done);
         }
         result
-    })
-    .map_err(error)?;
-    let located = source::locate_stream(&stream, options.platform.as_ref()).map_err(error)?;
-    let scans: Vec<Result<LayerScan, String>> = located
-        .layers
+    });
+    let stream = match stream {
+        Ok(stream) => stream,
+        Err(message) => return Images::failed(display, message),
+    };
+    let images = match source::locate_stream(&stream, options.platform.as_ref()) {
+        Ok(images) => images,
+        Err(message) => return Images::failed(display, message),
+    };
+    let mut scans = LayerScans::default();
+    for located in images.iter().flatten() {
+        scans.expect(located);
+    }
+    // A small layer was kept in memory rather than read as it went by.
+    let small: Vec<(String, LayerResult)> = scans
+        .blobs
         .iter()
-        .enumerate()
-        .map(|(i, blob)| {
-            check_size(i, blob)?;
-            let result = match &blob.blob {
-                Blob::Scanned { name, .. } => stream
-                    .result(name)
-                    .cloned()
-                    .ok_or_else(|| format!("layer {i} ({}): {name} was not read", blob.name))?,
-                other => other
-                    .open()
-                    .map_err(|e| LayerError::Read(e.to_string()))
-                    .and_then(|reader| scan_layer(reader, &limits)),
-            };
-            verify(i, blob, result)
+        .filter(|blob| !matches!(blob.blob, Blob::Scanned { .. }))
+        .map(|blob| {
+            let scan = blob
+                .blob
+                .open()
+                .map_err(|e| LayerError::Read(e.to_string()))
+                .and_then(|reader| scan_layer(reader, &limits));
+            (blob.name.clone(), scan)
         })
         .collect();
-    assemble(located, scans, display, None, false)
+    scans.made.extend(small);
+    scans.made.extend(stream.into_results());
+    Images::new(images, scans, display, None, false)
+}
+
+type LayerResult = Result<LayerScan, LayerError>;
+
+/// The layers of an input's images, each scanned once: the distinct
+/// blobs to scan, how many of the images have each, and the scans made.
+#[derive(Default)]
+struct LayerScans {
+    /// Each blob once, in the order the images first name it.
+    blobs: Vec<LayerBlob>,
+    uses: HashMap<String, usize>,
+    made: HashMap<String, LayerResult>,
+}
+
+impl LayerScans {
+    /// Counts the layers of one more image.
+    fn expect(&mut self, located: &source::Located) {
+        for layer in &located.layers {
+            let uses = self.uses.entry(layer.name.clone()).or_insert(0);
+            if *uses == 0 {
+                self.blobs.push(layer.clone());
+            }
+            *uses += 1;
+        }
+    }
+
+    /// The scan of blob `name` for one of the images that have it: the
+    /// last of them takes it, the others get a copy.
+    fn take(&mut self, name: &str) -> LayerResult {
+        let last = match self.uses.get_mut(name) {
+            Some(uses) => {
+                *uses = uses.saturating_sub(1);
+                *uses == 0
+            }
+            None => true,
+        };
+        let missing = || Err(LayerError::Read(format!("{name} was not read")));
+        if last {
+            self.made.remove(name).unwrap_or_else(missing)
+        } else {
+            self.made.get(name).cloned().unwrap_or_else(missing)
+        }
+    }
+}
+
+/// The images of an input, assembled one at a time as they are asked
+/// for (from the layer scans, each layer's size and digests checked
+/// against what that image's manifest says), so that a caller that checks
+/// and drops each image holds one merged tree at a time.
+pub struct Images {
+    located: std::vec::IntoIter<Result<source::Located, String>>,
+    scans: LayerScans,
+    display: String,
+    /// The input file, for a seekable input.
+    artifact: Option<String>,
+    second_pass: bool,
+    several: bool,
+    /// The whole input failed: this error is the only item.
+    failed: Option<InputError>,
+}
+
+impl Images {
+    fn new(
+        located: source::Images,
+        scans: LayerScans,
+        display: &str,
+        artifact: Option<String>,
+        second_pass: bool,
+    ) -> Images {
+        Images {
+            several: located.len() > 1,
+            located: located.into_iter(),
+            scans,
+            display: display.to_string(),
+            artifact,
+            second_pass,
+            failed: None,
+        }
+    }
+
+    fn failed(display: &str, message: String) -> Images {
+        let mut images = Images::new(Vec::new(), LayerScans::default(), display, None, false);
+        images.failed = Some(InputError::in_file(display, message));
+        images
+    }
+}
+
+impl Iterator for Images {
+    type Item = Result<Image, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(failed) = self.failed.take() {
+            return Some(Err(failed));
+        }
+        let located = match self.located.next()? {
+            Ok(located) => located,
+            Err(message) => return Some(Err(InputError::in_file(&self.display, message))),
+        };
+        let layers: Vec<Result<LayerScan, String>> = located
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(i, blob)| {
+                let scan = self.scans.take(&blob.name);
+                check_size(i, blob)?;
+                verify(i, blob, scan)
+            })
+            .collect();
+        let name = located.reference.clone();
+        let image = assemble(
+            located,
+            layers,
+            &self.display,
+            self.artifact.clone(),
+            self.second_pass,
+        );
+        Some(image.map_err(|mut e| {
+            if let (true, Some(name)) = (self.several, name) {
+                e.message = format!("image {name}: {}", e.message);
+            }
+            e
+        }))
+    }
 }
 
 /// Layers of one image fetched at a time from a registry.

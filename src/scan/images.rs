@@ -11,11 +11,12 @@ use rayon::prelude::*;
 
 use crate::error::InputError;
 use crate::image::Image;
-use crate::image::engine::Engine;
+use crate::image::engine::{Engine, Inspected};
 use crate::image::fetch::FetchError;
 use crate::image::registry::{self, RegistrySettings};
 use crate::params::Params;
 
+use super::export_groups::{Member, export_groups};
 use super::runs::image_run;
 use super::scanned::Scanned;
 
@@ -37,8 +38,9 @@ pub fn image_inputs(dir: &Path) -> Result<Vec<PathBuf>, InputError> {
     Ok(inputs)
 }
 
-/// Reads and checks images, one after another (each image's layers are
-/// decoded in parallel). Inputs are named relative to `root` when inside it.
+/// Reads and checks the images of each input, one input after another
+/// (the layers of an input are decoded in parallel, each once however
+/// many of its images have it). Inputs are named relative to `root` when inside it.
 pub fn run_images(
     inputs: &[PathBuf],
     root: &Path,
@@ -49,15 +51,24 @@ pub fn run_images(
     for input in inputs {
         let shown = input.strip_prefix(root).unwrap_or(input);
         let display = shown.to_string_lossy().replace('\\', "/");
-        let read = if input.as_os_str() == "-" {
-            crate::image::codec::decompressing(std::io::BufReader::new(std::io::stdin()))
-                .map_err(|e| InputError::in_file(crate::error::STDIN, e))
-                .and_then(|stream| crate::image::read_stream(stream, crate::error::STDIN, options))
+        let images = if input.as_os_str() == "-" {
+            match crate::image::codec::decompressing(std::io::BufReader::new(std::io::stdin())) {
+                Ok(stream) => crate::image::read_stream(stream, crate::error::STDIN, options),
+                Err(message) => {
+                    record(
+                        scanned,
+                        Err(InputError::in_file(crate::error::STDIN, message)),
+                    );
+                    continue;
+                }
+            }
         } else {
             crate::image::read(input, &display, options)
         };
-        let checked = read.map(|image| check(image, None, params, &scanned.services));
-        record(scanned, checked);
+        for read in images {
+            let checked = read.map(|image| check(image, None, params, &scanned.services));
+            record(scanned, checked);
+        }
     }
 }
 
@@ -107,7 +118,7 @@ type FoundOrNot = Result<registry::Found, FetchError>;
 
 /// Where one reference will be read from.
 enum Plan {
-    Engine(Vec<String>),
+    Engine(Inspected),
     /// From the registry; with why the engine could not serve it, if one
     /// was asked.
     Registry(Option<String>),
@@ -130,7 +141,7 @@ pub fn run_references(
         .iter()
         .map(|reference| match (sources.engine, sources.registry) {
             (Some(engine), registry) => match engine.inspect(reference) {
-                Ok(digests) => Plan::Engine(digests),
+                Ok(inspected) => Plan::Engine(inspected),
                 Err(FetchError::NotFound(message)) if registry.is_some() => {
                     Plan::Registry(Some(message))
                 }
@@ -180,46 +191,85 @@ pub fn run_references(
         shared_layers: Some(shared),
         ..reading.options.clone()
     };
-    let work: Vec<(&String, &Plan, Mutex<Option<FoundOrNot>>)> = references
-        .iter()
-        .zip(&plans)
-        .zip(found)
-        .map(|((reference, plan), found)| (reference, plan, Mutex::new(found)))
-        .collect();
-    let read = |(reference, plan, found): &(&String, &Plan, Mutex<Option<FoundOrNot>>)| -> Result<Image, FetchError> {
-        match plan {
-            Plan::Engine(repo_digests) => {
-                let engine = sources
-                    .engine
-                    .ok_or_else(|| FetchError::Failed("no engine".into()))?;
-                let export = engine.export(reference)?;
-                let mut image = crate::image::read_stream(export, reference, &options)
-                    .map_err(|e| FetchError::Failed(e.message))?;
-                image.manifest_digests.extend(repo_digests.iter().cloned());
-                image.source = Some(format!("engine {}", engine.address));
-                Ok(image)
-            }
+    let found: Vec<Mutex<Option<FoundOrNot>>> = found.into_iter().map(Mutex::new).collect();
+    let read_one = |i: usize| -> Result<Image, FetchError> {
+        let reference = &references[i];
+        match &plans[i] {
+            Plan::Engine(_) => Err(FetchError::Failed("read with its export group".into())),
             Plan::Registry(_) => {
-                let found = found
+                let found = found[i]
                     .lock()
                     .ok()
                     .and_then(|mut f| f.take())
-                    .unwrap_or_else(|| Err(FetchError::Failed("not found in the registry".into())))?;
+                    .unwrap_or_else(|| {
+                        Err(FetchError::Failed("not found in the registry".into()))
+                    })?;
                 registry::read(found, reference, &options)
             }
             Plan::Missing(message) => Err(FetchError::NotFound(message.clone())),
             Plan::Failed(message) => Err(FetchError::Failed(message.clone())),
         }
     };
+    // Engine images that share layers are exported together, so that a
+    // shared layer comes through the socket, and is read, once.
+    let engine_images: Vec<(usize, &Inspected)> = plans
+        .iter()
+        .enumerate()
+        .filter_map(|(i, plan)| match plan {
+            Plan::Engine(inspected) => Some((i, inspected)),
+            _ => None,
+        })
+        .collect();
+    let members: Vec<Member> = engine_images
+        .iter()
+        .map(|(_, inspected)| Member {
+            id: &inspected.id,
+            layers: &inspected.layers,
+        })
+        .collect();
+    let mut units: Vec<Vec<usize>> = export_groups(&members)
+        .into_iter()
+        .map(|group| group.into_iter().map(|m| engine_images[m].0).collect())
+        .collect();
+    units.extend(
+        (0..references.len())
+            .filter(|&i| !matches!(plans[i], Plan::Engine(_)))
+            .map(|i| vec![i]),
+    );
     // Each image is checked as soon as it is read, and only what the
     // report and the join need of it is kept: memory holds the images
     // being read, not all of them.
     let services = &scanned.services;
-    let results: Vec<Result<Checked, FetchError>> = in_pool(pool.as_ref(), || {
-        work.par_iter()
-            .map(|w| read(w).map(|image| check(image, Some(w.0), reading.params, services)))
+    let check_read = |i: usize, read: Result<Image, FetchError>| {
+        (
+            i,
+            read.map(|image| check(image, Some(&references[i]), reading.params, services)),
+        )
+    };
+    let mut checked: Vec<(usize, Result<Checked, FetchError>)> = in_pool(pool.as_ref(), || {
+        units
+            .par_iter()
+            .flat_map_iter(|unit| match (sources.engine, unit.as_slice()) {
+                (Some(engine), [first, ..]) if matches!(plans[*first], Plan::Engine(_)) => {
+                    let group: Vec<(&str, &Inspected)> = unit
+                        .iter()
+                        .filter_map(|&i| match &plans[i] {
+                            Plan::Engine(inspected) => Some((references[i].as_str(), inspected)),
+                            _ => None,
+                        })
+                        .collect();
+                    read_export(engine, &group, &options)
+                        .into_iter()
+                        .zip(unit)
+                        .map(|(read, &i)| check_read(i, read))
+                        .collect::<Vec<_>>()
+                }
+                _ => unit.iter().map(|&i| check_read(i, read_one(i))).collect(),
+            })
             .collect()
     });
+    checked.sort_by_key(|(i, _)| *i);
+    let results = checked.into_iter().map(|(_, result)| result);
     let mut absent = Vec::new();
     let mut unbuilt = Vec::new();
     for (reference, result) in references.iter().zip(results) {
@@ -285,6 +335,79 @@ pub fn run_service_images(sources: Sources, params: &Params, scanned: &mut Scann
     let reading = Reading::new(2, &options, params);
     let missing = Missing::Warning { built: &built };
     run_references(&references, sources, &reading, missing, scanned);
+}
+
+/// Reads a group of an engine's images from one export, each image
+/// matched to its reference by id; the results in the group's order.
+fn read_export(
+    engine: &Engine,
+    group: &[(&str, &Inspected)],
+    options: &crate::image::Options,
+) -> Vec<Result<Image, FetchError>> {
+    let names: Vec<&str> = group.iter().map(|(reference, _)| *reference).collect();
+    let export = match engine.export(&names) {
+        Ok(export) => export,
+        Err(message) => {
+            return names
+                .iter()
+                .map(|_| Err(FetchError::Failed(message.clone())))
+                .collect();
+        }
+    };
+    let display = names.join(", ");
+    let mut images: Vec<Option<Image>> = group.iter().map(|_| None).collect();
+    let mut errors = Vec::new();
+    for read in crate::image::read_stream(export, &display, options) {
+        let mut image = match read {
+            Ok(image) => image,
+            Err(error) => {
+                errors.push(error.message);
+                continue;
+            }
+        };
+        // One reference: the export holds its image alone.
+        let slot = match group {
+            [_] => Some(0),
+            _ => group
+                .iter()
+                .zip(&images)
+                .position(|((_, inspected), slot)| {
+                    slot.is_none() && same_id(&inspected.id, &image.digest)
+                }),
+        };
+        let Some(slot) = slot else { continue };
+        let (reference, inspected) = group[slot];
+        if image.name == display {
+            image.name = reference.to_string();
+        }
+        image
+            .manifest_digests
+            .extend(inspected.repo_digests.iter().cloned());
+        image.source = Some(format!("engine {}", engine.address));
+        images[slot] = Some(image);
+    }
+    images
+        .into_iter()
+        .zip(group)
+        .map(|(image, (reference, inspected))| {
+            image.ok_or_else(|| {
+                FetchError::Failed(if errors.is_empty() {
+                    format!(
+                        "the engine's export of {reference} holds no image {}",
+                        inspected.id
+                    )
+                } else {
+                    errors.join("; ")
+                })
+            })
+        })
+        .collect()
+}
+
+/// Whether an engine's image id is the digest of a config (Podman gives
+/// ids without `sha256:`).
+fn same_id(id: &str, digest: &str) -> bool {
+    digest == id || digest.strip_prefix("sha256:") == Some(id)
 }
 
 /// Runs `work` in `pool` (its parallel iterators use the pool's threads),

@@ -8,12 +8,15 @@
 //! - `projects.rs`: Compose projects, loaded and checked in parallel; a
 //!   finding reached through several projects is reported once.
 //! - `manifests.rs`: Kubernetes manifests, files and rendered output.
-//! - `images.rs`: images from archives, OCI layouts and an engine.
+//! - `images.rs`: images from archives, OCI layouts, an engine and
+//!   registries; `export_groups.rs`: which engine images are exported
+//!   together (those that share layers).
 //! - `runs.rs`: who runs which image, for the policy's join.
 //! - `scanned.rs`: the [`Scanned`] value and its [`Coverage`].
 
 mod discover;
 mod dockerfiles;
+mod export_groups;
 mod images;
 mod manifests;
 mod projects;

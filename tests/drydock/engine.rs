@@ -42,6 +42,8 @@ use crate::support::{self, run::Run};
 
 const NETCAT_TAG: &str = "drydock-test/netcat:1";
 const OTHER_TAG: &str = "drydock-test/other:1";
+/// On the netcat image's base layer: exported with it, in one archive.
+const SIBLING_TAG: &str = "drydock-test/sibling:1";
 const ABSENT_TAG: &str = "drydock-test/absent:404";
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/test-engine.sh");
 
@@ -368,24 +370,44 @@ fn other_image() -> Image {
     )
 }
 
+/// A third image on the netcat image's Debian base: socat at
+/// `/usr/local/bin/socat`.
+fn sibling_image() -> Image {
+    Image::new()
+        .tag(SIBLING_TAG)
+        .user("0")
+        .layer(debian_base())
+        .layer(
+            Layer::new()
+                .file("usr/local/bin/socat", 0o755, 0, 0, socat())
+                .created_by("COPY socat /usr/local/bin/"),
+        )
+}
+
 struct Fixtures {
     _tmp: tempfile::TempDir,
     netcat_tar: PathBuf,
     netcat: BuiltImage,
     other_tar: PathBuf,
+    sibling_tar: PathBuf,
+    sibling: BuiltImage,
 }
 
 fn fixtures() -> Fixtures {
     let tmp = tempfile::tempdir().unwrap();
     let netcat_tar = tmp.path().join("netcat.tar");
     let other_tar = tmp.path().join("other.tar");
+    let sibling_tar = tmp.path().join("sibling.tar");
     let netcat = netcat_image().write_docker_legacy(&netcat_tar);
     other_image().write_docker_legacy(&other_tar);
+    let sibling = sibling_image().write_docker_legacy(&sibling_tar);
     Fixtures {
         _tmp: tmp,
         netcat_tar,
         netcat,
         other_tar,
+        sibling_tar,
+        sibling,
     }
 }
 
@@ -518,6 +540,7 @@ fn plumbing(e: &Engine, fx: &Fixtures) -> Check {
     ping(&e.sock)?;
     load(&e.sock, &fx.netcat_tar)?;
     load(&e.sock, &fx.other_tar)?;
+    load(&e.sock, &fx.sibling_tar)?;
     let info = inspect(&e.sock, NETCAT_TAG)?;
     ensure!(
         info["Id"] == fx.netcat.config_digest.as_str(),
@@ -570,13 +593,26 @@ fn image_ref_matches_input(e: &Engine, fx: &Fixtures) -> Check {
     same_findings(&from_engine, &from_input)
 }
 
-/// `drydock images` scans both test images; a pattern picks one.
+/// `drydock images` scans the test images (the two on one base from one
+/// export, each under its own name and id); a pattern picks one.
 fn images_all_and_pattern(e: &Engine, fx: &Fixtures) -> Check {
     let all = report(&["images"], Some(&e.host))?;
     check_netcat_finding(&all, fx).map_err(|m| format!("drydock images: {m}"))?;
     ensure!(
         netcat_finding(&all, OTHER_TAG, "/usr/bin/socat").is_some(),
         "drydock images: no exec-capable-netcat for {OTHER_TAG} at /usr/bin/socat:\n{all:#}"
+    );
+    let sibling = netcat_finding(&all, SIBLING_TAG, "/usr/local/bin/socat").ok_or_else(|| {
+        format!("drydock images: no exec-capable-netcat for {SIBLING_TAG}:\n{all:#}")
+    })?;
+    ensure!(
+        sibling["location"]["digest"] == fx.sibling.config_digest.as_str(),
+        "{SIBLING_TAG}'s finding has another image's digest:\n{sibling:#}"
+    );
+    ensure!(
+        netcat_finding(&all, NETCAT_TAG, "/usr/local/bin/socat").is_none()
+            && netcat_finding(&all, SIBLING_TAG, "/usr/bin/nc.traditional").is_none(),
+        "drydock images: the images sharing a base were mixed up:\n{all:#}"
     );
     let picked = report(&["images", NETCAT_TAG], Some(&e.host))?;
     check_netcat_finding(&picked, fx).map_err(|m| format!("drydock images {NETCAT_TAG}: {m}"))?;
@@ -780,6 +816,7 @@ fn engine_cases(cases: &mut Cases, e: &Engine, fx: &Fixtures) {
     if e.started.is_none() {
         remove_image(&e.sock, NETCAT_TAG);
         remove_image(&e.sock, OTHER_TAG);
+        remove_image(&e.sock, SIBLING_TAG);
     }
 }
 

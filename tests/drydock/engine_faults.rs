@@ -33,6 +33,7 @@ use crate::support;
 
 const NETCAT_TAG: &str = "drydock-fake/netcat:1";
 const SOCAT_TAG: &str = "drydock-fake/socat:1";
+const SIBLING_TAG: &str = "drydock-fake/sibling:1";
 const NC_PATH: &str = "/usr/bin/nc.traditional";
 const SOCAT_PATH: &str = "/usr/bin/socat";
 /// Longest a drydock run may take before the test kills it.
@@ -40,9 +41,9 @@ const RUN_LIMIT: Duration = Duration::from_secs(30);
 
 // ---- images -------------------------------------------------------------------------
 
-/// A base layer, then netcat-traditional at `/usr/bin/nc.traditional`.
-fn netcat_image() -> Image {
-    let base = Layer::new()
+/// A small Debian-like base layer.
+fn base_layer() -> Layer {
+    Layer::new()
         .dir("etc", 0o755, 0, 0)
         .file("etc/passwd", 0o644, 0, 0, base_passwd())
         .file("etc/group", 0o644, 0, 0, base_group())
@@ -50,7 +51,12 @@ fn netcat_image() -> Image {
         .dir("usr/bin", 0o755, 0, 0)
         .file("usr/bin/true", 0o755, 0, 0, plain_elf("true"))
         .file("usr/bin/cat", 0o755, 0, 0, plain_elf("cat"))
-        .created_by("ADD rootfs.tar.xz / # buildkit");
+        .created_by("ADD rootfs.tar.xz / # buildkit")
+}
+
+/// A base layer, then netcat-traditional at `/usr/bin/nc.traditional`.
+fn netcat_image() -> Image {
+    let base = base_layer();
     let nc = Layer::new()
         .file("usr/bin/nc.traditional", 0o755, 0, 0, netcat_traditional())
         .symlink("usr/bin/nc", "/usr/bin/nc.traditional")
@@ -115,11 +121,16 @@ enum Export {
 struct FakeImage {
     id: String,
     export: Export,
+    /// The diff ids inspect lists (`RootFS.Layers`).
+    layers: Vec<String>,
 }
 
 struct Routes {
     /// By reference; a reference not here is a 404 on inspect and export.
     images: BTreeMap<String, FakeImage>,
+    /// The answer to `GET /images/get?names=…` (several images in one
+    /// export), whatever the names.
+    together: Option<Vec<u8>>,
     /// Request lines, in the order they arrived.
     log: Mutex<Vec<String>>,
 }
@@ -137,6 +148,12 @@ struct FakeEngine {
 
 impl FakeEngine {
     fn start(images: &[(&str, FakeImage)]) -> FakeEngine {
+        FakeEngine::serving(images, None)
+    }
+
+    /// An engine that also answers an export of several images with
+    /// `together`.
+    fn serving(images: &[(&str, FakeImage)], together: Option<Vec<u8>>) -> FakeEngine {
         // A short path: unix socket paths are limited to about 100 bytes.
         let dir = tempfile::Builder::new()
             .prefix("ddfe")
@@ -149,6 +166,7 @@ impl FakeEngine {
                 .iter()
                 .map(|(r, i)| (r.to_string(), i.clone()))
                 .collect(),
+            together,
             log: Mutex::new(Vec::new()),
         });
         let stop = Arc::new(AtomicBool::new(false));
@@ -357,6 +375,13 @@ fn respond(out: &mut UnixStream, request_line: &str, routes: &Routes) -> std::io
         send_json(out, 200, &Value::Array(list))?;
         return Ok(true);
     }
+    if path == "/images/get" {
+        match &routes.together {
+            Some(tar) => send_chunked(out, "application/x-tar", tar, true)?,
+            None => send_json(out, 404, &json!({"message": "page not found"}))?,
+        }
+        return Ok(true);
+    }
     let Some((reference, action)) = path
         .strip_prefix("/images/")
         .and_then(|rest| rest.rsplit_once('/'))
@@ -374,7 +399,12 @@ fn respond(out: &mut UnixStream, request_line: &str, routes: &Routes) -> std::io
     };
     match action {
         "json" => {
-            send_json(out, 200, &json!({"Id": image.id, "RepoTags": [reference]}))?;
+            let inspect = json!({
+                "Id": image.id,
+                "RepoTags": [reference],
+                "RootFS": {"Type": "layers", "Layers": image.layers},
+            });
+            send_json(out, 200, &inspect)?;
             Ok(true)
         }
         "get" => match &image.export {
@@ -522,7 +552,14 @@ fn on_fake(engine: &FakeEngine, args: &[&str]) -> Run {
 /// findings and no image counted. Returns `path: message` of the error.
 fn broken_image(export: Export) -> (String, FakeEngine) {
     let (_, id) = docker_save(&netcat_image());
-    let engine = FakeEngine::start(&[(NETCAT_TAG, FakeImage { id, export })]);
+    let engine = FakeEngine::start(&[(
+        NETCAT_TAG,
+        FakeImage {
+            id,
+            export,
+            layers: Vec::new(),
+        },
+    )]);
     let run = on_fake(&engine, &["image", NETCAT_TAG]);
     assert_eq!(run.code, 2, "exit {} (want 2)\n{}", run.code, run.context());
     assert!(
@@ -569,6 +606,7 @@ fn healthy_export_is_scanned() {
         FakeImage {
             id: id.clone(),
             export: Export::Tar(tar),
+            layers: Vec::new(),
         },
     )]);
     let run = on_fake(&engine, &["image", NETCAT_TAG]);
@@ -682,6 +720,7 @@ fn images_with_one_broken_export() {
             FakeImage {
                 id: nc_id,
                 export: Export::Tar(nc_tar),
+                layers: Vec::new(),
             },
         ),
         (
@@ -689,6 +728,7 @@ fn images_with_one_broken_export() {
             FakeImage {
                 id: socat_id,
                 export: Export::BreakAfter(socat_tar, at),
+                layers: Vec::new(),
             },
         ),
     ]);
@@ -725,4 +765,76 @@ fn images_with_one_broken_export() {
         run.context()
     );
     assert_eq!(run.json["summary"]["images"], 1, "{}", run.context());
+}
+
+/// 7: two images on one base layer are read from one export
+/// (`GET /images/get?names=…`), the base coming through once; each is
+/// audited under its own name and id, and neither is exported alone.
+#[test]
+fn images_sharing_a_layer_come_in_one_export() {
+    let sibling = Image::new()
+        .tag(SIBLING_TAG)
+        .user("0")
+        .layer(base_layer())
+        .layer(
+            Layer::new()
+                .file("usr/bin/socat", 0o755, 0, 0, socat())
+                .created_by("COPY socat /usr/bin/"),
+        );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("both.tar");
+    let built = Image::write_docker_legacy_many(&[netcat_image(), sibling], &path);
+    let together = std::fs::read(&path).unwrap();
+    let alone = |built: &BuiltImage| FakeImage {
+        id: built.config_digest.clone(),
+        export: Export::Fail(500, "exported alone".into()),
+        layers: built.layers.iter().map(|l| l.diff_id.clone()).collect(),
+    };
+    let engine = FakeEngine::serving(
+        &[
+            (NETCAT_TAG, alone(&built[0])),
+            (SIBLING_TAG, alone(&built[1])),
+        ],
+        Some(together),
+    );
+    let run = on_fake(&engine, &["images"]);
+    assert_eq!(run.code, 1, "exit {} (want 1)\n{}", run.code, run.context());
+    assert!(run.errors().is_empty(), "{}", run.context());
+    assert!(run.requested("/images/get"), "{}", run.context());
+    for tag in [NETCAT_TAG, SIBLING_TAG] {
+        assert!(
+            !run.requested(&format!("/images/{tag}/get")),
+            "{tag} was exported alone\n{}",
+            run.context()
+        );
+    }
+    assert_eq!(run.json["summary"]["images"], 2, "{}", run.context());
+    for (tag, path, built) in [
+        (NETCAT_TAG, NC_PATH, &built[0]),
+        (SIBLING_TAG, SOCAT_PATH, &built[1]),
+    ] {
+        let found: Vec<&Value> = run
+            .findings()
+            .iter()
+            .filter(|f| {
+                f["rule"] == "exec-capable-netcat"
+                    && f["location"]["image"]
+                        .as_str()
+                        .is_some_and(|i| i.contains(tag))
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "{tag}\n{}", run.context());
+        assert_eq!(
+            found[0]["location"]["path"],
+            path,
+            "{tag}\n{}",
+            run.context()
+        );
+        assert_eq!(
+            found[0]["location"]["digest"],
+            built.config_digest.as_str(),
+            "{tag}\n{}",
+            run.context()
+        );
+    }
 }

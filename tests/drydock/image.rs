@@ -766,3 +766,67 @@ fn sarif_and_human_name_the_layer_and_path() {
     assert!(block.contains("layer 1"), "{block}");
     assert!(block.contains(path), "{block}");
 }
+
+// ---- several images in one archive ----------------------------------------------------
+
+/// `docker save shop/netcat:1 shop/socat:1`: two images on one Debian base
+/// (its layer written once in the archive), each audited under its own
+/// name, in Docker's legacy layout, Docker 25's and the gzipped stream.
+#[test]
+fn every_image_of_a_multi_image_archive_is_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let images = [
+        netcat_image().tag("shop/netcat:1"),
+        Image::new()
+            .tag("shop/socat:1")
+            .user("0")
+            .layer(debian_base())
+            .layer(
+                Layer::new()
+                    .file("usr/bin/socat", 0o755, 0, 0, socat())
+                    .created_by("COPY socat /usr/bin/"),
+            ),
+    ];
+    let legacy = tmp.path().join("legacy.tar");
+    let docker_oci = tmp.path().join("docker-oci.tar");
+    let gzipped = tmp.path().join("legacy.tar.gz");
+    Image::write_docker_legacy_many(&images, &legacy);
+    Image::write_docker_oci_many(&images, &docker_oci);
+    gzip_file(&legacy, &gzipped);
+    for input in [&legacy, &docker_oci, &gzipped] {
+        let what = input.file_name().unwrap().to_string_lossy();
+        let json = report(input, &[]);
+        assert_eq!(json["summary"]["images"], 2, "{what}:\n{json:#}");
+        let netcat_in = |image: &str, path: &str| {
+            of_rule(&json, "exec-capable-netcat")
+                .into_iter()
+                .filter(|f| {
+                    f["location"]["image"]
+                        .as_str()
+                        .is_some_and(|i| i.ends_with(image))
+                        && f["location"]["path"] == path
+                })
+                .count()
+        };
+        assert_eq!(
+            netcat_in("shop/netcat:1", "/usr/bin/nc.traditional"),
+            1,
+            "{what}:\n{json:#}"
+        );
+        assert_eq!(
+            netcat_in("shop/socat:1", "/usr/bin/socat"),
+            1,
+            "{what}:\n{json:#}"
+        );
+        assert_eq!(
+            netcat_in("shop/netcat:1", "/usr/bin/socat"),
+            0,
+            "{what}:\n{json:#}"
+        );
+        assert!(
+            !json["warnings"].to_string().contains("only the first"),
+            "{what}: {}",
+            json["warnings"]
+        );
+    }
+}

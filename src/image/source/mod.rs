@@ -33,6 +33,6 @@ pub mod stream;
 mod tar_index;
 
 pub use blob::{Blob, LayerBlob, Located, RemoteBlob};
-pub use locate::{checked_diff_ids, locate, locate_stream, platform_mismatch};
+pub use locate::{Images, checked_diff_ids, locate, locate_stream, platform_mismatch};
 pub use platform::{choose_platform, host_platform, parse_platform};
 pub use stream::{Stream, read_stream};

@@ -37,7 +37,9 @@ pub fn parse_platform(text: &str) -> Result<Platform, String> {
     }
 }
 
-fn matches(want: &Platform, have: &Platform, explicit: bool) -> bool {
+/// Whether an image of platform `have` serves `want` (`explicit`: asked
+/// for with `--platform`).
+pub(super) fn matches(want: &Platform, have: &Platform, explicit: bool) -> bool {
     let variant_ok = match (&want.variant, &have.variant) {
         (Some(a), Some(b)) => a == b,
         // The host's default variant does not exclude images without one.

@@ -66,6 +66,11 @@ impl<T> Stream<T> {
     pub fn result(&self, name: &str) -> Option<&T> {
         self.read.get(name)
     }
+
+    /// What the caller's reader returned for each large blob, by name.
+    pub fn into_results(self) -> HashMap<String, T> {
+        self.read
+    }
 }
 
 /// Reads a tar stream to its end. Each regular file larger than a small

@@ -974,6 +974,50 @@ impl Image {
     /// Legacy `docker save` (before Docker 25) as a tar at `path`.
     /// Returns what was built, for digests to compare with.
     pub fn write_docker_legacy(&self, path: &Path) -> BuiltImage {
+        Image::write_docker_legacy_many(std::slice::from_ref(self), path).remove(0)
+    }
+
+    /// `docker save A B…` before Docker 25: one tar holding several
+    /// images, a layer directory they share written once.
+    pub fn write_docker_legacy_many(images: &[Image], path: &Path) -> Vec<BuiltImage> {
+        let mut files: Vec<(String, Item)> = Vec::new();
+        let mut entries = Vec::new();
+        let mut repositories = serde_json::Map::new();
+        let mut built_all = Vec::new();
+        for image in images {
+            let (built, image_files, entry, top) = image.legacy_parts();
+            for (name, item) in image_files {
+                if !files.iter().any(|(n, _)| *n == name) {
+                    files.push((name, item));
+                }
+            }
+            entries.push(entry);
+            if let Some(top) = top {
+                let (repo, tag) = built.repo_and_tag();
+                let tags = repositories
+                    .entry(repo.to_string())
+                    .or_insert_with(|| json!({}));
+                tags[tag] = json!(top);
+            }
+            built_all.push(built);
+        }
+        files.push((
+            "manifest.json".into(),
+            Item::File(serde_json::to_vec(&Value::Array(entries)).expect("json")),
+        ));
+        if !repositories.is_empty() {
+            files.push((
+                "repositories".into(),
+                Item::File(serde_json::to_vec(&Value::Object(repositories)).expect("json")),
+            ));
+        }
+        write_tar(path, files);
+        built_all
+    }
+
+    /// One image of a legacy `docker save`: what was built, its files,
+    /// its `manifest.json` entry and its top layer's id.
+    fn legacy_parts(&self) -> (BuiltImage, Vec<(String, Item)>, Value, Option<String>) {
         let built = self.build();
         let mut files: Vec<(String, Item)> = Vec::new();
         let config_name = format!("{}.json", hex_of(&built.config_digest));
@@ -1020,59 +1064,61 @@ impl Image {
             layer_paths.push(layer_tar);
             parent = id;
         }
-        let manifest = json!([{
+        let entry = json!({
             "Config": config_name,
             "RepoTags": [built.tag],
             "Layers": layer_paths,
-        }]);
-        files.push((
-            "manifest.json".into(),
-            Item::File(serde_json::to_vec(&manifest).expect("json")),
-        ));
-        if !parent.is_empty() {
-            let (repo, tag) = built.repo_and_tag();
-            let repositories = json!({ repo: { tag: parent } });
-            files.push((
-                "repositories".into(),
-                Item::File(serde_json::to_vec(&repositories).expect("json")),
-            ));
-        }
-        write_tar(path, files);
-        built
+        });
+        let top = (!parent.is_empty()).then_some(parent);
+        (built, files, entry, top)
     }
 
     /// `docker save` from Docker 25 on: an OCI layout in a tar plus the
     /// legacy `manifest.json` whose paths point into `blobs/sha256/`.
     pub fn write_docker_oci(&self, path: &Path) -> BuiltImage {
-        let built = self.build();
-        let (repo, tag) = built.repo_and_tag();
-        let full_name = if repo.contains('/') {
-            format!("docker.io/{repo}:{tag}")
-        } else {
-            format!("docker.io/library/{repo}:{tag}")
-        };
-        let mut desc = built.descriptor(false);
-        desc["annotations"] = json!({
-            "io.containerd.image.name": full_name,
-            "org.opencontainers.image.ref.name": tag,
-        });
-        let index = index_json(vec![desc]);
-        let compat = json!([{
-            "Config": format!("blobs/sha256/{}", hex_of(&built.config_digest)),
-            "RepoTags": [built.tag],
-            "Layers": built
-                .layers
-                .iter()
-                .map(|l| format!("blobs/sha256/{}", hex_of(&l.digest)))
-                .collect::<Vec<_>>(),
-        }]);
-        let mut files = layout_files(&built.blobs(), index);
+        Image::write_docker_oci_many(std::slice::from_ref(self), path).remove(0)
+    }
+
+    /// `docker save A B…` from Docker 25 on: one layout, an index entry
+    /// and a `manifest.json` entry per image, each blob once.
+    pub fn write_docker_oci_many(images: &[Image], path: &Path) -> Vec<BuiltImage> {
+        let mut descriptors = Vec::new();
+        let mut compat = Vec::new();
+        let mut blobs = BTreeMap::new();
+        let mut built_all = Vec::new();
+        for image in images {
+            let built = image.build();
+            let (repo, tag) = built.repo_and_tag();
+            let full_name = if repo.contains('/') {
+                format!("docker.io/{repo}:{tag}")
+            } else {
+                format!("docker.io/library/{repo}:{tag}")
+            };
+            let mut desc = built.descriptor(false);
+            desc["annotations"] = json!({
+                "io.containerd.image.name": full_name,
+                "org.opencontainers.image.ref.name": tag,
+            });
+            descriptors.push(desc);
+            compat.push(json!({
+                "Config": format!("blobs/sha256/{}", hex_of(&built.config_digest)),
+                "RepoTags": [built.tag],
+                "Layers": built
+                    .layers
+                    .iter()
+                    .map(|l| format!("blobs/sha256/{}", hex_of(&l.digest)))
+                    .collect::<Vec<_>>(),
+            }));
+            blobs.extend(built.blobs());
+            built_all.push(built);
+        }
+        let mut files = layout_files(&blobs, index_json(descriptors));
         files.push((
             "manifest.json".into(),
-            Item::File(serde_json::to_vec(&compat).expect("json")),
+            Item::File(serde_json::to_vec(&Value::Array(compat)).expect("json")),
         ));
         write_tar(path, files);
-        built
+        built_all
     }
 
     /// An OCI image layout directory at `dir` (created if missing).
