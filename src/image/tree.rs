@@ -4,8 +4,8 @@
 //! wrote it. Symlinks (including directory symlinks such as usr-merge's
 //! `bin -> usr/bin`) are resolved here, with a bound on hops.
 
-use std::collections::BTreeMap;
-use std::ops::Bound;
+use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use super::layer::{Entry, Kind, LayerScan, Whiteout};
 use crate::hazards::secrets::SecretHit;
@@ -71,12 +71,20 @@ fn unseen(path: &str, node: &Node, removed_in: usize, how: Removal) -> Option<Un
     })
 }
 
+/// Where `path` is among nodes sorted by path.
+fn position_in(nodes: &[(Box<str>, Node)], path: &str) -> Option<usize> {
+    nodes.binary_search_by(|(p, _)| (**p).cmp(path)).ok()
+}
+
 /// The merged tree.
 #[derive(Debug, Default)]
 pub struct Tree {
-    /// Paths as boxed strings, not `String`s: 8 bytes less per path, and
-    /// a B-tree's slots are most of the tree's memory.
-    pub nodes: BTreeMap<Box<str>, Node>,
+    /// Every path with its node, sorted by path, each path once: one dense
+    /// array, where a B-tree filled in order keeps its nodes half empty
+    /// (a slot is 128 bytes, and slots were most of the tree's memory). A
+    /// layer joins it in one merge ([`Tree::apply`]). Paths are boxed
+    /// slices, 8 bytes less than `String`s.
+    pub nodes: Vec<(Box<str>, Node)>,
     pub overwrites: Vec<Overwrite>,
     /// Files with credentials that are no longer in the merged tree.
     pub unseen_secrets: Vec<Unseen>,
@@ -91,116 +99,215 @@ const MAX_HOPS: usize = 40;
 const PATH_MAX: usize = 4096;
 
 impl Tree {
-    /// Applies one layer on top of the tree.
+    /// Applies one layer on top of the tree: its whiteouts first, then its
+    /// entries in archive order. The entries are appended after the
+    /// sorted paths and the array is put in order once: the order is
+    /// found by a stable sort of positions (4 bytes each, not 128-byte
+    /// slots), which merges the two sorted runs, and applied in place. A
+    /// path written again, by this layer or an earlier one, then sits just
+    /// after the version it replaces, and replacing is one pass.
     pub fn apply(&mut self, index: usize, layer: LayerScan) {
-        for whiteout in &layer.whiteouts {
-            match whiteout {
-                Whiteout::Path(path) => {
-                    if let Some(node) = self.nodes.remove(path.as_str()) {
-                        self.note_unseen(path, &node, index, Removal::Deleted);
-                    }
-                    self.remove_below(path, index);
-                }
-                Whiteout::Opaque(dir) => self.remove_below(dir, index),
-            }
+        if !layer.whiteouts.is_empty() {
+            self.remove_whited_out(&layer.whiteouts, index);
         }
+        let sorted = self.nodes.len();
+        self.nodes.reserve_exact(layer.entries.len());
+        // This layer's paths among the new nodes, by hash, for hard links
+        // to a file the layer wrote before them (only when it has any).
+        let hashes = std::collections::hash_map::RandomState::new();
+        let mut written: Option<HashMap<u64, usize>> = layer
+            .entries
+            .iter()
+            .any(|e| matches!(e.kind, Kind::Hardlink(_)))
+            .then(HashMap::new);
         for entry in layer.entries {
-            self.insert(index, entry);
+            let Some(node) = self.node_of(index, entry, sorted, written.as_ref(), &hashes) else {
+                continue;
+            };
+            if let Some(written) = written.as_mut() {
+                written.insert(hashes.hash_one(&*node.0), self.nodes.len());
+            }
+            self.nodes.push(node);
+        }
+        drop(written);
+        if self.nodes.len() > sorted {
+            self.put_in_order();
+            self.replace_written_again(index);
         }
     }
 
-    /// Keeps what a removed node held in credentials (a hard link's are
-    /// its target's, kept once).
-    fn note_unseen(&mut self, path: &str, node: &Node, removed_in: usize, how: Removal) {
-        if let Some(unseen) = unseen(path, node, removed_in, how) {
-            self.unseen_secrets.push(unseen);
-        }
-    }
-
-    fn remove_below(&mut self, dir: &str, removed_in: usize) {
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        let doomed: Vec<Box<str>> = self.under(&prefix).map(|(k, _)| k.into()).collect();
-        for path in doomed {
-            if let Some(node) = self.nodes.remove(&path) {
-                self.note_unseen(&path, &node, removed_in, Removal::Deleted);
+    /// Sorts the nodes by path, stably: positions are sorted, then the
+    /// nodes moved along the permutation's cycles.
+    fn put_in_order(&mut self) {
+        let nodes = &mut self.nodes;
+        let mut order: Vec<u32> = (0..nodes.len() as u32).collect();
+        order.sort_by(|&a, &b| nodes[a as usize].0.cmp(&nodes[b as usize].0));
+        // `order[i]` is where the node that belongs at `i` is now. Each
+        // cycle is walked once, a node swapped into place at each step;
+        // a position done is marked by pointing at itself.
+        for start in 0..order.len() {
+            let mut at = start;
+            loop {
+                let from = order[at] as usize;
+                order[at] = at as u32;
+                if from == start {
+                    break;
+                }
+                nodes.swap(at, from);
+                at = from;
             }
         }
     }
 
-    fn insert(&mut self, index: usize, mut entry: Entry) {
+    /// The node an entry of layer `index` becomes; `None` (with a
+    /// warning) for a hard link to nothing. `sorted` is how many nodes
+    /// come before this layer's; `written` finds this layer's own by the
+    /// hash of their paths.
+    fn node_of(
+        &mut self,
+        index: usize,
+        mut entry: Entry,
+        sorted: usize,
+        written: Option<&HashMap<u64, usize>>,
+        hashes: &std::collections::hash_map::RandomState,
+    ) -> Option<(Box<str>, Node)> {
         let mut hardlink_of = None;
         if let Kind::Hardlink(target) = &entry.kind {
-            let Some(source) = self.nodes.get(target) else {
+            // The target as it is now: written earlier by this layer (the
+            // latest such, if twice), or by one below it.
+            let target = &**target;
+            let in_layer = written.and_then(|w| {
+                let at = *w.get(&hashes.hash_one(target))?;
+                if &*self.nodes[at].0 == target {
+                    return Some(at);
+                }
+                // Two paths with one hash: look the slow way.
+                (sorted..self.nodes.len())
+                    .rev()
+                    .find(|&i| &*self.nodes[i].0 == target)
+            });
+            let at = in_layer.or_else(|| position_in(&self.nodes[..sorted], target));
+            let Some(at) = at else {
                 self.warnings.push(format!(
                     "layer {index}: hard link `/{}` points at `/{target}`, which does not exist; skipped",
                     entry.path
                 ));
-                return;
+                return None;
             };
+            let source = &mut self.nodes[at].1;
             if source.entry.kind != Kind::File {
                 self.warnings.push(format!(
                     "layer {index}: hard link `/{}` points at `/{target}`, which is not a file; skipped",
                     entry.path
                 ));
-                return;
+                return None;
             }
             // A hard link is the same file (one inode): its contents are
             // the target's, and the mode and owner in the link's header
             // apply to both names, as containerd applies them on unpack.
-            hardlink_of = Some(target.clone());
             entry.content = source.entry.content.clone();
             entry.size = source.entry.size;
-            let target = target.clone();
+            source.entry.mode = entry.mode;
+            source.entry.uid = entry.uid;
+            source.entry.gid = entry.gid;
+            hardlink_of = Some(Box::<str>::from(target));
             entry.kind = Kind::File;
-            let (mode, uid, gid) = (entry.mode, entry.uid, entry.gid);
-            if let Some(source) = self.nodes.get_mut(&target) {
-                source.entry.mode = mode;
-                source.entry.uid = uid;
-                source.entry.gid = gid;
-            }
-        }
-        let mut earlier: Vec<u16> = Vec::new();
-        if let Some(old) = self.nodes.get(&entry.path) {
-            let same_contents =
-                old.entry.content.as_ref().map(|c| c.md5) == entry.content.as_ref().map(|c| c.md5);
-            if !same_contents
-                && let Some(unseen) = unseen(&entry.path, old, index, Removal::Replaced)
-            {
-                self.unseen_secrets.push(unseen);
-            }
-        }
-        if let Some(old) = self.nodes.get(&entry.path) {
-            earlier = old.earlier.to_vec();
-            if old.layer != index {
-                earlier.push(old.layer as u16);
-            }
-            let replaced_binary = old.entry.is_executable_file()
-                && entry.kind == Kind::File
-                && old.layer != index
-                && old.entry.content.as_ref().map(|c| c.md5)
-                    != entry.content.as_ref().map(|c| c.md5);
-            if replaced_binary {
-                self.overwrites.push(Overwrite {
-                    path: entry.path.to_string(),
-                    from_layer: old.layer,
-                    to_layer: index,
-                });
-            }
         }
         let path = std::mem::take(&mut entry.path);
-        self.nodes.insert(
+        Some((
             path,
             Node {
                 entry,
                 layer: index,
-                earlier: earlier.into_boxed_slice(),
+                earlier: Box::default(),
                 hardlink_of,
             },
-        );
+        ))
+    }
+
+    /// Once in order, each path written again (by layer `index`, over an
+    /// earlier version) sits just after the version it replaces: the
+    /// last version of each path stays, and takes over the earlier
+    /// layers of the ones before it; credentials the replaced versions
+    /// held and executables replaced with other contents are noted.
+    fn replace_written_again(&mut self, index: usize) {
+        let unseen_secrets = &mut self.unseen_secrets;
+        let overwrites = &mut self.overwrites;
+        // `dedup_by` hands the later node first, then the one kept before
+        // it; the later one's contents move into the kept slot.
+        self.nodes.dedup_by(|later, kept| {
+            if later.0 != kept.0 {
+                return false;
+            }
+            std::mem::swap(&mut later.1, &mut kept.1);
+            let (old, new) = (&later.1, &mut kept.1);
+            let same_contents = old.entry.content.as_ref().map(|c| c.md5)
+                == new.entry.content.as_ref().map(|c| c.md5);
+            if !same_contents && let Some(unseen) = unseen(&kept.0, old, index, Removal::Replaced) {
+                unseen_secrets.push(unseen);
+            }
+            let mut earlier = old.earlier.to_vec();
+            if old.layer != index {
+                earlier.push(old.layer as u16);
+            }
+            if old.entry.is_executable_file()
+                && new.entry.kind == Kind::File
+                && old.layer != index
+                && !same_contents
+            {
+                overwrites.push(Overwrite {
+                    path: kept.0.to_string(),
+                    from_layer: old.layer,
+                    to_layer: index,
+                });
+            }
+            new.earlier = earlier.into_boxed_slice();
+            true
+        });
+    }
+
+    /// Takes out what layer `index`'s whiteouts delete: a whited-out path
+    /// and everything below it, everything below an opaque directory.
+    fn remove_whited_out(&mut self, whiteouts: &[Whiteout], index: usize) {
+        let mut doomed = vec![false; self.nodes.len()];
+        let mut any = false;
+        for whiteout in whiteouts {
+            let dir = match whiteout {
+                Whiteout::Path(path) => {
+                    if let Some(at) = position_in(&self.nodes, path) {
+                        any = true;
+                        doomed[at] = true;
+                    }
+                    path.as_str()
+                }
+                Whiteout::Opaque(dir) => dir.as_str(),
+            };
+            let prefix = if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{dir}/")
+            };
+            let start = self.nodes.partition_point(|(p, _)| **p < *prefix);
+            for (at, (path, _)) in self.nodes[start..].iter().enumerate() {
+                if !path.starts_with(prefix.as_str()) {
+                    break;
+                }
+                any = true;
+                doomed[start + at] = true;
+            }
+        }
+        if !any {
+            return;
+        }
+        let unseen_secrets = &mut self.unseen_secrets;
+        let mut doomed = doomed.into_iter();
+        self.nodes.retain(|(path, node)| {
+            let gone = doomed.next().unwrap_or(false);
+            if gone && let Some(unseen) = unseen(path, node, index, Removal::Deleted) {
+                unseen_secrets.push(unseen);
+            }
+            !gone
+        });
     }
 
     /// Adds a warning for every symlink whose chain loops (or is longer
@@ -245,7 +352,8 @@ impl Tree {
     }
 
     pub fn get(&self, path: &str) -> Option<&Node> {
-        self.nodes.get(path)
+        let at = position_in(&self.nodes, path)?;
+        Some(&self.nodes[at].1)
     }
 
     /// Resolves symlinks in every component of `path` (relative to the
@@ -253,7 +361,7 @@ impl Tree {
     /// when a component is missing or the links loop.
     pub fn resolve(&self, path: &str) -> Option<(String, &Node)> {
         let canonical = self.canonical(path, true)?;
-        let node = self.nodes.get(canonical.as_str())?;
+        let node = self.get(&canonical)?;
         Some((canonical, node))
     }
 
@@ -294,7 +402,7 @@ impl Tree {
             if is_last && !follow_last {
                 break;
             }
-            let Some(node) = self.nodes.get(current.as_str()) else {
+            let Some(node) = self.get(&current) else {
                 continue;
             };
             if let Kind::Symlink(target) = &node.entry.kind {
@@ -333,8 +441,9 @@ impl Tree {
     /// The paths that start with `prefix` (a directory and its `/`), in
     /// order.
     pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a Node)> {
-        self.nodes
-            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+        let start = self.nodes.partition_point(|(p, _)| **p < *prefix);
+        self.nodes[start..]
+            .iter()
             .take_while(move |(p, _)| p.starts_with(prefix))
             .map(|(p, n)| (&**p, n))
     }
@@ -354,7 +463,7 @@ impl Tree {
 mod tests {
     use super::*;
     use crate::image::codec::Compression;
-    use crate::image::layer::LayerScan;
+    use crate::image::layer::{Content, LayerScan};
 
     fn entry(path: &str, kind: Kind) -> Entry {
         Entry {
@@ -433,6 +542,150 @@ mod tests {
         assert!(tree.get("opt/tool/new").is_some());
         assert!(tree.get("etc/a").is_none());
         assert!(tree.get("etc/b").is_some());
+    }
+
+    /// The tree as the merge must leave it, made the plain way: one entry
+    /// at a time into a map, as the layers' semantics read. Per path: the
+    /// visible layer, the earlier layers, the hard link's target, the mode
+    /// and the MD5's first byte.
+    type Model =
+        std::collections::BTreeMap<String, (usize, Vec<u16>, Option<String>, u32, Option<u8>)>;
+
+    fn model_apply(
+        model: &mut Model,
+        overwrites: &mut Vec<(String, usize, usize)>,
+        index: usize,
+        entries: &[Entry],
+        whiteouts: &[Whiteout],
+    ) {
+        for whiteout in whiteouts {
+            let dir = match whiteout {
+                Whiteout::Path(path) => {
+                    model.remove(path);
+                    path.clone()
+                }
+                Whiteout::Opaque(dir) => dir.clone(),
+            };
+            let prefix = if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{dir}/")
+            };
+            model.retain(|p, _| !p.starts_with(&prefix));
+        }
+        for entry in entries {
+            let mut md5 = entry.content.as_ref().map(|c| c.md5[0]);
+            let mut hardlink_of = None;
+            if let Kind::Hardlink(target) = &entry.kind {
+                let Some(source) = model.get_mut(&**target) else {
+                    continue;
+                };
+                // Only files are hard-link targets here (md5 is set).
+                let Some(source_md5) = source.4 else { continue };
+                source.3 = entry.mode;
+                md5 = Some(source_md5);
+                hardlink_of = Some(target.to_string());
+            }
+            let mut earlier = Vec::new();
+            if let Some(old) = model.get(&*entry.path) {
+                earlier = old.1.clone();
+                if old.0 != index {
+                    earlier.push(old.0 as u16);
+                }
+                let old_exec = old.4.is_some() && old.3 & 0o111 != 0;
+                if old_exec && md5.is_some() && old.0 != index && old.4 != md5 {
+                    overwrites.push((entry.path.to_string(), old.0, index));
+                }
+            }
+            model.insert(
+                entry.path.to_string(),
+                (index, earlier, hardlink_of, entry.mode, md5),
+            );
+        }
+    }
+
+    #[test]
+    fn merging_layers_in_one_pass_leaves_what_applying_each_entry_would() {
+        const PATHS: [&str; 9] = ["a", "a/x", "a/x/1", "a/x/2", "a-b", "b", "b/1", "b/2", "c"];
+        // A small deterministic generator (xorshift).
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _image in 0..300 {
+            let mut tree = Tree::default();
+            let mut model = Model::new();
+            let mut model_overwrites = Vec::new();
+            for index in 0..1 + next(5) {
+                let mut entries = Vec::new();
+                for _ in 0..next(12) {
+                    let path = PATHS[next(PATHS.len())];
+                    let mode = [0o644, 0o755][next(2)];
+                    let kind = match next(6) {
+                        0 => Kind::Dir,
+                        1 => Kind::Symlink(PATHS[next(PATHS.len())].into()),
+                        2 => Kind::Hardlink(PATHS[next(PATHS.len())].into()),
+                        _ => Kind::File,
+                    };
+                    let content = (kind == Kind::File)
+                        .then(|| Box::new(Content::new([next(3) as u8; 16], Default::default())));
+                    entries.push(Entry {
+                        path: path.into(),
+                        kind,
+                        mode,
+                        uid: 0,
+                        gid: 0,
+                        size: 0,
+                        content,
+                    });
+                }
+                let mut whiteouts = Vec::new();
+                if next(3) == 0 {
+                    let path = PATHS[next(PATHS.len())].to_string();
+                    whiteouts.push(if next(2) == 0 {
+                        Whiteout::Path(path)
+                    } else {
+                        Whiteout::Opaque(path)
+                    });
+                }
+                model_apply(
+                    &mut model,
+                    &mut model_overwrites,
+                    index,
+                    &entries,
+                    &whiteouts,
+                );
+                tree.apply(index, layer(entries, whiteouts));
+            }
+            let merged: Model = tree
+                .nodes
+                .iter()
+                .map(|(p, n)| {
+                    let md5 = n.entry.content.as_ref().map(|c| c.md5[0]);
+                    let hardlink_of = n.hardlink_of.as_deref().map(str::to_string);
+                    (
+                        p.to_string(),
+                        (n.layer, n.earlier.to_vec(), hardlink_of, n.entry.mode, md5),
+                    )
+                })
+                .collect();
+            assert_eq!(merged, model);
+            assert!(
+                tree.nodes.windows(2).all(|w| w[0].0 < w[1].0),
+                "sorted, each path once"
+            );
+            let mut overwrites: Vec<(String, usize, usize)> = tree
+                .overwrites
+                .iter()
+                .map(|o| (o.path.clone(), o.from_layer, o.to_layer))
+                .collect();
+            overwrites.sort();
+            model_overwrites.sort();
+            assert_eq!(overwrites, model_overwrites);
+        }
     }
 
     #[test]
