@@ -51,7 +51,7 @@ fn merge(blob: &[u8], scan: LayerScan) {
     tree.report_loops();
     let _ = tree.fixture_secrets();
     let packages = pkgdb::read(&tree);
-    for (path, _) in &tree.nodes {
+    for (path, _) in tree.iter() {
         let _ = tree.resolve(path);
     }
     let wanted: HashSet<String> = packages.apk_owned().map(str::to_string).collect();

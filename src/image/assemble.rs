@@ -193,7 +193,7 @@ fn hash_apk_files(
     for path in packages.apk_owned() {
         if let Some(node) = tree.get(path) {
             // A hard link's contents are its target's.
-            let source = node.hardlink_of.as_deref().unwrap_or(path).to_string();
+            let source = node.hardlink_of().unwrap_or(path).to_string();
             if let Some(set) = wanted.get_mut(node.layer) {
                 set.insert(source);
             }
@@ -217,9 +217,9 @@ fn hash_apk_files(
     for result in hashed {
         digests.extend(result?);
     }
-    for (path, node) in tree.nodes.iter_mut() {
-        let key = node.hardlink_of.as_deref().unwrap_or(path);
-        if let (Some(hashes), Some(content)) = (digests.get(key), node.entry.content.as_mut()) {
+    for (path, hardlink_of, content) in tree.contents_mut() {
+        let key = hardlink_of.unwrap_or(path);
+        if let (Some(hashes), Some(content)) = (digests.get(key), content) {
             content.set_apk(*hashes);
         }
     }

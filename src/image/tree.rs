@@ -7,20 +7,65 @@
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
-use super::layer::{Entry, Kind, LayerScan, Whiteout};
+use super::layer::{Content, Entry, Kind, LayerScan, Whiteout};
 use crate::hazards::secrets::SecretHit;
 
 /// A path of the merged tree.
 #[derive(Clone, Debug)]
 pub struct Node {
+    /// The visible version; its path is the node's (the tree is sorted
+    /// by it).
     pub entry: Entry,
     /// The layer whose version is visible.
     pub layer: usize,
-    /// Earlier layers that wrote this path, bottom first (usually none, so
-    /// usually no allocation).
-    pub earlier: Box<[u16]>,
+    /// What few nodes have, behind one pointer (most have none).
+    rare: Option<Box<RareNode>>,
+}
+
+/// What few nodes have.
+#[derive(Clone, Debug, Default)]
+struct RareNode {
+    /// Earlier layers that wrote this path, bottom first.
+    earlier: Box<[u16]>,
     /// For a hard link: the path it links to.
-    pub hardlink_of: Option<Box<str>>,
+    hardlink_of: Option<Box<str>>,
+}
+
+impl Node {
+    fn new(entry: Entry, layer: usize, hardlink_of: Option<Box<str>>) -> Node {
+        Node {
+            entry,
+            layer,
+            rare: hardlink_of.map(|target| {
+                Box::new(RareNode {
+                    earlier: Box::default(),
+                    hardlink_of: Some(target),
+                })
+            }),
+        }
+    }
+
+    /// The path, relative to the image root.
+    pub fn path(&self) -> &str {
+        &self.entry.path
+    }
+
+    /// Earlier layers that wrote this path, bottom first.
+    pub fn earlier(&self) -> &[u16] {
+        self.rare.as_ref().map_or(&[], |r| &r.earlier)
+    }
+
+    /// For a hard link: the path it links to.
+    pub fn hardlink_of(&self) -> Option<&str> {
+        self.rare.as_ref()?.hardlink_of.as_deref()
+    }
+
+    fn set_earlier(&mut self, earlier: Vec<u16>) {
+        if earlier.is_empty() && self.rare.is_none() {
+            return;
+        }
+        self.rare.get_or_insert_with(Box::default).earlier = earlier.into_boxed_slice();
+    }
 }
 
 /// An executable that a later layer replaced with different contents.
@@ -58,7 +103,7 @@ pub struct Unseen {
 /// What a node removed from the tree by layer `removed_in` still ships in
 /// credentials, if any.
 fn unseen(path: &str, node: &Node, removed_in: usize, how: Removal) -> Option<Unseen> {
-    if node.hardlink_of.is_some() {
+    if node.hardlink_of().is_some() {
         return None;
     }
     let secrets = node.entry.content.as_ref()?.secrets()?.into();
@@ -72,19 +117,19 @@ fn unseen(path: &str, node: &Node, removed_in: usize, how: Removal) -> Option<Un
 }
 
 /// Where `path` is among nodes sorted by path.
-fn position_in(nodes: &[(Box<str>, Node)], path: &str) -> Option<usize> {
-    nodes.binary_search_by(|(p, _)| (**p).cmp(path)).ok()
+fn position_in(nodes: &[Node], path: &str) -> Option<usize> {
+    nodes.binary_search_by(|n| n.path().cmp(path)).ok()
 }
 
 /// The merged tree.
 #[derive(Debug, Default)]
 pub struct Tree {
-    /// Every path with its node, sorted by path, each path once: one dense
-    /// array, where a B-tree filled in order keeps its nodes half empty
-    /// (a slot is 128 bytes, and slots were most of the tree's memory). A
-    /// layer joins it in one merge ([`Tree::apply`]). Paths are boxed
-    /// slices, 8 bytes less than `String`s.
-    pub nodes: Vec<(Box<str>, Node)>,
+    /// Every node, sorted by path, each path once: one dense array, where
+    /// a B-tree filled in order keeps its nodes half empty (a slot was 128
+    /// bytes, and slots were most of the tree's memory). A node's path is
+    /// its entry's, not a key beside it. A layer joins it in one merge
+    /// ([`Tree::apply`]).
+    nodes: Vec<Node>,
     pub overwrites: Vec<Overwrite>,
     /// Files with credentials that are no longer in the merged tree.
     pub unseen_secrets: Vec<Unseen>,
@@ -125,7 +170,7 @@ impl Tree {
                 continue;
             };
             if let Some(written) = written.as_mut() {
-                written.insert(hashes.hash_one(&*node.0), self.nodes.len());
+                written.insert(hashes.hash_one(node.path()), self.nodes.len());
             }
             self.nodes.push(node);
         }
@@ -141,7 +186,7 @@ impl Tree {
     fn put_in_order(&mut self) {
         let nodes = &mut self.nodes;
         let mut order: Vec<u32> = (0..nodes.len() as u32).collect();
-        order.sort_by(|&a, &b| nodes[a as usize].0.cmp(&nodes[b as usize].0));
+        order.sort_by(|&a, &b| nodes[a as usize].path().cmp(nodes[b as usize].path()));
         // `order[i]` is where the node that belongs at `i` is now. Each
         // cycle is walked once, a node swapped into place at each step;
         // a position done is marked by pointing at itself.
@@ -170,7 +215,7 @@ impl Tree {
         sorted: usize,
         written: Option<&HashMap<u64, usize>>,
         hashes: &std::collections::hash_map::RandomState,
-    ) -> Option<(Box<str>, Node)> {
+    ) -> Option<Node> {
         let mut hardlink_of = None;
         if let Kind::Hardlink(target) = &entry.kind {
             // The target as it is now: written earlier by this layer (the
@@ -178,13 +223,13 @@ impl Tree {
             let target = &**target;
             let in_layer = written.and_then(|w| {
                 let at = *w.get(&hashes.hash_one(target))?;
-                if &*self.nodes[at].0 == target {
+                if self.nodes[at].path() == target {
                     return Some(at);
                 }
                 // Two paths with one hash: look the slow way.
                 (sorted..self.nodes.len())
                     .rev()
-                    .find(|&i| &*self.nodes[i].0 == target)
+                    .find(|&i| self.nodes[i].path() == target)
             });
             let at = in_layer.or_else(|| position_in(&self.nodes[..sorted], target));
             let Some(at) = at else {
@@ -194,7 +239,7 @@ impl Tree {
                 ));
                 return None;
             };
-            let source = &mut self.nodes[at].1;
+            let source = &mut self.nodes[at];
             if source.entry.kind != Kind::File {
                 self.warnings.push(format!(
                     "layer {index}: hard link `/{}` points at `/{target}`, which is not a file; skipped",
@@ -213,16 +258,7 @@ impl Tree {
             hardlink_of = Some(Box::<str>::from(target));
             entry.kind = Kind::File;
         }
-        let path = std::mem::take(&mut entry.path);
-        Some((
-            path,
-            Node {
-                entry,
-                layer: index,
-                earlier: Box::default(),
-                hardlink_of,
-            },
-        ))
+        Some(Node::new(entry, index, hardlink_of))
     }
 
     /// Once in order, each path written again (by layer `index`, over an
@@ -236,17 +272,19 @@ impl Tree {
         // `dedup_by` hands the later node first, then the one kept before
         // it; the later one's contents move into the kept slot.
         self.nodes.dedup_by(|later, kept| {
-            if later.0 != kept.0 {
+            if later.path() != kept.path() {
                 return false;
             }
-            std::mem::swap(&mut later.1, &mut kept.1);
-            let (old, new) = (&later.1, &mut kept.1);
+            std::mem::swap(later, kept);
+            let (old, new) = (&*later, kept);
             let same_contents = old.entry.content.as_ref().map(|c| c.md5)
                 == new.entry.content.as_ref().map(|c| c.md5);
-            if !same_contents && let Some(unseen) = unseen(&kept.0, old, index, Removal::Replaced) {
+            if !same_contents
+                && let Some(unseen) = unseen(old.path(), old, index, Removal::Replaced)
+            {
                 unseen_secrets.push(unseen);
             }
-            let mut earlier = old.earlier.to_vec();
+            let mut earlier = old.earlier().to_vec();
             if old.layer != index {
                 earlier.push(old.layer as u16);
             }
@@ -256,12 +294,12 @@ impl Tree {
                 && !same_contents
             {
                 overwrites.push(Overwrite {
-                    path: kept.0.to_string(),
+                    path: new.path().to_string(),
                     from_layer: old.layer,
                     to_layer: index,
                 });
             }
-            new.earlier = earlier.into_boxed_slice();
+            new.set_earlier(earlier);
             true
         });
     }
@@ -287,9 +325,9 @@ impl Tree {
             } else {
                 format!("{dir}/")
             };
-            let start = self.nodes.partition_point(|(p, _)| **p < *prefix);
-            for (at, (path, _)) in self.nodes[start..].iter().enumerate() {
-                if !path.starts_with(prefix.as_str()) {
+            let start = self.nodes.partition_point(|n| *n.path() < *prefix);
+            for (at, node) in self.nodes[start..].iter().enumerate() {
+                if !node.path().starts_with(prefix.as_str()) {
                     break;
                 }
                 any = true;
@@ -301,9 +339,9 @@ impl Tree {
         }
         let unseen_secrets = &mut self.unseen_secrets;
         let mut doomed = doomed.into_iter();
-        self.nodes.retain(|(path, node)| {
+        self.nodes.retain(|node| {
             let gone = doomed.next().unwrap_or(false);
-            if gone && let Some(unseen) = unseen(path, node, index, Removal::Deleted) {
+            if gone && let Some(unseen) = unseen(node.path(), node, index, Removal::Deleted) {
                 unseen_secrets.push(unseen);
             }
             !gone
@@ -314,7 +352,6 @@ impl Tree {
     /// than the kernel would follow): such a link reaches nothing.
     pub fn report_loops(&mut self) {
         let looping: Vec<String> = self
-            .nodes
             .iter()
             .filter(|(_, n)| matches!(n.entry.kind, Kind::Symlink(_)))
             .filter(|(p, _)| self.canonical(p, true).is_none())
@@ -333,7 +370,7 @@ impl Tree {
     pub fn fixture_secrets(&self) -> (usize, Option<String>) {
         let live = self
             .files()
-            .filter(|(_, n)| n.hardlink_of.is_none())
+            .filter(|(_, n)| n.hardlink_of().is_none())
             .filter_map(|(path, n)| Some((path, n.entry.content.as_ref()?.secrets()?)));
         let unseen = self
             .unseen_secrets
@@ -353,7 +390,7 @@ impl Tree {
 
     pub fn get(&self, path: &str) -> Option<&Node> {
         let at = position_in(&self.nodes, path)?;
-        Some(&self.nodes[at].1)
+        Some(&self.nodes[at])
     }
 
     /// Resolves symlinks in every component of `path` (relative to the
@@ -425,33 +462,49 @@ impl Tree {
 
     /// Every layer that wrote a path, bottom first.
     pub fn writers(node: &Node) -> Vec<usize> {
-        let mut all: Vec<usize> = node.earlier.iter().map(|l| usize::from(*l)).collect();
+        let mut all: Vec<usize> = node.earlier().iter().map(|l| usize::from(*l)).collect();
         all.push(node.layer);
         all
+    }
+
+    /// Every node, in path order, with its path.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Node)> {
+        self.nodes.iter().map(|n| (n.path(), n))
+    }
+
+    /// Every node, in path order, to change what is known of its
+    /// contents (its path stays).
+    pub fn contents_mut(
+        &mut self,
+    ) -> impl Iterator<Item = (&str, Option<&str>, Option<&mut Box<Content>>)> {
+        self.nodes.iter_mut().map(|n| {
+            let Node { entry, rare, .. } = n;
+            let hardlink_of = rare.as_ref().and_then(|r| r.hardlink_of.as_deref());
+            (&*entry.path, hardlink_of, entry.content.as_mut())
+        })
     }
 
     /// Regular files, with their paths.
     pub fn files(&self) -> impl Iterator<Item = (&str, &Node)> {
         self.nodes
             .iter()
-            .filter(|(_, n)| n.entry.kind == Kind::File)
-            .map(|(p, n)| (&**p, n))
+            .filter(|n| n.entry.kind == Kind::File)
+            .map(|n| (n.path(), n))
     }
 
     /// The paths that start with `prefix` (a directory and its `/`), in
     /// order.
     pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a Node)> {
-        let start = self.nodes.partition_point(|(p, _)| **p < *prefix);
+        let start = self.nodes.partition_point(|n| n.path() < prefix);
         self.nodes[start..]
             .iter()
-            .take_while(move |(p, _)| p.starts_with(prefix))
-            .map(|(p, n)| (&**p, n))
+            .take_while(move |n| n.path().starts_with(prefix))
+            .map(|n| (n.path(), n))
     }
 
     /// The paths whose symlink chain ends at `target`.
     pub fn names_of(&self, target: &str) -> Vec<String> {
-        self.nodes
-            .iter()
+        self.iter()
             .filter(|(_, n)| matches!(n.entry.kind, Kind::Symlink(_)))
             .filter(|(p, _)| self.canonical(p, true).as_deref() == Some(target))
             .map(|(p, _)| p.to_string())
@@ -661,20 +714,25 @@ mod tests {
                 tree.apply(index, layer(entries, whiteouts));
             }
             let merged: Model = tree
-                .nodes
                 .iter()
                 .map(|(p, n)| {
                     let md5 = n.entry.content.as_ref().map(|c| c.md5[0]);
-                    let hardlink_of = n.hardlink_of.as_deref().map(str::to_string);
+                    let hardlink_of = n.hardlink_of().map(str::to_string);
                     (
                         p.to_string(),
-                        (n.layer, n.earlier.to_vec(), hardlink_of, n.entry.mode, md5),
+                        (
+                            n.layer,
+                            n.earlier().to_vec(),
+                            hardlink_of,
+                            n.entry.mode,
+                            md5,
+                        ),
                     )
                 })
                 .collect();
             assert_eq!(merged, model);
             assert!(
-                tree.nodes.windows(2).all(|w| w[0].0 < w[1].0),
+                tree.nodes.windows(2).all(|w| w[0].path() < w[1].path()),
                 "sorted, each path once"
             );
             let mut overwrites: Vec<(String, usize, usize)> = tree

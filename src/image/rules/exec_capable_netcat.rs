@@ -46,7 +46,7 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
             // Only the `nc` links of a BusyBox matter here.
             names.retain(|n| n.rsplit('/').next() == Some("nc"));
         }
-        if let Some(target) = &node.hardlink_of {
+        if let Some(target) = node.hardlink_of() {
             names.push(target.to_string());
         }
         names.sort();

@@ -96,7 +96,7 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
             "`/{path}` (package {}) does not match its {algorithm}",
             owned.package
         );
-        if !node.earlier.is_empty() {
+        if !node.earlier().is_empty() {
             let layers: Vec<String> = crate::image::tree::Tree::writers(node)
                 .iter()
                 .map(ToString::to_string)

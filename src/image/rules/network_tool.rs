@@ -65,7 +65,7 @@ fn check(image: &Image, params: &Params, out: &mut Vec<Finding>) {
     }
     // By name: links and files on PATH called like a network tool, whose
     // real file was not already reported (or is an exec-capable netcat).
-    for (path, node) in &image.tree.nodes {
+    for (path, node) in image.tree.iter() {
         let name = path.rsplit('/').next().unwrap_or(path);
         let named = NAMES.contains(&name) || params.network_tools.iter().any(|t| t == name);
         if !named || allowed(name) || !on_path(path) {

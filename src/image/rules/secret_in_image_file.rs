@@ -83,7 +83,7 @@ any credential an image has shipped.
 fn check(image: &Image, params: &Params, out: &mut Vec<Finding>) {
     let allowed = |path: &str| params.allows_secret_path(&format!("/{path}"));
     for (path, node) in image.tree.files() {
-        if node.hardlink_of.is_some() || allowed(path) {
+        if node.hardlink_of().is_some() || allowed(path) {
             continue;
         }
         let Some(hits) = node.entry.content.as_ref().and_then(|c| c.secrets()) else {

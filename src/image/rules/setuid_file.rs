@@ -70,7 +70,7 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
             Some(o) => message.push_str(&format!(", from package {}", o.package)),
             None => message.push_str(", owned by no package"),
         }
-        if let Some(target) = &node.hardlink_of {
+        if let Some(target) = node.hardlink_of() {
             message.push_str(&format!("; a hard link to /{target}"));
         }
         out.push(
