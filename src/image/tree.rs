@@ -746,6 +746,17 @@ mod tests {
         }
     }
 
+    /// Nodes are most of an image's memory (one per file): a field added
+    /// to every node costs as much as the tree's whole key did.
+    #[test]
+    fn a_node_stays_small() {
+        assert!(
+            std::mem::size_of::<Node>() <= 88,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
+    }
+
     #[test]
     fn symlink_loops_do_not_resolve() {
         let mut tree = Tree::default();
