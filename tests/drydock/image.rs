@@ -771,7 +771,8 @@ fn sarif_and_human_name_the_layer_and_path() {
 
 /// `docker save shop/netcat:1 shop/socat:1`: two images on one Debian base
 /// (its layer written once in the archive), each audited under its own
-/// name, in Docker's legacy layout, Docker 25's and the gzipped stream.
+/// name, in Docker's legacy layout, Docker 25's, the gzipped stream and
+/// an OCI layout holding both tags.
 #[test]
 fn every_image_of_a_multi_image_archive_is_audited() {
     let tmp = tempfile::tempdir().unwrap();
@@ -790,10 +791,12 @@ fn every_image_of_a_multi_image_archive_is_audited() {
     let legacy = tmp.path().join("legacy.tar");
     let docker_oci = tmp.path().join("docker-oci.tar");
     let gzipped = tmp.path().join("legacy.tar.gz");
+    let layout = tmp.path().join("layout");
     Image::write_docker_legacy_many(&images, &legacy);
     Image::write_docker_oci_many(&images, &docker_oci);
     gzip_file(&legacy, &gzipped);
-    for input in [&legacy, &docker_oci, &gzipped] {
+    Image::write_oci_dir_many(&images, &layout);
+    for input in [&legacy, &docker_oci, &gzipped, &layout] {
         let what = input.file_name().unwrap().to_string_lossy();
         let json = report(input, &[]);
         assert_eq!(json["summary"]["images"], 2, "{what}:\n{json:#}");

@@ -1128,6 +1128,26 @@ impl Image {
         built
     }
 
+    /// One OCI layout directory holding several images, each an entry of
+    /// `index.json` named by its reference
+    /// (`org.opencontainers.image.ref.name`), as `skopeo copy … oci:DIR:NAME`
+    /// leaves it; blobs they share once.
+    pub fn write_oci_dir_many(images: &[Image], dir: &Path) -> Vec<BuiltImage> {
+        let mut blobs = BTreeMap::new();
+        let mut descriptors = Vec::new();
+        let mut built_all = Vec::new();
+        for image in images {
+            let built = image.build();
+            let mut desc = built.descriptor(false);
+            desc["annotations"] = json!({ "org.opencontainers.image.ref.name": built.tag });
+            descriptors.push(desc);
+            blobs.extend(built.blobs());
+            built_all.push(built);
+        }
+        write_dir(dir, layout_files(&blobs, index_json(descriptors)));
+        built_all
+    }
+
     /// The same layout as [`Image::write_oci_dir`], as a tar at `path`.
     pub fn write_oci_archive(&self, path: &Path) -> BuiltImage {
         let built = self.build();
