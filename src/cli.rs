@@ -190,7 +190,8 @@ pub struct ImagesArgs {
     /// Platform to pick from multi-platform exports.
     #[arg(long, value_name = "PLATFORM")]
     pub platform: Option<String>,
-    /// How many images are exported at once.
+    /// How many exports are read at once (images that share layers come
+    /// in one export).
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub concurrency: usize,
     #[command(flatten)]
