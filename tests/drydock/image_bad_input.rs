@@ -450,6 +450,40 @@ fn a_bad_input_does_not_hide_a_good_one() {
     );
 }
 
+/// `docker save good:1 bad:1` where bad's own layer is missing from the
+/// archive: one error naming the archive and the broken image, and the
+/// good image still audited.
+#[test]
+fn a_broken_image_of_an_archive_does_not_hide_the_others() {
+    let t = tmp();
+    let both = t.path().join("both.tar");
+    let good = good_image().tag("shop/good:1");
+    let bad = Image::new()
+        .tag("shop/bad:1")
+        .user("0")
+        .layer(netcat_layer())
+        .layer(
+            Layer::new()
+                .file("srv/app", 0o644, 0, 0, b"app".to_vec())
+                .created_by("COPY app /srv/"),
+        )
+        .corrupt(Corruption::MissingLayerBlob(1));
+    Image::write_docker_legacy_many(&[good, bad], &both);
+    let run = image_json(&[&both]);
+    let json = &run.json();
+    assert_eq!(run.code(), Some(2), "{json:#}");
+    assert_eq!(json["summary"]["images"], 1, "{json:#}");
+    has_netcat(json);
+    let errors = json["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{json:#}");
+    let message = errors[0]["message"].as_str().unwrap();
+    assert!(
+        errors[0]["path"].as_str().unwrap().contains("both.tar") && message.contains("shop/bad:1"),
+        "{json:#}"
+    );
+    assert!(!message.contains('\n'), "{message}");
+}
+
 #[test]
 fn an_apk_database_with_bytes_that_are_no_digest_is_read() {
     // The fuzzer's find: a `Z:` (and an `X1`) value cut inside a
