@@ -119,6 +119,6 @@ echo "engine:  $(docker version --format '{{.Server.Version}}' 2>/dev/null || ec
 echo "images:  $IMAGES on $base, $FILES files each in their own layer; union: base + the $IMAGES layers"
 echo "docker save UNION                          $t_union_save s"
 echo "docker save the $IMAGES images (one export)    $t_save s"
-echo "drydock image UNION                        $t_union s"
+echo "drydock image UNION                        $t_union s   ratio to docker save $(ratio "$t_union" "$t_union_save")   (bench/engine.sh's target <= 1.1)"
 echo "drydock images (the $IMAGES)                   $t_images s   ratio to union $(ratio "$t_images" "$t_union")   (target <= 1.3: $(verdict "$t_images" "$t_union"))"
 echo "drydock scan (Compose, $IMAGES services)       $t_scan s   ratio to union $(ratio "$t_scan" "$t_union")   (target <= 1.3: $(verdict "$t_scan" "$t_union"))"
