@@ -126,6 +126,13 @@ enum Plan {
     Failed(String),
 }
 
+/// What one worker of [`run_references`] reads: engine images exported
+/// together (indexes into the references), or one image from elsewhere.
+enum Unit {
+    Export(Vec<usize>),
+    One(usize),
+}
+
 /// Reads images by reference from the sources, `concurrency` at a time,
 /// and checks them. Layers shared by several images of a registry are
 /// fetched and scanned once, and kept only until the last of them has
@@ -195,7 +202,8 @@ pub fn run_references(
     let read_one = |i: usize| -> Result<Image, FetchError> {
         let reference = &references[i];
         match &plans[i] {
-            Plan::Engine(_) => Err(FetchError::Failed("read with its export group".into())),
+            // Never asked: engine images are read in their export's unit.
+            Plan::Engine(_) => Err(FetchError::Failed("an engine image read alone".into())),
             Plan::Registry(_) => {
                 let found = found[i]
                     .lock()
@@ -227,14 +235,14 @@ pub fn run_references(
             layers: &inspected.layers,
         })
         .collect();
-    let mut units: Vec<Vec<usize>> = export_groups(&members)
+    let mut units: Vec<Unit> = export_groups(&members)
         .into_iter()
-        .map(|group| group.into_iter().map(|m| engine_images[m].0).collect())
+        .map(|group| Unit::Export(group.into_iter().map(|m| engine_images[m].0).collect()))
         .collect();
     units.extend(
         (0..references.len())
             .filter(|&i| !matches!(plans[i], Plan::Engine(_)))
-            .map(|i| vec![i]),
+            .map(Unit::One),
     );
     // Each image is checked as soon as it is read, and only what the
     // report and the join need of it is kept: memory holds the images
@@ -249,22 +257,28 @@ pub fn run_references(
     let mut checked: Vec<(usize, Result<Checked, FetchError>)> = in_pool(pool.as_ref(), || {
         units
             .par_iter()
-            .flat_map_iter(|unit| match (sources.engine, unit.as_slice()) {
-                (Some(engine), [first, ..]) if matches!(plans[*first], Plan::Engine(_)) => {
-                    let group: Vec<(&str, &Inspected)> = unit
+            .flat_map_iter(|unit| match unit {
+                Unit::Export(indexes) => {
+                    let group: Vec<(&str, &Inspected)> = indexes
                         .iter()
                         .filter_map(|&i| match &plans[i] {
                             Plan::Engine(inspected) => Some((references[i].as_str(), inspected)),
                             _ => None,
                         })
                         .collect();
-                    read_export(engine, &group, &options)
-                        .into_iter()
-                        .zip(unit)
-                        .map(|(read, &i)| check_read(i, read))
-                        .collect::<Vec<_>>()
+                    let checked = match sources.engine {
+                        Some(engine) => read_export(engine, &group, &options, |slot, image| {
+                            let i = indexes[slot];
+                            check(image, Some(&references[i]), reading.params, services)
+                        }),
+                        None => group
+                            .iter()
+                            .map(|_| Err(FetchError::Failed("no engine".into())))
+                            .collect(),
+                    };
+                    indexes.iter().copied().zip(checked).collect::<Vec<_>>()
                 }
-                _ => unit.iter().map(|&i| check_read(i, read_one(i))).collect(),
+                Unit::One(i) => vec![check_read(*i, read_one(*i))],
             })
             .collect()
     });
@@ -338,12 +352,15 @@ pub fn run_service_images(sources: Sources, params: &Params, scanned: &mut Scann
 }
 
 /// Reads a group of an engine's images from one export, each image
-/// matched to its reference by id; the results in the group's order.
-fn read_export(
+/// matched to its reference by id and handed to `each` (with its place in
+/// the group) as soon as it is assembled, so one merged tree is held at a
+/// time; what `each` made of them, in the group's order.
+fn read_export<T>(
     engine: &Engine,
     group: &[(&str, &Inspected)],
     options: &crate::image::Options,
-) -> Vec<Result<Image, FetchError>> {
+    mut each: impl FnMut(usize, Image) -> T,
+) -> Vec<Result<T, FetchError>> {
     let names: Vec<&str> = group.iter().map(|(reference, _)| *reference).collect();
     let export = match engine.export(&names) {
         Ok(export) => export,
@@ -355,7 +372,7 @@ fn read_export(
         }
     };
     let display = names.join(", ");
-    let mut images: Vec<Option<Image>> = group.iter().map(|_| None).collect();
+    let mut done: Vec<Option<T>> = group.iter().map(|_| None).collect();
     let mut errors = Vec::new();
     for read in crate::image::read_stream(export, &display, options) {
         let mut image = match read {
@@ -368,12 +385,9 @@ fn read_export(
         // One reference: the export holds its image alone.
         let slot = match group {
             [_] => Some(0),
-            _ => group
-                .iter()
-                .zip(&images)
-                .position(|((_, inspected), slot)| {
-                    slot.is_none() && same_id(&inspected.id, &image.digest)
-                }),
+            _ => group.iter().zip(&done).position(|((_, inspected), slot)| {
+                slot.is_none() && same_id(&inspected.id, &image.digest)
+            }),
         };
         let Some(slot) = slot else { continue };
         let (reference, inspected) = group[slot];
@@ -384,13 +398,12 @@ fn read_export(
             .manifest_digests
             .extend(inspected.repo_digests.iter().cloned());
         image.source = Some(format!("engine {}", engine.address));
-        images[slot] = Some(image);
+        done[slot] = Some(each(slot, image));
     }
-    images
-        .into_iter()
+    done.into_iter()
         .zip(group)
-        .map(|(image, (reference, inspected))| {
-            image.ok_or_else(|| {
+        .map(|(made, (reference, inspected))| {
+            made.ok_or_else(|| {
                 FetchError::Failed(if errors.is_empty() {
                     format!(
                         "the engine's export of {reference} holds no image {}",
