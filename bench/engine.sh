@@ -16,46 +16,14 @@ cd "$ROOT"
 RUNS="${BENCH_RUNS:-3}"
 IMAGE_TAR="${1:-target/bench-images/debian-netcat.tar}"
 
-cargo build --release -q
-DRYDOCK="$ROOT/target/release/drydock"
-
-if [[ ! -f "$IMAGE_TAR" ]]; then
-    mkdir -p "$(dirname "$IMAGE_TAR")"
-    scripts/build-debian-image.sh "$IMAGE_TAR" >&2
-fi
-
-started=""
-if [[ -z "${DOCKER_HOST:-}" ]] || ! docker version >/dev/null 2>&1; then
-    while IFS= read -r line; do export "${line?}"; done < <(scripts/test-engine.sh start)
-    started=1
-fi
-cleanup() {
-    if [[ -n "$started" ]]; then
-        scripts/test-engine.sh stop "$DRYDOCK_TEST_DOCKERD_DIR" >/dev/null 2>&1 || true
-    fi
-}
-trap cleanup EXIT
+# shellcheck source=bench/engine-lib.sh
+source bench/engine-lib.sh
+bench_image "$IMAGE_TAR"
+trap engine_down EXIT
+engine_up
 
 ref="$(docker load -i "$IMAGE_TAR" | sed -n 's/^Loaded image: //p' | head -n 1)"
 [[ -n "$ref" ]] || { echo "docker load printed no image name" >&2; exit 1; }
-
-# Median wall time of a command (stdout discarded), after one warm-up.
-median() {
-    python3 - "$RUNS" "$@" <<'PY'
-import subprocess, sys, time
-runs = int(sys.argv[1]); cmd = sys.argv[2:]
-subprocess.run(cmd, stdout=subprocess.DEVNULL)
-times = []
-for _ in range(runs):
-    t = time.monotonic()
-    code = subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
-    times.append(time.monotonic() - t)
-    if code not in (0, 1):
-        sys.exit(f"{cmd[0]} exited {code}")
-times.sort()
-print(f"{times[len(times) // 2]:.3f}")
-PY
-}
 
 save="$(median docker save "$ref")"
 scan="$(median "$DRYDOCK" image "$ref" --format json)"

@@ -26,26 +26,12 @@ IMAGES="${BENCH_IMAGES:-20}"
 FILES="${BENCH_FILES:-400}"
 BASE_TAR="target/bench-images/debian-netcat.tar"
 
-cargo build --release -q
-DRYDOCK="$ROOT/target/release/drydock"
-if [[ ! -f "$BASE_TAR" ]]; then
-    mkdir -p "$(dirname "$BASE_TAR")"
-    scripts/build-debian-image.sh "$BASE_TAR" >&2
-fi
-
+# shellcheck source=bench/engine-lib.sh
+source bench/engine-lib.sh
+bench_image "$BASE_TAR"
 WORK="$(mktemp -d)"
-started=""
-cleanup() {
-    if [[ -n "$started" ]]; then
-        scripts/test-engine.sh stop "$DRYDOCK_TEST_DOCKERD_DIR" >/dev/null 2>&1 || true
-    fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-if [[ -z "${DOCKER_HOST:-}" ]] || ! docker version >/dev/null 2>&1; then
-    while IFS= read -r line; do export "${line?}"; done < <(scripts/test-engine.sh start)
-    started=1
-fi
+trap 'engine_down; rm -rf "$WORK"' EXIT
+engine_up
 
 base="$(docker load -i "$BASE_TAR" | sed -n 's/^Loaded image: //p' | head -n 1)"
 [[ -n "$base" ]] || { echo "docker load printed no image name" >&2; exit 1; }
@@ -82,24 +68,6 @@ done
 build "drydock-bench/union:1" "$union"
 mkdir -p "$WORK/project"
 printf '%s' "$services" >"$WORK/project/compose.yaml"
-
-# median CMD...: the median wall time of RUNS runs after one warm-up.
-median() {
-    python3 - "$RUNS" "$@" <<'PY'
-import subprocess, sys, time
-runs = int(sys.argv[1]); cmd = sys.argv[2:]
-subprocess.run(cmd, stdout=subprocess.DEVNULL)
-times = []
-for _ in range(runs):
-    t = time.monotonic()
-    code = subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
-    times.append(time.monotonic() - t)
-    if code not in (0, 1):
-        sys.exit(f"{cmd[0]} exited {code}")
-times.sort()
-print(f"{times[len(times) // 2]:.3f}")
-PY
-}
 
 apps=()
 for ((i = 0; i < IMAGES; i++)); do apps+=("drydock-bench/app-$i:1"); done
