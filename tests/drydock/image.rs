@@ -833,3 +833,61 @@ fn every_image_of_a_multi_image_archive_is_audited() {
         );
     }
 }
+
+/// Docker writes a layer that two images of one `docker save` hold under
+/// different ids once, the second as `<id>/layer.tar ->
+/// ../<first id>/layer.tar`: the second image is read through the link
+/// (seekable and as a stream), as `docker load` reads it.
+#[test]
+fn a_layer_saved_under_two_ids_is_read_through_its_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let images = [
+        netcat_image().tag("shop/netcat:1"),
+        // The same netcat layer, on no base: another id, the same blob.
+        Image::new()
+            .tag("shop/bare:1")
+            .user("0")
+            .layer(netcat_layer()),
+    ];
+    let legacy = tmp.path().join("linked.tar");
+    let gzipped = tmp.path().join("linked.tar.gz");
+    Image::write_docker_legacy_many(&images, &legacy);
+    gzip_file(&legacy, &gzipped);
+    let listing = {
+        let mut archive = tar::Archive::new(std::fs::File::open(&legacy).unwrap());
+        archive
+            .entries()
+            .unwrap()
+            .filter_map(|e| {
+                let e = e.unwrap();
+                (e.header().entry_type() == tar::EntryType::Symlink).then(|| {
+                    e.link_name()
+                        .unwrap()
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        listing.iter().any(|target| target.starts_with("../")),
+        "the fixture holds no ../ link: {listing:?}"
+    );
+    for input in [&legacy, &gzipped] {
+        let what = input.file_name().unwrap().to_string_lossy();
+        let json = report(input, &[]);
+        assert_eq!(json["summary"]["images"], 2, "{what}:\n{json:#}");
+        for image in ["shop/netcat:1", "shop/bare:1"] {
+            let found = of_rule(&json, "exec-capable-netcat")
+                .into_iter()
+                .filter(|f| {
+                    f["location"]["image"]
+                        .as_str()
+                        .is_some_and(|i| i.ends_with(image))
+                })
+                .count();
+            assert_eq!(found, 1, "{what}: {image}:\n{json:#}");
+        }
+    }
+}

@@ -15,13 +15,25 @@ const MAX_LINKS: usize = 8;
 pub(super) fn link_target<R: Read>(name: &str, entry: &tar::Entry<'_, R>) -> Option<String> {
     let target = entry.link_name().ok()??.to_string_lossy().into_owned();
     let is_hard = entry.header().entry_type() == tar::EntryType::Link;
-    let resolved = if is_hard || target.starts_with('/') {
-        target
-    } else {
-        let dir = name.rsplit_once('/').map_or("", |(d, _)| d);
-        format!("{dir}/{target}")
-    };
-    normalise(&resolved)
+    if is_hard || target.starts_with('/') {
+        return normalise(&target);
+    }
+    // Relative to the link's directory; Docker writes a layer it already
+    // saved under another id as `<id>/layer.tar -> ../<first id>/layer.tar`.
+    // `..` is resolved here, as a name inside the archive (nothing is
+    // looked up on disk), and may not climb above the archive's root.
+    let mut parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty()).collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    normalise(&parts.join("/"))
 }
 
 /// Looks `name` up with `find`, following the archive's links (a bounded

@@ -984,8 +984,12 @@ impl Image {
         let mut entries = Vec::new();
         let mut repositories = serde_json::Map::new();
         let mut built_all = Vec::new();
+        // Layer blobs by digest, where the archive first holds them: a
+        // layer written again under another id is a symlink to it, as
+        // Docker writes one.
+        let mut written: BTreeMap<String, String> = BTreeMap::new();
         for image in images {
-            let (built, image_files, entry, top) = image.legacy_parts();
+            let (built, image_files, entry, top) = image.legacy_parts(&mut written);
             for (name, item) in image_files {
                 if !files.iter().any(|(n, _)| *n == name) {
                     files.push((name, item));
@@ -1017,7 +1021,10 @@ impl Image {
 
     /// One image of a legacy `docker save`: what was built, its files,
     /// its `manifest.json` entry and its top layer's id.
-    fn legacy_parts(&self) -> (BuiltImage, Vec<(String, Item)>, Value, Option<String>) {
+    fn legacy_parts(
+        &self,
+        written: &mut BTreeMap<String, String>,
+    ) -> (BuiltImage, Vec<(String, Item)>, Value, Option<String>) {
         let built = self.build();
         let mut files: Vec<(String, Item)> = Vec::new();
         let config_name = format!("{}.json", hex_of(&built.config_digest));
@@ -1026,7 +1033,6 @@ impl Image {
         }
         let mut parent = String::new();
         let mut layer_paths = Vec::new();
-        let mut first_with_digest: BTreeMap<&str, String> = BTreeMap::new();
         let n = built.layers.len();
         for (i, l) in built.layers.iter().enumerate() {
             let id = sha256_hex(format!("{parent}\n{}\n{}", l.diff_id, l.digest).as_bytes());
@@ -1051,12 +1057,15 @@ impl Image {
             ));
             let layer_tar = format!("{id}/layer.tar");
             if !built.corruptions.contains(&Corruption::MissingLayerBlob(i)) {
-                match first_with_digest.get(l.digest.as_str()) {
+                match written
+                    .get(l.digest.as_str())
+                    .filter(|first| **first != layer_tar)
+                {
                     Some(first) => {
                         files.push((layer_tar.clone(), Item::Symlink(format!("../{first}"))));
                     }
                     None => {
-                        first_with_digest.insert(&l.digest, layer_tar.clone());
+                        written.insert(l.digest.clone(), layer_tar.clone());
                         files.push((layer_tar.clone(), Item::File(l.blob.clone())));
                     }
                 }
