@@ -4,8 +4,9 @@
 //! telling what a file is) → the merged filesystem ([`tree`]) and its
 //! package databases ([`pkgdb`]) → the [`Image`] ([`assemble`]) → the
 //! image rules ([`rules`]). [`read`](mod@read) drives the stages;
-//! [`codec`] (the decompressors, digests and tar names) and [`oci`] (the
-//! JSON documents) sit below them all; [`options`] says how to read.
+//! [`codec`] (the decompressors, digests and tar names), [`oci`] (the
+//! JSON documents), [`chunked`] and [`strings`] (the per-file arrays and
+//! paths) sit below them all; [`options`] says how to read.
 //!
 //! A file imports only from stages before its own, and this file only
 //! lists them. One exception is left: `assemble` borrows the credential
@@ -20,6 +21,7 @@
 
 pub mod assemble;
 pub mod busybox;
+pub mod chunked;
 pub mod codec;
 pub mod content;
 pub mod engine;
@@ -32,6 +34,7 @@ pub mod read;
 pub mod registry;
 pub mod rules;
 pub mod source;
+pub mod strings;
 pub mod tree;
 
 pub use assemble::{Account, Image, LayerInfo};

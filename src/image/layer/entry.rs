@@ -8,6 +8,7 @@ use std::io::Read;
 use super::index::{Entry, Kind};
 use super::whiteout::Whiteout;
 use crate::image::codec::normalise;
+use crate::image::strings::Strings;
 
 /// What one tar entry means for the layer's index.
 pub(super) enum Decoded {
@@ -21,6 +22,7 @@ pub(super) enum Decoded {
 pub(super) fn decode<R: Read>(
     entry: &tar::Entry<'_, R>,
     warnings: &mut Vec<String>,
+    paths: &mut Strings,
 ) -> Option<Decoded> {
     let raw_path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
     let Some(path) = normalise(&raw_path) else {
@@ -71,6 +73,6 @@ pub(super) fn decode<R: Read>(
         gid: u32::try_from(header.gid().unwrap_or(0)).unwrap_or(u32::MAX),
         size: entry.size(),
         content: None,
-        path: path.into(),
+        path: paths.push(&path),
     }))
 }

@@ -4,8 +4,10 @@
 
 use super::whiteout::Whiteout;
 use crate::hazards::secrets::SecretHit;
+use crate::image::chunked::Chunked;
 use crate::image::codec::Compression;
 use crate::image::content::Facts;
+use crate::image::strings::{StrId, Strings};
 
 /// What a tar entry is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,7 +25,8 @@ pub enum Kind {
 /// taken for every file in the one pass; SHA-1 and SHA-256 (what apk
 /// records) only for the files an apk database owns, in a second pass over
 /// the few layers that hold them (apk images are small). What few files
-/// have is behind one box ([`Rare`]), so a plain file costs 40 bytes.
+/// have is behind one box ([`Rare`]), so a plain file's summary is 40
+/// bytes, held in its entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Content {
     pub md5: [u8; 16],
@@ -86,15 +89,15 @@ impl Content {
 /// One entry of a layer.
 #[derive(Clone, Debug)]
 pub struct Entry {
-    /// Relative to the image root, `/`-separated, no trailing `/`. (Moved
-    /// out into the tree's key when the entry joins the merged tree.)
-    pub path: Box<str>,
+    /// Relative to the image root, `/`-separated, no trailing `/`; kept
+    /// in the layer's [`Strings`] (`LayerScan::paths`).
+    pub path: StrId,
     pub kind: Kind,
     pub mode: u32,
     pub uid: u32,
     pub gid: u32,
     pub size: u64,
-    pub content: Option<Box<Content>>,
+    pub content: Option<Content>,
 }
 
 impl Entry {
@@ -103,65 +106,74 @@ impl Entry {
     }
 }
 
-/// A layer's entries, kept in chunks of [`Entries::CHUNK`]: merging them
-/// into the tree frees each chunk once it is read, so the layer's index
-/// and the tree it grows are not both in memory whole (one `Vec` would
-/// keep its whole buffer, up to twice the entries, until the last one),
-/// and no chunk is ever copied to grow.
+/// A path as the merged tree keeps it: the entry, and once merged, the
+/// layer whose version is visible and what few paths have. A layer's
+/// index holds its entries in this form already, so that joining the
+/// tree moves each record but never copies it into a new one.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// The visible version; its path is the node's (the tree is sorted
+    /// by it), kept with the other paths of its layer.
+    pub entry: Entry,
+    /// The layer whose version is visible (set when the layer is merged).
+    pub layer: usize,
+    /// What few nodes have, behind one pointer (most have none).
+    rare: Option<Box<RareNode>>,
+}
+
+/// What few nodes have.
 #[derive(Clone, Debug, Default)]
-pub struct Entries {
-    chunks: Vec<Vec<Entry>>,
-    len: usize,
+struct RareNode {
+    /// Earlier layers that wrote this path, bottom first.
+    earlier: Box<[u16]>,
+    /// For a hard link: the path it links to.
+    hardlink_of: Option<Box<str>>,
 }
 
-impl Entries {
-    /// Entries per chunk.
-    pub const CHUNK: usize = 4096;
-
-    pub fn push(&mut self, entry: Entry) {
-        match self.chunks.last_mut() {
-            Some(chunk) if chunk.len() < Self::CHUNK => chunk.push(entry),
-            _ => {
-                let mut chunk = Vec::with_capacity(Self::CHUNK);
-                chunk.push(entry);
-                self.chunks.push(chunk);
-            }
+impl Node {
+    /// A layer's entry, not merged yet.
+    pub fn new(entry: Entry) -> Node {
+        Node {
+            entry,
+            layer: 0,
+            rare: None,
         }
-        self.len += 1;
     }
 
-    pub fn len(&self) -> usize {
-        self.len
+    /// Earlier layers that wrote this path, bottom first.
+    pub fn earlier(&self) -> &[u16] {
+        self.rare.as_ref().map_or(&[], |r| &r.earlier)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
+    /// For a hard link: the path it links to.
+    pub fn hardlink_of(&self) -> Option<&str> {
+        self.rare.as_ref()?.hardlink_of.as_deref()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
-        self.chunks.iter().flatten()
-    }
-}
-
-impl IntoIterator for Entries {
-    type Item = Entry;
-    type IntoIter = std::iter::Flatten<std::vec::IntoIter<Vec<Entry>>>;
-
-    /// Each chunk is freed as soon as its last entry is taken.
-    fn into_iter(self) -> Self::IntoIter {
-        self.chunks.into_iter().flatten()
-    }
-}
-
-impl FromIterator<Entry> for Entries {
-    fn from_iter<I: IntoIterator<Item = Entry>>(entries: I) -> Entries {
-        let mut out = Entries::default();
-        for entry in entries {
-            out.push(entry);
+    pub fn set_earlier(&mut self, earlier: Vec<u16>) {
+        if earlier.is_empty() && self.rare.is_none() {
+            return;
         }
-        out
+        self.rare.get_or_insert_with(Box::default).earlier = earlier.into_boxed_slice();
+    }
+
+    /// The hard link's target and the contents, to change what is known
+    /// of the contents.
+    pub fn contents_mut(&mut self) -> (Option<&str>, Option<&mut Content>) {
+        let Node { entry, rare, .. } = self;
+        let hardlink_of = rare.as_ref().and_then(|r| r.hardlink_of.as_deref());
+        (hardlink_of, entry.content.as_mut())
+    }
+
+    pub fn set_hardlink_of(&mut self, target: Box<str>) {
+        self.rare.get_or_insert_with(Box::default).hardlink_of = Some(target);
     }
 }
+
+/// A layer's entries, in chunks: joining the tree reuses each chunk once
+/// it is read, so the layer's index and the tree it grows are not both
+/// in memory whole, and no chunk is ever copied to grow.
+pub type Entries = Chunked<Node>;
 
 /// The index of one layer.
 #[derive(Clone, Debug)]
@@ -174,6 +186,8 @@ pub struct LayerScan {
     pub compressed_bytes: u64,
     pub uncompressed_bytes: u64,
     pub entries: Entries,
+    /// The entries' paths.
+    pub paths: Strings,
     pub whiteouts: Vec<Whiteout>,
     /// Entries that were skipped or adjusted, for the report.
     pub warnings: Vec<String>,

@@ -36,7 +36,7 @@ mod walk;
 pub mod whiteout;
 
 pub use error::LayerError;
-pub use index::{Content, Entries, Entry, Kind, LayerScan, is_database_path};
+pub use index::{Content, Entries, Entry, Kind, LayerScan, Node, is_database_path};
 pub use limits::Limits;
 pub use pipeline::scan_layer;
 pub use second_pass::{ApkDigests, hash_files};

@@ -230,6 +230,7 @@ pub fn scan_layer(reader: impl Read, limits: &Limits) -> Result<LayerScan, Layer
             compressed_bytes: blob.compressed,
             uncompressed_bytes: blob.uncompressed,
             entries: walked.entries,
+            paths: walked.paths,
             whiteouts: walked.whiteouts,
             warnings: walked.warnings,
         })

@@ -12,16 +12,18 @@ use sha2::{Digest, Sha256};
 
 use super::entry::{Decoded, decode};
 use super::error::LayerError;
-use super::index::{Content, Entries, Kind, is_database_path};
+use super::index::{Content, Entries, Kind, Node, is_database_path};
 use super::limits::{CHUNK, Limits};
 use super::whiteout::Whiteout;
 use crate::hazards::secrets::SecretScanner;
 use crate::image::codec::describe_read_error;
 use crate::image::content::{self, Seen};
+use crate::image::strings::Strings;
 
 /// What a walk found.
 pub(super) struct Walked {
     pub entries: Entries,
+    pub paths: Strings,
     pub whiteouts: Vec<Whiteout>,
     pub warnings: Vec<String>,
 }
@@ -40,6 +42,7 @@ pub(super) fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, La
     let mut archive = tar::Archive::new(plain);
     let mut walked = Walked {
         entries: Entries::default(),
+        paths: Strings::default(),
         whiteouts: Vec::new(),
         warnings: Vec::new(),
     };
@@ -60,7 +63,7 @@ pub(super) fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, La
                 max: limits.max_entries,
             });
         }
-        let mut entry = match decode(&item, &mut walked.warnings) {
+        let mut entry = match decode(&item, &mut walked.warnings, &mut walked.paths) {
             None => continue,
             Some(Decoded::Whiteout(whiteout)) => {
                 walked.whiteouts.push(whiteout);
@@ -69,7 +72,7 @@ pub(super) fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, La
             Some(Decoded::Entry(entry)) => entry,
         };
         if entry.kind == Kind::File {
-            let (path, size) = (&entry.path, entry.size);
+            let (path, size) = (walked.paths.get(entry.path), entry.size);
             let is_db = is_database_path(path);
             let keep_db =
                 is_db && size <= limits.max_db_file && db_total + size <= limits.max_db_total;
@@ -86,9 +89,9 @@ pub(super) fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, La
             if keep_db {
                 db_total += size;
             }
-            entry.content = Some(Box::new(content));
+            entry.content = Some(content);
         }
-        walked.entries.push(entry);
+        walked.entries.push(Node::new(entry));
     }
     Ok(walked)
 }
