@@ -52,7 +52,7 @@ fn merge(blob: &[u8], scan: LayerScan) {
     let _ = tree.fixture_secrets();
     let packages = pkgdb::read(&tree);
     for (path, _) in tree.iter() {
-        let _ = tree.resolve(path);
+        let _ = tree.resolve(&path.to_string());
     }
     let wanted: HashSet<String> = packages.apk_owned().map(str::to_string).collect();
     if !wanted.is_empty() {

@@ -217,9 +217,18 @@ fn hash_apk_files(
     for result in hashed {
         digests.extend(result?);
     }
+    let mut written = String::new();
     for (path, hardlink_of, content) in tree.contents_mut() {
-        let key = hardlink_of.unwrap_or(path);
-        if let (Some(hashes), Some(content)) = (digests.get(key), content) {
+        let Some(content) = content else { continue };
+        let key = match hardlink_of {
+            Some(target) => target,
+            None => {
+                written.clear();
+                path.write_to(&mut written);
+                &written
+            }
+        };
+        if let Some(hashes) = digests.get(key) {
             content.set_apk(*hashes);
         }
     }

@@ -5,8 +5,8 @@
 //! package databases ([`pkgdb`]) → the [`Image`] ([`assemble`]) → the
 //! image rules ([`rules`]). [`read`](mod@read) drives the stages;
 //! [`codec`] (the decompressors, digests and tar names), [`oci`] (the
-//! JSON documents), [`chunked`] and [`strings`] (the per-file arrays and
-//! paths) sit below them all; [`options`] says how to read.
+//! JSON documents), [`chunked`], [`strings`] and [`paths`] (the per-file
+//! arrays and paths) sit below them all; [`options`] says how to read.
 //!
 //! A file imports only from stages before its own, and this file only
 //! lists them. One exception is left: `assemble` borrows the credential
@@ -29,6 +29,7 @@ pub mod fetch;
 pub mod layer;
 pub mod oci;
 pub mod options;
+pub mod paths;
 pub mod pkgdb;
 pub mod read;
 pub mod registry;

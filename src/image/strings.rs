@@ -1,8 +1,8 @@
-//! Many short strings stored end to end, for the paths of a layer's
-//! entries: an image of 300 000 files has 300 000 paths of 60 to 80
-//! bytes. Each as its own `Box<str>` costs the 16-byte pointer, the
-//! allocator's header and its rounding up, about 40 bytes over the text;
-//! here a path costs its bytes and a 12-byte [`StrId`].
+//! Many short strings stored end to end: the names and directories of a
+//! layer's paths ([`super::paths`]). Each as its own `Box<str>` would cost
+//! a 16-byte pointer, the allocator's header and its rounding up, 20 to
+//! 40 bytes over the text; here a string costs its bytes and a 12-byte
+//! [`StrId`].
 //!
 //! Strings are only added, never removed: a layer's paths live as long as
 //! the image's merged tree, which reads them through the ids its nodes

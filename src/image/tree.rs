@@ -10,7 +10,7 @@ use std::hash::BuildHasher;
 use super::chunked::Chunked;
 pub use super::layer::Node;
 use super::layer::{Content, Kind, LayerScan, Whiteout};
-use super::strings::Strings;
+use super::paths::{PathRef, PathStore};
 use crate::hazards::secrets::SecretHit;
 
 /// An executable that a later layer replaced with different contents.
@@ -62,22 +62,23 @@ fn unseen(path: &str, node: &Node, removed_in: usize, how: Removal) -> Option<Un
 }
 
 /// The paths of the layers merged so far, by layer: a node's path is in
-/// the [`Strings`] of the layer whose version it is.
+/// the [`PathStore`] of the layer whose version it is.
 #[derive(Debug, Default)]
-struct Paths(Vec<Strings>);
+struct Paths(Vec<PathStore>);
 
 impl Paths {
-    fn of<'a>(&'a self, node: &Node) -> &'a str {
-        self.0
-            .get(node.layer)
-            .map_or("", |p| p.get(node.entry.path))
+    fn of<'a>(&'a self, node: &Node) -> PathRef<'a> {
+        match self.0.get(node.layer) {
+            Some(store) => store.get(node.entry.path),
+            None => PathRef::EMPTY,
+        }
     }
 }
 
 /// Where `path` is among nodes sorted by path.
 fn position_in(paths: &Paths, nodes: &Chunked<Node>, path: &str) -> Option<usize> {
-    let at = nodes.partition_point(|n| paths.of(n) < path);
-    (paths.of(nodes.get(at)?) == path).then_some(at)
+    let at = nodes.partition_point(|n| paths.of(n).cmp_str(path).is_lt());
+    paths.of(nodes.get(at)?).eq_str(path).then_some(at)
 }
 
 /// `later` (of layer `index`) writes the path of `kept` again: it takes
@@ -96,7 +97,9 @@ fn replace(
     let new = kept;
     let same_contents =
         old.entry.content.as_ref().map(|c| c.md5) == new.entry.content.as_ref().map(|c| c.md5);
-    if !same_contents && let Some(unseen) = unseen(paths.of(&old), &old, index, Removal::Replaced) {
+    if !same_contents
+        && let Some(unseen) = unseen(&paths.of(&old).to_string(), &old, index, Removal::Replaced)
+    {
         unseen_secrets.push(unseen);
     }
     let mut earlier = old.earlier().to_vec();
@@ -121,10 +124,12 @@ fn replace(
 /// moved along the permutation's cycles.
 fn put_in_order(paths: &Paths, nodes: &mut Chunked<Node>) {
     let mut order: Vec<u32> = (0..nodes.len() as u32).collect();
-    order.sort_by(|&a, &b| {
-        let path = |at: u32| nodes.get(at as usize).map(|n| paths.of(n));
-        path(a).cmp(&path(b))
-    });
+    order.sort_by(
+        |&a, &b| match (nodes.get(a as usize), nodes.get(b as usize)) {
+            (Some(a), Some(b)) => paths.of(a).cmp_path(&paths.of(b)),
+            (a, b) => a.is_some().cmp(&b.is_some()),
+        },
+    );
     // `order[i]` is where the node that belongs at `i` is now. Each cycle
     // is walked once, a node swapped into place at each step; a position
     // done is marked by pointing at itself.
@@ -179,7 +184,7 @@ impl Tree {
     pub fn apply(&mut self, index: usize, layer: LayerScan) {
         debug_assert!(index >= self.paths.0.len(), "layers applied in order");
         if self.paths.0.len() <= index {
-            self.paths.0.resize_with(index + 1, Strings::default);
+            self.paths.0.resize_with(index + 1, PathStore::default);
         }
         self.paths.0[index] = layer.paths;
         if !layer.whiteouts.is_empty() {
@@ -193,6 +198,8 @@ impl Tree {
             .iter()
             .any(|n| matches!(n.entry.kind, Kind::Hardlink(_)))
             .then(HashMap::new);
+        // A path written out, to hash it.
+        let mut scratch = String::new();
         // Hard links to nothing, in increasing order.
         let mut broken: Vec<usize> = Vec::new();
         for at in 0..added.len() {
@@ -204,7 +211,9 @@ impl Tree {
                 continue;
             }
             if let (Some(written), Some(node)) = (written.as_mut(), added.get(at)) {
-                written.insert(hashes.hash_one(self.paths.of(node)), at);
+                scratch.clear();
+                self.paths.of(node).write_to(&mut scratch);
+                written.insert(hashes.hash_one(&scratch), at);
             }
         }
         drop(written);
@@ -232,9 +241,9 @@ impl Tree {
         // archive order; the last stays.
         *nodes = std::mem::take(nodes).merge(
             added,
-            |old, new| paths.of(old) <= paths.of(new),
+            |old, new| paths.of(old).cmp_path(&paths.of(new)).is_le(),
             |out, node| match out.last_mut() {
-                Some(kept) if paths.of(kept) == paths.of(&node) => {
+                Some(kept) if paths.of(kept).cmp_path(&paths.of(&node)).is_eq() => {
                     replace(paths, index, kept, node, overwrites, unseen_secrets)
                 }
                 _ => out.push(node),
@@ -273,7 +282,7 @@ impl Tree {
         let paths = &self.paths;
         let is_target = |i: usize, added: &Chunked<Node>| {
             broken.binary_search(&i).is_err()
-                && added.get(i).is_some_and(|n| paths.of(n) == &*target)
+                && added.get(i).is_some_and(|n| paths.of(n).eq_str(&target))
         };
         let in_layer = written.and_then(|w| {
             let at = *w.get(&hashes.hash_one(&*target))?;
@@ -338,7 +347,9 @@ impl Tree {
             } else {
                 format!("{dir}/")
             };
-            let start = self.nodes.partition_point(|n| *self.paths.of(n) < *prefix);
+            let start = self
+                .nodes
+                .partition_point(|n| self.paths.of(n).cmp_str(&prefix).is_lt());
             for (at, node) in self.nodes.iter_from(start).enumerate() {
                 if !self.paths.of(node).starts_with(prefix.as_str()) {
                     break;
@@ -355,7 +366,9 @@ impl Tree {
         self.nodes = std::mem::take(&mut self.nodes).rewrite(|out, node| {
             if !doomed.next().unwrap_or(false) {
                 out.push(node);
-            } else if let Some(unseen) = unseen(paths.of(&node), &node, index, Removal::Deleted) {
+            } else if let Some(unseen) =
+                unseen(&paths.of(&node).to_string(), &node, index, Removal::Deleted)
+            {
                 unseen_secrets.push(unseen);
             }
         });
@@ -367,7 +380,7 @@ impl Tree {
         let looping: Vec<String> = self
             .iter()
             .filter(|(_, n)| matches!(n.entry.kind, Kind::Symlink(_)))
-            .filter(|(p, _)| self.canonical(p, true).is_none())
+            .filter(|(p, _)| self.canonical(&p.to_string(), true).is_none())
             .map(|(p, n)| {
                 format!(
                     "layer {}: symlink `/{p}` is part of a loop (or leads to a path longer than {PATH_MAX} bytes); it resolves to nothing",
@@ -384,11 +397,14 @@ impl Tree {
         let live = self
             .files()
             .filter(|(_, n)| n.hardlink_of().is_none())
-            .filter_map(|(path, n)| Some((path, n.entry.content.as_ref()?.secrets()?)));
+            .filter_map(|(path, n)| {
+                let hits = n.entry.content.as_ref()?.secrets()?;
+                Some((path.to_string(), hits))
+            });
         let unseen = self
             .unseen_secrets
             .iter()
-            .map(|u| (u.path.as_str(), &*u.secrets));
+            .map(|u| (u.path.clone(), &*u.secrets));
         let mut count = 0;
         let mut example = None;
         for (path, hits) in live.chain(unseen) {
@@ -480,7 +496,7 @@ impl Tree {
     }
 
     /// Every node, in path order, with its path.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Node)> {
+    pub fn iter(&self) -> impl Iterator<Item = (PathRef<'_>, &Node)> {
         self.nodes.iter().map(|n| (self.paths.of(n), n))
     }
 
@@ -488,7 +504,7 @@ impl Tree {
     /// contents (its path stays).
     pub fn contents_mut(
         &mut self,
-    ) -> impl Iterator<Item = (&str, Option<&str>, Option<&mut Content>)> {
+    ) -> impl Iterator<Item = (PathRef<'_>, Option<&str>, Option<&mut Content>)> {
         let paths = &self.paths;
         self.nodes.iter_mut().map(move |n| {
             let path = paths.of(n);
@@ -498,7 +514,7 @@ impl Tree {
     }
 
     /// Regular files, with their paths.
-    pub fn files(&self) -> impl Iterator<Item = (&str, &Node)> {
+    pub fn files(&self) -> impl Iterator<Item = (PathRef<'_>, &Node)> {
         self.nodes
             .iter()
             .filter(|n| n.entry.kind == Kind::File)
@@ -507,8 +523,10 @@ impl Tree {
 
     /// The paths that start with `prefix` (a directory and its `/`), in
     /// order.
-    pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, &'a Node)> {
-        let start = self.nodes.partition_point(|n| self.paths.of(n) < prefix);
+    pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (PathRef<'a>, &'a Node)> {
+        let start = self
+            .nodes
+            .partition_point(|n| self.paths.of(n).cmp_str(prefix).is_lt());
         self.nodes
             .iter_from(start)
             .map(|n| (self.paths.of(n), n))
@@ -519,8 +537,8 @@ impl Tree {
     pub fn names_of(&self, target: &str) -> Vec<String> {
         self.iter()
             .filter(|(_, n)| matches!(n.entry.kind, Kind::Symlink(_)))
-            .filter(|(p, _)| self.canonical(p, true).as_deref() == Some(target))
             .map(|(p, _)| p.to_string())
+            .filter(|p| self.canonical(p, true).as_deref() == Some(target))
             .collect()
     }
 }
@@ -530,12 +548,12 @@ mod tests {
     use super::*;
     use crate::image::codec::Compression;
     use crate::image::layer::{Content, Entry, LayerScan};
-    use crate::image::strings::StrId;
+    use crate::image::paths::PathId;
 
     /// An entry and its path, as a layer's walk leaves them.
     fn entry(path: &str, kind: Kind) -> (String, Entry) {
         let entry = Entry {
-            path: StrId::default(),
+            path: PathId::default(),
             kind,
             mode: 0o755,
             uid: 0,
@@ -547,7 +565,7 @@ mod tests {
     }
 
     fn layer(entries: Vec<(String, Entry)>, whiteouts: Vec<Whiteout>) -> LayerScan {
-        let mut paths = Strings::default();
+        let mut paths = PathStore::default();
         let entries = entries
             .into_iter()
             .map(|(path, mut entry)| {
@@ -748,7 +766,7 @@ mod tests {
                 })
                 .collect();
             assert_eq!(merged, model);
-            let paths: Vec<&str> = tree.iter().map(|(p, _)| p).collect();
+            let paths: Vec<String> = tree.iter().map(|(p, _)| p.to_string()).collect();
             assert!(
                 paths.windows(2).all(|w| w[0] < w[1]),
                 "sorted, each path once"
@@ -768,11 +786,11 @@ mod tests {
     /// path's bytes): a field added to every node costs as much as a
     /// path's allocation did. A node holds its content summary inline (40
     /// bytes, where a box cost 8 and an allocation of 48) and its path as
-    /// a 12-byte id.
+    /// a 16-byte id (its directory's and its name's).
     #[test]
     fn a_node_stays_small() {
         assert!(
-            std::mem::size_of::<Node>() <= 112,
+            std::mem::size_of::<Node>() <= 120,
             "{}",
             std::mem::size_of::<Node>()
         );

@@ -8,11 +8,12 @@ use std::io::Read;
 use super::index::{Entry, Kind};
 use super::whiteout::Whiteout;
 use crate::image::codec::normalise;
-use crate::image::strings::Strings;
+use crate::image::paths::PathStore;
 
 /// What one tar entry means for the layer's index.
 pub(super) enum Decoded {
-    Entry(Entry),
+    /// The entry, and its path as text (the entry keeps it in the store).
+    Entry(Entry, String),
     Whiteout(Whiteout),
 }
 
@@ -22,7 +23,7 @@ pub(super) enum Decoded {
 pub(super) fn decode<R: Read>(
     entry: &tar::Entry<'_, R>,
     warnings: &mut Vec<String>,
-    paths: &mut Strings,
+    paths: &mut PathStore,
 ) -> Option<Decoded> {
     let raw_path = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
     let Some(path) = normalise(&raw_path) else {
@@ -66,13 +67,16 @@ pub(super) fn decode<R: Read>(
         },
         _ => Kind::Special,
     };
-    Some(Decoded::Entry(Entry {
-        kind,
-        mode: header.mode().unwrap_or(0),
-        uid: u32::try_from(header.uid().unwrap_or(0)).unwrap_or(u32::MAX),
-        gid: u32::try_from(header.gid().unwrap_or(0)).unwrap_or(u32::MAX),
-        size: entry.size(),
-        content: None,
-        path: paths.push(&path),
-    }))
+    Some(Decoded::Entry(
+        Entry {
+            kind,
+            mode: header.mode().unwrap_or(0),
+            uid: u32::try_from(header.uid().unwrap_or(0)).unwrap_or(u32::MAX),
+            gid: u32::try_from(header.gid().unwrap_or(0)).unwrap_or(u32::MAX),
+            size: entry.size(),
+            content: None,
+            path: paths.push(&path),
+        },
+        path,
+    ))
 }

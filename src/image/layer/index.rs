@@ -7,7 +7,7 @@ use crate::hazards::secrets::SecretHit;
 use crate::image::chunked::Chunked;
 use crate::image::codec::Compression;
 use crate::image::content::Facts;
-use crate::image::strings::{StrId, Strings};
+use crate::image::paths::{PathId, PathStore};
 
 /// What a tar entry is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,8 +90,8 @@ impl Content {
 #[derive(Clone, Debug)]
 pub struct Entry {
     /// Relative to the image root, `/`-separated, no trailing `/`; kept
-    /// in the layer's [`Strings`] (`LayerScan::paths`).
-    pub path: StrId,
+    /// in the layer's [`PathStore`] (`LayerScan::paths`).
+    pub path: PathId,
     pub kind: Kind,
     pub mode: u32,
     pub uid: u32,
@@ -187,7 +187,7 @@ pub struct LayerScan {
     pub uncompressed_bytes: u64,
     pub entries: Entries,
     /// The entries' paths.
-    pub paths: Strings,
+    pub paths: PathStore,
     pub whiteouts: Vec<Whiteout>,
     /// Entries that were skipped or adjusted, for the report.
     pub warnings: Vec<String>,

@@ -18,12 +18,12 @@ use super::whiteout::Whiteout;
 use crate::hazards::secrets::SecretScanner;
 use crate::image::codec::describe_read_error;
 use crate::image::content::{self, Seen};
-use crate::image::strings::Strings;
+use crate::image::paths::PathStore;
 
 /// What a walk found.
 pub(super) struct Walked {
     pub entries: Entries,
-    pub paths: Strings,
+    pub paths: PathStore,
     pub whiteouts: Vec<Whiteout>,
     pub warnings: Vec<String>,
 }
@@ -42,7 +42,7 @@ pub(super) fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, La
     let mut archive = tar::Archive::new(plain);
     let mut walked = Walked {
         entries: Entries::default(),
-        paths: Strings::default(),
+        paths: PathStore::default(),
         whiteouts: Vec::new(),
         warnings: Vec::new(),
     };
@@ -63,16 +63,16 @@ pub(super) fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, La
                 max: limits.max_entries,
             });
         }
-        let mut entry = match decode(&item, &mut walked.warnings, &mut walked.paths) {
+        let (mut entry, path) = match decode(&item, &mut walked.warnings, &mut walked.paths) {
             None => continue,
             Some(Decoded::Whiteout(whiteout)) => {
                 walked.whiteouts.push(whiteout);
                 continue;
             }
-            Some(Decoded::Entry(entry)) => entry,
+            Some(Decoded::Entry(entry, path)) => (entry, path),
         };
         if entry.kind == Kind::File {
-            let (path, size) = (walked.paths.get(entry.path), entry.size);
+            let (path, size) = (path.as_str(), entry.size);
             let is_db = is_database_path(path);
             let keep_db =
                 is_db && size <= limits.max_db_file && db_total + size <= limits.max_db_total;
@@ -93,6 +93,7 @@ pub(super) fn walk<R: Read>(plain: &mut R, limits: &Limits) -> Result<Walked, La
         }
         walked.entries.push(Node::new(entry));
     }
+    walked.paths.finish();
     Ok(walked)
 }
 

@@ -85,9 +85,9 @@ fn md5sums(
 
 pub(super) fn read(tree: &Tree, packages: &mut Packages) {
     let status = data(tree, "var/lib/dpkg/status");
-    let status_d: Vec<(&str, &[u8])> = tree
+    let status_d: Vec<(String, &[u8])> = tree
         .under("var/lib/dpkg/status.d/")
-        .filter_map(|(p, n)| Some((p, n.entry.content.as_ref()?.data()?)))
+        .filter_map(|(p, n)| Some((p.to_string(), n.entry.content.as_ref()?.data()?)))
         .collect();
     if status.is_none() && status_d.is_empty() {
         return;
@@ -103,9 +103,9 @@ pub(super) fn read(tree: &Tree, packages: &mut Packages) {
         }
     }
     // `.list` files: ownership of every path, digests or not.
-    let info: Vec<(&str, &[u8])> = tree
+    let info: Vec<(String, &[u8])> = tree
         .under("var/lib/dpkg/info/")
-        .filter_map(|(p, n)| Some((p, n.entry.content.as_ref()?.data()?)))
+        .filter_map(|(p, n)| Some((p.to_string(), n.entry.content.as_ref()?.data()?)))
         .collect();
     for (path, bytes) in &info {
         let file = &path["var/lib/dpkg/info/".len()..];

@@ -41,6 +41,8 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
                 format!("{}, which can run a program for whoever connects (`-e`)", other.name()),
             ),
         };
+        let path = path.to_string();
+        let path = path.as_str();
         let mut names = image.tree.names_of(path);
         if tool == Tool::Busybox {
             // Only the `nc` links of a BusyBox matter here.

@@ -52,9 +52,11 @@ fn check(image: &Image, params: &Params, out: &mut Vec<Finding>) {
             Some(t @ (Tool::NetcatOpenbsd | Tool::Nmap | Tool::Tcpdump | Tool::Tshark)) => t,
             _ => continue,
         };
-        if allowed(path.rsplit('/').next().unwrap_or(path)) {
+        if allowed(path.name()) {
             continue;
         }
+        let path = path.to_string();
+        let path = path.as_str();
         reported.push(path.to_string());
         report(
             out,
@@ -66,9 +68,14 @@ fn check(image: &Image, params: &Params, out: &mut Vec<Finding>) {
     // By name: links and files on PATH called like a network tool, whose
     // real file was not already reported (or is an exec-capable netcat).
     for (path, node) in image.tree.iter() {
-        let name = path.rsplit('/').next().unwrap_or(path);
+        let name = path.name();
         let named = NAMES.contains(&name) || params.network_tools.iter().any(|t| t == name);
-        if !named || allowed(name) || !on_path(path) {
+        if !named || allowed(name) {
+            continue;
+        }
+        let path = path.to_string();
+        let path = path.as_str();
+        if !on_path(path) {
             continue;
         }
         if !matches!(node.entry.kind, Kind::File | Kind::Symlink(_)) {

@@ -52,7 +52,9 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
             (true, false) => "setuid",
             _ => "setgid",
         };
-        let name = path.rsplit('/').next().unwrap_or(path);
+        let name = path.name();
+        let path = path.to_string();
+        let path = path.as_str();
         let owner = image.packages.owned.get(path);
         let default = DISTRO_DEFAULTS.contains(&name) && owner.is_some();
         let severity = if default {

@@ -45,7 +45,12 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
         return;
     }
     for (path, node) in image.tree.files() {
-        if !node.entry.is_executable_file() || !in_system_dir(path) {
+        if !node.entry.is_executable_file() {
+            continue;
+        }
+        let path = path.to_string();
+        let path = path.as_str();
+        if !in_system_dir(path) {
             continue;
         }
         if image.packages.owned.contains_key(path)

@@ -38,6 +38,8 @@ fn check(image: &Image, _: &Params, out: &mut Vec<Finding>) {
         } else {
             continue;
         };
+        let path = path.to_string();
+        let path = path.as_str();
         out.push(
             file_finding(
                 image,
