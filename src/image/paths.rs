@@ -160,9 +160,29 @@ impl<'a> PathRef<'a> {
         compare_pieces(self.pieces(), other.pieces())
     }
 
-    /// Byte order against a whole path.
+    /// Byte order against a whole path: the directory against as much of
+    /// `other`, then the separator, then the name against the rest (a
+    /// binary search in the tree compares this way at every step).
     pub fn cmp_str(&self, other: &str) -> Ordering {
-        compare_pieces(self.pieces(), [b"", b"", other.as_bytes()])
+        if self.dir.is_empty() {
+            return self.name.cmp(other);
+        }
+        let (dir, other) = (self.dir.as_bytes(), other.as_bytes());
+        let shared = dir.len().min(other.len());
+        match dir[..shared].cmp(&other[..shared]) {
+            Ordering::Equal => {}
+            unequal => return unequal,
+        }
+        // `other` ends within the directory (so `shared` is its length):
+        // it is a prefix of this path. Otherwise `shared` is the
+        // directory's length and `other` goes on.
+        let Some((&separator, rest)) = other[shared..].split_first() else {
+            return Ordering::Greater;
+        };
+        match b'/'.cmp(&separator) {
+            Ordering::Equal => self.name.as_bytes().cmp(rest),
+            unequal => unequal,
+        }
     }
 
     /// Appends the whole path to `out`.
