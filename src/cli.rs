@@ -300,6 +300,9 @@ pub enum Format {
     Json,
     /// SARIF 2.1.0, for code-scanning platforms.
     Sarif,
+    /// One self-contained HTML page: the verdict, who runs what, each
+    /// image's layers and the findings with their lines.
+    Html,
 }
 
 #[derive(Debug, Args)]

@@ -67,6 +67,7 @@ fn emit(verdict: &Verdict, settings: &Settings) -> ExitCode {
         Format::Human => crate::report::human(verdict, settings.colour, out),
         Format::Json => crate::report::json(verdict, out),
         Format::Sarif => crate::report::sarif(verdict, out),
+        Format::Html => crate::report::html(verdict, out),
     });
     if !written {
         return ExitCode::from(EXIT_ERROR);

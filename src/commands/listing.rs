@@ -47,6 +47,12 @@ pub(super) fn rules(format: Format) -> ExitCode {
     let registry = repository_registry();
     let rules = registry.all();
     let text = match format {
+        Format::Html => {
+            output::error(
+                "`--format html` is for reports; `drydock rules` prints `human` or `json`",
+            );
+            return ExitCode::from(EXIT_ERROR);
+        }
         Format::Json | Format::Sarif => {
             let list: Vec<_> = rules
                 .iter()

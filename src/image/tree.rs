@@ -92,8 +92,12 @@ fn replace(
     later: Node,
     overwrites: &mut Vec<Overwrite>,
     unseen_secrets: &mut Vec<Unseen>,
+    removed_later: &mut Vec<usize>,
 ) {
     let old = std::mem::replace(kept, later);
+    if old.layer != index && old.entry.kind != Kind::Dir {
+        count_removal(removed_later, old.layer);
+    }
     let new = kept;
     let same_contents =
         old.entry.content.as_ref().map(|c| c.md5) == new.entry.content.as_ref().map(|c| c.md5);
@@ -118,6 +122,14 @@ fn replace(
         });
     }
     new.set_earlier(earlier);
+}
+
+/// Counts a path of `layer` that a later layer took out or wrote again.
+fn count_removal(removed_later: &mut Vec<usize>, layer: usize) {
+    if removed_later.len() <= layer {
+        removed_later.resize(layer + 1, 0);
+    }
+    removed_later[layer] += 1;
 }
 
 /// Sorts nodes by path, stably: positions are sorted, then the nodes
@@ -159,6 +171,10 @@ pub struct Tree {
     /// The nodes' paths.
     paths: Paths,
     pub overwrites: Vec<Overwrite>,
+    /// By layer: files (not directories) it wrote that a later layer
+    /// deleted or wrote again (what the layer ships that the container
+    /// does not see).
+    pub removed_later: Vec<usize>,
     /// Files with credentials that are no longer in the merged tree.
     pub unseen_secrets: Vec<Unseen>,
     pub warnings: Vec<String>,
@@ -234,6 +250,7 @@ impl Tree {
             paths,
             overwrites,
             unseen_secrets,
+            removed_later,
             ..
         } = self;
         put_in_order(paths, &mut added);
@@ -243,9 +260,15 @@ impl Tree {
             added,
             |old, new| paths.of(old).cmp_path(&paths.of(new)).is_le(),
             |out, node| match out.last_mut() {
-                Some(kept) if paths.of(kept).cmp_path(&paths.of(&node)).is_eq() => {
-                    replace(paths, index, kept, node, overwrites, unseen_secrets)
-                }
+                Some(kept) if paths.of(kept).cmp_path(&paths.of(&node)).is_eq() => replace(
+                    paths,
+                    index,
+                    kept,
+                    node,
+                    overwrites,
+                    unseen_secrets,
+                    removed_later,
+                ),
                 _ => out.push(node),
             },
         );
@@ -363,10 +386,16 @@ impl Tree {
         }
         let mut doomed = doomed.into_iter();
         let (paths, unseen_secrets) = (&self.paths, &mut self.unseen_secrets);
+        let removed_later = &mut self.removed_later;
         self.nodes = std::mem::take(&mut self.nodes).rewrite(|out, node| {
             if !doomed.next().unwrap_or(false) {
                 out.push(node);
-            } else if let Some(unseen) =
+                return;
+            }
+            if node.entry.kind != Kind::Dir {
+                count_removal(removed_later, node.layer);
+            }
+            if let Some(unseen) =
                 unseen(&paths.of(&node).to_string(), &node, index, Removal::Deleted)
             {
                 unseen_secrets.push(unseen);

@@ -71,19 +71,29 @@ pub fn evaluate(scanned: Scanned, how: &Evaluation) -> Result<Verdict, String> {
         turned_off: 0,
         fail_on: how.fail_on,
         rules: how.registry.clone(),
+        runs: Vec::new(),
     };
     if how.honour_ignores {
         ignore::apply_annotations(&mut verdict, &annotations, how.registry);
     }
     // Images a Dockerfile predicts are joined even when no image was read.
     let predicted = image_runs.iter().any(|r| r.predicted.is_some());
-    if joined || predicted {
+    if !joined && !predicted {
+        let mut runs: Vec<_> = services.iter().map(|s| join::edge(s, None)).collect();
+        runs.sort_by(|a, b| {
+            (&a.subject, &a.label, &a.image).cmp(&(&b.subject, &b.label, &b.image))
+        });
+        runs.dedup_by(|a, b| a.subject == b.subject && a.label == b.label && a.image == b.image);
+        verdict.runs = runs;
+    } else {
         let builtin = compound::builtin(how.registry);
         let rules: Vec<&compound::CompoundRule> = builtin
             .iter()
             .chain(how.policy.iter().flat_map(|p| &p.compound))
             .collect();
-        let missing = join::evaluate(&mut verdict.findings, services, &image_runs, &rules);
+        let join::Joined { missing, runs } =
+            join::evaluate(&mut verdict.findings, services, &image_runs, &rules);
+        verdict.runs = runs;
         if joined && !missing.is_empty() {
             verdict.coverage.warnings.push(format!(
                 "{} service(s) run an image that was not read, so compound rules were not checked for them: {}",

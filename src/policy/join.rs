@@ -13,19 +13,40 @@
 //! stay.
 
 use crate::finding::{Finding, Place, Subject};
+use crate::policy::RunEdge;
 use crate::scan::runs::{ImageRun, Reference, ServiceRun};
 
 use super::compound::{CompoundRule, Pair};
 
+/// What the join made of a run's services.
+pub struct Joined {
+    /// The services whose image was not among the images read.
+    pub missing: Vec<String>,
+    /// Every service with the image it runs.
+    pub runs: Vec<RunEdge>,
+}
+
+/// The edge of a service or container that names an image, for `runs`
+/// of [`evaluate`] (or for a run that read no images).
+pub fn edge(service: &ServiceRun, digest: Option<&str>) -> RunEdge {
+    RunEdge {
+        subject: service.subject.clone(),
+        label: service.label.clone(),
+        image: service.image.clone(),
+        image_at: service.image_at.clone(),
+        digest: digest.map(String::from),
+        compound: Vec::new(),
+    }
+}
+
 /// Pairs services with images and adds the findings of the compound
-/// `rules` to `findings`. Returns the services whose image was not among
-/// the images read.
+/// `rules` to `findings`.
 pub fn evaluate(
     findings: &mut Vec<Finding>,
     mut services: Vec<ServiceRun>,
     image_runs: &[ImageRun],
     rules: &[&CompoundRule],
-) -> Vec<String> {
+) -> Joined {
     use std::collections::HashMap;
     let mut compound = Vec::new();
     let mut attached: HashMap<String, Vec<Place>> = HashMap::new();
@@ -55,11 +76,14 @@ pub fn evaluate(
             other => by_subject.entry(other).or_default().push(finding),
         }
     }
+    let mut runs = Vec::with_capacity(services.len());
     for service in &services {
         let Some(image) = image_of(&service.image) else {
             missing.push(format!("{} ({})", service.label, service.image));
+            runs.push(edge(service, None));
             continue;
         };
+        let mut run = edge(service, Some(&image.digest));
         let user = service
             .user
             .as_ref()
@@ -94,7 +118,10 @@ pub fn evaluate(
             own: by_subject.get(&service.subject).map_or(&[], Vec::as_slice),
             image_own,
         };
-        let checked = rules.iter().filter_map(|rule| rule.check(&pair));
+        let checked: Vec<Finding> = rules.iter().filter_map(|rule| rule.check(&pair)).collect();
+        run.compound = checked.iter().map(|f| f.rule.to_string()).collect();
+        runs.push(run);
+        let checked = checked.into_iter();
         match &image.predicted {
             // Said, so nobody mistakes it for what a built image held.
             Some(prediction) => compound.extend(checked.map(|mut finding| {
@@ -124,5 +151,5 @@ pub fn evaluate(
         }
     }
     findings.extend(compound);
-    missing
+    Joined { missing, runs }
 }

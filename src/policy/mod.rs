@@ -24,4 +24,4 @@ pub use evaluate::{Evaluation, evaluate};
 pub use load::{
     PRESETS, Policy, REPOSITORY_FILE, load, load_file, load_repository_policy, parse, preset,
 };
-pub use verdict::Verdict;
+pub use verdict::{RunEdge, Verdict};

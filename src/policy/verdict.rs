@@ -1,7 +1,7 @@
 //! The verdict of a run: what [`super::evaluate`] leaves once the policy
 //! has spoken, and what the reports render.
 
-use crate::finding::{Finding, Place, Severity};
+use crate::finding::{Finding, Location, Place, Severity, Subject};
 use crate::hazards::credentials::Redactor;
 use crate::rule::Registry;
 use crate::scan::Coverage;
@@ -24,6 +24,25 @@ pub struct Verdict {
     pub fail_on: Severity,
     /// The rules of the run (built in and the policy's), for SARIF.
     pub rules: Registry,
+    /// Each service or container that names an image, and the image read
+    /// it runs, as the join paired them.
+    pub runs: Vec<RunEdge>,
+}
+
+/// A service or container and the image it runs.
+#[derive(Clone, Debug)]
+pub struct RunEdge {
+    pub subject: Subject,
+    /// How messages name it: "service `web`", "Deployment/api, container `app`".
+    pub label: String,
+    /// The reference as written.
+    pub image: String,
+    /// The `image` line.
+    pub image_at: Location,
+    /// The image read that it runs (its id); `None` when none was read.
+    pub digest: Option<String>,
+    /// The compound rules whose findings the pair made.
+    pub compound: Vec<String>,
 }
 
 impl Verdict {
@@ -47,6 +66,10 @@ impl Verdict {
         }
         for error in &mut self.coverage.errors {
             redactor.redact(&mut error.message);
+        }
+        for run in &mut self.runs {
+            redactor.redact(&mut run.image);
+            redactor.redact(&mut run.label);
         }
         for warning in &mut self.coverage.warnings {
             redactor.redact(warning);

@@ -3,11 +3,14 @@
 //! [`crate::policy::Verdict`]. The one place that decides what a format
 //! prints; rules, scanners and the policy never print.
 
+mod html;
 mod human;
 mod json;
 mod json_stream;
 mod sarif;
+mod snippet;
 
+pub use html::render as html;
 pub use human::{render as human, summary};
 pub use json::render as json;
 pub use sarif::render as sarif;

@@ -455,6 +455,40 @@ struct Checked {
     digest: String,
     manifest_digests: Vec<String>,
     run: Option<super::runs::ImageRun>,
+    overview: super::scanned::ImageOverview,
+}
+
+/// What the HTML report shows of an image: its layers, what each made
+/// visible and what later layers took out of it.
+fn overview(image: &Image) -> super::scanned::ImageOverview {
+    let mut visible = vec![0usize; image.layers.len()];
+    for (_, node) in image.tree.iter() {
+        if node.entry.kind == crate::image::layer::Kind::Dir {
+            continue;
+        }
+        if let Some(count) = visible.get_mut(node.layer) {
+            *count += 1;
+        }
+    }
+    let layers = image
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(index, layer)| super::scanned::LayerOverview {
+            diff_id: layer.diff_id.clone(),
+            created_by: layer.created_by.clone(),
+            size: layer.uncompressed_bytes,
+            visible: visible[index],
+            removed_later: image.tree.removed_later.get(index).copied().unwrap_or(0),
+        })
+        .collect();
+    super::scanned::ImageOverview {
+        name: image.name.clone(),
+        digest: image.digest.clone(),
+        user: image.config_user(),
+        base_layers: image.base_layers,
+        layers,
+    }
 }
 
 /// Runs the image rules on an image and keeps what the report and the
@@ -483,6 +517,7 @@ fn check(
         });
     let digest = image.digest.clone();
     let manifest_digests = image.manifest_digests.clone();
+    let overview = overview(&image);
     let run = (!services.is_empty()).then(|| image_run(image, requested, services));
     Checked {
         findings,
@@ -491,6 +526,7 @@ fn check(
         digest,
         manifest_digests,
         run,
+        overview,
     }
 }
 
@@ -506,6 +542,7 @@ fn record(scanned: &mut Scanned, checked: Result<Checked, InputError>) {
                 .image_digests
                 .insert(checked.digest, checked.manifest_digests);
             scanned.image_runs.extend(checked.run);
+            scanned.coverage.images_read.push(checked.overview);
         }
         Err(error) => scanned.coverage.errors.push(error),
     }

@@ -32,4 +32,4 @@ pub use manifests::{
     ManifestChecks, ManifestSource, run_manifest_sources, run_manifests, run_rendered,
 };
 pub use projects::run;
-pub use scanned::{Coverage, ImageSource, Scanned};
+pub use scanned::{Coverage, ImageOverview, ImageSource, LayerOverview, Scanned};

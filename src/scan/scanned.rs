@@ -82,4 +82,35 @@ pub struct Coverage {
     pub image_sources: Vec<ImageSource>,
     /// Source texts by display path, for snippets.
     pub sources: HashMap<String, Arc<SourceFile>>,
+    /// The images read, as the HTML report draws them.
+    pub images_read: Vec<ImageOverview>,
+}
+
+/// What a report shows of an image read, kept once its tree is dropped.
+#[derive(Clone, Debug)]
+pub struct ImageOverview {
+    /// As findings name it.
+    pub name: String,
+    /// The image id (`sha256:` of its config).
+    pub digest: String,
+    /// `Config.User` (empty: root).
+    pub user: String,
+    /// Layers `0..base_layers` came from the base image (a guess).
+    pub base_layers: usize,
+    pub layers: Vec<LayerOverview>,
+}
+
+/// One layer of an [`ImageOverview`].
+#[derive(Clone, Debug)]
+pub struct LayerOverview {
+    pub diff_id: String,
+    /// The history step that made it (`RUN apt-get install …`).
+    pub created_by: String,
+    /// Bytes of the uncompressed layer.
+    pub size: u64,
+    /// Files (not directories) of the merged tree whose visible version
+    /// this layer wrote.
+    pub visible: usize,
+    /// Files this layer wrote that a later layer deleted or wrote again.
+    pub removed_later: usize,
 }
