@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::snippet::{LineCache, describe, highlight, image_lines, masked, short};
-use crate::finding::{Finding, Place, Severity, Subject};
+use crate::finding::{Place, Severity, Subject};
 use crate::policy::RunEdge;
 use crate::policy::Verdict;
 use crate::scan::ImageOverview;
@@ -138,11 +138,6 @@ fn anchors(report: &Verdict) -> Anchors<'_> {
         image_index,
         by_line,
     }
-}
-
-/// The worst severity among findings.
-fn worst<'a>(findings: impl Iterator<Item = &'a Finding>) -> Option<Severity> {
-    findings.map(|f| f.severity).max()
 }
 
 pub fn render(report: &Verdict, out: &mut dyn Write) -> io::Result<()> {
@@ -294,6 +289,42 @@ fn clip(text: &str) -> String {
     }
 }
 
+/// Runners drawn in the graph at most; the worst come first, and the rest
+/// are counted under it (their findings are all in the list below).
+const DRAWN_RUNS: usize = 200;
+
+/// What the graph needs of the findings, indexed once.
+struct Worst<'a> {
+    /// By runner: the worst severity and the first finding.
+    by_subject: HashMap<&'a Subject, (Severity, usize)>,
+    /// By image id: the worst severity.
+    by_image: HashMap<&'a str, Severity>,
+    /// (runner, rule) of every finding, for compound rules still standing.
+    rules: std::collections::HashSet<(&'a Subject, &'a str)>,
+}
+
+fn worst_index(report: &Verdict) -> Worst<'_> {
+    let mut worst = Worst {
+        by_subject: HashMap::new(),
+        by_image: HashMap::new(),
+        rules: std::collections::HashSet::new(),
+    };
+    for (i, f) in report.findings.iter().enumerate() {
+        if let Subject::Image { digest, .. } = &f.subject {
+            let entry = worst.by_image.entry(digest.as_str()).or_insert(f.severity);
+            *entry = (*entry).max(f.severity);
+            continue;
+        }
+        let entry = worst
+            .by_subject
+            .entry(&f.subject)
+            .or_insert((f.severity, i));
+        entry.0 = entry.0.max(f.severity);
+        worst.rules.insert((&f.subject, f.rule.as_ref()));
+    }
+    worst
+}
+
 /// Who runs what, as an SVG: services and containers on the left, the
 /// images they run on the right, each coloured by its worst finding; an
 /// edge is red and labelled when the pair made compound findings.
@@ -303,30 +334,35 @@ fn join(report: &Verdict, anchors: &Anchors, page: &mut String) {
         page.push_str("<p class=\"muted\">No service or workload of this run names an image.</p>\n</section>\n");
         return;
     }
-    // Right-hand nodes: each image read once, then each reference not read.
+    let worst = worst_index(report);
+    // The worst runners first, so a capped graph shows what matters.
+    let mut runs: Vec<&RunEdge> = report.runs.iter().collect();
+    runs.sort_by_key(|run| std::cmp::Reverse(worst.by_subject.get(&run.subject).map(|w| w.0)));
+    let hidden = runs.len().saturating_sub(DRAWN_RUNS);
+    runs.truncate(DRAWN_RUNS);
+    // Right-hand nodes: each image once, in the order runners reach them.
     let mut right: Vec<(String, Option<&str>)> = Vec::new();
-    let mut right_of: Vec<usize> = Vec::with_capacity(report.runs.len());
-    for run in &report.runs {
-        let key = match &run.digest {
-            Some(d) => (d.clone(), Some(d.as_str())),
-            None => (format!("ref:{}", run.image), None),
-        };
-        let at = right
-            .iter()
-            .position(|(k, _)| *k == key.0)
-            .unwrap_or_else(|| {
+    let mut right_at: HashMap<String, usize> = HashMap::new();
+    let right_of: Vec<usize> = runs
+        .iter()
+        .map(|run| {
+            let key = match &run.digest {
+                Some(d) => (d.clone(), Some(d.as_str())),
+                None => (format!("ref:{}", run.image), None),
+            };
+            *right_at.entry(key.0.clone()).or_insert_with(|| {
                 right.push(key);
                 right.len() - 1
-            });
-        right_of.push(at);
-    }
+            })
+        })
+        .collect();
     const ROW: usize = 40;
     const BOX_W: usize = 330;
     const BOX_H: usize = 28;
     const LEFT_X: usize = 10;
     const RIGHT_X: usize = 560;
     let width = RIGHT_X + BOX_W + 10;
-    let height = ROW * report.runs.len().max(right.len()) + 10;
+    let height = ROW * runs.len().max(right.len()) + 10;
     let _ = writeln!(
         page,
         "<svg id=\"join-graph\" role=\"img\" aria-label=\"services and the images they run\" \
@@ -335,10 +371,17 @@ fn join(report: &Verdict, anchors: &Anchors, page: &mut String) {
     );
     let y_of = |row: usize| 10 + row * ROW;
     // Edges first, under the nodes.
-    for (row, (run, &image)) in report.runs.iter().zip(&right_of).enumerate() {
+    for (row, (run, &image)) in runs.iter().zip(&right_of).enumerate() {
         let (x1, y1) = (LEFT_X + BOX_W, y_of(row) + BOX_H / 2);
         let (x2, y2) = (RIGHT_X, y_of(image) + BOX_H / 2);
-        let fired = compound_fired(report, run);
+        let mut fired: Vec<&str> = run
+            .compound
+            .iter()
+            .map(String::as_str)
+            .filter(|rule| worst.rules.contains(&(&run.subject, *rule)))
+            .collect();
+        fired.sort_unstable();
+        fired.dedup();
         let class = if fired.is_empty() {
             "edge"
         } else {
@@ -352,23 +395,18 @@ fn join(report: &Verdict, anchors: &Anchors, page: &mut String) {
             esc(&run.image)
         );
         if !fired.is_empty() {
-            let label = fired.join(", ");
             let _ = writeln!(
                 page,
                 "<text class=\"edge-label\" x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 y1.midpoint(y2) - 4,
-                esc(&clip(&label))
+                esc(&clip(&fired.join(", ")))
             );
         }
     }
-    for (row, run) in report.runs.iter().enumerate() {
-        let own = report.findings.iter().filter(|f| f.subject == run.subject);
-        let class = class_of(worst(own));
-        let href = report
-            .findings
-            .iter()
-            .position(|f| f.subject == run.subject)
-            .map(|i| format!("#f-{i}"))
+    for (row, run) in runs.iter().enumerate() {
+        let own = worst.by_subject.get(&run.subject);
+        let href = own
+            .map(|&(_, i)| format!("#f-{i}"))
             .or_else(|| anchors.href(&Place::Config(run.image_at.clone())))
             .unwrap_or_default();
         let at = format!(
@@ -379,7 +417,7 @@ fn join(report: &Verdict, anchors: &Anchors, page: &mut String) {
             page,
             (LEFT_X, y_of(row)),
             (BOX_W, BOX_H),
-            class,
+            class_of(own.map(|w| w.0)),
             &href,
             &run.label,
             &format!("{} — image at {at}", run.label),
@@ -388,23 +426,16 @@ fn join(report: &Verdict, anchors: &Anchors, page: &mut String) {
     for (row, (key, digest)) in right.iter().enumerate() {
         match digest {
             Some(digest) => {
-                let image = anchors
-                    .image_index
-                    .get(digest)
-                    .and_then(|&i| report.coverage.images_read.get(i));
-                let name = image.map_or(key.as_str(), |i| i.name.as_str());
-                let own = report.findings.iter().filter(
-                    |f| matches!(&f.subject, Subject::Image { digest: d, .. } if d == digest),
-                );
-                let href = anchors
-                    .image_index
-                    .get(digest)
-                    .map_or(String::new(), |i| format!("#image-{i}"));
+                let index = anchors.image_index.get(digest);
+                let name = index
+                    .and_then(|&i| report.coverage.images_read.get(i))
+                    .map_or(key.as_str(), |i| i.name.as_str());
+                let href = index.map_or(String::new(), |i| format!("#image-{i}"));
                 node(
                     page,
                     (RIGHT_X, y_of(row)),
                     (BOX_W, BOX_H),
-                    class_of(worst(own)),
+                    class_of(worst.by_image.get(digest).copied()),
                     &href,
                     name,
                     &format!("{name} ({digest})"),
@@ -424,27 +455,16 @@ fn join(report: &Verdict, anchors: &Anchors, page: &mut String) {
             }
         }
     }
-    page.push_str("</svg>\n<p class=\"legend\"><span class=\"dot critical\"></span>critical <span class=\"dot high\"></span>high \
+    page.push_str("</svg>\n");
+    if hidden > 0 {
+        let _ = writeln!(
+            page,
+            "<p class=\"muted\" id=\"join-more\">The {DRAWN_RUNS} services and containers with the worst findings are drawn; {hidden} more are not (their findings are listed below).</p>"
+        );
+    }
+    page.push_str("<p class=\"legend\"><span class=\"dot critical\"></span>critical <span class=\"dot high\"></span>high \
         <span class=\"dot medium\"></span>medium <span class=\"dot low\"></span>low <span class=\"dot clean\"></span>nothing found \
         <span class=\"dot unread\"></span>image not read · a red edge made compound findings</p>\n</section>\n");
-}
-
-/// The compound rules of a pair whose findings the verdict still holds.
-fn compound_fired<'a>(report: &Verdict, run: &'a RunEdge) -> Vec<&'a str> {
-    let mut fired: Vec<&str> = run
-        .compound
-        .iter()
-        .map(String::as_str)
-        .filter(|rule| {
-            report
-                .findings
-                .iter()
-                .any(|f| f.subject == run.subject && f.rule == *rule)
-        })
-        .collect();
-    fired.sort_unstable();
-    fired.dedup();
-    fired
 }
 
 fn node(

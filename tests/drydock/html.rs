@@ -296,3 +296,33 @@ fn the_report_goes_to_the_output_file_and_the_verdict_to_the_terminal() {
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(Path::new(&out).metadata().unwrap().len() > 10_000);
 }
+
+/// A repository of many services: the graph draws the worst 200 and says
+/// how many it left out; every finding is still in the list.
+#[test]
+fn a_big_graph_draws_the_worst_runners_and_counts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut compose = String::from("services:\n");
+    for i in 0..230 {
+        compose.push_str(&format!("  s{i}:\n    image: app{i}:1\n"));
+    }
+    compose.push_str("  bad:\n    image: app0:1\n    privileged: true\n");
+    std::fs::write(dir.path().join("compose.yaml"), compose).unwrap();
+    let run = drydock()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--images", "none", "--format", "html"])
+        .run();
+    let page = Html::parse_document(&run.stdout);
+    links_stay_in_the_page(&page);
+    let runners: Vec<String> = select(&page, "svg#join-graph a text, svg#join-graph g text")
+        .iter()
+        .map(text)
+        .filter(|t| t.starts_with("service"))
+        .collect();
+    assert_eq!(runners.len(), 200);
+    assert_eq!(runners[0], "service `bad`", "the worst first");
+    let more = text(&select(&page, "#join-more")[0]);
+    assert!(more.contains("31 more"), "{more}");
+    assert!(select(&page, "article[data-rule='privileged']").len() == 1);
+}
