@@ -92,11 +92,11 @@ fn replace(
     later: Node,
     overwrites: &mut Vec<Overwrite>,
     unseen_secrets: &mut Vec<Unseen>,
-    removed_later: &mut Vec<usize>,
+    removed_later: &mut Vec<TakenOut>,
 ) {
     let old = std::mem::replace(kept, later);
     if old.layer != index && old.entry.kind != Kind::Dir {
-        count_removal(removed_later, old.layer);
+        count_removal(removed_later, old.layer, || paths.of(&old).to_string());
     }
     let new = kept;
     let same_contents =
@@ -125,11 +125,27 @@ fn replace(
 }
 
 /// Counts a path of `layer` that a later layer took out or wrote again.
-fn count_removal(removed_later: &mut Vec<usize>, layer: usize) {
+fn count_removal(removed_later: &mut Vec<TakenOut>, layer: usize, path: impl FnOnce() -> String) {
     if removed_later.len() <= layer {
-        removed_later.resize(layer + 1, 0);
+        removed_later.resize_with(layer + 1, TakenOut::default);
     }
-    removed_later[layer] += 1;
+    let taken = &mut removed_later[layer];
+    taken.count += 1;
+    if taken.examples.len() < TakenOut::EXAMPLES {
+        taken.examples.push(path());
+    }
+}
+
+/// The files of one layer that later layers deleted or wrote again.
+#[derive(Clone, Debug, Default)]
+pub struct TakenOut {
+    pub count: usize,
+    /// The first [`TakenOut::EXAMPLES`] of them, in the order they went.
+    pub examples: Vec<String>,
+}
+
+impl TakenOut {
+    pub const EXAMPLES: usize = 10;
 }
 
 /// Sorts nodes by path, stably: positions are sorted, then the nodes
@@ -174,7 +190,7 @@ pub struct Tree {
     /// By layer: files (not directories) it wrote that a later layer
     /// deleted or wrote again (what the layer ships that the container
     /// does not see).
-    pub removed_later: Vec<usize>,
+    pub removed_later: Vec<TakenOut>,
     /// Files with credentials that are no longer in the merged tree.
     pub unseen_secrets: Vec<Unseen>,
     pub warnings: Vec<String>,
@@ -393,7 +409,7 @@ impl Tree {
                 return;
             }
             if node.entry.kind != Kind::Dir {
-                count_removal(removed_later, node.layer);
+                count_removal(removed_later, node.layer, || paths.of(&node).to_string());
             }
             if let Some(unseen) =
                 unseen(&paths.of(&node).to_string(), &node, index, Removal::Deleted)

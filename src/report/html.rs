@@ -597,16 +597,32 @@ fn image_table(
         if linked.len() > LINKED_PER_LAYER {
             let _ = write!(cell, "and {} more", linked.len() - LINKED_PER_LAYER);
         }
+        let taken = &layer.removed_later;
+        let mut taken_cell = taken.count.to_string();
+        if taken.count > 0 {
+            taken_cell = format!("<details><summary>{}</summary><ul>", taken.count);
+            for path in &taken.examples {
+                let _ = write!(taken_cell, "<li><code>/{}</code></li>", esc(path));
+            }
+            taken_cell.push_str("</ul>");
+            if taken.count > taken.examples.len() {
+                let _ = write!(
+                    taken_cell,
+                    "and {} more",
+                    taken.count - taken.examples.len()
+                );
+            }
+            taken_cell.push_str("</details>");
+        }
         let _ = writeln!(
             page,
             "<tr id=\"image-{k}-layer-{index}\"><td>{index}{base}<br><span class=\"muted\" title=\"{}\">{}</span></td>\
              <td><div class=\"bar\"><span style=\"width:{percent}%\"></span></div>{}</td><td>{step}</td>\
-             <td>{}</td><td>{}</td><td>{cell}</td></tr>",
+             <td>{}</td><td>{taken_cell}</td><td>{cell}</td></tr>",
             esc(&layer.diff_id),
             esc(short(&layer.diff_id)),
             human_size(layer.size),
             layer.visible,
-            layer.removed_later,
         );
     }
     page.push_str("</table>\n</article>\n");

@@ -479,7 +479,12 @@ fn overview(image: &Image) -> super::scanned::ImageOverview {
             created_by: layer.created_by.clone(),
             size: layer.uncompressed_bytes,
             visible: visible[index],
-            removed_later: image.tree.removed_later.get(index).copied().unwrap_or(0),
+            removed_later: image
+                .tree
+                .removed_later
+                .get(index)
+                .cloned()
+                .unwrap_or_default(),
         })
         .collect();
     super::scanned::ImageOverview {

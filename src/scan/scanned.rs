@@ -112,5 +112,5 @@ pub struct LayerOverview {
     /// this layer wrote.
     pub visible: usize,
     /// Files this layer wrote that a later layer deleted or wrote again.
-    pub removed_later: usize,
+    pub removed_later: crate::image::tree::TakenOut,
 }
