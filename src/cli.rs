@@ -44,6 +44,15 @@ pub enum Command {
         /// A rule id, e.g. `no-new-privileges`.
         rule: String,
     },
+    /// Print a shell completion script (`drydock completions bash >
+    /// /etc/bash_completion.d/drydock`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), made from these same definitions
+    /// (`drydock man > drydock.1`).
+    Man,
 }
 
 #[derive(Debug, Args)]
@@ -275,6 +284,10 @@ pub struct ReportArgs {
     /// Write the report to a file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write the report in FORMAT to PATH, from the same run
+    /// (repeatable): `--report sarif=drydock.sarif --report html=report.html`.
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
+    pub reports: Vec<(Format, PathBuf)>,
     /// Fail (exit 1) when a finding has this severity or higher (default:
     /// the policy's `fail-on`, else high).
     #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -303,6 +316,27 @@ pub enum Format {
     /// One self-contained HTML page: the verdict, who runs what, each
     /// image's layers and the findings with their lines.
     Html,
+    /// JUnit XML: a suite per input, a case per rule that found something,
+    /// failed at or above the gate.
+    Junit,
+}
+
+/// `--report FORMAT=PATH`.
+fn parse_report(value: &str) -> Result<(Format, PathBuf), String> {
+    let (format, path) = value
+        .split_once('=')
+        .ok_or_else(|| format!("`{value}` is not FORMAT=PATH (e.g. `sarif=drydock.sarif`)"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        let known: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown format `{format}`; one of {}", known.join(", "))
+    })?;
+    if path.is_empty() {
+        return Err(format!("`{value}` names no file"));
+    }
+    Ok((format, PathBuf::from(path)))
 }
 
 #[derive(Debug, Args)]

@@ -30,6 +30,8 @@ pub struct Settings {
     pub format: Format,
     /// `--output FILE`; standard output when none.
     pub output: Option<PathBuf>,
+    /// `--report FORMAT=PATH`: more reports of the same verdict.
+    pub reports: Vec<(Format, PathBuf)>,
     /// Colour: only on a terminal, without `--output`, unless `NO_COLOR`.
     pub colour: bool,
     pub honour_ignores: bool,
@@ -75,6 +77,7 @@ impl Settings {
             fail_on,
             format: args.format,
             output: args.output.clone(),
+            reports: args.reports.clone(),
             colour,
             honour_ignores: !args.no_ignores,
             baseline: args.baseline.clone(),

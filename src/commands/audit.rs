@@ -63,12 +63,20 @@ fn free_in_background(verdict: Verdict) {
 
 /// Writes the verdict in the chosen format and returns its exit code.
 fn emit(verdict: &Verdict, settings: &Settings) -> ExitCode {
-    let written = output::document(settings.output.as_deref(), |out| match settings.format {
-        Format::Human => crate::report::human(verdict, settings.colour, out),
+    let render = |format: Format, colour: bool, out: &mut dyn std::io::Write| match format {
+        Format::Human => crate::report::human(verdict, colour, out),
         Format::Json => crate::report::json(verdict, out),
         Format::Sarif => crate::report::sarif(verdict, out),
         Format::Html => crate::report::html(verdict, out),
+        Format::Junit => crate::report::junit(verdict, out),
+    };
+    let mut written = output::document(settings.output.as_deref(), |out| {
+        render(settings.format, settings.colour, out)
     });
+    // Every report is attempted; one that cannot be written fails the run.
+    for (format, path) in &settings.reports {
+        written &= output::document(Some(path), |out| render(*format, false, out));
+    }
     if !written {
         return ExitCode::from(EXIT_ERROR);
     }

@@ -47,10 +47,8 @@ pub(super) fn rules(format: Format) -> ExitCode {
     let registry = repository_registry();
     let rules = registry.all();
     let text = match format {
-        Format::Html => {
-            output::error(
-                "`--format html` is for reports; `drydock rules` prints `human` or `json`",
-            );
+        Format::Html | Format::Junit => {
+            output::error("`drydock rules` prints `human` or `json`; that format is for reports");
             return ExitCode::from(EXIT_ERROR);
         }
         Format::Json | Format::Sarif => {
@@ -119,4 +117,38 @@ pub(super) fn explain(id: &str) -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// `drydock completions SHELL`: the completion script, from the clap
+/// definitions.
+pub(super) fn completions(shell: clap_complete::Shell) -> ExitCode {
+    let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "drydock", &mut script);
+    output::stdout(&String::from_utf8_lossy(&script))
+}
+
+/// `drydock man`: the manual page (roff), from the clap definitions; each
+/// subcommand's options are a section of it.
+pub(super) fn man() -> ExitCode {
+    let command = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut page = Vec::new();
+    let rendered = clap_mangen::Man::new(command.clone())
+        .render(&mut page)
+        .and_then(|()| {
+            // Each subcommand's options, under its own heading.
+            for sub in command.get_subcommands() {
+                let heading = format!("DRYDOCK {}", sub.get_name().to_uppercase());
+                page.extend_from_slice(format!(".SH \"{heading}\"\n").as_bytes());
+                let man = clap_mangen::Man::new(sub.clone());
+                man.render_description_section(&mut page)?;
+                man.render_options_section(&mut page)?;
+            }
+            Ok(())
+        });
+    if let Err(e) = rendered {
+        output::error(format_args!("cannot render the manual page: {e}"));
+        return ExitCode::from(EXIT_ERROR);
+    }
+    output::stdout(&String::from_utf8_lossy(&page))
 }

@@ -31,5 +31,7 @@ pub fn run(cli: Cli) -> ExitCode {
             crate::cli::PolicyAction::Check { file } => listing::check_policy(&file),
         },
         Command::Explain { rule } => listing::explain(&rule),
+        Command::Completions { shell } => listing::completions(shell),
+        Command::Man => listing::man(),
     }
 }

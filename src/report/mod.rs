@@ -7,10 +7,12 @@ mod html;
 mod human;
 mod json;
 mod json_stream;
+mod junit;
 mod sarif;
 mod snippet;
 
 pub use html::render as html;
 pub use human::{render as human, summary};
 pub use json::render as json;
+pub use junit::render as junit;
 pub use sarif::render as sarif;

@@ -29,6 +29,7 @@ mod dockerfile_peers;
 mod engine;
 mod engine_faults;
 mod fake_registry;
+mod formats;
 mod fuzz_corpus;
 mod fuzz_regressions;
 mod html;

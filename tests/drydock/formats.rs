@@ -1,0 +1,250 @@
+//! Reports for other CI systems and tools, and several reports from one
+//! run: JUnit XML validated against the schema Jenkins publishes (with
+//! xmllint), `--report FORMAT=PATH`, shell completions and the manual
+//! page generated from the command-line definitions.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::support::{drydock, skip};
+
+fn demo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")
+}
+
+/// The demo's run with extra arguments.
+fn demo_run(extra: &[&str]) -> crate::support::run::Run {
+    drydock()
+        .arg("scan")
+        .arg(demo())
+        .arg("--images")
+        .arg(demo().join("images"))
+        .args(extra)
+        .run()
+}
+
+/// xmllint and the JUnit schema, or a skip (a failure with
+/// `DRYDOCK_REQUIRE_SCHEMAS=1`).
+fn junit_schema() -> Option<PathBuf> {
+    let Some(schema) = std::env::var_os("DRYDOCK_JUNIT_XSD").map(PathBuf::from) else {
+        skip(
+            "DRYDOCK_REQUIRE_SCHEMAS",
+            "DRYDOCK_JUNIT_XSD is not set (export DRYDOCK_JUNIT_XSD=\"$(scripts/install-junit-schema.sh)\")",
+        );
+        return None;
+    };
+    if Command::new("xmllint").arg("--version").output().is_err() {
+        skip(
+            "DRYDOCK_REQUIRE_SCHEMAS",
+            "xmllint is not installed (Debian's libxml2-utils)",
+        );
+        return None;
+    }
+    Some(schema)
+}
+
+fn xmllint(schema: &Path, document: &Path) {
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(schema)
+        .arg(document)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{} is not valid JUnit XML:\n{}",
+        document.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn junit_xml_is_valid_and_fails_the_cases_at_or_above_the_gate() {
+    let Some(schema) = junit_schema() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("demo.xml");
+    let run = demo_run(&["--format", "junit", "--output", report.to_str().unwrap()]);
+    assert_eq!(run.code(), Some(1), "{}", run.all());
+    xmllint(&schema, &report);
+    let xml = std::fs::read_to_string(&report).unwrap();
+    let doc = roxmltree_like::parse(&xml);
+    // The remote-shell-toolkit case of compose.yaml fails; the low
+    // setuid-file case of the image passes with its finding as output.
+    let rst = doc.case("compose.yaml", "remote-shell-toolkit");
+    assert!(rst.contains("<failure type=\"critical\""), "{rst}");
+    let setuid = doc.case("drydock-demo/toolbox:1.0", "setuid-file");
+    assert!(!setuid.contains("<failure"), "{setuid}");
+    assert!(setuid.contains("<system-out>"), "{setuid}");
+    // Totals: the failures are the cases with a finding at or above high.
+    let json = demo_run(&["--format", "json"]).json();
+    let mut failing_cases = std::collections::BTreeSet::new();
+    for f in json["findings"].as_array().unwrap() {
+        let severity = f["severity"].as_str().unwrap();
+        if ["critical", "high"].contains(&severity) {
+            let input = match f["location"]["kind"].as_str().unwrap() {
+                "config" => f["location"]["path"].as_str().unwrap().to_string(),
+                _ => f["location"]["image"].as_str().unwrap().to_string(),
+            };
+            failing_cases.insert((input, f["rule"].as_str().unwrap().to_string()));
+        }
+    }
+    assert!(
+        xml.contains(&format!(
+            "failures=\"{}\" errors=\"0\">",
+            failing_cases.len()
+        )),
+        "{}",
+        xml.lines().nth(1).unwrap()
+    );
+
+    // An input that cannot be read is an error case, and still valid.
+    let broken = dir.path().join("broken");
+    std::fs::create_dir_all(&broken).unwrap();
+    std::fs::write(
+        broken.join("compose.yaml"),
+        "services:\n  a:\n    image: x\n    image: y\n  \u{1}weird: {image: \"<&>\"}\n",
+    )
+    .unwrap();
+    let report = dir.path().join("broken.xml");
+    let run = drydock()
+        .arg("scan")
+        .arg(&broken)
+        .args(["--images", "none", "--format", "junit", "--output"])
+        .arg(&report)
+        .run();
+    assert_eq!(run.code(), Some(2), "{}", run.all());
+    xmllint(&schema, &report);
+    let xml = std::fs::read_to_string(&report).unwrap();
+    assert!(xml.contains("<error type=\"input\""), "{xml}");
+}
+
+/// Just enough of an XML reader for the assertions above: the text of
+/// one `testcase` element by its suite and name.
+mod roxmltree_like {
+    pub struct Doc<'a>(&'a str);
+
+    pub fn parse(xml: &str) -> Doc<'_> {
+        Doc(xml)
+    }
+
+    impl Doc<'_> {
+        pub fn case(&self, suite: &str, name: &str) -> String {
+            let suite_at = self
+                .0
+                .find(&format!("<testsuite name=\"{suite}\""))
+                .unwrap_or_else(|| panic!("no suite {suite}"));
+            let rest = &self.0[suite_at..];
+            let end = rest.find("</testsuite>").unwrap();
+            let rest = &rest[..end];
+            let case_at = rest
+                .find(&format!("<testcase name=\"{name}\""))
+                .unwrap_or_else(|| panic!("no case {name} in {suite}"));
+            let case = &rest[case_at..];
+            case[..case.find("</testcase>").unwrap()].to_string()
+        }
+    }
+}
+
+#[test]
+fn one_run_writes_several_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let report = |format: &str, name: &str| format!("--report={format}={}", path(name).display());
+    let run = demo_run(&[
+        "--format",
+        "json",
+        &report("sarif", "r.sarif"),
+        &report("html", "r.html"),
+        &report("junit", "r.xml"),
+        &report("human", "r.txt"),
+    ]);
+    assert_eq!(run.code(), Some(1), "{}", run.all());
+    let json = run.json();
+    let findings = json["findings"].as_array().unwrap().len();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path("r.sarif")).unwrap()).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        findings
+    );
+    let html = std::fs::read_to_string(path("r.html")).unwrap();
+    assert_eq!(html.matches("<article class=\"finding ").count(), findings);
+    let xml = std::fs::read_to_string(path("r.xml")).unwrap();
+    assert!(xml.starts_with("<?xml"));
+    let text = std::fs::read_to_string(path("r.txt")).unwrap();
+    assert!(
+        text.contains(&format!("drydock: {findings} finding(s)")),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "no colour in a file");
+
+    // A report that cannot be written fails the run (exit 2) and says
+    // which; the others are still written.
+    let run = demo_run(&[
+        "--format",
+        "json",
+        &format!(
+            "--report=html={}",
+            dir.path().join("no/such/dir/r.html").display()
+        ),
+        &report("sarif", "again.sarif"),
+    ]);
+    assert_eq!(run.code(), Some(2), "{}", run.all());
+    assert!(
+        run.stderr.contains("r.html: cannot write the report"),
+        "{}",
+        run.stderr
+    );
+    assert!(path("again.sarif").is_file());
+
+    for bad in ["--report=pdf=x.pdf", "--report=sarif", "--report=sarif="] {
+        let run = demo_run(&[bad]);
+        assert_eq!(run.code(), Some(2), "{bad}: {}", run.all());
+        assert!(run.stderr.contains("--report"), "{bad}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_command_line_definitions() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = drydock().args(["completions", shell]).run();
+        assert!(run.success(), "{shell}: {}", run.all());
+        for word in ["scan", "dockerfile", "fail-on", "report"] {
+            assert!(
+                run.stdout.contains(word),
+                "{shell} completion lacks `{word}`"
+            );
+        }
+        if shell == "bash" {
+            let dir = tempfile::tempdir().unwrap();
+            let script = dir.path().join("drydock.bash");
+            std::fs::write(&script, &run.stdout).unwrap();
+            let checked = Command::new("bash")
+                .arg("-n")
+                .arg(&script)
+                .output()
+                .unwrap();
+            assert!(
+                checked.status.success(),
+                "bash -n: {}",
+                String::from_utf8_lossy(&checked.stderr)
+            );
+        }
+    }
+    let man = drydock().arg("man").run();
+    assert!(man.success(), "{}", man.all());
+    assert!(man.stdout.starts_with(".ie") || man.stdout.starts_with(".TH"));
+    assert!(man.stdout.contains(".TH drydock 1"));
+    for heading in [
+        "DRYDOCK SCAN",
+        "DRYDOCK K8S",
+        "DRYDOCK IMAGE",
+        "DRYDOCK COMPLETIONS",
+    ] {
+        assert!(man.stdout.contains(heading), "no `{heading}` section");
+    }
+    assert!(man.stdout.contains("fail\\-on"), "options are in the page");
+}
