@@ -27,19 +27,8 @@ const SHOWN_PER_GROUP: usize = 50;
 const LINKED_PER_LAYER: usize = 5;
 
 /// Text escaped for HTML content and for quoted attribute values.
-pub(super) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+fn esc(text: &str) -> String {
+    super::markup::escape(text)
 }
 
 /// The CSS class of a severity (and of "nothing found").

@@ -15,23 +15,9 @@ use std::io::{self, Write};
 use crate::finding::{Finding, Place};
 use crate::policy::Verdict;
 
-/// Text for XML content and attribute values: markup escaped, and the
-/// control characters XML 1.0 cannot hold at all replaced.
+/// Text for XML content and attribute values.
 fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+    super::markup::escape(text)
 }
 
 /// The input a finding is in: a config file's path or an image's name.
@@ -167,17 +153,4 @@ pub fn render(report: &Verdict, out: &mut dyn Write) -> io::Result<()> {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"drydock\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{}\">\n{suites}</testsuites>\n",
         errors.len()
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::xml;
-
-    #[test]
-    fn markup_and_control_characters_are_not_left_raw() {
-        assert_eq!(
-            xml("a<b>&\"c\"'\u{1}\u{7f}\n"),
-            "a&lt;b&gt;&amp;&quot;c&quot;&apos;\u{fffd}\u{7f}\n"
-        );
-    }
 }

@@ -8,6 +8,7 @@ mod human;
 mod json;
 mod json_stream;
 mod junit;
+mod markup;
 mod sarif;
 mod snippet;
 
