@@ -303,6 +303,27 @@ pub struct ReportArgs {
     /// `drydock.io/ignore` annotations would suppress (for audits).
     #[arg(long)]
     pub no_ignores: bool,
+    /// Colour in the human report: `auto` (on a terminal, unless
+    /// `NO_COLOR` is set), `always` or `never`.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// The human report prints only its summary line, and nothing when the
+    /// gate passes; other formats print their document alone (no summary
+    /// on standard error).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// No progress bar while images are read (it is shown only on a
+    /// terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

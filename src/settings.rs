@@ -5,7 +5,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Format, ReportArgs};
+use crate::cli::{ColorChoice, Format, ReportArgs};
 use crate::error::InputError;
 use crate::finding::Severity;
 use crate::k8s::pss::Level;
@@ -32,6 +32,8 @@ pub struct Settings {
     pub output: Option<PathBuf>,
     /// `--report FORMAT=PATH`: more reports of the same verdict.
     pub reports: Vec<(Format, PathBuf)>,
+    /// `--quiet`: the summary line alone, and nothing on a pass.
+    pub quiet: bool,
     /// Colour: only on a terminal, without `--output`, unless `NO_COLOR`.
     pub colour: bool,
     pub honour_ignores: bool,
@@ -66,9 +68,15 @@ impl Settings {
             .as_ref()
             .map(|p| p.params.clone())
             .unwrap_or_default();
-        let colour = args.output.is_none()
-            && std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let colour = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                args.output.is_none()
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
         Settings {
             root: root.to_path_buf(),
             registry,
@@ -78,6 +86,7 @@ impl Settings {
             format: args.format,
             output: args.output.clone(),
             reports: args.reports.clone(),
+            quiet: args.quiet,
             colour,
             honour_ignores: !args.no_ignores,
             baseline: args.baseline.clone(),

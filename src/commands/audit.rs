@@ -64,6 +64,10 @@ fn free_in_background(verdict: Verdict) {
 /// Writes the verdict in the chosen format and returns its exit code.
 fn emit(verdict: &Verdict, settings: &Settings) -> ExitCode {
     let render = |format: Format, colour: bool, out: &mut dyn std::io::Write| match format {
+        Format::Human if settings.quiet => match verdict.exit_code() {
+            0 => Ok(()),
+            _ => writeln!(out, "{}", crate::report::summary(verdict)),
+        },
         Format::Human => crate::report::human(verdict, colour, out),
         Format::Json => crate::report::json(verdict, out),
         Format::Sarif => crate::report::sarif(verdict, out),
@@ -81,8 +85,10 @@ fn emit(verdict: &Verdict, settings: &Settings) -> ExitCode {
         return ExitCode::from(EXIT_ERROR);
     }
     if settings.output.is_some() {
-        // The verdict still reaches the terminal.
-        output::note(crate::report::summary(verdict));
+        // The verdict still reaches the terminal, unless asked not to.
+        if !settings.quiet {
+            output::note(crate::report::summary(verdict));
+        }
         for error in &verdict.coverage.errors {
             output::error(error);
         }

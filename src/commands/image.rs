@@ -13,7 +13,7 @@ use crate::settings::Settings;
 use super::output::{self, EXIT_ERROR};
 
 pub(super) fn run_image(args: &ImageArgs) -> ExitCode {
-    let Some(options) = image_options(args.platform.as_deref()) else {
+    let Some(options) = image_options(args.platform.as_deref(), !args.report.no_progress) else {
         return ExitCode::from(EXIT_ERROR);
     };
     let root = Path::new(".");
@@ -70,7 +70,7 @@ fn read_references(
 }
 
 pub(super) fn run_images(args: &ImagesArgs) -> ExitCode {
-    let Some(options) = image_options(args.platform.as_deref()) else {
+    let Some(options) = image_options(args.platform.as_deref(), !args.report.no_progress) else {
         return ExitCode::from(EXIT_ERROR);
     };
     let mut settings = Settings::new(&args.report, Path::new("."));
@@ -92,7 +92,7 @@ pub(super) fn run_images(args: &ImagesArgs) -> ExitCode {
 
 /// Image-reading options from the command line; `None` after printing a
 /// usage error.
-fn image_options(platform: Option<&str>) -> Option<crate::image::Options> {
+fn image_options(platform: Option<&str>, progress: bool) -> Option<crate::image::Options> {
     let platform = match platform.map(crate::image::source::parse_platform) {
         Some(Err(e)) => {
             output::error(format_args!("--platform: {e}"));
@@ -103,7 +103,7 @@ fn image_options(platform: Option<&str>) -> Option<crate::image::Options> {
     };
     Some(crate::image::Options {
         platform,
-        progress: progress_bar(),
+        progress: progress.then(progress_bar).flatten(),
         ..crate::image::Options::default()
     })
 }

@@ -248,3 +248,69 @@ fn completions_and_the_manual_page_come_from_the_command_line_definitions() {
     }
     assert!(man.stdout.contains("fail\\-on"), "options are in the page");
 }
+
+#[test]
+fn quiet_color_and_a_closed_pipe_behave_as_in_other_tools() {
+    // --quiet: the summary line alone on a failed gate, nothing on a pass.
+    let run = demo_run(&["--quiet"]);
+    assert_eq!(run.code(), Some(1));
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(
+        run.stdout.starts_with("drydock: 28 finding(s)"),
+        "{}",
+        run.stdout
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: nginx:1.27@sha256:0000000000000000000000000000000000000000000000000000000000000000\n",
+    )
+    .unwrap();
+    let run = drydock()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--images", "none", "--fail-on", "critical", "-q"])
+        .run();
+    assert_eq!(run.code(), Some(0), "{}", run.all());
+    assert_eq!(run.stdout, "");
+    // With a file, no summary on standard error either.
+    let out = dir.path().join("r.json");
+    let run = demo_run(&[
+        "--quiet",
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code(), Some(1));
+    assert_eq!(run.stderr, "", "quiet");
+
+    // --color: forced on and off, whatever the output is.
+    let always = demo_run(&["--color", "always"]);
+    assert!(always.stdout.contains("\u{1b}["), "colour when asked");
+    let never = demo_run(&["--color", "never"]).stdout;
+    assert!(!never.contains('\u{1b}'));
+    let auto = demo_run(&[]).stdout;
+    assert!(!auto.contains('\u{1b}'), "no colour into a pipe");
+
+    // A reader that stops early (`| head`) is not an error: the exit code
+    // is the gate's, and nothing is said on standard error. (The page is
+    // larger than a pipe's buffer, so drydock does write into the closed
+    // pipe.)
+    let drydock_bin = env!("CARGO_BIN_EXE_drydock");
+    let shell = Command::new("bash")
+        .arg("-c")
+        .arg(
+            "\"$0\" scan \"$1\" --images \"$1/images\" --format html | head -c 10 > /dev/null; \
+             echo \"${PIPESTATUS[0]}\"",
+        )
+        .arg(drydock_bin)
+        .arg(demo())
+        .env("DOCKER_HOST", "unix:///nonexistent/docker.sock")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&shell.stdout);
+    let stderr = String::from_utf8_lossy(&shell.stderr);
+    assert_eq!(stdout.trim(), "1", "exit code; stderr: {stderr}");
+    assert!(!stderr.contains("error"), "{stderr}");
+}
