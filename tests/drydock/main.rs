@@ -42,6 +42,7 @@ mod join;
 mod k8s;
 mod kics_conformance;
 mod policy;
+mod pre_commit;
 mod pss_conformance;
 mod real_repositories;
 mod registry;
