@@ -340,6 +340,8 @@ pub enum Format {
     /// JUnit XML: a suite per input, a case per rule that found something,
     /// failed at or above the gate.
     Junit,
+    /// GitLab's Code Quality report (`artifacts:reports:codequality`).
+    GitlabCodequality,
 }
 
 /// `--report FORMAT=PATH`.

@@ -73,6 +73,7 @@ fn emit(verdict: &Verdict, settings: &Settings) -> ExitCode {
         Format::Sarif => crate::report::sarif(verdict, out),
         Format::Html => crate::report::html(verdict, out),
         Format::Junit => crate::report::junit(verdict, out),
+        Format::GitlabCodequality => crate::report::gitlab_codequality(verdict, out),
     };
     let mut written = output::document(settings.output.as_deref(), |out| {
         render(settings.format, settings.colour, out)

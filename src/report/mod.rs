@@ -3,6 +3,7 @@
 //! [`crate::policy::Verdict`]. The one place that decides what a format
 //! prints; rules, scanners and the policy never print.
 
+mod gitlab;
 mod html;
 mod human;
 mod json;
@@ -12,6 +13,7 @@ mod markup;
 mod sarif;
 mod snippet;
 
+pub use gitlab::render as gitlab_codequality;
 pub use html::render as html;
 pub use human::{render as human, summary};
 pub use json::render as json;

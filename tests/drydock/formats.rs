@@ -314,3 +314,55 @@ fn quiet_color_and_a_closed_pipe_behave_as_in_other_tools() {
     assert_eq!(stdout.trim(), "1", "exit code; stderr: {stderr}");
     assert!(!stderr.contains("error"), "{stderr}");
 }
+
+/// GitLab's Code Quality report, checked against what GitLab's docs
+/// require of each issue (<https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format>):
+/// `description`, `check_name`, a `fingerprint` unique in the report (GitLab
+/// shows one issue per fingerprint), `severity` one of `info`, `minor`,
+/// `major`, `critical`, `blocker`, `location.path` relative to the
+/// repository and `location.lines.begin` from 1.
+#[test]
+fn gitlab_code_quality_issues_have_what_gitlab_requires() {
+    let run = demo_run(&["--format", "gitlab-codequality"]);
+    assert_eq!(run.code(), Some(1), "{}", run.all());
+    let issues = run.json();
+    let issues = issues.as_array().expect("a JSON array");
+    let json = demo_run(&["--format", "json"]).json();
+    assert_eq!(issues.len(), json["findings"].as_array().unwrap().len());
+    let mut fingerprints = std::collections::HashSet::new();
+    for issue in issues {
+        let object = issue.as_object().unwrap();
+        for key in ["description", "check_name", "fingerprint", "severity"] {
+            assert!(
+                object[key].as_str().is_some_and(|s| !s.is_empty()),
+                "{key}: {issue}"
+            );
+        }
+        assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_string()));
+        assert!(
+            ["info", "minor", "major", "critical", "blocker"]
+                .contains(&issue["severity"].as_str().unwrap()),
+            "{issue}"
+        );
+        let path = issue["location"]["path"].as_str().unwrap();
+        assert!(!path.is_empty() && !path.starts_with('/'), "{issue}");
+        assert!(
+            issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1,
+            "{issue}"
+        );
+    }
+    // The netcat in the image is shown on the `image:` line of the
+    // service that runs it, where a merge request can change it.
+    let netcat = issues
+        .iter()
+        .find(|i| i["check_name"] == "exec-capable-netcat")
+        .unwrap();
+    assert_eq!(netcat["location"]["path"], "compose.yaml");
+    assert_eq!(netcat["location"]["lines"]["begin"], 20);
+    assert_eq!(netcat["severity"], "critical");
+    let rst = issues
+        .iter()
+        .find(|i| i["check_name"] == "remote-shell-toolkit")
+        .unwrap();
+    assert_eq!(rst["severity"], "blocker");
+}
