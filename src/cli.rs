@@ -342,6 +342,9 @@ pub enum Format {
     Junit,
     /// GitLab's Code Quality report (`artifacts:reports:codequality`).
     GitlabCodequality,
+    /// GitLab's security report, SAST schema 15.0.0
+    /// (`artifacts:reports:sast`).
+    GitlabSast,
 }
 
 /// `--report FORMAT=PATH`.

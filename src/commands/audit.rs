@@ -17,7 +17,15 @@ use super::output::{self, EXIT_ERROR};
 pub(super) fn scanned(settings: &mut Settings) -> Scanned {
     let mut scanned = Scanned::default();
     scanned.coverage.errors = std::mem::take(&mut settings.errors);
+    scanned.coverage.started = unix_now();
     scanned
+}
+
+/// The clock, in Unix seconds.
+pub(super) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// Judges what was scanned, writes the report where asked and returns the
@@ -35,8 +43,12 @@ pub(super) fn report(scanned: Scanned, settings: &Settings) -> ExitCode {
         write_baseline: settings.write_baseline.as_deref(),
         baseline: settings.baseline.as_deref(),
     };
+    let finished = unix_now();
     let verdict = match policy::evaluate(scanned, &how) {
-        Ok(verdict) => verdict,
+        Ok(mut verdict) => {
+            verdict.coverage.finished = finished;
+            verdict
+        }
         Err(message) => {
             output::error(message);
             return ExitCode::from(EXIT_ERROR);
@@ -74,6 +86,7 @@ fn emit(verdict: &Verdict, settings: &Settings) -> ExitCode {
         Format::Html => crate::report::html(verdict, out),
         Format::Junit => crate::report::junit(verdict, out),
         Format::GitlabCodequality => crate::report::gitlab_codequality(verdict, out),
+        Format::GitlabSast => crate::report::gitlab_sast(verdict, out),
     };
     let mut written = output::document(settings.output.as_deref(), |out| {
         render(settings.format, settings.colour, out)

@@ -47,7 +47,7 @@ pub(super) fn rules(format: Format) -> ExitCode {
     let registry = repository_registry();
     let rules = registry.all();
     let text = match format {
-        Format::Html | Format::Junit | Format::GitlabCodequality => {
+        Format::Html | Format::Junit | Format::GitlabCodequality | Format::GitlabSast => {
             output::error("`drydock rules` prints `human` or `json`; that format is for reports");
             return ExitCode::from(EXIT_ERROR);
         }

@@ -64,6 +64,11 @@ impl Date {
         let seconds = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
+        Date::of_unix(seconds)
+    }
+
+    /// The UTC date of a Unix time (seconds).
+    pub fn of_unix(seconds: u64) -> Date {
         Date::from_days((seconds / 86_400) as i64)
     }
 

@@ -13,7 +13,7 @@ mod markup;
 mod sarif;
 mod snippet;
 
-pub use gitlab::render as gitlab_codequality;
+pub use gitlab::{code_quality as gitlab_codequality, sast as gitlab_sast};
 pub use html::render as html;
 pub use human::{render as human, summary};
 pub use json::render as json;

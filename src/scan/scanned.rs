@@ -84,6 +84,10 @@ pub struct Coverage {
     pub sources: HashMap<String, Arc<SourceFile>>,
     /// The images read, as the HTML report draws them.
     pub images_read: Vec<ImageOverview>,
+    /// When the run started and when its scanners finished (Unix
+    /// seconds), for reports that say so.
+    pub started: u64,
+    pub finished: u64,
 }
 
 /// What a report shows of an image read, kept once its tree is dropped.

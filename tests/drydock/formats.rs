@@ -366,3 +366,114 @@ fn gitlab_code_quality_issues_have_what_gitlab_requires() {
         .unwrap();
     assert_eq!(rst["severity"], "blocker");
 }
+
+/// GitLab's security report, held to the constraints of the SAST report
+/// schema version 15.0.0 (GitLab's `security-report-schemas`,
+/// `dist/sast-report-format.json`; GitLab refuses a report that fails its
+/// declared version): the required keys of the report, the scan, its
+/// analyzer and scanner, the times' pattern, the enums, and for each
+/// vulnerability a non-empty id, at least one identifier with `type`,
+/// `name` and `value`, the length limits of `name`, `description` and
+/// `solution`, a location, and details as a named list of `text` fields.
+#[test]
+fn gitlab_sast_reports_meet_the_sast_schema() {
+    let run = demo_run(&["--format", "gitlab-sast"]);
+    assert_eq!(run.code(), Some(1), "{}", run.all());
+    let report = run.json();
+    let nonempty = |v: &serde_json::Value| v.as_str().is_some_and(|s| !s.is_empty());
+    let version = report["version"].as_str().unwrap();
+    assert!(
+        version.split('.').count() == 3
+            && version
+                .split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())),
+        "{version}"
+    );
+    let scan = &report["scan"];
+    for tool in ["analyzer", "scanner"] {
+        for key in ["id", "name", "version"] {
+            assert!(nonempty(&scan[tool][key]), "scan.{tool}.{key}");
+        }
+        assert!(
+            nonempty(&scan[tool]["vendor"]["name"]),
+            "scan.{tool}.vendor.name"
+        );
+    }
+    let time = |v: &serde_json::Value| {
+        let t = v.as_str().unwrap_or("").as_bytes();
+        t.len() == 19
+            && t.iter().enumerate().all(|(i, c)| match i {
+                4 | 7 => *c == b'-',
+                10 => *c == b'T',
+                13 | 16 => *c == b':',
+                _ => c.is_ascii_digit(),
+            })
+    };
+    assert!(
+        time(&scan["start_time"]) && time(&scan["end_time"]),
+        "{scan}"
+    );
+    assert!(["success", "failure"].contains(&scan["status"].as_str().unwrap()));
+    assert_eq!(scan["type"], "sast");
+    let vulnerabilities = report["vulnerabilities"].as_array().unwrap();
+    let json = demo_run(&["--format", "json"]).json();
+    assert_eq!(
+        vulnerabilities.len(),
+        json["findings"].as_array().unwrap().len()
+    );
+    let mut ids = std::collections::HashSet::new();
+    for v in vulnerabilities {
+        assert!(
+            nonempty(&v["id"]) && ids.insert(v["id"].as_str().unwrap()),
+            "{v}"
+        );
+        assert!(v["name"].as_str().unwrap().chars().count() <= 255);
+        assert!(v["description"].as_str().unwrap().len() <= 1_048_576);
+        if let Some(solution) = v.get("solution") {
+            assert!(solution.as_str().unwrap().len() <= 7000);
+        }
+        assert!(
+            ["Info", "Unknown", "Low", "Medium", "High", "Critical"]
+                .contains(&v["severity"].as_str().unwrap())
+        );
+        let identifiers = v["identifiers"].as_array().unwrap();
+        assert!(!identifiers.is_empty());
+        for id in identifiers {
+            for key in ["type", "name", "value"] {
+                assert!(nonempty(&id[key]), "{id}");
+            }
+        }
+        assert!(
+            v["location"]["file"].is_string() && v["location"]["start_line"].is_number(),
+            "{v}"
+        );
+        if let Some(details) = v.get("details") {
+            for (_, field) in details.as_object().unwrap() {
+                assert!(
+                    nonempty(&field["name"])
+                        && field["type"] == "text"
+                        && field["value"].is_string()
+                );
+            }
+        }
+    }
+    // The netcat: on the service's `image:` line, with the image, its
+    // layer and its path.
+    let netcat = vulnerabilities
+        .iter()
+        .find(|v| v["identifiers"][0]["value"] == "exec-capable-netcat")
+        .unwrap();
+    assert_eq!(netcat["location"]["file"], "compose.yaml");
+    assert_eq!(netcat["location"]["start_line"], 20);
+    assert_eq!(netcat["location"]["image"], "drydock-demo/toolbox:1.0");
+    assert!(
+        netcat["details"]["layer"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("netcat-traditional")
+    );
+    assert_eq!(
+        netcat["details"]["path"]["value"],
+        "/usr/bin/nc.traditional"
+    );
+}
