@@ -296,10 +296,10 @@ fn scan_skips_vendor_and_node_modules_and_reports_shared_files_once() {
 }
 
 #[test]
-fn readme_rule_table_matches_the_registry() {
+fn the_docs_rule_table_matches_the_registry() {
     let readme =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-            .expect("README.md");
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md"))
+            .expect("docs/rules.md");
     let out = drydock().args(["rules", "--format", "json"]).run();
     let rules: Value = serde_json::from_str(&out.stdout).unwrap();
     for rule in rules.as_array().unwrap() {
@@ -311,7 +311,7 @@ fn readme_rule_table_matches_the_registry() {
         );
         assert!(
             readme.contains(&row),
-            "README rule table lacks or misstates: {row}"
+            "docs/rules.md's table lacks or misstates: {row}"
         );
     }
 }

@@ -171,7 +171,7 @@ fn the_readme_shows_what_the_quick_start_prints() {
     let quick_start = readme
         .split("## Quick start")
         .nth(1)
-        .and_then(|s| s.split("## Running the tests").next())
+        .and_then(|s| s.split("\n## ").next())
         .unwrap();
     let shown = quick_start
         .split("```text\n")

@@ -26,6 +26,7 @@ mod compose_secrets;
 mod demo;
 mod dockerfile;
 mod dockerfile_peers;
+mod docs;
 mod engine;
 mod engine_faults;
 mod fake_registry;

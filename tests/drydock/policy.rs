@@ -270,9 +270,15 @@ fn an_explicit_fail_on_wins_over_the_policy() {
 }
 
 #[test]
-fn the_readmes_policy_examples_are_valid() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+fn the_policy_examples_of_the_readme_and_the_docs_are_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for page in std::fs::read_dir(root.join("docs")).unwrap() {
+        let page = page.unwrap().path();
+        if page.extension().is_some_and(|e| e == "md") {
+            readme.push_str(&std::fs::read_to_string(page).unwrap());
+        }
+    }
     let dir = tempfile::tempdir().unwrap();
     let mut checked = 0;
     for block in readme.split("```yaml\n").skip(1) {
