@@ -1,8 +1,9 @@
 //! The README and `docs/` as a user follows them: every relative link
-//! lands on a file of the repository, and every `#anchor` on a heading of
-//! the page it names. (The examples in them are checked where they are
-//! exercised: the demo's output in `demo`, the policy files in `policy`,
-//! the rule table in `cli`.)
+//! lands on a file of the repository, every `#anchor` on a heading of the
+//! page it names, and every `drydock …` command line shown is one drydock
+//! accepts (parsed by its own command-line definitions). The other
+//! examples are checked where they are exercised: the demo's output in
+//! `demo`, the policy files in `policy`, the rule table in `cli`.
 
 use std::path::{Path, PathBuf};
 
@@ -120,4 +121,81 @@ fn the_readme_is_a_front_door() {
             "README does not link {name}"
         );
     }
+}
+
+/// The command lines the README and the docs show (in code blocks, and in
+/// CI recipes' `run:` and `script:` entries), as words.
+fn shown_commands(text: &str) -> Vec<Vec<String>> {
+    let mut commands = Vec::new();
+    let mut in_code = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if !in_code {
+            continue;
+        }
+        let line = line.trim_start();
+        let line = line
+            .strip_prefix("- run: ")
+            .or_else(|| line.strip_prefix("- "))
+            .unwrap_or(line);
+        if !line.starts_with("drydock ") && line != "drydock" {
+            continue;
+        }
+        let mut words = Vec::new();
+        let mut word = String::new();
+        let mut quote: Option<char> = None;
+        let mut started = false;
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), c) => word.push(c),
+                (None, '\'' | '"') => {
+                    quote = Some(c);
+                    started = true;
+                }
+                (None, c) if c.is_whitespace() => {
+                    if started || !word.is_empty() {
+                        words.push(std::mem::take(&mut word));
+                        started = false;
+                    }
+                }
+                (None, c) => word.push(c),
+            }
+        }
+        if started || !word.is_empty() {
+            words.push(word);
+        }
+        // The command ends at a comment, a pipe, a redirection or `&&`.
+        let end = words
+            .iter()
+            .position(|w| w.starts_with('#') || ["|", ">", "&&", ";"].contains(&w.as_str()))
+            .unwrap_or(words.len());
+        words.truncate(end);
+        commands.push(words);
+    }
+    commands
+}
+
+#[test]
+fn every_command_line_shown_is_one_drydock_accepts() {
+    use clap::Parser;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut checked = 0;
+    for page in pages(root) {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for words in shown_commands(&text) {
+            if let Err(e) = drydock::cli::Cli::try_parse_from(&words) {
+                panic!(
+                    "{}: `{}` is not a drydock command line:\n{e}",
+                    page.display(),
+                    words.join(" ")
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 25, "only {checked} command lines found");
 }
