@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{drydock, skip};
+use crate::support::{demo_scan, drydock, skip};
 
 fn demo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo")
@@ -14,13 +14,7 @@ fn demo() -> PathBuf {
 
 /// The demo's run with extra arguments.
 fn demo_run(extra: &[&str]) -> crate::support::run::Run {
-    drydock()
-        .arg("scan")
-        .arg(demo())
-        .arg("--images")
-        .arg(demo().join("images"))
-        .args(extra)
-        .run()
+    demo_scan().args(extra).run()
 }
 
 /// xmllint and the JUnit schema, or a skip (a failure with

@@ -4,16 +4,12 @@
 //! staying text — and then opened in a real browser (`browser`).
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use scraper::{ElementRef, Html, Selector};
 
-use crate::support::drydock;
 use crate::support::image::{Image, Layer};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::support::{demo_scan, drydock};
 
 fn select<'a>(page: &'a Html, css: &str) -> Vec<ElementRef<'a>> {
     let selector = Selector::parse(css).unwrap_or_else(|e| panic!("{css}: {e:?}"));
@@ -26,14 +22,7 @@ fn text(element: &ElementRef) -> String {
 
 /// The demo's report, as the README's command writes it.
 pub(crate) fn demo_report() -> String {
-    let demo = repo().join("testdata/demo");
-    let run = drydock()
-        .arg("scan")
-        .arg(&demo)
-        .arg("--images")
-        .arg(demo.join("images"))
-        .args(["--format", "html"])
-        .run();
+    let run = demo_scan().args(["--format", "html"]).run();
     assert_eq!(run.code(), Some(1), "{}", run.all());
     run.stdout
 }
@@ -293,12 +282,7 @@ fn an_image_alone_and_a_clean_run_render_too() {
 fn the_report_goes_to_the_output_file_and_the_verdict_to_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.html");
-    let demo = repo().join("testdata/demo");
-    let run = drydock()
-        .arg("scan")
-        .arg(&demo)
-        .arg("--images")
-        .arg(demo.join("images"))
+    let run = demo_scan()
         .args(["--format", "html", "--output"])
         .arg(&out)
         .run();

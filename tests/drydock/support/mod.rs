@@ -14,7 +14,7 @@ pub mod peers;
 pub mod run;
 pub mod secrets;
 
-pub use run::drydock;
+pub use run::{demo_scan, drydock};
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

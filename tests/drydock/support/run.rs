@@ -71,6 +71,17 @@ pub fn drydock() -> Drydock {
     }
 }
 
+/// The README's demo command, `drydock scan testdata/demo --images
+/// testdata/demo/images`, to be given more arguments and run.
+pub fn demo_scan() -> Drydock {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo");
+    drydock()
+        .arg("scan")
+        .arg(&demo)
+        .arg("--images")
+        .arg(demo.join("images"))
+}
+
 /// A run of drydock being prepared; see [`drydock()`].
 #[must_use]
 pub struct Drydock {
