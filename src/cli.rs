@@ -307,9 +307,9 @@ pub struct ReportArgs {
     /// `NO_COLOR` is set), `always` or `never`.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
-    /// The human report prints only its summary line, and nothing when the
-    /// gate passes; other formats print their document alone (no summary
-    /// on standard error).
+    /// The human report prints only its summary line (after the inputs
+    /// that could not be read), and nothing when the gate passes; other
+    /// formats print their document alone (no summary on standard error).
     #[arg(long, short = 'q')]
     pub quiet: bool,
     /// No progress bar while images are read (it is shown only on a

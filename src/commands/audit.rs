@@ -76,9 +76,16 @@ fn free_in_background(verdict: Verdict) {
 /// Writes the verdict in the chosen format and returns its exit code.
 fn emit(verdict: &Verdict, settings: &Settings) -> ExitCode {
     let render = |format: Format, colour: bool, out: &mut dyn std::io::Write| match format {
+        // Quiet: nothing on a pass; else the inputs that could not be read
+        // (each names its file) and the summary line.
         Format::Human if settings.quiet => match verdict.exit_code() {
             0 => Ok(()),
-            _ => writeln!(out, "{}", crate::report::summary(verdict)),
+            _ => {
+                for error in &verdict.coverage.errors {
+                    writeln!(out, "error: {error}")?;
+                }
+                writeln!(out, "{}", crate::report::summary(verdict))
+            }
         },
         Format::Human => crate::report::human(verdict, colour, out),
         Format::Json => crate::report::json(verdict, out),

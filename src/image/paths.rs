@@ -61,7 +61,8 @@ impl PathStore {
         if dir.is_empty() {
             return 0;
         }
-        if self.last_dir != 0 && self.text.get(self.dirs[self.last_dir as usize]) == dir {
+        let last = self.dirs.get(self.last_dir as usize);
+        if self.last_dir != 0 && last.is_some_and(|&id| self.text.get(id) == dir) {
             return self.last_dir;
         }
         let id = match self.dir_ids.get(dir) {

@@ -267,6 +267,30 @@ fn quiet_color_and_a_closed_pipe_behave_as_in_other_tools() {
         .run();
     assert_eq!(run.code(), Some(0), "{}", run.all());
     assert_eq!(run.stdout, "");
+    // An input that cannot be read is still named, with its line.
+    std::fs::write(
+        dir.path().join("compose.yaml"),
+        "services:\n  web:\n    image: a\n    image: b\n",
+    )
+    .unwrap();
+    let run = drydock()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--images", "none", "-q"])
+        .run();
+    assert_eq!(run.code(), Some(2), "{}", run.all());
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    assert!(
+        lines[0].starts_with("error: compose.yaml:4:5:"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("ERROR (1 input error(s))"),
+        "{}",
+        lines[1]
+    );
     // With a file, no summary on standard error either.
     let out = dir.path().join("r.json");
     let run = demo_run(&[
