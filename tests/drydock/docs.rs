@@ -33,15 +33,25 @@ fn pages(root: &Path) -> Vec<PathBuf> {
     pages
 }
 
-/// `[text](target)` links outside code blocks, with their line.
-fn links(text: &str) -> Vec<(usize, String)> {
-    let mut found = Vec::new();
+/// Each line of a Markdown text with its number and whether it is inside
+/// a fenced code block (fence lines themselves left out).
+fn lines_by_fence(text: &str) -> Vec<(usize, bool, &str)> {
     let mut in_code = false;
+    let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim_start().starts_with("```") {
             in_code = !in_code;
             continue;
         }
+        out.push((n + 1, in_code, line));
+    }
+    out
+}
+
+/// `[text](target)` links outside code blocks, with their line.
+fn links(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (n, in_code, line) in lines_by_fence(text) {
         if in_code {
             continue;
         }
@@ -49,7 +59,7 @@ fn links(text: &str) -> Vec<(usize, String)> {
         while let Some(at) = rest.find("](") {
             let after = &rest[at + 2..];
             let Some(end) = after.find(')') else { break };
-            found.push((n + 1, after[..end].to_string()));
+            found.push((n, after[..end].to_string()));
             rest = &after[end..];
         }
     }
@@ -127,12 +137,7 @@ fn the_readme_is_a_front_door() {
 /// CI recipes' `run:` and `script:` entries), as words.
 fn shown_commands(text: &str) -> Vec<Vec<String>> {
     let mut commands = Vec::new();
-    let mut in_code = false;
-    for line in text.lines() {
-        if line.trim_start().starts_with("```") {
-            in_code = !in_code;
-            continue;
-        }
+    for (_, in_code, line) in lines_by_fence(text) {
         if !in_code {
             continue;
         }
